@@ -1,52 +1,617 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"stamp/compose"
 )
+
+// autosaveDelay is how long after the last change the draft is saved: a
+// crash loses at most this much typing.
+const autosaveDelay = 2 * time.Second
+
+// Preference keys the composer remembers between runs.
+const (
+	prefShowCcBcc = "composer.showCcBcc"
+	prefAttachDir = "composer.attachDir"
+	prefSender    = "composer.sender"
+)
+
+// Sender is one choice in the From picker: a saved account, or the built-in
+// sandbox server.
+type Sender struct {
+	ID        string          // the account id; SandboxID for the sandbox
+	Label     string          // what the picker shows
+	From      compose.Address // the sender address and display name
+	SizeLimit int64           // the server's SIZE limit when known, else 0
+}
+
+// SandboxID is the Sender ID of the built-in sandbox server.
+const SandboxID = "sandbox"
+
+// SendFunc starts delivering m from the chosen sender. It is called on the UI
+// goroutine and must not block: the send runs in the background and reports
+// back through the composer's SendFinished.
+type SendFunc func(c *Composer, from Sender, m *compose.Message)
+
+// Options wires a composer to the rest of Stamp.
+type Options struct {
+	// Drafts keeps the autosaved draft; its folder is created as needed.
+	DataDir string
+	// Senders lists the From choices, default account first.
+	Senders func() []Sender
+	// Send starts a send; nil disables sending (tests of the form alone).
+	Send SendFunc
+	// Attach is a list of files to attach at start (from the command line).
+	Attach []string
+	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
+	Menu []*fyne.MenuItem
+}
 
 // Composer is the main window: the form a person writes a message in.
 type Composer struct {
 	Window fyne.Window
+	app    fyne.App
+	opts   Options
 
-	From    *widget.Select
-	To      *widget.Entry
-	Cc      *widget.Entry
-	Bcc     *widget.Entry
-	Subject *widget.Entry
-	Body    *widget.Entry
-	Send    *widget.Button
+	From        *widget.Select
+	To          *widget.Entry
+	Cc          *widget.Entry
+	Bcc         *widget.Entry
+	Subject     *widget.Entry
+	Body        *widget.Entry
+	SendButton  *widget.Button
+	AttachBtn   *widget.Button
+	CcBccToggle *widget.Button
+	Attachments *attachmentList
+	Status      *widget.Label // why Send is disabled, or who will receive the message
+	Notice      *widget.Label // one-line notices: draft restored, draft saved, errors
+
+	senders   []Sender
+	form      *fyne.Container
+	showCcBcc bool
+	drafts    draftStore
+	timer     *time.Timer
+	lastSaved Draft
+	sending   bool
+	restoring bool
 }
 
 // NewComposer creates the composer window on a (running or test) app.
-func NewComposer(a fyne.App) *Composer {
+func NewComposer(a fyne.App, opts Options) *Composer {
 	a.SetIcon(Icon)
 	w := a.NewWindow(Title)
 	w.SetIcon(Icon)
+	c := &Composer{Window: w, app: a, opts: opts, drafts: newDraftStore(opts.DataDir)}
 
-	c := &Composer{Window: w}
-	c.From = widget.NewSelect([]string{"Sandbox (local test server)"}, nil)
-	c.From.SetSelectedIndex(0)
-	c.To = widget.NewEntry()
-	c.To.SetPlaceHolder("Name <someone@example.com>, other@example.com")
-	c.Cc = widget.NewEntry()
-	c.Bcc = widget.NewEntry()
+	c.From = widget.NewSelect(nil, func(string) { c.changed() })
+	c.To = c.recipientEntry("To")
+	c.Cc = c.recipientEntry("Cc")
+	c.Bcc = c.recipientEntry("Bcc")
 	c.Subject = widget.NewEntry()
+	c.Subject.OnChanged = func(string) { c.changed() }
 	c.Body = widget.NewMultiLineEntry()
 	c.Body.Wrapping = fyne.TextWrapWord
 	c.Body.SetPlaceHolder("Write your message…")
-	c.Send = widget.NewButton("Send", nil)
-	c.Send.Importance = widget.HighImportance
+	c.Body.OnChanged = func(string) { c.changed() }
+	c.Attachments = newAttachmentList(c.changed)
 
-	form := widget.NewForm(
+	c.SendButton = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.TrySend)
+	c.SendButton.Importance = widget.HighImportance
+	c.AttachBtn = widget.NewButtonWithIcon("Attach…", theme.MailAttachmentIcon(), c.ShowAttachDialog)
+	c.CcBccToggle = widget.NewButton("", func() { c.SetShowCcBcc(!c.showCcBcc) })
+	c.Status = widget.NewLabel("")
+	c.Status.Wrapping = fyne.TextWrapWord
+	c.Notice = widget.NewLabel("")
+	c.Notice.Wrapping = fyne.TextWrapWord
+	c.Notice.Hide()
+
+	c.form = container.NewStack()
+	c.ReloadSenders()
+	c.showCcBcc = a.Preferences().BoolWithFallback(prefShowCcBcc, false)
+	c.layoutForm()
+
+	top := container.NewVBox(
+		container.NewHBox(c.SendButton, c.AttachBtn, c.CcBccToggle),
+		c.Notice,
+		c.form,
+	)
+	attachments := container.NewVScroll(c.Attachments.view)
+	attachments.SetMinSize(fyne.NewSize(0, 64))
+	bottom := container.NewVBox(attachments, widget.NewSeparator(), c.Status)
+	w.SetContent(container.NewBorder(top, bottom, nil, nil, c.Body))
+	w.SetMainMenu(c.mainMenu())
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
+	w.SetCloseIntercept(c.closeRequested)
+	w.Resize(fyne.NewSize(760, 620))
+
+	c.restoreDraft()
+	if len(opts.Attach) > 0 {
+		c.AttachFiles(opts.Attach...)
+	}
+	c.validate()
+	return c
+}
+
+func (c *Composer) recipientEntry(field string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder("Name <someone@example.com>, other@example.com")
+	e.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := compose.ParseAddressList(field, s)
+		return err
+	}
+	e.OnChanged = func(string) { c.changed() }
+	return e
+}
+
+func (c *Composer) layoutForm() {
+	items := []*widget.FormItem{
 		widget.NewFormItem("From", c.From),
 		widget.NewFormItem("To", c.To),
-		widget.NewFormItem("Cc", c.Cc),
-		widget.NewFormItem("Bcc", c.Bcc),
-		widget.NewFormItem("Subject", c.Subject),
+	}
+	if c.showCcBcc {
+		items = append(items,
+			widget.NewFormItem("Cc", c.Cc),
+			&widget.FormItem{Text: "Bcc", Widget: c.Bcc, HintText: "Bcc recipients get the message; nobody sees their addresses."})
+		c.CcBccToggle.SetText("Hide Cc/Bcc")
+	} else {
+		c.CcBccToggle.SetText("Cc/Bcc")
+	}
+	items = append(items, widget.NewFormItem("Subject", c.Subject))
+	c.form.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
+	c.form.Refresh()
+}
+
+// SetShowCcBcc shows or hides the Cc and Bcc fields and remembers the choice.
+// Fields that hold addresses stay visible: nothing typed is ever hidden.
+func (c *Composer) SetShowCcBcc(show bool) {
+	if !show && (strings.TrimSpace(c.Cc.Text) != "" || strings.TrimSpace(c.Bcc.Text) != "") {
+		show = true
+		c.notify("Cc and Bcc stay visible while they hold addresses.")
+	}
+	c.showCcBcc = show
+	c.app.Preferences().SetBool(prefShowCcBcc, show)
+	c.layoutForm()
+}
+
+// ReloadSenders refreshes the From picker (after the accounts changed),
+// keeping the current choice when it still exists.
+func (c *Composer) ReloadSenders() {
+	current := c.From.Selected
+	if current == "" {
+		current = c.app.Preferences().String(prefSender)
+	}
+	c.senders = nil
+	if c.opts.Senders != nil {
+		c.senders = c.opts.Senders()
+	}
+	labels := make([]string, len(c.senders))
+	sel := 0
+	for i, s := range c.senders {
+		labels[i] = s.Label
+		if s.Label == current || s.ID == current {
+			sel = i
+		}
+	}
+	c.From.SetOptions(labels)
+	if len(labels) > 0 {
+		c.From.SetSelectedIndex(sel)
+	}
+}
+
+// Sender is the From choice currently selected.
+func (c *Composer) Sender() (Sender, bool) {
+	i := c.From.SelectedIndex()
+	if i < 0 || i >= len(c.senders) {
+		return Sender{}, false
+	}
+	return c.senders[i], true
+}
+
+func (c *Composer) mainMenu() *fyne.MainMenu {
+	mod := fyne.KeyModifierShortcutDefault
+	send := fyne.NewMenuItem("Send", c.TrySend)
+	send.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: mod}
+	send.Icon = theme.MailSendIcon()
+	attach := fyne.NewMenuItem("Attach…", c.ShowAttachDialog)
+	attach.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyA, Modifier: mod | fyne.KeyModifierShift}
+	attach.Icon = theme.MailAttachmentIcon()
+	save := fyne.NewMenuItem("Save draft", func() {
+		if err := c.SaveDraft(); err != nil {
+			dialog.ShowError(err, c.Window)
+			return
+		}
+		c.notify("Draft saved.")
+	})
+	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod}
+	ccbcc := fyne.NewMenuItem("Show/hide Cc and Bcc", func() { c.SetShowCcBcc(!c.showCcBcc) })
+	ccbcc.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: mod | fyne.KeyModifierShift}
+
+	items := []*fyne.MenuItem{send, attach, save, fyne.NewMenuItemSeparator(), ccbcc}
+	if len(c.opts.Menu) > 0 {
+		items = append(items, fyne.NewMenuItemSeparator())
+		items = append(items, c.opts.Menu...)
+	}
+	return fyne.NewMainMenu(fyne.NewMenu("Message", items...))
+}
+
+// ShowAttachDialog opens the file picker in the folder used last time.
+func (c *Composer) ShowAttachDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, c.Window)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		c.app.Preferences().SetString(prefAttachDir, filepath.Dir(path))
+		c.AttachFiles(path)
+	}, c.Window)
+	if dir := c.app.Preferences().String(prefAttachDir); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(700, 480))
+	d.Show()
+}
+
+// AttachFiles adds files (from the dialog, a drop or the command line) and
+// says which could not be attached and why.
+func (c *Composer) AttachFiles(paths ...string) {
+	if len(paths) == 0 {
+		return
+	}
+	if err := c.Attachments.Add(paths...); err != nil {
+		dialog.ShowError(err, c.Window)
+	}
+}
+
+// changed runs after every edit: validate, and schedule the autosave.
+func (c *Composer) changed() {
+	if c.restoring {
+		return
+	}
+	c.validate()
+	c.scheduleAutosave()
+}
+
+// formMessage builds the message from the form. It reports address problems
+// per field; attachments are checked separately (they can change on disk).
+func (c *Composer) formMessage() (*compose.Message, error) {
+	m := &compose.Message{Subject: c.Subject.Text, Text: c.Body.Text}
+	if s, ok := c.Sender(); ok {
+		m.From = s.From
+	}
+	var problems []*compose.FieldError
+	for _, f := range []struct {
+		name  string
+		entry *widget.Entry
+		dst   *[]compose.Address
+	}{{"To", c.To, &m.To}, {"Cc", c.Cc, &m.Cc}, {"Bcc", c.Bcc, &m.Bcc}} {
+		if strings.TrimSpace(f.entry.Text) == "" {
+			continue
+		}
+		list, err := compose.ParseAddressList(f.name, f.entry.Text)
+		var ve *compose.ValidationError
+		var fe *compose.FieldError
+		switch {
+		case errors.As(err, &ve):
+			problems = append(problems, ve.Problems...)
+		case errors.As(err, &fe):
+			problems = append(problems, fe)
+		case err != nil:
+			problems = append(problems, &compose.FieldError{Field: f.name, Reason: err.Error()})
+		}
+		*f.dst = list
+	}
+	for _, p := range c.Attachments.Paths() {
+		m.Attachments = append(m.Attachments, compose.Attachment{Path: p})
+	}
+	if len(problems) > 0 {
+		return m, &compose.ValidationError{Problems: problems}
+	}
+	return m, nil
+}
+
+// validate updates the Send button and the status line: why sending is not
+// possible yet, or exactly who will receive the message.
+func (c *Composer) validate() {
+	reason := c.blocker()
+	if reason != "" || c.sending {
+		c.SendButton.Disable()
+	} else {
+		c.SendButton.Enable()
+	}
+	if reason != "" {
+		c.Status.Importance = widget.WarningImportance
+		c.Status.SetText(reason)
+		return
+	}
+	c.Status.Importance = widget.MediumImportance
+	m, _ := c.formMessage()
+	c.Status.SetText(envelopePreview(m))
+}
+
+// blocker says why the message cannot be sent as it is, or "".
+func (c *Composer) blocker() string {
+	if _, ok := c.Sender(); !ok {
+		return "Choose who the message is from (add an account, or use the sandbox)."
+	}
+	m, err := c.formMessage()
+	if err != nil {
+		return err.Error()
+	}
+	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		return "Add at least one recipient in To, Cc or Bcc."
+	}
+	if p := c.Attachments.Problems(); len(p) > 0 {
+		return "Attachment " + strings.Join(p, "; ") + ". Remove it or put the file back."
+	}
+	return ""
+}
+
+// envelopePreview says who will receive the message and which addresses
+// stay hidden, so the Bcc rule is visible before sending.
+func envelopePreview(m *compose.Message) string {
+	env, err := m.Envelope()
+	if err != nil || len(env.To) == 0 {
+		return ""
+	}
+	hidden := 0
+	visible := map[string]bool{}
+	for _, a := range append(append([]compose.Address{}, m.To...), m.Cc...) {
+		visible[strings.ToLower(a.Addr)] = true
+	}
+	var hiddenAddrs []string
+	for _, a := range m.Bcc {
+		if !visible[strings.ToLower(a.Addr)] {
+			hidden++
+			hiddenAddrs = append(hiddenAddrs, a.Addr)
+		}
+	}
+	word := "address"
+	if len(env.To) != 1 {
+		word = "addresses"
+	}
+	s := fmt.Sprintf("Will be delivered to %d %s (To, Cc and Bcc).", len(env.To), word)
+	if hidden > 0 {
+		s += fmt.Sprintf(" Hidden from the other recipients (Bcc): %s.", strings.Join(hiddenAddrs, ", "))
+	}
+	return s
+}
+
+// TrySend checks the message once more (attachments may have changed on
+// disk), shows the warnings worth a second look, and starts the send.
+func (c *Composer) TrySend() {
+	if c.sending {
+		return
+	}
+	c.Attachments.Recheck()
+	c.validate()
+	if reason := c.blocker(); reason != "" {
+		dialog.ShowInformation("Not ready to send", reason, c.Window)
+		return
+	}
+	from, _ := c.Sender()
+	m, _ := c.formMessage()
+	if err := m.Validate(); err != nil {
+		dialog.ShowError(err, c.Window)
+		return
+	}
+	warnings := sendWarnings(sendCheck{
+		Subject:     m.Subject,
+		Body:        m.Text,
+		Visible:     len(m.To) + len(m.Cc),
+		Attachments: len(m.Attachments),
+		Size:        int64(len(m.Text)) + c.Attachments.EncodedSize(),
+		SizeLimit:   from.SizeLimit,
+	})
+	if len(warnings) == 0 {
+		c.startSend(from, m)
+		return
+	}
+	dialog.ShowCustomConfirm("Before sending", "Send anyway", "Back to the message",
+		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
+			if ok {
+				c.startSend(from, m)
+			}
+		}, c.Window)
+}
+
+func (c *Composer) startSend(from Sender, m *compose.Message) {
+	if c.opts.Send == nil {
+		dialog.ShowInformation("Cannot send", "Sending is not set up in this window.", c.Window)
+		return
+	}
+	c.sending = true
+	c.validate()
+	// The draft records that a send is under way: if Stamp is killed now, the
+	// next start says the outcome is unknown and still has the message.
+	d := c.Draft()
+	d.Sending = true
+	if err := c.drafts.Save(d); err == nil {
+		c.lastSaved = d
+	}
+	c.opts.Send(c, from, m)
+}
+
+// SendFinished is called (on the UI goroutine) when a send has ended. After
+// a success the form and the draft are cleared; after a failure everything
+// stays as it was so the person can fix and retry.
+func (c *Composer) SendFinished(ok bool) {
+	c.sending = false
+	if ok {
+		c.clearForm()
+		if err := c.drafts.Clear(); err != nil {
+			c.notify(err.Error())
+		}
+		c.lastSaved = Draft{}
+	} else if err := c.SaveDraft(); err != nil {
+		c.notify(err.Error())
+	}
+	c.validate()
+}
+
+func (c *Composer) clearForm() {
+	c.restoring = true
+	c.To.SetText("")
+	c.Cc.SetText("")
+	c.Bcc.SetText("")
+	c.Subject.SetText("")
+	c.Body.SetText("")
+	c.Attachments.Clear()
+	c.restoring = false
+}
+
+// Draft snapshots the form.
+func (c *Composer) Draft() Draft {
+	d := Draft{To: c.To.Text, Cc: c.Cc.Text, Bcc: c.Bcc.Text, Subject: c.Subject.Text,
+		Body: c.Body.Text, Attachments: c.Attachments.Paths()}
+	if s, ok := c.Sender(); ok {
+		d.Account = s.ID
+	}
+	return d
+}
+
+// SaveDraft writes the draft now (atomically), or removes the draft file
+// when the form is empty.
+func (c *Composer) SaveDraft() error {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	d := c.Draft()
+	if d.Empty() {
+		c.lastSaved = d
+		return c.drafts.Clear()
+	}
+	if d.sameContent(c.lastSaved) && !c.lastSaved.Sending {
+		return nil
+	}
+	if err := c.drafts.Save(d); err != nil {
+		return err
+	}
+	c.lastSaved = d
+	return nil
+}
+
+func (c *Composer) scheduleAutosave() {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.timer = time.AfterFunc(autosaveDelay, func() {
+		fyne.Do(func() {
+			if err := c.SaveDraft(); err != nil {
+				c.notify("The draft could not be saved: " + err.Error())
+			}
+		})
+	})
+}
+
+// restoreDraft puts back an unsent draft from the last run, with a notice.
+func (c *Composer) restoreDraft() {
+	d, err := c.drafts.Load()
+	if err != nil {
+		c.notify(err.Error())
+		return
+	}
+	if d == nil || d.Empty() {
+		return
+	}
+	c.restoring = true
+	for _, s := range c.senders {
+		if s.ID == d.Account {
+			c.From.SetSelected(s.Label)
+		}
+	}
+	c.To.SetText(d.To)
+	c.Cc.SetText(d.Cc)
+	c.Bcc.SetText(d.Bcc)
+	c.Subject.SetText(d.Subject)
+	c.Body.SetText(d.Body)
+	c.Attachments.Restore(d.Attachments)
+	c.restoring = false
+	if d.Cc != "" || d.Bcc != "" {
+		c.SetShowCcBcc(true)
+	}
+	c.lastSaved = *d
+	when := d.Saved.Local().Format("Mon 2 Jan 15:04")
+	if d.Sending {
+		c.notify("Stamp stopped while this message was being sent (" + when + "). It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
+	} else {
+		c.notify("Your unsent draft from " + when + " was restored.")
+	}
+}
+
+// notify shows a one-line notice above the form.
+func (c *Composer) notify(text string) {
+	c.Notice.SetText(text)
+	c.Notice.Show()
+}
+
+// closeRequested asks what to do with unsent text before the window closes.
+func (c *Composer) closeRequested() {
+	d := c.Draft()
+	if d.Empty() || c.sending {
+		if !c.sending {
+			c.drafts.Clear()
+		} else {
+			c.SaveDraft()
+		}
+		c.Window.Close()
+		return
+	}
+	save := widget.NewButtonWithIcon("Save draft", theme.DocumentSaveIcon(), nil)
+	discard := widget.NewButtonWithIcon("Discard", theme.DeleteIcon(), nil)
+	cancel := widget.NewButton("Cancel", nil)
+	content := container.NewVBox(
+		widget.NewLabel("This message has not been sent. Keep it as a draft for next time?"),
+		container.NewHBox(save, discard, cancel),
 	)
-	w.SetContent(container.NewBorder(form, container.NewHBox(c.Send), nil, nil, c.Body))
-	w.Resize(fyne.NewSize(720, 560))
-	return c
+	dlg := dialog.NewCustomWithoutButtons("Close Stamp?", content, c.Window)
+	save.OnTapped = func() {
+		dlg.Hide()
+		if err := c.SaveDraft(); err != nil {
+			dialog.ShowError(fmt.Errorf("the draft could not be saved, so the window stays open: %w", err), c.Window)
+			return
+		}
+		c.Window.Close()
+	}
+	discard.OnTapped = func() {
+		dlg.Hide()
+		c.drafts.Clear()
+		c.Window.Close()
+	}
+	cancel.OnTapped = dlg.Hide
+	dlg.Show()
+}
+
+// FocusFirst puts the keyboard focus in the first field that needs typing.
+func (c *Composer) FocusFirst() {
+	switch {
+	case strings.TrimSpace(c.To.Text) == "":
+		c.Window.Canvas().Focus(c.To)
+	case strings.TrimSpace(c.Subject.Text) == "":
+		c.Window.Canvas().Focus(c.Subject)
+	default:
+		c.Window.Canvas().Focus(c.Body)
+	}
 }

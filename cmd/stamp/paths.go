@@ -1,0 +1,30 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// dataDir is where Stamp keeps what it writes for the person: drafts, the
+// Sent folder and the sandbox inbox. $XDG_DATA_HOME/Stamp (default
+// ~/.local/share/Stamp) on Linux and BSD, ~/Library/Application Support/Stamp
+// on macOS, %AppData%\Stamp on Windows.
+func dataDir() (string, error) {
+	switch runtime.GOOS {
+	case "darwin", "windows", "ios", "android":
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(base, "Stamp"), nil
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "Stamp"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share", "Stamp"), nil
+}

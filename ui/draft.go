@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"stamp/internal/atomicfile"
+)
+
+// draftVersion is the schema version of the draft file.
+const draftVersion = 1
+
+// Draft is everything the composer holds, saved so that nothing typed is lost
+// to a crash, a closed window or a failed send. It never holds a password.
+type Draft struct {
+	Version     int       `json:"version"`
+	Account     string    `json:"account,omitempty"`
+	To          string    `json:"to,omitempty"`
+	Cc          string    `json:"cc,omitempty"`
+	Bcc         string    `json:"bcc,omitempty"`
+	Subject     string    `json:"subject,omitempty"`
+	Body        string    `json:"body,omitempty"`
+	Attachments []string  `json:"attachments,omitempty"`
+	Sending     bool      `json:"sending,omitempty"` // a send had started and had not finished when this was saved
+	Saved       time.Time `json:"saved"`
+}
+
+// Empty reports whether the draft holds nothing a person wrote.
+func (d Draft) Empty() bool {
+	return strings.TrimSpace(d.To+d.Cc+d.Bcc+d.Subject+d.Body) == "" && len(d.Attachments) == 0
+}
+
+// sameContent reports whether two drafts hold the same message.
+func (d Draft) sameContent(o Draft) bool {
+	if d.Account != o.Account || d.To != o.To || d.Cc != o.Cc || d.Bcc != o.Bcc ||
+		d.Subject != o.Subject || d.Body != o.Body || len(d.Attachments) != len(o.Attachments) {
+		return false
+	}
+	for i := range d.Attachments {
+		if d.Attachments[i] != o.Attachments[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// draftStore keeps the current draft in one file, written atomically.
+type draftStore struct{ path string }
+
+func newDraftStore(dataDir string) draftStore {
+	return draftStore{path: filepath.Join(dataDir, "Drafts", "current.json")}
+}
+
+// Load returns the saved draft, or nil when there is none. A file that cannot
+// be read as a draft (truncated, edited by hand) is kept aside, never
+// deleted, and reported.
+func (s draftStore) Load() (*Draft, error) {
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the saved draft: %w", err)
+	}
+	var d Draft
+	if err := json.Unmarshal(data, &d); err != nil || d.Version == 0 {
+		aside := s.path + ".broken-" + time.Now().Format("20060102-150405")
+		if rerr := os.Rename(s.path, aside); rerr != nil {
+			return nil, fmt.Errorf("the saved draft %s is damaged and could not be kept aside: %w", s.path, rerr)
+		}
+		return nil, fmt.Errorf("the saved draft was damaged; it was kept as %s", aside)
+	}
+	return &d, nil
+}
+
+// Save writes the draft atomically: a crash or a full disk leaves the
+// previous draft intact.
+func (s draftStore) Save(d Draft) error {
+	d.Version = draftVersion
+	d.Saved = time.Now().UTC()
+	data, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("save the draft: %w", err)
+	}
+	if err := atomicfile.WriteBytes(s.path, 0o600, data); err != nil {
+		return fmt.Errorf("save the draft: %w", err)
+	}
+	return nil
+}
+
+// Clear removes the saved draft (after a successful send or a discard).
+func (s draftStore) Clear() error {
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the draft: %w", err)
+	}
+	return nil
+}

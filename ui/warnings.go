@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// defaultSizeLimit is what many providers accept when the server does not
+// say (Gmail and Outlook.com: 25 MB, counted after encoding).
+const defaultSizeLimit = 25_000_000
+
+// manyVisible is how many To+Cc addresses make Stamp suggest Bcc.
+const manyVisible = 10
+
+// attachmentWords are words that, in a body without attachments, usually mean
+// one was forgotten. Quoted lines ("> ...") are not looked at.
+var attachmentWords = regexp.MustCompile(`(?i)\b(attach(ed|ment|ments|ing)?|enclosed|see the file|pi[eè]ces? jointes?|adjunt[oa]s?|anbei|anhang|allegat[oi]|bijlage|vedlagt|bifogad)\b|附件|添付|첨부`)
+
+// sendCheck is what the pre-send warnings look at.
+type sendCheck struct {
+	Subject     string
+	Body        string
+	Visible     int   // To + Cc addresses
+	Attachments int   // number of files
+	Size        int64 // estimated size of the whole message in bytes
+	SizeLimit   int64 // the server's SIZE, 0 when unknown
+}
+
+// sendWarnings lists what is worth a second look before sending; each can be
+// overridden with "send anyway".
+func sendWarnings(c sendCheck) []string {
+	var w []string
+	if strings.TrimSpace(c.Subject) == "" {
+		w = append(w, "The subject is empty.")
+	}
+	if c.Attachments == 0 && mentionsAttachment(c.Body) {
+		w = append(w, "The message mentions an attachment, but nothing is attached.")
+	}
+	if c.Visible > manyVisible {
+		w = append(w, fmt.Sprintf("%d people in To and Cc will all see each other's addresses; consider putting them in Bcc.", c.Visible))
+	}
+	limit, whose := c.SizeLimit, "the server accepts"
+	if limit <= 0 {
+		limit, whose = defaultSizeLimit, "many mail servers accept"
+	}
+	if c.Size > limit {
+		w = append(w, fmt.Sprintf("The message weighs about %s, more than the %s %s.", humanSize(c.Size), humanSize(limit), whose))
+	}
+	return w
+}
+
+func mentionsAttachment(body string) bool {
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), ">") {
+			continue
+		}
+		if attachmentWords.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}
