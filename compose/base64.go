@@ -1,0 +1,101 @@
+package compose
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"sync"
+)
+
+const (
+	lineIn  = 57 // input bytes per base64 line
+	lineOut = 76 // characters per base64 line (RFC 2045 §6.8)
+	// blockLines is how many lines are encoded per read: about 230 KiB in,
+	// 310 KiB out, large enough that a 100 MiB file takes a few hundred
+	// reads and writes.
+	blockLines = 4096
+)
+
+// base64Size is the length of n bytes in base64 lines of 76 characters
+// separated by CRLF, without a line break after the last line.
+func base64Size(n int64) int64 {
+	if n == 0 {
+		return 0
+	}
+	lines := (n + lineIn - 1) / lineIn
+	return (n+2)/3*4 + 2*(lines-1)
+}
+
+// encoder streams attachments as base64 lines; its buffers are reused
+// through a pool, so memory does not grow with the size of the files.
+type encoder struct {
+	in  []byte
+	out []byte
+}
+
+var encoders = sync.Pool{New: func() any {
+	return &encoder{
+		in:  make([]byte, lineIn*blockLines),
+		out: make([]byte, (lineOut+2)*blockLines),
+	}
+}}
+
+func getEncoder() *encoder  { return encoders.Get().(*encoder) }
+func putEncoder(e *encoder) { encoders.Put(e) }
+
+// encode writes src's content to dst as base64 lines. It reads exactly
+// src.size bytes and fails with an *AttachmentError if the content is
+// shorter or longer than that.
+func (e *encoder) encode(dst io.Writer, src *source) error {
+	r, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	fail := func(got int64, err error) error {
+		return &AttachmentError{Name: src.name, Path: src.path, Want: src.size, Got: got, Err: err}
+	}
+	var done int64
+	for done < src.size {
+		n := int(min(int64(len(e.in)), src.size-done))
+		if _, err := io.ReadFull(r, e.in[:n]); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return fail(-1, errors.New("the file became shorter"))
+			}
+			return fail(-1, err)
+		}
+		out := e.out[:0]
+		if done > 0 {
+			out = append(out, '\r', '\n')
+		}
+		out = encodeLines(out, e.in[:n])
+		done += int64(n)
+		if _, err := dst.Write(out); err != nil {
+			return err
+		}
+	}
+	// A file that grew would be sent cut short; refuse rather than send a
+	// message that looks complete.
+	var one [1]byte
+	if n, _ := r.Read(one[:]); n > 0 {
+		return fail(-1, errors.New("the file became longer"))
+	}
+	return nil
+}
+
+// encodeLines appends in as base64 lines separated by CRLF (none after the
+// last) to out, which has room for them.
+func encodeLines(out, in []byte) []byte {
+	o := len(out)
+	out = out[:cap(out)]
+	for len(in) > lineIn {
+		base64.StdEncoding.Encode(out[o:o+lineOut], in[:lineIn])
+		out[o+lineOut] = '\r'
+		out[o+lineOut+1] = '\n'
+		o += lineOut + 2
+		in = in[lineIn:]
+	}
+	n := base64.StdEncoding.EncodedLen(len(in))
+	base64.StdEncoding.Encode(out[o:o+n], in)
+	return out[:o+n]
+}

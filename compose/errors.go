@@ -1,0 +1,90 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one problem with one form field: which field ("From", "To",
+// "Cc", "Bcc", "Reply-To", "Subject", "Body", "HTML", "Attachments", or the
+// name of an extra header), the entry that is wrong (an address, a file), and
+// why, in words for a person.
+type FieldError struct {
+	Field  string
+	Entry  string
+	Reason string
+}
+
+// Error reads `Cc: "bob@" is not a valid address`, or `To: is required`
+// when there is no single entry to blame.
+func (e *FieldError) Error() string {
+	if e.Entry == "" {
+		return e.Field + ": " + e.Reason
+	}
+	return fmt.Sprintf("%s: %q %s", e.Field, e.Entry, e.Reason)
+}
+
+// ValidationError lists every problem found in a message (or an address
+// list), in form order. errors.As finds it, and also finds the first
+// *FieldError through it.
+type ValidationError struct {
+	Problems []*FieldError
+}
+
+// Error lists the problems, separated by "; ".
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap returns the problems, so errors.As(err, &fieldErr) works.
+func (e *ValidationError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		errs[i] = p
+	}
+	return errs
+}
+
+// Fields returns the names of the fields that have problems, each once, in
+// form order, for a UI that marks them.
+func (e *ValidationError) Fields() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range e.Problems {
+		if !seen[p.Field] {
+			seen[p.Field] = true
+			out = append(out, p.Field)
+		}
+	}
+	return out
+}
+
+// AttachmentError reports that an attachment file could not be used while
+// the message was being written: it vanished, became unreadable, or changed
+// size after Size() was computed. The message written so far is incomplete
+// and must not be delivered.
+type AttachmentError struct {
+	Name string // the attachment's file name in the message
+	Path string // the file on disk
+	Want int64  // the size the message was laid out for
+	Got  int64  // the size found (-1 when the file could not be read)
+	Err  error  // the underlying error, if any
+}
+
+// Error says which file and what happened.
+func (e *AttachmentError) Error() string {
+	switch {
+	case e.Err != nil:
+		return fmt.Sprintf("attachment %q (%s) changed or vanished while the message was being written: %v; attach it again", e.Name, e.Path, e.Err)
+	case e.Got >= 0:
+		return fmt.Sprintf("attachment %q (%s) changed while the message was being written: it was %d bytes, now %d; attach it again", e.Name, e.Path, e.Want, e.Got)
+	}
+	return fmt.Sprintf("attachment %q (%s) changed while the message was being written", e.Name, e.Path)
+}
+
+// Unwrap returns the underlying error.
+func (e *AttachmentError) Unwrap() error { return e.Err }
