@@ -86,7 +86,9 @@ type Composer struct {
 	timer     *time.Timer
 	lastSaved Draft
 	sending   bool
-	restoring bool
+	// sendingDraft is the form as it was when the current send started.
+	sendingDraft Draft
+	restoring    bool
 }
 
 // NewComposer creates the composer window on a (running or test) app.
@@ -442,16 +444,22 @@ func (c *Composer) startSend(from Sender, m *compose.Message) {
 		dialog.ShowInformation("Cannot send", "Sending is not set up in this window.", c.Window)
 		return
 	}
+	c.sendStarted()
+	c.opts.Send(c, from, m)
+}
+
+// sendStarted locks Send and records in the draft that a send is under
+// way: if Stamp is killed now, the next start says the outcome is unknown and
+// still has the message.
+func (c *Composer) sendStarted() {
 	c.sending = true
 	c.validate()
-	// The draft records that a send is under way: if Stamp is killed now, the
-	// next start says the outcome is unknown and still has the message.
 	d := c.Draft()
+	c.sendingDraft = d
 	d.Sending = true
 	if err := c.drafts.Save(d); err == nil {
 		c.lastSaved = d
 	}
-	c.opts.Send(c, from, m)
 }
 
 // SendFinished is called (on the UI goroutine) when a send has ended. After
@@ -459,7 +467,13 @@ func (c *Composer) startSend(from Sender, m *compose.Message) {
 // stays as it was so the person can fix and retry.
 func (c *Composer) SendFinished(ok bool) {
 	c.sending = false
-	if ok {
+	if ok && !c.Draft().sameContent(c.sendingDraft) {
+		// The person kept writing while the message went out: keep that.
+		c.lastSaved = Draft{}
+		if err := c.SaveDraft(); err != nil {
+			c.notify(err.Error())
+		}
+	} else if ok {
 		c.clearForm()
 		if err := c.drafts.Clear(); err != nil {
 			c.notify(err.Error())

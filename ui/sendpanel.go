@@ -1,0 +1,682 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/smtpclient"
+)
+
+// redrawInterval batches engine events into at most ~60 UI updates a second,
+// so a fast send never floods the UI goroutine.
+const redrawInterval = time.Second / 60
+
+// stepState is where a protocol step stands in the panel.
+type stepState int
+
+const (
+	stepWaiting stepState = iota
+	stepRunning
+	stepDone
+	stepFailed
+	stepSkipped
+)
+
+var stepStateWords = [...]string{"waiting", "running", "done", "failed", "skipped"}
+
+func (s stepState) String() string { return stepStateWords[s] }
+
+// panelSteps are the steps the panel shows, in protocol order.
+var panelSteps = []struct {
+	step  smtpclient.Step
+	label string
+}{
+	{smtpclient.StepConnect, "Connect"},
+	{smtpclient.StepTLS, "TLS"},
+	{smtpclient.StepGreeting, "Greeting"},
+	{smtpclient.StepEHLO, "EHLO"},
+	{smtpclient.StepSTARTTLS, "STARTTLS"},
+	{smtpclient.StepEHLOAgain, "EHLO again"},
+	{smtpclient.StepAuth, "AUTH"},
+	{smtpclient.StepMail, "MAIL FROM"},
+	{smtpclient.StepRcpt, "RCPT TO"},
+	{smtpclient.StepData, "DATA"},
+	{smtpclient.StepMessage, "Message sent"},
+	{smtpclient.StepQuit, "QUIT"},
+}
+
+// stepRow is one line of the stepper.
+type stepRow struct {
+	label    string
+	state    stepState
+	started  time.Time
+	took     time.Duration
+	icon     *widget.Icon
+	text     *widget.Label
+	duration *widget.Label
+}
+
+func (r *stepRow) set(s stepState) {
+	r.state = s
+	switch s {
+	case stepWaiting:
+		r.icon.SetResource(theme.RadioButtonIcon())
+	case stepRunning:
+		r.icon.SetResource(theme.MediaPlayIcon())
+	case stepDone:
+		r.icon.SetResource(theme.ConfirmIcon())
+	case stepFailed:
+		r.icon.SetResource(theme.ErrorIcon())
+	case stepSkipped:
+		r.icon.SetResource(theme.ContentRemoveIcon())
+	}
+	r.text.Importance = widget.MediumImportance
+	switch s {
+	case stepSkipped, stepWaiting:
+		r.text.Importance = widget.LowImportance
+	case stepFailed:
+		r.text.Importance = widget.DangerImportance
+	case stepRunning:
+		r.text.Importance = widget.HighImportance
+	}
+	r.text.Refresh()
+	switch {
+	case s == stepSkipped:
+		r.duration.SetText("skipped")
+	case r.took > 0:
+		r.duration.SetText(formatDuration(r.took))
+	default:
+		r.duration.SetText("")
+	}
+}
+
+// transcriptLine is one line of the live transcript.
+type transcriptLine struct {
+	dir  smtpclient.Direction
+	text string
+}
+
+func (l transcriptLine) String() string {
+	switch l.dir {
+	case smtpclient.Client:
+		return "-> " + l.text
+	case smtpclient.Server:
+		return "<- " + l.text
+	}
+	return "=== " + l.text
+}
+
+// recipientRow is one recipient's verdict.
+type recipientRow struct {
+	field   string // To, Cc or Bcc
+	address string
+	state   string // "waiting", "accepted", "refused"
+	reply   string
+}
+
+// SendJob is one send the panel runs: the engine's settings (with the secret,
+// for this session only), the envelope and the message.
+type SendJob struct {
+	Config   smtpclient.Config
+	Envelope smtpclient.Envelope
+	Message  smtpclient.Message
+	// Fields maps each envelope address (lower case) to the form field it
+	// came from ("To", "Cc", "Bcc"), so the results can say which is which.
+	Fields map[string]string
+	// Title names the message in the panel ("Quarterly report").
+	Title string
+}
+
+// SendPanel is the window that shows one send as it happens: the protocol
+// steps, the live transcript, the DATA progress, each recipient's verdict and
+// the outcome in plain words.
+type SendPanel struct {
+	Window fyne.Window
+
+	Header     *widget.Label
+	Progress   *widget.ProgressBar
+	Speed      *widget.Label
+	Outcome    *widget.Label
+	Transcript *widget.List
+
+	CancelButton  *widget.Button
+	RetryButton   *widget.Button
+	CloseButton   *widget.Button
+	AcceptedOnly  *widget.Button // "Send to the N accepted recipients"
+	BackToComposr *widget.Button // "Back to the composer"
+
+	// OnFinished runs once per attempt, on the UI goroutine, with the result.
+	OnFinished func(res *smtpclient.Result, err error)
+	// OnRetry runs when the person asks to try again; nil hides Retry.
+	OnRetry func()
+	// OnSendAccepted runs when the person chooses to send to the accepted
+	// recipients only after a partial refusal.
+	OnSendAccepted func(accepted []string)
+
+	steps      []*stepRow
+	byStep     map[smtpclient.Step]*stepRow
+	stepBox    *fyne.Container
+	lines      []transcriptLine
+	recipients []*recipientRow
+	rcptBox    *fyne.Container
+	rcptDone   int
+
+	progressAt   time.Time
+	progressSent int64
+	speed        float64 // bytes per second, smoothed
+
+	job    SendJob
+	cancel context.CancelFunc
+	done   bool
+
+	mu        sync.Mutex
+	pending   []smtpclient.Event
+	scheduled bool
+}
+
+// NewSendPanel creates the send panel window (not shown yet).
+func NewSendPanel(a fyne.App) *SendPanel {
+	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
+	p.Window.SetIcon(Icon)
+
+	p.Header = widget.NewLabel("")
+	p.Header.TextStyle.Bold = true
+	p.Header.Wrapping = fyne.TextWrapWord
+
+	p.stepBox = container.NewVBox()
+	for _, s := range panelSteps {
+		row := &stepRow{label: s.label, icon: widget.NewIcon(nil), text: widget.NewLabel(s.label),
+			duration: widget.NewLabel("")}
+		row.duration.Importance = widget.LowImportance
+		p.steps = append(p.steps, row)
+		p.byStep[s.step] = row
+		p.stepBox.Add(container.NewBorder(nil, nil, row.icon, row.duration, row.text))
+	}
+
+	p.Transcript = widget.NewList(
+		func() int { return len(p.lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.TextStyle.Monospace = true
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			line := p.lines[id]
+			switch line.dir {
+			case smtpclient.Client:
+				l.Importance = widget.HighImportance
+			case smtpclient.Server:
+				l.Importance = widget.MediumImportance
+			default:
+				l.Importance = widget.LowImportance
+			}
+			l.SetText(line.String())
+		})
+
+	p.Progress = widget.NewProgressBar()
+	p.Speed = widget.NewLabel("")
+	p.rcptBox = container.NewVBox()
+	p.Outcome = widget.NewLabel("")
+	p.Outcome.Wrapping = fyne.TextWrapWord
+
+	p.CancelButton = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), p.Cancel)
+	p.RetryButton = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), func() {
+		if p.OnRetry != nil {
+			p.OnRetry()
+		}
+	})
+	p.CloseButton = widget.NewButton("Close", p.Window.Close)
+	p.AcceptedOnly = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() {
+		if p.OnSendAccepted != nil {
+			p.OnSendAccepted(p.accepted())
+		}
+	})
+	p.BackToComposr = widget.NewButton("Back to the composer", p.Window.Close)
+	copyBtn := widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
+		a.Clipboard().SetContent(p.TranscriptText())
+	})
+	saveBtn := widget.NewButtonWithIcon("Save transcript…", theme.DocumentSaveIcon(), p.saveTranscript)
+
+	left := container.NewVBox(widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox)
+	right := container.NewBorder(
+		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(copyBtn, saveBtn), nil, nil, p.Transcript)
+	split := container.NewHSplit(container.NewVScroll(left), right)
+	split.Offset = 0.3
+
+	rcpts := container.NewVScroll(p.rcptBox)
+	rcpts.SetMinSize(fyne.NewSize(0, 90))
+	bottom := container.NewVBox(
+		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
+		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		rcpts,
+		widget.NewSeparator(),
+		p.Outcome,
+		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposr, p.CloseButton),
+	)
+	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
+	p.Window.Resize(fyne.NewSize(900, 640))
+	p.Window.SetCloseIntercept(func() {
+		p.Cancel()
+		p.Window.Close()
+	})
+	return p
+}
+
+// Reset prepares the panel for a (new) attempt of job.
+func (p *SendPanel) Reset(job SendJob) {
+	p.job = job
+	p.done = false
+	p.lines = nil
+	p.rcptDone = 0
+	p.progressAt, p.progressSent, p.speed = time.Time{}, 0, 0
+	p.Header.SetText(fmt.Sprintf("Sending “%s” through %s (%s)", job.Title, job.Config.Address(), job.Config.Security))
+	p.Window.SetTitle("Sending " + job.Title + " — Stamp")
+	for _, r := range p.steps {
+		r.took = 0
+		r.set(stepWaiting)
+	}
+	// Steps that cannot happen with these settings are skipped from the start.
+	switch job.Config.Security {
+	case smtpclient.SecurityTLS:
+		p.byStep[smtpclient.StepSTARTTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepEHLOAgain].set(stepSkipped)
+	case smtpclient.SecuritySTARTTLS:
+		p.byStep[smtpclient.StepTLS].set(stepSkipped)
+	default:
+		p.byStep[smtpclient.StepTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepSTARTTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepEHLOAgain].set(stepSkipped)
+	}
+	if job.Config.Username == "" {
+		p.byStep[smtpclient.StepAuth].set(stepSkipped)
+	}
+	p.recipients = nil
+	for _, addr := range job.Envelope.To {
+		p.recipients = append(p.recipients, &recipientRow{field: job.Fields[strings.ToLower(addr)], address: addr, state: "waiting"})
+	}
+	p.rcptRowLabel()
+	p.refreshRecipients()
+	p.Progress.SetValue(0)
+	p.Speed.SetText(fmt.Sprintf("0 of %s", humanSize(sizeOf(job.Message))))
+	p.Outcome.Importance = widget.MediumImportance
+	p.Outcome.SetText("Sending…")
+	p.CancelButton.Show()
+	p.CancelButton.Enable()
+	p.RetryButton.Hide()
+	p.AcceptedOnly.Hide()
+	p.BackToComposr.Hide()
+	p.CloseButton.Hide()
+	p.Transcript.Refresh()
+}
+
+func sizeOf(m smtpclient.Message) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.Size()
+}
+
+// Start runs job in the background and shows its progress. It returns at
+// once; the engine runs on its own goroutine and its events reach the
+// widgets through fyne.Do, batched.
+func (p *SendPanel) Start(job SendJob) {
+	p.Reset(job)
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	go func() {
+		defer cancel()
+		res, err := smtpclient.Send(ctx, job.Config, job.Envelope, job.Message, p.Post)
+		fyne.Do(func() {
+			p.flush()
+			p.Finish(res, err)
+		})
+	}()
+}
+
+// Cancel stops the running send; the engine closes the connection at once.
+func (p *SendPanel) Cancel() {
+	if p.cancel != nil && !p.done {
+		p.CancelButton.Disable()
+		p.Outcome.SetText("Cancelling…")
+		p.cancel()
+	}
+}
+
+// Post takes an event from the engine's goroutine; events are applied to the
+// widgets in batches on the UI goroutine.
+func (p *SendPanel) Post(ev smtpclient.Event) {
+	p.mu.Lock()
+	p.pending = append(p.pending, ev)
+	schedule := !p.scheduled
+	p.scheduled = true
+	p.mu.Unlock()
+	if schedule {
+		time.AfterFunc(redrawInterval, func() { fyne.Do(p.flush) })
+	}
+}
+
+// flush applies the pending events (on the UI goroutine).
+func (p *SendPanel) flush() {
+	p.mu.Lock()
+	batch := p.pending
+	p.pending = nil
+	p.scheduled = false
+	p.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	transcript := false
+	for _, ev := range batch {
+		transcript = p.apply(ev) || transcript
+	}
+	if transcript {
+		p.Transcript.Refresh()
+		p.Transcript.ScrollToBottom()
+	}
+}
+
+// Apply shows one event at once (tests and recorded sequences use it).
+func (p *SendPanel) Apply(ev smtpclient.Event) {
+	if p.apply(ev) {
+		p.Transcript.Refresh()
+		p.Transcript.ScrollToBottom()
+	}
+}
+
+// apply updates the state for one event; it reports whether the transcript
+// changed, so a batch refreshes the list once.
+func (p *SendPanel) apply(ev smtpclient.Event) bool {
+	row := p.byStep[ev.Step]
+	switch ev.Kind {
+	case smtpclient.EventStepStarted:
+		if row != nil {
+			if row.state != stepRunning {
+				row.started = ev.Time
+			}
+			row.set(stepRunning)
+		}
+		if ev.Text != "" {
+			p.lines = append(p.lines, transcriptLine{smtpclient.Local, ev.Text})
+			return true
+		}
+	case smtpclient.EventStepFinished:
+		if row != nil {
+			row.took = ev.Time.Sub(row.started)
+			if ev.Step == smtpclient.StepRcpt && p.rcptDone < len(p.recipients) {
+				row.set(stepRunning) // more recipients to come
+			} else {
+				row.set(stepDone)
+			}
+		}
+		if ev.Step == smtpclient.StepMessage {
+			p.Progress.SetValue(1)
+		}
+	case smtpclient.EventStepFailed:
+		if row != nil {
+			row.took = ev.Time.Sub(row.started)
+			row.set(stepFailed)
+		}
+		if ev.Err != nil {
+			p.lines = append(p.lines, transcriptLine{smtpclient.Local, "failed: " + ev.Err.Error()})
+			return true
+		}
+	case smtpclient.EventLine:
+		p.lines = append(p.lines, transcriptLine{ev.Direction, ev.Text})
+		return true
+	case smtpclient.EventProgress:
+		p.progress(ev)
+	case smtpclient.EventRecipient:
+		p.recipientVerdict(ev)
+	}
+	return false
+}
+
+func (p *SendPanel) progress(ev smtpclient.Event) {
+	if ev.Total > 0 {
+		p.Progress.SetValue(float64(ev.Sent) / float64(ev.Total))
+	}
+	if !p.progressAt.IsZero() {
+		if dt := ev.Time.Sub(p.progressAt).Seconds(); dt > 0 {
+			inst := float64(ev.Sent-p.progressSent) / dt
+			if p.speed == 0 {
+				p.speed = inst
+			} else {
+				p.speed = 0.7*p.speed + 0.3*inst
+			}
+		}
+	}
+	p.progressAt, p.progressSent = ev.Time, ev.Sent
+	text := fmt.Sprintf("%s of %s", humanSize(ev.Sent), humanSize(ev.Total))
+	if p.speed > 0 {
+		text += fmt.Sprintf(" · %s/s", humanSize(int64(p.speed)))
+	}
+	p.Speed.SetText(text)
+}
+
+func (p *SendPanel) recipientVerdict(ev smtpclient.Event) {
+	var r *recipientRow
+	for _, c := range p.recipients {
+		if strings.EqualFold(c.address, ev.Recipient) && c.state == "waiting" {
+			r = c
+			break
+		}
+	}
+	if r == nil {
+		r = &recipientRow{field: p.job.Fields[strings.ToLower(ev.Recipient)], address: ev.Recipient}
+		p.recipients = append(p.recipients, r)
+	}
+	r.state = "refused"
+	if ev.Accepted {
+		r.state = "accepted"
+	}
+	if ev.Reply != nil {
+		r.reply = ev.Reply.String()
+	}
+	p.rcptDone++
+	p.rcptRowLabel()
+	p.refreshRecipients()
+}
+
+func (p *SendPanel) rcptRowLabel() {
+	row := p.byStep[smtpclient.StepRcpt]
+	row.text.SetText(fmt.Sprintf("RCPT TO (%d of %d)", p.rcptDone, len(p.recipients)))
+}
+
+func (p *SendPanel) refreshRecipients() {
+	objs := make([]fyne.CanvasObject, 0, len(p.recipients))
+	for _, r := range p.recipients {
+		icon := theme.RadioButtonIcon()
+		switch r.state {
+		case "accepted":
+			icon = theme.ConfirmIcon()
+		case "refused":
+			icon = theme.ErrorIcon()
+		}
+		field := r.field
+		if field == "" {
+			field = "To"
+		}
+		text := fmt.Sprintf("%-3s  %s — %s", field, r.address, r.state)
+		if r.reply != "" {
+			text += " (" + r.reply + ")"
+		}
+		l := widget.NewLabel(text)
+		l.Truncation = fyne.TextTruncateEllipsis
+		if r.state == "refused" {
+			l.Importance = widget.DangerImportance
+		}
+		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	}
+	p.rcptBox.Objects = objs
+	p.rcptBox.Refresh()
+}
+
+func (p *SendPanel) accepted() []string {
+	var out []string
+	for _, r := range p.recipients {
+		if r.state == "accepted" {
+			out = append(out, r.address)
+		}
+	}
+	return out
+}
+
+// Finish shows the outcome of an attempt in plain words and offers what can
+// be done next.
+func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
+	p.done = true
+	p.CancelButton.Hide()
+	p.CloseButton.Show()
+	if res == nil {
+		res = &smtpclient.Result{}
+	}
+	var se *smtpclient.Error
+	switch {
+	case err == nil && res.Sent:
+		for _, r := range p.steps {
+			if r.state == stepWaiting {
+				r.set(stepSkipped)
+			}
+		}
+		n := len(res.Accepted())
+		text := fmt.Sprintf("Sent to %d %s.", n, plural(n, "recipient", "recipients"))
+		if res.QueueID != "" {
+			text += fmt.Sprintf(" The server queued it as %s.", res.QueueID)
+		}
+		if refused := res.Refused(); len(refused) > 0 {
+			var names []string
+			for _, r := range refused {
+				names = append(names, r.Address)
+			}
+			text += " Not delivered to: " + strings.Join(names, ", ") + "."
+			p.Outcome.Importance = widget.WarningImportance
+		} else {
+			p.Outcome.Importance = widget.SuccessImportance
+		}
+		p.Outcome.SetText(text)
+	case errors.As(err, &se) && se.MayHaveBeenDelivered:
+		p.Outcome.Importance = widget.WarningImportance
+		p.Outcome.SetText("The message may have been delivered: it was sent completely, but the server's confirmation never arrived. " +
+			"Check with a recipient before sending it again, or it may arrive twice. " + se.Explain())
+		p.RetryButton.Show()
+	case errors.As(err, &se) && se.Kind == smtpclient.ErrorCanceled:
+		p.Outcome.Importance = widget.WarningImportance
+		p.Outcome.SetText(fmt.Sprintf("Cancelled during %s. Nothing was sent; your message is still in the composer.", stepLabel(se.Step)))
+		p.RetryButton.Show()
+	case errors.As(err, &se):
+		p.Outcome.Importance = widget.DangerImportance
+		text := fmt.Sprintf("Not sent: the %s step failed. %s", stepLabel(se.Step), se.Explain())
+		if acc := p.accepted(); se.Step == smtpclient.StepRcpt && len(acc) > 0 && len(acc) < len(p.recipients) {
+			text = fmt.Sprintf("Not sent: the server refused %d of %d recipients, so nothing was sent. %s",
+				len(p.recipients)-len(acc), len(p.recipients), se.Explain())
+			p.AcceptedOnly.SetText(fmt.Sprintf("Send to the %d accepted %s", len(acc), plural(len(acc), "recipient", "recipients")))
+			p.AcceptedOnly.Show()
+			p.BackToComposr.Show()
+			p.CloseButton.Hide()
+		} else {
+			p.RetryButton.Show()
+		}
+		p.Outcome.SetText(text)
+	default:
+		p.Outcome.Importance = widget.DangerImportance
+		msg := "the send stopped"
+		if err != nil {
+			msg = err.Error()
+		}
+		p.Outcome.SetText("Not sent: " + msg)
+		p.RetryButton.Show()
+	}
+	if p.OnRetry == nil {
+		p.RetryButton.Hide()
+	}
+	if p.OnFinished != nil {
+		p.OnFinished(res, err)
+	}
+}
+
+// StepState reports a step's state as a word (tests and accessibility).
+func (p *SendPanel) StepState(s smtpclient.Step) string {
+	if r := p.byStep[s]; r != nil {
+		return r.state.String()
+	}
+	return ""
+}
+
+// RecipientStates lists "field address state" per recipient, in order.
+func (p *SendPanel) RecipientStates() []string {
+	out := make([]string, len(p.recipients))
+	for i, r := range p.recipients {
+		out[i] = r.field + " " + r.address + " " + r.state
+	}
+	return out
+}
+
+// TranscriptText is the whole transcript as text, as shown.
+func (p *SendPanel) TranscriptText() string {
+	var b strings.Builder
+	for _, l := range p.lines {
+		b.WriteString(l.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (p *SendPanel) saveTranscript() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			if err != nil {
+				dialog.ShowError(err, p.Window)
+			}
+			return
+		}
+		defer w.Close()
+		if _, err := w.Write([]byte(p.TranscriptText())); err != nil {
+			dialog.ShowError(fmt.Errorf("save the transcript: %w", err), p.Window)
+		}
+	}, p.Window)
+	d.SetFileName("stamp-transcript-" + time.Now().Format("20060102-150405") + ".txt")
+	d.Show()
+}
+
+func stepLabel(s smtpclient.Step) string {
+	for _, ps := range panelSteps {
+		if ps.step == s {
+			return ps.label
+		}
+	}
+	if s == smtpclient.StepReset {
+		return "RSET"
+	}
+	return string(s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "<1 ms"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+}
