@@ -1,0 +1,184 @@
+package smtpclient
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Security says how the connection to the server is protected.
+type Security int
+
+const (
+	// SecurityTLS is implicit TLS: the handshake starts as soon as the TCP
+	// connection is open (RFC 8314, usually port 465). It is the zero value,
+	// so a Config that forgets to choose is secure.
+	SecurityTLS Security = iota
+	// SecuritySTARTTLS starts in plain text and upgrades with STARTTLS
+	// (RFC 3207, usually port 587). It never falls back to plain text.
+	SecuritySTARTTLS
+	// SecurityNone sends everything in plain text. AUTH is then allowed only
+	// to a loopback address (the sandbox).
+	SecurityNone
+)
+
+// String returns the name used in flags and settings: "tls", "starttls" or "none".
+func (s Security) String() string {
+	switch s {
+	case SecurityTLS:
+		return "tls"
+	case SecuritySTARTTLS:
+		return "starttls"
+	case SecurityNone:
+		return "none"
+	}
+	return "Security(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ParseSecurity turns "tls", "starttls" or "none" (any case) into a Security.
+func ParseSecurity(s string) (Security, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "tls", "ssl", "implicit":
+		return SecurityTLS, nil
+	case "starttls":
+		return SecuritySTARTTLS, nil
+	case "none", "plain", "insecure":
+		return SecurityNone, nil
+	}
+	return 0, fmt.Errorf("unknown security %q (want tls, starttls or none)", s)
+}
+
+// DefaultPort is the usual port for a security mode: 465 for implicit TLS,
+// 587 for STARTTLS and 25 for none.
+func (s Security) DefaultPort() int {
+	switch s {
+	case SecurityTLS:
+		return 465
+	case SecuritySTARTTLS:
+		return 587
+	}
+	return 25
+}
+
+// AuthMechanism names a SASL mechanism, or AuthAuto to pick one from what
+// the server offers.
+type AuthMechanism string
+
+// The mechanisms the engine speaks.
+const (
+	AuthAuto    AuthMechanism = ""
+	AuthPlain   AuthMechanism = "PLAIN"
+	AuthLogin   AuthMechanism = "LOGIN"
+	AuthCRAMMD5 AuthMechanism = "CRAM-MD5"
+	AuthXOAUTH2 AuthMechanism = "XOAUTH2"
+)
+
+// ParseAuthMechanism accepts auto, plain, login, cram-md5 or xoauth2 (any case).
+func ParseAuthMechanism(s string) (AuthMechanism, error) {
+	switch m := AuthMechanism(strings.ToUpper(strings.TrimSpace(s))); m {
+	case "", "AUTO":
+		return AuthAuto, nil
+	case AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5 or xoauth2)", s)
+}
+
+// Default timeouts.
+const (
+	// DefaultTimeout bounds each network step (connect, handshake, each reply).
+	DefaultTimeout = 30 * time.Second
+	// DefaultFinalReplyTimeout bounds the wait for the reply after the
+	// message's final "." — RFC 5321 §4.5.3.2.6 asks clients to allow 10 minutes.
+	DefaultFinalReplyTimeout = 10 * time.Minute
+)
+
+// Config describes how to reach and log in to one server. Secrets are
+// supplied by the caller for one session and never stored by this package.
+type Config struct {
+	// Host is the server's name or IP address. The certificate must match it.
+	Host string
+	// Port is the TCP port; 0 means Security.DefaultPort().
+	Port int
+	// Security is implicit TLS (the zero value), STARTTLS or none.
+	Security Security
+
+	// Username enables AUTH; empty means no authentication.
+	Username string
+	// Password is used by PLAIN, LOGIN and CRAM-MD5.
+	Password string
+	// OAuth2Token is an OAuth 2 access token for XOAUTH2.
+	OAuth2Token string
+	// Auth is the mechanism to use; AuthAuto picks from the server's offer.
+	Auth AuthMechanism
+
+	// HeloName is the name sent with EHLO. Empty means this machine's fully
+	// qualified name if it has one, otherwise an address literal such as
+	// "[192.0.2.1]" (RFC 5321 §4.1.4).
+	HeloName string
+
+	// CAFile is a PEM file of extra certificate authorities trusted for this
+	// account, in addition to the system roots. Verification stays on.
+	CAFile string
+	// CAPEM is the same as CAFile, given as bytes (the sandbox hands out its
+	// CA this way).
+	CAPEM []byte
+
+	// Timeout bounds each network step; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// FinalReplyTimeout bounds the wait for the reply to the end of the
+	// message; 0 means DefaultFinalReplyTimeout.
+	FinalReplyTimeout time.Duration
+
+	// ContinueOnRejected sends the message to the accepted recipients when
+	// some (not all) were refused. By default one refusal stops the send.
+	ContinueOnRejected bool
+
+	// DisablePipelining sends one command at a time even when the server
+	// offers PIPELINING (for comparisons and stubborn servers).
+	DisablePipelining bool
+
+	// Dialer opens the TCP connection; nil means a net.Dialer. Tests and
+	// proxies can replace it.
+	Dialer func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+func (c *Config) port() int {
+	if c.Port > 0 {
+		return c.Port
+	}
+	return c.Security.DefaultPort()
+}
+
+// Address is "host:port", the address dialled.
+func (c *Config) Address() string {
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
+}
+
+func (c *Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (c *Config) finalReplyTimeout() time.Duration {
+	if c.FinalReplyTimeout > 0 {
+		return c.FinalReplyTimeout
+	}
+	return DefaultFinalReplyTimeout
+}
+
+// secrets lists the values that must never leave the engine.
+func (c *Config) secrets() []string {
+	var s []string
+	for _, v := range []string{c.Password, c.OAuth2Token} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}

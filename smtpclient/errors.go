@@ -1,0 +1,270 @@
+package smtpclient
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// ErrorKind classifies an Error so callers can act on it.
+type ErrorKind int
+
+const (
+	// ErrorReply: the server answered with a 4xx or 5xx reply.
+	ErrorReply ErrorKind = iota
+	// ErrorConnection: the TCP connection could not be opened or broke.
+	ErrorConnection
+	// ErrorTLS: the TLS handshake failed or the certificate was not trusted.
+	ErrorTLS
+	// ErrorTimeout: a step took longer than its timeout.
+	ErrorTimeout
+	// ErrorCanceled: the caller cancelled the context.
+	ErrorCanceled
+	// ErrorProtocol: the server broke the protocol (malformed, endless or
+	// unexpected replies, data injected before a TLS handshake).
+	ErrorProtocol
+	// ErrorPolicy: the engine refused to go on because it would be unsafe or
+	// cannot work (no STARTTLS, password in clear text, message over the
+	// server's SIZE, SMTPUTF8 needed but missing, no common AUTH mechanism).
+	ErrorPolicy
+	// ErrorInput: the configuration or envelope is invalid; nothing was sent.
+	ErrorInput
+	// ErrorSource: reading the message itself failed while sending; the
+	// message was not completed, so the server discards it.
+	ErrorSource
+)
+
+var errorKindNames = [...]string{"reply", "connection", "tls", "timeout", "canceled", "protocol", "policy", "input", "source"}
+
+// String returns a short name such as "reply" or "tls".
+func (k ErrorKind) String() string {
+	if int(k) < len(errorKindNames) {
+		return errorKindNames[k]
+	}
+	return "ErrorKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText makes kinds readable in JSON.
+func (k ErrorKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Error is the one error type returned by Send and Probe. errors.As finds it.
+type Error struct {
+	// Step is where the session stopped.
+	Step Step
+	// Kind classifies the failure.
+	Kind ErrorKind
+	// Code is the server's reply code (0 when the failure was not a reply).
+	Code int
+	// EnhancedCode is the RFC 3463 status such as "5.7.8", when given.
+	EnhancedCode string
+	// Message is the server's text, or a description of a local failure.
+	Message string
+	// Temporary is true for 4xx replies and timeouts: trying later may work.
+	Temporary bool
+	// MayHaveBeenDelivered is true when the whole message was sent but its
+	// final reply never arrived: the server may have accepted it. A caller
+	// must not present this as a plain failure (sending again may duplicate).
+	MayHaveBeenDelivered bool
+	// Err is the underlying error, if any.
+	Err error
+}
+
+// Error returns a technical one-line description; Explain is for people.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("smtp ")
+	b.WriteString(string(e.Step))
+	b.WriteString(": ")
+	if e.Code != 0 {
+		b.WriteString(strconv.Itoa(e.Code))
+		b.WriteByte(' ')
+		if e.EnhancedCode != "" {
+			b.WriteString(e.EnhancedCode)
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteString(e.Message)
+	if e.MayHaveBeenDelivered {
+		b.WriteString(" (the message may have been delivered)")
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Summary says in plain words what went wrong.
+func (e *Error) Summary() string { return e.explanation().summary }
+
+// Advice says what to try next.
+func (e *Error) Advice() string { return e.explanation().advice }
+
+// Explain is Summary and Advice together, followed by the server's own words
+// when there were any: what a person should read.
+func (e *Error) Explain() string {
+	x := e.explanation()
+	s := x.summary + " " + x.advice
+	if e.Code != 0 {
+		s += fmt.Sprintf(" (The server said at %s: %s)", e.Step, e.replyText())
+	} else if e.Message != "" {
+		s += " (" + e.Message + ")"
+	}
+	return s
+}
+
+func (e *Error) replyText() string {
+	t := strconv.Itoa(e.Code)
+	if e.EnhancedCode != "" {
+		t += " " + e.EnhancedCode
+	}
+	return t + " " + e.Message
+}
+
+// MarshalJSON writes the fields plus the explanation, for `stamp-send --json`.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Step                 Step      `json:"step"`
+		Kind                 ErrorKind `json:"kind"`
+		Code                 int       `json:"code,omitempty"`
+		EnhancedCode         string    `json:"enhanced_code,omitempty"`
+		Message              string    `json:"message"`
+		Temporary            bool      `json:"temporary,omitempty"`
+		MayHaveBeenDelivered bool      `json:"may_have_been_delivered,omitempty"`
+		Summary              string    `json:"summary"`
+		Advice               string    `json:"advice"`
+	}{e.Step, e.Kind, e.Code, e.EnhancedCode, e.Message, e.Temporary, e.MayHaveBeenDelivered, e.Summary(), e.Advice()})
+}
+
+// explanation is one row of the advice table.
+type explanation struct {
+	summary, advice string
+}
+
+// rule matches an Error: zero fields match anything.
+type rule struct {
+	kind     ErrorKind
+	anyKind  bool
+	step     Step
+	code     int    // exact reply code
+	class    int    // 4 or 5: any reply of that class
+	enhanced string // prefix of the enhanced code, e.g. "5.7."
+	explanation
+}
+
+// adviceTable is the one place where failures are put into words. The first
+// matching row wins, so specific rows come before general ones. The UI shows
+// these words too.
+var adviceTable = []rule{
+	{kind: ErrorCanceled, explanation: explanation{"Sending was cancelled.", "Nothing more was sent after the cancel; send again when ready."}},
+	{kind: ErrorTimeout, step: StepMessage, explanation: explanation{"The whole message was sent, but the server did not confirm it in time.", "The message may have been delivered: check the recipient's mailbox or your Sent folder on the server before sending again."}},
+	{kind: ErrorTimeout, explanation: explanation{"The server did not answer in time.", "Check your network connection and the server name and port, then try again; a firewall may be dropping the connection."}},
+	{kind: ErrorConnection, step: StepConnect, explanation: explanation{"Could not connect to the server.", "Check the server name and port, and that your network allows outgoing mail connections (many networks block port 25; try 587 or 465)."}},
+	{kind: ErrorConnection, step: StepMessage, explanation: explanation{"The connection broke while the message was being sent or confirmed.", "If the whole message had been sent, it may have been delivered; otherwise try again. Very large messages are sometimes cut off by servers."}},
+	{kind: ErrorConnection, explanation: explanation{"The server closed the connection.", "Try again later; if it keeps happening, check the security mode (TLS on port 465, STARTTLS on 587)."}},
+	{kind: ErrorTLS, explanation: explanation{"A secure (TLS) connection could not be established or the server's certificate is not trusted.", "Check the server name (it must match the certificate) and the security mode (TLS on 465, STARTTLS on 587). For a self-signed server, add its CA file to the account; verification is never switched off."}},
+	{kind: ErrorProtocol, explanation: explanation{"The server did not follow the SMTP protocol, so Stamp stopped to stay safe.", "Check that the port is an SMTP submission port; if it is, the server or something between you and it is misbehaving."}},
+	{kind: ErrorPolicy, step: StepSTARTTLS, explanation: explanation{"The server did not offer a secure connection (STARTTLS), and this account requires one.", "Stamp never sends in plain text when STARTTLS is expected. Check the port (587 for STARTTLS, 465 for TLS) or ask the provider."}},
+	{kind: ErrorPolicy, step: StepAuth, explanation: explanation{"Stamp will not log in the way this server allows.", "Passwords are only sent over TLS, and the server must offer a mechanism Stamp speaks (PLAIN, LOGIN, CRAM-MD5, XOAUTH2). Check the security mode and the chosen mechanism."}},
+	{kind: ErrorPolicy, step: StepMail, explanation: explanation{"The server cannot take this message as it is.", "A message larger than the server's limit must be made smaller (fewer or smaller attachments); an address with non-ASCII characters needs a server with SMTPUTF8."}},
+	{kind: ErrorPolicy, explanation: explanation{"Stamp stopped before sending, because going on would be unsafe or cannot work.", "Check the account's security settings."}},
+	{kind: ErrorInput, explanation: explanation{"The settings or addresses are not valid; nothing was sent.", "Correct the field named in the message and send again."}},
+	{kind: ErrorSource, explanation: explanation{"The message could not be read completely while sending (an attachment may have changed or vanished).", "The server discards an unfinished message. Check the attachments and send again."}},
+
+	{anyKind: true, step: StepAuth, code: 535, explanation: explanation{"The server did not accept the user name and password.", "Check both. Many providers (Gmail, Outlook, iCloud, Yahoo) need an app password instead of your normal password when two-step verification is on."}},
+	{anyKind: true, step: StepAuth, code: 534, explanation: explanation{"The server wants a stronger or different way to log in.", "Create an app password, or use OAuth (XOAUTH2) if the provider requires it."}},
+	{anyKind: true, step: StepAuth, code: 454, explanation: explanation{"The server could not log you in right now.", "Try again in a few minutes; if it persists, the provider may have blocked the login (check its security notices)."}},
+	{anyKind: true, step: StepAuth, class: 5, explanation: explanation{"Logging in failed.", "Check the user name, the password and the authentication method."}},
+	{anyKind: true, code: 530, explanation: explanation{"The server wants a secure connection or a login before it takes mail.", "Use STARTTLS or TLS and enter a user name and password for this account."}},
+	{anyKind: true, enhanced: "5.7.0", step: StepMail, explanation: explanation{"The server refused the sender; it may require you to log in first.", "Set a user name and password, and make sure the From address belongs to that account."}},
+	{anyKind: true, code: 552, explanation: explanation{"The message is too big for the server.", "Make it smaller: fewer or smaller attachments, or share large files by link."}},
+	{anyKind: true, enhanced: "5.3.4", explanation: explanation{"The message is too big for the server.", "Make it smaller: fewer or smaller attachments, or share large files by link."}},
+	{anyKind: true, step: StepGreeting, code: 554, explanation: explanation{"The server refuses connections from your address.", "Your network or IP address may be on a block list; try another network or your provider's submission server."}},
+	{anyKind: true, step: StepRcpt, code: 550, explanation: explanation{"A recipient address is unknown or refused by the server.", "Check the spelling of the address named here."}},
+	{anyKind: true, step: StepRcpt, code: 553, explanation: explanation{"The server refused a recipient address.", "Check the address; the server may also refuse relaying for this sender."}},
+	{anyKind: true, step: StepRcpt, code: 554, explanation: explanation{"The server refused a recipient.", "Check the address; the server may refuse to relay for your account."}},
+	{anyKind: true, step: StepRcpt, class: 5, explanation: explanation{"The server refused one or more recipients.", "Check the addresses named here, or send to the accepted ones only."}},
+	{anyKind: true, step: StepMail, class: 5, explanation: explanation{"The server refused the sender address.", "Use the address that belongs to the account you log in with."}},
+	{anyKind: true, code: 421, explanation: explanation{"The server is busy or closing the connection.", "Try again later."}},
+	{anyKind: true, class: 4, explanation: explanation{"The server could not take the message right now (a temporary failure).", "Try again later."}},
+	{anyKind: true, step: StepMessage, class: 5, explanation: explanation{"The server refused the message after receiving it.", "It may look like spam, contain a blocked attachment type, or break a policy of the server; the server's words below say which."}},
+	{anyKind: true, step: StepEHLO, class: 5, explanation: explanation{"The server refused the greeting (EHLO/HELO).", "Set a proper host name for this account (the EHLO name)."}},
+	{anyKind: true, explanation: explanation{"The server refused the request.", "Read the server's reply below; it usually says why."}},
+}
+
+func (e *Error) explanation() explanation {
+	for _, r := range adviceTable {
+		if !r.anyKind && r.kind != e.Kind {
+			continue
+		}
+		if r.anyKind && e.Code == 0 {
+			continue
+		}
+		if r.step != "" && r.step != e.Step {
+			continue
+		}
+		if r.code != 0 && r.code != e.Code {
+			continue
+		}
+		if r.class != 0 && r.class != e.Code/100 {
+			continue
+		}
+		if r.enhanced != "" && !strings.HasPrefix(e.EnhancedCode, r.enhanced) {
+			continue
+		}
+		return r.explanation
+	}
+	return explanation{"Sending failed.", "Try again; if it keeps failing, look at the transcript."}
+}
+
+// replyError builds the Error for a failure reply.
+func replyError(step Step, r *Reply) *Error {
+	return &Error{Step: step, Kind: ErrorReply, Code: r.Code, EnhancedCode: r.Enhanced,
+		Message: r.Text(), Temporary: r.Code/100 == 4}
+}
+
+// netError classifies an I/O error at step. ctx tells a cancel from a timeout.
+func netError(ctx context.Context, step Step, err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if ctx.Err() != nil {
+		return &Error{Step: step, Kind: ErrorCanceled, Message: "cancelled at " + string(step), Err: ctx.Err()}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Step: step, Kind: ErrorTimeout, Message: "no answer within the timeout", Temporary: true, Err: err}
+	}
+	var (
+		certErr    *tls.CertificateVerificationError
+		hostErr    x509.HostnameError
+		unknownCA  x509.UnknownAuthorityError
+		invalidErr x509.CertificateInvalidError
+		recordErr  tls.RecordHeaderError
+		alertErr   tls.AlertError
+	)
+	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &unknownCA) ||
+		errors.As(err, &invalidErr) || errors.As(err, &recordErr) || errors.As(err, &alertErr) ||
+		step == StepTLS || strings.HasPrefix(err.Error(), "tls: ") {
+		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Err: err}
+	}
+	msg := err.Error()
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		msg = "the server closed the connection"
+	case errors.Is(err, syscall.ECONNRESET):
+		msg = "the connection was reset by the server"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		msg = "connection refused (no server listening on that port)"
+	}
+	return &Error{Step: step, Kind: ErrorConnection, Message: msg, Err: err}
+}

@@ -1,0 +1,161 @@
+package smtpclient
+
+import (
+	"bufio"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Limits on what a server may send in one reply. RFC 5321 §4.5.3.1.5 sets
+// 512 octets per reply line; we allow more for real-world servers, but a
+// hostile server cannot make us buffer without end.
+const (
+	MaxReplyLineLength = 4096
+	MaxReplyLines      = 256
+)
+
+// Reply is one complete server reply, possibly of several lines.
+type Reply struct {
+	// Code is the three-digit reply code.
+	Code int `json:"code"`
+	// Enhanced is the RFC 3463 status code ("2.1.5") taken from the first
+	// line when the server uses ENHANCEDSTATUSCODES, else "".
+	Enhanced string `json:"enhanced,omitempty"`
+	// Lines are the texts after the code (enhanced code removed), in order.
+	Lines []string `json:"lines"`
+}
+
+// Text joins the reply's lines with spaces.
+func (r *Reply) Text() string { return strings.Join(r.Lines, " ") }
+
+// String renders the reply as "250 2.0.0 text".
+func (r *Reply) String() string {
+	s := strconv.Itoa(r.Code)
+	if r.Enhanced != "" {
+		s += " " + r.Enhanced
+	}
+	if t := r.Text(); t != "" {
+		s += " " + t
+	}
+	return s
+}
+
+// Positive reports a 2xx or 3xx reply.
+func (r *Reply) Positive() bool { return r.Code >= 200 && r.Code < 400 }
+
+var errLineTooLong = errors.New("reply line longer than " + strconv.Itoa(MaxReplyLineLength) + " bytes")
+
+// readReplyLines reads one complete reply from br, calling onLine with each
+// raw line (without its line end) as soon as it is read. The reader must have
+// been created with a buffer of at least MaxReplyLineLength bytes, so that
+// ReadSlice bounds every line.
+func readReply(br *bufio.Reader, onLine func(string)) (*Reply, error) {
+	r := &Reply{}
+	for n := 0; ; n++ {
+		if n == MaxReplyLines {
+			return nil, &Error{Kind: ErrorProtocol, Message: "reply has more than " + strconv.Itoa(MaxReplyLines) + " lines"}
+		}
+		raw, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull || len(raw) > MaxReplyLineLength {
+			return nil, &Error{Kind: ErrorProtocol, Message: errLineTooLong.Error(), Err: errLineTooLong}
+		}
+		if err != nil {
+			return nil, err
+		}
+		// Accept CRLF and, leniently, a bare LF; a CR elsewhere is kept
+		// and shown, it does no harm in a reply.
+		line := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
+		if onLine != nil {
+			onLine(line)
+		}
+		code, more, text, perr := parseReplyLine(line)
+		if perr != "" {
+			return nil, &Error{Kind: ErrorProtocol, Message: perr + ": " + quoteLine(line)}
+		}
+		if n == 0 {
+			r.Code = code
+		} else if code != r.Code {
+			return nil, &Error{Kind: ErrorProtocol, Message: "reply codes differ inside one multi-line reply: " + quoteLine(line)}
+		}
+		r.Lines = append(r.Lines, text)
+		if !more {
+			break
+		}
+	}
+	r.splitEnhanced()
+	return r, nil
+}
+
+// parseReplyLine splits "250-text" or "250 text" (or a bare "250").
+func parseReplyLine(line string) (code int, more bool, text, problem string) {
+	if len(line) < 3 {
+		return 0, false, "", "reply line too short"
+	}
+	for i := 0; i < 3; i++ {
+		if line[i] < '0' || line[i] > '9' {
+			return 0, false, "", "reply does not start with a three-digit code"
+		}
+	}
+	code = int(line[0]-'0')*100 + int(line[1]-'0')*10 + int(line[2]-'0')
+	if code < 200 || code > 599 {
+		// RFC 5321 §4.2: the first digit is 2 to 5; 1yz is unused in SMTP.
+		return 0, false, "", "reply code outside 2xx-5xx"
+	}
+	if len(line) == 3 {
+		return code, false, "", ""
+	}
+	switch line[3] {
+	case '-':
+		return code, true, line[4:], ""
+	case ' ':
+		return code, false, line[4:], ""
+	}
+	return 0, false, "", "reply code not followed by space or hyphen"
+}
+
+// splitEnhanced moves a leading RFC 3463 code ("5.7.8") from every line's
+// text into Enhanced, taking the first line's.
+func (r *Reply) splitEnhanced() {
+	for i, l := range r.Lines {
+		code, rest, ok := cutEnhanced(l, r.Code)
+		if !ok {
+			continue
+		}
+		if r.Enhanced == "" {
+			r.Enhanced = code
+		}
+		r.Lines[i] = rest
+	}
+}
+
+func cutEnhanced(s string, code int) (enh, rest string, ok bool) {
+	head, rest, _ := strings.Cut(s, " ")
+	parts := strings.Split(head, ".")
+	if len(parts) != 3 || len(head) > 11 {
+		return "", "", false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 {
+			return "", "", false
+		}
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return "", "", false
+			}
+		}
+	}
+	// The class must agree with the reply code's first digit (RFC 3463 §2).
+	if int(parts[0][0]-'0') != code/100 {
+		return "", "", false
+	}
+	return head, rest, true
+}
+
+// quoteLine shortens and quotes a line for an error message.
+func quoteLine(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,532 @@
+package smtpclient
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// progressInterval is the least time between two progress events; they are
+// also at most one per 64 KiB chunk written (dataChunk).
+const progressInterval = 50 * time.Millisecond
+
+// quitTimeout bounds QUIT after the message was accepted: the send is done,
+// so a slow goodbye should not keep the user waiting.
+const quitTimeout = 5 * time.Second
+
+// Send delivers msg to the envelope's recipients through the server in cfg,
+// calling onEvent (which may be nil) for every step and line, in order, on
+// the calling goroutine. Cancelling ctx closes the connection at once.
+//
+// The returned Result is never nil: it says how far the session got, which
+// recipients were accepted and refused, and the final reply. A non-nil error
+// is always an *Error. With cfg.ContinueOnRejected, a send where some (not
+// all) recipients were refused returns no error; Result.Refused lists them.
+func Send(ctx context.Context, cfg Config, env Envelope, msg Message, onEvent func(Event)) (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	for _, to := range env.To {
+		res.Recipients = append(res.Recipients, RecipientResult{Address: to})
+	}
+	if msg != nil {
+		res.MessageBytes = msg.Size()
+	}
+	s := newSession(ctx, &cfg, onEvent)
+	defer func() {
+		s.close()
+		res.Timings = s.timings
+		res.Total = time.Since(start)
+		res.Capabilities = s.caps
+		res.TLS = s.tlsInfo
+	}()
+	if err := checkEnvelope(&cfg, env, msg); err != nil {
+		return res, s.fail(StepConnect, err)
+	}
+	if err := s.open(); err != nil {
+		return res, err
+	}
+	if err := s.envelope(env, res); err != nil {
+		return res, err
+	}
+	if err := s.data(msg, res); err != nil {
+		return res, err
+	}
+	s.quit()
+	return res, nil
+}
+
+// Probe tests an account: connect, TLS, EHLO, AUTH when a user name is set,
+// QUIT. It returns what the server offers.
+func Probe(ctx context.Context, cfg Config, onEvent func(Event)) (*Capabilities, error) {
+	s := newSession(ctx, &cfg, onEvent)
+	defer s.close()
+	if err := checkConfig(&cfg); err != nil {
+		return nil, s.fail(StepConnect, err)
+	}
+	if err := s.open(); err != nil {
+		return s.caps, err
+	}
+	s.quit()
+	return s.caps, nil
+}
+
+// open runs everything up to a logged-in, ready session: connect, implicit
+// TLS, greeting, EHLO, STARTTLS and EHLO again, AUTH.
+func (s *session) open() error {
+	if err := s.dial(); err != nil {
+		return err
+	}
+	if s.cfg.Security == SecurityTLS {
+		s.begin(StepTLS, "TLS handshake with "+s.cfg.Host)
+		if err := s.handshake(StepTLS, false); err != nil {
+			return s.fail(StepTLS, err)
+		}
+		s.finish(StepTLS)
+	}
+	s.begin(StepGreeting, "wait for the greeting")
+	r, err := s.read(StepGreeting, 0)
+	if err != nil {
+		return s.fail(StepGreeting, err)
+	}
+	if r.Code != 220 {
+		return s.fail(StepGreeting, replyError(StepGreeting, r))
+	}
+	s.greeting = r.Text()
+	s.finish(StepGreeting)
+
+	if err := s.hello(StepEHLO); err != nil {
+		return err
+	}
+	if s.cfg.Security == SecuritySTARTTLS {
+		if err := s.startTLS(); err != nil {
+			return err
+		}
+		if err := s.hello(StepEHLOAgain); err != nil {
+			return err
+		}
+	}
+	s.caps.TLS = s.tlsInfo
+	return s.auth()
+}
+
+// hello sends EHLO, falling back to HELO only when the server refuses EHLO
+// and nothing the account needs (STARTTLS, AUTH) depends on extensions.
+func (s *session) hello(step Step) error {
+	name := s.heloName()
+	s.begin(step, "EHLO "+name)
+	r, err := s.cmd(step, "EHLO "+name, "EHLO "+name)
+	if err != nil {
+		return s.fail(step, err)
+	}
+	if r.Code == 250 {
+		s.caps = parseEHLO(r)
+		s.caps.Greeting = s.greeting
+		s.finish(step)
+		return nil
+	}
+	if r.Code/100 != 5 {
+		return s.fail(step, replyError(step, r))
+	}
+	if step != StepEHLO || s.cfg.Security == SecuritySTARTTLS || s.cfg.Username != "" {
+		need := "STARTTLS"
+		if s.cfg.Security != SecuritySTARTTLS {
+			need = "AUTH"
+		}
+		return s.fail(step, &Error{Kind: ErrorPolicy, Code: r.Code, EnhancedCode: r.Enhanced,
+			Message: "the server refused EHLO (" + r.String() + "); HELO cannot do " + need + ", which this account needs"})
+	}
+	r, err = s.cmd(step, "HELO "+name, "HELO "+name)
+	if err != nil {
+		return s.fail(step, err)
+	}
+	if r.Code != 250 {
+		return s.fail(step, replyError(step, r))
+	}
+	s.caps = &Capabilities{Greeting: s.greeting, Extensions: map[string]string{}}
+	s.finish(step)
+	return nil
+}
+
+// startTLS upgrades the connection. It never falls back to plain text, and
+// it aborts when the server sent anything after its 220 and before the
+// handshake: such bytes would be read as if they came over TLS (STARTTLS
+// command injection, CVE-2011-0411 and kin).
+func (s *session) startTLS() error {
+	s.begin(StepSTARTTLS, "upgrade to TLS")
+	if !s.caps.StartTLS {
+		return s.fail(StepSTARTTLS, &Error{Kind: ErrorPolicy, Message: "the server does not offer STARTTLS; refusing to continue without TLS"})
+	}
+	r, err := s.cmd(StepSTARTTLS, "STARTTLS", "STARTTLS")
+	if err != nil {
+		return s.fail(StepSTARTTLS, err)
+	}
+	if r.Code != 220 {
+		e := replyError(StepSTARTTLS, r)
+		e.Kind = ErrorTLS
+		e.Message = "STARTTLS refused: " + e.Message + " (no fallback to plain text)"
+		return s.fail(StepSTARTTLS, e)
+	}
+	if n := s.br.Buffered(); n > 0 {
+		return s.fail(StepSTARTTLS, &Error{Kind: ErrorProtocol,
+			Message: fmt.Sprintf("the server sent %d bytes after its STARTTLS reply, before the TLS handshake (possible command injection); aborting", n)})
+	}
+	if err := s.handshake(StepSTARTTLS, true); err != nil {
+		return s.fail(StepSTARTTLS, err)
+	}
+	// RFC 3207 §4.2: forget everything learnt before TLS.
+	s.caps = nil
+	s.finish(StepSTARTTLS)
+	return nil
+}
+
+// mailParams builds the MAIL FROM parameters and checks the envelope
+// against what the server offers, before anything is sent.
+func (s *session) mailParams(env Envelope, size int64) (string, error) {
+	var p []string
+	if s.caps.MaxSize > 0 && size > s.caps.MaxSize {
+		return "", &Error{Kind: ErrorPolicy, Message: fmt.Sprintf(
+			"the message is %s bytes but the server accepts at most %s bytes", thousands(size), thousands(s.caps.MaxSize))}
+	}
+	if s.caps.SizeOffered {
+		p = append(p, "SIZE="+strconv.FormatInt(size, 10))
+	}
+	if env.EightBitMIME {
+		if !s.caps.EightBitMIME {
+			return "", &Error{Kind: ErrorPolicy, Message: "the message has 8-bit content but the server does not offer 8BITMIME"}
+		}
+		p = append(p, "BODY=8BITMIME")
+	}
+	if needsUTF8(env) {
+		if !s.caps.SMTPUTF8 {
+			return "", &Error{Kind: ErrorPolicy, Message: "an address or header needs UTF-8 but the server does not offer SMTPUTF8"}
+		}
+		p = append(p, "SMTPUTF8")
+	}
+	if len(p) == 0 {
+		return "", nil
+	}
+	return " " + strings.Join(p, " "), nil
+}
+
+// envelope sends MAIL FROM and every RCPT TO — in one write when the server
+// offers PIPELINING (RFC 2920), replies read in order — and applies the
+// recipient policy. DATA is never pipelined: under the all-or-nothing policy
+// we must be able to stop before the server waits for message bytes.
+func (s *session) envelope(env Envelope, res *Result) error {
+	params, err := s.mailParams(env, res.MessageBytes)
+	if err != nil {
+		s.begin(StepMail, "check the message against the server's limits")
+		return s.fail(StepMail, err)
+	}
+	mail := "MAIL FROM:<" + env.From + ">" + params
+	pipe := s.caps.Pipelining && !s.cfg.DisablePipelining
+
+	s.begin(StepMail, "MAIL FROM:<"+env.From+">")
+	if err := s.write(StepMail, mail, mail); err != nil {
+		return s.fail(StepMail, err)
+	}
+	var mailReply *Reply
+	if !pipe {
+		if mailReply, err = s.flushRead(StepMail); err != nil {
+			return s.fail(StepMail, err)
+		}
+		if mailReply.Code/100 != 2 {
+			s.quit()
+			return s.fail(StepMail, replyError(StepMail, mailReply))
+		}
+		s.finish(StepMail)
+	}
+	if pipe {
+		s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf("%d recipients, pipelined", len(env.To))})
+		for _, to := range env.To {
+			line := "RCPT TO:<" + to + ">"
+			s.write(StepRcpt, line, line)
+		}
+		if err := s.flush(StepMail); err != nil {
+			return s.fail(StepMail, err)
+		}
+		if mailReply, err = s.read(StepMail, 0); err != nil {
+			return s.fail(StepMail, err)
+		}
+		if mailReply.Code/100 == 2 {
+			s.finish(StepMail)
+		}
+	} else {
+		s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf("%d recipients", len(env.To))})
+	}
+	s.stepStart = time.Now()
+
+	var refused []string
+	var first *Reply
+	allTemp := true
+	for i, to := range env.To {
+		var r *Reply
+		if pipe {
+			r, err = s.read(StepRcpt, 0)
+		} else {
+			line := "RCPT TO:<" + to + ">"
+			s.write(StepRcpt, line, line)
+			r, err = s.flushRead(StepRcpt)
+		}
+		if err != nil {
+			return s.fail(StepRcpt, err)
+		}
+		ok := r.Code/100 == 2
+		res.Recipients[i].Accepted = ok
+		res.Recipients[i].Reply = r
+		s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: to, Accepted: ok, Reply: r, Text: r.String()})
+		if !ok {
+			if first == nil {
+				first = r
+			}
+			allTemp = allTemp && r.Code/100 == 4
+			refused = append(refused, to+": "+r.String())
+		}
+	}
+	if mailReply.Code/100 != 2 {
+		// Pipelined: the RCPT replies were read to stay in step; the
+		// sender's refusal is what matters.
+		s.reset()
+		s.quit()
+		return s.fail(StepMail, replyError(StepMail, mailReply))
+	}
+	if len(refused) > 0 && (!s.cfg.ContinueOnRejected || len(refused) == len(env.To)) {
+		e := replyError(StepRcpt, first)
+		e.Temporary = allTemp
+		if len(refused) == len(env.To) {
+			e.Message = "every recipient was refused: " + strings.Join(refused, "; ")
+		} else {
+			e.Message = fmt.Sprintf("%d of %d recipients were refused, so nothing was sent: %s",
+				len(refused), len(env.To), strings.Join(refused, "; "))
+		}
+		s.reset()
+		s.quit()
+		return s.fail(StepRcpt, e)
+	}
+	if len(refused) > 0 {
+		s.note(StepRcpt, "%d of %d recipients refused; sending to the %d accepted", len(refused), len(env.To), len(env.To)-len(refused))
+	}
+	s.finish(StepRcpt)
+	return nil
+}
+
+func (s *session) flushRead(step Step) (*Reply, error) {
+	if err := s.flush(step); err != nil {
+		return nil, err
+	}
+	return s.read(step, 0)
+}
+
+// data sends DATA, streams the message and waits for the final reply.
+func (s *session) data(msg Message, res *Result) error {
+	s.begin(StepData, "DATA")
+	r, err := s.cmd(StepData, "DATA", "DATA")
+	if err != nil {
+		return s.fail(StepData, err)
+	}
+	if r.Code != 354 {
+		s.quit()
+		return s.fail(StepData, replyError(StepData, r))
+	}
+	s.finish(StepData)
+
+	total := res.MessageBytes
+	s.begin(StepMessage, fmt.Sprintf("send %s bytes", thousands(total)))
+	s.line(StepMessage, Client, fmt.Sprintf("<message, %s bytes>", thousands(total)))
+	if n := s.br.Buffered(); n > 0 {
+		return s.fail(StepMessage, &Error{Kind: ErrorProtocol, Message: fmt.Sprintf("the server sent %d bytes after 354, before the message", n)})
+	}
+	var last time.Time
+	progress := func(sent int64) {
+		if now := time.Now(); now.Sub(last) >= progressInterval || sent >= total {
+			last = now
+			s.emit(Event{Kind: EventProgress, Step: StepMessage, Sent: min(sent, total), Total: total})
+		}
+	}
+	progress(0)
+	dw := newDataWriter(deadlineWriter{s.conn, s.cfg.timeout()}, progress)
+	_, werr := msg.WriteTo(dw)
+	if werr == nil {
+		werr = dw.Close()
+	}
+	res.WireBytes = dw.wire
+	if werr != nil {
+		if dw.err == nil {
+			// The message source failed, not the connection. Ending the
+			// data now would deliver a truncated message: close instead,
+			// and the server discards what it got.
+			s.raw.Close()
+			return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: "reading the message failed: " + werr.Error(), Err: werr})
+		}
+		return s.fail(StepMessage, werr)
+	}
+	if dw.consumed != total {
+		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(dw.consumed), thousands(total))
+	}
+	s.line(StepMessage, Client, ".")
+	// RFC 5321 §4.5.3.2.6: wait up to 10 minutes for the final reply.
+	r, err = s.read(StepMessage, s.cfg.finalReplyTimeout())
+	if err != nil {
+		e := s.fail(StepMessage, mayHaveBeenDelivered(netError(s.ctx, StepMessage, err)))
+		return e
+	}
+	res.Final = r
+	if r.Code/100 != 2 {
+		s.quit()
+		return s.fail(StepMessage, replyError(StepMessage, r))
+	}
+	res.Sent = true
+	res.QueueID = queueID(r)
+	if res.QueueID != "" {
+		s.note(StepMessage, "accepted, queue id %s", res.QueueID)
+	}
+	s.finish(StepMessage)
+	return nil
+}
+
+func mayHaveBeenDelivered(e *Error) *Error {
+	e.MayHaveBeenDelivered = true
+	e.Message += "; the whole message was sent but no final reply came, so it may have been delivered"
+	return e
+}
+
+// reset sends RSET so the server forgets the transaction; its failure does
+// not matter, QUIT follows.
+func (s *session) reset() {
+	s.begin(StepReset, "RSET")
+	if _, err := s.cmd(StepReset, "RSET", "RSET"); err != nil {
+		s.fail(StepReset, err)
+		return
+	}
+	s.finish(StepReset)
+}
+
+// quit says goodbye. Its failure never changes the outcome of a send.
+func (s *session) quit() {
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.begin(StepQuit, "QUIT")
+	if err := s.write(StepQuit, "QUIT", "QUIT"); err == nil {
+		if err = s.flush(StepQuit); err == nil {
+			_, err = s.read(StepQuit, min(quitTimeout, s.cfg.timeout()))
+		}
+		if err != nil {
+			s.fail(StepQuit, err)
+			return
+		}
+	}
+	s.finish(StepQuit)
+}
+
+// deadlineWriter gives every write to the connection its own deadline.
+type deadlineWriter struct {
+	c interface {
+		Write([]byte) (int, error)
+		SetWriteDeadline(time.Time) error
+	}
+	d time.Duration
+}
+
+func (w deadlineWriter) Write(p []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(w.d))
+	return w.c.Write(p)
+}
+
+// checkConfig rejects settings that cannot work, before connecting.
+func checkConfig(cfg *Config) error {
+	switch {
+	case cfg.Host == "":
+		return &Error{Kind: ErrorInput, Message: "no server host name"}
+	case strings.ContainsAny(cfg.Host, " \r\n\t/"):
+		return &Error{Kind: ErrorInput, Message: "invalid server host name " + strconv.Quote(cfg.Host)}
+	case cfg.Port < 0 || cfg.Port > 65535:
+		return &Error{Kind: ErrorInput, Message: "invalid port " + strconv.Itoa(cfg.Port)}
+	case cfg.Security < SecurityTLS || cfg.Security > SecurityNone:
+		return &Error{Kind: ErrorInput, Message: "invalid security mode"}
+	case cfg.HeloName != "" && !validDomain(strings.Trim(cfg.HeloName, "[]")) && !strings.HasPrefix(cfg.HeloName, "[IPv6:"):
+		return &Error{Kind: ErrorInput, Message: "invalid EHLO name " + strconv.Quote(cfg.HeloName)}
+	case cfg.Username != "" && cfg.Password == "" && cfg.OAuth2Token == "":
+		return &Error{Kind: ErrorInput, Message: "a user name is set but no password or token"}
+	}
+	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
+		return &Error{Kind: ErrorInput, Message: err.Error()}
+	}
+	return nil
+}
+
+// checkEnvelope rejects an envelope that would inject commands or cannot be
+// sent, before connecting.
+func checkEnvelope(cfg *Config, env Envelope, msg Message) error {
+	if err := checkConfig(cfg); err != nil {
+		return err
+	}
+	if msg == nil {
+		return &Error{Kind: ErrorInput, Message: "no message"}
+	}
+	if len(env.To) == 0 {
+		return &Error{Kind: ErrorInput, Message: "no recipients"}
+	}
+	if err := checkAddress("sender", env.From, true); err != nil {
+		return err
+	}
+	for _, to := range env.To {
+		if err := checkAddress("recipient", to, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkAddress(role, a string, emptyOK bool) error {
+	if a == "" && emptyOK {
+		return nil
+	}
+	if a == "" || len(a) > 320 || !utf8.ValidString(a) {
+		return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a)}
+	}
+	for _, c := range a {
+		if c < 0x21 || c == 0x7f || c == '<' || c == '>' {
+			return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a) + ": it contains a space, control character or angle bracket"}
+		}
+	}
+	if !strings.Contains(a, "@") {
+		return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a) + ": no @"}
+	}
+	return nil
+}
+
+func needsUTF8(env Envelope) bool {
+	if env.SMTPUTF8 {
+		return true
+	}
+	for _, a := range append([]string{env.From}, env.To...) {
+		for i := 0; i < len(a); i++ {
+			if a[i] >= 0x80 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// thousands formats 35873144 as "35,873,144".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

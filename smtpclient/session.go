@@ -1,0 +1,288 @@
+package smtpclient
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// session is one SMTP conversation. All its methods run on the caller's
+// goroutine; only the context watcher (context.AfterFunc) runs elsewhere,
+// and it only closes the connection.
+type session struct {
+	ctx     context.Context
+	cfg     *Config
+	onEvent func(Event)
+	secrets []string
+
+	raw  net.Conn // the TCP connection; closing it ends everything
+	conn net.Conn // raw, or the TLS connection over it
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	stop func() bool // stops the context watcher
+
+	greeting string
+	caps     *Capabilities
+	tlsInfo  *TLSInfo
+
+	stepStart time.Time
+	timings   []StepTiming
+}
+
+func newSession(ctx context.Context, cfg *Config, onEvent func(Event)) *session {
+	return &session{ctx: ctx, cfg: cfg, onEvent: onEvent, secrets: cfg.secrets()}
+}
+
+// emit hands an event to the caller, after removing any secret from its
+// text — a last line of defence; AUTH lines are already masked.
+func (s *session) emit(ev Event) {
+	if s.onEvent == nil {
+		return
+	}
+	ev.Time = time.Now()
+	ev.Text = s.scrub(ev.Text)
+	if ev.Err != nil {
+		e := *ev.Err
+		e.Message = s.scrub(e.Message)
+		ev.Err = &e
+	}
+	s.onEvent(ev)
+}
+
+func (s *session) scrub(t string) string {
+	for _, sec := range s.secrets {
+		if strings.Contains(t, sec) {
+			t = strings.ReplaceAll(t, sec, Mask)
+		}
+	}
+	return t
+}
+
+func (s *session) line(step Step, dir Direction, text string) {
+	s.emit(Event{Kind: EventLine, Step: step, Direction: dir, Text: text})
+}
+
+func (s *session) note(step Step, format string, args ...any) {
+	s.line(step, Local, fmt.Sprintf(format, args...))
+}
+
+func (s *session) begin(step Step, text string) {
+	s.stepStart = time.Now()
+	s.emit(Event{Kind: EventStepStarted, Step: step, Text: text})
+}
+
+func (s *session) finish(step Step) {
+	s.timings = append(s.timings, StepTiming{step, time.Since(s.stepStart)})
+	s.emit(Event{Kind: EventStepFinished, Step: step})
+}
+
+// fail reports err as the end of step and returns it as an *Error with the
+// step filled in. Secrets are scrubbed from the message.
+func (s *session) fail(step Step, err error) *Error {
+	e := netError(s.ctx, step, err)
+	if e.Step == "" {
+		e.Step = step
+	}
+	e.Message = s.scrub(e.Message)
+	s.timings = append(s.timings, StepTiming{step, time.Since(s.stepStart)})
+	s.emit(Event{Kind: EventStepFailed, Step: step, Text: e.Error(), Err: e})
+	return e
+}
+
+// dial opens the TCP connection and starts watching the context: a cancel
+// closes the connection at once, which unblocks any read or write.
+func (s *session) dial() error {
+	addr := s.cfg.Address()
+	s.begin(StepConnect, "connect "+addr)
+	dial := s.cfg.Dialer
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	dctx, cancel := context.WithTimeout(s.ctx, s.cfg.timeout())
+	defer cancel()
+	c, err := dial(dctx, "tcp", addr)
+	if err != nil {
+		if s.ctx.Err() == nil && dctx.Err() != nil {
+			err = os.ErrDeadlineExceeded
+		}
+		return s.fail(StepConnect, err)
+	}
+	s.raw, s.conn = c, c
+	s.br = bufio.NewReaderSize(c, MaxReplyLineLength)
+	s.bw = bufio.NewWriterSize(c, 4096)
+	s.stop = context.AfterFunc(s.ctx, func() {
+		c.SetDeadline(time.Unix(1, 0))
+		c.Close()
+	})
+	s.note(StepConnect, "connected to %s from %s", c.RemoteAddr(), c.LocalAddr())
+	s.finish(StepConnect)
+	return nil
+}
+
+// close ends the connection and the context watcher.
+func (s *session) close() {
+	if s.stop != nil {
+		s.stop()
+	}
+	if s.raw != nil {
+		s.raw.Close()
+	}
+}
+
+// write queues one command line; show is what the transcript displays
+// (the line itself, or a masked form). flush sends what was queued.
+func (s *session) write(step Step, line, show string) error {
+	if strings.ContainsAny(line, "\r\n") {
+		// Never reached with validated input; a guard against injection.
+		return &Error{Step: step, Kind: ErrorInput, Message: "command contains a line break"}
+	}
+	s.bw.WriteString(line)
+	s.bw.WriteString("\r\n")
+	s.line(step, Client, show)
+	return nil
+}
+
+func (s *session) flush(step Step) error {
+	// Between our command and its reply a server has nothing to say; bytes
+	// waiting here were sent unasked (a desynchronised or hostile server).
+	if n := s.br.Buffered(); n > 0 {
+		return &Error{Step: step, Kind: ErrorProtocol, Message: fmt.Sprintf("the server sent %d bytes before our command", n)}
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(s.cfg.timeout()))
+	return s.bw.Flush()
+}
+
+// read reads one reply under the step timeout (or d when d > 0).
+func (s *session) read(step Step, d time.Duration) (*Reply, error) {
+	if d <= 0 {
+		d = s.cfg.timeout()
+	}
+	s.conn.SetReadDeadline(time.Now().Add(d))
+	r, err := readReply(s.br, func(l string) { s.line(step, Server, l) })
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// cmd writes one command and reads its reply.
+func (s *session) cmd(step Step, line, show string) (*Reply, error) {
+	if err := s.write(step, line, show); err != nil {
+		return nil, err
+	}
+	if err := s.flush(step); err != nil {
+		return nil, err
+	}
+	return s.read(step, 0)
+}
+
+// tlsConfig trusts the system roots plus the account's CA, checks the host
+// name, and refuses anything older than TLS 1.2. There is no way to skip
+// verification.
+func (s *session) tlsConfig() (*tls.Config, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if s.cfg.CAFile != "" {
+		pem, err := os.ReadFile(s.cfg.CAFile)
+		if err != nil {
+			return nil, &Error{Kind: ErrorInput, Message: "read CA file: " + err.Error(), Err: err}
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in CA file " + s.cfg.CAFile}
+		}
+	}
+	if len(s.cfg.CAPEM) > 0 && !pool.AppendCertsFromPEM(s.cfg.CAPEM) {
+		return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in the given CA"}
+	}
+	return &tls.Config{
+		ServerName: s.cfg.Host,
+		RootCAs:    pool,
+		MinVersion: tls.VersionTLS12,
+	}, nil
+}
+
+// handshake runs the TLS handshake over the raw connection and from then on
+// reads and writes through TLS, with fresh buffers: nothing read before the
+// handshake survives it.
+func (s *session) handshake(step Step, starttls bool) error {
+	tc, err := s.tlsConfig()
+	if err != nil {
+		return err
+	}
+	conn := tls.Client(s.raw, tc)
+	conn.SetDeadline(time.Now().Add(s.cfg.timeout()))
+	if err := conn.HandshakeContext(s.ctx); err != nil {
+		e := netError(s.ctx, step, err)
+		if e.Kind == ErrorConnection {
+			e.Kind = ErrorTLS
+		}
+		return e
+	}
+	conn.SetDeadline(time.Time{})
+	st := conn.ConnectionState()
+	info := &TLSInfo{
+		Version:     tls.VersionName(st.Version),
+		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
+		ServerName:  s.cfg.Host,
+		STARTTLS:    starttls,
+	}
+	if len(st.PeerCertificates) > 0 {
+		leaf := st.PeerCertificates[0]
+		info.Subject = leaf.Subject.String()
+		info.Issuer = leaf.Issuer.String()
+		info.NotAfter = leaf.NotAfter
+	}
+	s.tlsInfo = info
+	s.conn = conn
+	s.br = bufio.NewReaderSize(conn, MaxReplyLineLength)
+	s.bw = bufio.NewWriterSize(conn, 4096)
+	s.note(step, "%s established, %s, certificate %q issued by %q, valid until %s",
+		info.Version, info.CipherSuite, info.Subject, info.Issuer, info.NotAfter.UTC().Format("2006-01-02"))
+	return nil
+}
+
+// heloName is the EHLO argument: the configured name, this machine's fully
+// qualified name, or the local address as a literal (RFC 5321 §4.1.4).
+func (s *session) heloName() string {
+	if s.cfg.HeloName != "" {
+		return s.cfg.HeloName
+	}
+	if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") && validDomain(h) {
+		return h
+	}
+	if a, ok := s.raw.LocalAddr().(*net.TCPAddr); ok {
+		if ip4 := a.IP.To4(); ip4 != nil {
+			return "[" + ip4.String() + "]"
+		}
+		return "[IPv6:" + a.IP.String() + "]"
+	}
+	return "[127.0.0.1]"
+}
+
+// validDomain accepts letters, digits, hyphens and dots (RFC 5321 Domain).
+func validDomain(h string) bool {
+	if h == "" || len(h) > 253 || strings.HasPrefix(h, ".") || strings.HasSuffix(h, ".") {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// remoteIsLoopback reports whether the connected peer is this machine: the
+// only place a password may go without TLS (the sandbox).
+func (s *session) remoteIsLoopback() bool {
+	a, ok := s.raw.RemoteAddr().(*net.TCPAddr)
+	return ok && a.IP.IsLoopback()
+}
