@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"fyne.io/fyne/v2"
+
+	"stamp/compose"
+	"stamp/internal/atomicfile"
+	"stamp/smtpclient"
+	"stamp/smtpclient/sandbox"
+)
+
+// SaveSandboxMessage keeps a message the sandbox received as name.eml with
+// its SMTP envelope beside it as name.json, so the inbox survives a restart
+// and shows the Bcc recipients that the headers do not.
+func SaveSandboxMessage(dir string, m sandbox.Message) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("save the sandbox message: %w", err)
+	}
+	base := filepath.Join(dir, m.Received.UTC().Format("20060102T150405.000000000Z"))
+	env, err := json.MarshalIndent(envelopeRecord{From: m.From, To: m.To, User: m.User, TLS: m.TLS,
+		Size: m.Size, Received: m.Received}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(base+".eml", 0o600, m.Data); err != nil {
+		return fmt.Errorf("save the sandbox message: %w", err)
+	}
+	if err := atomicfile.WriteBytes(base+".json", 0o600, env); err != nil {
+		return fmt.Errorf("save the sandbox message: %w", err)
+	}
+	return nil
+}
+
+func readEnvelope(path string) *envelopeRecord {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var e envelopeRecord
+	if json.Unmarshal(data, &e) != nil {
+		return nil
+	}
+	return &e
+}
+
+// Sandbox is the built-in test server on 127.0.0.1 together with its inbox
+// on disk. Stamp starts it when no account is set up, so a first-time user can
+// send at once and see exactly what a server receives.
+type Sandbox struct {
+	Server *sandbox.Server
+	Dir    string // the inbox folder: name.eml + name.json per message
+
+	username, password string
+
+	mu        sync.Mutex
+	listeners map[int]func()
+	next      int
+	stop      func()
+}
+
+// StartSandbox starts the sandbox server with STARTTLS and AUTH (a random
+// password for this run, held in memory only), so the conversation shows
+// every step a real server has, and keeps what it receives in dir.
+func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
+	secret := make([]byte, 18)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	sb := &Sandbox{Dir: dir, username: "stamp", password: base64.RawURLEncoding.EncodeToString(secret), listeners: map[int]func(){}}
+	srv, err := sandbox.Start(ctx, sandbox.Options{
+		Security: sandbox.STARTTLS,
+		Domain:   "sandbox.stamp.test",
+		Username: sb.username,
+		Password: sb.password,
+		MaxSize:  200_000_000,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the sandbox server: %w", err)
+	}
+	sb.Server = srv
+	sb.stop = srv.OnMessage(func(m sandbox.Message) {
+		if err := SaveSandboxMessage(dir, m); err != nil {
+			fmt.Fprintln(os.Stderr, "stamp:", err)
+		}
+		sb.mu.Lock()
+		fs := make([]func(), 0, len(sb.listeners))
+		for _, f := range sb.listeners {
+			fs = append(fs, f)
+		}
+		sb.mu.Unlock()
+		for _, f := range fs {
+			f()
+		}
+	})
+	return sb, nil
+}
+
+// Close stops the server.
+func (sb *Sandbox) Close() error {
+	sb.stop()
+	return sb.Server.Close()
+}
+
+// Sender is the sandbox's entry in the From picker.
+func (sb *Sandbox) Sender() Sender {
+	return Sender{ID: SandboxID, Label: "Sandbox (local test server)",
+		From: compose.Address{Name: "Stamp Sandbox", Addr: "me@sandbox.stamp.test"}, SizeLimit: 200_000_000}
+}
+
+// Config is how the engine reaches the sandbox: STARTTLS with the sandbox's
+// own CA (verification stays on) and its login.
+func (sb *Sandbox) Config() smtpclient.Config {
+	return smtpclient.Config{Host: sb.Server.Host(), Port: sb.Server.Port(), Security: smtpclient.SecuritySTARTTLS,
+		Username: sb.username, Password: sb.password, CAPEM: sb.Server.CAPEM(), HeloName: "localhost"}
+}
+
+// onSaved calls f after each received message has been saved; the returned
+// function stops that.
+func (sb *Sandbox) onSaved(f func()) (stop func()) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	id := sb.next
+	sb.next++
+	sb.listeners[id] = f
+	return func() {
+		sb.mu.Lock()
+		delete(sb.listeners, id)
+		sb.mu.Unlock()
+	}
+}
+
+// ShowInbox opens the window that lists what the sandbox received, with each
+// message's envelope and raw source; it refreshes when a message arrives.
+func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
+	m := newMailboxWindow(a, "Sandbox inbox — Stamp",
+		"Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers).",
+		func() []mailItem { return loadEMLDir(sb.Dir) })
+	m.Window.SetOnClosed(sb.onSaved(func() { fyne.Do(m.Reload) }))
+	m.Window.Show()
+	return m.Window
+}
+
+// ShowSentFolder opens the list of sent messages (the copies saved after
+// each successful send, Bcc kept and marked).
+func ShowSentFolder(a fyne.App, dir string) fyne.Window {
+	m := newMailboxWindow(a, "Sent — Stamp", "Nothing sent yet. Each message you send is kept here as an .eml file.",
+		func() []mailItem { return loadEMLDir(dir) })
+	m.Window.Show()
+	return m.Window
+}

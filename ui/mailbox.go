@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// rawPreviewLimit is how much of a raw message the viewer shows; a 50 MB
+// message would otherwise make the text view crawl.
+const rawPreviewLimit = 256 << 10
+
+// mailItem is one message in a mailbox window (the Sent folder or the
+// sandbox inbox).
+type mailItem struct {
+	Path     string    // the .eml file
+	Time     time.Time // when it was sent or received
+	Subject  string
+	Envelope *envelopeRecord // the SMTP envelope, when known (sandbox)
+}
+
+// envelopeRecord is the SMTP envelope kept beside a received message.
+type envelopeRecord struct {
+	From     string    `json:"from"`
+	To       []string  `json:"to"`
+	User     string    `json:"user,omitempty"`
+	TLS      bool      `json:"tls"`
+	Size     int64     `json:"size"`
+	Received time.Time `json:"received"`
+}
+
+// headerSummary reads the headers of an .eml file: subject, and the
+// addresses listed in To and Cc (lower case).
+func headerSummary(data []byte) (subject string, listed map[string]bool, header mail.Header) {
+	listed = map[string]bool{}
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return "", listed, nil
+	}
+	subject = decodeHeader(msg.Header.Get("Subject"))
+	for _, h := range []string{"To", "Cc"} {
+		list, _ := msg.Header.AddressList(h)
+		for _, a := range list {
+			listed[strings.ToLower(a.Address)] = true
+		}
+	}
+	return subject, listed, msg.Header
+}
+
+// decodeHeader turns RFC 2047 encoded words back into text; text that does
+// not decode is shown as it is.
+func decodeHeader(s string) string {
+	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// describe is the detail text for one item: envelope and headers.
+func (it mailItem) describe(data []byte) string {
+	subject, listed, h := headerSummary(data)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Subject: %s\n", subject)
+	if h != nil {
+		for _, k := range []string{"From", "To", "Cc", "Bcc", "Date"} {
+			if v := h.Get(k); v != "" {
+				fmt.Fprintf(&b, "%s: %s\n", k, decodeHeader(v))
+			}
+		}
+	}
+	if e := it.Envelope; e != nil {
+		fmt.Fprintf(&b, "\nSMTP envelope (what the server was told):\nMAIL FROM: <%s>\n", e.From)
+		for _, r := range e.To {
+			note := ""
+			if !listed[strings.ToLower(r)] {
+				note = "   ← Bcc: delivered, but not in the message headers"
+			}
+			fmt.Fprintf(&b, "RCPT TO: <%s>%s\n", r, note)
+		}
+		secure := "plain text"
+		if e.TLS {
+			secure = "TLS"
+		}
+		fmt.Fprintf(&b, "Received %s over %s, %s", e.Received.Local().Format("Mon 2 Jan 15:04:05"), secure, humanSize(e.Size))
+		if e.User != "" {
+			fmt.Fprintf(&b, ", logged in as %s", e.User)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// mailboxWindow lists messages newest first; selecting one shows its
+// envelope, headers and raw source.
+type mailboxWindow struct {
+	Window fyne.Window
+	items  []mailItem
+	list   *widget.List
+	detail *widget.Label
+	raw    *widget.Entry
+	load   func() []mailItem
+	empty  string
+}
+
+func newMailboxWindow(a fyne.App, title, empty string, load func() []mailItem) *mailboxWindow {
+	m := &mailboxWindow{Window: a.NewWindow(title), load: load, empty: empty}
+	m.Window.SetIcon(Icon)
+	m.detail = widget.NewLabel(empty)
+	m.detail.Wrapping = fyne.TextWrapWord
+	m.raw = widget.NewMultiLineEntry()
+	m.raw.TextStyle.Monospace = true
+	m.raw.Wrapping = fyne.TextWrapOff
+	m.list = widget.NewList(
+		func() int { return len(m.items) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			it := m.items[id]
+			subject := it.Subject
+			if subject == "" {
+				subject = "(no subject)"
+			}
+			o.(*widget.Label).SetText(it.Time.Local().Format("Jan 2 15:04") + "  " + subject)
+		})
+	m.list.OnSelected = m.show
+	right := container.NewBorder(m.detail, nil, nil, nil, m.raw)
+	split := container.NewHSplit(m.list, right)
+	split.Offset = 0.3
+	m.Window.SetContent(split)
+	m.Window.Resize(fyne.NewSize(900, 600))
+	m.Reload()
+	return m
+}
+
+// Reload reads the items again (a new message arrived or was sent).
+func (m *mailboxWindow) Reload() {
+	m.items = m.load()
+	m.list.Refresh()
+	if len(m.items) == 0 {
+		m.detail.SetText(m.empty)
+		m.raw.SetText("")
+		return
+	}
+	m.list.Select(0)
+}
+
+func (m *mailboxWindow) show(id widget.ListItemID) {
+	if id < 0 || id >= len(m.items) {
+		return
+	}
+	it := m.items[id]
+	data, err := os.ReadFile(it.Path)
+	if err != nil {
+		m.detail.SetText("This message cannot be read: " + err.Error())
+		m.raw.SetText("")
+		return
+	}
+	m.detail.SetText(it.describe(data))
+	raw := string(data)
+	if len(raw) > rawPreviewLimit {
+		raw = raw[:rawPreviewLimit] + fmt.Sprintf("\n… (%s more; the whole message is in %s)", humanSize(int64(len(data)-rawPreviewLimit)), it.Path)
+	}
+	m.raw.SetText(raw)
+}
+
+// loadEMLDir lists the .eml files in dir, newest first, with their subjects
+// and the envelope kept beside each (name.json), if any.
+func loadEMLDir(dir string) []mailItem {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	items := make([]mailItem, 0, len(paths))
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		it := mailItem{Path: p, Time: fi.ModTime()}
+		if f, err := os.Open(p); err == nil {
+			head := make([]byte, 64<<10)
+			n, _ := f.Read(head)
+			f.Close()
+			if i := bytes.Index(head[:n], []byte("\r\n\r\n")); i >= 0 {
+				n = i + 4
+			}
+			it.Subject, _, _ = headerSummary(head[:n])
+		}
+		if env := readEnvelope(strings.TrimSuffix(p, ".eml") + ".json"); env != nil {
+			it.Envelope = env
+			it.Time = env.Received
+		}
+		items = append(items, it)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Time.After(items[j].Time) })
+	return items
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"stamp/compose"
+	"stamp/smtpclient"
+)
+
+// sandboxComposer is a composer wired like the app: the real engine sending
+// to the real sandbox server on 127.0.0.1, with the live send panel.
+func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
+	t.Helper()
+	data := t.TempDir()
+	sb, err := StartSandbox(context.Background(), filepath.Join(data, "Sandbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	a := test.NewTempApp(t)
+	c := NewComposer(a, Options{
+		DataDir: data,
+		Senders: func() []Sender { return []Sender{sb.Sender()} },
+		Send:    PanelSend(func(Sender) (smtpclient.Config, error) { return sb.Config(), nil }, filepath.Join(data, "Sent")),
+	})
+	t.Cleanup(func() {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+	})
+	return c, sb, data
+}
+
+// waitFor polls cond (on this goroutine; fyne.Do runs inline in test apps).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
+	c, sb, data := sandboxComposer(t)
+	c.SetShowCcBcc(true)
+	att := writeFile(t, t.TempDir(), "数据.bin", bytes.Repeat([]byte{0, 1, 2, 250}, 100_000))
+	test.Type(c.To, "Ann <ann@example.com>")
+	test.Type(c.Cc, "bob@example.com")
+	test.Type(c.Bcc, "carol@example.com")
+	test.Type(c.Subject, "Sandbox test ✓")
+	test.Type(c.Body, "Hello from the test.")
+	c.AttachFiles(att)
+	c.TrySend()
+
+	msgs, err := sb.Server.Wait(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := msgs[0]
+	if strings.Join(got.To, ",") != "ann@example.com,bob@example.com,carol@example.com" {
+		t.Fatalf("envelope recipients = %v", got.To)
+	}
+	parsed, err := mail.ReadMessage(bytes.NewReader(got.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.Header.Get("Bcc") != "" || bytes.Contains(got.Data, []byte("carol@example.com")) {
+		t.Fatal("the Bcc recipient is visible in the transmitted message")
+	}
+	if !got.TLS || got.User != "stamp" {
+		t.Fatalf("the sandbox session was TLS=%v user=%q; want STARTTLS with AUTH", got.TLS, got.User)
+	}
+
+	waitFor(t, "the composer to be cleared after the send", func() bool { return !c.sending })
+	if c.To.Text != "" || c.Subject.Text != "" {
+		t.Fatal("the composer still holds the sent message")
+	}
+	if !strings.Contains(c.Notice.Text, "Sent.") {
+		t.Fatalf("notice = %q", c.Notice.Text)
+	}
+	sent, _ := filepath.Glob(filepath.Join(data, "Sent", "*.eml"))
+	if len(sent) != 1 {
+		t.Fatalf("Sent folder holds %v", sent)
+	}
+	copyData, _ := os.ReadFile(sent[0])
+	saved, err := mail.ReadMessage(bytes.NewReader(copyData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(saved.Header.Get("Bcc"), "carol@example.com") || saved.Header.Get("X-Stamp-Note") == "" {
+		t.Fatalf("the saved copy should keep Bcc, marked: Bcc=%q note=%q", saved.Header.Get("Bcc"), saved.Header.Get("X-Stamp-Note"))
+	}
+
+	waitFor(t, "the sandbox inbox file", func() bool {
+		items := loadEMLDir(sb.Dir)
+		return len(items) == 1 && items[0].Envelope != nil
+	})
+	items := loadEMLDir(sb.Dir)
+	raw, _ := os.ReadFile(items[0].Path)
+	desc := items[0].describe(raw)
+	if !strings.Contains(desc, "RCPT TO: <carol@example.com>   ← Bcc") || strings.Contains(desc, "<ann@example.com>   ← Bcc") {
+		t.Fatalf("inbox description does not single out the Bcc recipient:\n%s", desc)
+	}
+	if items[0].Subject != "Sandbox test ✓" {
+		t.Fatalf("inbox subject = %q", items[0].Subject)
+	}
+}
+
+func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
+	c, sb, _ := sandboxComposer(t)
+	_ = sb
+	big := writeFile(t, t.TempDir(), "big.bin", bytes.Repeat([]byte("0123456789abcdef"), 4<<20)) // 64 MiB
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Subject, "Big")
+	c.AttachFiles(big)
+
+	var panel *SendPanel
+	send := c.opts.Send
+	c.opts.Send = func(c *Composer, from Sender, m *compose.Message) {
+		job, err := newSendJob(func(Sender) (smtpclient.Config, error) { return sb.Config(), nil }, from, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		panel = NewSendPanel(c.app)
+		panel.OnFinished = func(res *smtpclient.Result, err error) { c.SendFinished(err == nil && res.Sent) }
+		panel.Start(job)
+	}
+	defer func() { c.opts.Send = send }()
+	c.TrySend()
+	waitFor(t, "DATA to start", func() bool {
+		panel.flush()
+		return panel.Progress.Value > 0
+	})
+	start := time.Now()
+	panel.Cancel()
+	waitFor(t, "the send to stop", func() bool { return panel.done })
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("cancel took %v, want under a second", d)
+	}
+	if !strings.Contains(panel.Outcome.Text, "Cancelled") {
+		t.Fatalf("outcome = %q", panel.Outcome.Text)
+	}
+	if c.To.Text != "ann@example.com" || c.Subject.Text != "Big" || len(c.Attachments.Paths()) != 1 {
+		t.Fatal("the composer lost the message after a cancel")
+	}
+	if len(sb.Server.Messages()) != 0 {
+		t.Fatal("the sandbox received a cancelled message")
+	}
+}
