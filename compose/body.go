@@ -8,7 +8,7 @@ import (
 
 // textEntity lays out a text/plain or text/html body in UTF-8: 7bit when it
 // is ASCII with short lines, else quoted-printable, or base64 when that is
-// shorter (mostly non-Latin text). Line breaks become CRLF.
+// clearly shorter. Line breaks become CRLF.
 func textEntity(subtype, text string) entity {
 	text = normalizeNewlines(text)
 	ctype := "Content-Type: text/" + subtype + "; charset=utf-8\r\n"
@@ -22,7 +22,9 @@ func textEntity(subtype, text string) entity {
 	qw := quotedprintable.NewWriter(&qp)
 	qw.Write([]byte(text))
 	qw.Close()
-	if qp.Len() <= int(base64Size(int64(len(text)))) {
+	// Quoted-printable stays readable; base64 only when it is clearly
+	// shorter (mostly non-Latin text).
+	if qp.Len() <= int(base64Size(int64(len(text))))*5/4 {
 		return entity{
 			header: []byte(ctype + "Content-Transfer-Encoding: quoted-printable\r\n\r\n"),
 			segs:   []segment{{lit: qp.Bytes()}},

@@ -77,13 +77,17 @@ type AttachmentError struct {
 
 // Error says which file and what happened.
 func (e *AttachmentError) Error() string {
+	file := fmt.Sprintf("attachment %q", e.Name)
+	if e.Path != "" {
+		file += " (" + e.Path + ")"
+	}
 	switch {
 	case e.Err != nil:
-		return fmt.Sprintf("attachment %q (%s) changed or vanished while the message was being written: %v; attach it again", e.Name, e.Path, e.Err)
+		return fmt.Sprintf("%s changed or vanished while the message was being written: %v; attach it again", file, e.Err)
 	case e.Got >= 0:
-		return fmt.Sprintf("attachment %q (%s) changed while the message was being written: it was %d bytes, now %d; attach it again", e.Name, e.Path, e.Want, e.Got)
+		return fmt.Sprintf("%s changed while the message was being written: it was %d bytes, now %d; attach it again", file, e.Want, e.Got)
 	}
-	return fmt.Sprintf("attachment %q (%s) changed while the message was being written", e.Name, e.Path)
+	return file + " changed while the message was being written; attach it again"
 }
 
 // Unwrap returns the underlying error.

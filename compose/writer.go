@@ -68,6 +68,10 @@ func (m *Message) NewWriter(opt WriteOptions) (*Writer, error) {
 	body := w.layoutBody(sizes)
 	w.lit(w.headers(opt, body.header))
 	w.segs = append(w.segs, body.segs...)
+	// The message ends with a line break, whatever the body ends with.
+	if last := &w.segs[len(w.segs)-1]; !bytes.HasSuffix(last.lit, []byte("\r\n")) {
+		last.lit = append(last.lit, '\r', '\n')
+	}
 	for _, s := range w.segs {
 		if s.att != nil {
 			w.size += base64Size(s.att.size)
@@ -180,7 +184,7 @@ func (w *Writer) layoutBody(sizes []int64) entity {
 	for i := range m.Attachments {
 		parts = append(parts, attachmentEntity(&m.Attachments[i], sizes[i]))
 	}
-	if len(parts) == 1 {
+	if len(parts) == 1 && len(m.Attachments) == 0 {
 		return parts[0]
 	}
 	return w.multipart("mixed", parts...)
@@ -248,13 +252,20 @@ func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
 	}
 	cw := &countWriter{w: dst}
 	bw := bufio.NewWriterSize(cw, 32<<10)
-	enc := getEncoder()
-	defer putEncoder(enc)
+	var enc *encoder // only when there is something to encode
+	defer func() {
+		if enc != nil {
+			putEncoder(enc)
+		}
+	}()
 	for _, s := range w.segs {
 		var err error
 		if s.att == nil {
 			_, err = bw.Write(s.lit)
 		} else {
+			if enc == nil {
+				enc = getEncoder()
+			}
 			err = enc.encode(bw, s.att)
 		}
 		if err != nil {
