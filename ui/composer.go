@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -125,15 +126,14 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	c.showCcBcc = a.Preferences().BoolWithFallback(prefShowCcBcc, false)
 	c.layoutForm()
 
-	top := container.NewVBox(
-		container.NewHBox(c.SendButton, c.AttachBtn, c.CcBccToggle),
-		c.Notice,
-		c.form,
-	)
+	// The container's order is the Tab order: the form, the body, the
+	// attachments, then the buttons (NewBorder would put the body first).
+	top := container.NewVBox(c.Notice, c.form)
 	attachments := container.NewVScroll(c.Attachments.view)
 	attachments.SetMinSize(fyne.NewSize(0, 64))
-	bottom := container.NewVBox(attachments, widget.NewSeparator(), c.Status)
-	w.SetContent(container.NewBorder(top, bottom, nil, nil, c.Body))
+	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, layout.NewSpacer(), c.SendButton)
+	bottom := container.NewVBox(attachments, buttons, widget.NewSeparator(), c.Status)
+	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
 	w.SetCloseIntercept(c.closeRequested)

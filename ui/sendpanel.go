@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -249,25 +250,30 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	})
 	saveBtn := widget.NewButtonWithIcon("Save transcript…", theme.DocumentSaveIcon(), p.saveTranscript)
 
-	left := container.NewVBox(widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox)
-	right := container.NewBorder(
-		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(copyBtn, saveBtn), nil, nil, p.Transcript)
-	split := container.NewHSplit(container.NewVScroll(left), right)
-	split.Offset = 0.3
-
+	// Steps take the whole height on the left; on the right the transcript
+	// grows, with the progress and the recipients under it.
+	steps := container.NewVScroll(container.NewVBox(
+		widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
 	rcpts := container.NewVScroll(p.rcptBox)
-	rcpts.SetMinSize(fyne.NewSize(0, 90))
-	bottom := container.NewVBox(
+	rcpts.SetMinSize(fyne.NewSize(0, 120))
+	under := container.NewVBox(
+		container.NewHBox(copyBtn, saveBtn),
 		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
 		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		rcpts,
+	)
+	right := container.NewBorder(
+		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		under, nil, nil, p.Transcript)
+	split := container.NewHSplit(steps, right)
+	split.Offset = 0.25
+	bottom := container.NewVBox(
 		widget.NewSeparator(),
 		p.Outcome,
-		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposr, p.CloseButton),
+		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposr, layout.NewSpacer(), p.CloseButton),
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
-	p.Window.Resize(fyne.NewSize(900, 640))
+	p.Window.Resize(fyne.NewSize(960, 660))
 	p.Window.SetCloseIntercept(func() {
 		p.Cancel()
 		p.Window.Close()

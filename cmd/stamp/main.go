@@ -1,15 +1,11 @@
 // Command stamp is the Stamp desktop app: a mail composer that shows the SMTP
-// conversation while it sends.
+// conversation while it sends. Files named on the command line are attached
+// to the new message ("Open with Stamp").
 package main
 
 import (
 	"fmt"
 	"os"
-
-	"fyne.io/fyne/v2/app"
-
-	"stamp/compose"
-	"stamp/ui"
 )
 
 func main() {
@@ -17,21 +13,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "stamp:", msg)
 		os.Exit(1)
 	}
-	data, err := dataDir()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "stamp: cannot find a folder for drafts:", err)
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "stamp:", err)
 		os.Exit(1)
 	}
-	a := app.NewWithID(ui.AppID)
-	c := ui.NewComposer(a, ui.Options{
-		DataDir: data,
-		Senders: func() []ui.Sender {
-			return []ui.Sender{{ID: ui.SandboxID, Label: "Sandbox (local test server)",
-				From: compose.Address{Name: "Stamp user", Addr: "me@stamp.test"}}}
-		},
-		Attach: os.Args[1:],
-	})
-	c.Window.Show()
-	c.FocusFirst()
-	a.Run()
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test-keyring.sh — runs Stamp's keyring tests against a real Secret Service:
+# a private D-Bus session (dbus-run-session) with a GNOME Keyring whose login
+# keyring is created and unlocked with a throw-away password. Nothing touches
+# the person's own keyring or settings: HOME, XDG_* and STAMP_CONFIG_DIR all
+# point into a temporary folder that is removed afterwards.
+#
+# Needs the Debian packages dbus (dbus-run-session), gnome-keyring and
+# libsecret-tools (secret-tool, used by the tests as an independent reader).
+# Afterwards it checks that no test password shows up in the test output or
+# in any file under the test settings folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+
+for cmd in dbus-run-session gnome-keyring-daemon secret-tool; do
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    echo "test-keyring.sh: $cmd is missing; install the Debian packages dbus gnome-keyring libsecret-tools (scripts/deps.sh test)" >&2
+    exit 1
+  fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stamp-keyring.XXXXXX")
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT
+mkdir -p "$tmp/home" "$tmp/data" "$tmp/config" "$tmp/cache" "$tmp/runtime" "$tmp/stamp"
+chmod 700 "$tmp/runtime"
+
+# Build the test binaries outside the sandboxed HOME so the Go caches are reused.
+"$GO" test -c -race -o "$tmp/account.test" ./account
+cmd_pkg=""
+if [ -d cmd/stamp-send ] && ls cmd/stamp-send/account*_test.go >/dev/null 2>&1; then
+  "$GO" test -c -race -o "$tmp/stamp-send.test" ./cmd/stamp-send
+  cmd_pkg=1
+fi
+
+export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
+  XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime" STAMP_CONFIG_DIR="$tmp/stamp" \
+  STAMP_REAL_KEYRING=1 KEYRING_TMP="$tmp" CMD_PKG="$cmd_pkg"
+unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+
+status=0
+dbus-run-session -- bash -c '
+  set -euo pipefail
+  # --unlock reads the password on stdin and creates the login keyring if
+  # there is none; its output is the environment of the running daemon.
+  # The daemon that owns org.freedesktop.secrets is started by D-Bus
+  # activation and finds this unlocked keyring through XDG_RUNTIME_DIR; all
+  # of them end with the session bus.
+  printf "stamp-keyring-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  rc=0
+  (cd account && "$KEYRING_TMP/account.test" -test.count=1 -test.v -test.run "Keyring|Secret") || rc=$?
+  if [ -n "$CMD_PKG" ]; then
+    (cd cmd/stamp-send && "$KEYRING_TMP/stamp-send.test" -test.count=1 -test.v -test.run "Account") || rc=$?
+  fi
+  exit $rc
+' 2>&1 | tee "$tmp/output.txt" || status=$?
+
+# The tests use passwords containing this marker; none may leak.
+marker="stamp-test-secret"
+if grep -q "$marker" "$tmp/output.txt"; then
+  echo "test-keyring.sh: FAIL: a test password appears in the test output" >&2
+  status=1
+fi
+if grep -rqs "$marker" "$tmp/stamp" "$tmp/config"; then
+  echo "test-keyring.sh: FAIL: a test password appears in a file under the settings folder:" >&2
+  grep -rls "$marker" "$tmp/stamp" "$tmp/config" >&2
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "test-keyring.sh: keyring tests passed against a real GNOME Keyring"
+exit "$status"
