@@ -1,0 +1,402 @@
+package account
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Security says how the connection to the server is protected. The values
+// are the words used in the config file and on the command line.
+type Security string
+
+const (
+	// SecurityTLS is implicit TLS from the first byte (RFC 8314, usually port 465).
+	SecurityTLS Security = "tls"
+	// SecuritySTARTTLS starts in plain text and upgrades with STARTTLS
+	// (RFC 3207, usually port 587); it never continues without TLS.
+	SecuritySTARTTLS Security = "starttls"
+	// SecurityNone is plain text end to end. A password is only ever sent
+	// this way to a loopback address.
+	SecurityNone Security = "none"
+)
+
+// ParseSecurity accepts "tls" (or "ssl"), "starttls" and "none", in any case.
+func ParseSecurity(s string) (Security, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "tls", "ssl", "smtps", "implicit":
+		return SecurityTLS, nil
+	case "starttls":
+		return SecuritySTARTTLS, nil
+	case "none", "plain", "insecure":
+		return SecurityNone, nil
+	}
+	return "", fmt.Errorf("unknown security %q (want tls, starttls or none)", s)
+}
+
+// DefaultPort is the usual port for a security mode: 465 for implicit TLS,
+// 587 for STARTTLS and 25 for none.
+func (s Security) DefaultPort() int {
+	switch s {
+	case SecurityTLS:
+		return 465
+	case SecuritySTARTTLS:
+		return 587
+	}
+	return 25
+}
+
+// Describe says in a few words what the mode means to a person.
+func (s Security) Describe() string {
+	switch s {
+	case SecurityTLS:
+		return "TLS from the first byte (implicit TLS)"
+	case SecuritySTARTTLS:
+		return "STARTTLS: upgrades to TLS, never continues without it"
+	case SecurityNone:
+		return "no encryption (local relays and test servers only)"
+	}
+	return "unknown security " + strconv.Quote(string(s))
+}
+
+func (s Security) valid() bool {
+	return s == SecurityTLS || s == SecuritySTARTTLS || s == SecurityNone
+}
+
+// AuthMechanism says how Stamp logs in to the server.
+type AuthMechanism string
+
+const (
+	// AuthAuto picks the best mechanism the server offers.
+	AuthAuto AuthMechanism = "auto"
+	// AuthPlain is SASL PLAIN (RFC 4616).
+	AuthPlain AuthMechanism = "plain"
+	// AuthLogin is the LOGIN mechanism most servers still offer.
+	AuthLogin AuthMechanism = "login"
+	// AuthCRAMMD5 is CRAM-MD5 (RFC 2195).
+	AuthCRAMMD5 AuthMechanism = "cram-md5"
+	// AuthXOAUTH2 sends an OAuth 2 access token (Gmail, Outlook, Microsoft 365).
+	AuthXOAUTH2 AuthMechanism = "xoauth2"
+	// AuthNone does not log in at all: for relays that accept mail without
+	// authentication (a local MTA, a test server). No secret is kept.
+	AuthNone AuthMechanism = "none"
+)
+
+// ParseAuthMechanism accepts auto, plain, login, cram-md5, xoauth2 and none,
+// in any case. The empty string means auto.
+func ParseAuthMechanism(s string) (AuthMechanism, error) {
+	switch m := AuthMechanism(strings.ToLower(strings.TrimSpace(s))); m {
+	case "":
+		return AuthAuto, nil
+	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthNone:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5, xoauth2 or none)", s)
+}
+
+// NeedsSecret reports whether the mechanism logs in with a password or token.
+func (m AuthMechanism) NeedsSecret() bool { return m != AuthNone }
+
+func (m AuthMechanism) valid() bool {
+	switch m {
+	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthNone:
+		return true
+	}
+	return false
+}
+
+// Account is one saved sending account. It never holds a secret: the
+// password or token lives in the OS keyring under the account's ID (see
+// Secrets).
+type Account struct {
+	// ID names the account for good: the keyring entry and --account use
+	// it. It does not change when the label does.
+	ID string `json:"id"`
+	// Label is what the person calls the account ("Work"); empty means the ID.
+	Label string `json:"label,omitempty"`
+	// Name is the sender's display name in the From header.
+	Name string `json:"name,omitempty"`
+	// Address is the sender's email address (From and MAIL FROM).
+	Address string `json:"address"`
+	// Host is the SMTP server's host name or IP address.
+	Host string `json:"host"`
+	// Port is the SMTP server's TCP port; 0 means Security.DefaultPort().
+	Port int `json:"port,omitempty"`
+	// Security is implicit TLS, STARTTLS or none.
+	Security Security `json:"security"`
+	// Username is the login name; empty means the address.
+	Username string `json:"username,omitempty"`
+	// Auth is the login mechanism; empty means AuthAuto.
+	Auth AuthMechanism `json:"auth,omitempty"`
+	// CAFile is a PEM file of extra certificate authorities for a server
+	// with a self-signed certificate. Verification stays on.
+	CAFile string `json:"ca_file,omitempty"`
+	// SaveSent keeps a copy of each sent message in Stamp's Sent folder.
+	SaveSent bool `json:"save_sent"`
+	// Default marks the account used when none is chosen. The Store keeps
+	// exactly one default while it holds any account.
+	Default bool `json:"-"`
+}
+
+// DisplayName is the label, or the ID when there is no label.
+func (a Account) DisplayName() string {
+	if strings.TrimSpace(a.Label) != "" {
+		return a.Label
+	}
+	return a.ID
+}
+
+// Login is the user name sent to the server: Username, or the address.
+func (a Account) Login() string {
+	if a.Username != "" {
+		return a.Username
+	}
+	return a.Address
+}
+
+// EffectivePort is Port, or the default port for the security mode.
+func (a Account) EffectivePort() int {
+	if a.Port > 0 {
+		return a.Port
+	}
+	return a.Security.DefaultPort()
+}
+
+// EffectiveAuth is Auth, or AuthAuto when it is empty.
+func (a Account) EffectiveAuth() AuthMechanism {
+	if a.Auth == "" {
+		return AuthAuto
+	}
+	return a.Auth
+}
+
+// Server is "host:port", the address Stamp connects to.
+func (a Account) Server() string {
+	return net.JoinHostPort(a.Host, strconv.Itoa(a.EffectivePort()))
+}
+
+// From is the From header value: "Name <address>", or the bare address.
+func (a Account) From() string {
+	if a.Name == "" {
+		return a.Address
+	}
+	return (&mail.Address{Name: a.Name, Address: a.Address}).String()
+}
+
+// FieldError is one problem with one field of an Account. Field is the JSON
+// name of the field ("host", "port", ...), so a form can point at it.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
+
+// ValidationError lists every problem Validate found, in field order.
+type ValidationError struct {
+	Problems []*FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Error()
+	}
+	return "invalid account: " + strings.Join(parts, "; ")
+}
+
+// Field returns the problem with the named field, or nil.
+func (e *ValidationError) Field(name string) *FieldError {
+	for _, p := range e.Problems {
+		if p.Field == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Unwrap lets errors.As find each *FieldError.
+func (e *ValidationError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		errs[i] = p
+	}
+	return errs
+}
+
+// MaxIDLength bounds an account ID, in characters.
+const MaxIDLength = 64
+
+// ValidateID checks an account ID: 1 to MaxIDLength printable characters,
+// no spaces, no slashes. Addresses ("me@example.com") and short names
+// ("work") are both fine.
+func ValidateID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("the account needs a name")
+	case !utf8.ValidString(id):
+		return errors.New("the name is not valid UTF-8")
+	case utf8.RuneCountInString(id) > MaxIDLength:
+		return fmt.Errorf("the name is longer than %d characters", MaxIDLength)
+	}
+	for _, r := range id {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '/' || r == '\\' {
+			return fmt.Errorf("the name %q may not contain spaces, control characters or slashes", id)
+		}
+	}
+	return nil
+}
+
+// Validate checks every field and returns a *ValidationError naming each
+// field that is wrong, or nil. It reads the CA file, if one is set, to make
+// sure it holds a certificate.
+func (a Account) Validate() error {
+	var probs []*FieldError
+	add := func(field, format string, args ...any) {
+		probs = append(probs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+
+	if err := ValidateID(a.ID); err != nil {
+		add("id", "%s", err)
+	}
+	if hasLineBreak(a.Label) {
+		add("label", "may not contain line breaks")
+	}
+	if hasLineBreak(a.Name) {
+		add("name", "may not contain line breaks")
+	}
+	if err := checkAddress(a.Address); err != nil {
+		add("address", "%s", err)
+	}
+	if err := checkHost(a.Host); err != nil {
+		add("host", "%s", err)
+	}
+	if a.Port < 0 || a.Port > 65535 {
+		add("port", "%d is out of range (1 to 65535, or 0 for the default)", a.Port)
+	}
+	if !a.Security.valid() {
+		add("security", "%q is not tls, starttls or none", a.Security)
+	}
+	if hasLineBreak(a.Username) || strings.ContainsRune(a.Username, 0) {
+		add("username", "may not contain line breaks or NUL")
+	}
+	auth := a.EffectiveAuth()
+	if !auth.valid() {
+		add("auth", "%q is not auto, plain, login, cram-md5, xoauth2 or none", a.Auth)
+	}
+	if a.Security == SecurityNone && auth.NeedsSecret() && a.Host != "" && !IsLoopback(a.Host) {
+		add("security", "refusing to send a password without encryption to %s: anyone on the network "+
+			"between you and the server could read it. Choose TLS or STARTTLS, or set auth to none "+
+			"if this relay accepts mail without logging in", a.Host)
+	}
+	if a.CAFile != "" {
+		if err := checkCAFile(a.CAFile); err != nil {
+			add("ca_file", "%s", err)
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: probs}
+}
+
+// IsLoopback reports whether host names this machine without DNS: "localhost"
+// (and names under ".localhost", RFC 6761 §6.3) or a loopback IP address.
+func IsLoopback(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func hasLineBreak(s string) bool { return strings.ContainsAny(s, "\r\n") }
+
+func checkAddress(addr string) error {
+	if strings.TrimSpace(addr) == "" {
+		return errors.New("the sender address is empty")
+	}
+	if hasLineBreak(addr) {
+		return errors.New("may not contain line breaks")
+	}
+	parsed, err := mail.ParseAddress(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not an email address", addr)
+	}
+	if parsed.Address != addr || parsed.Name != "" {
+		return fmt.Errorf("write the bare address (like name@example.com) here and the name in the name field, not %q", addr)
+	}
+	return nil
+}
+
+func checkHost(host string) error {
+	switch {
+	case host == "":
+		return errors.New("the server name is empty")
+	case strings.Contains(host, "://"):
+		return fmt.Errorf("write the server name only (like smtp.example.com), without %q", host[:strings.Index(host, "://")+3])
+	case strings.ContainsAny(host, " \t\r\n/@"):
+		return fmt.Errorf("%q is not a server name", host)
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
+		return nil
+	}
+	if h, p, err := net.SplitHostPort(host); err == nil {
+		return fmt.Errorf("put the port %s in the port field and only %q here", p, h)
+	}
+	if len(host) > 253 {
+		return errors.New("the server name is longer than 253 characters")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return fmt.Errorf("%q is not a valid server name", host)
+		}
+		for _, r := range label {
+			if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > unicode.MaxASCII && unicode.IsLetter(r)) {
+				return fmt.Errorf("%q is not a valid server name", host)
+			}
+		}
+	}
+	return nil
+}
+
+// checkCAFile makes sure path holds at least one PEM certificate that parses,
+// so a typo shows up when the account is saved rather than at send time.
+func checkCAFile(path string) error {
+	if !filepath.IsAbs(path) {
+		return fmt.Errorf("%q is not an absolute path", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read the CA file: %w", err)
+	}
+	found := 0
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return fmt.Errorf("%s holds a certificate that does not parse: %v", path, err)
+		}
+		found++
+	}
+	if found == 0 {
+		return fmt.Errorf("%s holds no PEM certificate (BEGIN CERTIFICATE)", path)
+	}
+	return nil
+}

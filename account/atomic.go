@@ -1,0 +1,94 @@
+package account
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// tempPrefix starts the name of a settings file being written.
+const tempPrefix = "." + FileName + ".tmp-"
+
+// beforeRename runs between writing the temporary file and renaming it over
+// the real one. Tests set it to simulate a crash at the worst moment.
+var beforeRename = func(tmp string) error { return nil }
+
+// writeFileAtomic replaces path with data so that a reader or a crash sees
+// either the old file or the new one, never a mix: write a temporary file
+// in the same folder (mode 0600), fsync it, rename it over path, fsync the
+// folder.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil && !isWindows {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := beforeRename(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// removeStaleTemps deletes temporary files left by a writer that crashed.
+// It runs under the writer lock, so no live writer owns them; the age
+// check is a second guard for a writer on a filesystem without locks.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// tightenDir makes the settings folder private to its owner.
+func tightenDir(dir string) error {
+	if isWindows {
+		return nil // ACLs, not mode bits, protect %AppData%
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("settings folder: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("settings folder %s is not a folder", dir)
+	}
+	if info.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make the settings folder private: %w", err)
+		}
+	}
+	return nil
+}
