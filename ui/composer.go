@@ -90,6 +90,7 @@ type Composer struct {
 	// sendingDraft is the form as it was when the current send started.
 	sendingDraft Draft
 	restoring    bool
+	dialog       hideShower // the dialog on top, for Esc
 }
 
 // NewComposer creates the composer window on a (running or test) app.
@@ -137,6 +138,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
 	w.SetCloseIntercept(c.closeRequested)
+	w.Canvas().SetOnTypedKey(c.typedKey)
 	w.Resize(fyne.NewSize(760, 620))
 
 	c.restoreDraft()
@@ -235,7 +237,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 	attach.Icon = theme.MailAttachmentIcon()
 	save := fyne.NewMenuItem("Save draft", func() {
 		if err := c.SaveDraft(); err != nil {
-			dialog.ShowError(err, c.Window)
+			c.showError(err)
 			return
 		}
 		c.notify("Draft saved.")
@@ -256,7 +258,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 func (c *Composer) ShowAttachDialog() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, c.Window)
+			c.showError(err)
 			return
 		}
 		if r == nil {
@@ -273,7 +275,7 @@ func (c *Composer) ShowAttachDialog() {
 		}
 	}
 	d.Resize(fyne.NewSize(700, 480))
-	d.Show()
+	c.showDialog(d)
 }
 
 // AttachFiles adds files (from the dialog, a drop or the command line) and
@@ -283,7 +285,7 @@ func (c *Composer) AttachFiles(paths ...string) {
 		return
 	}
 	if err := c.Attachments.Add(paths...); err != nil {
-		dialog.ShowError(err, c.Window)
+		c.showError(err)
 	}
 }
 
@@ -410,13 +412,13 @@ func (c *Composer) TrySend() {
 	c.Attachments.Recheck()
 	c.validate()
 	if reason := c.blocker(); reason != "" {
-		dialog.ShowInformation("Not ready to send", reason, c.Window)
+		c.showDialog(dialog.NewInformation("Not ready to send", reason, c.Window))
 		return
 	}
 	from, _ := c.Sender()
 	m, _ := c.formMessage()
 	if err := m.Validate(); err != nil {
-		dialog.ShowError(err, c.Window)
+		c.showError(err)
 		return
 	}
 	warnings := sendWarnings(sendCheck{
@@ -431,17 +433,17 @@ func (c *Composer) TrySend() {
 		c.startSend(from, m)
 		return
 	}
-	dialog.ShowCustomConfirm("Before sending", "Send anyway", "Back to the message",
+	c.showDialog(dialog.NewCustomConfirm("Before sending", "Send anyway", "Back to the message",
 		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
 			if ok {
 				c.startSend(from, m)
 			}
-		}, c.Window)
+		}, c.Window))
 }
 
 func (c *Composer) startSend(from Sender, m *compose.Message) {
 	if c.opts.Send == nil {
-		dialog.ShowInformation("Cannot send", "Sending is not set up in this window.", c.Window)
+		c.showDialog(dialog.NewInformation("Cannot send", "Sending is not set up in this window.", c.Window))
 		return
 	}
 	c.sendStarted()
@@ -604,7 +606,7 @@ func (c *Composer) closeRequested() {
 	save.OnTapped = func() {
 		dlg.Hide()
 		if err := c.SaveDraft(); err != nil {
-			dialog.ShowError(fmt.Errorf("the draft could not be saved, so the window stays open: %w", err), c.Window)
+			c.showError(fmt.Errorf("the draft could not be saved, so the window stays open: %w", err))
 			return
 		}
 		c.Window.Close()
@@ -615,7 +617,33 @@ func (c *Composer) closeRequested() {
 		c.Window.Close()
 	}
 	cancel.OnTapped = dlg.Hide
-	dlg.Show()
+	c.showDialog(dlg)
+}
+
+// hideShower is what every Fyne dialog (the file dialog included) offers.
+type hideShower interface {
+	Show()
+	Hide()
+}
+
+// showDialog shows d and lets Esc close it (Fyne's dialogs do not).
+func (c *Composer) showDialog(d hideShower) {
+	c.dialog = d
+	d.Show()
+}
+
+// showError shows err in a dialog that Esc closes.
+func (c *Composer) showError(err error) {
+	c.showDialog(dialog.NewError(err, c.Window))
+}
+
+// typedKey handles keys that reach the window itself: Esc closes the
+// dialog on top.
+func (c *Composer) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && c.dialog != nil {
+		c.dialog.Hide()
+		c.dialog = nil
+	}
 }
 
 // FocusFirst puts the keyboard focus in the first field that needs typing.

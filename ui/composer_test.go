@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"stamp/compose"
 )
@@ -282,5 +283,70 @@ func TestCcAndBccStayVisibleWhileTheyHoldAddresses(t *testing.T) {
 	c.SetShowCcBcc(false)
 	if c.showCcBcc || c.app.Preferences().Bool(prefShowCcBcc) {
 		t.Fatal("Cc/Bcc could not be hidden, or the choice was not remembered")
+	}
+}
+
+func TestEscClosesTheDialogOnTop(t *testing.T) {
+	c, _ := newTestComposer(t, t.TempDir())
+	c.TrySend() // nothing to send: an explanation dialog opens
+	overlays := c.Window.Canvas().Overlays()
+	if overlays.Top() == nil {
+		t.Fatal("no dialog opened")
+	}
+	c.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays.Top() != nil {
+		t.Fatal("Esc did not close the dialog")
+	}
+}
+
+func TestWarningsAskBeforeSendingAndSendAnywayGoesOn(t *testing.T) {
+	c, got := newTestComposer(t, t.TempDir())
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Body, "See the attached plan.")
+	c.TrySend()
+	if len(*got) != 0 {
+		t.Fatal("sent without asking about the empty subject and the missing attachment")
+	}
+	top := c.Window.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no warning dialog")
+	}
+	var labels []string
+	var sendAnyway *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			labels = append(labels, w.Text)
+		case *widget.Button:
+			if w.Text == "Send anyway" {
+				sendAnyway = w
+			}
+		}
+	})
+	text := strings.Join(labels, "\n")
+	if !strings.Contains(text, "The subject is empty.") || !strings.Contains(text, "mentions an attachment") {
+		t.Fatalf("warning dialog says %q", text)
+	}
+	if sendAnyway == nil {
+		t.Fatal("no Send anyway button")
+	}
+	test.Tap(sendAnyway)
+	if len(*got) != 1 {
+		t.Fatal("Send anyway did not send")
+	}
+}
+
+// walk visits o and everything inside it.
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			walk(c, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			walk(c, f)
+		}
 	}
 }

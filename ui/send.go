@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode"
 
-	"fyne.io/fyne/v2/dialog"
-
 	"stamp/compose"
 	"stamp/smtpclient"
 )
@@ -30,7 +28,7 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		job, err := newSendJob(config, from, m)
 		if err != nil {
 			c.SendFinished(false)
-			dialog.ShowError(err, c.Window)
+			c.showError(err)
 			return
 		}
 		p := NewSendPanel(c.app)
