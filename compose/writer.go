@@ -336,7 +336,15 @@ func SaveEML(path string, m *Message, opt WriteOptions) error {
 }
 
 // Save writes the message to path atomically, like SaveEML.
-func (w *Writer) Save(path string) (err error) {
+func (w *Writer) Save(path string) error {
+	return SaveRaw(path, w)
+}
+
+// SaveRaw writes what src writes to path atomically: a temporary file in
+// the same folder, flushed to disk, then renamed over path. On any error
+// path is left as it was. It saves a finished message (an .eml file being
+// copied, or a *Writer) as is.
+func SaveRaw(path string, src io.WriterTo) (err error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
@@ -348,7 +356,7 @@ func (w *Writer) Save(path string) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err = w.WriteTo(f); err != nil {
+	if _, err = src.WriteTo(f); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	if err = f.Sync(); err != nil {

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"stamp/compose"
+)
+
+// options is everything the command line says, checked and with defaults
+// applied. Nothing in it comes from a saved account until resolveAccount
+// has run.
+type options struct {
+	From          string   // --from, as typed
+	To, Cc, Bcc   []string // --to, --cc, --bcc, each value as typed (may hold several addresses)
+	Subject       string
+	Body          string // --body, or the content of --body-file
+	BodyFile      string
+	HTMLFile      string
+	HTML          string // the content of --html-file
+	Attach        []string
+	EML           string // --eml: send this file as is
+	DryRun        bool
+	Out           string // --out, with --dry-run
+	Server        string // --server as typed
+	Host          string // from --server
+	Port          int    // from --server, or the default for Security
+	Security      string // tls, starttls or none (defaulted)
+	User          string
+	PasswordEnv   string
+	PasswordStdin bool
+	// Password is read from the environment or stdin by readPassword,
+	// never from a flag. It must never be printed.
+	Password           string
+	Auth               string // auto, plain, login, cram-md5, xoauth2
+	CAFile             string
+	Timeout            time.Duration
+	ContinueOnRejected bool
+	Account            string
+	Quiet, JSON        bool
+
+	serverSet, securitySet, portSet bool // given on the command line
+}
+
+// usageError is a mistake on the command line or in the input: exit 2,
+// nothing sent, nothing written.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// listFlag is a repeatable flag; each value may itself be a comma-separated
+// list (split later, by whoever knows how: addresses have quoted commas).
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
+                  [--subject S] [--body TEXT | --body-file F] [--html-file F] [--attach F ...]
+                  [--eml F] [--dry-run [--out F]]
+                  --server HOST[:PORT] [--security tls|starttls|none]
+                  [--user U] [--password-env VAR | --password-stdin]
+                  [--auth auto|plain|login|cram-md5|xoauth2] [--ca-file PEM]
+                  [--timeout DURATION] [--continue-on-rejected] [--account NAME]
+                  [--quiet] [--json]
+       stamp-send account add|list|show|remove|test ...
+
+Address and file flags may be repeated or hold comma-separated lists.
+--dry-run writes the message (to stdout or --out) and the envelope (to stderr)
+and sends nothing. A password never comes from a flag: use --password-env VAR
+or --password-stdin.
+
+Exit codes: 0 sent to all; 2 usage or invalid input (nothing sent);
+3 connection or TLS failure; 4 authentication failed; 5 message or every
+recipient refused; 6 sent, but some recipients refused; 7 timeout or cancelled.
+
+Flags:
+`
+
+// errHelp is returned when the user asked for help.
+var errHelp = flag.ErrHelp
+
+// parseFlags parses the send command line. It does not read files or the
+// password; it checks that the flags make sense together.
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("stamp-send", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var to, cc, bcc, attach listFlag
+	fs.StringVar(&o.From, "from", "", "sender `ADDR` (\"Name <a@b>\")")
+	fs.Var(&to, "to", "recipient `ADDR` (repeatable, or comma-separated)")
+	fs.Var(&cc, "cc", "Cc recipient `ADDR` (repeatable, or comma-separated)")
+	fs.Var(&bcc, "bcc", "Bcc recipient `ADDR`: in the envelope, never in the headers")
+	fs.StringVar(&o.Subject, "subject", "", "the subject `S`")
+	body := fs.String("body", "", "the text body `TEXT`")
+	fs.StringVar(&o.BodyFile, "body-file", "", "read the text body from file `F` (- for stdin)")
+	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
+	fs.Var(&attach, "attach", "attach file `F` (repeatable, or comma-separated)")
+	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
+	fs.StringVar(&o.Out, "out", "", "with --dry-run: write the message to file `F` instead of stdout")
+	fs.StringVar(&o.Server, "server", "", "SMTP server `HOST[:PORT]`")
+	fs.StringVar(&o.Security, "security", "", "`MODE`: tls, starttls or none (default: tls on port 465, starttls otherwise)")
+	fs.StringVar(&o.User, "user", "", "log in as `U`")
+	fs.StringVar(&o.PasswordEnv, "password-env", "", "read the password from environment variable `VAR`")
+	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	fs.StringVar(&o.Auth, "auth", "auto", "`METHOD`: auto, plain, login, cram-md5 or xoauth2")
+	fs.StringVar(&o.CAFile, "ca-file", "", "trust the CA certificates in `PEM` (verification stays on)")
+	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time limit per network step")
+	fs.BoolVar(&o.ContinueOnRejected, "continue-on-rejected", false, "send when some (not all) recipients were refused")
+	fs.StringVar(&o.Account, "account", "", "use the saved account `NAME`")
+	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors")
+	fs.BoolVar(&o.JSON, "json", false, "write one JSON event per line instead of the transcript")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usageText)
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return nil, errHelp
+		}
+		if strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-") {
+			return nil, usagef("a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin")
+		}
+		return nil, usagef("%v (see stamp-send --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q (see stamp-send --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["body"] && set["body-file"] {
+		return nil, usagef("--body and --body-file: give one or the other")
+	}
+	o.Body = *body
+	o.serverSet, o.securitySet = set["server"], set["security"]
+	o.To, o.Cc, o.Bcc = to, cc, bcc
+	o.Attach = splitFiles(attach)
+
+	if o.EML != "" {
+		for name, set := range map[string]bool{
+			"--subject": o.Subject != "", "--body": o.Body != "", "--body-file": o.BodyFile != "",
+			"--html-file": o.HTMLFile != "", "--attach": len(o.Attach) > 0,
+		} {
+			if set {
+				return nil, usagef("--eml sends a finished message as is; %s cannot change it", name)
+			}
+		}
+	}
+	if o.Out != "" && !o.DryRun {
+		return nil, usagef("--out is for --dry-run; a sent message is not written to a file")
+	}
+	if o.PasswordEnv != "" && o.PasswordStdin {
+		return nil, usagef("--password-env and --password-stdin: give one or the other")
+	}
+	if o.PasswordStdin && o.BodyFile == "-" {
+		return nil, usagef("--password-stdin and --body-file -: stdin cannot hold both")
+	}
+	if o.Quiet && o.JSON {
+		return nil, usagef("--quiet and --json: give one or the other")
+	}
+	switch o.Auth {
+	case "auto", "plain", "login", "cram-md5", "xoauth2":
+	default:
+		return nil, usagef("--auth %q: use auto, plain, login, cram-md5 or xoauth2", o.Auth)
+	}
+	if o.Timeout <= 0 {
+		return nil, usagef("--timeout %v: must be more than zero", o.Timeout)
+	}
+	if err := o.resolveServer(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// splitFiles splits comma-separated file lists, except a value that names
+// an existing file as a whole (file names may contain commas).
+func splitFiles(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if _, err := os.Stat(v); err == nil || !strings.Contains(v, ",") {
+			out = append(out, v)
+			continue
+		}
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// resolveServer splits --server into host and port and applies the
+// defaults of DESIGN.md: port 465 for tls, 587 for starttls, 25 for none;
+// security tls on port 465, starttls otherwise. It can run again after an
+// account filled in Server or Security.
+func (o *options) resolveServer() error {
+	switch o.Security {
+	case "", "tls", "starttls", "none":
+	default:
+		return usagef("--security %q: use tls, starttls or none", o.Security)
+	}
+	if o.Server == "" {
+		return nil // checked when sending: an account may supply it
+	}
+	host, port := o.Server, 0
+	if h, p, err := net.SplitHostPort(o.Server); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return usagef("--server %q: the port must be a number from 1 to 65535", o.Server)
+		}
+		host, port = h, n
+		o.portSet = true
+	} else if strings.Count(o.Server, ":") == 1 {
+		return usagef("--server %q: use HOST or HOST:PORT", o.Server)
+	}
+	host = strings.Trim(host, "[]")
+	if host == "" {
+		return usagef("--server %q: the host is missing", o.Server)
+	}
+	if o.Security == "" {
+		o.Security = "starttls"
+		if port == 465 {
+			o.Security = "tls"
+		}
+	}
+	if port == 0 {
+		port = map[string]int{"tls": 465, "starttls": 587, "none": 25}[o.Security]
+	}
+	o.Host, o.Port = host, port
+	return nil
+}
+
+// readInputs reads the body files and checks the --eml file, so that every
+// input problem is found before anything is written or sent.
+func (o *options) readInputs(stdin io.Reader) error {
+	if o.BodyFile != "" {
+		var b []byte
+		var err error
+		if o.BodyFile == "-" {
+			b, err = io.ReadAll(stdin)
+		} else {
+			b, err = os.ReadFile(o.BodyFile)
+		}
+		if err != nil {
+			return usagef("--body-file: %v", err)
+		}
+		o.Body = string(b)
+	}
+	if o.HTMLFile != "" {
+		b, err := os.ReadFile(o.HTMLFile)
+		if err != nil {
+			return usagef("--html-file: %v", err)
+		}
+		o.HTML = string(b)
+	}
+	if o.EML != "" {
+		fi, err := os.Stat(o.EML)
+		if err != nil {
+			return usagef("--eml: %v", err)
+		}
+		if !fi.Mode().IsRegular() {
+			return usagef("--eml: %s is not a regular file", o.EML)
+		}
+	}
+	return nil
+}
+
+// readPassword reads the password from --password-env or --password-stdin
+// (the first line). An empty password is an error: it is always a mistake.
+func (o *options) readPassword(stdin io.Reader) error {
+	switch {
+	case o.PasswordEnv != "":
+		v, ok := os.LookupEnv(o.PasswordEnv)
+		if !ok || v == "" {
+			return usagef("--password-env: the environment variable %s is not set or empty", o.PasswordEnv)
+		}
+		o.Password = v
+	case o.PasswordStdin:
+		line, err := readLine(stdin)
+		if err != nil {
+			return usagef("--password-stdin: %v", err)
+		}
+		if line == "" {
+			return usagef("--password-stdin: the first line of stdin is empty")
+		}
+		o.Password = line
+	}
+	return nil
+}
+
+// readLine reads one line byte by byte, so nothing after it is consumed.
+func readLine(r io.Reader) (string, error) {
+	var b []byte
+	var one [1]byte
+	for len(b) < 64<<10 {
+		n, err := r.Read(one[:])
+		if n == 1 {
+			if one[0] == '\n' {
+				break
+			}
+			b = append(b, one[0])
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return strings.TrimSuffix(string(b), "\r"), nil
+}
+
+// addresses parses --from, --to, --cc and --bcc into a message that has
+// only its addresses. Every problem names its flag.
+func (o *options) addresses() (*compose.Message, error) {
+	m := &compose.Message{}
+	var problems []*compose.FieldError
+	collect := func(err error) {
+		var ve *compose.ValidationError
+		var fe *compose.FieldError
+		switch {
+		case errors.As(err, &ve):
+			problems = append(problems, ve.Problems...)
+		case errors.As(err, &fe):
+			problems = append(problems, fe)
+		}
+	}
+	if o.From == "" {
+		problems = append(problems, &compose.FieldError{Field: "--from", Reason: "is required"})
+	} else {
+		from, err := compose.ParseAddress("--from", o.From)
+		collect(err)
+		m.From = from
+	}
+	for _, f := range []struct {
+		name   string
+		values []string
+		dst    *[]compose.Address
+	}{{"--to", o.To, &m.To}, {"--cc", o.Cc, &m.Cc}, {"--bcc", o.Bcc, &m.Bcc}} {
+		list, err := compose.ParseAddressList(f.name, strings.Join(f.values, ", "))
+		collect(err)
+		*f.dst = list
+	}
+	if len(problems) == 0 && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		problems = append(problems, &compose.FieldError{Field: "--to", Reason: "needs at least one recipient (--to, --cc or --bcc)"})
+	}
+	if len(problems) > 0 {
+		return nil, &compose.ValidationError{Problems: problems}
+	}
+	return m, nil
+}
+
+// message builds the message the flags describe. Problems name the flag
+// they come from ("--cc", "--subject", "--attach").
+func (o *options) message() (*compose.Message, error) {
+	m, err := o.addresses()
+	if err != nil {
+		return nil, err
+	}
+	m.Subject, m.Text, m.HTML = o.Subject, o.Body, o.HTML
+	for _, a := range o.Attach {
+		m.Attachments = append(m.Attachments, compose.Attachment{Path: a})
+	}
+	if err := m.Validate(); err != nil {
+		var ve *compose.ValidationError
+		if errors.As(err, &ve) {
+			for _, p := range ve.Problems {
+				p.Field = o.flagName(p.Field)
+			}
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// flagName maps a compose field to the flag that sets it.
+func (o *options) flagName(field string) string {
+	switch field {
+	case "Body":
+		if o.BodyFile != "" {
+			return "--body-file"
+		}
+		return "--body"
+	case "HTML":
+		return "--html-file"
+	case "Attachments":
+		return "--attach"
+	}
+	return "--" + strings.ToLower(field)
+}
