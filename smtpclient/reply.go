@@ -114,18 +114,20 @@ func parseReplyLine(line string) (code int, more bool, text, problem string) {
 	return 0, false, "", "reply code not followed by space or hyphen"
 }
 
-// splitEnhanced moves a leading RFC 3463 code ("5.7.8") from every line's
-// text into Enhanced, taking the first line's.
+// splitEnhanced moves the RFC 3463 code ("5.7.8") at the start of the
+// first line into Enhanced, and removes it from the other lines that repeat
+// it (RFC 2034 §3: every line carries it).
 func (r *Reply) splitEnhanced() {
-	for i, l := range r.Lines {
-		code, rest, ok := cutEnhanced(l, r.Code)
-		if !ok {
-			continue
+	code, rest, ok := cutEnhanced(r.Lines[0], r.Code)
+	if !ok {
+		return
+	}
+	r.Enhanced = code
+	r.Lines[0] = rest
+	for i, l := range r.Lines[1:] {
+		if c, rest, ok := cutEnhanced(l, r.Code); ok && c == code {
+			r.Lines[i+1] = rest
 		}
-		if r.Enhanced == "" {
-			r.Enhanced = code
-		}
-		r.Lines[i] = rest
 	}
 }
 

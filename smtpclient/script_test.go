@@ -1,0 +1,82 @@
+package smtpclient
+
+import (
+	"bufio"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// scripted is one connection to a scripted test server: a server that
+// behaves in one precise way, to check what the client does about it.
+type scripted struct {
+	t *testing.T
+	net.Conn
+	r *bufio.Reader
+}
+
+// send writes each line with CRLF.
+func (c *scripted) send(lines ...string) {
+	for _, l := range lines {
+		if _, err := c.Write([]byte(l + "\r\n")); err != nil {
+			return
+		}
+	}
+}
+
+// expect reads one command line and reports a mismatch with prefix.
+func (c *scripted) expect(prefix string) string {
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	l, err := c.r.ReadString('\n')
+	if err != nil {
+		c.t.Errorf("scripted server: waiting for %q: %v", prefix, err)
+		return ""
+	}
+	l = strings.TrimRight(l, "\r\n")
+	if !strings.HasPrefix(strings.ToUpper(l), strings.ToUpper(prefix)) {
+		c.t.Errorf("scripted server: got %q, want %q", l, prefix)
+	}
+	return l
+}
+
+// scriptServer runs script for each connection to a loopback listener and
+// returns a Config (plain text) pointing at it.
+func scriptServer(t *testing.T, script func(c *scripted)) Config {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			func() {
+				defer c.Close()
+				script(&scripted{t: t, Conn: c, r: bufio.NewReader(c)})
+			}()
+		}
+	}()
+	a := ln.Addr().(*net.TCPAddr)
+	return Config{Host: "127.0.0.1", Port: a.Port, Security: SecurityNone, Timeout: 3 * time.Second}
+}
+
+// ehloOK answers the greeting and EHLO with the given extensions.
+func (c *scripted) ehloOK(ext ...string) {
+	c.send("220 script.test ESMTP")
+	c.expect("EHLO ")
+	lines := append([]string{"script.test"}, ext...)
+	for i, l := range lines {
+		sep := "-"
+		if i == len(lines)-1 {
+			sep = " "
+		}
+		c.send("250" + sep + l)
+	}
+}
