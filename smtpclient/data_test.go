@@ -364,4 +364,3 @@ func TestProgressEvents(t *testing.T) {
 		}
 	}
 }
-

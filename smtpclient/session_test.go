@@ -258,10 +258,10 @@ func TestExplanations(t *testing.T) {
 
 func TestQueueID(t *testing.T) {
 	for text, want := range map[string]string{
-		"2.0.0 Ok: queued as 4F3A2C0B1":                    "4F3A2C0B1",
-		"OK id=1rXyZ-000123-AB":                            "1rXyZ-000123-AB",
+		"2.0.0 Ok: queued as 4F3A2C0B1":                     "4F3A2C0B1",
+		"OK id=1rXyZ-000123-AB":                             "1rXyZ-000123-AB",
 		"2.0.0 OK  1699999999 a1b2c3d4e5-6v7si.123 - gsmtp": "1699999999",
-		"Requested mail action okay, completed":            "",
+		"Requested mail action okay, completed":             "",
 	} {
 		r := &Reply{Code: 250, Lines: []string{text}}
 		r.splitEnhanced()
