@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"stamp/compose"
+	"stamp/smtpclient"
+)
+
+func init() { sendFunc = send }
+
+// progressEvery is how often the text transcript shows DATA progress; the
+// engine reports more often, for progress bars.
+const progressEvery = 500 * time.Millisecond
+
+// send runs one SMTP session through the engine, with the transcript on
+// stderr, and returns the exit code of DESIGN.md.
+func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
+	cenv, err := opts.envelope()
+	if err != nil {
+		fmt.Fprintln(stderr, "stamp-send:", err)
+		return exitUsage
+	}
+	env := smtpclient.Envelope{From: cenv.From, To: cenv.To, SMTPUTF8: cenv.SMTPUTF8, EightBitMIME: cenv.EightBitMIME}
+
+	var m smtpclient.Message
+	if msg != nil {
+		w, err := msg.NewWriter(compose.WriteOptions{})
+		if err != nil {
+			fmt.Fprintln(stderr, "stamp-send:", err)
+			return exitUsage
+		}
+		m = w
+	} else {
+		// --eml: the file as is. The engine still normalises line ends and
+		// dot-stuffs, so nothing in the file can end the data early.
+		f, err := smtpclient.OpenFile(opts.EML)
+		if err != nil {
+			fmt.Fprintln(stderr, "stamp-send: --eml:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		if eight, err := eightBitFile(opts.EML); err != nil {
+			fmt.Fprintln(stderr, "stamp-send: --eml:", err)
+			return exitUsage
+		} else if eight {
+			env.EightBitMIME = true
+		}
+		m = f
+	}
+
+	cfg, err := opts.config()
+	if err != nil {
+		fmt.Fprintln(stderr, "stamp-send:", err)
+		return exitUsage
+	}
+	out := &transcript{w: stderr, json: opts.JSON, quiet: opts.Quiet}
+	res, err := smtpclient.Send(ctx, cfg, env, m, out.event)
+	code := exitCode(res, err)
+	out.finish(res, err, code)
+	return code
+}
+
+// config turns the options into the engine's configuration. The password
+// goes to the engine only; XOAUTH2 takes it as the token.
+func (o *options) config() (smtpclient.Config, error) {
+	sec, err := smtpclient.ParseSecurity(o.Security)
+	if err != nil {
+		return smtpclient.Config{}, err
+	}
+	auth, err := smtpclient.ParseAuthMechanism(o.Auth)
+	if err != nil {
+		return smtpclient.Config{}, err
+	}
+	cfg := smtpclient.Config{
+		Host:               o.Host,
+		Port:               o.Port,
+		Security:           sec,
+		Username:           o.User,
+		Password:           o.Password,
+		Auth:               auth,
+		CAFile:             o.CAFile,
+		Timeout:            o.Timeout,
+		ContinueOnRejected: o.ContinueOnRejected,
+	}
+	if auth == smtpclient.AuthXOAUTH2 {
+		cfg.OAuth2Token, cfg.Password = o.Password, ""
+	}
+	if cfg.Username != "" && o.Password == "" {
+		return cfg, usagef("--user %s needs a password: --password-env VAR or --password-stdin", o.User)
+	}
+	return cfg, nil
+}
+
+func eightBitFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	return smtpclient.HasEightBit(f)
+}
+
+// exitCode maps the outcome to DESIGN.md's exit codes.
+func exitCode(res *smtpclient.Result, err error) int {
+	if err == nil {
+		if len(res.Refused()) > 0 {
+			return exitPartial
+		}
+		return exitOK
+	}
+	var e *smtpclient.Error
+	if !errors.As(err, &e) {
+		return exitFailure
+	}
+	switch e.Kind {
+	case smtpclient.ErrorInput, smtpclient.ErrorSource:
+		return exitUsage
+	case smtpclient.ErrorTimeout, smtpclient.ErrorCanceled:
+		return exitTimeout
+	case smtpclient.ErrorConnection, smtpclient.ErrorTLS, smtpclient.ErrorProtocol:
+		return exitConnect
+	}
+	switch e.Step {
+	case smtpclient.StepAuth:
+		return exitAuth
+	case smtpclient.StepConnect, smtpclient.StepTLS, smtpclient.StepGreeting, smtpclient.StepEHLO,
+		smtpclient.StepSTARTTLS, smtpclient.StepEHLOAgain:
+		return exitConnect
+	}
+	return exitRefused
+}
+
+// transcript writes events to stderr: "-> " for what we sent, "<- " for
+// what the server answered, "=== " for steps and notes; or one JSON object
+// per line with --json; or nothing but the outcome with --quiet.
+type transcript struct {
+	w            io.Writer
+	json, quiet  bool
+	lastProgress time.Time
+}
+
+// silentSteps are steps whose start needs no "===" line: their command
+// line says it all.
+var silentSteps = map[smtpclient.Step]bool{
+	smtpclient.StepGreeting: true, smtpclient.StepEHLO: true, smtpclient.StepEHLOAgain: true,
+	smtpclient.StepMail: true, smtpclient.StepData: true, smtpclient.StepQuit: true, smtpclient.StepReset: true,
+}
+
+func (t *transcript) event(ev smtpclient.Event) {
+	switch {
+	case t.quiet:
+		return
+	case t.json:
+		b, err := json.Marshal(ev)
+		if err == nil {
+			t.w.Write(append(b, '\n'))
+		}
+		return
+	}
+	switch ev.Kind {
+	case smtpclient.EventLine:
+		prefix := map[smtpclient.Direction]string{smtpclient.Client: "-> ", smtpclient.Server: "<- ", smtpclient.Local: "=== "}[ev.Direction]
+		fmt.Fprintln(t.w, prefix+ev.Text)
+	case smtpclient.EventStepStarted:
+		if !silentSteps[ev.Step] {
+			fmt.Fprintln(t.w, "=== "+ev.Text)
+		}
+	case smtpclient.EventStepFailed:
+		fmt.Fprintf(t.w, "=== %s failed: %s\n", ev.Step, ev.Err.Error())
+	case smtpclient.EventRecipient:
+		if !ev.Accepted {
+			fmt.Fprintf(t.w, "=== recipient %s refused: %s\n", ev.Recipient, ev.Reply)
+		}
+	case smtpclient.EventProgress:
+		if now := time.Now(); now.Sub(t.lastProgress) >= progressEvery || ev.Sent == ev.Total {
+			t.lastProgress = now
+			fmt.Fprintf(t.w, "=== DATA %d/%d bytes\n", ev.Sent, ev.Total)
+		}
+	}
+}
+
+// finish reports the outcome: a summary line, or the error explained for
+// a person. With --json it is one last "result" object.
+func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
+	var e *smtpclient.Error
+	errors.As(err, &e)
+	if t.json {
+		b, _ := json.Marshal(struct {
+			Kind   string             `json:"kind"`
+			Exit   int                `json:"exit"`
+			Result *smtpclient.Result `json:"result"`
+			Error  *smtpclient.Error  `json:"error,omitempty"`
+		}{"result", code, res, e})
+		t.w.Write(append(b, '\n'))
+		return
+	}
+	if err != nil {
+		msg := err.Error()
+		if e != nil {
+			msg = e.Explain()
+		}
+		fmt.Fprintln(t.w, "stamp-send: "+msg)
+		if e != nil && e.MayHaveBeenDelivered {
+			fmt.Fprintln(t.w, "stamp-send: warning: the message may have been delivered; check before sending it again")
+		}
+		return
+	}
+	if t.quiet && code == exitOK {
+		return
+	}
+	accepted := res.Accepted()
+	line := fmt.Sprintf("=== sent to %d recipient%s", len(accepted), plural(len(accepted)))
+	if res.QueueID != "" {
+		line += ", queue id " + res.QueueID
+	}
+	if refused := res.Refused(); len(refused) > 0 {
+		var names []string
+		for _, r := range refused {
+			names = append(names, fmt.Sprintf("%s (%s)", r.Address, r.Reply))
+		}
+		line += fmt.Sprintf("; %d refused: %s", len(refused), strings.Join(names, ", "))
+	}
+	fmt.Fprintln(t.w, line)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
