@@ -186,7 +186,7 @@ func (c *Composer) layoutForm() {
 func (c *Composer) SetShowCcBcc(show bool) {
 	if !show && (strings.TrimSpace(c.Cc.Text) != "" || strings.TrimSpace(c.Bcc.Text) != "") {
 		show = true
-		c.notify("Cc and Bcc stay visible while they hold addresses.")
+		c.Notify("Cc and Bcc stay visible while they hold addresses.")
 	}
 	c.showCcBcc = show
 	c.app.Preferences().SetBool(prefShowCcBcc, show)
@@ -240,7 +240,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 			c.showError(err)
 			return
 		}
-		c.notify("Draft saved.")
+		c.Notify("Draft saved.")
 	})
 	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod}
 	ccbcc := fyne.NewMenuItem("Show/hide Cc and Bcc", func() { c.SetShowCcBcc(!c.showCcBcc) })
@@ -473,16 +473,16 @@ func (c *Composer) SendFinished(ok bool) {
 		// The person kept writing while the message went out: keep that.
 		c.lastSaved = Draft{}
 		if err := c.SaveDraft(); err != nil {
-			c.notify(err.Error())
+			c.Notify(err.Error())
 		}
 	} else if ok {
 		c.clearForm()
 		if err := c.drafts.Clear(); err != nil {
-			c.notify(err.Error())
+			c.Notify(err.Error())
 		}
 		c.lastSaved = Draft{}
 	} else if err := c.SaveDraft(); err != nil {
-		c.notify(err.Error())
+		c.Notify(err.Error())
 	}
 	c.validate()
 }
@@ -536,7 +536,7 @@ func (c *Composer) scheduleAutosave() {
 	c.timer = time.AfterFunc(autosaveDelay, func() {
 		fyne.Do(func() {
 			if err := c.SaveDraft(); err != nil {
-				c.notify("The draft could not be saved: " + err.Error())
+				c.Notify("The draft could not be saved: " + err.Error())
 			}
 		})
 	})
@@ -546,7 +546,7 @@ func (c *Composer) scheduleAutosave() {
 func (c *Composer) restoreDraft() {
 	d, err := c.drafts.Load()
 	if err != nil {
-		c.notify(err.Error())
+		c.Notify(err.Error())
 		return
 	}
 	if d == nil || d.Empty() {
@@ -571,14 +571,14 @@ func (c *Composer) restoreDraft() {
 	c.lastSaved = *d
 	when := d.Saved.Local().Format("Mon 2 Jan 15:04")
 	if d.Sending {
-		c.notify("Stamp stopped while this message was being sent (" + when + "). It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
+		c.Notify("Stamp stopped while this message was being sent (" + when + "). It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
 	} else {
-		c.notify("Your unsent draft from " + when + " was restored.")
+		c.Notify("Your unsent draft from " + when + " was restored.")
 	}
 }
 
-// notify shows a one-line notice above the form.
-func (c *Composer) notify(text string) {
+// Notify shows a one-line notice above the form.
+func (c *Composer) Notify(text string) {
 	c.Notice.SetText(text)
 	c.Notice.Show()
 }

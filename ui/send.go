@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
+
+	"fyne.io/fyne/v2"
 
 	"stamp/compose"
 	"stamp/smtpclient"
@@ -17,49 +20,61 @@ import (
 const sentNote = "Saved copy. The Bcc line is kept for your records only; it was not transmitted."
 
 // ConfigFunc gives the engine's settings for a From choice, with the
-// password for this session (from the keyring, or asked for).
-type ConfigFunc func(s Sender) (smtpclient.Config, error)
+// password for this session (from the keyring, or asked for). It runs on a
+// background goroutine: it may wait for the keyring or for the person.
+type ConfigFunc func(ctx context.Context, s Sender) (smtpclient.Config, error)
 
 // PanelSend returns a SendFunc that sends through the engine and shows the
 // conversation in a send panel. config resolves the sender's settings; a
 // successful send is saved as .eml into sentDir.
 func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 	return func(c *Composer, from Sender, m *compose.Message) {
-		job, err := newSendJob(config, from, m)
-		if err != nil {
-			c.SendFinished(false)
-			c.showError(err)
-			return
-		}
 		p := NewSendPanel(c.app)
-		p.OnFinished = func(res *smtpclient.Result, err error) {
-			ok := err == nil && res != nil && res.Sent
-			if ok {
-				if path, serr := saveSent(sentDir, m); serr != nil {
-					c.notify("Sent, but the copy for your Sent folder could not be saved: " + serr.Error())
-				} else {
-					c.notify("Sent. A copy is in your Sent folder: " + filepath.Base(path))
-				}
-			}
-			c.SendFinished(ok)
-		}
-		p.OnRetry = func() {
-			c.sendStarted()
-			p.Start(job)
-		}
-		p.OnSendAccepted = func(accepted []string) {
-			again := job
-			again.Envelope.To = accepted
-			c.sendStarted()
-			p.Start(again)
-		}
+		p.Header.SetText("Preparing “" + m.Subject + "”…")
 		p.Window.Show()
-		p.Start(job)
+		go func() {
+			job, err := newSendJob(context.Background(), config, from, m)
+			fyne.Do(func() {
+				if err != nil {
+					p.Window.Close()
+					c.SendFinished(false)
+					c.showError(err)
+					return
+				}
+				runPanelSend(c, p, job, m, sentDir)
+			})
+		}()
 	}
 }
 
-func newSendJob(config ConfigFunc, from Sender, m *compose.Message) (SendJob, error) {
-	cfg, err := config(from)
+// runPanelSend starts job in p and wires the outcome back to the composer.
+func runPanelSend(c *Composer, p *SendPanel, job SendJob, m *compose.Message, sentDir string) {
+	p.OnFinished = func(res *smtpclient.Result, err error) {
+		ok := err == nil && res != nil && res.Sent
+		if ok {
+			if path, serr := saveSent(sentDir, m); serr != nil {
+				c.Notify("Sent, but the copy for your Sent folder could not be saved: " + serr.Error())
+			} else {
+				c.Notify("Sent. A copy is in your Sent folder: " + filepath.Base(path))
+			}
+		}
+		c.SendFinished(ok)
+	}
+	p.OnRetry = func() {
+		c.sendStarted()
+		p.Start(job)
+	}
+	p.OnSendAccepted = func(accepted []string) {
+		again := job
+		again.Envelope.To = accepted
+		c.sendStarted()
+		p.Start(again)
+	}
+	p.Start(job)
+}
+
+func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.Message) (SendJob, error) {
+	cfg, err := config(ctx, from)
 	if err != nil {
 		return SendJob{}, err
 	}

@@ -30,7 +30,7 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 	c := NewComposer(a, Options{
 		DataDir: data,
 		Senders: func() []Sender { return []Sender{sb.Sender()} },
-		Send:    PanelSend(func(Sender) (smtpclient.Config, error) { return sb.Config(), nil }, filepath.Join(data, "Sent")),
+		Send:    PanelSend(func(context.Context, Sender) (smtpclient.Config, error) { return sb.Config(), nil }, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
 		if c.timer != nil {
@@ -129,7 +129,7 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 	var panel *SendPanel
 	send := c.opts.Send
 	c.opts.Send = func(c *Composer, from Sender, m *compose.Message) {
-		job, err := newSendJob(func(Sender) (smtpclient.Config, error) { return sb.Config(), nil }, from, m)
+		job, err := newSendJob(context.Background(), func(context.Context, Sender) (smtpclient.Config, error) { return sb.Config(), nil }, from, m)
 		if err != nil {
 			t.Fatal(err)
 		}

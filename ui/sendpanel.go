@@ -176,9 +176,10 @@ type SendPanel struct {
 	progressSent int64
 	speed        float64 // bytes per second, smoothed
 
-	job    SendJob
-	cancel context.CancelFunc
-	done   bool
+	job      SendJob
+	cancel   context.CancelFunc
+	done     bool
+	sendOnly *fyne.Container // progress and recipients: hidden for a connection test
 
 	mu        sync.Mutex
 	pending   []smtpclient.Event
@@ -256,11 +257,14 @@ func NewSendPanel(a fyne.App) *SendPanel {
 		widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
 	rcpts := container.NewVScroll(p.rcptBox)
 	rcpts.SetMinSize(fyne.NewSize(0, 120))
-	under := container.NewVBox(
-		container.NewHBox(copyBtn, saveBtn),
+	p.sendOnly = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
 		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		rcpts,
+	)
+	under := container.NewVBox(
+		container.NewHBox(copyBtn, saveBtn),
+		p.sendOnly,
 	)
 	right := container.NewBorder(
 		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -322,6 +326,7 @@ func (p *SendPanel) Reset(job SendJob) {
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
 	p.RetryButton.Hide()
+	p.sendOnly.Show()
 	p.AcceptedOnly.Hide()
 	p.BackToComposr.Hide()
 	p.CloseButton.Hide()
@@ -350,6 +355,86 @@ func (p *SendPanel) Start(job SendJob) {
 			p.Finish(res, err)
 		})
 	}()
+}
+
+// StartProbe runs a connection test ("Test connection") with cfg in the
+// same panel: connect, TLS, EHLO, STARTTLS, AUTH, QUIT, then a summary of
+// what the server offers and whether the login worked.
+func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
+	p.Reset(SendJob{Config: cfg, Title: name})
+	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
+	p.Window.SetTitle("Testing " + name + " — Stamp")
+	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
+		p.byStep[s].set(stepSkipped)
+	}
+	p.sendOnly.Hide()
+	p.Outcome.SetText("Testing…")
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	go func() {
+		defer cancel()
+		caps, err := smtpclient.Probe(ctx, cfg, p.Post)
+		fyne.Do(func() {
+			p.flush()
+			p.FinishProbe(cfg, caps, err)
+		})
+	}()
+}
+
+// FinishProbe shows what a connection test found.
+func (p *SendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabilities, err error) {
+	p.done = true
+	p.CancelButton.Hide()
+	p.CloseButton.Show()
+	var se *smtpclient.Error
+	if err != nil {
+		p.Outcome.Importance = widget.DangerImportance
+		if errors.As(err, &se) {
+			p.Outcome.SetText(fmt.Sprintf("The test failed at the %s step. %s", stepLabel(se.Step), se.Explain()))
+		} else {
+			p.Outcome.SetText("The test failed: " + err.Error())
+		}
+		return
+	}
+	p.Outcome.Importance = widget.SuccessImportance
+	p.Outcome.SetText(describeCapabilities(cfg, caps))
+}
+
+// describeCapabilities sums up a connection test for a person.
+func describeCapabilities(cfg smtpclient.Config, c *smtpclient.Capabilities) string {
+	if c == nil {
+		return "Connected."
+	}
+	var parts []string
+	if t := c.TLS; t != nil {
+		parts = append(parts, fmt.Sprintf("Encrypted with %s (%s); certificate for %s from %s, valid until %s.",
+			t.Version, t.CipherSuite, t.Subject, t.Issuer, t.NotAfter.Format("2 Jan 2006")))
+	} else {
+		parts = append(parts, "Not encrypted (plain text).")
+	}
+	switch {
+	case c.AuthUsed != "":
+		parts = append(parts, fmt.Sprintf("Logged in as %s with %s.", cfg.Username, c.AuthUsed))
+	case cfg.Username == "":
+		parts = append(parts, "No login was tried (the account has none).")
+	}
+	if len(c.Auth) > 0 {
+		parts = append(parts, "Login methods offered: "+strings.Join(c.Auth, ", ")+".")
+	}
+	switch {
+	case c.SizeOffered && c.MaxSize > 0:
+		parts = append(parts, "Largest message accepted: "+humanSize(c.MaxSize)+".")
+	case c.SizeOffered:
+		parts = append(parts, "No fixed size limit announced.")
+	}
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	parts = append(parts, fmt.Sprintf("PIPELINING %s, 8BITMIME %s, SMTPUTF8 %s.", yes(c.Pipelining), yes(c.EightBitMIME), yes(c.SMTPUTF8)))
+	return "Connection works. " + strings.Join(parts, " ")
 }
 
 // Cancel stops the running send; the engine closes the connection at once.

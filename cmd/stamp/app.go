@@ -9,12 +9,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"stamp/account"
 	"stamp/smtpclient"
 	"stamp/ui"
 )
 
-// run wires the parts — data folder, sandbox server, composer — and runs the
-// window until it is closed.
+// run wires the parts — data folder, saved accounts and keyring, sandbox
+// server, composer — and runs the window until it is closed.
 func run(args []string) error {
 	data, err := dataDir()
 	if err != nil {
@@ -23,6 +24,16 @@ func run(args []string) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
 	}
+	configDir, err := account.DefaultDir()
+	if err != nil {
+		return err
+	}
+	store, err := account.Open(configDir)
+	if err != nil {
+		return err
+	}
+	secrets := account.NewSecrets()
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sb, err := ui.StartSandbox(ctx, filepath.Join(data, "Sandbox"))
@@ -33,22 +44,40 @@ func run(args []string) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
-	config := func(s ui.Sender) (smtpclient.Config, error) {
+	var c *ui.Composer
+	var storeErr error
+	senders := func() []ui.Sender {
+		list, err := ui.AccountSenders(store)
+		storeErr = err
+		return append(list, sb.Sender())
+	}
+	var accountConfig ui.ConfigFunc
+	config := func(ctx context.Context, s ui.Sender) (smtpclient.Config, error) {
 		if s.ID == ui.SandboxID {
 			return sb.Config(), nil
 		}
-		return smtpclient.Config{}, fmt.Errorf("the account %q is not set up", s.Label)
+		return accountConfig(ctx, s)
 	}
-	c := ui.NewComposer(a, ui.Options{
+	showAccounts := func() {
+		w := ui.NewAccountsWindow(a, store, secrets)
+		w.OnChanged = c.ReloadSenders
+		w.Window.Show()
+	}
+	c = ui.NewComposer(a, ui.Options{
 		DataDir: data,
-		Senders: func() []ui.Sender { return []ui.Sender{sb.Sender()} },
+		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
 		Attach:  args,
 		Menu: []*fyne.MenuItem{
+			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", func() { ui.ShowSentFolder(a, sentDir) }),
 			fyne.NewMenuItem("Sandbox inbox", func() { sb.ShowInbox(a) }),
 		},
 	})
+	accountConfig = ui.AccountConfig(store, secrets, c.Window)
+	if storeErr != nil {
+		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
+	}
 	c.Window.SetMaster()
 	c.Window.Show()
 	c.FocusFirst()

@@ -1,0 +1,675 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/account"
+	"stamp/compose"
+	"stamp/smtpclient"
+)
+
+// securityChoices are the security modes in the order the picker shows them.
+var securityChoices = []struct {
+	value account.Security
+	label string
+}{
+	{account.SecurityTLS, "Implicit TLS (SSL), usually port 465"},
+	{account.SecuritySTARTTLS, "STARTTLS, usually port 587"},
+	{account.SecurityNone, "None: plain text (local test servers only)"},
+}
+
+// authChoices are the login mechanisms in the order the picker shows them.
+var authChoices = []struct {
+	value account.AuthMechanism
+	label string
+}{
+	{account.AuthAuto, "Automatic (best the server offers)"},
+	{account.AuthPlain, "PLAIN"},
+	{account.AuthLogin, "LOGIN"},
+	{account.AuthCRAMMD5, "CRAM-MD5"},
+	{account.AuthXOAUTH2, "XOAUTH2 (OAuth 2 token)"},
+	{account.AuthNone, "None (the server needs no login)"},
+}
+
+func labels[T any](items []T, label func(T) string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = label(it)
+	}
+	return out
+}
+
+// AccountsWindow adds, edits and removes saved accounts. The password goes
+// to the OS keyring (or, when there is none, is kept for this session only);
+// a stored password is never shown.
+type AccountsWindow struct {
+	Window fyne.Window
+
+	Address, Name, Label, Host, Port, Username, Password, CAFile *widget.Entry
+	Security, Auth                                               *widget.Select
+	SaveSent                                                     *widget.Check
+	Notes, PasswordWhere, Status                                 *widget.Label
+	SaveButton, TestButton, RemoveButton, DefaultButton          *widget.Button
+	// ResetButton appears when the settings file is damaged: it keeps the
+	// file aside and starts over, only when the person asks.
+	ResetButton *widget.Button
+
+	// OnChanged runs after accounts were saved or removed (the composer
+	// reloads its From picker).
+	OnChanged func()
+
+	app      fyne.App
+	store    *account.Store
+	secrets  *account.Secrets
+	list     *widget.List
+	accounts []account.Account
+	current  string // the ID being edited; "" for a new account
+	filled   string // the host last filled from a preset
+	loading  bool
+}
+
+// NewAccountsWindow creates the accounts window (not shown yet).
+func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secrets) *AccountsWindow {
+	w := &AccountsWindow{Window: a.NewWindow("Accounts — Stamp"), app: a, store: store, secrets: secrets}
+	w.Window.SetIcon(Icon)
+
+	w.Address = widget.NewEntry()
+	w.Address.SetPlaceHolder("you@example.com")
+	w.Address.OnChanged = func(string) { w.addressChanged() }
+	w.Name = widget.NewEntry()
+	w.Name.SetPlaceHolder("Your name, as recipients see it")
+	w.Label = widget.NewEntry()
+	w.Label.SetPlaceHolder("Work, Personal… (optional)")
+	w.Host = widget.NewEntry()
+	w.Host.SetPlaceHolder("smtp.example.com")
+	w.Port = widget.NewEntry()
+	w.Port.SetPlaceHolder("default for the security mode")
+	w.Security = widget.NewSelect(labels(securityChoices, func(c struct {
+		value account.Security
+		label string
+	}) string {
+		return c.label
+	}), nil)
+	w.Auth = widget.NewSelect(labels(authChoices, func(c struct {
+		value account.AuthMechanism
+		label string
+	}) string {
+		return c.label
+	}), nil)
+	w.Username = widget.NewEntry()
+	w.Username.SetPlaceHolder("default: the address")
+	w.Password = widget.NewPasswordEntry()
+	w.CAFile = widget.NewEntry()
+	w.CAFile.SetPlaceHolder("only for a server with a self-signed certificate")
+	chooseCA := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), w.chooseCAFile)
+	w.SaveSent = widget.NewCheck("Keep a copy of each sent message in Stamp's Sent folder", nil)
+	w.Notes = widget.NewLabel("")
+	w.Notes.Wrapping = fyne.TextWrapWord
+	w.PasswordWhere = widget.NewLabel("")
+	w.PasswordWhere.Wrapping = fyne.TextWrapWord
+	w.PasswordWhere.Importance = widget.LowImportance
+	w.Status = widget.NewLabel("")
+	w.Status.Wrapping = fyne.TextWrapWord
+
+	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
+	w.SaveButton.Importance = widget.HighImportance
+	w.TestButton = widget.NewButtonWithIcon("Test connection", theme.MediaPlayIcon(), w.TestConnection)
+	w.RemoveButton = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), w.confirmRemove)
+	w.DefaultButton = widget.NewButton("Make default", w.makeDefault)
+	w.ResetButton = widget.NewButtonWithIcon("Start with no accounts", theme.WarningIcon(), w.reset)
+	w.ResetButton.Hide()
+	add := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), func() { w.Edit("") })
+
+	w.list = widget.NewList(
+		func() int { return len(w.accounts) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			a := w.accounts[id]
+			text := a.DisplayName()
+			if a.Default {
+				text += " (default)"
+			}
+			o.(*widget.Label).SetText(text)
+		})
+	w.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(w.accounts) && w.accounts[id].ID != w.current {
+			w.Edit(w.accounts[id].ID)
+		}
+	}
+
+	form := widget.NewForm(
+		widget.NewFormItem("Address", w.Address),
+		widget.NewFormItem("Your name", w.Name),
+		widget.NewFormItem("Label", w.Label),
+		widget.NewFormItem("Server", w.Host),
+		widget.NewFormItem("Port", w.Port),
+		widget.NewFormItem("Security", w.Security),
+		widget.NewFormItem("Login", w.Username),
+		widget.NewFormItem("Password", w.Password),
+		widget.NewFormItem("Login method", w.Auth),
+		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
+		widget.NewFormItem("", w.SaveSent),
+	)
+	right := container.NewVScroll(container.NewVBox(
+		form, w.PasswordWhere, w.Notes, w.Status,
+		container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton),
+	))
+	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.28
+	w.Window.SetContent(split)
+	w.Window.Resize(fyne.NewSize(900, 640))
+	w.reload()
+	if len(w.accounts) > 0 {
+		w.list.Select(0)
+	} else {
+		w.Edit("")
+	}
+	return w
+}
+
+// reload reads the account list from the store.
+func (w *AccountsWindow) reload() {
+	list, err := w.store.List()
+	var broken *account.BrokenFileError
+	w.ResetButton.Hidden = !errors.As(err, &broken)
+	w.ResetButton.Refresh()
+	if err != nil {
+		w.showStatus(widget.DangerImportance, err.Error())
+	}
+	w.accounts = list
+	w.list.Refresh()
+}
+
+// Edit shows the account with this ID in the form, or an empty form for a
+// new account when id is "".
+func (w *AccountsWindow) Edit(id string) {
+	w.loading = true
+	defer func() { w.loading = false }()
+	w.current = id
+	a := account.Account{Security: account.SecurityTLS, Auth: account.AuthAuto, SaveSent: true}
+	if id != "" {
+		got, err := w.store.Get(id)
+		if err != nil {
+			w.showStatus(widget.DangerImportance, err.Error())
+			return
+		}
+		a = got
+	} else {
+		w.list.UnselectAll()
+	}
+	w.Address.SetText(a.Address)
+	w.Name.SetText(a.Name)
+	w.Label.SetText(a.Label)
+	w.Host.SetText(a.Host)
+	w.filled = ""
+	if a.Port > 0 {
+		w.Port.SetText(strconv.Itoa(a.Port))
+	} else {
+		w.Port.SetText("")
+	}
+	w.setSecurity(a.Security)
+	w.setAuth(a.EffectiveAuth())
+	w.Username.SetText(a.Username)
+	w.Password.SetText("")
+	w.CAFile.SetText(a.CAFile)
+	w.SaveSent.SetChecked(a.SaveSent)
+	w.Status.SetText("")
+	w.RemoveButton.Hidden = id == ""
+	w.DefaultButton.Hidden = id == "" || a.Default
+	w.RemoveButton.Refresh()
+	w.DefaultButton.Refresh()
+	w.showPreset(a.Address)
+	if id == "" {
+		w.Password.SetPlaceHolder("the password, app password or authorization code")
+		w.PasswordWhere.SetText("The password will be saved in the system keyring, never in a file.")
+		w.Window.Canvas().Focus(w.Address)
+		return
+	}
+	w.Password.SetPlaceHolder("leave empty to keep the saved one")
+	w.PasswordWhere.SetText("Looking for the saved password…")
+	go func() {
+		loc, err := w.secrets.Location(context.Background(), id)
+		fyne.Do(func() {
+			if w.current == id {
+				w.PasswordWhere.SetText(passwordWhere(loc, err))
+			}
+		})
+	}()
+}
+
+// passwordWhere says where an account's password lives, in words.
+func passwordWhere(loc account.PasswordLocation, err error) string {
+	var ku *account.KeyringUnavailableError
+	switch {
+	case errors.As(err, &ku):
+		return "Keyring unavailable (" + ku.Reason.String() + "): Stamp will ask for the password each time. " + ku.Hint() + "."
+	case err != nil:
+		return "The keyring could not be asked: " + err.Error()
+	}
+	switch loc {
+	case account.LocationKeyring:
+		return "The password is saved in the system keyring."
+	case account.LocationSession:
+		return "The password is kept for this session only; Stamp will ask again next time."
+	}
+	return "No password is saved: Stamp will ask when it sends."
+}
+
+func (w *AccountsWindow) setSecurity(s account.Security) {
+	for _, c := range securityChoices {
+		if c.value == s {
+			w.Security.SetSelected(c.label)
+		}
+	}
+}
+
+func (w *AccountsWindow) setAuth(m account.AuthMechanism) {
+	for _, c := range authChoices {
+		if c.value == m {
+			w.Auth.SetSelected(c.label)
+		}
+	}
+}
+
+// addressChanged fills the server settings from the provider presets while
+// the person types the address, unless they set the server themselves.
+func (w *AccountsWindow) addressChanged() {
+	if w.loading {
+		return
+	}
+	p := w.showPreset(w.Address.Text)
+	if p == nil || (w.Host.Text != "" && w.Host.Text != w.filled) {
+		return
+	}
+	e := p.Endpoints[0]
+	w.Host.SetText(e.Host)
+	w.filled = e.Host
+	w.Port.SetText(strconv.Itoa(e.Port))
+	w.setSecurity(e.Security)
+	auth := p.Auth
+	if auth == "" {
+		auth = account.AuthAuto
+	}
+	w.setAuth(auth)
+}
+
+// showPreset shows what Stamp knows about the address's provider: which
+// secret it wants and the checklist to follow first.
+func (w *AccountsWindow) showPreset(address string) *account.Preset {
+	if !strings.Contains(address, "@") || strings.HasSuffix(address, "@") {
+		w.Notes.SetText("")
+		return nil
+	}
+	p, err := account.Lookup(address)
+	if err != nil {
+		w.Notes.SetText("")
+		return nil
+	}
+	var b strings.Builder
+	if p.Guess {
+		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
+	} else {
+		fmt.Fprintf(&b, "%s: %s. Password: %s.", p.Provider, p.Endpoints[0], p.Login)
+		if p.SenderMustBeLogin {
+			b.WriteString(" The sender address must be the login address.")
+		}
+		if p.Unverified {
+			b.WriteString(" (These settings come from third-party pages; Test connection checks them.)")
+		}
+	}
+	for i, n := range p.Checklist {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, n.EN)
+		if n.ZH != "" {
+			b.WriteString("\n   " + n.ZH)
+		}
+	}
+	w.Notes.SetText(b.String())
+	return &p
+}
+
+// formAccount reads the form into an account (ID: the one being edited).
+func (w *AccountsWindow) formAccount() (account.Account, error) {
+	a := account.Account{
+		ID:       w.current,
+		Label:    strings.TrimSpace(w.Label.Text),
+		Name:     strings.TrimSpace(w.Name.Text),
+		Address:  strings.TrimSpace(w.Address.Text),
+		Host:     strings.TrimSpace(w.Host.Text),
+		Username: strings.TrimSpace(w.Username.Text),
+		CAFile:   strings.TrimSpace(w.CAFile.Text),
+		SaveSent: w.SaveSent.Checked,
+	}
+	if p := strings.TrimSpace(w.Port.Text); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return a, fmt.Errorf("port: %q is not a number", p)
+		}
+		a.Port = n
+	}
+	for _, c := range securityChoices {
+		if c.label == w.Security.Selected {
+			a.Security = c.value
+		}
+	}
+	for _, c := range authChoices {
+		if c.label == w.Auth.Selected {
+			a.Auth = c.value
+		}
+	}
+	if a.ID == "" {
+		id, err := w.store.SuggestID(a.Address)
+		if err != nil {
+			return a, err
+		}
+		a.ID = id
+	}
+	return a, nil
+}
+
+// Save writes the account and puts the typed password into the keyring.
+func (w *AccountsWindow) Save() {
+	a, err := w.formAccount()
+	if err == nil {
+		err = a.Validate()
+	}
+	if err != nil {
+		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+		return
+	}
+	isNew := w.current == ""
+	if isNew {
+		err = w.store.Add(a)
+	} else {
+		err = w.store.Put(a)
+	}
+	if err != nil {
+		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+		return
+	}
+	w.current = a.ID
+	password := w.Password.Text
+	w.Password.SetText("")
+	w.reload()
+	for i, x := range w.accounts {
+		if x.ID == a.ID {
+			w.list.Select(i)
+		}
+	}
+	w.RemoveButton.Show()
+	w.showStatus(widget.SuccessImportance, "Saved.")
+	if w.OnChanged != nil {
+		w.OnChanged()
+	}
+	if password == "" {
+		return
+	}
+	w.PasswordWhere.SetText("Saving the password in the system keyring…")
+	go func() {
+		loc, err := w.secrets.SavePassword(context.Background(), a.ID, password)
+		if err == nil && loc == account.LocationSession {
+			err = w.secrets.Problem()
+		}
+		fyne.Do(func() {
+			if err != nil && loc != account.LocationSession {
+				w.showStatus(widget.DangerImportance, "The account is saved, but the password is not: "+err.Error())
+				return
+			}
+			w.PasswordWhere.SetText(passwordWhere(loc, err))
+		})
+	}()
+}
+
+// reset keeps the damaged settings file aside and starts with no accounts.
+func (w *AccountsWindow) reset() {
+	kept, err := w.store.Reset()
+	if err != nil {
+		w.showStatus(widget.DangerImportance, err.Error())
+		return
+	}
+	w.reload()
+	w.Edit("")
+	w.showStatus(widget.WarningImportance, "Starting with no accounts. The damaged settings file is kept as "+kept+".")
+	if w.OnChanged != nil {
+		w.OnChanged()
+	}
+}
+
+func (w *AccountsWindow) showStatus(imp widget.Importance, text string) {
+	w.Status.Importance = imp
+	w.Status.SetText(text)
+}
+
+func (w *AccountsWindow) makeDefault() {
+	if w.current == "" {
+		return
+	}
+	if err := w.store.SetDefault(w.current); err != nil {
+		w.showStatus(widget.DangerImportance, err.Error())
+		return
+	}
+	w.DefaultButton.Hide()
+	w.reload()
+	if w.OnChanged != nil {
+		w.OnChanged()
+	}
+}
+
+func (w *AccountsWindow) confirmRemove() {
+	if w.current == "" {
+		return
+	}
+	id := w.current
+	dialog.ShowConfirm("Remove account?",
+		fmt.Sprintf("Remove %s and delete its password from the system keyring? Drafts and sent messages are kept.", id),
+		func(ok bool) {
+			if ok {
+				w.Remove(id)
+			}
+		}, w.Window)
+}
+
+// Remove deletes the account and its keyring entry.
+func (w *AccountsWindow) Remove(id string) {
+	w.showStatus(widget.MediumImportance, "Removing…")
+	go func() {
+		err := w.store.Remove(context.Background(), id, w.secrets)
+		fyne.Do(func() {
+			if err != nil {
+				w.showStatus(widget.DangerImportance, "Not removed: "+err.Error())
+				return
+			}
+			w.reload()
+			if len(w.accounts) > 0 {
+				w.list.Select(0)
+				w.Edit(w.accounts[0].ID)
+			} else {
+				w.Edit("")
+			}
+			w.showStatus(widget.SuccessImportance, "Removed "+id+".")
+			if w.OnChanged != nil {
+				w.OnChanged()
+			}
+		})
+	}()
+}
+
+func (w *AccountsWindow) chooseCAFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		w.CAFile.SetText(r.URI().Path())
+		r.Close()
+	}, w.Window)
+	d.Show()
+}
+
+// TestConnection runs the engine's Probe with the settings in the form (and
+// the typed or saved password) in a live panel: TLS, certificate, AUTH
+// mechanisms, size limit, and whether the login worked.
+func (w *AccountsWindow) TestConnection() {
+	a, err := w.formAccount()
+	if err == nil {
+		err = a.Validate()
+	}
+	if err != nil {
+		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
+		return
+	}
+	typed := w.Password.Text
+	p := NewSendPanel(w.app)
+	p.Window.Show()
+	go func() {
+		cred := account.PasswordCredential(typed)
+		if typed == "" && a.EffectiveAuth().NeedsSecret() && w.current != "" {
+			if c, _, err := w.secrets.Get(context.Background(), a.ID); err == nil {
+				cred = c
+			}
+		}
+		cfg := smtpConfig(a, cred)
+		fyne.Do(func() { p.StartProbe(cfg, a.DisplayName()) })
+	}()
+}
+
+// smtpConfig turns a saved account and its secret into the engine's settings.
+func smtpConfig(a account.Account, c account.Credential) smtpclient.Config {
+	cfg := smtpclient.Config{Host: a.Host, Port: a.EffectivePort(), CAFile: a.CAFile}
+	switch a.Security {
+	case account.SecuritySTARTTLS:
+		cfg.Security = smtpclient.SecuritySTARTTLS
+	case account.SecurityNone:
+		cfg.Security = smtpclient.SecurityNone
+	default:
+		cfg.Security = smtpclient.SecurityTLS
+	}
+	auth := a.EffectiveAuth()
+	if auth == account.AuthNone {
+		return cfg
+	}
+	cfg.Username = a.Login()
+	cfg.Auth, _ = smtpclient.ParseAuthMechanism(string(auth))
+	switch c.Kind {
+	case account.KindOAuth2:
+		if c.OAuth2 != nil {
+			cfg.OAuth2Token = c.OAuth2.AccessToken
+		}
+	default:
+		cfg.Password = c.Password
+	}
+	return cfg
+}
+
+// AccountSender is the From picker entry for a saved account.
+func AccountSender(a account.Account) Sender {
+	label := a.DisplayName()
+	if label != a.Address {
+		label += " <" + a.Address + ">"
+	}
+	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}}
+}
+
+// AccountConfig resolves saved-account senders for sending: the settings from
+// the store and the secret from the keyring. When no secret is saved or the
+// keyring cannot be used, it asks the person (a dialog on parent) and keeps
+// the answer for this session — and, if they tick the box, in the keyring.
+func AccountConfig(store *account.Store, secrets *account.Secrets, parent fyne.Window) ConfigFunc {
+	return func(ctx context.Context, s Sender) (smtpclient.Config, error) {
+		a, err := store.Get(s.ID)
+		if err != nil {
+			return smtpclient.Config{}, err
+		}
+		if !a.EffectiveAuth().NeedsSecret() {
+			return smtpConfig(a, account.Credential{}), nil
+		}
+		cred, _, err := secrets.Get(ctx, a.ID)
+		if err == nil {
+			return smtpConfig(a, cred), nil
+		}
+		why := "No password is saved for " + a.DisplayName() + "."
+		var ku *account.KeyringUnavailableError
+		if errors.As(err, &ku) {
+			why = "The system keyring cannot be used (" + ku.Reason.String() + "), so Stamp asks each time."
+		} else if !errors.Is(err, account.ErrNoSecret) {
+			return smtpclient.Config{}, err
+		}
+		pw, remember, ok := askPassword(parent, a, why, ku == nil)
+		if !ok {
+			return smtpclient.Config{}, errors.New("not sent: no password was given for " + a.DisplayName())
+		}
+		cred = account.PasswordCredential(pw)
+		if remember {
+			secrets.Save(ctx, a.ID, cred) // falls back to this session when the keyring fails
+		} else {
+			secrets.KeepForSession(a.ID, cred)
+		}
+		return smtpConfig(a, cred), nil
+	}
+}
+
+// askPassword shows a password prompt on the UI goroutine and waits for the
+// answer; it must be called from another goroutine.
+func askPassword(parent fyne.Window, a account.Account, why string, canRemember bool) (pw string, remember, ok bool) {
+	type answer struct {
+		pw       string
+		remember bool
+		ok       bool
+	}
+	done := make(chan answer, 1)
+	fyne.Do(func() {
+		entry := widget.NewPasswordEntry()
+		keep := widget.NewCheck("Save it in the system keyring", nil)
+		keep.SetChecked(canRemember)
+		if !canRemember {
+			keep.Disable()
+		}
+		hint := widget.NewLabel(why)
+		hint.Wrapping = fyne.TextWrapWord
+		items := []*widget.FormItem{
+			widget.NewFormItem("", hint),
+			widget.NewFormItem("Password", entry),
+			widget.NewFormItem("", keep),
+		}
+		d := dialog.NewForm("Password for "+a.Login(), "Send", "Cancel", items, func(confirmed bool) {
+			done <- answer{entry.Text, keep.Checked, confirmed && entry.Text != ""}
+		}, parent)
+		d.Resize(fyne.NewSize(460, 240))
+		d.Show()
+		parent.Canvas().Focus(entry)
+	})
+	ans := <-done
+	return ans.pw, ans.remember, ans.ok
+}
+
+// AccountSenders lists the saved accounts for the From picker, the default
+// first. A store that cannot be read gives no accounts and the error.
+func AccountSenders(store *account.Store) ([]Sender, error) {
+	list, err := store.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []Sender
+	for _, a := range list {
+		if a.Default {
+			out = append([]Sender{AccountSender(a)}, out...)
+		} else {
+			out = append(out, AccountSender(a))
+		}
+	}
+	return out, nil
+}
