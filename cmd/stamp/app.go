@@ -16,7 +16,7 @@ import (
 
 // run wires the parts — data folder, saved accounts and keyring, sandbox
 // server, composer — and runs the window until it is closed.
-func run(args []string) error {
+func run(args []string, openAccounts bool) error {
 	data, err := dataDir()
 	if err != nil {
 		return fmt.Errorf("cannot find a folder for drafts: %w", err)
@@ -81,6 +81,9 @@ func run(args []string) error {
 	c.Window.SetMaster()
 	c.Window.Show()
 	c.FocusFirst()
+	if openAccounts {
+		showAccounts()
+	}
 	a.Run()
 	return nil
 }

@@ -4,16 +4,23 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 )
 
 func main() {
+	accounts := flag.Bool("accounts", false, "open the account settings at start")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: stamp [--accounts] [FILE ...]\n\nOpens the Stamp composer; FILEs are attached to the new message.")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
 	if msg := displayProblem(); msg != "" {
 		fmt.Fprintln(os.Stderr, "stamp:", msg)
 		os.Exit(1)
 	}
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(flag.Args(), *accounts); err != nil {
 		fmt.Fprintln(os.Stderr, "stamp:", err)
 		os.Exit(1)
 	}
