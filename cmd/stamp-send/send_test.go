@@ -193,3 +193,70 @@ func TestSendEMLIsNormalisedOnTheWire(t *testing.T) {
 		t.Errorf("no message summary:\n%s", stderr)
 	}
 }
+
+// TestIndependentServer sends a composed message with To, Cc, Bcc and an
+// attachment to the independent server of scripts/test-server.sh
+// (python3-aiosmtpd, STARTTLS + AUTH) and checks what it received.
+func TestIndependentServer(t *testing.T) {
+	addr, ca, spool := os.Getenv("STAMP_INDEPENDENT_SMTP"), os.Getenv("STAMP_INDEPENDENT_CA"), os.Getenv("STAMP_INDEPENDENT_SPOOL")
+	if addr == "" || ca == "" || spool == "" {
+		t.Skip("no independent SMTP server: run scripts/test-server.sh (make test does) to start python3-aiosmtpd and set STAMP_INDEPENDENT_*")
+	}
+	att := filepath.Join(t.TempDir(), "Rapport été.bin")
+	content := make([]byte, 200<<10)
+	for i := range content {
+		content[i] = byte(i * 31)
+	}
+	os.WriteFile(att, content, 0o644)
+	subject := "independent " + time.Now().Format(time.RFC3339Nano)
+	code, _, stderr := runCmd(t, "", "--server", addr, "--security", "starttls", "--ca-file", ca,
+		"--user", os.Getenv("STAMP_INDEPENDENT_USER"), "--password-env", "STAMP_INDEPENDENT_PASSWORD",
+		"--from", "Alice <alice@example.com>", "--to", "bob@example.com", "--cc", "carol@example.com",
+		"--bcc", "hidden@example.com", "--subject", subject, "--body", "see attachment", "--attach", att)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if pw := os.Getenv("STAMP_INDEPENDENT_PASSWORD"); pw != "" && strings.Contains(stderr, pw) {
+		t.Error("the password is in the transcript")
+	}
+	var envelope struct {
+		RcptTos []string `json:"rcpt_tos"`
+		TLS     bool     `json:"tls"`
+	}
+	var data []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && data == nil; time.Sleep(50 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(spool, "*.json"))
+		for _, f := range files {
+			eml, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".eml")
+			if err == nil && strings.Contains(string(eml), "independent ") && strings.Contains(string(eml), subject[len("independent "):]) {
+				raw, _ := os.ReadFile(f)
+				json.Unmarshal(raw, &envelope)
+				data = eml
+			}
+		}
+	}
+	if data == nil {
+		t.Fatalf("the message never reached the spool %s", spool)
+	}
+	if strings.Join(envelope.RcptTos, ",") != "bob@example.com,carol@example.com,hidden@example.com" || !envelope.TLS {
+		t.Errorf("server's envelope %+v", envelope)
+	}
+	h, text, atts := readMessage(t, string(data))
+	if h.Get("Bcc") != "" || strings.Contains(string(data), "hidden@example.com") {
+		t.Error("the Bcc recipient is visible in the delivered message")
+	}
+	if h.Get("Cc") == "" || !strings.Contains(text, "see attachment") {
+		t.Errorf("Cc %q, text %q", h.Get("Cc"), text)
+	}
+	if got := atts["Rapport été.bin"]; string(got) != string(content) {
+		t.Errorf("attachment arrived with %d bytes (names %v)", len(got), keys(atts))
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var k []string
+	for n := range m {
+		k = append(k, n)
+	}
+	return k
+}
