@@ -39,6 +39,7 @@ window-test: build
 	scripts/window-test.sh $(BIN)/stamp
 
 test: test-deps vet unit window-test
+	scripts/test-server.sh
 
 clean:
 	rm -rf $(BIN) dist test-output
