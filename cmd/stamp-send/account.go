@@ -1,0 +1,727 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"stamp/account"
+	"stamp/smtpclient"
+)
+
+// The account subcommand and --account NAME: saved settings in
+// account.Store, passwords in the OS keyring through account.Secrets.
+
+// Seams for tests: the settings folder comes from account.DefaultDir
+// ($STAMP_CONFIG_DIR or the user config folder); the keyring can be
+// replaced by an in-memory one.
+var (
+	openStore  = func() (*account.Store, error) { return account.Open("") }
+	newSecrets = account.NewSecrets
+)
+
+// accountKeyringTimeout bounds each keyring call from the command line; a
+// terminal user is not waiting for a prompt they cannot see.
+const accountKeyringTimeout = 10 * time.Second
+
+func init() {
+	runAccount = accountCommand
+	resolveAccount = applyAccount
+}
+
+const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
+                            [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM]
+                            [--label L] [--default] [--replace] [--password-stdin | --password-env VAR]
+       stamp-send account list [--json]
+       stamp-send account show NAME [--json]
+       stamp-send account remove NAME
+       stamp-send account test NAME [--timeout DURATION] [--password-stdin | --password-env VAR]
+       stamp-send account password NAME (--password-stdin | --password-env VAR)
+       stamp-send account default NAME
+       stamp-send account reset
+
+Without --server, add takes the settings from Stamp's provider presets for
+the address's domain (a guess, clearly marked, for domains it does not know).
+Passwords go to the system keyring, never to the settings file, and are never
+taken from a flag value. list and show say where each password is kept.
+reset keeps an unreadable settings file aside as accounts.json.broken-<time>
+and starts with no accounts.
+`
+
+// accountCommand runs "stamp-send account ...".
+func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, accountUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c := &accountCmd{stdin: stdin, stdout: stdout, stderr: stderr}
+	sub, rest := args[0], args[1:]
+	handlers := map[string]func([]string) error{
+		"add": c.add, "list": c.list, "show": c.show, "remove": c.remove,
+		"test": c.test, "password": c.password, "default": c.setDefault, "reset": c.reset,
+	}
+	h, ok := handlers[sub]
+	if !ok {
+		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage)
+		return exitUsage
+	}
+	err := h(rest)
+	if err == nil {
+		return c.code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stderr, accountUsage)
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "stamp-send account "+sub+":", err)
+	var broken *account.BrokenFileError
+	if errors.As(err, &broken) {
+		fmt.Fprintln(stderr, "To keep the file aside and start with no accounts, run: stamp-send account reset")
+	}
+	var ue *usageError
+	var ve *account.ValidationError
+	if errors.As(err, &ue) || errors.As(err, &ve) || errors.Is(err, account.ErrNoAccount) || errors.Is(err, account.ErrAccountExists) {
+		return exitUsage
+	}
+	if c.code != exitOK {
+		return c.code
+	}
+	return exitFailure
+}
+
+type accountCmd struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	code           int // exit code when the handler returns nil
+	store          *account.Store
+	secrets        *account.Secrets
+}
+
+func (c *accountCmd) open() error {
+	if c.store != nil {
+		return nil
+	}
+	s, err := openStore()
+	if err != nil {
+		return err
+	}
+	c.store = s
+	c.secrets = newSecrets()
+	c.secrets.Timeout = accountKeyringTimeout
+	return nil
+}
+
+// parseWithName parses flags that may come before or after one NAME.
+func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, error) {
+	fs.SetOutput(io.Discard)
+	var names []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			if strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-") {
+				return "", usagef("a password is never taken from a flag (it would show in the process list); use --password-stdin or --password-env VAR")
+			}
+			return "", usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		names = append(names, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(names) > 1:
+		return "", usagef("one account name expected, got %q", names)
+	case needName && len(names) == 0:
+		return "", usagef("the account NAME is missing (see stamp-send account --help)")
+	case !needName && len(names) > 0:
+		return "", usagef("unexpected argument %q", names[0])
+	}
+	if len(names) == 1 {
+		return names[0], nil
+	}
+	return "", nil
+}
+
+// passwordFlags are --password-stdin and --password-env VAR.
+type passwordFlags struct {
+	stdin bool
+	env   string
+}
+
+func (p *passwordFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&p.stdin, "password-stdin", false, "read the password from the first line of stdin")
+	fs.StringVar(&p.env, "password-env", "", "read the password from environment variable `VAR`")
+}
+
+// read returns the password, or "" when neither flag was given.
+func (p *passwordFlags) read(stdin io.Reader) (string, error) {
+	o := options{PasswordStdin: p.stdin, PasswordEnv: p.env}
+	if p.stdin && p.env != "" {
+		return "", usagef("--password-env and --password-stdin: give one or the other")
+	}
+	if err := o.readPassword(stdin); err != nil {
+		return "", err
+	}
+	return o.Password, nil
+}
+
+func (c *accountCmd) add(args []string) error {
+	fs := flag.NewFlagSet("account add", flag.ContinueOnError)
+	var (
+		from, server, security, user, auth, caFile, label string
+		makeDefault, replace, noSent                      bool
+		pw                                                passwordFlags
+	)
+	fs.StringVar(&from, "from", "", "sender `ADDR` (\"Name <a@b>\")")
+	fs.StringVar(&server, "server", "", "SMTP server `HOST[:PORT]` (default: from the provider presets)")
+	fs.StringVar(&security, "security", "", "tls, starttls or none")
+	fs.StringVar(&user, "user", "", "login name (default: the address)")
+	fs.StringVar(&auth, "auth", "", "auto, plain, login, cram-md5, xoauth2 or none")
+	fs.StringVar(&caFile, "ca-file", "", "trust the CA certificates in `PEM`")
+	fs.StringVar(&label, "label", "", "what to call the account")
+	fs.BoolVar(&makeDefault, "default", false, "make it the default account")
+	fs.BoolVar(&replace, "replace", false, "replace an existing account with this name")
+	fs.BoolVar(&noSent, "no-sent-copy", false, "do not keep a copy of sent messages")
+	pw.register(fs)
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if from == "" {
+		return usagef("--from ADDR is required")
+	}
+	addr, err := mail.ParseAddress(from)
+	if err != nil {
+		return usagef("--from %q: not an email address", from)
+	}
+	password, err := pw.read(c.stdin)
+	if err != nil {
+		return err
+	}
+	a := account.Account{ID: name, Label: label, Name: addr.Name, Address: addr.Address,
+		Username: user, CAFile: caFile, SaveSent: !noSent, Default: makeDefault}
+	if a.CAFile != "" {
+		if abs, err := filepath.Abs(a.CAFile); err == nil {
+			a.CAFile = abs
+		}
+	}
+	if auth != "" {
+		if a.Auth, err = account.ParseAuthMechanism(auth); err != nil {
+			return usagef("--auth: %v", err)
+		}
+	}
+	var sec account.Security
+	if security != "" {
+		if sec, err = account.ParseSecurity(security); err != nil {
+			return usagef("--security: %v", err)
+		}
+	}
+	var preset *account.Preset
+	if server != "" {
+		host, port, err := splitServer(server)
+		if err != nil {
+			return err
+		}
+		a.Host, a.Port, a.Security = host, port, sec
+		if a.Security == "" {
+			a.Security = account.SecuritySTARTTLS
+			if port == 465 {
+				a.Security = account.SecurityTLS
+			}
+		}
+		if a.Port == 0 {
+			a.Port = a.Security.DefaultPort()
+		}
+	} else {
+		p, err := account.Lookup(a.Address)
+		if err != nil {
+			return usagef("--from: %v", err)
+		}
+		preset = &p
+		i := 0
+		if sec != "" {
+			i = -1
+			for j, e := range p.Endpoints {
+				if e.Security == sec {
+					i = j
+					break
+				}
+			}
+			if i < 0 {
+				return usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
+			}
+		}
+		auth := a.Auth
+		p.Apply(&a, i)
+		if auth != "" {
+			a.Auth = auth
+		}
+	}
+	if password != "" && !a.EffectiveAuth().NeedsSecret() {
+		return usagef("--auth none logs in without a password; leave out the password")
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	if replace {
+		err = c.store.Put(a)
+	} else {
+		err = c.store.Add(a)
+	}
+	if errors.Is(err, account.ErrAccountExists) {
+		return fmt.Errorf("%w; choose another name, or add --replace", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
+	if preset != nil {
+		c.printPreset(*preset)
+	}
+	if password != "" {
+		return c.savePassword(a.ID, password)
+	}
+	if a.EffectiveAuth().NeedsSecret() {
+		fmt.Fprintf(c.stdout, "No password saved. Save one with: stamp-send account password %s --password-stdin\n", a.ID)
+	}
+	return nil
+}
+
+// savePassword stores the password in the keyring and says where it went.
+// A keyring that cannot take it is reported and gives exit code 1: a
+// session-only password is of no use to a command that ends now.
+func (c *accountCmd) savePassword(id, password string) error {
+	loc, err := c.secrets.SavePassword(context.Background(), id, password)
+	if err != nil {
+		return err
+	}
+	if loc == account.LocationKeyring {
+		fmt.Fprintln(c.stdout, "Password saved in the system keyring.")
+		return nil
+	}
+	fmt.Fprintf(c.stderr, "The password was NOT saved: %v\nWhen sending, pass it with --password-stdin or --password-env VAR.\n", c.secrets.Problem())
+	c.code = exitFailure
+	return nil
+}
+
+func (c *accountCmd) printPreset(p account.Preset) {
+	w := c.stdout
+	switch {
+	case p.Guess:
+		fmt.Fprintf(w, "Stamp has no preset for %s: these settings are a GUESS. Alternatives: %s.\n", p.Provider, endpointList(p.Endpoints))
+	default:
+		fmt.Fprintf(w, "Settings from the %s preset", p.Provider)
+		if p.Unverified {
+			fmt.Fprint(w, " (from third-party pages; please confirm)")
+		}
+		fmt.Fprintf(w, ". Login: %s.\n", p.Login)
+	}
+	if len(p.Checklist) > 0 {
+		fmt.Fprintln(w, "Before the first send:")
+		for i, n := range p.Checklist {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, n.EN)
+			if n.ZH != "" {
+				fmt.Fprintf(w, "     %s\n", n.ZH)
+			}
+		}
+	}
+	if p.HelpURL != "" {
+		fmt.Fprintln(w, "Help:", p.HelpURL)
+	}
+	fmt.Fprintln(w, "Check the settings with: stamp-send account test NAME")
+}
+
+func endpointList(es []account.Endpoint) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", then ")
+}
+
+// accountView is what list --json and show --json print: the settings and
+// where the password lives, never the password.
+type accountView struct {
+	account.Account
+	Default  bool   `json:"default"`
+	Server   string `json:"server"`
+	Login    string `json:"login"`
+	Password string `json:"password_location"`
+	Problem  string `json:"keyring_problem,omitempty"`
+}
+
+func (c *accountCmd) view(a account.Account) accountView {
+	v := accountView{Account: a, Default: a.Default, Server: a.Server(), Login: a.Login()}
+	if !a.EffectiveAuth().NeedsSecret() {
+		v.Password = "not needed"
+		v.Login = ""
+		return v
+	}
+	loc, err := c.secrets.Location(context.Background(), a.ID)
+	v.Password = loc.String()
+	var ku *account.KeyringUnavailableError
+	if errors.As(err, &ku) {
+		v.Problem = ku.Error()
+	}
+	return v
+}
+
+func (c *accountCmd) list(args []string) error {
+	fs := flag.NewFlagSet("account list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "one JSON object per account")
+	if _, err := parseWithName(fs, args, false); err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	list, err := c.store.List()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		for _, a := range list {
+			if err := enc.Encode(c.view(a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(c.stdout, "No saved accounts. Add one with: stamp-send account add NAME --from ADDR")
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tNAME\tADDRESS\tSERVER\tSECURITY\tPASSWORD")
+	var problem string
+	for _, a := range list {
+		v := c.view(a)
+		mark := ""
+		if a.Default {
+			mark = "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.ID, a.Address, v.Server, a.Security, v.Password)
+		if v.Problem != "" {
+			problem = v.Problem
+		}
+	}
+	tw.Flush()
+	if problem != "" {
+		fmt.Fprintln(c.stderr, problem)
+	}
+	return nil
+}
+
+func (c *accountCmd) show(args []string) error {
+	fs := flag.NewFlagSet("account show", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	a, err := c.store.Find(name)
+	if err != nil {
+		return err
+	}
+	v := c.view(a)
+	if *asJSON {
+		return json.NewEncoder(c.stdout).Encode(v)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row("Name", a.ID)
+	row("Label", a.DisplayName())
+	row("From", a.From())
+	row("Server", v.Server)
+	row("Security", string(a.Security)+" — "+a.Security.Describe())
+	row("Auth", string(a.EffectiveAuth()))
+	if v.Login != "" {
+		row("Login", v.Login)
+	}
+	row("Password", v.Password)
+	if a.CAFile != "" {
+		row("CA file", a.CAFile)
+	}
+	row("Sent copy", map[bool]string{true: "kept", false: "not kept"}[a.SaveSent])
+	row("Default", map[bool]string{true: "yes", false: "no"}[a.Default])
+	tw.Flush()
+	if v.Problem != "" {
+		fmt.Fprintln(c.stderr, v.Problem)
+	}
+	if err := a.Validate(); err != nil {
+		fmt.Fprintln(c.stderr, "Warning:", err)
+	}
+	return nil
+}
+
+func (c *accountCmd) remove(args []string) error {
+	fs := flag.NewFlagSet("account remove", flag.ContinueOnError)
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	a, err := c.store.Find(name)
+	if err != nil {
+		return err
+	}
+	if err := c.store.Remove(context.Background(), a.ID, c.secrets); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Removed account %q and its saved password.\n", a.ID)
+	return nil
+}
+
+func (c *accountCmd) password(args []string) error {
+	fs := flag.NewFlagSet("account password", flag.ContinueOnError)
+	var pw passwordFlags
+	pw.register(fs)
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	password, err := pw.read(c.stdin)
+	if err != nil {
+		return err
+	}
+	if password == "" {
+		return usagef("give the password with --password-stdin or --password-env VAR")
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	a, err := c.store.Find(name)
+	if err != nil {
+		return err
+	}
+	if !a.EffectiveAuth().NeedsSecret() {
+		return usagef("account %q logs in without a password (auth none)", a.ID)
+	}
+	return c.savePassword(a.ID, password)
+}
+
+func (c *accountCmd) setDefault(args []string) error {
+	fs := flag.NewFlagSet("account default", flag.ContinueOnError)
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	a, err := c.store.Find(name)
+	if err != nil {
+		return err
+	}
+	if err := c.store.SetDefault(a.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%q is now the default account.\n", a.ID)
+	return nil
+}
+
+func (c *accountCmd) reset(args []string) error {
+	fs := flag.NewFlagSet("account reset", flag.ContinueOnError)
+	if _, err := parseWithName(fs, args, false); err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	kept, err := c.store.Reset()
+	if err != nil {
+		return err
+	}
+	if kept == "" {
+		fmt.Fprintln(c.stdout, "There was no settings file; starting with no accounts.")
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "The old settings file is kept as %s; starting with no accounts.\n", kept)
+	fmt.Fprintln(c.stdout, "Passwords saved in the keyring were left alone.")
+	return nil
+}
+
+// applyAccount is resolveAccount: it fills in opts from the saved account
+// --account NAME where the command line left a value empty. Flags always
+// win. The password comes from the keyring only for a real send, and only
+// when neither --password-stdin nor --password-env was given.
+func applyAccount(opts *options) error {
+	if opts.Account == "" {
+		return nil
+	}
+	st, err := openStore()
+	if err != nil {
+		return usagef("--account: %v", err)
+	}
+	a, err := st.Find(opts.Account)
+	if err != nil {
+		return usagef("--account: %v", err)
+	}
+	if err := a.Validate(); err != nil {
+		return usagef("--account %s: the saved settings are not usable: %v (fix with stamp-send account add %s --replace ...)", a.ID, err, a.ID)
+	}
+	if opts.From == "" {
+		opts.From = a.From()
+	}
+	if opts.Server == "" {
+		opts.Server = a.Server()
+		if opts.Security == "" {
+			opts.Security = string(a.Security)
+		}
+	}
+	if err := opts.resolveServer(); err != nil {
+		return err
+	}
+	needsSecret := a.EffectiveAuth().NeedsSecret()
+	if opts.User == "" && needsSecret {
+		opts.User = a.Login()
+	}
+	if opts.Auth == "auto" && needsSecret {
+		opts.Auth = string(a.EffectiveAuth())
+	}
+	if opts.CAFile == "" {
+		opts.CAFile = a.CAFile
+	}
+	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
+		return nil
+	}
+	sec := newSecrets()
+	sec.Timeout = accountKeyringTimeout
+	c, _, err := sec.Get(context.Background(), a.ID)
+	var ku *account.KeyringUnavailableError
+	switch {
+	case errors.Is(err, account.ErrNoSecret):
+		return usagef("--account %s: no password is saved; save one with `stamp-send account password %s --password-stdin`, or pass --password-stdin or --password-env VAR", a.ID, a.ID)
+	case errors.As(err, &ku):
+		return usagef("--account %s: %v. Pass the password with --password-stdin or --password-env VAR", a.ID, ku)
+	case err != nil:
+		return usagef("--account %s: %v", a.ID, err)
+	}
+	if c.Kind == account.KindOAuth2 && c.OAuth2 != nil {
+		opts.Password = c.OAuth2.AccessToken
+		opts.Auth = string(account.AuthXOAUTH2)
+	} else {
+		opts.Password = c.Password
+	}
+	return nil
+}
+
+// splitServer splits HOST[:PORT]; the port is 0 when not given.
+func splitServer(s string) (string, int, error) {
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return "", 0, usagef("--server %q: the port must be a number from 1 to 65535", s)
+		}
+		return strings.Trim(h, "[]"), n, nil
+	}
+	if strings.Count(s, ":") == 1 {
+		return "", 0, usagef("--server %q: use HOST or HOST:PORT", s)
+	}
+	return strings.Trim(s, "[]"), 0, nil
+}
+
+// probe is smtpclient.Probe; tests may replace it.
+var probe = smtpclient.Probe
+
+// test connects to the account's server, logs in and says goodbye, with
+// the live transcript on stderr: the "test connection" of the accounts
+// dialog, from a terminal.
+func (c *accountCmd) test(args []string) error {
+	fs := flag.NewFlagSet("account test", flag.ContinueOnError)
+	var pw passwordFlags
+	pw.register(fs)
+	timeout := fs.Duration("timeout", smtpclient.DefaultTimeout, "time limit per network step")
+	quiet := fs.Bool("quiet", false, "print only the result")
+	asJSON := fs.Bool("json", false, "write the session as JSON events, one per line")
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout %v: must be more than zero", *timeout)
+	}
+	password, err := pw.read(c.stdin)
+	if err != nil {
+		return err
+	}
+	if err := c.open(); err != nil {
+		return err
+	}
+	a, err := c.store.Find(name)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	cred := account.PasswordCredential(password)
+	if password == "" && a.EffectiveAuth().NeedsSecret() {
+		cred, _, err = c.secrets.Get(context.Background(), a.ID)
+		switch {
+		case errors.Is(err, account.ErrNoSecret):
+			return usagef("no password is saved for %q; pass it with --password-stdin or --password-env VAR, or save it with: stamp-send account password %s --password-stdin", a.ID, a.ID)
+		case err != nil:
+			return usagef("%v. Pass the password with --password-stdin or --password-env VAR", err)
+		}
+	}
+	cfg := a.SMTPConfig(cred)
+	cfg.Timeout = *timeout
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	out := &transcript{w: c.stderr, quiet: *quiet, json: *asJSON}
+	caps, err := probe(ctx, cfg, out.event)
+	if err != nil {
+		c.code = exitCode(nil, err)
+		var se *smtpclient.Error
+		if errors.As(err, &se) {
+			err = errors.New(se.Explain())
+		}
+		if p, lerr := account.Lookup(a.Address); lerr == nil && p.Guess && a.Host == p.Endpoints[0].Host {
+			err = fmt.Errorf("%w\nThe settings for %s were a guess; other guesses: %s (stamp-send account add %s --from %s --server HOST:PORT --replace)",
+				err, p.Provider, endpointList(p.Endpoints), a.ID, a.Address)
+		}
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s works: %s", a.ID, a.Server())
+	if caps != nil && caps.TLS != nil {
+		fmt.Fprintf(c.stdout, ", %s (%s)", caps.TLS.Version, caps.TLS.CipherSuite)
+	} else {
+		fmt.Fprint(c.stdout, ", no encryption")
+	}
+	switch {
+	case caps != nil && caps.AuthUsed != "":
+		fmt.Fprintf(c.stdout, ", logged in as %s with %s", cfg.Username, caps.AuthUsed)
+	case !a.EffectiveAuth().NeedsSecret():
+		fmt.Fprint(c.stdout, ", no login")
+	}
+	if caps != nil && caps.MaxSize > 0 {
+		fmt.Fprintf(c.stdout, ", messages up to %.1f MB", float64(caps.MaxSize)/1e6)
+	}
+	fmt.Fprintln(c.stdout, ".")
+	return nil
+}
