@@ -40,6 +40,7 @@ window-test: build
 
 test: test-deps vet unit window-test
 	scripts/test-server.sh
+	scripts/test-keyring.sh
 
 clean:
 	rm -rf $(BIN) dist test-output
