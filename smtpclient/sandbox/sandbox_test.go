@@ -1,0 +1,159 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net/smtp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The sandbox is checked with the standard library's net/smtp client, an
+// implementation independent of both go-smtp and Stamp's engine.
+
+func start(t *testing.T, o Options) *Server {
+	t.Helper()
+	s, err := Start(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func dial(t *testing.T, s *Server) *smtp.Client {
+	t.Helper()
+	c, err := smtp.Dial(s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func tlsConfig(t *testing.T, s *Server) *tls.Config {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(s.CAPEM()) {
+		t.Fatal("CAPEM holds no certificate")
+	}
+	return &tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12}
+}
+
+func TestSTARTTLSAuthAndDelivery(t *testing.T) {
+	s := start(t, Options{Security: STARTTLS, Username: "u", Password: "p", MaxSize: 1 << 20})
+	got := make(chan Message, 1)
+	stop := s.OnMessage(func(m Message) { got <- m })
+	defer stop()
+
+	c := dial(t, s)
+	if ok, _ := c.Extension("AUTH"); ok {
+		t.Error("AUTH offered before TLS")
+	}
+	if err := c.StartTLS(tlsConfig(t, s)); err != nil {
+		t.Fatalf("STARTTLS with the CA from CAPEM: %v", err)
+	}
+	if err := c.Mail("a@x.test"); err == nil || !strings.Contains(err.Error(), "530") {
+		t.Errorf("MAIL without AUTH: %v", err)
+	}
+	c.Reset()
+	bad := dial(t, s)
+	bad.StartTLS(tlsConfig(t, s))
+	if err := bad.Auth(smtp.PlainAuth("", "u", "wrong", "127.0.0.1")); err == nil || !strings.Contains(err.Error(), "535") {
+		t.Errorf("wrong password: %v", err)
+	}
+	if err := c.Auth(smtp.PlainAuth("", "u", "p", "127.0.0.1")); err != nil {
+		t.Fatal(err)
+	}
+	c.Mail("a@x.test")
+	c.Rcpt("b@y.test")
+	w, _ := c.Data()
+	w.Write([]byte("Subject: hi\r\n\r\n.dot\r\n")) // net/smtp dot-stuffs it
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-got:
+		if m.From != "a@x.test" || m.To[0] != "b@y.test" || string(m.Data) != "Subject: hi\r\n\r\n.dot\r\n" || !m.TLS || m.User != "u" || m.QueueID == "" {
+			t.Errorf("message = %+v", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OnMessage was not called")
+	}
+	ms, err := s.Wait(context.Background(), 1)
+	if err != nil || len(ms) != 1 {
+		t.Errorf("Wait: %d messages, %v", len(ms), err)
+	}
+}
+
+func TestImplicitTLS(t *testing.T) {
+	s := start(t, Options{Security: TLS})
+	conn, err := tls.Dial("tcp", s.Addr(), tlsConfig(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.NewClient(conn, "localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		t.Error("STARTTLS offered on an implicit TLS port")
+	}
+}
+
+func TestScriptedBehaviour(t *testing.T) {
+	s := start(t, Options{DisablePipelining: true, RejectRcpt: map[string]Reply{"no@y.test": {550, "5.1.1", "unknown"}},
+		RejectData: &Reply{554, "5.7.1", "spam"}})
+	c := dial(t, s)
+	c.Hello("client.test")
+	if ok, _ := c.Extension("PIPELINING"); ok {
+		t.Error("PIPELINING advertised although disabled")
+	}
+	if ok, _ := c.Extension("8BITMIME"); !ok {
+		t.Error("the EHLO reply lost its other lines")
+	}
+	c.Mail("a@x.test")
+	if err := c.Rcpt("no@y.test"); err == nil || !strings.Contains(err.Error(), "550") {
+		t.Errorf("refused recipient: %v", err)
+	}
+	c.Rcpt("ok@y.test")
+	w, _ := c.Data()
+	w.Write([]byte("x\r\n"))
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "554") {
+		t.Errorf("refused data: %v", err)
+	}
+	if len(s.Messages()) != 0 {
+		t.Error("a refused message was kept")
+	}
+}
+
+func TestContextStopsTheServer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := smtp.Dial(s.Addr()); err != nil {
+			if err := s.Close(); err != nil {
+				t.Errorf("Close after cancel: %v", err)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the server still accepts connections after its context was cancelled")
+}
+
+func TestDisablePipeliningNeedsItsOwnTLS(t *testing.T) {
+	if _, err := Start(context.Background(), Options{Security: STARTTLS, DisablePipelining: true}); err == nil {
+		t.Error("STARTTLS with DisablePipelining should be refused")
+	}
+}
