@@ -49,7 +49,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err := beforeRename(tmp); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := renameReplace(tmp, path); err != nil {
 		return err
 	}
 	return syncDir(dir)

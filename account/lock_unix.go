@@ -37,3 +37,6 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// renameReplace atomically replaces newpath with oldpath.
+func renameReplace(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }

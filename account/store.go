@@ -117,13 +117,18 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("settings folder %q: %w", dir, err)
 	}
+	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("create the settings folder: %w", err)
 	}
-	// MkdirAll leaves an existing folder's mode alone; the folder holds
-	// nothing secret, but what accounts exist is nobody else's business.
-	if err := tightenDir(abs); err != nil {
-		return nil, err
+	// MkdirAll leaves an existing folder's mode alone. The folder holds
+	// nothing secret, but which accounts exist is nobody else's business:
+	// make Stamp's own folder private. A folder of another name was chosen
+	// by the person ($STAMP_CONFIG_DIR) and is left as it is.
+	if statErr == nil && filepath.Base(abs) == "Stamp" {
+		if err := tightenDir(abs); err != nil {
+			return nil, err
+		}
 	}
 	return &Store{dir: abs, path: filepath.Join(abs, FileName)}, nil
 }

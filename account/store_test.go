@@ -283,6 +283,26 @@ func TestStorePermissions(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a folder of another name, chosen by the person, keeps its mode", func(t *testing.T) {
+		custom := filepath.Join(filepath.Dir(testDir(t)), "shared")
+		if err := os.MkdirAll(custom, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(custom, 0o755)
+		s, err := Open(custom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(testAccount("work")); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := os.Stat(custom); info.Mode().Perm() != 0o755 {
+			t.Errorf("the folder's mode changed to %o", info.Mode().Perm())
+		}
+		if info, _ := os.Stat(s.Path()); info.Mode().Perm() != 0o600 {
+			t.Errorf("the file has mode %o, want 600", info.Mode().Perm())
+		}
+	})
 }
 
 func TestStoreAtomicWrite(t *testing.T) {

@@ -489,7 +489,19 @@ func (c *accountCmd) remove(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.store.Remove(context.Background(), a.ID, c.secrets); err != nil {
+	err = c.store.Remove(context.Background(), a.ID, c.secrets)
+	var ku *account.KeyringUnavailableError
+	switch {
+	case errors.As(err, &ku):
+		// The settings are gone; only the keyring part failed.
+		fmt.Fprintf(c.stdout, "Removed account %q.\n", a.ID)
+		if ku.Reason == account.ReasonNoService {
+			return nil // no keyring on this desktop: nothing can be stored in one
+		}
+		fmt.Fprintf(c.stderr, "Its password may still be in the system keyring (service %q, user %q): %v\n", account.KeyringService, a.ID, ku)
+		c.code = exitFailure
+		return nil
+	case err != nil:
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Removed account %q and its saved password.\n", a.ID)

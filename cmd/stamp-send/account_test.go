@@ -181,6 +181,18 @@ func TestAccountPasswordWhenTheKeyringIsUnavailable(t *testing.T) {
 		t.Errorf("list does not say the keyring is unavailable:\n%s", out)
 	}
 	e.noSecretIn(t, out, errOut)
+
+	// Removing the account still works; a locked keyring is reported.
+	code, out, errOut = runCmd(t, "", "account", "remove", e.name)
+	if code != exitFailure || !strings.Contains(out, "Removed account") || !strings.Contains(errOut, "may still be in the system keyring") {
+		t.Errorf("remove with a locked keyring: exit %d\n%s%s", code, out, errOut)
+	}
+	// With no keyring service at all there is nothing to leave behind.
+	e.kr.Fail = &account.KeyringUnavailableError{Reason: account.ReasonNoService}
+	runCmd(t, "", "account", "add", "other", "--from", "me@gmail.com")
+	if code, out, errOut := runCmd(t, "", "account", "remove", "other"); code != 0 || errOut != "" {
+		t.Errorf("remove without a keyring service: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 func TestAccountBrokenSettingsFile(t *testing.T) {
