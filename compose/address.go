@@ -146,10 +146,11 @@ func parseAddress(field, entry string) (Address, *FieldError) {
 	} else {
 		return bad("is not a valid address")
 	}
-	if reason := checkAddr(a.Addr); reason != "" {
-		return bad(reason)
-	}
 	a.Name = strings.TrimSpace(a.Name)
+	var v validator // what the writer will refuse, refuse now
+	if v.address(field, a); len(v.problems) > 0 {
+		return bad(v.problems[0].Reason)
+	}
 	return a, nil
 }
 

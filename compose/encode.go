@@ -14,8 +14,6 @@ const (
 	// longWord is the longest plain word written as is: longer ones are
 	// encoded so they can be split, keeping every line under 998 octets.
 	longWord = 200
-	// longSpace is the longest run of white space kept outside an encoded word.
-	longSpace = 64
 )
 
 // headerBuilder writes header fields, folding them at white space so that no
@@ -85,42 +83,37 @@ func (h *headerBuilder) room(ws string, need int) int {
 // text appends unstructured text (RFC 5322 §3.2.5), such as a subject:
 // words that are plain ASCII stay as they are, runs of words that are not
 // (non-ASCII, control characters, something that looks like an encoded word,
-// a word too long to fit a line) become encoded words. Leading and trailing
-// white space is not kept (it is not significant in a header).
+// a word too long to fit a line) become encoded words. Parsers unfold a
+// line break and the white space after it into one space, so the text is
+// folded only at single spaces; any other white space between words goes
+// inside an encoded word, which keeps it exactly. Leading and trailing white
+// space is not kept (it is not significant in a header).
 func (h *headerBuilder) text(s string) {
-	var run strings.Builder // words waiting to be encoded, with their spaces
-	runWS := ""
-	flush := func() {
-		if run.Len() > 0 {
-			h.encoded(runWS, run.String(), "", "")
-			run.Reset()
+	words := splitWords(s)
+	if n := len(words); n > 0 && words[n-1].word == "" {
+		words = words[:n-1] // trailing white space
+	}
+	enc := make([]bool, len(words))
+	for i, w := range words {
+		enc[i] = enc[i] || needsEncoding(w.word)
+		if i > 0 && w.space != " " {
+			enc[i], enc[i-1] = true, true
 		}
 	}
-	for i, w := range splitWords(s) {
-		if w.word == "" {
-			break // trailing white space
+	for i := 0; i < len(words); i++ {
+		if !enc[i] {
+			h.token(" ", words[i].word)
+			continue
 		}
-		space := w.space
-		if i == 0 {
-			space = " " // after the colon; leading white space is dropped
+		var run strings.Builder
+		run.WriteString(words[i].word)
+		for i+1 < len(words) && enc[i+1] {
+			i++
+			run.WriteString(words[i].space)
+			run.WriteString(words[i].word)
 		}
-		plain := !needsEncoding(w.word) && len(space) <= longSpace
-		switch {
-		case plain:
-			flush()
-			h.token(space, w.word)
-		case run.Len() > 0:
-			run.WriteString(space)
-			run.WriteString(w.word)
-		default:
-			// A run starts: fold at the first white space character, the
-			// rest goes inside the encoded word.
-			runWS = space[:1]
-			run.WriteString(space[1:])
-			run.WriteString(w.word)
-		}
+		h.encoded(" ", run.String(), "", "")
 	}
-	flush()
 }
 
 // spacedWord is a word and the white space before it.
@@ -204,11 +197,12 @@ func (h *headerBuilder) address(a Address) {
 	if err != nil {
 		wire = quoteAddr(a.Addr)
 	}
-	if a.Name == "" {
+	name := strings.TrimSpace(a.Name) // surrounding spaces are not significant
+	if name == "" {
 		h.token(" ", wire)
 		return
 	}
-	h.phrase(" ", a.Name)
+	h.phrase(" ", name)
 	h.token(" ", "<"+wire+">")
 }
 
