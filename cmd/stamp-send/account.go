@@ -7,12 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/mail"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -126,6 +124,19 @@ func (c *accountCmd) open() error {
 	return nil
 }
 
+// named parses the flags and the NAME of a subcommand about one saved
+// account, and finds that account.
+func (c *accountCmd) named(fs *flag.FlagSet, args []string) (account.Account, error) {
+	name, err := parseWithName(fs, args, true)
+	if err != nil {
+		return account.Account{}, err
+	}
+	if err := c.open(); err != nil {
+		return account.Account{}, err
+	}
+	return c.store.Find(name)
+}
+
 // parseWithName parses flags that may come before or after one NAME.
 func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, error) {
 	fs.SetOutput(io.Discard)
@@ -236,20 +247,13 @@ func (c *accountCmd) add(args []string) error {
 	}
 	var preset *account.Preset
 	if server != "" {
-		host, port, err := splitServer(server)
-		if err != nil {
+		// The same defaults as sending with --server: port 465 means TLS,
+		// another port STARTTLS; no port means the mode's usual one.
+		o := options{Server: server, Security: string(sec)}
+		if err := o.resolveServer(); err != nil {
 			return err
 		}
-		a.Host, a.Port, a.Security = host, port, sec
-		if a.Security == "" {
-			a.Security = account.SecuritySTARTTLS
-			if port == 465 {
-				a.Security = account.SecurityTLS
-			}
-		}
-		if a.Port == 0 {
-			a.Port = a.Security.DefaultPort()
-		}
+		a.Host, a.Port, a.Security = o.Host, o.Port, account.Security(o.Security)
 	} else {
 		p, err := account.Lookup(a.Address)
 		if err != nil {
@@ -434,14 +438,7 @@ func (c *accountCmd) list(args []string) error {
 func (c *accountCmd) show(args []string) error {
 	fs := flag.NewFlagSet("account show", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	name, err := parseWithName(fs, args, true)
-	if err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	a, err := c.store.Find(name)
+	a, err := c.named(fs, args)
 	if err != nil {
 		return err
 	}
@@ -478,14 +475,7 @@ func (c *accountCmd) show(args []string) error {
 
 func (c *accountCmd) remove(args []string) error {
 	fs := flag.NewFlagSet("account remove", flag.ContinueOnError)
-	name, err := parseWithName(fs, args, true)
-	if err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	a, err := c.store.Find(name)
+	a, err := c.named(fs, args)
 	if err != nil {
 		return err
 	}
@@ -512,7 +502,7 @@ func (c *accountCmd) password(args []string) error {
 	fs := flag.NewFlagSet("account password", flag.ContinueOnError)
 	var pw passwordFlags
 	pw.register(fs)
-	name, err := parseWithName(fs, args, true)
+	a, err := c.named(fs, args)
 	if err != nil {
 		return err
 	}
@@ -523,13 +513,6 @@ func (c *accountCmd) password(args []string) error {
 	if password == "" {
 		return usagef("give the password with --password-stdin or --password-env VAR")
 	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	a, err := c.store.Find(name)
-	if err != nil {
-		return err
-	}
 	if !a.EffectiveAuth().NeedsSecret() {
 		return usagef("account %q logs in without a password (auth none)", a.ID)
 	}
@@ -538,14 +521,7 @@ func (c *accountCmd) password(args []string) error {
 
 func (c *accountCmd) setDefault(args []string) error {
 	fs := flag.NewFlagSet("account default", flag.ContinueOnError)
-	name, err := parseWithName(fs, args, true)
-	if err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	a, err := c.store.Find(name)
+	a, err := c.named(fs, args)
 	if err != nil {
 		return err
 	}
@@ -642,21 +618,6 @@ func applyAccount(opts *options) error {
 	return nil
 }
 
-// splitServer splits HOST[:PORT]; the port is 0 when not given.
-func splitServer(s string) (string, int, error) {
-	if h, p, err := net.SplitHostPort(s); err == nil {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return "", 0, usagef("--server %q: the port must be a number from 1 to 65535", s)
-		}
-		return strings.Trim(h, "[]"), n, nil
-	}
-	if strings.Count(s, ":") == 1 {
-		return "", 0, usagef("--server %q: use HOST or HOST:PORT", s)
-	}
-	return strings.Trim(s, "[]"), 0, nil
-}
-
 // probe is smtpclient.Probe; tests may replace it.
 var probe = smtpclient.Probe
 
@@ -670,7 +631,7 @@ func (c *accountCmd) test(args []string) error {
 	timeout := fs.Duration("timeout", smtpclient.DefaultTimeout, "time limit per network step")
 	quiet := fs.Bool("quiet", false, "print only the result")
 	asJSON := fs.Bool("json", false, "write the session as JSON events, one per line")
-	name, err := parseWithName(fs, args, true)
+	a, err := c.named(fs, args)
 	if err != nil {
 		return err
 	}
@@ -678,13 +639,6 @@ func (c *accountCmd) test(args []string) error {
 		return usagef("--timeout %v: must be more than zero", *timeout)
 	}
 	password, err := pw.read(c.stdin)
-	if err != nil {
-		return err
-	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	a, err := c.store.Find(name)
 	if err != nil {
 		return err
 	}
