@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/base32"
@@ -250,8 +249,9 @@ func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
 			}
 		}
 	}
+	// No extra buffering: literal parts are already whole, and attachments
+	// are written in blocks of a few hundred KiB.
 	cw := &countWriter{w: dst}
-	bw := bufio.NewWriterSize(cw, 32<<10)
 	var enc *encoder // only when there is something to encode
 	defer func() {
 		if enc != nil {
@@ -261,24 +261,22 @@ func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
 	for _, s := range w.segs {
 		var err error
 		if s.att == nil {
-			_, err = bw.Write(s.lit)
+			_, err = cw.Write(s.lit)
 		} else {
 			if enc == nil {
 				enc = getEncoder()
 			}
-			err = enc.encode(bw, s.att)
+			err = enc.encode(cw, s.att)
 		}
 		if err != nil {
-			bw.Flush()
 			return cw.n, err
 		}
 	}
-	err := bw.Flush()
-	if err == nil && cw.n != w.size {
+	if cw.n != w.size {
 		// Cannot happen unless the layout is wrong; never pretend success.
-		err = fmt.Errorf("compose: wrote %d bytes, laid out %d", cw.n, w.size)
+		return cw.n, fmt.Errorf("compose: wrote %d bytes, laid out %d", cw.n, w.size)
 	}
-	return cw.n, err
+	return cw.n, nil
 }
 
 // check compares the file with the size the layout was made for.
