@@ -23,8 +23,39 @@ trap cleanup EXIT
 attachment=$tmp/report-2026.pdf
 head -c 300000 /dev/urandom >"$attachment"
 
+# close_app: close every window the way a window manager does; the composer
+# is the master window, so closing it must end the app with status 0.
+close_app() {
+  for w in $(xdotool search --name 'Stamp$' 2>/dev/null); do
+    xdotool getwindowname "$w" | grep -q '^Stamp$' || wmctrl -i -c "$w" || true
+  done
+  sleep 0.3
+  wmctrl -c Stamp
+  for _ in $(seq 1 100); do
+    kill -0 "$app" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$app" 2>/dev/null; then shot close-failed; fail "the app did not exit within 10 s after its window was closed"; fi
+  status=0; wait "$app" || status=$?
+  app=
+  [ "$status" -eq 0 ] || fail "the app exited with status $status after its window was closed"
+  echo "window-test: window closed, app exited cleanly"
+}
+
+# start_app ARGS...: start Stamp and wait for its window.
+start_app() {
+  "$bin" "$@" >>"$out/stamp.log" 2>&1 &
+  app=$!
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Stamp$' | head -1) ||
+    fail "no window named Stamp within 10 s"
+  xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus --sync "$wid"
+  sleep 0.5
+}
+type() { xdotool type --delay 15 -- "$1"; }
+: >"$out/stamp.log"
+
 start=$(date +%s.%N)
-"$bin" "$attachment" >"$out/stamp.log" 2>&1 &
+"$bin" "$attachment" >>"$out/stamp.log" 2>&1 &
 app=$!
 
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Stamp$' | head -1) ||
@@ -45,7 +76,6 @@ shot composer-empty
 # Ctrl+Shift+B shows Cc and Bcc; Tab follows the form; Ctrl+Enter sends.
 xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus --sync "$wid"
 sleep 0.3
-type() { xdotool type --delay 15 -- "$1"; }
 type 'Ann <ann@example.com>'
 xdotool key ctrl+shift+b
 sleep 0.3
@@ -77,19 +107,74 @@ grep -q 'filename\*\?=.*report-2026.pdf' "$eml" || grep -q 'report-2026.pdf' "$e
   fail "the attachment is not in the received message"
 echo "window-test: the sandbox received the message for To, Cc and Bcc, with no Bcc header"
 
-# Close every window the way a window manager does; the composer is the
-# master window, so closing it ends the app.
-for w in $(xdotool search --name 'Stamp$' 2>/dev/null); do
-  xdotool getwindowname "$w" | grep -q '^Stamp$' || wmctrl -i -c "$w" || true
+close_app
+rm -f "$inbox"/*
+
+# 2. A 50 MiB attachment: screenshots while it is sent, and the composer
+# keeps taking keystrokes meanwhile (what is typed during the send is kept
+# as a new draft, which proves the UI goroutine was free).
+big=$tmp/holiday-video.bin
+head -c $((50 << 20)) /dev/urandom >"$big"
+start_app "$big"
+type 'ann@example.com'
+xdotool key Tab Tab # Cc and Bcc: still shown, Stamp remembers that choice
+xdotool key Tab; type 'Fifty megabytes'
+xdotool key Tab; type 'The video is attached.'
+xdotool key ctrl+Return
+mid=0
+for i in $(seq 1 200); do
+  if ls "$inbox"/*.json >/dev/null 2>&1; then break; fi
+  import -window root "$out/big-send-$i.png"
+  if ! ls "$inbox"/*.json >/dev/null 2>&1; then
+    mid=$((mid + 1))
+    # Type into the composer while the panel is sending.
+    # Type into the composer while the panel is sending: click into the
+    # right edge of its body (the panel covers the rest), then type.
+    if [ "$mid" -eq 1 ]; then
+      eval "$(xdotool getwindowgeometry --shell "$wid")"
+      xdotool mousemove $((X + WIDTH - 25)) $((Y + HEIGHT * 55 / 100)) click 1
+      type ' PS: typed during the send.'
+    fi
+  else
+    rm -f "$out/big-send-$i.png"
+  fi
 done
-sleep 0.3
+ls "$inbox"/*.json >/dev/null 2>&1 || fail "the 50 MiB message did not arrive within the test's time"
+[ "$mid" -ge 1 ] || fail "no screenshot was taken while the 50 MiB message was being sent"
+sleep 1
+shot big-send-end
+grep -q '"size": 7[0-9]\{6\}' "${inbox}"/*.json || fail "the sandbox did not receive a ~70 MB message: $(cat "$inbox"/*.json)"
+echo "window-test: 50 MiB sent; $mid screenshots taken during the send (test-output/window/big-send-*.png)"
+draft=$XDG_DATA_HOME/Stamp/Drafts/current.json
+for _ in $(seq 1 50); do grep -q 'typed during the send' "$draft" 2>/dev/null && break; sleep 0.1; done
+grep -q 'typed during the send' "$draft" 2>/dev/null ||
+  fail "text typed into the composer during the send was not kept (the window did not respond, or the edit was lost)"
+echo "window-test: the composer kept taking keystrokes during the send"
+
+# 3. kill -9: the autosaved draft (here the text typed during the send) comes
+# back on the next start, and so does what is typed after that.
+kill -9 "$app"; wait "$app" 2>/dev/null || true; app=
+start_app
+sleep 0.5
+shot draft-restored
+grep -q 'typed during the send' "$draft" || fail "the draft is gone after kill -9 and a restart"
+xdotool key ctrl+End 2>/dev/null || true
+type ' Survives a crash.'
+sleep 3 # the autosave runs 2 s after the last keystroke
+kill -9 "$app"; wait "$app" 2>/dev/null || true; app=
+grep -q 'Survives a crash' "$draft" || fail "text typed 3 s before kill -9 was not autosaved"
+start_app
+grep -q 'Survives a crash' "$draft" || fail "the draft is gone after the second restart"
+echo "window-test: the draft survived kill -9 twice and was restored"
+
+# Closing with unsent text asks; Tab + space picks the first choice, Save draft.
 wmctrl -c Stamp
-for _ in $(seq 1 100); do
-  kill -0 "$app" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$app" 2>/dev/null; then shot close-failed; fail "the app did not exit within 10 s after its window was closed"; fi
-status=0; wait "$app" || status=$?
-app=
-[ "$status" -eq 0 ] || fail "the app exited with status $status after its window was closed"
-echo "window-test: window closed, app exited cleanly"
+sleep 0.7
+shot close-asks
+xdotool key Tab space
+for _ in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app" 2>/dev/null && { shot close-failed; fail "Save draft in the close dialog did not close the app"; }
+status=0; wait "$app" || status=$?; app=
+[ "$status" -eq 0 ] || fail "the app exited with status $status after Save draft"
+grep -q 'Survives a crash' "$draft" || fail "Save draft on close lost the draft"
+echo "window-test: closing with unsent text asked, saved the draft and exited cleanly"

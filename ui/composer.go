@@ -396,7 +396,7 @@ func envelopePreview(m *compose.Message) string {
 	if len(env.To) != 1 {
 		word = "addresses"
 	}
-	s := fmt.Sprintf("Will be delivered to %d %s (To, Cc and Bcc).", len(env.To), word)
+	s := fmt.Sprintf("Will be delivered to %d %s.", len(env.To), word)
 	if hidden > 0 {
 		s += fmt.Sprintf(" Hidden from the other recipients (Bcc): %s.", strings.Join(hiddenAddrs, ", "))
 	}
@@ -471,6 +471,7 @@ func (c *Composer) SendFinished(ok bool) {
 	c.sending = false
 	if ok && !c.Draft().sameContent(c.sendingDraft) {
 		// The person kept writing while the message went out: keep that.
+		c.Notify(c.Notice.Text + " You changed the message while it was being sent; the changed version stays here as a draft.")
 		c.lastSaved = Draft{}
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())

@@ -113,7 +113,7 @@ func TestTheEnvelopePreviewShowsWhoIsHidden(t *testing.T) {
 	test.Type(c.To, "Ann <ann@example.com>; carl@example.com")
 	test.Type(c.Cc, "bob@example.com")
 	test.Type(c.Bcc, "secret@example.com, ANN@example.com")
-	want := "Will be delivered to 4 addresses (To, Cc and Bcc). Hidden from the other recipients (Bcc): secret@example.com."
+	want := "Will be delivered to 4 addresses. Hidden from the other recipients (Bcc): secret@example.com."
 	if c.Status.Text != want {
 		t.Fatalf("preview = %q\nwant      %q", c.Status.Text, want)
 	}
