@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"stamp/account"
 	"stamp/compose"
 	"stamp/smtpclient"
 )
@@ -111,7 +112,26 @@ func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.
 		Message:  w,
 		Fields:   fields,
 		Title:    title,
+		AuthHint: providerAuthHint(from.From.Addr),
 	}, nil
+}
+
+// providerAuthHint is what the address's provider wants as a password, when
+// that is not the normal login password.
+func providerAuthHint(address string) string {
+	p, err := account.Lookup(address)
+	if err != nil || p.Guess {
+		return ""
+	}
+	switch p.Login {
+	case account.LoginAuthCode:
+		return p.Provider + " wants the authorization code (授权码) from its web settings as the password, not your login password (授权码 ≠ 登录密码)."
+	case account.LoginAppPassword, account.LoginOAuth2OrAppPassword:
+		return p.Provider + " wants an app password from its security settings, not your normal password."
+	case account.LoginOAuth2Only:
+		return p.Provider + " refuses password logins entirely; it needs sign-in with the provider (OAuth 2)."
+	}
+	return ""
 }
 
 // saveSent writes the sent copy (Bcc kept and marked) into dir.

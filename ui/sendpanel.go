@@ -136,6 +136,9 @@ type SendJob struct {
 	Fields map[string]string
 	// Title names the message in the panel ("Quarterly report").
 	Title string
+	// AuthHint is the provider's own advice for a failed login (QQ: use the
+	// 授权码 authorization code), shown after the engine's explanation.
+	AuthHint string
 }
 
 // SendPanel is the window that shows one send as it happens: the protocol
@@ -670,6 +673,9 @@ func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
 	case errors.As(err, &se):
 		p.Outcome.Importance = widget.DangerImportance
 		text := fmt.Sprintf("Not sent: the %s step failed. %s", stepLabel(se.Step), se.Explain())
+		if se.Step == smtpclient.StepAuth && p.job.AuthHint != "" {
+			text += " " + p.job.AuthHint
+		}
 		if acc := p.accepted(); se.Step == smtpclient.StepRcpt && len(acc) > 0 && len(acc) < len(p.recipients) {
 			text = fmt.Sprintf("Not sent: the server refused %d of %d recipients, so nothing was sent. %s",
 				len(p.recipients)-len(acc), len(p.recipients), se.Explain())

@@ -185,3 +185,14 @@ func TestAMessageWhoseConfirmationNeverCameMayHaveBeenDelivered(t *testing.T) {
 		t.Fatalf("outcome = %q", p.Outcome.Text)
 	}
 }
+
+func TestAWrongPasswordAtQQMailSaysToUseTheAuthorizationCode(t *testing.T) {
+	p := NewSendPanel(test.NewTempApp(t))
+	job := testJob(smtpclient.SecurityTLS, "me@qq.com", "ann@example.com")
+	job.AuthHint = providerAuthHint("me@qq.com")
+	p.Reset(job)
+	p.Finish(&smtpclient.Result{}, &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, Message: "Login fail"})
+	if !strings.Contains(p.Outcome.Text, "授权码") || !strings.Contains(p.Outcome.Text, "app password") && !strings.Contains(p.Outcome.Text, "authorization code") {
+		t.Fatalf("outcome = %q, want the 授权码 advice", p.Outcome.Text)
+	}
+}
