@@ -45,8 +45,7 @@ func (h *headerBuilder) end() {
 }
 
 // token appends tok, preceded by the white space ws. A non-empty ws is a
-// place to fold: the line break goes before it (RFC 5322 §2.2.3), so
-// unfolding gives back exactly ws + tok.
+// place to fold: the line break goes before it (RFC 5322 §2.2.3).
 func (h *headerBuilder) token(ws, tok string) {
 	if len(h.b) == 0 {
 		ws = ""
@@ -61,9 +60,9 @@ func (h *headerBuilder) token(ws, tok string) {
 	h.content = true
 }
 
-// room reports how many octets fit on the current line after ws, folding
-// first when fewer than need fit and a fold is possible. It returns the ws
-// to write (unchanged) and the room.
+// room returns how many octets an encoded word may take after ws: what is
+// left of the current line, folding first when fewer than need are left and
+// a fold is possible; never more than maxWord, never less than need.
 func (h *headerBuilder) room(ws string, need int) int {
 	if h.noFold {
 		return maxWord
@@ -157,15 +156,9 @@ func needsEncoding(w string) bool {
 // are, otherwise a quoted-string, or encoded words when it has non-ASCII
 // or control characters.
 func (h *headerBuilder) phrase(ws, name string) {
-	encode := strings.Contains(name, "=?") || len(name) > longWord
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < ' ' || c >= 0x7f {
-			encode = true
-		}
-	}
 	words := strings.Fields(name)
 	switch {
-	case encode:
+	case needsEncoding(name):
 		h.encoded(ws, name, "", "")
 	case strings.Join(words, " ") == name && allAtoms(words):
 		for i, w := range words {

@@ -60,12 +60,12 @@ func (m *Message) NewWriter(opt WriteOptions) (*Writer, error) {
 	w.msg.Date = w.msg.Date.Truncate(time.Second)
 	if w.msg.MessageID == "" {
 		w.msg.MessageID = newMessageID(m.From.Addr)
-	} else if !strings.HasPrefix(w.msg.MessageID, "<") {
-		w.msg.MessageID = "<" + strings.TrimSuffix(w.msg.MessageID, ">") + ">"
+	} else {
+		w.msg.MessageID = "<" + strings.TrimSuffix(strings.TrimPrefix(w.msg.MessageID, "<"), ">") + ">"
 	}
 
 	body := w.layoutBody(sizes)
-	w.lit(w.headers(opt, body.header))
+	w.segs = appendLit(nil, w.headers(opt, body.header))
 	w.segs = append(w.segs, body.segs...)
 	// The message ends with a line break, whatever the body ends with.
 	if last := &w.segs[len(w.segs)-1]; !bytes.HasSuffix(last.lit, []byte("\r\n")) {
@@ -95,18 +95,19 @@ func (w *Writer) MessageID() string { return w.msg.MessageID }
 // the attachment sizes seen by NewWriter, without reading them.
 func (w *Writer) Size() int64 { return w.size }
 
-// lit appends literal bytes.
-func (w *Writer) lit(b []byte) {
-	if n := len(w.segs); n > 0 && w.segs[n-1].att == nil {
-		w.segs[n-1].lit = append(w.segs[n-1].lit, b...)
-		return
+// appendLit appends literal bytes to segs, joining them to a literal
+// segment at the end.
+func appendLit(segs []segment, b []byte) []segment {
+	if n := len(segs); n > 0 && segs[n-1].att == nil {
+		segs[n-1].lit = append(segs[n-1].lit, b...)
+		return segs
 	}
-	w.segs = append(w.segs, segment{lit: b})
+	return append(segs, segment{lit: append([]byte(nil), b...)})
 }
 
-// headers writes the top-level header section up to and including the
-// MIME-Version header; ctype is the entity header of the body, which ends
-// the section.
+// headers returns the top-level header section: the message's fields,
+// MIME-Version, then entity (the body's Content-* fields and the blank line
+// that ends the section).
 func (w *Writer) headers(opt WriteOptions, entity []byte) []byte {
 	m := &w.msg
 	var h headerBuilder
@@ -208,13 +209,7 @@ func (w *Writer) multipart(subtype string, parts ...entity) entity {
 	}
 	var e entity
 	e.header = []byte("Content-Type: multipart/" + subtype + ";\r\n boundary=\"" + b + "\"\r\n\r\n")
-	lit := func(s string) {
-		if n := len(e.segs); n > 0 && e.segs[n-1].att == nil {
-			e.segs[n-1].lit = append(e.segs[n-1].lit, s...)
-			return
-		}
-		e.segs = append(e.segs, segment{lit: []byte(s)})
-	}
+	lit := func(s string) { e.segs = appendLit(e.segs, []byte(s)) }
 	if subtype == "mixed" {
 		lit("This is a multi-part message in MIME format.\r\n")
 	}
@@ -225,7 +220,7 @@ func (w *Writer) multipart(subtype string, parts ...entity) entity {
 			if s.att != nil {
 				e.segs = append(e.segs, s)
 			} else {
-				lit(string(s.lit))
+				e.segs = appendLit(e.segs, s.lit)
 			}
 		}
 		lit("\r\n")
