@@ -1,6 +1,13 @@
 package account
 
-import "stamp/smtpclient"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"stamp/smtpclient"
+)
 
 // SMTPConfig returns the engine's settings for sending with this account,
 // logging in with c (ignored for an account with auth none). The caller
@@ -45,4 +52,35 @@ func (a Account) SMTPConfig(c Credential) smtpclient.Config {
 		cfg.Password = c.Password
 	}
 	return cfg
+}
+
+// FindEndpoint tries the preset's endpoints in order, without logging in,
+// and returns the index of the first where a secure session opens
+// (connect, implicit TLS or STARTTLS, EHLO). It is how a guess becomes
+// settings: "smtp.<domain>" on 465, then on 587. base supplies what an
+// endpoint does not (timeout, CA file, dialer); onEvent, which may be nil,
+// receives every event of every attempt. When no endpoint works, the error
+// lists each one's failure.
+func (p Preset) FindEndpoint(ctx context.Context, base smtpclient.Config, onEvent func(smtpclient.Event)) (int, error) {
+	var failures []string
+	for i, e := range p.Endpoints {
+		cfg := base
+		cfg.Host, cfg.Port = e.Host, e.Port
+		cfg.Security = Account{Security: e.Security}.SMTPConfig(Credential{}).Security
+		cfg.Username, cfg.Password, cfg.OAuth2Token = "", "", ""
+		_, err := smtpclient.Probe(ctx, cfg, onEvent)
+		if err == nil {
+			return i, nil
+		}
+		if ctx.Err() != nil {
+			return -1, ctx.Err()
+		}
+		msg := err.Error()
+		var se *smtpclient.Error
+		if errors.As(err, &se) {
+			msg = fmt.Sprintf("%s (%s: %s)", se.Summary(), se.Step, se.Message)
+		}
+		failures = append(failures, e.String()+": "+msg)
+	}
+	return -1, fmt.Errorf("no server answered for %s:\n  %s", p.Provider, strings.Join(failures, "\n  "))
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
 	"os"
 	"os/signal"
@@ -41,7 +42,8 @@ func init() {
 
 const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
                             [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM]
-                            [--label L] [--default] [--replace] [--password-stdin | --password-env VAR]
+                            [--label L] [--default] [--replace] [--probe [--timeout D]]
+                            [--password-stdin | --password-env VAR]
        stamp-send account list [--json]
        stamp-send account show NAME [--json]
        stamp-send account remove NAME
@@ -51,7 +53,9 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account reset
 
 Without --server, add takes the settings from Stamp's provider presets for
-the address's domain (a guess, clearly marked, for domains it does not know).
+the address's domain (a guess, clearly marked, for domains it does not know);
+--probe tries the preset's servers in order, without logging in, and saves
+the first that answers with TLS or STARTTLS.
 Passwords go to the system keyring, never to the settings file, and are never
 taken from a flag value. list and show say where each password is kept.
 reset keeps an unreadable settings file aside as accounts.json.broken-<time>
@@ -198,7 +202,8 @@ func (c *accountCmd) add(args []string) error {
 	fs := flag.NewFlagSet("account add", flag.ContinueOnError)
 	var (
 		from, server, security, user, auth, caFile, label string
-		makeDefault, replace, noSent                      bool
+		makeDefault, replace, noSent, probeFirst          bool
+		probeTimeout                                      time.Duration
 		pw                                                passwordFlags
 	)
 	fs.StringVar(&from, "from", "", "sender `ADDR` (\"Name <a@b>\")")
@@ -211,6 +216,8 @@ func (c *accountCmd) add(args []string) error {
 	fs.BoolVar(&makeDefault, "default", false, "make it the default account")
 	fs.BoolVar(&replace, "replace", false, "replace an existing account with this name")
 	fs.BoolVar(&noSent, "no-sent-copy", false, "do not keep a copy of sent messages")
+	fs.BoolVar(&probeFirst, "probe", false, "without --server: try the preset's servers in order and save the first that answers securely")
+	fs.DurationVar(&probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
 	pw.register(fs)
 	name, err := parseWithName(fs, args, true)
 	if err != nil {
@@ -260,23 +267,31 @@ func (c *accountCmd) add(args []string) error {
 			return usagef("--from: %v", err)
 		}
 		preset = &p
-		i := 0
+		candidates := p
 		if sec != "" {
-			i = -1
-			for j, e := range p.Endpoints {
+			candidates.Endpoints = nil
+			for _, e := range p.Endpoints {
 				if e.Security == sec {
-					i = j
-					break
+					candidates.Endpoints = append(candidates.Endpoints, e)
 				}
 			}
-			if i < 0 {
+			if len(candidates.Endpoints) == 0 {
 				return usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
 			}
 		}
-		auth := a.Auth
-		p.Apply(&a, i)
-		if auth != "" {
-			a.Auth = auth
+		i := 0
+		if probeFirst {
+			base := smtpclient.Config{Timeout: probeTimeout, CAFile: a.CAFile, Dialer: accountDialer}
+			out := &transcript{w: c.stderr}
+			if i, err = candidates.FindEndpoint(context.Background(), base, out.event); err != nil {
+				c.code = exitConnect
+				return fmt.Errorf("%w\nNothing was saved. Give --server HOST:PORT to choose the server yourself", err)
+			}
+		}
+		e := candidates.Endpoints[i]
+		a.Host, a.Port, a.Security = e.Host, e.Port, e.Security
+		if a.Auth == "" {
+			a.Auth = p.Auth
 		}
 	}
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
@@ -618,8 +633,12 @@ func applyAccount(opts *options) error {
 	return nil
 }
 
-// probe is smtpclient.Probe; tests may replace it.
-var probe = smtpclient.Probe
+// probe is smtpclient.Probe, and accountDialer the dialer of add --probe
+// (nil: the engine's own); tests replace them.
+var (
+	probe         = smtpclient.Probe
+	accountDialer func(ctx context.Context, network, address string) (net.Conn, error)
+)
 
 // test connects to the account's server, logs in and says goodbye, with
 // the live transcript on stderr: the "test connection" of the accounts

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,4 +346,26 @@ func TestAccountSendsThroughTheSandbox(t *testing.T) {
 		t.Errorf("the From header is not the account's:\n%s", msgs[0].Data)
 	}
 	e.noSecretIn(t, out, errOut)
+}
+
+func TestAccountAddProbeSavesNothingWhenNoGuessAnswers(t *testing.T) {
+	newAccountEnv(t)
+	var dialed []string
+	old := accountDialer
+	accountDialer = func(ctx context.Context, network, address string) (net.Conn, error) {
+		dialed = append(dialed, address)
+		return nil, errors.New("connection refused")
+	}
+	defer func() { accountDialer = old }()
+	code, out, errOut := runCmd(t, "", "account", "add", "guess", "--from", "me@example.org", "--probe", "--timeout", "2s")
+	if code != exitConnect || !strings.Contains(errOut, "smtp.example.org:465 (tls): ") ||
+		!strings.Contains(errOut, "smtp.example.org:587 (starttls): ") || !strings.Contains(errOut, "Nothing was saved") {
+		t.Errorf("exit %d, want 3 listing both guesses\n%s%s", code, out, errOut)
+	}
+	if strings.Join(dialed, " ") != "smtp.example.org:465 smtp.example.org:587" {
+		t.Errorf("dialled %q, want 465 then 587", dialed)
+	}
+	if _, out, _ := runCmd(t, "", "account", "list"); !strings.Contains(out, "No saved accounts") {
+		t.Errorf("an account was saved anyway:\n%s", out)
+	}
 }
