@@ -5,12 +5,15 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestWriterHeaders(t *testing.T) {
@@ -171,30 +174,23 @@ func TestWriterSubjectsAndNames(t *testing.T) {
 	}
 }
 
-// checkEncodedWords checks that no encoded word is longer than 75
-// characters (RFC 2047 §2).
+// encodedWord matches an RFC 2047 encoded word as the writer makes them.
+var encodedWord = regexp.MustCompile(`=\?UTF-8\?[BQ]\?[^?\s]*\?=`)
+
+// checkEncodedWords checks that every encoded word is at most 75
+// characters (RFC 2047 §2) and decodes on its own to valid UTF-8: no word
+// splits a character.
 func checkEncodedWords(t testing.TB, raw []byte) {
 	t.Helper()
-	s := string(raw)
-	for {
-		i := strings.Index(s, "=?UTF-8?")
-		if i < 0 {
-			return
+	var dec mime.WordDecoder
+	for _, w := range encodedWord.FindAllString(string(raw), -1) {
+		if len(w) > 75 {
+			t.Errorf("encoded word is %d characters: %s", len(w), w)
 		}
-		j := strings.Index(s[i+8:], "?=")
-		if j < 0 {
-			t.Fatalf("unterminated encoded word at %q", s[i:])
+		s, err := dec.Decode(w)
+		if err != nil || !utf8.ValidString(s) {
+			t.Errorf("encoded word %s decodes to %q, %v: a character is split", w, s, err)
 		}
-		// skip the "?B?" or "?Q?" part
-		word := s[i : i+8+j+2]
-		if len(word) <= len("=?UTF-8?B?") {
-			j2 := strings.Index(s[i+10:], "?=")
-			word = s[i : i+10+j2+2]
-		}
-		if len(word) > 75 {
-			t.Errorf("encoded word is %d characters: %s", len(word), word)
-		}
-		s = s[i+len(word):]
 	}
 }
 

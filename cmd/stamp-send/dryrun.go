@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,19 +49,23 @@ func dryRun(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "stamp-send:", err)
+		var ae *compose.AttachmentError
+		if errors.As(err, &ae) {
+			return exitUsage // an input file changed under us
+		}
 		return exitFailure
 	}
 	return exitOK
 }
 
 // printEnvelope shows the envelope as the SMTP commands that would carry
-// it, or as one JSON event with --json.
+// it, or as one JSON object of kind "envelope" with --json.
 func printEnvelope(opts *options, env compose.Envelope, size int64, stderr io.Writer) {
 	switch {
 	case opts.Quiet:
 	case opts.JSON:
 		json.NewEncoder(stderr).Encode(struct {
-			Event        string   `json:"event"`
+			Kind         string   `json:"kind"`
 			MailFrom     string   `json:"mail_from"`
 			RcptTo       []string `json:"rcpt_to"`
 			SMTPUTF8     bool     `json:"smtputf8"`

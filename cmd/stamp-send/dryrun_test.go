@@ -188,7 +188,7 @@ func TestDryRunJSONAndQuiet(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var ev struct {
-		Event    string   `json:"event"`
+		Kind     string   `json:"kind"`
 		MailFrom string   `json:"mail_from"`
 		RcptTo   []string `json:"rcpt_to"`
 		SMTPUTF8 bool     `json:"smtputf8"`
@@ -197,7 +197,7 @@ func TestDryRunJSONAndQuiet(t *testing.T) {
 	if err := json.Unmarshal([]byte(stderr), &ev); err != nil {
 		t.Fatalf("stderr is not one JSON event: %q", stderr)
 	}
-	if ev.Event != "envelope" || ev.MailFrom != "a@example.com" || len(ev.RcptTo) != 1 || !ev.SMTPUTF8 || ev.Size == 0 {
+	if ev.Kind != "envelope" || ev.MailFrom != "a@example.com" || len(ev.RcptTo) != 1 || !ev.SMTPUTF8 || ev.Size == 0 {
 		t.Errorf("event = %+v", ev)
 	}
 	code, _, stderr = runCmd(t, "", "--dry-run", "--quiet", "--from", "a@example.com", "--to", "b@example.com")
