@@ -145,7 +145,7 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 	})
 	start := time.Now()
 	panel.Cancel()
-	waitFor(t, "the send to stop", func() bool { return panel.done })
+	waitFor(t, "the send to stop", func() bool { return panel.done && !c.sending })
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("cancel took %v, want under a second", d)
 	}
