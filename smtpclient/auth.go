@@ -78,8 +78,8 @@ func (s *session) auth() error {
 		first = "AUTH PLAIN " + b64([]byte("\x00"+user+"\x00"+pass))
 	case AuthLogin:
 		// LOGIN's prompts are not standardised ("Username:", "User Name",
-		// or anything): the first challenge gets the user, the second the
-		// password, whatever their text.
+		// or anything, even text that is not base64): the first challenge
+		// gets the user, the second the password, whatever they say.
 		first = "AUTH LOGIN"
 		responses = []string{b64([]byte(user)), b64([]byte(pass))}
 	case AuthCRAMMD5:
@@ -124,14 +124,14 @@ func (s *session) auth() error {
 			err = &Error{Kind: ErrorProtocol, Message: "the server sent too many AUTH challenges"}
 			break
 		}
-		ch, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
-		if derr != nil {
-			err = &Error{Kind: ErrorProtocol, Message: "the server's AUTH challenge is not valid base64"}
-			break
-		}
 		var resp string
 		switch {
 		case answer != nil:
+			ch, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
+			if derr != nil {
+				err = &Error{Kind: ErrorProtocol, Message: "the server's " + string(mech) + " challenge is not valid base64"}
+				break
+			}
 			resp, err = answer(round, ch)
 		case round < len(responses):
 			resp = responses[round]
@@ -151,7 +151,7 @@ func (s *session) auth() error {
 		return s.fail(StepAuth, err)
 	}
 	if r.Code != 235 {
-		return s.fail(StepAuth, replyError(StepAuth, r))
+		return s.failAndQuit(StepAuth, replyError(StepAuth, r))
 	}
 	s.caps.AuthUsed = mech
 	s.finish(StepAuth)

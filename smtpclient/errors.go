@@ -166,6 +166,7 @@ type rule struct {
 var adviceTable = []rule{
 	{kind: ErrorCanceled, explanation: explanation{"Sending was cancelled.", "Nothing more was sent after the cancel; send again when ready."}},
 	{kind: ErrorTimeout, step: StepMessage, explanation: explanation{"The whole message was sent, but the server did not confirm it in time.", "The message may have been delivered: check the recipient's mailbox or your Sent folder on the server before sending again."}},
+	{kind: ErrorTimeout, step: StepGreeting, explanation: explanation{"The server accepted the connection but never greeted.", "If the port expects implicit TLS (usually 465), choose TLS security; otherwise the server is overloaded or a firewall interferes."}},
 	{kind: ErrorTimeout, explanation: explanation{"The server did not answer in time.", "Check your network connection and the server name and port, then try again; a firewall may be dropping the connection."}},
 	{kind: ErrorConnection, step: StepConnect, explanation: explanation{"Could not connect to the server.", "Check the server name and port, and that your network allows outgoing mail connections (many networks block port 25; try 587 or 465)."}},
 	{kind: ErrorConnection, step: StepMessage, explanation: explanation{"The connection broke while the message was being sent or confirmed.", "If the whole message had been sent, it may have been delivered; otherwise try again. Very large messages are sometimes cut off by servers."}},

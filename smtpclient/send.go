@@ -234,8 +234,7 @@ func (s *session) envelope(env Envelope, res *Result) error {
 			return s.fail(StepMail, err)
 		}
 		if mailReply.Code/100 != 2 {
-			s.quit()
-			return s.fail(StepMail, replyError(StepMail, mailReply))
+			return s.failAndQuit(StepMail, replyError(StepMail, mailReply))
 		}
 		s.finish(StepMail)
 	}
@@ -289,9 +288,7 @@ func (s *session) envelope(env Envelope, res *Result) error {
 	if mailReply.Code/100 != 2 {
 		// Pipelined: the RCPT replies were read to stay in step; the
 		// sender's refusal is what matters.
-		s.reset()
-		s.quit()
-		return s.fail(StepMail, replyError(StepMail, mailReply))
+		return s.failAndReset(StepMail, replyError(StepMail, mailReply))
 	}
 	if len(refused) > 0 && (!s.cfg.ContinueOnRejected || len(refused) == len(env.To)) {
 		e := replyError(StepRcpt, first)
@@ -302,9 +299,7 @@ func (s *session) envelope(env Envelope, res *Result) error {
 			e.Message = fmt.Sprintf("%d of %d recipients were refused, so nothing was sent: %s",
 				len(refused), len(env.To), strings.Join(refused, "; "))
 		}
-		s.reset()
-		s.quit()
-		return s.fail(StepRcpt, e)
+		return s.failAndReset(StepRcpt, e)
 	}
 	if len(refused) > 0 {
 		s.note(StepRcpt, "%d of %d recipients refused; sending to the %d accepted", len(refused), len(env.To), len(env.To)-len(refused))
@@ -328,8 +323,7 @@ func (s *session) data(msg Message, res *Result) error {
 		return s.fail(StepData, err)
 	}
 	if r.Code != 354 {
-		s.quit()
-		return s.fail(StepData, replyError(StepData, r))
+		return s.failAndQuit(StepData, replyError(StepData, r))
 	}
 	s.finish(StepData)
 
@@ -375,8 +369,7 @@ func (s *session) data(msg Message, res *Result) error {
 	}
 	res.Final = r
 	if r.Code/100 != 2 {
-		s.quit()
-		return s.fail(StepMessage, replyError(StepMessage, r))
+		return s.failAndQuit(StepMessage, replyError(StepMessage, r))
 	}
 	res.Sent = true
 	res.QueueID = queueID(r)
@@ -390,6 +383,23 @@ func (s *session) data(msg Message, res *Result) error {
 func mayHaveBeenDelivered(e *Error) *Error {
 	e.MayHaveBeenDelivered = true
 	e.Message += "; the whole message was sent but no final reply came, so it may have been delivered"
+	return e
+}
+
+// failAndQuit reports the failure of step, then says goodbye politely:
+// the server answered, so the session is still in step.
+func (s *session) failAndQuit(step Step, err error) *Error {
+	e := s.fail(step, err)
+	s.quit()
+	return e
+}
+
+// failAndReset is failAndQuit with RSET first, for a transaction that the
+// server has begun (MAIL accepted, recipients pending).
+func (s *session) failAndReset(step Step, err error) *Error {
+	e := s.fail(step, err)
+	s.reset()
+	s.quit()
 	return e
 }
 

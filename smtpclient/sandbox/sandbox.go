@@ -87,9 +87,16 @@ type Options struct {
 	// DiscardData keeps only each message's size and SHA-256, not its bytes
 	// (for very large test messages).
 	DiscardData bool
+	// KeepMessages is how many received messages Messages keeps, the
+	// oldest dropped first, so a long-running app stays bounded; 0 means
+	// DefaultKeepMessages.
+	KeepMessages int
 	// ReadTimeout bounds each read from a client; default 1 minute.
 	ReadTimeout time.Duration
 }
+
+// DefaultKeepMessages is the default of Options.KeepMessages.
+const DefaultKeepMessages = 100
 
 // Message is one received message.
 type Message struct {
@@ -126,6 +133,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	messages []Message
+	received int // all messages ever received, kept or not
 	subs     map[int]func(Message)
 	nextSub  int
 	changed  chan struct{} // closed and replaced on each new message
@@ -145,6 +153,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.LoginPrompts == [2]string{} {
 		opts.LoginPrompts = [2]string{"Username:", "Password:"}
+	}
+	if opts.KeepMessages <= 0 {
+		opts.KeepMessages = DefaultKeepMessages
 	}
 	if opts.ReadTimeout == 0 {
 		opts.ReadTimeout = time.Minute
@@ -255,12 +266,12 @@ func (s *Server) OnMessage(f func(Message)) (stop func()) {
 	}
 }
 
-// Wait blocks until at least n messages were received or ctx is done, and
-// returns the messages received so far.
+// Wait blocks until at least n messages were received since Start (kept
+// or not) or ctx is done, and returns the messages kept.
 func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 	for {
 		s.mu.Lock()
-		got, changed := len(s.messages), s.changed
+		got, changed := s.received, s.changed
 		s.mu.Unlock()
 		if got >= n {
 			return s.Messages(), nil
@@ -276,6 +287,10 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 func (s *Server) add(m Message) {
 	s.mu.Lock()
 	s.messages = append(s.messages, m)
+	if extra := len(s.messages) - s.opts.KeepMessages; extra > 0 {
+		s.messages = append(s.messages[:0:0], s.messages[extra:]...)
+	}
+	s.received++
 	close(s.changed)
 	s.changed = make(chan struct{})
 	subs := make([]func(Message), 0, len(s.subs))

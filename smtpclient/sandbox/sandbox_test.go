@@ -157,3 +157,19 @@ func TestDisablePipeliningNeedsItsOwnTLS(t *testing.T) {
 		t.Error("STARTTLS with DisablePipelining should be refused")
 	}
 }
+
+func TestKeepsTheNewestMessages(t *testing.T) {
+	s := start(t, Options{KeepMessages: 2})
+	for i := 1; i <= 3; i++ {
+		msg := []byte("Subject: " + strings.Repeat("x", i) + "\r\n\r\nbody\r\n")
+		if err := smtp.SendMail(s.Addr(), nil, "a@x.test", []string{"b@y.test"}, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ms, err := s.Wait(ctx, 3)
+	if err != nil || len(ms) != 2 || !strings.HasPrefix(string(ms[1].Data), "Subject: xxx\r\n") {
+		t.Errorf("Wait(3) = %d messages, %v", len(ms), err)
+	}
+}
