@@ -581,7 +581,7 @@ func AccountSender(a account.Account) Sender {
 	if label != a.Address {
 		label += " <" + a.Address + ">"
 	}
-	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}}
+	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}, KeepSent: a.SaveSent}
 }
 
 // AccountConfig resolves saved-account senders for sending: the settings from

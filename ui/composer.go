@@ -37,6 +37,7 @@ type Sender struct {
 	Label     string          // what the picker shows
 	From      compose.Address // the sender address and display name
 	SizeLimit int64           // the server's SIZE limit when known, else 0
+	KeepSent  bool            // save a copy of each sent message in the Sent folder
 }
 
 // SandboxID is the Sender ID of the built-in sandbox server.

@@ -113,7 +113,7 @@ func (sb *Sandbox) Close() error {
 // Sender is the sandbox's entry in the From picker.
 func (sb *Sandbox) Sender() Sender {
 	return Sender{ID: SandboxID, Label: "Sandbox (local test server)",
-		From: compose.Address{Name: "Stamp Sandbox", Addr: "me@sandbox.stamp.test"}, SizeLimit: 200_000_000}
+		From: compose.Address{Name: "Stamp Sandbox", Addr: "me@sandbox.stamp.test"}, SizeLimit: 200_000_000, KeepSent: true}
 }
 
 // Config is how the engine reaches the sandbox: STARTTLS with the sandbox's

@@ -42,17 +42,19 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 					c.showError(err)
 					return
 				}
-				runPanelSend(c, p, job, m, sentDir)
+				runPanelSend(c, p, job, m, from.KeepSent, sentDir)
 			})
 		}()
 	}
 }
 
 // runPanelSend starts job in p and wires the outcome back to the composer.
-func runPanelSend(c *Composer, p *SendPanel, job SendJob, m *compose.Message, sentDir string) {
+func runPanelSend(c *Composer, p *SendPanel, job SendJob, m *compose.Message, keepSent bool, sentDir string) {
 	p.OnFinished = func(res *smtpclient.Result, err error) {
 		ok := err == nil && res != nil && res.Sent
-		if ok {
+		if ok && !keepSent {
+			c.Notify("Sent.")
+		} else if ok {
 			if path, serr := saveSent(sentDir, m); serr != nil {
 				c.Notify("Sent, but the copy for your Sent folder could not be saved: " + serr.Error())
 			} else {

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -158,4 +159,50 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 	if len(sb.Server.Messages()) != 0 {
 		t.Fatal("the sandbox received a cancelled message")
 	}
+}
+
+func TestAWrongPasswordAtTheSandboxEndsInThe535Explanation(t *testing.T) {
+	_, sb, _ := sandboxComposer(t)
+	cfg := sb.Config()
+	cfg.Password = "not-the-password"
+	p := NewSendPanel(test.NewTempApp(t))
+	finished := make(chan error, 1)
+	p.OnFinished = func(_ *smtpclient.Result, err error) { finished <- err }
+	p.Start(SendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@sandbox.stamp.test", To: []string{"ann@example.com"}},
+		Message: rawMessage("Subject: hi\r\n\r\nhello\r\n"), Title: "hi"})
+	select {
+	case <-finished:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the send did not finish")
+	}
+	if p.StepState(smtpclient.StepAuth) != "failed" || !strings.Contains(p.Outcome.Text, "did not accept the user name and password") {
+		t.Fatalf("AUTH=%s outcome=%q", p.StepState(smtpclient.StepAuth), p.Outcome.Text)
+	}
+	if strings.Contains(p.TranscriptText(), "not-the-password") {
+		t.Fatal("the password is in the transcript")
+	}
+}
+
+func TestTestConnectionReportsWhatTheServerOffers(t *testing.T) {
+	_, sb, _ := sandboxComposer(t)
+	p := NewSendPanel(test.NewTempApp(t))
+	p.StartProbe(sb.Config(), "Sandbox")
+	waitFor(t, "the probe", func() bool { p.flush(); return p.done })
+	for _, want := range []string{"Connection works.", "Encrypted with TLS 1.3", "Logged in as stamp with PLAIN", "Largest message accepted: 200.0 MB"} {
+		if !strings.Contains(p.Outcome.Text, want) {
+			t.Errorf("outcome lacks %q:\n%s", want, p.Outcome.Text)
+		}
+	}
+	if p.StepState(smtpclient.StepRcpt) != "skipped" || p.StepState(smtpclient.StepAuth) != "done" {
+		t.Errorf("RCPT=%s AUTH=%s", p.StepState(smtpclient.StepRcpt), p.StepState(smtpclient.StepAuth))
+	}
+}
+
+// rawMessage is a ready message for the engine.
+type rawMessage string
+
+func (m rawMessage) Size() int64 { return int64(len(m)) }
+func (m rawMessage) WriteTo(w io.Writer) (int64, error) {
+	n, err := io.WriteString(w, string(m))
+	return int64(n), err
 }
