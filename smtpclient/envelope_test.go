@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,5 +188,45 @@ func TestInvalidEnvelopeSendsNothing(t *testing.T) {
 		if !errors.As(err, &e) || e.Kind != ErrorInput {
 			t.Errorf("%+v: err = %v", env, err)
 		}
+	}
+}
+
+func TestManyRecipientsArePipelinedInBatches(t *testing.T) {
+	to := make([]string, 250)
+	for i := range to {
+		to[i] = "r" + strconv.Itoa(i) + "@example.test"
+	}
+	to[220] = "nobody@example.test"
+	srv := startSandbox(t, sandbox.Options{RejectRcpt: refusals})
+	cfg := configFor(srv)
+	cfg.ContinueOnRejected = true
+	var rec recorder
+	res, err := Send(context.Background(), cfg, Envelope{From: "a@sandbox.test", To: to}, testMessage("many", "x"), rec.on)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Accepted()) != 249 || len(res.Refused()) != 1 || res.Refused()[0].Address != "nobody@example.test" {
+		t.Errorf("%d accepted, refused %+v", len(res.Accepted()), res.Refused())
+	}
+	// Count the client lines written before each server line: batches of
+	// MAIL + 100, then 100, then 50.
+	var runs []int
+	n := 0
+	for _, ev := range rec.all() {
+		if ev.Kind != EventLine || (ev.Step != StepMail && ev.Step != StepRcpt) {
+			continue
+		}
+		if ev.Direction == Client {
+			n++
+		} else if n > 0 {
+			runs = append(runs, n)
+			n = 0
+		}
+	}
+	if len(runs) != 3 || runs[0] != 1+pipelineBatch || runs[1] != pipelineBatch || runs[2] != 50 {
+		t.Errorf("client lines per write: %v", runs)
+	}
+	if m := srv.Messages(); len(m) != 1 || len(m[0].To) != 249 {
+		t.Errorf("server delivered to %d", len(m[0].To))
 	}
 }

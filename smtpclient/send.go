@@ -211,10 +211,17 @@ func (s *session) mailParams(env Envelope, size int64) (string, error) {
 	return " " + strings.Join(p, " "), nil
 }
 
-// envelope sends MAIL FROM and every RCPT TO — in one write when the server
-// offers PIPELINING (RFC 2920), replies read in order — and applies the
-// recipient policy. DATA is never pipelined: under the all-or-nothing policy
-// we must be able to stop before the server waits for message bytes.
+// pipelineBatch is how many RCPT TO go in one pipelined write. Batches keep
+// the replies waiting in the socket small: a client that writes thousands
+// of commands without reading can deadlock with a server whose output
+// buffer is full (RFC 2920 §3.1).
+const pipelineBatch = 100
+
+// envelope sends MAIL FROM and every RCPT TO — with PIPELINING (RFC 2920)
+// MAIL and the first batch of RCPTs in one write, replies read in order —
+// and applies the recipient policy. DATA is never pipelined: under the
+// all-or-nothing policy we must be able to stop before the server waits
+// for message bytes.
 func (s *session) envelope(env Envelope, res *Result) error {
 	params, err := s.mailParams(env, res.MessageBytes)
 	if err != nil {
@@ -223,6 +230,10 @@ func (s *session) envelope(env Envelope, res *Result) error {
 	}
 	mail := "MAIL FROM:<" + env.From + ">" + params
 	pipe := s.caps.Pipelining && !s.cfg.DisablePipelining
+	batch, how := 1, "%d recipients"
+	if pipe {
+		batch, how = pipelineBatch, "%d recipients, pipelined"
+	}
 
 	s.begin(StepMail, "MAIL FROM:<"+env.From+">")
 	if err := s.write(StepMail, mail, mail); err != nil {
@@ -238,58 +249,54 @@ func (s *session) envelope(env Envelope, res *Result) error {
 		}
 		s.finish(StepMail)
 	}
-	if pipe {
-		s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf("%d recipients, pipelined", len(env.To))})
-		for _, to := range env.To {
-			line := "RCPT TO:<" + to + ">"
-			s.write(StepRcpt, line, line)
-		}
-		if err := s.flush(StepMail); err != nil {
-			return s.fail(StepMail, err)
-		}
-		if mailReply, err = s.read(StepMail, 0); err != nil {
-			return s.fail(StepMail, err)
-		}
-		if mailReply.Code/100 == 2 {
-			s.finish(StepMail)
-		}
-	} else {
-		s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf("%d recipients", len(env.To))})
-	}
-	s.stepStart = time.Now()
+	s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf(how, len(env.To))})
+	rcptStart := time.Now()
 
 	var refused []string
 	var first *Reply
 	allTemp := true
-	for i, to := range env.To {
-		var r *Reply
-		if pipe {
-			r, err = s.read(StepRcpt, 0)
-		} else {
+	for lo := 0; lo < len(env.To); lo += batch {
+		hi := min(lo+batch, len(env.To))
+		for _, to := range env.To[lo:hi] {
 			line := "RCPT TO:<" + to + ">"
 			s.write(StepRcpt, line, line)
-			r, err = s.flushRead(StepRcpt)
 		}
-		if err != nil {
+		if err := s.flush(StepRcpt); err != nil {
 			return s.fail(StepRcpt, err)
 		}
-		ok := r.Code/100 == 2
-		res.Recipients[i].Accepted = ok
-		res.Recipients[i].Reply = r
-		s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: to, Accepted: ok, Reply: r, Text: r.String()})
-		if !ok {
-			if first == nil {
-				first = r
+		if mailReply == nil {
+			// Pipelined: MAIL's reply comes first.
+			if mailReply, err = s.read(StepMail, 0); err != nil {
+				return s.fail(StepMail, err)
 			}
-			allTemp = allTemp && r.Code/100 == 4
-			refused = append(refused, to+": "+r.String())
+			if mailReply.Code/100 == 2 {
+				s.finish(StepMail)
+			}
+		}
+		for i := lo; i < hi; i++ {
+			r, err := s.read(StepRcpt, 0)
+			if err != nil {
+				return s.fail(StepRcpt, err)
+			}
+			ok := r.Code/100 == 2
+			res.Recipients[i].Accepted = ok
+			res.Recipients[i].Reply = r
+			s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: env.To[i], Accepted: ok, Reply: r, Text: r.String()})
+			if !ok {
+				if first == nil {
+					first = r
+				}
+				allTemp = allTemp && r.Code/100 == 4
+				refused = append(refused, env.To[i]+": "+r.String())
+			}
+		}
+		if mailReply.Code/100 != 2 {
+			// Pipelined: this batch's RCPT replies were read to stay in
+			// step; the sender's refusal is what matters.
+			return s.failAndReset(StepMail, replyError(StepMail, mailReply))
 		}
 	}
-	if mailReply.Code/100 != 2 {
-		// Pipelined: the RCPT replies were read to stay in step; the
-		// sender's refusal is what matters.
-		return s.failAndReset(StepMail, replyError(StepMail, mailReply))
-	}
+	s.stepStart = rcptStart
 	if len(refused) > 0 && (!s.cfg.ContinueOnRejected || len(refused) == len(env.To)) {
 		e := replyError(StepRcpt, first)
 		e.Temporary = allTemp
