@@ -45,8 +45,6 @@ type options struct {
 	ContinueOnRejected bool
 	Account            string
 	Quiet, JSON        bool
-
-	serverSet, securitySet, portSet bool // given on the command line
 }
 
 // usageError is a mistake on the command line or in the input: exit 2,
@@ -144,17 +142,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, usagef("--body and --body-file: give one or the other")
 	}
 	o.Body = *body
-	o.serverSet, o.securitySet = set["server"], set["security"]
 	o.To, o.Cc, o.Bcc = to, cc, bcc
 	o.Attach = splitFiles(attach)
 
 	if o.EML != "" {
-		for name, set := range map[string]bool{
-			"--subject": o.Subject != "", "--body": o.Body != "", "--body-file": o.BodyFile != "",
-			"--html-file": o.HTMLFile != "", "--attach": len(o.Attach) > 0,
-		} {
-			if set {
-				return nil, usagef("--eml sends a finished message as is; %s cannot change it", name)
+		for _, name := range []string{"subject", "body", "body-file", "html-file", "attach"} {
+			if set[name] {
+				return nil, usagef("--eml sends a finished message as is; --%s cannot change it", name)
 			}
 		}
 	}
@@ -222,7 +216,6 @@ func (o *options) resolveServer() error {
 			return usagef("--server %q: the port must be a number from 1 to 65535", o.Server)
 		}
 		host, port = h, n
-		o.portSet = true
 	} else if strings.Count(o.Server, ":") == 1 {
 		return usagef("--server %q: use HOST or HOST:PORT", o.Server)
 	}
