@@ -364,3 +364,22 @@ func TestProgressEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestHasEightBit(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"", false},
+		{"plain ASCII text\r\n", false},
+		{strings.Repeat("a", 100) + "é", true},
+		{"\x80", true},
+		{strings.Repeat("abcdefgh", 9000) + "\xff" + strings.Repeat("z", 3), true},
+		{strings.Repeat("\x7f", 70000), false},
+	} {
+		got, err := HasEightBit(strings.NewReader(tc.in))
+		if err != nil || got != tc.want {
+			t.Errorf("HasEightBit(%d bytes ending %q) = %v, %v", len(tc.in), tc.in[max(0, len(tc.in)-3):], got, err)
+		}
+	}
+}
