@@ -306,6 +306,9 @@ func (s *Server) add(m Message) {
 // Close stops the server and drops its connections.
 func (s *Server) Close() error {
 	err := s.srv.Close()
+	// go-smtp closes only the listeners Serve has registered; Serve runs on
+	// its own goroutine and may not have started yet.
+	s.ln.Close()
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		err = nil
