@@ -46,6 +46,9 @@ type TLSInfo struct {
 	Issuer  string `json:"issuer"`
 	// NotAfter is when the server's certificate expires.
 	NotAfter time.Time `json:"not_after"`
+	// SHA256 is the fingerprint of the server's certificate (hex), the
+	// value Config.PinnedSHA256 takes.
+	SHA256 string `json:"sha256"`
 	// STARTTLS is true when TLS was started by STARTTLS, false for implicit TLS.
 	STARTTLS bool `json:"starttls"`
 }

@@ -126,6 +126,11 @@ type Config struct {
 	// CAPEM is the same as CAFile, given as bytes (the sandbox hands out its
 	// CA this way).
 	CAPEM []byte
+	// PinnedSHA256 trusts exactly one certificate, given as the SHA-256 of
+	// its DER bytes in hex (colons and case ignored), instead of a chain to
+	// a trusted CA: the other explicit way to trust a self-signed server.
+	// TLSInfo.SHA256 and Error.CertificateSHA256 show the value to pin.
+	PinnedSHA256 string
 
 	// Timeout bounds each network step; 0 means DefaultTimeout.
 	Timeout time.Duration

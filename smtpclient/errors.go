@@ -74,6 +74,10 @@ type Error struct {
 	// final reply never arrived: the server may have accepted it. A caller
 	// must not present this as a plain failure (sending again may duplicate).
 	MayHaveBeenDelivered bool
+	// CertificateSHA256 is set when the server's certificate was not
+	// trusted: its fingerprint, to compare with what the provider publishes
+	// and to pin (Config.PinnedSHA256) if the person trusts it.
+	CertificateSHA256 string
 	// Err is the underlying error, if any.
 	Err error
 }
@@ -139,9 +143,10 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		Message              string    `json:"message"`
 		Temporary            bool      `json:"temporary,omitempty"`
 		MayHaveBeenDelivered bool      `json:"may_have_been_delivered,omitempty"`
+		CertificateSHA256    string    `json:"certificate_sha256,omitempty"`
 		Summary              string    `json:"summary"`
 		Advice               string    `json:"advice"`
-	}{e.Step, e.Kind, e.Code, e.EnhancedCode, e.Message, e.Temporary, e.MayHaveBeenDelivered, e.Summary(), e.Advice()})
+	}{e.Step, e.Kind, e.Code, e.EnhancedCode, e.Message, e.Temporary, e.MayHaveBeenDelivered, e.CertificateSHA256, e.Summary(), e.Advice()})
 }
 
 // explanation is one row of the advice table.
@@ -171,7 +176,7 @@ var adviceTable = []rule{
 	{kind: ErrorConnection, step: StepConnect, explanation: explanation{"Could not connect to the server.", "Check the server name and port, and that your network allows outgoing mail connections (many networks block port 25; try 587 or 465)."}},
 	{kind: ErrorConnection, step: StepMessage, explanation: explanation{"The connection broke while the message was being sent or confirmed.", "If the whole message had been sent, it may have been delivered; otherwise try again. Very large messages are sometimes cut off by servers."}},
 	{kind: ErrorConnection, explanation: explanation{"The server closed the connection.", "Try again later; if it keeps happening, check the security mode (TLS on port 465, STARTTLS on 587)."}},
-	{kind: ErrorTLS, explanation: explanation{"A secure (TLS) connection could not be established or the server's certificate is not trusted.", "Check the server name (it must match the certificate) and the security mode (TLS on 465, STARTTLS on 587). For a self-signed server, add its CA file to the account; verification is never switched off."}},
+	{kind: ErrorTLS, explanation: explanation{"A secure (TLS) connection could not be established or the server's certificate is not trusted.", "Check the server name (it must match the certificate) and the security mode (TLS on 465, STARTTLS on 587). For a self-signed server, add its CA file to the account or pin its certificate's fingerprint; verification is never switched off."}},
 	{kind: ErrorProtocol, explanation: explanation{"The server did not follow the SMTP protocol, so Stamp stopped to stay safe.", "Check that the port is an SMTP submission port; if it is, the server or something between you and it is misbehaving."}},
 	{kind: ErrorPolicy, step: StepSTARTTLS, explanation: explanation{"The server did not offer a secure connection (STARTTLS), and this account requires one.", "Stamp never sends in plain text when STARTTLS is expected. Check the port (587 for STARTTLS, 465 for TLS) or ask the provider."}},
 	{kind: ErrorPolicy, step: StepAuth, explanation: explanation{"Stamp will not log in the way this server allows.", "Passwords are only sent over TLS, and the server must offer a mechanism Stamp speaks (PLAIN, LOGIN, CRAM-MD5, XOAUTH2). Check the security mode and the chosen mechanism."}},

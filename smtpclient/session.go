@@ -3,8 +3,11 @@ package smtpclient
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -202,14 +205,57 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 	if len(s.cfg.CAPEM) > 0 && !pool.AppendCertsFromPEM(s.cfg.CAPEM) {
 		return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in the given CA"}
 	}
-	return &tls.Config{
+	tc := &tls.Config{
 		ServerName: s.cfg.Host,
 		RootCAs:    pool,
 		MinVersion: tls.VersionTLS12,
 		// Full-size records from the start: a message is bulk data, and
 		// small first records only add work for both ends.
 		DynamicRecordSizingDisabled: true,
-	}, nil
+	}
+	if s.cfg.PinnedSHA256 != "" {
+		pin, err := parseFingerprint(s.cfg.PinnedSHA256)
+		if err != nil {
+			return nil, err
+		}
+		// The chain check is replaced by a stricter one, not dropped:
+		// the server must present exactly the pinned certificate.
+		tc.InsecureSkipVerify = true
+		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("tls: the server sent no certificate")
+			}
+			if got := sha256.Sum256(cs.PeerCertificates[0].Raw); got != pin {
+				return &pinError{got: hex.EncodeToString(got[:])}
+			}
+			return nil
+		}
+	}
+	return tc, nil
+}
+
+// pinError: the certificate is not the pinned one.
+type pinError struct{ got string }
+
+func (e *pinError) Error() string {
+	return "tls: the server's certificate (SHA-256 " + e.got + ") is not the pinned one"
+}
+
+func parseFingerprint(s string) ([32]byte, error) {
+	var pin [32]byte
+	h := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(s))
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != len(pin) {
+		return pin, &Error{Kind: ErrorInput, Message: "the pinned certificate fingerprint is not 64 hex digits (SHA-256)"}
+	}
+	copy(pin[:], b)
+	return pin, nil
+}
+
+// fingerprint is the SHA-256 of a certificate's DER bytes, in hex.
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // handshake runs the TLS handshake over the raw connection and from then on
@@ -227,6 +273,7 @@ func (s *session) handshake(step Step, starttls bool) error {
 		if e.Kind == ErrorConnection {
 			e.Kind = ErrorTLS
 		}
+		e.CertificateSHA256 = unverifiedFingerprint(err)
 		return e
 	}
 	conn.SetDeadline(time.Time{})
@@ -242,14 +289,29 @@ func (s *session) handshake(step Step, starttls bool) error {
 		info.Subject = leaf.Subject.String()
 		info.Issuer = leaf.Issuer.String()
 		info.NotAfter = leaf.NotAfter
+		info.SHA256 = fingerprint(leaf)
 	}
 	s.tlsInfo = info
 	s.conn = conn
 	s.br = bufio.NewReaderSize(conn, MaxReplyLineLength)
 	s.bw = bufio.NewWriterSize(conn, 4096)
-	s.note(step, "%s established, %s, certificate %q issued by %q, valid until %s",
-		info.Version, info.CipherSuite, info.Subject, info.Issuer, info.NotAfter.UTC().Format("2006-01-02"))
+	s.note(step, "%s established, %s, certificate %q issued by %q, valid until %s, SHA-256 %s",
+		info.Version, info.CipherSuite, info.Subject, info.Issuer, info.NotAfter.UTC().Format("2006-01-02"), info.SHA256)
 	return nil
+}
+
+// unverifiedFingerprint is the fingerprint of the certificate a failed
+// verification was about, so a person can compare it and pin it.
+func unverifiedFingerprint(err error) string {
+	var ve *tls.CertificateVerificationError
+	if errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0 {
+		return fingerprint(ve.UnverifiedCertificates[0])
+	}
+	var pe *pinError
+	if errors.As(err, &pe) {
+		return pe.got
+	}
+	return ""
 }
 
 // heloName is the EHLO argument: the configured name, this machine's fully

@@ -270,3 +270,37 @@ func TestQueueID(t *testing.T) {
 		}
 	}
 }
+
+func TestPinnedCertificate(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Security: sandbox.STARTTLS})
+	cfg := configFor(srv)
+	cfg.CAPEM = nil
+	_, err := Probe(context.Background(), cfg, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrorTLS || len(e.CertificateSHA256) != 64 {
+		t.Fatalf("an untrusted certificate: err = %v, kind %v", err, kindOf(e))
+	}
+	t.Run("the fingerprint from the error, pinned, is trusted", func(t *testing.T) {
+		cfg.PinnedSHA256 = strings.ToUpper(e.CertificateSHA256[:2]) + ":" + e.CertificateSHA256[2:]
+		caps, err := Probe(context.Background(), cfg, nil)
+		if err != nil || caps.TLS.SHA256 != e.CertificateSHA256 {
+			t.Fatalf("caps %+v, err %v", caps, err)
+		}
+	})
+	t.Run("another fingerprint is refused", func(t *testing.T) {
+		cfg.PinnedSHA256 = strings.Repeat("ab", 32)
+		_, err := Probe(context.Background(), cfg, nil)
+		var e2 *Error
+		if !errors.As(err, &e2) || e2.Kind != ErrorTLS || e2.CertificateSHA256 != e.CertificateSHA256 {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("a malformed pin is an input error", func(t *testing.T) {
+		cfg.PinnedSHA256 = "not hex"
+		_, err := Probe(context.Background(), cfg, nil)
+		var e3 *Error
+		if !errors.As(err, &e3) || e3.Kind != ErrorInput {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
