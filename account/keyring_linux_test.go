@@ -267,3 +267,60 @@ func TestKeyringErrorsAreClassified(t *testing.T) {
 		})
 	}
 }
+
+// lockTestEnv allows the test that locks the keyring. A locked GNOME
+// Keyring can only be unlocked by a person (or its login password), so
+// scripts/test-keyring.sh runs this test alone, in a D-Bus session and
+// keyring of its own, with no display for an unlock prompt.
+const lockTestEnv = "STAMP_KEYRING_MAY_LOCK"
+
+func TestKeyringLockedCollection(t *testing.T) {
+	requireRealKeyring(t)
+	if os.Getenv(lockTestEnv) != "1" {
+		t.Skipf("locks the keyring for good; scripts/test-keyring.sh runs it in a session of its own (%s=1)", lockTestEnv)
+	}
+	ctx := context.Background()
+	id := fmt.Sprintf("stamp-lock-test-%d", time.Now().UnixNano())
+	if loc, err := NewSecrets().SavePassword(ctx, id, testPassword(t, 1)); loc != LocationKeyring || err != nil {
+		t.Fatalf("SavePassword before locking = %v, %v", loc, err)
+	}
+
+	conn, err := dbus.SessionBusPrivate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Auth(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Hello(); err != nil {
+		t.Fatal(err)
+	}
+	var locked []dbus.ObjectPath
+	var prompt dbus.ObjectPath
+	err = conn.Object(secretServiceName, "/org/freedesktop/secrets").
+		Call("org.freedesktop.Secret.Service.Lock", 0, []dbus.ObjectPath{"/org/freedesktop/secrets/aliases/default"}).
+		Store(&locked, &prompt)
+	if err != nil || len(locked) != 1 {
+		t.Fatalf("locking the keyring: %v (locked %v)", err, locked)
+	}
+
+	const timeout = 5 * time.Second
+	s := NewSecrets()
+	s.Timeout = timeout
+	start := time.Now()
+	_, loc, err := s.Get(ctx, id)
+	var ku *KeyringUnavailableError
+	if !errors.As(err, &ku) || ku.Reason != ReasonLocked || loc != LocationUnknown {
+		t.Fatalf("Get from a locked keyring = %v, %v; want a KeyringUnavailableError (locked)", loc, err)
+	}
+	if took := time.Since(start); took > timeout+2*time.Second {
+		t.Fatalf("it took %s to learn the keyring is locked", took)
+	}
+	if loc, err := s.SavePassword(ctx, id, testPassword(t, 2)); loc != LocationSession || err != nil {
+		t.Fatalf("SavePassword to a locked keyring = %v, %v; want the session fallback", loc, err)
+	}
+	if p := s.Problem(); p == nil || p.Reason != ReasonLocked || !strings.Contains(p.Error(), "Unlock the keyring") {
+		t.Errorf("Problem() = %v, want locked with advice", p)
+	}
+}
