@@ -47,7 +47,7 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account list [--json]
        stamp-send account show NAME [--json]
        stamp-send account remove NAME
-       stamp-send account test NAME [--timeout DURATION] [--password-stdin | --password-env VAR]
+       stamp-send account test NAME [--timeout DURATION] [--quiet | --json] [--password-stdin | --password-env VAR]
        stamp-send account password NAME (--password-stdin | --password-env VAR)
        stamp-send account default NAME
        stamp-send account reset
@@ -313,7 +313,7 @@ func (c *accountCmd) add(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
 	if preset != nil {
-		c.printPreset(*preset)
+		c.printPreset(*preset, a.ID)
 	}
 	if password != "" {
 		return c.savePassword(a.ID, password)
@@ -341,7 +341,7 @@ func (c *accountCmd) savePassword(id, password string) error {
 	return nil
 }
 
-func (c *accountCmd) printPreset(p account.Preset) {
+func (c *accountCmd) printPreset(p account.Preset, id string) {
 	w := c.stdout
 	switch {
 	case p.Guess:
@@ -365,7 +365,7 @@ func (c *accountCmd) printPreset(p account.Preset) {
 	if p.HelpURL != "" {
 		fmt.Fprintln(w, "Help:", p.HelpURL)
 	}
-	fmt.Fprintln(w, "Check the settings with: stamp-send account test NAME")
+	fmt.Fprintln(w, "Check the settings with: stamp-send account test "+id)
 }
 
 func endpointList(es []account.Endpoint) string {
