@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/smtpclient/sandbox"
 )
 
 // A first few of issue 9's misbehaving servers; each must end the session
@@ -83,4 +85,38 @@ func kindOf(e *Error) any {
 		return nil
 	}
 	return e.Kind
+}
+
+func TestLOGINAcceptsAnyChallengeText(t *testing.T) {
+	cfg := scriptServer(t, func(c *scripted) {
+		c.ehloOK("AUTH LOGIN")
+		c.expect("AUTH LOGIN")
+		c.send("334 Username:") // not even base64, as some servers do
+		c.expect("")
+		c.send("334 UGFzc3dvcmQgcGxlYXNl") // "Password please"
+		c.expect("")
+		c.send("235 2.7.0 ok")
+		c.expect("QUIT")
+		c.send("221 bye")
+	})
+	cfg.Username, cfg.Password, cfg.Auth = testUser, testPassword, AuthLogin
+	// Only a loopback server may get a password without TLS; the script is one.
+	var rec recorder
+	caps, err := Probe(context.Background(), cfg, rec.on)
+	if err != nil || caps.AuthUsed != AuthLogin {
+		t.Fatalf("caps %+v, err %v\n%s", caps, err, rec.transcript())
+	}
+	assertNoSecrets(t, rec.all())
+}
+
+func TestMessageRefusedAfterData(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{RejectData: &sandbox.Reply{Code: 554, Enhanced: "5.7.1", Text: "Message rejected as spam"}})
+	res, err := Send(context.Background(), configFor(srv), Envelope{From: "a@sandbox.test", To: []string{"b@example.test"}}, testMessage("spam", "x"), nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Step != StepMessage || e.Code != 554 || e.MayHaveBeenDelivered || res.Sent || res.Final == nil {
+		t.Fatalf("err = %v, result %+v", err, res)
+	}
+	if !strings.Contains(e.Summary(), "refused the message after receiving it") {
+		t.Errorf("summary: %s", e.Summary())
+	}
 }
