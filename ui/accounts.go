@@ -542,37 +542,9 @@ func (w *AccountsWindow) TestConnection() {
 				cred = c
 			}
 		}
-		cfg := smtpConfig(a, cred)
+		cfg := a.SMTPConfig(cred)
 		fyne.Do(func() { p.StartProbe(cfg, a.DisplayName()) })
 	}()
-}
-
-// smtpConfig turns a saved account and its secret into the engine's settings.
-func smtpConfig(a account.Account, c account.Credential) smtpclient.Config {
-	cfg := smtpclient.Config{Host: a.Host, Port: a.EffectivePort(), CAFile: a.CAFile}
-	switch a.Security {
-	case account.SecuritySTARTTLS:
-		cfg.Security = smtpclient.SecuritySTARTTLS
-	case account.SecurityNone:
-		cfg.Security = smtpclient.SecurityNone
-	default:
-		cfg.Security = smtpclient.SecurityTLS
-	}
-	auth := a.EffectiveAuth()
-	if auth == account.AuthNone {
-		return cfg
-	}
-	cfg.Username = a.Login()
-	cfg.Auth, _ = smtpclient.ParseAuthMechanism(string(auth))
-	switch c.Kind {
-	case account.KindOAuth2:
-		if c.OAuth2 != nil {
-			cfg.OAuth2Token = c.OAuth2.AccessToken
-		}
-	default:
-		cfg.Password = c.Password
-	}
-	return cfg
 }
 
 // AccountSender is the From picker entry for a saved account.
@@ -595,11 +567,11 @@ func AccountConfig(store *account.Store, secrets *account.Secrets, parent fyne.W
 			return smtpclient.Config{}, err
 		}
 		if !a.EffectiveAuth().NeedsSecret() {
-			return smtpConfig(a, account.Credential{}), nil
+			return a.SMTPConfig(account.Credential{}), nil
 		}
 		cred, _, err := secrets.Get(ctx, a.ID)
 		if err == nil {
-			return smtpConfig(a, cred), nil
+			return a.SMTPConfig(cred), nil
 		}
 		why := "No password is saved for " + a.DisplayName() + "."
 		var ku *account.KeyringUnavailableError
@@ -618,7 +590,7 @@ func AccountConfig(store *account.Store, secrets *account.Secrets, parent fyne.W
 		} else {
 			secrets.KeepForSession(a.ID, cred)
 		}
-		return smtpConfig(a, cred), nil
+		return a.SMTPConfig(cred), nil
 	}
 }
 
