@@ -92,7 +92,8 @@ func (s *session) open() error {
 		return s.fail(StepGreeting, err)
 	}
 	if r.Code != 220 {
-		return s.fail(StepGreeting, replyError(StepGreeting, r))
+		// RFC 5321 §3.1: after a 554 greeting the client should QUIT.
+		return s.failAndQuit(StepGreeting, replyError(StepGreeting, r))
 	}
 	s.greeting = r.Text()
 	s.finish(StepGreeting)
@@ -362,7 +363,9 @@ func (s *session) data(msg Message, res *Result) error {
 			s.raw.Close()
 			return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: "reading the message failed: " + werr.Error(), Err: werr})
 		}
-		return s.fail(StepMessage, werr)
+		// The connection failed; classify its own error, however the
+		// message writer wrapped it.
+		return s.fail(StepMessage, dw.err)
 	}
 	if dw.consumed != total {
 		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(dw.consumed), thousands(total))
@@ -397,7 +400,9 @@ func mayHaveBeenDelivered(e *Error) *Error {
 // the server answered, so the session is still in step.
 func (s *session) failAndQuit(step Step, err error) *Error {
 	e := s.fail(step, err)
-	s.quit()
+	if e.Code != 421 { // 421: the server is closing the connection itself
+		s.quit()
+	}
 	return e
 }
 
@@ -405,8 +410,10 @@ func (s *session) failAndQuit(step Step, err error) *Error {
 // server has begun (MAIL accepted, recipients pending).
 func (s *session) failAndReset(step Step, err error) *Error {
 	e := s.fail(step, err)
-	s.reset()
-	s.quit()
+	if e.Code != 421 {
+		s.reset()
+		s.quit()
+	}
 	return e
 }
 
