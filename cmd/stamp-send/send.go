@@ -151,7 +151,8 @@ type transcript struct {
 // line says it all.
 var silentSteps = map[smtpclient.Step]bool{
 	smtpclient.StepGreeting: true, smtpclient.StepEHLO: true, smtpclient.StepEHLOAgain: true,
-	smtpclient.StepMail: true, smtpclient.StepData: true, smtpclient.StepQuit: true, smtpclient.StepReset: true,
+	smtpclient.StepMail: true, smtpclient.StepData: true, smtpclient.StepMessage: true,
+	smtpclient.StepQuit: true, smtpclient.StepReset: true,
 }
 
 func (t *transcript) event(ev smtpclient.Event) {
@@ -180,6 +181,9 @@ func (t *transcript) event(ev smtpclient.Event) {
 			fmt.Fprintf(t.w, "=== recipient %s refused: %s\n", ev.Recipient, ev.Reply)
 		}
 	case smtpclient.EventProgress:
+		if ev.Sent == 0 && ev.Total > 0 {
+			return // the "<message, N bytes>" line already said it starts
+		}
 		if now := time.Now(); now.Sub(t.lastProgress) >= progressEvery || ev.Sent == ev.Total {
 			t.lastProgress = now
 			fmt.Fprintf(t.w, "=== DATA %d/%d bytes\n", ev.Sent, ev.Total)
