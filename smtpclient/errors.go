@@ -118,9 +118,9 @@ func (e *Error) Explain() string {
 	x := e.explanation()
 	s := x.summary + " " + x.advice
 	if e.Code != 0 {
-		s += fmt.Sprintf(" (The server said at %s: %s)", e.Step, e.replyText())
+		s += fmt.Sprintf(" (At %s the server said: %s)", e.Step.Label(), e.replyText())
 	} else if e.Message != "" {
-		s += " (" + e.Message + ")"
+		s += fmt.Sprintf(" (At %s: %s)", e.Step.Label(), e.Message)
 	}
 	return s
 }

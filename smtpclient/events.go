@@ -26,6 +26,21 @@ const (
 	StepQuit      Step = "quit"
 )
 
+var stepLabels = map[Step]string{
+	StepConnect: "connecting", StepTLS: "the TLS handshake", StepGreeting: "the greeting",
+	StepEHLO: "EHLO", StepSTARTTLS: "STARTTLS", StepEHLOAgain: "EHLO after STARTTLS",
+	StepAuth: "AUTH (login)", StepMail: "MAIL FROM (sender)", StepRcpt: "RCPT TO (recipients)",
+	StepData: "DATA", StepMessage: "sending the message", StepReset: "RSET", StepQuit: "QUIT",
+}
+
+// Label names the step for people, as in "failed at STARTTLS".
+func (s Step) Label() string {
+	if l, ok := stepLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
 // EventKind says what an Event reports.
 type EventKind int
 
