@@ -53,16 +53,18 @@ make_eml() {
 	echo "$f"
 }
 
-# measure LABEL CMD...: runs CMD under /usr/bin/time -v, prints "seconds rss_kib".
+# measure CMD...: runs CMD under /usr/bin/time -v, prints "wall_s rss_kib cpu_s"
+# (cpu = user + system time of the client alone).
 measure() {
 	local out="$work/time.$RANDOM"
 	if ! /usr/bin/time -v -o "$out" "$@" >"$work/cmd.log" 2>&1 </dev/null; then
 		echo "bench-send: failed: $*" >&2; cat "$work/cmd.log" >&2; return 1
 	fi
-	local wall rss
+	local wall rss cpu
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$out")
 	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out")
-	echo "$wall $rss"
+	cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$out")
+	echo "$wall $rss $cpu"
 }
 
 cat >"$work/netrc" <<NETRC
@@ -89,19 +91,19 @@ RC
 
 start_sandbox size
 msmtprc "$PORT"
-echo "| message | tool | wall (s) | peak RSS (MiB) | wall / curl |"
-echo "|---|---|---:|---:|---:|"
+echo "| message | tool | wall (s) | wall / curl | client CPU (s) | peak RSS (MiB) |"
+echo "|---|---|---:|---:|---:|---:|"
 for mib in 1 25 100; do
 	eml=$(make_eml "$mib")
-	read -r cw cr < <(measure curl -sS --url "smtp://127.0.0.1:$PORT" --ssl-reqd --cacert "$work/ca.pem" \
+	read -r cw cr cc < <(measure curl -sS --url "smtp://127.0.0.1:$PORT" --ssl-reqd --cacert "$work/ca.pem" \
 		--netrc-file "$work/netrc" --mail-from bench@example.com --mail-rcpt rcpt@example.com --upload-file "$eml")
-	read -r mw mr < <(sh -c "true" && measure sh -c "exec msmtp -C '$work/msmtprc' rcpt@example.com <'$eml'")
-	read -r sw sr < <(measure "$work/stamp-send" --eml "$eml" --server "$ADDR" --security starttls --ca-file "$work/ca.pem" \
+	read -r mw mr mc < <(measure sh -c "exec msmtp -C '$work/msmtprc' rcpt@example.com <'$eml'")
+	read -r sw sr sc < <(measure "$work/stamp-send" --eml "$eml" --server "$ADDR" --security starttls --ca-file "$work/ca.pem" \
 		--user "$USER_NAME" --password-env BENCH_PASSWORD --from bench@example.com --to rcpt@example.com --quiet)
-	for row in "stamp-send $sw $sr" "curl $cw $cr" "msmtp $mw $mr"; do
+	for row in "stamp-send $sw $sr $sc" "curl $cw $cr $cc" "msmtp $mw $mr $mc"; do
 		set -- $row
-		awk -v m="$mib" -v t="$1" -v w="$2" -v r="$3" -v c="$cw" \
-			'BEGIN { printf "| %d MiB | %s | %.2f | %.1f | %.2f |\n", m, t, w, r/1024, (c > 0 ? w/c : 0) }'
+		awk -v m="$mib" -v t="$1" -v w="$2" -v r="$3" -v u="$4" -v c="$cw" \
+			'BEGIN { printf "| %d MiB | %s | %.2f | %.2f | %.2f | %.1f |\n", m, t, w, (c > 0 ? w/c : 0), u, r/1024 }'
 	done
 	rm -f "$eml"
 done
@@ -114,11 +116,11 @@ for i in $(seq -w 1 200); do rcpts+=("r$i@example.com"); curl_rcpts+=(--mail-rcp
 small=$(make_eml 0)
 printf 'hello\r\n' >>"$small"
 to=$(IFS=,; echo "${rcpts[*]}")
-read -r sw sr < <(measure "$work/stamp-send" --eml "$small" --server "$ADDR" --security starttls --ca-file "$work/ca.pem" \
+read -r sw sr sc < <(measure "$work/stamp-send" --eml "$small" --server "$ADDR" --security starttls --ca-file "$work/ca.pem" \
 	--user "$USER_NAME" --password-env BENCH_PASSWORD --from bench@example.com --to "$to" --quiet)
-read -r cw cr < <(measure curl -sS --url "smtp://127.0.0.1:$PORT" --ssl-reqd --cacert "$work/ca.pem" \
+read -r cw cr cc < <(measure curl -sS --url "smtp://127.0.0.1:$PORT" --ssl-reqd --cacert "$work/ca.pem" \
 	--netrc-file "$work/netrc" --mail-from bench@example.com "${curl_rcpts[@]}" --upload-file "$small")
-read -r mw mr < <(measure sh -c "exec msmtp -C '$work/msmtprc' ${rcpts[*]} <'$small'")
+read -r mw mr mc < <(measure sh -c "exec msmtp -C '$work/msmtprc' ${rcpts[*]} <'$small'")
 echo
 echo "| 200 recipients, 20 ms round trip | wall (s) | peak RSS (MiB) |"
 echo "|---|---:|---:|"
