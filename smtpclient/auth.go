@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -34,7 +35,7 @@ func (s *session) chooseAuth() (AuthMechanism, error) {
 	var order []AuthMechanism
 	switch {
 	case s.cfg.OAuth2Token != "" && s.cfg.Password == "":
-		order = []AuthMechanism{AuthXOAUTH2}
+		order = []AuthMechanism{AuthXOAUTH2, AuthOAuthBearer}
 	case s.tlsInfo == nil:
 		// Loopback without TLS: prefer the mechanism that does not carry
 		// the password itself.
@@ -49,6 +50,11 @@ func (s *session) chooseAuth() (AuthMechanism, error) {
 	}
 	return "", &Error{Kind: ErrorPolicy, Message: "no AUTH mechanism in common: the server offers " +
 		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5 and XOAUTH2"}
+}
+
+// saslName escapes "," and "=" in a GS2 authorisation identity (RFC 5801 §4).
+func saslName(u string) string {
+	return strings.NewReplacer("=", "=3D", ",", "=2C").Replace(u)
 }
 
 // auth logs in. Every client line of the exchange after the mechanism name
@@ -92,30 +98,39 @@ func (s *session) auth() error {
 			m.Write(ch)
 			return b64([]byte(user + " " + hex.EncodeToString(m.Sum(nil)))), nil
 		}
-	case AuthXOAUTH2:
+	case AuthXOAUTH2, AuthOAuthBearer:
 		token := s.cfg.OAuth2Token
 		if token == "" {
 			token = pass
 		}
-		first = "AUTH XOAUTH2 " + b64([]byte("user="+user+"\x01auth=Bearer "+token+"\x01\x01"))
+		// After a failure the server sends a 334 with a JSON error; the
+		// client answers with an empty line (XOAUTH2) or %x01 (RFC 7628
+		// §3.2.3) and the server then sends the failure reply.
+		ack := ""
+		if mech == AuthXOAUTH2 {
+			first = "AUTH XOAUTH2 " + b64([]byte("user="+user+"\x01auth=Bearer "+token+"\x01\x01"))
+		} else {
+			host, port := s.cfg.Host, s.cfg.port()
+			first = "AUTH OAUTHBEARER " + b64([]byte("n,a="+saslName(user)+",\x01host="+host+
+				"\x01port="+strconv.Itoa(port)+"\x01auth=Bearer "+token+"\x01\x01"))
+			ack = b64([]byte{1})
+		}
 		answer = func(round int, ch []byte) (string, error) {
-			// A 334 here carries a JSON error; RFC-wise the client answers
-			// with an empty line and the server then sends the failure.
 			var e struct {
 				Status string `json:"status"`
 				Scope  string `json:"scope"`
 			}
 			if json.Unmarshal(ch, &e) == nil && e.Status != "" {
-				s.note(StepAuth, "XOAUTH2 error from the server: status %s, scope %s", e.Status, e.Scope)
+				s.note(StepAuth, "%s error from the server: status %s, scope %s", mech, e.Status, e.Scope)
 			}
 			if round > 0 {
-				return "", &Error{Kind: ErrorProtocol, Message: "XOAUTH2: the server kept asking"}
+				return "", &Error{Kind: ErrorProtocol, Message: string(mech) + ": the server kept asking"}
 			}
-			return "", nil
+			return ack, nil
 		}
 	}
 	show := first
-	if mech == AuthPlain || mech == AuthXOAUTH2 {
+	if mech == AuthPlain || mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
 		show = "AUTH " + string(mech) + " " + Mask // the initial response holds the secret
 	}
 	r, err := s.cmd(StepAuth, first, show)

@@ -26,7 +26,9 @@ func TestEveryAuthMechanism(t *testing.T) {
 		{"LOGIN whatever the prompts say", []string{"LOGIN"}, AuthLogin, false, [2]string{"User Name", "Secret please"}},
 		{"CRAM-MD5 answers the challenge", []string{"CRAM-MD5"}, AuthCRAMMD5, false, [2]string{}},
 		{"XOAUTH2 with a bearer token", []string{"XOAUTH2"}, AuthXOAUTH2, true, [2]string{}},
+		{"OAUTHBEARER with a bearer token", []string{"OAUTHBEARER"}, AuthOAuthBearer, true, [2]string{}},
 		{"auto picks PLAIN over TLS", []string{"CRAM-MD5", "LOGIN", "PLAIN"}, AuthAuto, false, [2]string{}},
+		{"auto with a token takes OAUTHBEARER when XOAUTH2 is missing", []string{"PLAIN", "OAUTHBEARER"}, AuthAuto, true, [2]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Security: sandbox.TLS, Username: testUser, Password: testPassword,
@@ -44,6 +46,9 @@ func TestEveryAuthMechanism(t *testing.T) {
 			want := tc.use
 			if want == AuthAuto {
 				want = AuthPlain
+				if tc.token {
+					want = AuthOAuthBearer
+				}
 			}
 			if caps.AuthUsed != want {
 				t.Errorf("logged in with %q, want %q", caps.AuthUsed, want)
@@ -54,13 +59,13 @@ func TestEveryAuthMechanism(t *testing.T) {
 }
 
 func TestWrongPasswordIsAnAuthenticationError(t *testing.T) {
-	for _, mech := range []AuthMechanism{AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2} {
+	for _, mech := range []AuthMechanism{AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAuthBearer} {
 		t.Run(string(mech), func(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Security: sandbox.STARTTLS, Username: testUser, Password: testPassword,
 				Token: testToken, Mechanisms: []string{string(mech)}})
 			cfg := configFor(srv)
 			cfg.Password = "not-the-password"
-			if mech == AuthXOAUTH2 {
+			if mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
 				cfg.Password, cfg.OAuth2Token = "", "expired-token-xyz"
 			}
 			var rec recorder
@@ -145,7 +150,8 @@ func assertNoSecrets(t *testing.T, events []Event, extra ...string) {
 		forms = append(forms, s,
 			base64.StdEncoding.EncodeToString([]byte(s)),
 			base64.StdEncoding.EncodeToString([]byte("\x00"+testUser+"\x00"+s)),
-			base64.StdEncoding.EncodeToString([]byte("user="+testUser+"\x01auth=Bearer "+s+"\x01\x01")))
+			base64.StdEncoding.EncodeToString([]byte("user="+testUser+"\x01auth=Bearer "+s+"\x01\x01")),
+			"Bearer "+s)
 	}
 	if len(events) == 0 {
 		t.Fatal("no events recorded")

@@ -74,6 +74,8 @@ const (
 	AuthLogin   AuthMechanism = "LOGIN"
 	AuthCRAMMD5 AuthMechanism = "CRAM-MD5"
 	AuthXOAUTH2 AuthMechanism = "XOAUTH2"
+	// AuthOAuthBearer is RFC 7628's standard form of XOAUTH2.
+	AuthOAuthBearer AuthMechanism = "OAUTHBEARER"
 )
 
 // ParseAuthMechanism accepts auto, plain, login, cram-md5 or xoauth2 (any case).
@@ -81,10 +83,10 @@ func ParseAuthMechanism(s string) (AuthMechanism, error) {
 	switch m := AuthMechanism(strings.ToUpper(strings.TrimSpace(s))); m {
 	case "", "AUTO":
 		return AuthAuto, nil
-	case AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2:
+	case AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAuthBearer:
 		return m, nil
 	}
-	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5 or xoauth2)", s)
+	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5, xoauth2 or oauthbearer)", s)
 }
 
 // Default timeouts.
@@ -110,7 +112,7 @@ type Config struct {
 	Username string
 	// Password is used by PLAIN, LOGIN and CRAM-MD5.
 	Password string
-	// OAuth2Token is an OAuth 2 access token for XOAUTH2.
+	// OAuth2Token is an OAuth 2 access token for XOAUTH2 or OAUTHBEARER.
 	OAuth2Token string
 	// Auth is the mechanism to use; AuthAuto picks from the server's offer.
 	Auth AuthMechanism

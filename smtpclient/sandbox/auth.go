@@ -108,3 +108,15 @@ func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
 	}
 	return nil, true, nil
 }
+
+// authFailed turns any failure of a go-sasl server into 535 5.7.8, as real
+// servers answer (go-smtp would send 454 for a plain error).
+type authFailed struct{ sasl.Server }
+
+func (a authFailed) Next(resp []byte) ([]byte, bool, error) {
+	ch, done, err := a.Server.Next(resp)
+	if err != nil {
+		err = smtp.ErrAuthFailed
+	}
+	return ch, done, err
+}

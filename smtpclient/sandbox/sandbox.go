@@ -53,8 +53,8 @@ type Options struct {
 
 	// Username and Password turn on AUTH, and then MAIL requires it.
 	Username, Password string
-	// Mechanisms offered; default PLAIN and LOGIN. "CRAM-MD5" and
-	// "XOAUTH2" (checking Token) are also available.
+	// Mechanisms offered; default PLAIN and LOGIN. "CRAM-MD5", "XOAUTH2"
+	// and "OAUTHBEARER" (the last two checking Token) are also available.
 	Mechanisms []string
 	// Token is the OAuth 2 access token XOAUTH2 accepts.
 	Token string

@@ -61,6 +61,14 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 		}}, nil
 	case "CRAM-MD5":
 		return newCRAMMD5Server(o.Domain, func(user string) (string, bool) { return o.Password, user == o.Username }, ok), nil
+	case "OAUTHBEARER":
+		return authFailed{sasl.NewOAuthBearerServer(func(opts sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+			if opts.Username != o.Username || o.Token == "" || opts.Token != o.Token {
+				return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
+			}
+			ok(opts.Username)
+			return nil
+		})}, nil
 	case "XOAUTH2":
 		return &xoauth2Server{check: func(user, token string) error {
 			if user != o.Username || o.Token == "" || token != o.Token {
