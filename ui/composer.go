@@ -535,13 +535,15 @@ func (c *Composer) scheduleAutosave() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.timer = time.AfterFunc(autosaveDelay, func() {
-		fyne.Do(func() {
-			if err := c.SaveDraft(); err != nil {
-				c.Notify("The draft could not be saved: " + err.Error())
-			}
-		})
-	})
+	c.timer = time.AfterFunc(autosaveDelay, func() { fyne.Do(c.autosave) })
+}
+
+// autosave saves the draft and says so when it cannot (a full disk): the
+// previous draft stays on disk and the text stays in the window.
+func (c *Composer) autosave() {
+	if err := c.SaveDraft(); err != nil {
+		c.Notify("The draft could not be saved (the previous one is kept): " + err.Error())
+	}
 }
 
 // restoreDraft puts back an unsent draft from the last run, with a notice.
