@@ -399,7 +399,14 @@ func envelopePreview(m *compose.Message) string {
 	}
 	s := fmt.Sprintf("Will be delivered to %d %s.", len(env.To), word)
 	if hidden > 0 {
-		s += fmt.Sprintf(" Hidden from the other recipients (Bcc): %s.", strings.Join(hiddenAddrs, ", "))
+		// Name a few; a long list would make the status line unreadable (and
+		// slow to lay out).
+		const named = 5
+		list := strings.Join(hiddenAddrs[:min(hidden, named)], ", ")
+		if hidden > named {
+			list += fmt.Sprintf(" and %d more", hidden-named)
+		}
+		s += fmt.Sprintf(" Hidden from the other recipients (Bcc): %s.", list)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -348,5 +349,54 @@ func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 		for _, c := range test.WidgetRenderer(w).Objects() {
 			walk(c, f)
 		}
+	}
+}
+
+func TestALineBreakInTheSubjectIsRefusedNotSent(t *testing.T) {
+	c, got := newTestComposer(t, t.TempDir())
+	test.Type(c.To, "ann@example.com")
+	c.Subject.SetText("Hello\r\nBcc: everyone@example.com")
+	test.Type(c.Body, "hi")
+	c.TrySend()
+	if len(*got) != 0 {
+		t.Fatal("a subject with CR/LF was sent")
+	}
+	top := c.Window.Canvas().Overlays().Top()
+	var text []string
+	if top != nil {
+		walk(top, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				text = append(text, l.Text)
+			}
+		})
+	}
+	if !strings.Contains(strings.Join(text, " "), "Subject") {
+		t.Fatalf("the error does not name the Subject: %q", text)
+	}
+	if c.Subject.Text == "" || c.To.Text == "" {
+		t.Fatal("the form lost text")
+	}
+}
+
+func TestTenThousandRecipientsStayUsable(t *testing.T) {
+	c, got := newTestComposer(t, t.TempDir())
+	c.SetShowCcBcc(true)
+	var b strings.Builder
+	n := 10000
+	if s := os.Getenv("STAMP_TEST_RCPTS"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "user%d@example.com, ", i)
+	}
+	c.Bcc.SetText(b.String())
+	test.Type(c.To, "list@example.com")
+	test.Type(c.Subject, "Newsletter")
+	if !strings.Contains(c.Status.Text, fmt.Sprintf("Will be delivered to %d addresses", n+1)) || !strings.Contains(c.Status.Text, fmt.Sprintf("and %d more", n-5)) {
+		t.Fatalf("status = %q", c.Status.Text)
+	}
+	c.TrySend()
+	if len(*got) != 1 || len((*got)[0].msg.Bcc) != n {
+		t.Fatal("the message with 10,000 Bcc recipients was not handed to the sender whole")
 	}
 }
