@@ -393,7 +393,7 @@ func (p *SendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabili
 	if err != nil {
 		p.Outcome.Importance = widget.DangerImportance
 		if errors.As(err, &se) {
-			p.Outcome.SetText(fmt.Sprintf("The test failed at the %s step. %s", stepLabel(se.Step), se.Explain()))
+			p.Outcome.SetText(fmt.Sprintf("The test failed at %s. %s", se.Step.Label(), se.Explain()))
 		} else {
 			p.Outcome.SetText("The test failed: " + err.Error())
 		}
@@ -668,11 +668,11 @@ func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
 		p.RetryButton.Show()
 	case errors.As(err, &se) && se.Kind == smtpclient.ErrorCanceled:
 		p.Outcome.Importance = widget.WarningImportance
-		p.Outcome.SetText(fmt.Sprintf("Cancelled during %s. Nothing was sent; your message is still in the composer.", stepLabel(se.Step)))
+		p.Outcome.SetText(fmt.Sprintf("Cancelled during %s. Nothing was sent; your message is still in the composer.", se.Step.Label()))
 		p.RetryButton.Show()
 	case errors.As(err, &se):
 		p.Outcome.Importance = widget.DangerImportance
-		text := fmt.Sprintf("Not sent: the %s step failed. %s", stepLabel(se.Step), se.Explain())
+		text := fmt.Sprintf("Not sent: it failed at %s. %s", se.Step.Label(), se.Explain())
 		if se.Step == smtpclient.StepAuth && p.job.AuthHint != "" {
 			text += " " + p.job.AuthHint
 		}
@@ -746,18 +746,6 @@ func (p *SendPanel) saveTranscript() {
 	}, p.Window)
 	d.SetFileName("stamp-transcript-" + time.Now().Format("20060102-150405") + ".txt")
 	d.Show()
-}
-
-func stepLabel(s smtpclient.Step) string {
-	for _, ps := range panelSteps {
-		if ps.step == s {
-			return ps.label
-		}
-	}
-	if s == smtpclient.StepReset {
-		return "RSET"
-	}
-	return string(s)
 }
 
 func plural(n int, one, many string) string {

@@ -136,7 +136,7 @@ func TestAWrongPasswordShowsTheExplanation(t *testing.T) {
 	if p.StepState(smtpclient.StepAuth) != "failed" {
 		t.Fatalf("AUTH is %q, want failed", p.StepState(smtpclient.StepAuth))
 	}
-	if !strings.Contains(p.Outcome.Text, "AUTH step failed") || !strings.Contains(p.Outcome.Text, err.Explain()) {
+	if !strings.Contains(p.Outcome.Text, "failed at AUTH (login)") || !strings.Contains(p.Outcome.Text, err.Explain()) {
 		t.Fatalf("outcome = %q\nwant the step and %q", p.Outcome.Text, err.Explain())
 	}
 	if !p.RetryButton.Visible() {
