@@ -19,21 +19,21 @@ import (
 	"stamp/smtpclient"
 )
 
-// securityChoices are the security modes in the order the picker shows them.
-var securityChoices = []struct {
-	value account.Security
+// choice is one option of a picker: the value it stands for and its words.
+type choice[T any] struct {
+	value T
 	label string
-}{
+}
+
+// securityChoices are the security modes in the order the picker shows them.
+var securityChoices = []choice[account.Security]{
 	{account.SecurityTLS, "Implicit TLS (SSL), usually port 465"},
 	{account.SecuritySTARTTLS, "STARTTLS, usually port 587"},
 	{account.SecurityNone, "None: plain text (local test servers only)"},
 }
 
 // authChoices are the login mechanisms in the order the picker shows them.
-var authChoices = []struct {
-	value account.AuthMechanism
-	label string
-}{
+var authChoices = []choice[account.AuthMechanism]{
 	{account.AuthAuto, "Automatic (best the server offers)"},
 	{account.AuthPlain, "PLAIN"},
 	{account.AuthLogin, "LOGIN"},
@@ -42,10 +42,10 @@ var authChoices = []struct {
 	{account.AuthNone, "None (the server needs no login)"},
 }
 
-func labels[T any](items []T, label func(T) string) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = label(it)
+func labels[T any](choices []choice[T]) []string {
+	out := make([]string, len(choices))
+	for i, c := range choices {
+		out[i] = c.label
 	}
 	return out
 }
@@ -95,18 +95,8 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
 	w.Port.SetPlaceHolder("default for the security mode")
-	w.Security = widget.NewSelect(labels(securityChoices, func(c struct {
-		value account.Security
-		label string
-	}) string {
-		return c.label
-	}), nil)
-	w.Auth = widget.NewSelect(labels(authChoices, func(c struct {
-		value account.AuthMechanism
-		label string
-	}) string {
-		return c.label
-	}), nil)
+	w.Security = widget.NewSelect(labels(securityChoices), nil)
+	w.Auth = widget.NewSelect(labels(authChoices), nil)
 	w.Username = widget.NewEntry()
 	w.Username.SetPlaceHolder("default: the address")
 	w.Password = widget.NewPasswordEntry()
