@@ -20,7 +20,7 @@ import (
 )
 
 // choice is one option of a picker: the value it stands for and its words.
-type choice[T any] struct {
+type choice[T comparable] struct {
 	value T
 	label string
 }
@@ -42,7 +42,7 @@ var authChoices = []choice[account.AuthMechanism]{
 	{account.AuthNone, "None (the server needs no login)"},
 }
 
-func labels[T any](choices []choice[T]) []string {
+func labels[T comparable](choices []choice[T]) []string {
 	out := make([]string, len(choices))
 	for i, c := range choices {
 		out[i] = c.label
@@ -261,21 +261,29 @@ func passwordWhere(loc account.PasswordLocation, err error) string {
 	return "No password is saved: Stamp will ask when it sends."
 }
 
-func (w *AccountsWindow) setSecurity(s account.Security) {
-	for _, c := range securityChoices {
-		if c.value == s {
-			w.Security.SetSelected(c.label)
+// pick selects the option of sel that stands for v.
+func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
+	for _, c := range choices {
+		if c.value == v {
+			sel.SetSelected(c.label)
 		}
 	}
 }
 
-func (w *AccountsWindow) setAuth(m account.AuthMechanism) {
-	for _, c := range authChoices {
-		if c.value == m {
-			w.Auth.SetSelected(c.label)
+// picked is the value of sel's selected option (the zero value if none).
+func picked[T comparable](sel *widget.Select, choices []choice[T]) T {
+	for _, c := range choices {
+		if c.label == sel.Selected {
+			return c.value
 		}
 	}
+	var zero T
+	return zero
 }
+
+func (w *AccountsWindow) setSecurity(s account.Security) { pick(w.Security, securityChoices, s) }
+
+func (w *AccountsWindow) setAuth(m account.AuthMechanism) { pick(w.Auth, authChoices, m) }
 
 // addressChanged fills the server settings from the provider presets while
 // the person types the address, unless they set the server themselves.
@@ -352,16 +360,8 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 		}
 		a.Port = n
 	}
-	for _, c := range securityChoices {
-		if c.label == w.Security.Selected {
-			a.Security = c.value
-		}
-	}
-	for _, c := range authChoices {
-		if c.label == w.Auth.Selected {
-			a.Auth = c.value
-		}
-	}
+	a.Security = picked(w.Security, securityChoices)
+	a.Auth = picked(w.Auth, authChoices)
 	if a.ID == "" {
 		id, err := w.store.SuggestID(a.Address)
 		if err != nil {
