@@ -72,6 +72,8 @@ func run(args []string, openAccounts bool) error {
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", func() { ui.ShowSentFolder(a, sentDir) }),
 			fyne.NewMenuItem("Sandbox inbox", func() { sb.ShowInbox(a) }),
+			// "About" exactly: on macOS Fyne moves it into the app menu.
+			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
 		},
 	})
 	accountConfig = ui.AccountConfig(store, secrets, c.Window)
