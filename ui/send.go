@@ -89,6 +89,9 @@ func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.
 	if err != nil {
 		return SendJob{}, err
 	}
+	// The writer fixed the Date and Message-ID: keep them in m, so the Sent
+	// copy is the same message the recipients got.
+	*m = *w.Message()
 	// Which field each envelope address came from, in the envelope's own
 	// (wire) form; To wins over Cc over Bcc for an address typed twice.
 	fields := map[string]string{}

@@ -100,6 +100,11 @@ func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if saved.Header.Get("Message-ID") == "" || saved.Header.Get("Message-ID") != parsed.Header.Get("Message-ID") ||
+		saved.Header.Get("Date") != parsed.Header.Get("Date") {
+		t.Fatalf("the Sent copy is not the message that was sent: Message-ID %q vs %q, Date %q vs %q",
+			saved.Header.Get("Message-ID"), parsed.Header.Get("Message-ID"), saved.Header.Get("Date"), parsed.Header.Get("Date"))
+	}
 	if !strings.Contains(saved.Header.Get("Bcc"), "carol@example.com") || saved.Header.Get("X-Stamp-Note") == "" {
 		t.Fatalf("the saved copy should keep Bcc, marked: Bcc=%q note=%q", saved.Header.Get("Bcc"), saved.Header.Get("X-Stamp-Note"))
 	}
