@@ -2,6 +2,7 @@ package compose
 
 import (
 	"errors"
+	"io"
 	"net/mail"
 	"reflect"
 	"strings"
@@ -141,5 +142,18 @@ func TestAddressString(t *testing.T) {
 				t.Errorf("name reads back as %q, want %q", back.Name, tt.in.Name)
 			}
 		})
+	}
+}
+
+func TestProblemsCollectsEveryFieldErrorOfAnError(t *testing.T) {
+	_, err := ParseAddressList("Cc", "bob@, ann@example.com, @x")
+	if got := Problems("Cc", err); len(got) != 2 || got[0].Entry != "bob@" || got[1].Entry != "@x" {
+		t.Fatalf("Problems = %v", got)
+	}
+	if Problems("To", nil) != nil {
+		t.Fatal("no error should give no problems")
+	}
+	if got := Problems("To", io.ErrUnexpectedEOF); len(got) != 1 || got[0].Field != "To" {
+		t.Fatalf("a plain error: %v", got)
 	}
 }

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -92,3 +93,20 @@ func (e *AttachmentError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *AttachmentError) Unwrap() error { return e.Err }
+
+// Problems returns the field problems in err: all of a *ValidationError's,
+// or the one *FieldError; nil for nil; any other error becomes one problem
+// of field.
+func Problems(field string, err error) []*FieldError {
+	var ve *ValidationError
+	var fe *FieldError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ve):
+		return ve.Problems
+	case errors.As(err, &fe):
+		return []*FieldError{fe}
+	}
+	return []*FieldError{{Field: field, Reason: err.Error()}}
+}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -316,16 +315,7 @@ func (c *Composer) formMessage() (*compose.Message, error) {
 			continue
 		}
 		list, err := compose.ParseAddressList(f.name, f.entry.Text)
-		var ve *compose.ValidationError
-		var fe *compose.FieldError
-		switch {
-		case errors.As(err, &ve):
-			problems = append(problems, ve.Problems...)
-		case errors.As(err, &fe):
-			problems = append(problems, fe)
-		case err != nil:
-			problems = append(problems, &compose.FieldError{Field: f.name, Reason: err.Error()})
-		}
+		problems = append(problems, compose.Problems(f.name, err)...)
 		*f.dst = list
 	}
 	for _, p := range c.Attachments.Paths() {

@@ -321,21 +321,11 @@ func readLine(r io.Reader) (string, error) {
 func (o *options) addresses() (*compose.Message, error) {
 	m := &compose.Message{}
 	var problems []*compose.FieldError
-	collect := func(err error) {
-		var ve *compose.ValidationError
-		var fe *compose.FieldError
-		switch {
-		case errors.As(err, &ve):
-			problems = append(problems, ve.Problems...)
-		case errors.As(err, &fe):
-			problems = append(problems, fe)
-		}
-	}
 	if o.From == "" {
 		problems = append(problems, &compose.FieldError{Field: "--from", Reason: "is required"})
 	} else {
 		from, err := compose.ParseAddress("--from", o.From)
-		collect(err)
+		problems = append(problems, compose.Problems("--from", err)...)
 		m.From = from
 	}
 	for _, f := range []struct {
@@ -344,7 +334,7 @@ func (o *options) addresses() (*compose.Message, error) {
 		dst    *[]compose.Address
 	}{{"--to", o.To, &m.To}, {"--cc", o.Cc, &m.Cc}, {"--bcc", o.Bcc, &m.Bcc}} {
 		list, err := compose.ParseAddressList(f.name, strings.Join(f.values, ", "))
-		collect(err)
+		problems = append(problems, compose.Problems(f.name, err)...)
 		*f.dst = list
 	}
 	if len(problems) == 0 && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
