@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"stamp/internal/atomicfile"
 )
 
 // WriteOptions changes how a message is written.
@@ -337,36 +338,11 @@ func (w *Writer) Save(path string) error {
 // the same folder, flushed to disk, then renamed over path. On any error
 // path is left as it was. It saves a finished message (an .eml file being
 // copied, or a *Writer) as is.
-func SaveRaw(path string, src io.WriterTo) (err error) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = src.WriteTo(f); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	// Make the rename itself durable; not every system can sync a folder.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+func SaveRaw(path string, src io.WriterTo) error {
+	return atomicfile.Write(path, 0o600, func(f io.Writer) error {
+		_, err := src.WriteTo(f)
+		return err
+	})
 }
 
 // newMessageID returns <random@domain> with the sender's domain as A-labels
