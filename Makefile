@@ -5,12 +5,27 @@ export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 GO ?= go
 BIN := bin
 
+# The version lives in FyneApp.toml; go build does not read that file, so the
+# Makefile passes it (and the git commit) to the linker. A plain go build says
+# "dev". BUILD is FyneApp.toml's build number, the fourth part of the Windows
+# file version.
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+BUILD := $(shell sed -n 's/^Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
+COMMIT := $(shell git describe --always --dirty 2>/dev/null)
+VERSION_LDFLAGS := -X stamp/internal/version.Version=$(VERSION) -X stamp/internal/version.Commit=$(COMMIT)
+
+# Packaging tools, pinned, installed from the Go module proxy into bin/tools.
+FYNE_TOOLS_VERSION := v1.7.4
+GO_WINRES_VERSION := v0.3.3
+FYNE := $(BIN)/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
+GO_WINRES := $(BIN)/tools/go-winres-$(GO_WINRES_VERSION)/go-winres
+
 # Packages with goroutines and no Fyne run under the race detector; the
 # Fyne packages (cgo GL bindings) run without it to keep builds short.
 PURE_PKGS = $$($(GO) list ./... | grep -v -E '^stamp/(ui|cmd/stamp)(/|$$)')
 FYNE_PKGS = ./ui/... ./cmd/stamp/...
 
-.PHONY: all deps test-deps build run test vet unit window-test clean
+.PHONY: all deps test-deps build run test vet unit window-test dist dist-check clean
 
 all: build
 
@@ -21,7 +36,7 @@ test-deps:
 	@scripts/deps.sh build test
 
 build: deps
-	$(GO) build -o $(BIN)/stamp ./cmd/stamp
+	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN)/stamp ./cmd/stamp
 	$(GO) build -o $(BIN)/stamp-send ./cmd/stamp-send
 
 run: build
@@ -30,6 +45,7 @@ run: build
 vet:
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) build ./compose/... ./smtpclient/... ./account/...
+	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./internal/...
 
 unit:
 	$(GO) test -race -count=1 $(PURE_PKGS)
@@ -41,6 +57,26 @@ window-test: build
 test: test-deps vet unit window-test
 	scripts/test-server.sh
 	scripts/test-keyring.sh
+
+# make dist: dist/Stamp-VERSION-linux-amd64.tar.xz (fyne package: binary,
+# desktop entry, icon, and a Makefile with install/user-install) and
+# dist/Stamp-VERSION-windows-amd64.zip (Stamp.exe cross-built with mingw-w64).
+# macOS is built on a Mac: see README.md, "Install". make dist-check unpacks
+# and inspects both and starts the Linux one under Xvfb.
+dist: $(FYNE) $(GO_WINRES)
+	@scripts/deps.sh build dist
+	VERSION="$(VERSION)" BUILD="$(BUILD)" COMMIT="$(COMMIT)" FYNE="$(FYNE)" GO_WINRES="$(GO_WINRES)" \
+	  scripts/dist.sh
+
+dist-check:
+	@scripts/deps.sh test dist
+	VERSION="$(VERSION)" scripts/dist-check.sh
+
+$(FYNE):
+	GOBIN="$(CURDIR)/$(@D)" $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+$(GO_WINRES):
+	GOBIN="$(CURDIR)/$(@D)" $(GO) install github.com/tc-hib/go-winres@$(GO_WINRES_VERSION)
 
 clean:
 	rm -rf $(BIN) dist test-output

@@ -6,17 +6,21 @@
 # (macOS, Windows, other Linux) it says what to install and carries on.
 #
 # Groups: build (cgo + X11/GL headers for Fyne), test (Xvfb, keyring, the
-# independent SMTP server), bench (the programs Stamp is compared with).
+# independent SMTP server), bench (the programs Stamp is compared with),
+# dist (make dist: the mingw-w64 cross compiler for Stamp.exe, xz and zip for
+# the archives; file, the mingw objdump, strings and desktop-file-validate
+# for make dist-check).
 set -euo pipefail
 
 declare -A group
 group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev"
 group[test]="xvfb xauth xdotool x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file"
 group[bench]="curl msmtp swaks time"
+group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils"
 
 want=()
 for g in "$@"; do
-  [ -n "${group[$g]+x}" ] || { echo "deps.sh: unknown group '$g' (build, test, bench)" >&2; exit 2; }
+  [ -n "${group[$g]+x}" ] || { echo "deps.sh: unknown group '$g' (build, test, bench, dist)" >&2; exit 2; }
   want+=(${group[$g]})
 done
 
