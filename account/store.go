@@ -349,10 +349,19 @@ func (d *fileData) index(id string) int {
 
 // read loads the file; a missing file is an empty store.
 func (s *Store) read() (*fileData, error) {
-	f, err := os.Open(s.path)
+	// Only a regular file is read: opening a FIFO would block for ever, and
+	// a device such as /dev/zero never ends.
+	fi, err := os.Stat(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &fileData{Schema: SchemaVersion}, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read the account settings: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("not a regular file but %s", fileKind(fi.Mode()))}
+	}
+	f, err := os.Open(s.path)
 	if err != nil {
 		return nil, fmt.Errorf("read the account settings: %w", err)
 	}
@@ -365,6 +374,21 @@ func (s *Store) read() (*fileData, error) {
 		return nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
 	}
 	return parseFile(s.path, buf.Bytes())
+}
+
+// fileKind names what a path is when it is not a regular file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
 
 func parseFile(path string, data []byte) (*fileData, error) {
