@@ -129,6 +129,15 @@ func (s *session) auth() error {
 			return ack, nil
 		}
 	}
+	// The encoded forms carry the secret too: a server that echoes them
+	// back in a reply must not get them into an event or an error.
+	switch mech {
+	case AuthPlain, AuthXOAUTH2, AuthOAuthBearer:
+		s.secrets = append(s.secrets, strings.TrimPrefix(first, "AUTH "+string(mech)+" "))
+	}
+	for _, sec := range s.cfg.secrets() {
+		s.secrets = append(s.secrets, b64([]byte(sec)))
+	}
 	show := first
 	if mech == AuthPlain || mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
 		show = "AUTH " + string(mech) + " " + Mask // the initial response holds the secret

@@ -101,6 +101,9 @@ func parseEHLO(r *Reply) *Capabilities {
 }
 
 func (c *Capabilities) addAuth(m string) {
+	if m == "" { // "AUTH=" with nothing after it
+		return
+	}
 	for _, have := range c.Auth {
 		if have == m {
 			return

@@ -80,3 +80,31 @@ func (c *scripted) ehloOK(ext ...string) {
 		c.send("250" + sep + l)
 	}
 }
+
+func newLineReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// waitClose reads and drops whatever the client sends until it hangs up
+// (at most 5 seconds): a server that has stopped answering.
+func (c *scripted) waitClose() {
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, err := c.r.Discard(1); err != nil {
+			return
+		}
+		c.r.Discard(c.r.Buffered())
+	}
+}
+
+// readData reads the message after a 354 up to the final "." line and
+// returns it as received (dot-stuffing and all).
+func (c *scripted) readData() string {
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var b strings.Builder
+	for {
+		l, err := c.r.ReadString('\n')
+		if err != nil || l == ".\r\n" {
+			return b.String()
+		}
+		b.WriteString(l)
+	}
+}
