@@ -7,10 +7,8 @@ BIN := bin
 
 # The version lives in FyneApp.toml; go build does not read that file, so the
 # Makefile passes it (and the git commit) to the linker. A plain go build says
-# "dev". BUILD is FyneApp.toml's build number, the fourth part of the Windows
-# file version.
+# "dev". (make dist reads them from the commit it packages: scripts/dist.sh.)
 VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-BUILD := $(shell sed -n 's/^Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
 COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 VERSION_LDFLAGS := -X stamp/internal/version.Version=$(VERSION) -X stamp/internal/version.Commit=$(COMMIT)
 
@@ -60,17 +58,17 @@ test: test-deps vet unit window-test
 
 # make dist: dist/Stamp-VERSION-linux-amd64.tar.xz (fyne package: binary,
 # desktop entry, icon, and a Makefile with install/user-install) and
-# dist/Stamp-VERSION-windows-amd64.zip (Stamp.exe cross-built with mingw-w64).
-# macOS is built on a Mac: see README.md, "Install". make dist-check unpacks
+# dist/Stamp-VERSION-windows-amd64.zip (Stamp.exe cross-built with mingw-w64),
+# both built from the committed HEAD.
+# macOS is built on a Mac: see README.md, "Packaging". make dist-check unpacks
 # and inspects both and starts the Linux one under Xvfb.
 dist: $(FYNE) $(GO_WINRES)
 	@scripts/deps.sh build dist
-	VERSION="$(VERSION)" BUILD="$(BUILD)" COMMIT="$(COMMIT)" FYNE="$(FYNE)" GO_WINRES="$(GO_WINRES)" \
-	  scripts/dist.sh
+	FYNE="$(FYNE)" GO_WINRES="$(GO_WINRES)" scripts/dist.sh
 
 dist-check:
 	@scripts/deps.sh test dist
-	VERSION="$(VERSION)" scripts/dist-check.sh
+	scripts/dist-check.sh
 
 $(FYNE):
 	GOBIN="$(CURDIR)/$(@D)" $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)

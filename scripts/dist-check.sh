@@ -11,10 +11,12 @@
 #            that needs no DLL outside Windows itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${VERSION:?}"
-name=Stamp-$VERSION
-tarball=dist/$name-linux-amd64.tar.xz
-zipfile=dist/$name-windows-amd64.zip
+# make dist leaves one version in dist/; its name says which.
+tarball=$(ls dist/Stamp-*-linux-amd64.tar.xz 2>/dev/null | head -1) || true
+[ -n "$tarball" ] || { echo "dist-check: FAIL: no dist/Stamp-*-linux-amd64.tar.xz (run make dist)" >&2; exit 1; }
+VERSION=${tarball#dist/Stamp-}
+VERSION=${VERSION%-linux-amd64.tar.xz}
+zipfile=dist/Stamp-$VERSION-windows-amd64.zip
 out=test-output/dist
 fail() { echo "dist-check: FAIL: $*" >&2; exit 1; }
 ok() { echo "dist-check: ok: $*"; }
@@ -44,7 +46,7 @@ grep -qx 'Exec=stamp %F' "$desktop" || fail "the desktop entry does not start 's
 ok "desktop entry: $(grep -E '^(Name|Exec|Icon|Categories)=' "$desktop" | tr '\n' ' ')"
 file -b "$bin" | grep -q 'ELF 64-bit.*x86-64' || fail "stamp is not an x86-64 ELF: $(file -b "$bin")"
 v=$("$bin" --version 2>/dev/null)
-case $v in "Stamp $VERSION (commit "*) ok "stamp --version: $v" ;; *) fail "stamp --version said '$v', want 'Stamp $VERSION (commit …)'" ;; esac
+case $v in "Stamp $VERSION" | "Stamp $VERSION (commit "*) ok "stamp --version: $v" ;; *) fail "stamp --version said '$v', want 'Stamp $VERSION (commit …)'" ;; esac
 mods=$(go version -m "$bin")
 grep -q "dep[[:space:]]*fyne.io/fyne/v2[[:space:]]" <<<"$mods" || fail "the binary does not record its Fyne version"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# dist.sh — builds Stamp's release archives into dist/ (run it as make dist,
-# which installs the pinned tools and passes VERSION, BUILD, COMMIT, FYNE and
+# dist.sh — builds Stamp's release archives into a fresh dist/ (run it as
+# make dist, which installs the pinned tools and passes their paths in FYNE and
 # GO_WINRES):
 #
 #   dist/Stamp-VERSION-linux-amd64.tar.xz    fyne package: bin/stamp, the desktop
@@ -10,36 +10,46 @@
 #                                           subsystem, icon, manifest and version info
 #   dist/SHA256SUMS
 #
-# Both binaries are built from one snapshot of the working tree (others may be
-# editing it meanwhile), and fyne package runs on a copy of FyneApp.toml, so the
-# Build number it raises never touches the tree.
+# Both binaries are built from one snapshot: the committed HEAD in a git
+# checkout (so the commit in --version and About is exactly what was built,
+# and half-done edits in the tree cannot leak into a release), else the tree
+# as it is. fyne package runs on the snapshot's FyneApp.toml, so the Build
+# number it raises never touches the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-: "${VERSION:?}" "${BUILD:?}" "${COMMIT:?}" "${FYNE:?}" "${GO_WINRES:?}"
+: "${FYNE:?}" "${GO_WINRES:?}"
 FYNE=$root/$FYNE GO_WINRES=$root/$GO_WINRES
 GO=${GO:-go}
-name=Stamp-$VERSION
-ldflags="-s -w -X stamp/internal/version.Version=$VERSION -X stamp/internal/version.Commit=$COMMIT"
 toml_before=$(sha256sum FyneApp.toml)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 step() { echo "dist: $*"; }
 
-# One snapshot: the files git tracks plus new ones it does not ignore.
 src=$tmp/src
 mkdir -p "$src"
-git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -f "$1" ] && echo "$1"' _ {} |
-  tar -cf - -T - | tar -xf - -C "$src"
+if COMMIT=$(git describe --always 2>/dev/null); then
+  git archive HEAD | tar -xf - -C "$src"
+  git diff --quiet HEAD 2>/dev/null || echo "dist: note: building the committed $COMMIT; uncommitted changes in the tree are not included"
+else
+  COMMIT=
+  tar --exclude=./bin --exclude=./dist --exclude=./test-output -cf - . | tar -xf - -C "$src"
+fi
+# The version and the commit are read from the snapshot, not the tree.
+VERSION=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' "$src/FyneApp.toml")
+BUILD=$(sed -n 's/^Build *= *\([0-9]*\)/\1/p' "$src/FyneApp.toml")
+name=Stamp-$VERSION
+ldflags="-s -w -X stamp/internal/version.Version=$VERSION -X stamp/internal/version.Commit=$COMMIT"
 
 # Linux: build the binary, then hand it to fyne package from the snapshot's
 # root, where FyneApp.toml (name, ID, icon, desktop entry fields) is.
-step "building the Linux binary ($VERSION, commit $COMMIT)"
+step "building the Linux binary ($VERSION, commit ${COMMIT:-unknown})"
 (cd "$src" && CGO_ENABLED=1 "$GO" build -ldflags "$ldflags" -o "$tmp/linux/stamp" ./cmd/stamp)
 step "fyne package ($("$FYNE" version 2>/dev/null | head -1))"
 (cd "$src" && "$FYNE" package -os linux --executable "$tmp/linux/stamp")
-mkdir -p dist
+rm -rf dist
+mkdir dist
 mv "$src/Stamp.tar.xz" "dist/$name-linux-amd64.tar.xz"
 
 # Windows: go-winres turns the icon, a GUI manifest (DPI-aware, common
@@ -54,7 +64,6 @@ step "building Stamp.exe with x86_64-w64-mingw32-gcc (several minutes the first 
 mkdir -p "$tmp/windows"
 (cd "$src" && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
   "$GO" build -ldflags "-H=windowsgui $ldflags" -o "$tmp/windows/Stamp.exe" ./cmd/stamp)
-rm -f "dist/$name-windows-amd64.zip"
 (cd "$tmp/windows" && zip -q -9 "$root/dist/$name-windows-amd64.zip" Stamp.exe)
 
 (cd dist && sha256sum "$name-linux-amd64.tar.xz" "$name-windows-amd64.zip" >SHA256SUMS)
