@@ -290,6 +290,14 @@ func (s *Secrets) KeepForSession(id string, c Credential) {
 	s.mu.Unlock()
 }
 
+// ForgetSession drops the secret kept for this session (after the server
+// refused it), so the next send asks again. The keyring is not touched.
+func (s *Secrets) ForgetSession(id string) {
+	s.mu.Lock()
+	delete(s.session, id)
+	s.mu.Unlock()
+}
+
 // Get returns the account's secret and where it was found: this session's
 // memory first, then the keyring. Nothing saved is an error wrapping
 // ErrNoSecret; an unusable keyring is a *KeyringUnavailableError. In both

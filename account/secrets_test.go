@@ -231,3 +231,18 @@ func TestKeyringUnavailableErrorExplains(t *testing.T) {
 		}
 	}
 }
+
+func TestForgetSessionDropsOnlyTheSessionCopy(t *testing.T) {
+	kr := NewMemoryKeyring()
+	s := NewSecretsWith(kr)
+	ctx := context.Background()
+	if _, err := s.SavePassword(ctx, "work", "keyring-pw"); err != nil {
+		t.Fatal(err)
+	}
+	s.KeepForSession("work", PasswordCredential("typed-pw"))
+	s.ForgetSession("work")
+	got, loc, err := s.Password(ctx, "work")
+	if err != nil || got != "keyring-pw" || loc != LocationKeyring {
+		t.Fatalf("after ForgetSession: %q at %v (%v), want the keyring's password", got, loc, err)
+	}
+}

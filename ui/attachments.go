@@ -7,6 +7,7 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -196,7 +197,7 @@ func (l *attachmentList) refresh() {
 	l.rows.Refresh()
 	switch n := len(l.items); n {
 	case 0:
-		l.total.SetText("No attachments. Use Attach… (Ctrl+Shift+A) or drop files onto the window.")
+		l.total.SetText("No attachments. Use Attach… (" + attachShortcutText() + ") or drop files onto the window.")
 	default:
 		files := "1 file"
 		if n > 1 {
@@ -250,4 +251,12 @@ func droppedPaths(uris []fyne.URI) []string {
 		}
 	}
 	return out
+}
+
+// attachShortcutText names the Attach shortcut the way the OS writes it.
+func attachShortcutText() string {
+	if runtime.GOOS == "darwin" {
+		return "⇧⌘A"
+	}
+	return "Ctrl+Shift+A"
 }

@@ -44,8 +44,9 @@ const SandboxID = "sandbox"
 
 // SendFunc starts delivering m from the chosen sender. It is called on the UI
 // goroutine and must not block: the send runs in the background and reports
-// back through the composer's SendFinished.
-type SendFunc func(c *Composer, from Sender, m *compose.Message)
+// back through the composer's SendFinished. only, when not nil, limits the
+// envelope to these addresses ("send to the accepted recipients").
+type SendFunc func(c *Composer, from Sender, m *compose.Message, only []string)
 
 // Options wires a composer to the rest of Stamp.
 type Options struct {
@@ -91,6 +92,12 @@ type Composer struct {
 	sendingDraft Draft
 	restoring    bool
 	dialog       hideShower // the dialog on top, for Esc
+	confirming   bool       // the "Before sending" warnings are open
+	panel        *SendPanel // the send panel of the last send
+	cancelSend   func()     // stops the running send
+	// draftUnreadable: the saved draft exists but could not be read (not
+	// damaged, e.g. permissions): never delete it behind the person's back.
+	draftUnreadable bool
 }
 
 // NewComposer creates the composer window on a (running or test) app.
@@ -100,7 +107,12 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	w.SetIcon(Icon)
 	c := &Composer{Window: w, app: a, opts: opts, drafts: newDraftStore(opts.DataDir)}
 
-	c.From = widget.NewSelect(nil, func(string) { c.changed() })
+	c.From = widget.NewSelect(nil, func(string) {
+		if s, ok := c.Sender(); ok && !c.restoring {
+			c.app.Preferences().SetString(prefSender, s.ID)
+		}
+		c.changed()
+	})
 	c.To = c.recipientEntry("To")
 	c.Cc = c.recipientEntry("Cc")
 	c.Bcc = c.recipientEntry("Bcc")
@@ -196,9 +208,9 @@ func (c *Composer) SetShowCcBcc(show bool) {
 // ReloadSenders refreshes the From picker (after the accounts changed),
 // keeping the current choice when it still exists.
 func (c *Composer) ReloadSenders() {
-	current := c.From.Selected
-	if current == "" {
-		current = c.app.Preferences().String(prefSender)
+	current := c.app.Preferences().String(prefSender)
+	if s, ok := c.Sender(); ok {
+		current = s.ID
 	}
 	c.senders = nil
 	if c.opts.Senders != nil {
@@ -208,7 +220,7 @@ func (c *Composer) ReloadSenders() {
 	sel := 0
 	for i, s := range c.senders {
 		labels[i] = s.Label
-		if s.Label == current || s.ID == current {
+		if s.ID == current {
 			sel = i
 		}
 	}
@@ -403,9 +415,12 @@ func envelopePreview(m *compose.Message) string {
 
 // TrySend checks the message once more (attachments may have changed on
 // disk), shows the warnings worth a second look, and starts the send.
-func (c *Composer) TrySend() {
-	if c.sending {
-		return
+func (c *Composer) TrySend() { c.trySend(nil) }
+
+// trySend is TrySend, limited to the addresses in only when not nil.
+func (c *Composer) trySend(only []string) {
+	if c.sending || c.confirming {
+		return // one send at a time; Ctrl+Enter again while asked does nothing
 	}
 	c.Attachments.Recheck()
 	c.validate()
@@ -428,24 +443,29 @@ func (c *Composer) TrySend() {
 		SizeLimit:   from.SizeLimit,
 	})
 	if len(warnings) == 0 {
-		c.startSend(from, m)
+		c.startSend(from, m, only)
 		return
 	}
+	c.confirming = true
 	c.showDialog(dialog.NewCustomConfirm("Before sending", "Send anyway", "Back to the message",
 		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
+			c.confirming = false
 			if ok {
-				c.startSend(from, m)
+				c.startSend(from, m, only)
 			}
 		}, c.Window))
 }
 
-func (c *Composer) startSend(from Sender, m *compose.Message) {
+func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
+	if c.sending {
+		return
+	}
 	if c.opts.Send == nil {
 		c.showDialog(dialog.NewInformation("Cannot send", "Sending is not set up in this window.", c.Window))
 		return
 	}
 	c.sendStarted()
-	c.opts.Send(c, from, m)
+	c.opts.Send(c, from, m, only)
 }
 
 // sendStarted locks Send and records in the draft that a send is under
@@ -454,6 +474,9 @@ func (c *Composer) startSend(from Sender, m *compose.Message) {
 func (c *Composer) sendStarted() {
 	c.sending = true
 	c.validate()
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 	d := c.Draft()
 	c.sendingDraft = d
 	d.Sending = true
@@ -514,11 +537,15 @@ func (c *Composer) SaveDraft() error {
 		c.timer.Stop()
 	}
 	d := c.Draft()
+	d.Sending = c.sending // a save during a send keeps saying so
 	if d.Empty() {
 		c.lastSaved = d
+		if c.draftUnreadable {
+			return nil
+		}
 		return c.drafts.Clear()
 	}
-	if d.sameContent(c.lastSaved) && !c.lastSaved.Sending {
+	if d.sameContent(c.lastSaved) && d.Sending == c.lastSaved.Sending {
 		return nil
 	}
 	if err := c.drafts.Save(d); err != nil {
@@ -547,6 +574,7 @@ func (c *Composer) autosave() {
 func (c *Composer) restoreDraft() {
 	d, err := c.drafts.Load()
 	if err != nil {
+		c.draftUnreadable = !strings.Contains(err.Error(), "kept as")
 		c.Notify(err.Error())
 		return
 	}
@@ -554,10 +582,16 @@ func (c *Composer) restoreDraft() {
 		return
 	}
 	c.restoring = true
+	found := d.Account == ""
 	for _, s := range c.senders {
 		if s.ID == d.Account {
 			c.From.SetSelected(s.Label)
+			found = true
 		}
+	}
+	if !found {
+		// Never switch a draft to another account (or the sandbox) silently.
+		c.From.ClearSelected()
 	}
 	c.To.SetText(d.To)
 	c.Cc.SetText(d.Cc)
@@ -571,9 +605,12 @@ func (c *Composer) restoreDraft() {
 	}
 	c.lastSaved = *d
 	when := d.Saved.Local().Format("Mon 2 Jan 15:04")
-	if d.Sending {
+	switch {
+	case d.Sending:
 		c.Notify("Stamp stopped while this message was being sent (" + when + "). It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
-	} else {
+	case !found:
+		c.Notify("Your unsent draft from " + when + " was restored, but its account (" + d.Account + ") no longer exists: choose who it is from.")
+	default:
 		c.Notify("Your unsent draft from " + when + " was restored.")
 	}
 }
@@ -586,14 +623,27 @@ func (c *Composer) Notify(text string) {
 
 // closeRequested asks what to do with unsent text before the window closes.
 func (c *Composer) closeRequested() {
+	if c.sending {
+		c.showDialog(dialog.NewConfirm("A message is being sent",
+			"Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent.",
+			func(stop bool) {
+				if !stop {
+					return
+				}
+				if c.cancelSend != nil {
+					c.cancelSend()
+				}
+				c.SaveDraft()
+				c.closeNow()
+			}, c.Window))
+		return
+	}
 	d := c.Draft()
-	if d.Empty() || c.sending {
-		if !c.sending {
+	if d.Empty() {
+		if !c.draftUnreadable {
 			c.drafts.Clear()
-		} else {
-			c.SaveDraft()
 		}
-		c.Window.Close()
+		c.closeNow()
 		return
 	}
 	save := widget.NewButtonWithIcon("Save draft", theme.DocumentSaveIcon(), nil)
@@ -610,26 +660,40 @@ func (c *Composer) closeRequested() {
 			c.showError(fmt.Errorf("the draft could not be saved, so the window stays open: %w", err))
 			return
 		}
-		c.Window.Close()
+		c.closeNow()
 	}
 	discard.OnTapped = func() {
 		dlg.Hide()
 		c.drafts.Clear()
-		c.Window.Close()
+		c.closeNow()
 	}
 	cancel.OnTapped = dlg.Hide
 	c.showDialog(dlg)
+}
+
+// closeNow closes the window for good: no autosave may run after it.
+func (c *Composer) closeNow() {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.Window.Close()
 }
 
 // hideShower is what every Fyne dialog (the file dialog included) offers.
 type hideShower interface {
 	Show()
 	Hide()
+	SetOnClosed(func())
 }
 
 // showDialog shows d and lets Esc close it (Fyne's dialogs do not).
 func (c *Composer) showDialog(d hideShower) {
 	c.dialog = d
+	d.SetOnClosed(func() {
+		if c.dialog == d {
+			c.dialog = nil
+		}
+	})
 	d.Show()
 }
 
@@ -642,8 +706,9 @@ func (c *Composer) showError(err error) {
 // dialog on top.
 func (c *Composer) typedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && c.dialog != nil {
-		c.dialog.Hide()
+		d := c.dialog
 		c.dialog = nil
+		d.Hide()
 	}
 }
 

@@ -34,7 +34,7 @@ func newTestComposer(t *testing.T, dataDir string) (*Composer, *[]sent) {
 	c := NewComposer(a, Options{
 		DataDir: dataDir,
 		Senders: func() []Sender { return []Sender{testSender} },
-		Send:    func(_ *Composer, from Sender, m *compose.Message) { got = append(got, sent{from, m}) },
+		Send:    func(_ *Composer, from Sender, m *compose.Message, _ []string) { got = append(got, sent{from, m}) },
 	})
 	t.Cleanup(func() {
 		if c.timer != nil {

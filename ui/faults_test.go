@@ -123,10 +123,10 @@ func TestWhenTheKeyringDisappearsMidSessionStampAsksForThePassword(t *testing.T)
 		t.Fatal(err)
 	}
 	w := test.NewTempApp(t).NewWindow("Stamp")
-	config := AccountConfig(store, secrets, w)
+	config := AccountConfig(store, secrets)
 	sender := AccountSender(acct)
 
-	cfg, err := config(context.Background(), sender)
+	cfg, _, err := config(context.Background(), sender, w)
 	if err != nil || cfg.Password != password {
 		t.Fatalf("with the keyring: password found=%v err=%v", cfg.Password == password, err)
 	}
@@ -139,7 +139,7 @@ func TestWhenTheKeyringDisappearsMidSessionStampAsksForThePassword(t *testing.T)
 	}
 	done := make(chan result, 1)
 	go func() {
-		cfg, err := config(context.Background(), sender)
+		cfg, _, err := config(context.Background(), sender, w)
 		done <- result{cfg, err}
 	}()
 	var entry *widget.Entry

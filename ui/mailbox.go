@@ -120,6 +120,7 @@ func newMailboxWindow(a fyne.App, title, empty string, load func() []mailItem) *
 	m.raw = widget.NewMultiLineEntry()
 	m.raw.TextStyle.Monospace = true
 	m.raw.Wrapping = fyne.TextWrapOff
+	m.raw.Disable() // a view of what was sent or received, not an editor
 	m.list = widget.NewList(
 		func() int { return len(m.items) },
 		func() fyne.CanvasObject {
@@ -154,6 +155,7 @@ func (m *mailboxWindow) Reload() {
 		m.raw.SetText("")
 		return
 	}
+	m.list.UnselectAll() // Select(0) alone does nothing when row 0 was selected
 	m.list.Select(0)
 }
 

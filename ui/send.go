@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,67 +21,149 @@ import (
 // for the sender's records, which the transmitted message never has.
 const sentNote = "Saved copy. The Bcc line is kept for your records only; it was not transmitted."
 
-// ConfigFunc gives the engine's settings for a From choice, with the
-// password for this session (from the keyring, or asked for). It runs on a
-// background goroutine: it may wait for the keyring or for the person.
-type ConfigFunc func(ctx context.Context, s Sender) (smtpclient.Config, error)
+// ConfigFunc gives the engine's settings for a From choice, with the secret
+// for this session. It runs on a background goroutine and may wait for the
+// keyring or for the person (asked on parent); it gives up when ctx is done.
+// settle, when not nil, must be called after the attempt with whether the
+// server accepted the login: a typed password is kept only once it worked,
+// and a refused one is not offered again.
+type ConfigFunc func(ctx context.Context, s Sender, parent fyne.Window) (cfg smtpclient.Config, settle func(loginOK bool), err error)
 
 // PanelSend returns a SendFunc that sends through the engine and shows the
 // conversation in a send panel. config resolves the sender's settings; a
-// successful send is saved as .eml into sentDir.
+// successful send is saved as .eml into sentDir when the sender keeps Sent
+// copies.
 func PanelSend(config ConfigFunc, sentDir string) SendFunc {
-	return func(c *Composer, from Sender, m *compose.Message) {
+	return func(c *Composer, from Sender, m *compose.Message, only []string) {
+		if c.panel != nil {
+			c.panel.Window.Close() // one send panel per composer
+		}
 		p := NewSendPanel(c.app)
-		p.Header.SetText("Preparing “" + m.Subject + "”…")
+		c.panel = p
+		c.cancelSend = p.Cancel
+		p.Window.SetOnClosed(func() {
+			if c.panel == p {
+				c.panel, c.cancelSend = nil, nil
+			}
+		})
+		p.OnRetry = func() {
+			if !c.sending {
+				c.TrySend() // the message as it is now, with a fresh password lookup
+			}
+		}
+		p.OnSendAccepted = func(accepted []string) {
+			if !c.sending {
+				c.trySend(accepted)
+			}
+		}
 		p.Window.Show()
+		ctx, cancel := context.WithCancel(context.Background())
+		p.Prepare(m.Subject, cancel)
 		go func() {
-			job, err := newSendJob(context.Background(), config, from, m)
+			job, settle, err := newSendJob(ctx, config, from, m, p.Window)
 			fyne.Do(func() {
-				if err != nil {
-					p.Window.Close()
+				switch {
+				case ctx.Err() != nil:
+					p.Finish(nil, &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"})
 					c.SendFinished(false)
-					c.showError(err)
-					return
+				case err != nil:
+					p.FailBeforeSending(err)
+					c.SendFinished(false)
+				default:
+					if only != nil {
+						job.Envelope.To = keepOnly(job.Envelope.To, only)
+					}
+					runPanelSend(ctx, cancel, c, p, job, settle, m, from, sentDir)
 				}
-				runPanelSend(c, p, job, m, from.KeepSent, sentDir)
 			})
 		}()
 	}
 }
 
 // runPanelSend starts job in p and wires the outcome back to the composer.
-func runPanelSend(c *Composer, p *SendPanel, job SendJob, m *compose.Message, keepSent bool, sentDir string) {
+func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p *SendPanel, job SendJob,
+	settle func(bool), m *compose.Message, from Sender, sentDir string) {
 	p.OnFinished = func(res *smtpclient.Result, err error) {
-		ok := err == nil && res != nil && res.Sent
-		if ok && !keepSent {
-			c.Notify("Sent.")
-		} else if ok {
-			if path, serr := saveSent(sentDir, m); serr != nil {
-				c.Notify("Sent, but the copy for your Sent folder could not be saved: " + serr.Error())
-			} else {
-				c.Notify("Sent. A copy is in your Sent folder: " + filepath.Base(path))
-			}
+		if ok, known := loginResult(job.Config, res, err); known && settle != nil {
+			settle(ok)
 		}
+		ok := err == nil && res != nil && res.Sent
 		c.SendFinished(ok)
+		if !ok {
+			return
+		}
+		where := "Sent."
+		if from.ID == SandboxID {
+			where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
+		}
+		if !from.KeepSent {
+			c.Notify(where)
+			return
+		}
+		// The Sent copy is written off the UI goroutine: a big message takes
+		// a while to encode and flush to disk.
+		go func() {
+			path, serr := saveSent(sentDir, m)
+			fyne.Do(func() {
+				if serr != nil {
+					c.Notify(where + " The copy for your Sent folder could not be saved: " + serr.Error())
+				} else {
+					c.Notify(where + " A copy is in your Sent folder: " + filepath.Base(path))
+				}
+			})
+		}()
 	}
-	p.OnRetry = func() {
-		c.sendStarted()
-		p.Start(job)
-	}
-	p.OnSendAccepted = func(accepted []string) {
-		again := job
-		again.Envelope.To = accepted
-		c.sendStarted()
-		p.Start(again)
-	}
-	p.Start(job)
+	p.StartWith(ctx, cancel, job)
 }
 
-func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.Message) (SendJob, error) {
-	cfg, err := config(ctx, from)
-	if err != nil {
-		return SendJob{}, err
+// keepOnly keeps the addresses of list that are in only (case-insensitive).
+func keepOnly(list, only []string) []string {
+	keep := map[string]bool{}
+	for _, a := range only {
+		keep[strings.ToLower(a)] = true
 	}
+	var out []string
+	for _, a := range list {
+		if keep[strings.ToLower(a)] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// loginResult says whether the server accepted the login in this attempt,
+// and whether that is known at all (no login tried, or the session ended
+// before AUTH).
+func loginResult(cfg smtpclient.Config, res *smtpclient.Result, err error) (ok, known bool) {
+	if cfg.Username == "" {
+		return false, false
+	}
+	var se *smtpclient.Error
+	switch {
+	case err == nil:
+		return true, true
+	case errors.As(err, &se) && se.Step == smtpclient.StepAuth:
+		return false, se.Kind == smtpclient.ErrorReply && se.Code/100 == 5
+	case errors.As(err, &se):
+		switch se.Step {
+		case smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage, smtpclient.StepReset, smtpclient.StepQuit:
+			return true, true
+		}
+	}
+	return false, false
+}
+
+func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.Message, parent fyne.Window) (SendJob, func(bool), error) {
+	cfg, settle, err := config(ctx, from, parent)
+	if err != nil {
+		return SendJob{}, nil, err
+	}
+	job, err := messageJob(cfg, from, m)
+	return job, settle, err
+}
+
+// messageJob prepares the envelope and the message writer for cfg.
+func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (SendJob, error) {
 	env, err := m.Envelope()
 	if err != nil {
 		return SendJob{}, err

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"stamp/compose"
@@ -31,7 +32,9 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 	c := NewComposer(a, Options{
 		DataDir: data,
 		Senders: func() []Sender { return []Sender{sb.Sender()} },
-		Send:    PanelSend(func(context.Context, Sender) (smtpclient.Config, error) { return sb.Config(), nil }, filepath.Join(data, "Sent")),
+		Send: PanelSend(func(context.Context, Sender, fyne.Window) (smtpclient.Config, func(bool), error) {
+			return sb.Config(), nil, nil
+		}, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
 		if c.timer != nil {
@@ -88,8 +91,9 @@ func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
 	if c.To.Text != "" || c.Subject.Text != "" {
 		t.Fatal("the composer still holds the sent message")
 	}
-	if !strings.Contains(c.Notice.Text, "Sent.") {
-		t.Fatalf("notice = %q", c.Notice.Text)
+	waitFor(t, "the Sent copy", func() bool { return strings.Contains(c.Notice.Text, "A copy is in your Sent folder") })
+	if !strings.Contains(c.Notice.Text, "Delivered to the built-in sandbox server only") {
+		t.Fatalf("notice = %q, want it to say the mail stayed on this computer", c.Notice.Text)
 	}
 	sent, _ := filepath.Glob(filepath.Join(data, "Sent", "*.eml"))
 	if len(sent) != 1 {
@@ -134,8 +138,8 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 
 	var panel *SendPanel
 	send := c.opts.Send
-	c.opts.Send = func(c *Composer, from Sender, m *compose.Message) {
-		job, err := newSendJob(context.Background(), func(context.Context, Sender) (smtpclient.Config, error) { return sb.Config(), nil }, from, m)
+	c.opts.Send = func(c *Composer, from Sender, m *compose.Message, _ []string) {
+		job, err := messageJob(sb.Config(), from, m)
 		if err != nil {
 			t.Fatal(err)
 		}

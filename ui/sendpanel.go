@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -125,6 +127,19 @@ type recipientRow struct {
 	reply   string
 }
 
+// String is the row's text: field, address, verdict and the server's reply.
+func (r *recipientRow) String() string {
+	field := r.field
+	if field == "" {
+		field = "To"
+	}
+	text := fmt.Sprintf("%-3s  %s — %s", field, r.address, r.state)
+	if r.reply != "" {
+		text += " (" + r.reply + ")"
+	}
+	return text
+}
+
 // SendJob is one send the panel runs: the engine's settings (with the secret,
 // for this session only), the envelope and the message.
 type SendJob struct {
@@ -172,12 +187,14 @@ type SendPanel struct {
 	stepBox    *fyne.Container
 	lines      []transcriptLine
 	recipients []*recipientRow
-	rcptBox    *fyne.Container
+	rcptList   *widget.List
+	dirty      struct{ transcript, recipients, progress bool }
 	rcptDone   int
 
-	progressAt   time.Time
-	progressSent int64
-	speed        float64 // bytes per second, smoothed
+	progressAt    time.Time
+	progressSent  int64
+	progressTotal int64
+	speed         float64 // bytes per second, smoothed
 
 	job      SendJob
 	cancel   context.CancelFunc
@@ -232,7 +249,30 @@ func NewSendPanel(a fyne.App) *SendPanel {
 
 	p.Progress = widget.NewProgressBar()
 	p.Speed = widget.NewLabel("")
-	p.rcptBox = container.NewVBox()
+	p.rcptList = widget.NewList(
+		func() int { return len(p.recipients) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, l)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			r := p.recipients[id]
+			l, icon := row.Objects[0].(*widget.Label), row.Objects[1].(*widget.Icon)
+			switch r.state {
+			case "accepted":
+				icon.SetResource(theme.ConfirmIcon())
+				l.Importance = widget.MediumImportance
+			case "refused":
+				icon.SetResource(theme.ErrorIcon())
+				l.Importance = widget.DangerImportance
+			default:
+				icon.SetResource(theme.RadioButtonIcon())
+				l.Importance = widget.LowImportance
+			}
+			l.SetText(r.String())
+		})
 	p.Outcome = widget.NewLabel("")
 	p.Outcome.Wrapping = fyne.TextWrapWord
 
@@ -258,8 +298,10 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	// grows, with the progress and the recipients under it.
 	steps := container.NewVScroll(container.NewVBox(
 		widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
-	rcpts := container.NewVScroll(p.rcptBox)
-	rcpts.SetMinSize(fyne.NewSize(0, 120))
+	rcpts := container.NewStack(p.rcptList)
+	rcptMin := canvas.NewRectangle(color.Transparent)
+	rcptMin.SetMinSize(fyne.NewSize(0, 120))
+	rcpts.Add(rcptMin)
 	p.sendOnly = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
 		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -281,11 +323,27 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
 	p.Window.Resize(fyne.NewSize(960, 660))
-	p.Window.SetCloseIntercept(func() {
-		p.Cancel()
-		p.Window.Close()
-	})
+	p.Window.SetCloseIntercept(p.closeRequested)
 	return p
+}
+
+// closeRequested closes a finished panel at once; while a send runs it asks
+// first, because closing stops the send (and after the whole message went
+// out, Stamp would not learn whether the server took it).
+func (p *SendPanel) closeRequested() {
+	if p.done || p.cancel == nil {
+		p.Window.Close()
+		return
+	}
+	dialog.ShowConfirm("Stop sending?",
+		"The message is still being sent. Closing this window stops the send. If the whole message has already gone out, "+
+			"the server may still deliver it, and Stamp will not know.",
+		func(stop bool) {
+			if stop {
+				p.Cancel()
+				p.Window.Close()
+			}
+		}, p.Window)
 }
 
 // Reset prepares the panel for a (new) attempt of job.
@@ -321,7 +379,7 @@ func (p *SendPanel) Reset(job SendJob) {
 		p.recipients = append(p.recipients, &recipientRow{field: job.Fields[strings.ToLower(addr)], address: addr, state: "waiting"})
 	}
 	p.rcptRowLabel()
-	p.refreshRecipients()
+	p.rcptList.Refresh()
 	p.Progress.SetValue(0)
 	p.Speed.SetText(fmt.Sprintf("0 of %s", humanSize(sizeOf(job.Message))))
 	p.Outcome.Importance = widget.MediumImportance
@@ -347,8 +405,14 @@ func sizeOf(m smtpclient.Message) int64 {
 // once; the engine runs on its own goroutine and its events reach the
 // widgets through fyne.Do, batched.
 func (p *SendPanel) Start(job SendJob) {
-	p.Reset(job)
 	ctx, cancel := context.WithCancel(context.Background())
+	p.StartWith(ctx, cancel, job)
+}
+
+// StartWith is Start under a context the caller made (the same one that
+// covered the preparation, so one Cancel stops either).
+func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, job SendJob) {
+	p.Reset(job)
 	p.cancel = cancel
 	go func() {
 		defer cancel()
@@ -358,6 +422,34 @@ func (p *SendPanel) Start(job SendJob) {
 			p.Finish(res, err)
 		})
 	}()
+}
+
+// Prepare shows that a send is being set up (the password is read from the
+// keyring, or asked for); Cancel already works.
+func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
+	p.cancel = cancel
+	p.done = false
+	if strings.TrimSpace(subject) == "" {
+		subject = "(no subject)"
+	}
+	p.Header.SetText("Preparing “" + subject + "”…")
+	p.Outcome.SetText("Getting the account's password and the message ready…")
+	p.sendOnly.Hide()
+	p.CancelButton.Show()
+	p.CancelButton.Enable()
+	for _, b := range []*widget.Button{p.RetryButton, p.AcceptedOnly, p.BackToComposr, p.CloseButton} {
+		b.Hide()
+	}
+}
+
+// FailBeforeSending shows why a send could not even start (no password, an
+// attachment gone, an account that no longer exists).
+func (p *SendPanel) FailBeforeSending(err error) {
+	p.done = true
+	p.CancelButton.Hide()
+	p.CloseButton.Show()
+	p.Outcome.Importance = widget.DangerImportance
+	p.Outcome.SetText("Not sent: " + err.Error())
 }
 
 // StartProbe runs a connection test ("Test connection") with cfg in the
@@ -472,27 +564,21 @@ func (p *SendPanel) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	transcript := false
 	for _, ev := range batch {
-		transcript = p.apply(ev) || transcript
+		p.apply(ev)
 	}
-	if transcript {
-		p.Transcript.Refresh()
-		p.Transcript.ScrollToBottom()
-	}
+	p.render()
 }
 
 // Apply shows one event at once (tests and recorded sequences use it).
 func (p *SendPanel) Apply(ev smtpclient.Event) {
-	if p.apply(ev) {
-		p.Transcript.Refresh()
-		p.Transcript.ScrollToBottom()
-	}
+	p.apply(ev)
+	p.render()
 }
 
-// apply updates the state for one event; it reports whether the transcript
-// changed, so a batch refreshes the list once.
-func (p *SendPanel) apply(ev smtpclient.Event) bool {
+// apply updates the state for one event and notes what must be redrawn, so
+// a batch redraws each part once.
+func (p *SendPanel) apply(ev smtpclient.Event) {
 	row := p.byStep[ev.Step]
 	switch ev.Kind {
 	case smtpclient.EventStepStarted:
@@ -504,7 +590,7 @@ func (p *SendPanel) apply(ev smtpclient.Event) bool {
 		}
 		if ev.Text != "" {
 			p.lines = append(p.lines, transcriptLine{smtpclient.Local, ev.Text})
-			return true
+			p.dirty.transcript = true
 		}
 	case smtpclient.EventStepFinished:
 		if row != nil {
@@ -515,8 +601,9 @@ func (p *SendPanel) apply(ev smtpclient.Event) bool {
 				row.set(stepDone)
 			}
 		}
-		if ev.Step == smtpclient.StepMessage {
-			p.Progress.SetValue(1)
+		if ev.Step == smtpclient.StepMessage && p.progressTotal > 0 {
+			p.progressSent = p.progressTotal
+			p.dirty.progress = true
 		}
 	case smtpclient.EventStepFailed:
 		if row != nil {
@@ -525,23 +612,19 @@ func (p *SendPanel) apply(ev smtpclient.Event) bool {
 		}
 		if ev.Err != nil {
 			p.lines = append(p.lines, transcriptLine{smtpclient.Local, "failed: " + ev.Err.Error()})
-			return true
+			p.dirty.transcript = true
 		}
 	case smtpclient.EventLine:
 		p.lines = append(p.lines, transcriptLine{ev.Direction, ev.Text})
-		return true
+		p.dirty.transcript = true
 	case smtpclient.EventProgress:
 		p.progress(ev)
 	case smtpclient.EventRecipient:
 		p.recipientVerdict(ev)
 	}
-	return false
 }
 
 func (p *SendPanel) progress(ev smtpclient.Event) {
-	if ev.Total > 0 {
-		p.Progress.SetValue(float64(ev.Sent) / float64(ev.Total))
-	}
 	if !p.progressAt.IsZero() {
 		if dt := ev.Time.Sub(p.progressAt).Seconds(); dt > 0 {
 			inst := float64(ev.Sent-p.progressSent) / dt
@@ -552,12 +635,31 @@ func (p *SendPanel) progress(ev smtpclient.Event) {
 			}
 		}
 	}
-	p.progressAt, p.progressSent = ev.Time, ev.Sent
-	text := fmt.Sprintf("%s of %s", humanSize(ev.Sent), humanSize(ev.Total))
-	if p.speed > 0 {
-		text += fmt.Sprintf(" · %s/s", humanSize(int64(p.speed)))
+	p.progressAt, p.progressSent, p.progressTotal = ev.Time, ev.Sent, ev.Total
+	p.dirty.progress = true
+}
+
+// render shows what a batch of events changed, once.
+func (p *SendPanel) render() {
+	if p.dirty.transcript {
+		p.Transcript.Refresh()
+		p.Transcript.ScrollToBottom()
 	}
-	p.Speed.SetText(text)
+	if p.dirty.recipients {
+		p.rcptRowLabel()
+		p.rcptList.Refresh()
+	}
+	if p.dirty.progress {
+		if p.progressTotal > 0 {
+			p.Progress.SetValue(float64(p.progressSent) / float64(p.progressTotal))
+		}
+		text := fmt.Sprintf("%s of %s", humanSize(p.progressSent), humanSize(p.progressTotal))
+		if p.speed > 0 {
+			text += fmt.Sprintf(" · %s/s", humanSize(int64(p.speed)))
+		}
+		p.Speed.SetText(text)
+	}
+	p.dirty = struct{ transcript, recipients, progress bool }{}
 }
 
 func (p *SendPanel) recipientVerdict(ev smtpclient.Event) {
@@ -580,8 +682,7 @@ func (p *SendPanel) recipientVerdict(ev smtpclient.Event) {
 		r.reply = ev.Reply.String()
 	}
 	p.rcptDone++
-	p.rcptRowLabel()
-	p.refreshRecipients()
+	p.dirty.recipients = true
 }
 
 func (p *SendPanel) rcptRowLabel() {
@@ -589,33 +690,14 @@ func (p *SendPanel) rcptRowLabel() {
 	row.text.SetText(fmt.Sprintf("RCPT TO (%d of %d)", p.rcptDone, len(p.recipients)))
 }
 
-func (p *SendPanel) refreshRecipients() {
-	objs := make([]fyne.CanvasObject, 0, len(p.recipients))
+// allAnswered reports whether the server gave a verdict on every recipient.
+func (p *SendPanel) allAnswered() bool {
 	for _, r := range p.recipients {
-		icon := theme.RadioButtonIcon()
-		switch r.state {
-		case "accepted":
-			icon = theme.ConfirmIcon()
-		case "refused":
-			icon = theme.ErrorIcon()
+		if r.state == "waiting" {
+			return false
 		}
-		field := r.field
-		if field == "" {
-			field = "To"
-		}
-		text := fmt.Sprintf("%-3s  %s — %s", field, r.address, r.state)
-		if r.reply != "" {
-			text += " (" + r.reply + ")"
-		}
-		l := widget.NewLabel(text)
-		l.Truncation = fyne.TextTruncateEllipsis
-		if r.state == "refused" {
-			l.Importance = widget.DangerImportance
-		}
-		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	}
-	p.rcptBox.Objects = objs
-	p.rcptBox.Refresh()
+	return true
 }
 
 func (p *SendPanel) accepted() []string {
@@ -676,13 +758,17 @@ func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
 		if se.Step == smtpclient.StepAuth && p.job.AuthHint != "" {
 			text += " " + p.job.AuthHint
 		}
-		if acc := p.accepted(); se.Step == smtpclient.StepRcpt && len(acc) > 0 && len(acc) < len(p.recipients) {
+		if acc := p.accepted(); se.Step == smtpclient.StepRcpt && se.Kind == smtpclient.ErrorReply && p.allAnswered() &&
+			len(acc) > 0 && len(acc) < len(p.recipients) {
 			text = fmt.Sprintf("Not sent: the server refused %d of %d recipients, so nothing was sent. %s",
 				len(p.recipients)-len(acc), len(p.recipients), se.Explain())
 			p.AcceptedOnly.SetText(fmt.Sprintf("Send to the %d accepted %s", len(acc), plural(len(acc), "recipient", "recipients")))
 			p.AcceptedOnly.Show()
 			p.BackToComposr.Show()
 			p.CloseButton.Hide()
+			if se.Temporary {
+				p.RetryButton.Show() // greylisting: trying again later may reach everyone
+			}
 		} else {
 			p.RetryButton.Show()
 		}

@@ -51,12 +51,12 @@ func run(args []string, openAccounts bool) error {
 		storeErr = err
 		return append(list, sb.Sender())
 	}
-	var accountConfig ui.ConfigFunc
-	config := func(ctx context.Context, s ui.Sender) (smtpclient.Config, error) {
+	accountConfig := ui.AccountConfig(store, secrets)
+	config := func(ctx context.Context, s ui.Sender, parent fyne.Window) (smtpclient.Config, func(bool), error) {
 		if s.ID == ui.SandboxID {
-			return sb.Config(), nil
+			return sb.Config(), nil, nil
 		}
-		return accountConfig(ctx, s)
+		return accountConfig(ctx, s, parent)
 	}
 	showAccounts := func() {
 		w := ui.NewAccountsWindow(a, store, secrets)
@@ -76,7 +76,6 @@ func run(args []string, openAccounts bool) error {
 			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
 		},
 	})
-	accountConfig = ui.AccountConfig(store, secrets, c.Window)
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}

@@ -9,10 +9,20 @@ import (
 // dataDir is where Stamp keeps what it writes for the person: drafts, the
 // Sent folder and the sandbox inbox. $XDG_DATA_HOME/Stamp (default
 // ~/.local/share/Stamp) on Linux and BSD, ~/Library/Application Support/Stamp
-// on macOS, %AppData%\Stamp on Windows.
+// on macOS, %LocalAppData%\Stamp on Windows.
 func dataDir() (string, error) {
 	switch runtime.GOOS {
-	case "darwin", "windows", "ios", "android":
+	case "windows":
+		// Local, not Roaming: sandbox messages and Sent copies can be large.
+		if local := os.Getenv("LOCALAPPDATA"); local != "" {
+			return filepath.Join(local, "Stamp"), nil
+		}
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(base, "Stamp"), nil
+	case "darwin", "ios", "android":
 		base, err := os.UserConfigDir()
 		if err != nil {
 			return "", err
