@@ -2,6 +2,7 @@ package compose
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io"
 	"sync"
@@ -89,13 +90,42 @@ func encodeLines(out, in []byte) []byte {
 	o := len(out)
 	out = out[:cap(out)]
 	for len(in) > lineIn {
-		base64.StdEncoding.Encode(out[o:o+lineOut], in[:lineIn])
-		out[o+lineOut] = '\r'
-		out[o+lineOut+1] = '\n'
+		encodeLine((*[lineOut + 2]byte)(out[o:]), (*[lineIn]byte)(in))
 		o += lineOut + 2
 		in = in[lineIn:]
 	}
 	n := base64.StdEncoding.EncodedLen(len(in))
 	base64.StdEncoding.Encode(out[o:o+n], in)
 	return out[:o+n]
+}
+
+// base64Pairs maps 12 bits of input to their two base64 characters, first
+// character in the low byte: one lookup does the work of two.
+var base64Pairs = func() (t [4096]uint16) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := range t {
+		t[i] = uint16(alphabet[i>>6]) | uint16(alphabet[i&63])<<8
+	}
+	return t
+}()
+
+// encodeLine writes one full line, 57 bytes as 76 characters and CRLF. It
+// is base64.StdEncoding.Encode specialised for the line: six input bytes
+// per step, loaded as one 64-bit word, four pair lookups and one 64-bit
+// store of eight characters (about twice the speed of the general encoder;
+// TestEncodeLineMatchesTheStandardEncoder compares them).
+func encodeLine(dst *[lineOut + 2]byte, src *[lineIn]byte) {
+	t := &base64Pairs
+	for i, o := 0, 0; i < 54; i, o = i+6, o+8 {
+		// Bytes i..i+7 are in range: the last step reads up to byte 55.
+		v := binary.BigEndian.Uint64(src[i:])
+		a, b := v>>40, v>>16
+		w := uint64(t[(a>>12)&0xfff]) | uint64(t[a&0xfff])<<16 |
+			uint64(t[(b>>12)&0xfff])<<32 | uint64(t[b&0xfff])<<48
+		binary.LittleEndian.PutUint64(dst[o:], w)
+	}
+	v := uint(src[54])<<16 | uint(src[55])<<8 | uint(src[56])
+	binary.LittleEndian.PutUint16(dst[72:], t[(v>>12)&0xfff])
+	binary.LittleEndian.PutUint16(dst[74:], t[v&0xfff])
+	dst[76], dst[77] = '\r', '\n'
 }
