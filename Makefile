@@ -55,6 +55,8 @@ window-test: build
 test: test-deps vet unit window-test
 	scripts/test-server.sh
 	scripts/test-keyring.sh
+	scripts/fuzz-short.sh
+	scripts/secret-audit.sh
 
 # make dist: dist/Stamp-VERSION-linux-amd64.tar.xz (fyne package: binary,
 # desktop entry, icon, and a Makefile with install/user-install) and

@@ -64,9 +64,9 @@ func TestWrongPasswordIsAnAuthenticationError(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Security: sandbox.STARTTLS, Username: testUser, Password: testPassword,
 				Token: testToken, Mechanisms: []string{string(mech)}})
 			cfg := configFor(srv)
-			cfg.Password = "not-the-password"
+			cfg.Password = "stamp-test-secret-not-the-password"
 			if mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
-				cfg.Password, cfg.OAuth2Token = "", "expired-token-xyz"
+				cfg.Password, cfg.OAuth2Token = "", "stamp-test-secret-expired-token"
 			}
 			var rec recorder
 			res, err := Send(context.Background(), cfg, Envelope{From: testUser, To: []string{"bob@example.test"}}, testMessage("pw", "x"), rec.on)

@@ -52,8 +52,27 @@ type recorder struct {
 
 func (r *recorder) on(ev Event) {
 	r.mu.Lock()
+	first := len(r.events) == 0
 	r.events = append(r.events, ev)
 	r.mu.Unlock()
+	if first {
+		allRecorders.add(r)
+	}
+}
+
+// recorderList keeps every recorder that saw an event, so that TestMain can
+// write all transcripts out for scripts/secret-audit.sh.
+type recorderList struct {
+	mu   sync.Mutex
+	list []*recorder
+}
+
+var allRecorders recorderList
+
+func (l *recorderList) add(r *recorder) {
+	l.mu.Lock()
+	l.list = append(l.list, r)
+	l.mu.Unlock()
 }
 
 func (r *recorder) all() []Event {

@@ -66,7 +66,7 @@ func TestSendInEverySecurityMode(t *testing.T) {
 func TestErrorIsTyped(t *testing.T) {
 	srv := startSandbox(t, sandbox.Options{Username: testUser, Password: testPassword})
 	cfg := configFor(srv)
-	cfg.Password = "wrong"
+	cfg.Password = "stamp-test-secret-wrong-password"
 	_, err := Send(context.Background(), cfg, Envelope{From: "a@b.test", To: []string{"c@d.test"}}, testMessage("x", "y"), nil)
 	var e *Error
 	if !errors.As(err, &e) || e.Step != StepAuth || e.Code != 535 {

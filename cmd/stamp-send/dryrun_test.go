@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,7 +20,34 @@ func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = run(args, strings.NewReader(stdin), &out, &errOut)
+	keepTranscript(t, out.String(), errOut.String())
 	return code, out.String(), errOut.String()
+}
+
+// keepTranscript appends what one run printed to a file named after the
+// test in $STAMP_TEST_TRANSCRIPTS, for scripts/secret-audit.sh.
+// The arguments are left out: tests pass refused passwords as flag values.
+func keepTranscript(t *testing.T, stdout, stderr string) {
+	dir := os.Getenv("STAMP_TEST_TRANSCRIPTS")
+	if dir == "" {
+		return
+	}
+	dir = filepath.Join(dir, "stamp-send")
+	os.MkdirAll(dir, 0o700)
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	if len(name) > 100 { // file names have a limit; test names do not
+		name = fmt.Sprintf("%s-%x", name[:80], sha256.Sum256([]byte(name)))[:100]
+	}
+	f, err := os.OpenFile(filepath.Join(dir, name+".txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Errorf("keep the transcript: %v", err)
+		return
+	}
+	defer f.Close()
+	if len(stdout) > 1<<20 {
+		stdout = stdout[:1<<20] + "…"
+	}
+	fmt.Fprintf(f, "$ stamp-send …\n%s%s\n", stderr, stdout)
 }
 
 // readMessage parses a written message with an independent parser and

@@ -61,7 +61,7 @@ func TestSendReceivesEveryFlag(t *testing.T) {
 	got, msg := captureSend(t)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, []byte("pem"), 0o644)
-	t.Setenv("STAMP_TEST_PW", "s3cret")
+	t.Setenv("STAMP_TEST_PW", "stamp-test-secret-flags")
 	code, _, stderr := runCmd(t, "",
 		"--from", "a@example.com", "--to", "b@example.com,c@example.com", "--bcc", "d@example.com",
 		"--server", "smtp.example.com:465", "--user", "alice", "--password-env", "STAMP_TEST_PW",
@@ -69,7 +69,7 @@ func TestSendReceivesEveryFlag(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if got.User != "alice" || got.Password != "s3cret" || got.Auth != "cram-md5" || got.CAFile != ca ||
+	if got.User != "alice" || got.Password != "stamp-test-secret-flags" || got.Auth != "cram-md5" || got.CAFile != ca ||
 		got.Timeout != 5*time.Second || !got.ContinueOnRejected || !got.JSON {
 		t.Errorf("options = %+v", *got)
 	}
@@ -86,8 +86,8 @@ func TestSendReceivesEveryFlag(t *testing.T) {
 func TestPasswordSources(t *testing.T) {
 	t.Run("the first line of stdin is the password", func(t *testing.T) {
 		got, _ := captureSend(t)
-		code, _, stderr := runCmd(t, "pa ss\r\nmore", "--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--password-stdin")
-		if code != 0 || got.Password != "pa ss" {
+		code, _, stderr := runCmd(t, "stamp-test-secret pa ss\r\nmore", "--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--password-stdin")
+		if code != 0 || got.Password != "stamp-test-secret pa ss" {
 			t.Errorf("exit %d %s, password %q", code, stderr, got.Password)
 		}
 	})
