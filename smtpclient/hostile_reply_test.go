@@ -439,3 +439,61 @@ func TestMemoryStaysBoundedWhateverTheServerSends(t *testing.T) {
 		})
 	}
 }
+
+func TestASlowDripCannotStretchAStep(t *testing.T) {
+	// Each byte comes well within the timeout, but the reply as a whole
+	// does not: the deadline is per reply, not per byte.
+	const timeout = 300 * time.Millisecond
+	cfg := scriptServer(t, func(c *scripted) {
+		for _, b := range []byte("220-" + strings.Repeat("slow", 100) + "\r\n220 ok\r\n") {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(timeout / 10)
+		}
+	})
+	cfg.Timeout = timeout
+	start := time.Now()
+	_, err := Probe(context.Background(), cfg, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrorTimeout || e.Step != StepGreeting {
+		t.Fatalf("err = %v", err)
+	}
+	if took := time.Since(start); took > 2*timeout {
+		t.Errorf("took %v with a %v timeout", took, timeout)
+	}
+}
+
+func TestMailRefusedTemporarily(t *testing.T) {
+	for _, pipelining := range []bool{true, false} {
+		t.Run(map[bool]string{true: "pipelined", false: "one command at a time"}[pipelining], func(t *testing.T) {
+			cfg := scriptServer(t, func(c *scripted) {
+				c.ehloOK("PIPELINING")
+				c.expect("MAIL")
+				if pipelining {
+					c.expect("RCPT")
+					c.send("451 4.7.1 Greylisted, try again in 5 minutes", "503 5.5.1 need MAIL first")
+					c.expect("RSET")
+					c.send("250 ok")
+				} else {
+					c.send("451 4.7.1 Greylisted, try again in 5 minutes")
+				}
+				c.expect("QUIT")
+				c.send("221 bye")
+			})
+			cfg.DisablePipelining = !pipelining
+			var rec recorder
+			res, err := Send(context.Background(), cfg, Envelope{From: "a@b.test", To: []string{"c@d.test"}}, testMessage("451", "x"), rec.on)
+			var e *Error
+			if !errors.As(err, &e) || e.Step != StepMail || e.Code != 451 || !e.Temporary || res.Sent {
+				t.Fatalf("err = %v\n%s", err, rec.transcript())
+			}
+			if !strings.Contains(e.Explain(), "Try again later") || !strings.Contains(e.Explain(), "Greylisted") {
+				t.Errorf("explanation: %s", e.Explain())
+			}
+			if strings.Contains(rec.transcript(), "-> DATA") {
+				t.Error("DATA after a refused MAIL")
+			}
+		})
+	}
+}
