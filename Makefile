@@ -23,7 +23,7 @@ GO_WINRES := $(BIN)/tools/go-winres-$(GO_WINRES_VERSION)/go-winres
 PURE_PKGS = $$($(GO) list ./... | grep -v -E '^stamp/(ui|cmd/stamp)(/|$$)')
 FYNE_PKGS = ./ui/... ./cmd/stamp/...
 
-.PHONY: all deps test-deps build run test vet unit window-test dist dist-check clean
+.PHONY: all deps test-deps build run test vet unit window-test dist dist-check bench clean
 
 all: build
 
@@ -77,6 +77,10 @@ $(FYNE):
 
 $(GO_WINRES):
 	GOBIN="$(CURDIR)/$(@D)" $(GO) install github.com/tc-hib/go-winres@$(GO_WINRES_VERSION)
+
+# Benchmarks (docs/performance.md); not part of test. Takes a few minutes.
+bench:
+	scripts/bench.sh
 
 clean:
 	rm -rf $(BIN) dist test-output

@@ -76,6 +76,7 @@ func run(args []string, openAccounts bool) error {
 			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
 		},
 	})
+	defer startFrameLog(c.Window)()
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}
