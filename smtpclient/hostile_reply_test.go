@@ -210,18 +210,12 @@ func TestA421EndsTheSessionAtEveryStep(t *testing.T) {
 			c.send(bye)
 		}},
 		{StepData, false, false, func(c *scripted) {
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			c.expect("DATA")
 			c.send(bye)
 		}},
 		{StepMessage, false, false, func(c *scripted) {
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			c.expect("DATA")
 			c.send("354 go")
 			c.readData()
@@ -294,19 +288,13 @@ func TestTimeoutsAtEveryStep(t *testing.T) {
 			silence(c)
 		}},
 		{StepData, false, false, 0, func(c *scripted, _ <-chan struct{}) {
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			silence(c)
 		}},
 		{StepMessage, false, false, 1 << 30, func(c *scripted, release <-chan struct{}) {
 			// The server stops reading in the middle of the message: the
 			// client's writes block once the socket buffers are full.
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			c.expect("DATA")
 			c.send("354 go")
 			<-release
@@ -346,10 +334,7 @@ func TestTimeoutsAtEveryStep(t *testing.T) {
 	}
 	t.Run("the final reply, and it may have been delivered", func(t *testing.T) {
 		cfg := scriptServer(t, func(c *scripted) {
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			c.expect("DATA")
 			c.send("354 go")
 			c.readData()
@@ -369,10 +354,7 @@ func TestTimeoutsAtEveryStep(t *testing.T) {
 	})
 	t.Run("a silent QUIT does not change a success and ends in time", func(t *testing.T) {
 		cfg := scriptServer(t, func(c *scripted) {
-			c.ehloOK("PIPELINING")
-			c.expect("MAIL")
-			c.expect("RCPT")
-			c.send("250 ok", "250 ok")
+			c.acceptEnvelope()
 			c.expect("DATA")
 			c.send("354 go")
 			c.readData()

@@ -87,14 +87,7 @@ func startTLSScript(t *testing.T, tc *tls.Config, before, after []string, then f
 		}
 		tc := &scripted{t: t, Conn: s, r: newLineReader(s)}
 		tc.expect("EHLO ")
-		lines := append([]string{"hostile.test"}, after...)
-		for i, l := range lines {
-			sep := "-"
-			if i == len(lines)-1 {
-				sep = " "
-			}
-			tc.send("250" + sep + l)
-		}
+		tc.ehloReply(after...)
 		if then != nil {
 			then(tc)
 		}

@@ -71,6 +71,11 @@ func scriptServer(t *testing.T, script func(c *scripted)) Config {
 func (c *scripted) ehloOK(ext ...string) {
 	c.send("220 script.test ESMTP")
 	c.expect("EHLO ")
+	c.ehloReply(ext...)
+}
+
+// ehloReply sends a 250 EHLO reply offering ext.
+func (c *scripted) ehloReply(ext ...string) {
 	lines := append([]string{"script.test"}, ext...)
 	for i, l := range lines {
 		sep := "-"
@@ -79,6 +84,14 @@ func (c *scripted) ehloOK(ext ...string) {
 		}
 		c.send("250" + sep + l)
 	}
+}
+
+// acceptEnvelope offers PIPELINING and accepts MAIL and one RCPT.
+func (c *scripted) acceptEnvelope() {
+	c.ehloOK("PIPELINING")
+	c.expect("MAIL")
+	c.expect("RCPT")
+	c.send("250 ok", "250 ok")
 }
 
 func newLineReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
