@@ -23,7 +23,7 @@ const Website = "https://github.com/stamp-mail/stamp"
 // and commit this binary was built from, and what it was built with.
 type About struct {
 	Version   *widget.Label // "Version 0.1.0 (commit 926f095)"
-	BuiltWith *widget.Label // "Go 1.26.8 · Fyne v2.7.1 · linux/amd64"
+	BuiltWith *widget.Label // "Built with go1.26.8 · Fyne v2.7.1 for linux/amd64"
 	Content   fyne.CanvasObject
 }
 
