@@ -144,9 +144,9 @@ for ((r = 0; r < 2 * sends; r++)); do
 			NR == 1 { first = $1 }
 			$1 >= a && $1 <= b { n++; if ($2 > max) max = $2; if ($2 > 100) over++ }
 			END { printf "| %d | %.0f | %.0f | %d | %.0f |", n, n / ((b - a) / 1000), max, over, first }' "$log")
-		# Where the long gaps were, in ms after Send (to stderr).
+		# Where the gaps over 50 ms were, in ms after Send (to stderr).
 		awk -v a="$(awk -v s="$ts" -v b="$t0" 'BEGIN{print (s-b)*1000}')" -v r=$((r + 1)) \
-			'$2 > 100 { printf "bench-gui: run %d: no paint for %.0f ms, until %.0f ms after Send\n", r, $2, $1 - a }' "$log" >&2
+			'$2 > 50 { printf "bench-gui: run %d: no paint for %.0f ms, until %.0f ms after Send\n", r, $2, $1 - a }' "$log" >&2
 	fi
 	echo "$r $log $ts $te $c0 $c1 $rss0 $peak" | awk -v hz="$hz" -v fr="$frames" '{
 		d = $4 - $3; printf "| %d | %s | %.2f | %.0f | %.1f | %.1f %s\n", $1 + 1, ($2 == "-" ? "off" : "on"), d, ($6 - $5) / hz / d * 100, $7 / 1024, $8 / 1024, fr }'
