@@ -91,7 +91,7 @@ func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
 func (e *KeyringUnavailableError) Hint() string {
 	switch e.Reason {
 	case ReasonNoService:
-		return "Start a Secret Service keyring (GNOME Keyring, KWallet 6 or KeePassXC) or enter the password each time"
+		return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) or enter the password each time"
 	case ReasonLocked:
 		return "Unlock the keyring (for example with Seahorse, \"Passwords and Keys\") and try again, or enter the password each time"
 	case ReasonTimedOut:

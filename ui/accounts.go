@@ -227,7 +227,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.showPreset(a.Address)
 	if id == "" {
 		w.Password.SetPlaceHolder("the password, app password or authorization code")
-		w.PasswordWhere.SetText("The password will be saved in the system keyring, never in a file.")
+		w.PasswordWhere.SetText("The password goes to the system keyring, never to a file; without a keyring Stamp keeps it for this session only.")
 		w.Window.Canvas().Focus(w.Address)
 		return
 	}
