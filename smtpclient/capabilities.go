@@ -60,11 +60,13 @@ func parseEHLO(r *Reply) *Capabilities {
 		return c
 	}
 	for _, line := range r.Lines[1:] {
-		kw, params, _ := strings.Cut(strings.TrimSpace(line), " ")
-		kw = strings.ToUpper(kw)
-		if kw == "" {
+		// Split at any white space: a tab is not a separator in RFC 5321,
+		// but it must not end up inside a keyword or mechanism name.
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
 			continue
 		}
+		kw, params := strings.ToUpper(fields[0]), strings.Join(fields[1:], " ")
 		// Old servers announce "AUTH=LOGIN PLAIN" (pre-RFC 4954 syntax).
 		if m, ok := strings.CutPrefix(kw, "AUTH="); ok {
 			c.addAuth(m)
@@ -73,7 +75,6 @@ func parseEHLO(r *Reply) *Capabilities {
 			}
 			continue
 		}
-		params = strings.TrimSpace(params)
 		c.Extensions[kw] = params
 		switch kw {
 		case "AUTH":
