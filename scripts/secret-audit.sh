@@ -39,7 +39,7 @@ done >"$patterns"
 # The Go caches stay where they are when HOME moves.
 GOCACHE=$("$GO" env GOCACHE) GOMODCACHE=$("$GO" env GOMODCACHE) GOPATH=$("$GO" env GOPATH)
 export GOCACHE GOMODCACHE GOPATH
-pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/..."
+pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/... ./ui/..."
 echo "secret-audit: running the tests of $pkgs with their output kept in $out"
 set +e
 (
