@@ -189,29 +189,54 @@ func (s *session) cmd(step Step, line, show string) (*Reply, error) {
 // name, and refuses anything older than TLS 1.2. There is no way to skip
 // verification.
 func (s *session) tlsConfig() (*tls.Config, error) {
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
+	var extra [][]byte // the account's CA certificates, PEM
+	accountCA := x509.NewCertPool()
 	if s.cfg.CAFile != "" {
 		pem, err := os.ReadFile(s.cfg.CAFile)
 		if err != nil {
 			return nil, &Error{Kind: ErrorInput, Message: "read CA file: " + err.Error(), Err: err}
 		}
-		if !pool.AppendCertsFromPEM(pem) {
+		if !accountCA.AppendCertsFromPEM(pem) {
 			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in CA file " + s.cfg.CAFile}
 		}
+		extra = append(extra, pem)
 	}
-	if len(s.cfg.CAPEM) > 0 && !pool.AppendCertsFromPEM(s.cfg.CAPEM) {
-		return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in the given CA"}
+	if len(s.cfg.CAPEM) > 0 {
+		if !accountCA.AppendCertsFromPEM(s.cfg.CAPEM) {
+			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in the given CA"}
+		}
+		extra = append(extra, s.cfg.CAPEM)
+	}
+	allRoots := func() *x509.CertPool {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		for _, pem := range extra {
+			pool.AppendCertsFromPEM(pem)
+		}
+		return pool
 	}
 	tc := &tls.Config{
 		ServerName: s.cfg.Host,
-		RootCAs:    pool,
 		MinVersion: tls.VersionTLS12,
 		// Full-size records from the start: a message is bulk data, and
 		// small first records only add work for both ends.
 		DynamicRecordSizingDisabled: true,
+	}
+	if len(extra) == 0 {
+		tc.RootCAs = allRoots()
+	} else {
+		// The same verification as crypto/tls's own, done in two steps: a
+		// chain that the account's CA completes is completed by the system
+		// roots plus that CA as well, so trying the account's CA alone first
+		// gives the same answer without parsing the system roots (7–8 ms of
+		// CPU on Debian, more than a whole 1 MiB send to a local server).
+		// Only when it fails are the system roots loaded and tried too.
+		tc.InsecureSkipVerify = true
+		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+			return verifyChain(cs.PeerCertificates, s.cfg.Host, accountCA, allRoots)
+		}
 	}
 	if s.cfg.PinnedSHA256 != "" {
 		pin, err := parseFingerprint(s.cfg.PinnedSHA256)
@@ -232,6 +257,28 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 		}
 	}
 	return tc, nil
+}
+
+// verifyChain checks certs (the server's, leaf first) for host as
+// crypto/tls does, against first, then against all() when first does not
+// complete the chain. Failures are *tls.CertificateVerificationError, as
+// from crypto/tls.
+func verifyChain(certs []*x509.Certificate, host string, first *x509.CertPool, all func() *x509.CertPool) error {
+	if len(certs) == 0 {
+		return errors.New("tls: the server sent no certificate")
+	}
+	opts := x509.VerifyOptions{DNSName: host, Roots: first, Intermediates: x509.NewCertPool()}
+	for _, c := range certs[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	if _, err := certs[0].Verify(opts); err == nil {
+		return nil
+	}
+	opts.Roots = all()
+	if _, err := certs[0].Verify(opts); err != nil {
+		return &tls.CertificateVerificationError{UnverifiedCertificates: certs, Err: err}
+	}
+	return nil
 }
 
 // pinError: the certificate is not the pinned one.
