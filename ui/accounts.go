@@ -77,12 +77,14 @@ type AccountsWindow struct {
 	current  string // the ID being edited; "" for a new account
 	filled   string // the host last filled from a preset
 	loading  bool
+	dialogs  *dialogs
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet).
 func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secrets) *AccountsWindow {
 	w := &AccountsWindow{Window: a.NewWindow("Accounts — Stamp"), app: a, store: store, secrets: secrets}
 	w.Window.SetIcon(Icon)
+	w.dialogs = escDialogs(w.Window)
 
 	w.Address = widget.NewEntry()
 	w.Address.SetPlaceHolder("you@example.com")
@@ -465,13 +467,13 @@ func (w *AccountsWindow) confirmRemove() {
 		return
 	}
 	id := w.current
-	dialog.ShowConfirm("Remove account?",
+	w.dialogs.show(dialog.NewConfirm("Remove account?",
 		fmt.Sprintf("Remove %s and delete its password from the system keyring? Drafts and sent messages are kept.", id),
 		func(ok bool) {
 			if ok {
 				w.Remove(id)
 			}
-		}, w.Window)
+		}, w.Window))
 }
 
 // Remove deletes the account and its keyring entry.
@@ -507,7 +509,7 @@ func (w *AccountsWindow) chooseCAFile() {
 		w.CAFile.SetText(r.URI().Path())
 		r.Close()
 	}, w.Window)
-	d.Show()
+	w.dialogs.show(d)
 }
 
 // TestConnection runs the engine's Probe with the settings in the form (and

@@ -91,7 +91,7 @@ type Composer struct {
 	// sendingDraft is the form as it was when the current send started.
 	sendingDraft Draft
 	restoring    bool
-	dialog       hideShower // the dialog on top, for Esc
+	dialogs      *dialogs   // Esc closes the one on top
 	confirming   bool       // the "Before sending" warnings are open
 	panel        *SendPanel // the send panel of the last send
 	cancelSend   func()     // stops the running send
@@ -150,7 +150,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
 	w.SetCloseIntercept(c.closeRequested)
-	w.Canvas().SetOnTypedKey(c.typedKey)
+	c.dialogs = escDialogs(w)
 	w.Resize(fyne.NewSize(760, 620))
 
 	c.restoreDraft()
@@ -679,37 +679,12 @@ func (c *Composer) closeNow() {
 	c.Window.Close()
 }
 
-// hideShower is what every Fyne dialog (the file dialog included) offers.
-type hideShower interface {
-	Show()
-	Hide()
-	SetOnClosed(func())
-}
-
-// showDialog shows d and lets Esc close it (Fyne's dialogs do not).
-func (c *Composer) showDialog(d hideShower) {
-	c.dialog = d
-	d.SetOnClosed(func() {
-		if c.dialog == d {
-			c.dialog = nil
-		}
-	})
-	d.Show()
-}
+// showDialog shows d; Esc closes it.
+func (c *Composer) showDialog(d hideShower) { c.dialogs.show(d) }
 
 // showError shows err in a dialog that Esc closes.
 func (c *Composer) showError(err error) {
 	c.showDialog(dialog.NewError(err, c.Window))
-}
-
-// typedKey handles keys that reach the window itself: Esc closes the
-// dialog on top.
-func (c *Composer) typedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && c.dialog != nil {
-		d := c.dialog
-		c.dialog = nil
-		d.Hide()
-	}
 }
 
 // FocusFirst puts the keyboard focus in the first field that needs typing.

@@ -294,7 +294,7 @@ func TestEscClosesTheDialogOnTop(t *testing.T) {
 	if overlays.Top() == nil {
 		t.Fatal("no dialog opened")
 	}
-	c.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	c.dialogs.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if overlays.Top() != nil {
 		t.Fatal("Esc did not close the dialog")
 	}

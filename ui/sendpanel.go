@@ -200,6 +200,7 @@ type SendPanel struct {
 	cancel   context.CancelFunc
 	done     bool
 	sendOnly *fyne.Container // progress and recipients: hidden for a connection test
+	dialogs  *dialogs
 
 	mu        sync.Mutex
 	pending   []smtpclient.Event
@@ -324,6 +325,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
 	p.Window.Resize(fyne.NewSize(960, 660))
 	p.Window.SetCloseIntercept(p.closeRequested)
+	p.dialogs = escDialogs(p.Window)
 	return p
 }
 
@@ -335,7 +337,7 @@ func (p *SendPanel) closeRequested() {
 		p.Window.Close()
 		return
 	}
-	dialog.ShowConfirm("Stop sending?",
+	p.dialogs.show(dialog.NewConfirm("Stop sending?",
 		"The message is still being sent. Closing this window stops the send. If the whole message has already gone out, "+
 			"the server may still deliver it, and Stamp will not know.",
 		func(stop bool) {
@@ -343,7 +345,7 @@ func (p *SendPanel) closeRequested() {
 				p.Cancel()
 				p.Window.Close()
 			}
-		}, p.Window)
+		}, p.Window))
 }
 
 // Reset prepares the panel for a (new) attempt of job.
@@ -821,17 +823,17 @@ func (p *SendPanel) saveTranscript() {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			if err != nil {
-				dialog.ShowError(err, p.Window)
+				p.dialogs.show(dialog.NewError(err, p.Window))
 			}
 			return
 		}
 		defer w.Close()
 		if _, err := w.Write([]byte(p.TranscriptText())); err != nil {
-			dialog.ShowError(fmt.Errorf("save the transcript: %w", err), p.Window)
+			p.dialogs.show(dialog.NewError(fmt.Errorf("save the transcript: %w", err), p.Window))
 		}
 	}, p.Window)
 	d.SetFileName("stamp-transcript-" + time.Now().Format("20060102-150405") + ".txt")
-	d.Show()
+	p.dialogs.show(d)
 }
 
 func plural(n int, one, many string) string {

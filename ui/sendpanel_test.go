@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"stamp/smtpclient"
@@ -194,5 +195,20 @@ func TestAWrongPasswordAtQQMailSaysToUseTheAuthorizationCode(t *testing.T) {
 	p.Finish(&smtpclient.Result{}, &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, Message: "Login fail"})
 	if !strings.Contains(p.Outcome.Text, "授权码") || !strings.Contains(p.Outcome.Text, "app password") && !strings.Contains(p.Outcome.Text, "authorization code") {
 		t.Fatalf("outcome = %q, want the 授权码 advice", p.Outcome.Text)
+	}
+}
+
+func TestClosingARunningSendAsksAndEscKeepsItRunning(t *testing.T) {
+	p := NewSendPanel(test.NewTempApp(t))
+	p.Reset(testJob(smtpclient.SecurityTLS, "", "ann@example.com"))
+	cancelled := false
+	p.cancel = func() { cancelled = true }
+	p.closeRequested()
+	if p.Window.Canvas().Overlays().Top() == nil {
+		t.Fatal("closing a running send did not ask")
+	}
+	p.dialogs.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if p.Window.Canvas().Overlays().Top() != nil || cancelled {
+		t.Fatalf("Esc: dialog still open=%v, send cancelled=%v", p.Window.Canvas().Overlays().Top() != nil, cancelled)
 	}
 }
