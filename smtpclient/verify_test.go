@@ -1,41 +1,23 @@
 package smtpclient
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
-	"net"
 	"testing"
 	"time"
 )
 
-// testChain makes a CA and a leaf for 127.0.0.1 that it signed.
-func testChain(t testing.TB) (ca, leaf *x509.Certificate) {
+// testChain is a CA and a leaf for 127.0.0.1 that it signed.
+func testChain(t *testing.T) (ca, leaf *x509.Certificate) {
 	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	c := newTestCA(t)
+	l := c.leaf(t, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	leaf, err := x509.ParseCertificate(l.Certificate[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, _ = x509.ParseCertificate(der)
-	lkey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ltmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
-	der, err = x509.CreateCertificate(rand.Reader, ltmpl, ca, &lkey.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ = x509.ParseCertificate(der)
-	return ca, leaf
+	return c.cert, leaf
 }
 
 func TestVerifyChainTriesTheAccountCAFirstWithTheSameAnswers(t *testing.T) {
