@@ -23,6 +23,7 @@ cleanup() {
 	[ -n "$app" ] && kill -9 "$app" 2>/dev/null || true
 	[ -n "$sinkpid" ] && kill "$sinkpid" 2>/dev/null || true
 	kill "$wm" 2>/dev/null || true
+	rm -rf "$work" # made by bench-gui.sh, which exec'd into xvfb-run
 }
 trap cleanup EXIT
 

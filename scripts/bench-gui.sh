@@ -5,7 +5,8 @@
 #      idle RSS 5 s after the window appeared and idle CPU over the next 5 s;
 #   2. a 100 MiB attachment sent from the real window over STARTTLS + AUTH
 #      to internal/benchsink (a saved account, password in a real GNOME
-#      Keyring): time from Ctrl+Enter to the sink's count, RSS and CPU of
+#      Keyring): time from Send ("Send anyway" in the size warning) to the
+#      sink's count, RSS and CPU of
 #      the app meanwhile, and, with STAMP_FRAME_LOG on, the gaps between
 #      successive paints (see cmd/stamp/framelog.go). The send is run
 #      without the frame log (CPU, RSS) and with it (frame gaps), alternately.
@@ -16,7 +17,7 @@ for tool in xvfb-run xdotool openbox wmctrl dbus-run-session gnome-keyring-daemo
 	command -v "$tool" >/dev/null || { echo "bench-gui: $tool is missing (scripts/deps.sh test)" >&2; exit 1; }
 done
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT # until exec; then bench-gui-inner.sh removes it
 bin=${1:-}
 ss=${2:-}
 if [ -z "$bin" ]; then go build -o "$work/stamp" ./cmd/stamp; bin=$work/stamp; fi
