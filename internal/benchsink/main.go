@@ -24,6 +24,9 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
+
+	"stamp/smtpclient/sandbox"
 )
 
 func main() {
@@ -65,7 +68,7 @@ func serve(security string, raw bool, listen, ready, caOut, user, passwordEnv, l
 		return fmt.Errorf("-security %q: want none, starttls or tls", security)
 	}
 	if security != "none" {
-		cert, caPEM, err := certificates()
+		cert, caPEM, err := sandbox.Certificates([]string{"127.0.0.1", "localhost"}, 24*time.Hour)
 		if err != nil {
 			return err
 		}

@@ -13,11 +13,12 @@ import (
 	"time"
 )
 
-// certificates makes a throw-away certificate authority and a server
+// Certificates makes a throw-away certificate authority and a server
 // certificate it signed for names (DNS names or IP addresses). It returns
 // the server's key pair and the CA certificate in PEM, which clients add to
 // their trusted roots: verification stays on, as it does for real servers.
-func certificates(names []string, validFor time.Duration) (tls.Certificate, []byte, error) {
+// The sandbox uses it, and so do other loopback test servers (benchsink).
+func Certificates(names []string, validFor time.Duration) (tls.Certificate, []byte, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -164,7 +164,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 
 	var tlsConfig *tls.Config
 	if opts.Security != None {
-		pair, caPEM, err := certificates([]string{"localhost", "127.0.0.1", "::1"}, 30*24*time.Hour)
+		pair, caPEM, err := Certificates([]string{"localhost", "127.0.0.1", "::1"}, 30*24*time.Hour)
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: make certificate: %w", err)
 		}
