@@ -10,9 +10,7 @@ import (
 	"syscall"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
 	"stamp/compose"
@@ -142,37 +140,10 @@ func TestWhenTheKeyringDisappearsMidSessionStampAsksForThePassword(t *testing.T)
 		cfg, _, err := config(context.Background(), sender, w)
 		done <- result{cfg, err}
 	}()
-	var entry *widget.Entry
-	var send *widget.Button
-	var hint string
-	waitFor(t, "the password prompt", func() bool {
-		top := w.Canvas().Overlays().Top()
-		if top == nil {
-			return false
-		}
-		walk(top, func(o fyne.CanvasObject) {
-			switch x := o.(type) {
-			case *widget.Entry:
-				if x.Password {
-					entry = x
-				}
-			case *widget.Button:
-				if x.Text == "Send" {
-					send = x
-				}
-			case *widget.Label:
-				if strings.Contains(x.Text, "keyring") {
-					hint = x.Text
-				}
-			}
-		})
-		return entry != nil && send != nil
-	})
+	hint := answerPasswordPrompt(t, w, password)
 	if !strings.Contains(hint, "cannot be used") {
 		t.Fatalf("the prompt does not say the keyring is unavailable: %q", hint)
 	}
-	test.Type(entry, password)
-	test.Tap(send)
 	r := <-done
 	if r.err != nil || r.cfg.Password != password {
 		t.Fatalf("after the prompt: err=%v password given=%v", r.err, r.cfg.Password == password)

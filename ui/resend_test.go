@@ -175,8 +175,9 @@ func TestAMistypedPasswordIsAskedForAgainAndNeverSaved(t *testing.T) {
 }
 
 // answerPasswordPrompt waits for the password dialog on w, types password
-// and presses Send.
-func answerPasswordPrompt(t *testing.T, w fyne.Window, password string) {
+// and presses Send. It returns the dialog's explanation (the label that
+// mentions the password or the keyring).
+func answerPasswordPrompt(t *testing.T, w fyne.Window, password string) (hint string) {
 	t.Helper()
 	var entry *widget.Entry
 	var send *widget.Button
@@ -193,6 +194,10 @@ func answerPasswordPrompt(t *testing.T, w fyne.Window, password string) {
 					if x.Text == "Send" {
 						send = x
 					}
+				case *widget.Label:
+					if strings.Contains(x.Text, "keyring") || strings.Contains(x.Text, "password") {
+						hint = x.Text
+					}
 				}
 			})
 		}
@@ -200,6 +205,7 @@ func answerPasswordPrompt(t *testing.T, w fyne.Window, password string) {
 	})
 	test.Type(entry, password)
 	test.Tap(send)
+	return hint
 }
 
 func TestAConnectionLostDuringRcptOffersRetryNotAPartialSend(t *testing.T) {
