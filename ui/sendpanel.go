@@ -168,11 +168,11 @@ type SendPanel struct {
 	Outcome    *widget.Label
 	Transcript *widget.List
 
-	CancelButton  *widget.Button
-	RetryButton   *widget.Button
-	CloseButton   *widget.Button
-	AcceptedOnly  *widget.Button // "Send to the N accepted recipients"
-	BackToComposr *widget.Button // "Back to the composer"
+	CancelButton   *widget.Button
+	RetryButton    *widget.Button
+	CloseButton    *widget.Button
+	AcceptedOnly   *widget.Button // "Send to the N accepted recipients"
+	BackToComposer *widget.Button // "Back to the composer"
 
 	// OnFinished runs once per attempt, on the UI goroutine, with the result.
 	OnFinished func(res *smtpclient.Result, err error)
@@ -289,7 +289,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 			p.OnSendAccepted(p.accepted())
 		}
 	})
-	p.BackToComposr = widget.NewButton("Back to the composer", p.Window.Close)
+	p.BackToComposer = widget.NewButton("Back to the composer", p.Window.Close)
 	copyBtn := widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
 		a.Clipboard().SetContent(p.TranscriptText())
 	})
@@ -320,7 +320,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	bottom := container.NewVBox(
 		widget.NewSeparator(),
 		p.Outcome,
-		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposr, layout.NewSpacer(), p.CloseButton),
+		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
 	p.Window.Resize(fyne.NewSize(960, 660))
@@ -391,7 +391,7 @@ func (p *SendPanel) Reset(job SendJob) {
 	p.RetryButton.Hide()
 	p.sendOnly.Show()
 	p.AcceptedOnly.Hide()
-	p.BackToComposr.Hide()
+	p.BackToComposer.Hide()
 	p.CloseButton.Hide()
 	p.Transcript.Refresh()
 }
@@ -439,7 +439,7 @@ func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
 	p.sendOnly.Hide()
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
-	for _, b := range []*widget.Button{p.RetryButton, p.AcceptedOnly, p.BackToComposr, p.CloseButton} {
+	for _, b := range []*widget.Button{p.RetryButton, p.AcceptedOnly, p.BackToComposer, p.CloseButton} {
 		b.Hide()
 	}
 }
@@ -766,7 +766,7 @@ func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
 				len(p.recipients)-len(acc), len(p.recipients), se.Explain())
 			p.AcceptedOnly.SetText(fmt.Sprintf("Send to the %d accepted %s", len(acc), plural(len(acc), "recipient", "recipients")))
 			p.AcceptedOnly.Show()
-			p.BackToComposr.Show()
+			p.BackToComposer.Show()
 			p.CloseButton.Hide()
 			if se.Temporary {
 				p.RetryButton.Show() // greylisting: trying again later may reach everyone

@@ -161,9 +161,9 @@ func TestAPartialRefusalOffersBothChoices(t *testing.T) {
 	}
 	err := &smtpclient.Error{Step: smtpclient.StepRcpt, Kind: smtpclient.ErrorReply, Code: 550, EnhancedCode: "5.1.1", Message: "no such user"}
 	p.Finish(&smtpclient.Result{}, err)
-	if !p.AcceptedOnly.Visible() || p.AcceptedOnly.Text != "Send to the 2 accepted recipients" || !p.BackToComposr.Visible() {
+	if !p.AcceptedOnly.Visible() || p.AcceptedOnly.Text != "Send to the 2 accepted recipients" || !p.BackToComposer.Visible() {
 		t.Fatalf("partial refusal: send-to-accepted visible=%v %q, back visible=%v",
-			p.AcceptedOnly.Visible(), p.AcceptedOnly.Text, p.BackToComposr.Visible())
+			p.AcceptedOnly.Visible(), p.AcceptedOnly.Text, p.BackToComposer.Visible())
 	}
 	if !strings.Contains(p.Outcome.Text, "refused 1 of 3 recipients") {
 		t.Fatalf("outcome = %q", p.Outcome.Text)
