@@ -91,10 +91,11 @@ type Composer struct {
 	// sendingDraft is the form as it was when the current send started.
 	sendingDraft Draft
 	restoring    bool
-	dialogs      *dialogs   // Esc closes the one on top
-	confirming   bool       // the "Before sending" warnings are open
-	panel        *SendPanel // the send panel of the last send
-	cancelSend   func()     // stops the running send
+	sizeLimits   map[string]int64 // SIZE learnt from the servers this run, by sender ID
+	dialogs      *dialogs         // Esc closes the one on top
+	confirming   bool             // the "Before sending" warnings are open
+	panel        *SendPanel       // the send panel of the last send
+	cancelSend   func()           // stops the running send
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
@@ -228,6 +229,15 @@ func (c *Composer) ReloadSenders() {
 	if len(labels) > 0 {
 		c.From.SetSelectedIndex(sel)
 	}
+}
+
+// learnSizeLimit keeps the SIZE a server announced for this run, so the
+// size warning uses the server's own limit from the second send on.
+func (c *Composer) learnSizeLimit(senderID string, limit int64) {
+	if c.sizeLimits == nil {
+		c.sizeLimits = map[string]int64{}
+	}
+	c.sizeLimits[senderID] = limit
 }
 
 // Sender is the From choice currently selected.
@@ -429,6 +439,9 @@ func (c *Composer) trySend(only []string) {
 		return
 	}
 	from, _ := c.Sender()
+	if limit := c.sizeLimits[from.ID]; limit > 0 {
+		from.SizeLimit = limit
+	}
 	m, _ := c.formMessage()
 	if err := m.Validate(); err != nil {
 		c.showError(err)

@@ -87,6 +87,9 @@ func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p
 		if ok, known := loginResult(job.Config, res, err); known && settle != nil {
 			settle(ok)
 		}
+		if res != nil && res.Capabilities != nil && res.Capabilities.MaxSize > 0 {
+			c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
+		}
 		ok := err == nil && res != nil && res.Sent
 		c.SendFinished(ok)
 		if !ok {

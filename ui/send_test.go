@@ -215,3 +215,18 @@ func (m rawMessage) WriteTo(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, string(m))
 	return int64(n), err
 }
+
+func TestTheServersSizeLimitIsLearntForTheNextWarning(t *testing.T) {
+	c, sb, _ := sandboxComposer(t)
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Subject, "First")
+	test.Type(c.Body, "hello")
+	c.TrySend()
+	if _, err := sb.Server.Wait(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the send to finish", func() bool { return !c.sending })
+	if got := c.sizeLimits[SandboxID]; got != 200_000_000 {
+		t.Fatalf("learnt SIZE = %d, want the sandbox's 200000000", got)
+	}
+}
