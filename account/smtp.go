@@ -31,18 +31,9 @@ func (a Account) SMTPConfig(c Credential) smtpclient.Config {
 		return cfg // no user name: the engine does not log in
 	}
 	cfg.Username = a.Login()
-	switch auth {
-	case AuthPlain:
-		cfg.Auth = smtpclient.AuthPlain
-	case AuthLogin:
-		cfg.Auth = smtpclient.AuthLogin
-	case AuthCRAMMD5:
-		cfg.Auth = smtpclient.AuthCRAMMD5
-	case AuthXOAUTH2:
-		cfg.Auth = smtpclient.AuthXOAUTH2
-	default:
-		cfg.Auth = smtpclient.AuthAuto
-	}
+	// The names are the engine's in other case ("plain" → PLAIN, "auto" →
+	// AuthAuto); anything it does not know stays automatic.
+	cfg.Auth, _ = smtpclient.ParseAuthMechanism(string(auth))
 	if c.Kind == KindOAuth2 && c.OAuth2 != nil {
 		cfg.OAuth2Token = c.OAuth2.AccessToken
 		if auth == AuthAuto {
