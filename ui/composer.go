@@ -499,13 +499,15 @@ func (c *Composer) sendStarted() {
 }
 
 // SendFinished is called (on the UI goroutine) when a send has ended. After
-// a success the form and the draft are cleared; after a failure everything
-// stays as it was so the person can fix and retry.
-func (c *Composer) SendFinished(ok bool) {
+// a success the form and the draft are cleared — unless the person edited
+// the message meanwhile, then that version stays and keptEdits is true;
+// after a failure everything stays as it was so the person can fix and retry.
+func (c *Composer) SendFinished(ok bool) (keptEdits bool) {
 	c.sending = false
 	if ok && !c.Draft().sameContent(c.sendingDraft) {
-		// The person kept writing while the message went out: keep that.
-		c.Notify(c.Notice.Text + " You changed the message while it was being sent; the changed version stays here as a draft.")
+		// The person kept writing while the message went out: keep that
+		// (the caller says so in its notice).
+		keptEdits = true
 		c.lastSaved = Draft{}
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())
@@ -520,6 +522,7 @@ func (c *Composer) SendFinished(ok bool) {
 		c.Notify(err.Error())
 	}
 	c.validate()
+	return keptEdits
 }
 
 func (c *Composer) clearForm() {

@@ -91,13 +91,16 @@ func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p
 			c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
 		}
 		ok := err == nil && res != nil && res.Sent
-		c.SendFinished(ok)
+		kept := c.SendFinished(ok)
 		if !ok {
 			return
 		}
 		where := "Sent."
 		if from.ID == SandboxID {
 			where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
+		}
+		if kept {
+			where += " You changed the message while it was being sent; the changed version stays here as a draft."
 		}
 		if !from.KeepSent {
 			c.Notify(where)
