@@ -92,6 +92,7 @@ type Composer struct {
 	sendingDraft Draft
 	restoring    bool
 	sizeLimits   map[string]int64 // SIZE learnt from the servers this run, by sender ID
+	afterSend    func()           // tests: runs when SendFinished has done everything
 	dialogs      *dialogs         // Esc closes the one on top
 	confirming   bool             // the "Before sending" warnings are open
 	panel        *SendPanel       // the send panel of the last send
@@ -522,6 +523,9 @@ func (c *Composer) SendFinished(ok bool) (keptEdits bool) {
 		c.Notify(err.Error())
 	}
 	c.validate()
+	if c.afterSend != nil {
+		c.afterSend()
+	}
 	return keptEdits
 }
 

@@ -52,9 +52,10 @@ func TestRetrySendsTheMessageAsItIsNowWithAFreshLogin(t *testing.T) {
 	test.Type(c.To, "ann@example.com")
 	test.Type(c.Subject, "Version one")
 	test.Type(c.Body, "first text")
+	done := sendsDone(c)
 	c.TrySend()
 	p := c.panel
-	waitFor(t, "the failed attempt", func() bool { return p.done && !c.sending })
+	waitDone(t, done)
 	if p.StepState(smtpclient.StepAuth) != "failed" || !p.RetryButton.Visible() {
 		t.Fatalf("first attempt: AUTH %s, Retry visible %v", p.StepState(smtpclient.StepAuth), p.RetryButton.Visible())
 	}
@@ -67,7 +68,10 @@ func TestRetrySendsTheMessageAsItIsNowWithAFreshLogin(t *testing.T) {
 	if !strings.Contains(string(msgs[0].Data), "fixed text after the failure") {
 		t.Fatalf("Retry sent the old message:\n%s", msgs[0].Data)
 	}
-	waitFor(t, "the composer to clear", func() bool { return !c.sending && c.Body.Text == "" })
+	waitDone(t, done)
+	if c.Body.Text != "" {
+		t.Fatal("the composer was not cleared after the retry succeeded")
+	}
 }
 
 func TestCtrlEnterTwiceWhileAskedSendsOnce(t *testing.T) {
@@ -123,13 +127,14 @@ func TestCancelWhilePreparingStopsBeforeConnecting(t *testing.T) {
 		Send: PanelSend(config, filepath.Join(data, "Sent"))})
 	test.Type(c.To, "ann@example.com")
 	test.Type(c.Subject, "Hello")
+	done := sendsDone(c)
 	c.TrySend()
 	<-asked
 	if !c.panel.CancelButton.Visible() || c.panel.RetryButton.Visible() {
 		t.Fatal("while preparing, only Cancel should be offered")
 	}
 	c.panel.Cancel()
-	waitFor(t, "the cancel", func() bool { return !c.sending })
+	waitDone(t, done)
 	if !strings.Contains(c.panel.Outcome.Text, "Cancelled") || len(sb.Server.Messages()) != 0 || c.Subject.Text != "Hello" {
 		t.Fatalf("outcome %q, messages %d, subject %q", c.panel.Outcome.Text, len(sb.Server.Messages()), c.Subject.Text)
 	}

@@ -44,6 +44,24 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 	return c, sb, data
 }
 
+// sendsDone reports each completed SendFinished of c (drafts written, form
+// cleared): waiting on it, a test never ends while the composer still writes.
+func sendsDone(c *Composer) <-chan struct{} {
+	ch := make(chan struct{}, 8)
+	c.afterSend = func() { ch <- struct{}{} }
+	return ch
+}
+
+// waitDone waits for one completed send.
+func waitDone(t *testing.T, done <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for the send to finish")
+	}
+}
+
 // waitFor polls cond (on this goroutine; fyne.Do runs inline in test apps).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -66,6 +84,7 @@ func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
 	test.Type(c.Subject, "Sandbox test ✓")
 	test.Type(c.Body, "Hello from the test.")
 	c.AttachFiles(att)
+	done := sendsDone(c)
 	c.TrySend()
 
 	msgs, err := sb.Server.Wait(context.Background(), 1)
@@ -87,7 +106,7 @@ func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
 		t.Fatalf("the sandbox session was TLS=%v user=%q; want STARTTLS with AUTH", got.TLS, got.User)
 	}
 
-	waitFor(t, "the composer to be cleared after the send", func() bool { return !c.sending })
+	waitDone(t, done)
 	if c.To.Text != "" || c.Subject.Text != "" {
 		t.Fatal("the composer still holds the sent message")
 	}
@@ -137,6 +156,7 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 	c.AttachFiles(big)
 
 	var panel *SendPanel
+	done := sendsDone(c)
 	send := c.opts.Send
 	c.opts.Send = func(c *Composer, from Sender, m *compose.Message, _ []string) {
 		job, err := messageJob(sb.Config(), from, m)
@@ -155,7 +175,7 @@ func TestCancelDuringDataEndsQuicklyAndKeepsTheMessage(t *testing.T) {
 	})
 	start := time.Now()
 	panel.Cancel()
-	waitFor(t, "the send to stop", func() bool { return panel.done && !c.sending })
+	waitDone(t, done)
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("cancel took %v, want under a second", d)
 	}
@@ -221,11 +241,12 @@ func TestTheServersSizeLimitIsLearntForTheNextWarning(t *testing.T) {
 	test.Type(c.To, "ann@example.com")
 	test.Type(c.Subject, "First")
 	test.Type(c.Body, "hello")
+	done := sendsDone(c)
 	c.TrySend()
 	if _, err := sb.Server.Wait(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the send to finish", func() bool { return !c.sending })
+	waitDone(t, done)
 	if got := c.sizeLimits[SandboxID]; got != 200_000_000 {
 		t.Fatalf("learnt SIZE = %d, want the sandbox's 200000000", got)
 	}
