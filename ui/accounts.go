@@ -78,6 +78,7 @@ type AccountsWindow struct {
 	filled   string // the host last filled from a preset
 	loading  bool
 	dialogs  *dialogs
+	probe    *SendPanel // the connection test's panel, once there was a test
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet).
@@ -85,6 +86,12 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w := &AccountsWindow{Window: a.NewWindow("Accounts — Stamp"), app: a, store: store, secrets: secrets}
 	w.Window.SetIcon(Icon)
 	w.dialogs = escDialogs(w.Window)
+	w.Window.SetOnClosed(func() {
+		if w.probe != nil {
+			w.probe.Cancel()
+			w.probe.Window.Close()
+		}
+	})
 
 	w.Address = widget.NewEntry()
 	w.Address.SetPlaceHolder("you@example.com")
@@ -524,16 +531,31 @@ func (w *AccountsWindow) TestConnection() {
 		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
 		return
 	}
+	if w.probe != nil && w.probe.running() {
+		w.probe.Present() // one test at a time
+		return
+	}
 	typed := w.Password.Text
 	saved := w.current != ""
-	p := NewSendPanel(w.app)
-	p.Window.Show()
+	if w.probe == nil {
+		w.probe = NewSendPanel(w.app) // kept for the next test, closed with this window
+		w.probe.HideOnClose = true
+	}
+	p := w.probe
+	ctx, cancel := context.WithCancel(context.Background())
+	p.PrepareProbe(a.DisplayName(), cancel)
+	p.Present()
 	go func() {
+		defer cancel()
 		cred := account.PasswordCredential(typed)
 		if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
-			if c, _, err := w.secrets.Get(context.Background(), a.ID); err == nil {
+			if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
 				cred = c
 			}
+		}
+		if ctx.Err() != nil {
+			fyne.Do(func() { p.FailBeforeSending(errors.New("cancelled")) })
+			return
 		}
 		if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
 			fyne.Do(func() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -97,6 +98,7 @@ type Composer struct {
 	confirming   bool             // the "Before sending" warnings are open
 	panel        *SendPanel       // the send panel of the last send
 	cancelSend   func()           // stops the running send
+	background   sync.WaitGroup   // Sent copies being written
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
@@ -690,6 +692,12 @@ func (c *Composer) closeRequested() {
 	cancel.OnTapped = dlg.Hide
 	c.showDialog(dlg)
 }
+
+// Wait blocks until the work the composer does in the background (writing
+// the Sent copy of a message just sent) is done. The app calls it after its
+// window closed and before the process exits, so a Sent copy is not lost
+// when Stamp is closed right after a send.
+func (c *Composer) Wait() { c.background.Wait() }
 
 // closeNow closes the window for good: no autosave may run after it.
 func (c *Composer) closeNow() {

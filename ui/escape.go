@@ -35,8 +35,15 @@ func (ds *dialogs) show(d hideShower) {
 }
 
 func (ds *dialogs) typedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && ds.top != nil {
-		d := ds.top
+	if ev.Name == fyne.KeyEscape {
+		ds.hideAll()
+	}
+}
+
+// hideAll closes the dialog on top, if any (a kept window being hidden must
+// not come back with a stale dialog).
+func (ds *dialogs) hideAll() {
+	if d := ds.top; d != nil {
 		ds.top = nil
 		d.Hide()
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"fyne.io/fyne/v2"
 
@@ -61,10 +60,8 @@ type Sandbox struct {
 
 	username, password string
 
-	mu        sync.Mutex
-	listeners map[int]func()
-	next      int
-	stop      func()
+	saved watchers // run after each received message is saved
+	stop  func()
 }
 
 // StartSandbox starts the sandbox server with STARTTLS and AUTH (a random
@@ -75,7 +72,7 @@ func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
 	}
-	sb := &Sandbox{Dir: dir, username: "stamp", password: base64.RawURLEncoding.EncodeToString(secret), listeners: map[int]func(){}}
+	sb := &Sandbox{Dir: dir, username: "stamp", password: base64.RawURLEncoding.EncodeToString(secret)}
 	srv, err := sandbox.Start(ctx, sandbox.Options{
 		Security: sandbox.STARTTLS,
 		Domain:   "sandbox.stamp.test",
@@ -91,15 +88,7 @@ func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 		if err := SaveSandboxMessage(dir, m); err != nil {
 			fmt.Fprintln(os.Stderr, "stamp:", err)
 		}
-		sb.mu.Lock()
-		fs := make([]func(), 0, len(sb.listeners))
-		for _, f := range sb.listeners {
-			fs = append(fs, f)
-		}
-		sb.mu.Unlock()
-		for _, f := range fs {
-			f()
-		}
+		sb.saved.notify()
 	})
 	return sb, nil
 }
@@ -123,37 +112,24 @@ func (sb *Sandbox) Config() smtpclient.Config {
 		Username: sb.username, Password: sb.password, CAPEM: sb.Server.CAPEM(), HeloName: "localhost"}
 }
 
-// onSaved calls f after each received message has been saved; the returned
-// function stops that.
-func (sb *Sandbox) onSaved(f func()) (stop func()) {
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	id := sb.next
-	sb.next++
-	sb.listeners[id] = f
-	return func() {
-		sb.mu.Lock()
-		delete(sb.listeners, id)
-		sb.mu.Unlock()
-	}
-}
-
 // ShowInbox opens the window that lists what the sandbox received, with each
 // message's envelope and raw source; it refreshes when a message arrives.
 func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 	m := newMailboxWindow(a, "Sandbox inbox — Stamp",
 		"Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers).",
 		func() []mailItem { return loadEMLDir(sb.Dir) })
-	m.Window.SetOnClosed(sb.onSaved(func() { fyne.Do(m.Reload) }))
+	m.Window.SetOnClosed(sb.saved.add(func() { fyne.Do(m.Reload) }))
 	m.Window.Show()
 	return m.Window
 }
 
 // ShowSentFolder opens the list of sent messages (the copies saved after
-// each successful send, Bcc kept and marked).
+// each successful send, Bcc kept and marked); it refreshes when a copy is
+// saved.
 func ShowSentFolder(a fyne.App, dir string) fyne.Window {
 	m := newMailboxWindow(a, "Sent — Stamp", "Nothing sent yet. Each message you send is kept here as an .eml file.",
 		func() []mailItem { return loadEMLDir(dir) })
+	m.Window.SetOnClosed(sentSaved.add(func() { fyne.Do(m.Reload) }))
 	m.Window.Show()
 	return m.Window
 }

@@ -40,6 +40,7 @@ func flakyPasswordComposer(t *testing.T) (*Composer, *Sandbox) {
 		Send:    PanelSend(config, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
+		c.Wait()
 		if c.timer != nil {
 			c.timer.Stop()
 		}

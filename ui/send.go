@@ -35,49 +35,79 @@ type ConfigFunc func(ctx context.Context, s Sender, parent fyne.Window) (cfg smt
 // copies.
 func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 	return func(c *Composer, from Sender, m *compose.Message, only []string) {
-		if c.panel != nil {
-			c.panel.Window.Close() // one send panel per composer
+		p := c.panel
+		fresh := p == nil
+		if fresh {
+			p = newComposerPanel(c)
 		}
-		p := NewSendPanel(c.app)
-		c.panel = p
-		c.cancelSend = p.Cancel
-		p.Window.SetOnClosed(func() {
-			if c.panel == p {
-				c.panel, c.cancelSend = nil, nil
-			}
-		})
-		p.OnRetry = func() {
-			if !c.sending {
-				c.TrySend() // the message as it is now, with a fresh password lookup
-			}
-		}
-		p.OnSendAccepted = func(accepted []string) {
-			if !c.sending {
-				c.trySend(accepted)
-			}
-		}
-		p.Window.Show()
 		ctx, cancel := context.WithCancel(context.Background())
 		p.Prepare(m.Subject, cancel)
-		go func() {
-			job, settle, err := newSendJob(ctx, config, from, m, p.Window)
-			fyne.Do(func() {
-				switch {
-				case ctx.Err() != nil:
-					p.Finish(nil, &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"})
-					c.SendFinished(false)
-				case err != nil:
-					p.FailBeforeSending(err)
-					c.SendFinished(false)
-				default:
-					if only != nil {
-						job.Envelope.To = keepOnly(job.Envelope.To, only)
-					}
-					runPanelSend(ctx, cancel, c, p, job, settle, m, from, sentDir)
-				}
-			})
-		}()
+		start := func() {
+			p.Present()
+			go prepareAndSend(ctx, cancel, config, c, p, from, m, only, sentDir)
+		}
+		if !fresh {
+			start()
+			return
+		}
+		// The first send builds the panel in this frame and shows it in a
+		// later one: building it (fonts, text measurements) and creating its
+		// window (a GL context, the first paint) each hold the UI thread for
+		// tens of milliseconds, and the composer is painted in between.
+		time.AfterFunc(frameDelay, func() { fyne.Do(start) })
 	}
+}
+
+// frameDelay is a little more than one frame of Fyne's 60 Hz loop.
+const frameDelay = 20 * time.Millisecond
+
+// newComposerPanel creates c's send panel, kept for all of c's sends: one
+// send panel per composer, hidden when closed and shown again by the next
+// send.
+func newComposerPanel(c *Composer) *SendPanel {
+	p := NewSendPanel(c.app)
+	p.HideOnClose = true
+	c.panel = p
+	c.cancelSend = p.Cancel
+	p.Window.SetOnClosed(func() {
+		if c.panel == p {
+			c.panel, c.cancelSend = nil, nil
+		}
+	})
+	p.OnRetry = func() {
+		if !c.sending {
+			c.TrySend() // the message as it is now, with a fresh password lookup
+		}
+	}
+	p.OnSendAccepted = func(accepted []string) {
+		if !c.sending {
+			c.trySend(accepted)
+		}
+	}
+	return p
+}
+
+// prepareAndSend gets the sender's settings and secret (off the UI
+// goroutine: the keyring may be slow, or the person is asked), then starts
+// the send in p.
+func prepareAndSend(ctx context.Context, cancel context.CancelFunc, config ConfigFunc, c *Composer, p *SendPanel,
+	from Sender, m *compose.Message, only []string, sentDir string) {
+	job, settle, err := newSendJob(ctx, config, from, m, p.Window)
+	fyne.Do(func() {
+		switch {
+		case ctx.Err() != nil:
+			p.Finish(nil, &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"})
+			c.SendFinished(false)
+		case err != nil:
+			p.FailBeforeSending(err)
+			c.SendFinished(false)
+		default:
+			if only != nil {
+				job.Envelope.To = keepOnly(job.Envelope.To, only)
+			}
+			runPanelSend(ctx, cancel, c, p, job, settle, m, from, sentDir)
+		}
+	})
 }
 
 // runPanelSend starts job in p and wires the outcome back to the composer.
@@ -108,8 +138,13 @@ func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p
 		}
 		// The Sent copy is written off the UI goroutine: a big message takes
 		// a while to encode and flush to disk.
+		c.background.Add(1)
 		go func() {
+			defer c.background.Done()
 			path, serr := saveSent(sentDir, m)
+			if serr == nil {
+				sentSaved.notify()
+			}
 			fyne.Do(func() {
 				if serr != nil {
 					c.Notify(where + " The copy for your Sent folder could not be saved: " + serr.Error())

@@ -7,15 +7,19 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"stamp/account"
 	"stamp/compose"
 	"stamp/smtpclient"
+	"stamp/smtpclient/sandbox"
 )
 
 // sandboxComposer is a composer wired like the app: the real engine sending
@@ -37,6 +41,7 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 		}, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
+		c.Wait() // a Sent copy may still be written into data
 		if c.timer != nil {
 			c.timer.Stop()
 		}
@@ -250,4 +255,103 @@ func TestTheServersSizeLimitIsLearntForTheNextWarning(t *testing.T) {
 	if got := c.sizeLimits[SandboxID]; got != 200_000_000 {
 		t.Fatalf("learnt SIZE = %d, want the sandbox's 200000000", got)
 	}
+}
+
+func TestTheSecondSendReusesTheSendPanelWindowAndStartsClean(t *testing.T) {
+	c, sb, _ := sandboxComposer(t)
+	done := sendsDone(c)
+	for i, to := range []string{"ann@example.com", "bob@example.com"} {
+		test.Type(c.To, to)
+		test.Type(c.Subject, "Message "+to)
+		test.Type(c.Body, "Hello.")
+		c.TrySend()
+		waitDone(t, done)
+		if _, err := sb.Server.Wait(context.Background(), i+1); err != nil {
+			t.Fatal(err)
+		}
+		p := c.panel
+		if p == nil || !p.HideOnClose {
+			t.Fatalf("send %d: the composer keeps no reusable panel", i+1)
+		}
+		// The transcript and the recipients are this send's only.
+		if n := strings.Count(p.TranscriptText(), "-> MAIL FROM:"); n != 1 {
+			t.Fatalf("send %d: the transcript holds %d MAIL FROM lines, want 1:\n%s", i+1, n, p.TranscriptText())
+		}
+		if got := strings.Join(p.RecipientStates(), ";"); got != "To "+to+" accepted" {
+			t.Fatalf("send %d: recipients %q", i+1, got)
+		}
+		if i == 0 {
+			first := p
+			first.CloseButton.OnTapped() // hides it: the next send shows the same window
+			if c.panel != first {
+				t.Fatal("closing the panel dropped it")
+			}
+			continue
+		}
+		if !strings.Contains(p.Window.Title(), "Message bob@example.com") {
+			t.Fatalf("title %q", p.Window.Title())
+		}
+	}
+}
+
+func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.T) {
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.None})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	w, _, _, _ := newTestAccountsWindow(t)
+	test.Type(w.Address, "me@example.com")
+	w.Host.SetText(srv.Host())
+	w.Port.SetText(strconv.Itoa(srv.Port()))
+	w.setSecurity(account.SecurityNone)
+	w.setAuth(account.AuthNone)
+	for i := 0; i < 2; i++ {
+		w.TestConnection()
+		p := w.probe
+		waitFor(t, "the probe", func() bool { p.flush(); return p.done })
+		if !strings.Contains(p.Outcome.Text, "Connection works.") || strings.Count(p.TranscriptText(), "-> EHLO") != 1 {
+			t.Fatalf("test %d: outcome %q, transcript:\n%s", i+1, p.Outcome.Text, p.TranscriptText())
+		}
+		if i == 1 {
+			break
+		}
+		first := p
+		p.CloseButton.OnTapped()
+		w.TestConnection()
+		if w.probe != first {
+			t.Fatal("the second test opened another window")
+		}
+		waitFor(t, "the second probe", func() bool { first.flush(); return first.done })
+	}
+	closed := false
+	w.probe.Window.SetOnClosed(func() { closed = true })
+	w.Window.Close()
+	if !closed {
+		t.Fatal("the connection test's window outlived the accounts window")
+	}
+}
+
+func TestAnOpenSentFolderShowsANewlySentMessage(t *testing.T) {
+	c, _, data := sandboxComposer(t)
+	w := ShowSentFolder(c.app, filepath.Join(data, "Sent"))
+	rows := func() int {
+		n := -1
+		walk(w.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.List); ok && n < 0 {
+				n = l.Length()
+			}
+		})
+		return n
+	}
+	if rows() != 0 {
+		t.Fatalf("the Sent folder starts with %d rows", rows())
+	}
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Subject, "Kept")
+	test.Type(c.Body, "Hello.")
+	done := sendsDone(c)
+	c.TrySend()
+	waitDone(t, done)
+	waitFor(t, "the Sent folder to list the copy", func() bool { return rows() == 1 })
 }

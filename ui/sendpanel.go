@@ -181,6 +181,13 @@ type SendPanel struct {
 	// OnSendAccepted runs when the person chooses to send to the accepted
 	// recipients only after a partial refusal.
 	OnSendAccepted func(accepted []string)
+	// HideOnClose makes Close, "Back to the composer" and the window's close
+	// button hide the panel instead of destroying it, so the next send shows
+	// the same window again. A new window costs a GL context and a first
+	// paint of every widget (40–60 ms on the UI thread under software GL,
+	// the whole gap the composer showed when a send started), and a closed
+	// one does not give all of its memory back (docs/performance.md).
+	HideOnClose bool
 
 	steps      []*stepRow
 	byStep     map[smtpclient.Step]*stepRow
@@ -202,6 +209,8 @@ type SendPanel struct {
 	sendOnly *fyne.Container // progress and recipients: hidden for a connection test
 	dialogs  *dialogs
 
+	failPrefix string // how FailBeforeSending starts ("Not sent: ")
+
 	mu        sync.Mutex
 	pending   []smtpclient.Event
 	scheduled bool
@@ -209,7 +218,7 @@ type SendPanel struct {
 
 // NewSendPanel creates the send panel window (not shown yet).
 func NewSendPanel(a fyne.App) *SendPanel {
-	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
+	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}, failPrefix: "Not sent: "}
 	p.Window.SetIcon(Icon)
 
 	p.Header = widget.NewLabel("")
@@ -283,13 +292,13 @@ func NewSendPanel(a fyne.App) *SendPanel {
 			p.OnRetry()
 		}
 	})
-	p.CloseButton = widget.NewButton("Close", p.Window.Close)
+	p.CloseButton = widget.NewButton("Close", p.dismiss)
 	p.AcceptedOnly = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() {
 		if p.OnSendAccepted != nil {
 			p.OnSendAccepted(p.accepted())
 		}
 	})
-	p.BackToComposer = widget.NewButton("Back to the composer", p.Window.Close)
+	p.BackToComposer = widget.NewButton("Back to the composer", p.dismiss)
 	copyBtn := widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
 		a.Clipboard().SetContent(p.TranscriptText())
 	})
@@ -334,7 +343,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 // out, Stamp would not learn whether the server took it).
 func (p *SendPanel) closeRequested() {
 	if p.done || p.cancel == nil {
-		p.Window.Close()
+		p.dismiss()
 		return
 	}
 	p.dialogs.show(dialog.NewConfirm("Stop sending?",
@@ -343,24 +352,35 @@ func (p *SendPanel) closeRequested() {
 		func(stop bool) {
 			if stop {
 				p.Cancel()
-				p.Window.Close()
+				p.dismiss()
 			}
 		}, p.Window))
+}
+
+// dismiss closes the panel, or hides it when it is kept for the next send.
+func (p *SendPanel) dismiss() {
+	if p.HideOnClose {
+		p.dialogs.hideAll()
+		p.Window.Hide()
+		return
+	}
+	p.Window.Close()
+}
+
+// Present shows the panel, in front of the other windows: a kept panel may
+// be hidden, or open behind the composer.
+func (p *SendPanel) Present() {
+	p.Window.Show()
+	p.Window.RequestFocus()
 }
 
 // Reset prepares the panel for a (new) attempt of job.
 func (p *SendPanel) Reset(job SendJob) {
 	p.job = job
 	p.done = false
-	p.lines = nil
-	p.rcptDone = 0
-	p.progressAt, p.progressSent, p.speed = time.Time{}, 0, 0
+	p.clearAttempt()
 	p.Header.SetText(fmt.Sprintf("Sending “%s” through %s (%s)", job.Title, job.Config.Address(), job.Config.Security))
 	p.Window.SetTitle("Sending " + job.Title + " — Stamp")
-	for _, r := range p.steps {
-		r.took = 0
-		r.set(stepWaiting)
-	}
 	// Steps that cannot happen with these settings are skipped from the start.
 	switch job.Config.Security {
 	case smtpclient.SecurityTLS:
@@ -376,13 +396,11 @@ func (p *SendPanel) Reset(job SendJob) {
 	if job.Config.Username == "" {
 		p.byStep[smtpclient.StepAuth].set(stepSkipped)
 	}
-	p.recipients = nil
 	for _, addr := range job.Envelope.To {
 		p.recipients = append(p.recipients, &recipientRow{field: job.Fields[strings.ToLower(addr)], address: addr, state: "waiting"})
 	}
 	p.rcptRowLabel()
 	p.rcptList.Refresh()
-	p.Progress.SetValue(0)
 	p.Speed.SetText(fmt.Sprintf("0 of %s", humanSize(sizeOf(job.Message))))
 	p.Outcome.Importance = widget.MediumImportance
 	p.Outcome.SetText("Sending…")
@@ -393,8 +411,27 @@ func (p *SendPanel) Reset(job SendJob) {
 	p.AcceptedOnly.Hide()
 	p.BackToComposer.Hide()
 	p.CloseButton.Hide()
+}
+
+// clearAttempt empties what an earlier attempt left in the panel: the
+// transcript, the steps' marks and times, the recipients and the progress.
+func (p *SendPanel) clearAttempt() {
+	p.lines = nil
+	p.rcptDone = 0
+	p.progressAt, p.progressSent, p.speed = time.Time{}, 0, 0
+	for _, r := range p.steps {
+		r.took = 0
+		r.set(stepWaiting)
+	}
+	p.recipients = nil
+	p.rcptRowLabel()
+	p.rcptList.Refresh()
+	p.Progress.SetValue(0)
 	p.Transcript.Refresh()
 }
+
+// running reports whether an attempt is under way in the panel.
+func (p *SendPanel) running() bool { return p.cancel != nil && !p.done }
 
 func sizeOf(m smtpclient.Message) int64 {
 	if m == nil {
@@ -429,13 +466,27 @@ func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, jo
 // Prepare shows that a send is being set up (the password is read from the
 // keyring, or asked for); Cancel already works.
 func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
-	p.cancel = cancel
-	p.done = false
 	if strings.TrimSpace(subject) == "" {
 		subject = "(no subject)"
 	}
-	p.Header.SetText("Preparing “" + subject + "”…")
-	p.Outcome.SetText("Getting the account's password and the message ready…")
+	p.prepare("Preparing “"+subject+"”…", "Sending "+subject+" — Stamp",
+		"Getting the account's password and the message ready…", "Not sent: ", cancel)
+}
+
+// PrepareProbe is Prepare for a connection test of the account name.
+func (p *SendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
+	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", "The test could not start: ", cancel)
+}
+
+func (p *SendPanel) prepare(header, title, outcome, failPrefix string, cancel context.CancelFunc) {
+	p.failPrefix = failPrefix
+	p.cancel = cancel
+	p.done = false
+	p.clearAttempt()
+	p.Window.SetTitle(title)
+	p.Header.SetText(header)
+	p.Outcome.Importance = widget.MediumImportance
+	p.Outcome.SetText(outcome)
 	p.sendOnly.Hide()
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
@@ -451,7 +502,7 @@ func (p *SendPanel) FailBeforeSending(err error) {
 	p.CancelButton.Hide()
 	p.CloseButton.Show()
 	p.Outcome.Importance = widget.DangerImportance
-	p.Outcome.SetText("Not sent: " + err.Error())
+	p.Outcome.SetText(p.failPrefix + err.Error())
 }
 
 // StartProbe runs a connection test ("Test connection") with cfg in the

@@ -58,11 +58,12 @@ func run(args []string, openAccounts bool) error {
 		}
 		return accountConfig(ctx, s, parent)
 	}
-	showAccounts := func() {
+	showAccounts := ui.OneAtATime(a, func() fyne.Window {
 		w := ui.NewAccountsWindow(a, store, secrets)
 		w.OnChanged = c.ReloadSenders
 		w.Window.Show()
-	}
+		return w.Window
+	})
 	c = ui.NewComposer(a, ui.Options{
 		DataDir: data,
 		Senders: senders,
@@ -70,12 +71,13 @@ func run(args []string, openAccounts bool) error {
 		Attach:  args,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
-			fyne.NewMenuItem("Sent messages", func() { ui.ShowSentFolder(a, sentDir) }),
-			fyne.NewMenuItem("Sandbox inbox", func() { sb.ShowInbox(a) }),
+			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
+			fyne.NewMenuItem("Sandbox inbox", ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
 			// "About" exactly: on macOS Fyne moves it into the app menu.
 			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
 		},
 	})
+	startHeapProfile()
 	defer startFrameLog(c.Window)()
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
@@ -87,5 +89,6 @@ func run(args []string, openAccounts bool) error {
 		showAccounts()
 	}
 	a.Run()
+	c.Wait() // a Sent copy still being written
 	return nil
 }
