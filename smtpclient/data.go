@@ -2,13 +2,15 @@ package smtpclient
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net"
 )
 
 // dataChunk is the size of each write to the connection while streaming the
 // message: large enough for full-speed transfer, small enough that progress
 // is reported often and memory stays flat.
-const dataChunk = 64 << 10
+const dataChunk = 128 << 10
 
 // scanWindow bounds how far ahead one search for a line end looks, so that a
 // message with no line ends (or only lone CRs) is still processed in linear
@@ -23,7 +25,7 @@ var crlf = []byte("\r\n")
 // early end of data — "SMTP smuggling"), a line that starts with "." gets
 // one more ".", and Close ends the data with CRLF "." CRLF.
 //
-// It copies runs of ordinary bytes in bulk into a 64 KiB buffer and writes
+// It copies runs of ordinary bytes in bulk into a 128 KiB buffer and writes
 // the buffer whole; it never writes byte by byte.
 type dataWriter struct {
 	w      io.Writer
@@ -36,6 +38,9 @@ type dataWriter struct {
 	consumed, wire int64
 	// flushed is called after each write to w with consumed.
 	flushed func(consumed int64)
+	// handoff, when set, takes each full buffer instead of w (together
+	// with consumed up to its end) and gives back an empty one to fill.
+	handoff func(full []byte, consumed int64) (empty []byte, err error)
 }
 
 func newDataWriter(w io.Writer, flushed func(int64)) *dataWriter {
@@ -119,6 +124,12 @@ func (d *dataWriter) flush() {
 	if d.err != nil || len(d.buf) == 0 {
 		return
 	}
+	if d.handoff != nil {
+		next, err := d.handoff(d.buf, d.consumed)
+		d.buf = next[:0]
+		d.err = err
+		return
+	}
 	n, err := d.w.Write(d.buf)
 	d.wire += int64(n)
 	d.buf = d.buf[:0]
@@ -139,4 +150,132 @@ func (d *dataWriter) Close() error {
 	d.put([]byte(".\r\n"))
 	d.flush()
 	return d.err
+}
+
+// pipeDepth is how many chunks (dataChunk) the message may be ahead of the
+// connection.
+const pipeDepth = 4
+
+// errStopped ends the message's goroutine after the connection failed.
+var errStopped = errors.New("the connection failed; message generation stopped")
+
+// chunk is a piece of the DATA stream on its way to the connection.
+type chunk struct {
+	buf      []byte
+	consumed int64 // message bytes taken in up to the end of buf
+}
+
+// streamResult is what streamData reports.
+type streamResult struct {
+	consumed, wire int64
+	srcErr         error // the message source failed: the data must not be ended
+	connErr        error // writing to the connection failed
+}
+
+// streamData writes msg as the DATA stream (dataWriter: line ends, dot
+// stuffing, the end marker) to w. The message is generated and prepared on
+// its own goroutine while the chunks before it go out on this one, so that
+// encoding the attachments and the connection's encryption and system calls
+// run on two cores at once; at most pipeDepth chunks are in flight, so
+// memory stays flat. progress gets the message bytes taken in up to the end
+// of each chunk written. The goroutine has ended when streamData returns.
+func streamData(msg Message, w io.Writer, progress func(consumed int64)) streamResult {
+	free := make(chan []byte, pipeDepth)
+	for range pipeDepth - 1 {
+		free <- make([]byte, 0, dataChunk)
+	}
+	full := make(chan chunk, pipeDepth)
+	stop := make(chan struct{})
+	var last struct {
+		consumed int64
+		err      error
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		dw := newDataWriter(nil, nil)
+		dw.handoff = func(b []byte, consumed int64) ([]byte, error) {
+			select {
+			case full <- chunk{buf: b, consumed: consumed}:
+			case <-stop:
+				return b, errStopped
+			}
+			select {
+			case next := <-free:
+				return next, nil
+			case <-stop:
+				return b, errStopped
+			}
+		}
+		_, err := msg.WriteTo(dw)
+		if err == nil {
+			err = dw.Close()
+		}
+		last.consumed, last.err = dw.consumed, err
+		close(full)
+	}()
+
+	var res streamResult
+	for c := range full {
+		n, err := w.Write(c.buf)
+		res.wire += int64(n)
+		if err != nil {
+			res.connErr = err
+			close(stop)
+			break
+		}
+		progress(c.consumed)
+		free <- c.buf
+	}
+	<-done
+	res.consumed = last.consumed
+	if res.connErr == nil {
+		res.srcErr = last.err
+	}
+	return res
+}
+
+// coalescingConn is the connection under TLS. While gathering, it keeps the
+// records that crypto/tls writes (one per 16 KiB of data, each a system
+// call and a TCP segment of its own) and sends them with one write at flush.
+// crypto/tls reuses its record buffer, so the records are copied.
+type coalescingConn struct {
+	net.Conn
+	gathering bool
+	buf       []byte
+}
+
+func (c *coalescingConn) Write(p []byte) (int, error) {
+	if !c.gathering {
+		return c.Conn.Write(p)
+	}
+	c.buf = append(c.buf, p...)
+	return len(p), nil
+}
+
+// flush writes what was gathered and stops gathering.
+func (c *coalescingConn) flush() error {
+	c.gathering = false
+	if len(c.buf) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.buf)
+	c.buf = c.buf[:0]
+	return err
+}
+
+// gatheredWriter writes each chunk through w (the TLS connection over c)
+// with c gathering, so that the chunk's records leave in one write.
+type gatheredWriter struct {
+	w io.Writer
+	c *coalescingConn
+}
+
+func (g gatheredWriter) Write(p []byte) (int, error) {
+	g.c.gathering = true
+	n, err := g.w.Write(p)
+	if ferr := g.c.flush(); err == nil {
+		err = ferr
+	}
+	return n, err
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -381,5 +384,125 @@ func TestHasEightBit(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("HasEightBit(%d bytes ending %q) = %v, %v", len(tc.in), tc.in[max(0, len(tc.in)-3):], got, err)
 		}
+	}
+}
+
+// failAfter is a connection that takes limit bytes, then fails.
+type failAfter struct {
+	limit, n int64
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if f.n+int64(len(p)) > f.limit {
+		return 0, errors.New("connection reset by peer")
+	}
+	f.n += int64(len(p))
+	return len(p), nil
+}
+
+func TestStreamDataStopsGeneratingTheMessageWhenTheConnectionFails(t *testing.T) {
+	var generated atomic.Int64
+	msg := genMessage{size: 1 << 30, hook: func(n int64) { generated.Store(n) }}
+	conn := &failAfter{limit: 1 << 20}
+	res := streamData(msg, conn, func(int64) {})
+	if res.connErr == nil || res.srcErr != nil {
+		t.Fatalf("connErr = %v, srcErr = %v", res.connErr, res.srcErr)
+	}
+	// The message's goroutine has ended (streamData waits for it), a few
+	// chunks past the failure, not a gigabyte later.
+	if g := generated.Load(); g > 4<<20 {
+		t.Fatalf("%d bytes of the message were generated after the connection failed at 1 MiB", g)
+	}
+	if res.wire != conn.n {
+		t.Fatalf("wire = %d, the connection took %d", res.wire, conn.n)
+	}
+}
+
+func TestStreamDataReportsASourceFailureWithoutTheEndMarker(t *testing.T) {
+	var out bytes.Buffer
+	res := streamData(failingMessage{}, &out, func(int64) {})
+	if res.srcErr == nil || res.connErr != nil {
+		t.Fatalf("srcErr = %v, connErr = %v", res.srcErr, res.connErr)
+	}
+	if bytes.HasSuffix(out.Bytes(), []byte("\r\n.\r\n")) {
+		t.Fatal("the end-of-data marker was written after the message source failed")
+	}
+}
+
+func TestStreamDataMatchesTheDataWriterByteForByte(t *testing.T) {
+	msg := genMessage{size: 5<<20 + 123}
+	var direct, piped bytes.Buffer
+	dw := newDataWriter(&direct, nil)
+	if _, err := msg.WriteTo(dw); err != nil {
+		t.Fatal(err)
+	}
+	if err := dw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	res := streamData(msg, &piped, func(c int64) {
+		if c < last {
+			t.Errorf("progress went back from %d to %d", last, c)
+		}
+		last = c
+	})
+	if res.srcErr != nil || res.connErr != nil {
+		t.Fatal(res.srcErr, res.connErr)
+	}
+	if !bytes.Equal(direct.Bytes(), piped.Bytes()) || res.wire != int64(piped.Len()) || res.consumed != msg.size || last != msg.size {
+		t.Fatalf("piped %d bytes (wire %d, consumed %d, last progress %d), direct %d", piped.Len(), res.wire, res.consumed, last, direct.Len())
+	}
+}
+
+// countingConn counts the writes that reach it.
+type countingConn struct {
+	net.Conn
+	writes int
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Conn.Write(p)
+}
+
+func TestTheRecordsOfOneChunkLeaveInOneWrite(t *testing.T) {
+	cert, caPEM, err := sandbox.Certificates([]string{"localhost"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, server := net.Pipe()
+	defer client.Close()
+	got := make(chan []byte, 1)
+	go func() {
+		defer server.Close()
+		s := tls.Server(server, &tls.Config{Certificates: []tls.Certificate{cert}})
+		b, _ := io.ReadAll(s)
+		got <- b
+	}()
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	counted := &countingConn{Conn: client}
+	records := &coalescingConn{Conn: counted}
+	tc := tls.Client(records, &tls.Config{ServerName: "localhost", RootCAs: roots})
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	msg := genMessage{size: 3*dataChunk + 1000}
+	counted.writes = 0
+	res := streamData(msg, gatheredWriter{tc, records}, func(int64) {})
+	if res.connErr != nil || res.srcErr != nil {
+		t.Fatal(res.connErr, res.srcErr)
+	}
+	chunks := (res.wire + dataChunk - 1) / dataChunk
+	if int64(counted.writes) != chunks {
+		t.Errorf("%d writes reached the connection for %d chunks (%d TLS records)", counted.writes, chunks, (res.wire+16383)/16384)
+	}
+	tc.Close()
+	var want bytes.Buffer
+	dw := newDataWriter(&want, nil)
+	msg.WriteTo(dw)
+	dw.Close()
+	if b := <-got; !bytes.Equal(b, want.Bytes()) {
+		t.Fatalf("the server read %d bytes, want the %d-byte DATA stream", len(b), want.Len())
 	}
 }

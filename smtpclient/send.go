@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +11,7 @@ import (
 )
 
 // progressInterval is the least time between two progress events; they are
-// also at most one per 64 KiB chunk written (dataChunk).
+// also at most one per chunk written (dataChunk).
 const progressInterval = 50 * time.Millisecond
 
 // quitTimeout bounds QUIT after the message was accepted: the send is done,
@@ -349,26 +350,25 @@ func (s *session) data(msg Message, res *Result) error {
 		}
 	}
 	progress(0)
-	dw := newDataWriter(deadlineWriter{s.conn, s.cfg.timeout()}, progress)
-	_, werr := msg.WriteTo(dw)
-	if werr == nil {
-		werr = dw.Close()
+	var out io.Writer = deadlineWriter{s.conn, s.cfg.timeout()}
+	if s.records != nil {
+		out = gatheredWriter{out, s.records}
 	}
-	res.WireBytes = dw.wire
-	if werr != nil {
-		if dw.err == nil {
-			// The message source failed, not the connection. Ending the
-			// data now would deliver a truncated message: close instead,
-			// and the server discards what it got.
-			s.raw.Close()
-			return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: "reading the message failed: " + werr.Error(), Err: werr})
-		}
-		// The connection failed; classify its own error, however the
-		// message writer wrapped it.
-		return s.fail(StepMessage, dw.err)
+	st := streamData(msg, out, progress)
+	res.WireBytes = st.wire
+	if st.connErr != nil {
+		// The connection failed; classify its own error.
+		return s.fail(StepMessage, st.connErr)
 	}
-	if dw.consumed != total {
-		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(dw.consumed), thousands(total))
+	if st.srcErr != nil {
+		// The message source failed, not the connection. Ending the data
+		// now would deliver a truncated message: close instead, and the
+		// server discards what it got.
+		s.raw.Close()
+		return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: "reading the message failed: " + st.srcErr.Error(), Err: st.srcErr})
+	}
+	if st.consumed != total {
+		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(st.consumed), thousands(total))
 	}
 	s.line(StepMessage, Client, ".")
 	// RFC 5321 §4.5.3.2.6: wait up to 10 minutes for the final reply.

@@ -26,6 +26,9 @@ type session struct {
 
 	raw  net.Conn // the TCP connection; closing it ends everything
 	conn net.Conn // raw, or the TLS connection over it
+	// records sits between TLS and raw: it can gather the TLS records of
+	// one large write into one system call (nil before TLS).
+	records *coalescingConn
 	br   *bufio.Reader
 	bw   *bufio.Writer
 	stop func() bool // stops the context watcher
@@ -313,7 +316,8 @@ func (s *session) handshake(step Step, starttls bool) error {
 	if err != nil {
 		return err
 	}
-	conn := tls.Client(s.raw, tc)
+	s.records = &coalescingConn{Conn: s.raw}
+	conn := tls.Client(s.records, tc)
 	conn.SetDeadline(time.Now().Add(s.cfg.timeout()))
 	if err := conn.HandshakeContext(s.ctx); err != nil {
 		e := netError(s.ctx, step, err)
