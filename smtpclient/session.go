@@ -29,9 +29,9 @@ type session struct {
 	// records sits between TLS and raw: it can gather the TLS records of
 	// one large write into one system call (nil before TLS).
 	records *coalescingConn
-	br   *bufio.Reader
-	bw   *bufio.Writer
-	stop func() bool // stops the context watcher
+	br      *bufio.Reader
+	bw      *bufio.Writer
+	stop    func() bool // stops the context watcher
 
 	greeting string
 	caps     *Capabilities
