@@ -2,6 +2,7 @@
 # Runs inside xvfb-run + dbus-run-session; see bench-gui.sh.
 set -euo pipefail
 bin=$1 ss=$2 sink=$3 work=$4
+stamp=$bin floor=$work/floor
 runs=${BENCH_RUNS:-5}
 sends=${BENCH_GUI_SENDS:-2}
 mib=${BENCH_GUI_MIB:-100}
@@ -74,23 +75,32 @@ AWK_STATS='
 function isort(a, n,   i, j, v) { for (i = 2; i <= n; i++) { v = a[i]; for (j = i - 1; j >= 1 && a[j] > v; j--) a[j + 1] = a[j]; a[j + 1] = v } }
 function median(a, n) { isort(a, n); return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }'
 
-# 1. Launch, idle.
-: >"$work/launch"
-for ((r = 0; r < runs; r++)); do
+# 1. Launch, idle: Stamp and, alternately, the floor (the smallest Fyne
+# window, see bench-gui.sh), the same way.
+: >"$work/launch.stamp"
+: >"$work/launch.floor"
+for ((r = 0; r < 2 * runs; r++)); do
 	profile
+	what=stamp
+	if [ $((r % 2)) -eq 1 ]; then what=floor; bin=$floor; else bin=$stamp; fi
 	launch
 	sleep 5
 	rss=$(rss_kib "$app")
+	anon=$(awk '/^RssAnon/ {print $2}' "/proc/$app/status")
+	gl=$(awk '/^[0-9a-f]+-/ { f = $6 } /^Rss:/ && f ~ /(libLLVM|_dri\.so|libGL|libgallium)/ { s += $2 } END { print s + 0 }' "/proc/$app/smaps")
 	c0=$(cpu_ticks "$app")
 	sleep 5
 	c1=$(cpu_ticks "$app")
-	echo "$t0 $t1 $rss $c0 $c1" | awk -v hz="$hz" '{ printf "%.3f %.1f %.2f\n", $2 - $1, $3 / 1024, ($5 - $4) / hz / 5 * 100 }' >>"$work/launch"
+	echo "$t0 $t1 $rss $c0 $c1 $anon $gl" | awk -v hz="$hz" '{ printf "%.3f %.1f %.2f %.1f %.1f\n", $2 - $1, $3 / 1024, ($5 - $4) / hz / 5 * 100, $6 / 1024, $7 / 1024 }' >>"$work/launch.$what"
 	quit_app
 done
-echo "| launch to visible window (s) | idle RSS after 5 s (MiB) | idle CPU over the next 5 s (% of a core) |"
-echo "|---|---|---|"
-awk "$AWK_STATS"'{ n++; v[n] = $1; r[n] = $2; c[n] = $3; lv = lv sep $1; lr = lr sep $2; sep = ", " }
-	END { printf "| median %.3f (%s) | median %.1f (%s) | median %.1f |\n", median(v, n), lv, median(r, n), lr, median(c, n) }' "$work/launch"
+bin=$stamp
+echo "| app | launch to visible window (s) | idle RSS after 5 s (MiB) | of which anonymous | of which GL driver libraries | idle CPU over the next 5 s (% of a core) |"
+echo "|---|---|---|---:|---:|---:|"
+for what in stamp floor; do
+	awk -v what="$what" "$AWK_STATS"'{ n++; v[n] = $1; r[n] = $2; c[n] = $3; an[n] = $4; g[n] = $5; lv = lv sep $1; lr = lr sep $2; sep = ", " }
+		END { printf "| %s | median %.3f (%s) | median %.1f (%s) | %.1f | %.1f | %.1f |\n", (what == "stamp" ? "Stamp" : "floor: smallest Fyne window"), median(v, n), lv, median(r, n), lr, median(an, n), median(g, n), median(c, n) }' "$work/launch.$what"
+done
 
 # 2. A 100 MiB attachment sent from the window, without and with the frame log.
 att=$work/holiday-video.bin

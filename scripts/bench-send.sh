@@ -23,7 +23,8 @@
 #
 # Needs: go, curl, msmtp, GNU time, openssl (scripts/deps.sh bench).
 # Usage: scripts/bench-send.sh   (BENCH_RUNS=5 BENCH_SIZES="1 25 100",
-#        STAMP_SEND=path/to/stamp-send to test another build)
+#        STAMP_SEND=path/to/stamp-send to test another build,
+#        STAMP_SEND_BEFORE=path/to/stamp-send for a before/after row)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ -n "${STAMP_SEND:-}" ]; then cp "$STAMP_SEND" "$work/stamp-send"; else go build -o "$work/stamp-send" ./cmd/stamp-send; fi
+# STAMP_SEND_BEFORE=path/to/another/stamp-send adds its --attach row (an
+# earlier commit's build, say), timed in the same alternating runs.
+[ -n "${STAMP_SEND_BEFORE:-}" ] && cp "$STAMP_SEND_BEFORE" "$work/stamp-send-before"
 go build -o "$work/benchsink" ./internal/benchsink
 go build -o "$work/stamp-sandbox" ./smtpclient/sandbox/cmd/stamp-sandbox
 
@@ -134,6 +138,8 @@ run_tool() {
 		--password-env BENCH_PASSWORD --from "$FROM" --to "$RCPT" --quiet)
 	case $tool in
 	stamp-attach) measure "${ss[@]}" --subject bench --body 'See the attachment.' --attach "$att" ;;
+	stamp-before) ss[0]=$work/stamp-send-before
+		measure "${ss[@]}" --subject bench --body 'See the attachment.' --attach "$att" ;;
 	stamp-eml) measure "${ss[@]}" --eml "$eml" ;;
 	curl) measure curl -sS --url "$url://$addr" --ssl-reqd --cacert "$ca" \
 		--netrc-file "$work/netrc" --mail-from "$FROM" --mail-rcpt "$RCPT" --upload-file "$eml" ;;
@@ -144,6 +150,7 @@ run_tool() {
 }
 
 tools=(stamp-attach stamp-eml curl msmtp raw-tcp raw-tls)
+[ -n "${STAMP_SEND_BEFORE:-}" ] && tools+=(stamp-before)
 results=$work/results
 : >"$results"
 for mib in $sizes; do
@@ -183,7 +190,8 @@ summarise() {
 		}
 		name["stamp-attach"] = "stamp-send --attach"; name["stamp-eml"] = "stamp-send --eml"
 		name["curl"] = "curl"; name["msmtp"] = "msmtp"; name["raw-tcp"] = "raw TCP (floor)"; name["raw-tls"] = "raw TLS (floor)"
-		split("stamp-attach stamp-eml curl msmtp raw-tcp raw-tls", order, " ")
+		name["stamp-before"] = "stamp-send --attach, STAMP_SEND_BEFORE build"
+		no = split("stamp-attach stamp-before stamp-eml curl msmtp raw-tcp raw-tls", order, " ")
 		split("starttls tls", secs, " ")
 		ns = split(sizes, szs, " ")
 		for (s = 1; s <= 2; s++) {
@@ -191,7 +199,7 @@ summarise() {
 			print "| message | tool | wall (s) | min–max (s) | / curl | / TLS floor | / TCP floor | client CPU (s) | peak RSS (MiB) |"
 			print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 			for (z = 1; z <= ns; z++) {
-				for (o = 1; o <= 6; o++) {
+				for (o = 1; o <= no; o++) {
 					k = secs[s] " " szs[z] " " order[o]
 					if (!(k in MW)) continue
 					cu = MW[secs[s] " " szs[z] " curl"]; fl = MW[secs[s] " " szs[z] " raw-tls"]; ft = MW[secs[s] " " szs[z] " raw-tcp"]

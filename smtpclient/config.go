@@ -148,6 +148,12 @@ type Config struct {
 	// offers PIPELINING (for comparisons and stubborn servers).
 	DisablePipelining bool
 
+	// Background streams the message from threads of lower scheduling
+	// priority (nice +10 on Linux; elsewhere it has no effect yet), so that
+	// preparing and encrypting a large message yields the CPU to a desktop
+	// app's interface. With nothing else to run, the transfer is as fast.
+	Background bool
+
 	// Dialer opens the TCP connection; nil means a net.Dialer. Tests and
 	// proxies can replace it.
 	Dialer func(ctx context.Context, network, address string) (net.Conn, error)

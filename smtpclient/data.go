@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 )
 
 // dataChunk is the size of each write to the connection while streaming the
@@ -179,7 +180,24 @@ type streamResult struct {
 // run on two cores at once; at most pipeDepth chunks are in flight, so
 // memory stays flat. progress gets the message bytes taken in up to the end
 // of each chunk written. The goroutine has ended when streamData returns.
-func streamData(msg Message, w io.Writer, progress func(consumed int64)) streamResult {
+func streamData(msg Message, w io.Writer, progress func(consumed int64), background bool) streamResult {
+	if background {
+		// Both halves run on threads of their own at lower priority; each
+		// thread ends with its goroutine (locked, never unlocked), so the
+		// lowered priority never reaches other goroutines.
+		done := make(chan streamResult, 1)
+		go func() {
+			runtime.LockOSThread()
+			lowerThreadPriority()
+			done <- pipeData(msg, w, progress, true)
+		}()
+		return <-done
+	}
+	return pipeData(msg, w, progress, false)
+}
+
+// pipeData is streamData on the calling goroutine.
+func pipeData(msg Message, w io.Writer, progress func(consumed int64), background bool) streamResult {
 	free := make(chan []byte, pipeDepth)
 	for range pipeDepth - 1 {
 		free <- make([]byte, 0, dataChunk)
@@ -193,6 +211,10 @@ func streamData(msg Message, w io.Writer, progress func(consumed int64)) streamR
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		if background {
+			runtime.LockOSThread()
+			lowerThreadPriority()
+		}
 		dw := newDataWriter(nil, nil)
 		dw.handoff = func(b []byte, consumed int64) ([]byte, error) {
 			select {

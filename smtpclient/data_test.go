@@ -404,7 +404,7 @@ func TestStreamDataStopsGeneratingTheMessageWhenTheConnectionFails(t *testing.T)
 	var generated atomic.Int64
 	msg := genMessage{size: 1 << 30, hook: func(n int64) { generated.Store(n) }}
 	conn := &failAfter{limit: 1 << 20}
-	res := streamData(msg, conn, func(int64) {})
+	res := streamData(msg, conn, func(int64) {}, false)
 	if res.connErr == nil || res.srcErr != nil {
 		t.Fatalf("connErr = %v, srcErr = %v", res.connErr, res.srcErr)
 	}
@@ -420,7 +420,7 @@ func TestStreamDataStopsGeneratingTheMessageWhenTheConnectionFails(t *testing.T)
 
 func TestStreamDataReportsASourceFailureWithoutTheEndMarker(t *testing.T) {
 	var out bytes.Buffer
-	res := streamData(failingMessage{}, &out, func(int64) {})
+	res := streamData(failingMessage{}, &out, func(int64) {}, false)
 	if res.srcErr == nil || res.connErr != nil {
 		t.Fatalf("srcErr = %v, connErr = %v", res.srcErr, res.connErr)
 	}
@@ -431,7 +431,7 @@ func TestStreamDataReportsASourceFailureWithoutTheEndMarker(t *testing.T) {
 
 func TestStreamDataMatchesTheDataWriterByteForByte(t *testing.T) {
 	msg := genMessage{size: 5<<20 + 123}
-	var direct, piped bytes.Buffer
+	var direct bytes.Buffer
 	dw := newDataWriter(&direct, nil)
 	if _, err := msg.WriteTo(dw); err != nil {
 		t.Fatal(err)
@@ -439,18 +439,22 @@ func TestStreamDataMatchesTheDataWriterByteForByte(t *testing.T) {
 	if err := dw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var last int64
-	res := streamData(msg, &piped, func(c int64) {
-		if c < last {
-			t.Errorf("progress went back from %d to %d", last, c)
+	for _, background := range []bool{false, true} {
+		var piped bytes.Buffer
+		var last int64
+		res := streamData(msg, &piped, func(c int64) {
+			if c < last {
+				t.Errorf("progress went back from %d to %d", last, c)
+			}
+			last = c
+		}, background)
+		if res.srcErr != nil || res.connErr != nil {
+			t.Fatal(res.srcErr, res.connErr)
 		}
-		last = c
-	})
-	if res.srcErr != nil || res.connErr != nil {
-		t.Fatal(res.srcErr, res.connErr)
-	}
-	if !bytes.Equal(direct.Bytes(), piped.Bytes()) || res.wire != int64(piped.Len()) || res.consumed != msg.size || last != msg.size {
-		t.Fatalf("piped %d bytes (wire %d, consumed %d, last progress %d), direct %d", piped.Len(), res.wire, res.consumed, last, direct.Len())
+		if !bytes.Equal(direct.Bytes(), piped.Bytes()) || res.wire != int64(piped.Len()) || res.consumed != msg.size || last != msg.size {
+			t.Fatalf("background %v: piped %d bytes (wire %d, consumed %d, last progress %d), direct %d",
+				background, piped.Len(), res.wire, res.consumed, last, direct.Len())
+		}
 	}
 }
 
@@ -489,7 +493,7 @@ func TestTheRecordsOfOneChunkLeaveInOneWrite(t *testing.T) {
 	}
 	msg := genMessage{size: 3*dataChunk + 1000}
 	counted.writes = 0
-	res := streamData(msg, gatheredWriter{tc, records}, func(int64) {})
+	res := streamData(msg, gatheredWriter{tc, records}, func(int64) {}, false)
 	if res.connErr != nil || res.srcErr != nil {
 		t.Fatal(res.connErr, res.srcErr)
 	}

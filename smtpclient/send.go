@@ -354,7 +354,7 @@ func (s *session) data(msg Message, res *Result) error {
 	if s.records != nil {
 		out = gatheredWriter{out, s.records}
 	}
-	st := streamData(msg, out, progress)
+	st := streamData(msg, out, progress, s.cfg.Background)
 	res.WireBytes = st.wire
 	if st.connErr != nil {
 		// The connection failed; classify its own error.

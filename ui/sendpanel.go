@@ -455,7 +455,9 @@ func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, jo
 	p.cancel = cancel
 	go func() {
 		defer cancel()
-		res, err := smtpclient.Send(ctx, job.Config, job.Envelope, job.Message, p.Post)
+		cfg := job.Config
+		cfg.Background = true // the window keeps the CPU it needs to paint
+		res, err := smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
 		fyne.Do(func() {
 			p.flush()
 			p.Finish(res, err)
