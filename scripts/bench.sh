@@ -9,7 +9,9 @@
 # Installs what it needs from Debian's packages first (scripts/deps.sh
 # build test bench). The report goes to stdout and to
 # test-output/bench/report.md. BENCH_RUNS (default 5) sets the runs per case;
-# BENCH_SKIP_GUI=1 skips the window. Benchmarks measure; nothing here fails
+# BENCH_SKIP_GUI=1 skips the window; STAMP_SEND_BEFORE=path/to/stamp-send
+# adds an earlier build's --attach row to the send tables (before/after in
+# the same runs). Benchmarks measure; nothing here fails
 # on a slow result, only on a broken one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,8 @@ if [ -z "${BENCH_SKIP_GUI:-}" ]; then
 	echo
 	go build -o bin/stamp ./cmd/stamp
 	go build -o bin/stamp-send ./cmd/stamp-send
-	scripts/bench-gui.sh bin/stamp bin/stamp-send 2> >(grep -v 'dbus-daemon\|fd limit' >&2)
+	# Its notes (where the gaps over 50 ms were) go into the report too.
+	scripts/bench-gui.sh bin/stamp bin/stamp-send 2> >(grep -v 'dbus-daemon\|fd limit')
 fi
 echo
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
