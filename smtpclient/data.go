@@ -226,7 +226,7 @@ func pipeData(msg Message, w io.Writer, progress func(consumed int64), backgroun
 			case next := <-free:
 				return next, nil
 			case <-stop:
-				return b, errStopped
+				return nil, errStopped // b is the consumer's now
 			}
 		}
 		_, err := msg.WriteTo(dw)

@@ -10,7 +10,10 @@ const backgroundNice = 10
 // lowerThreadPriority lowers the calling thread's priority (Linux keeps a
 // nice value per thread). The caller has locked its goroutine to the thread
 // and never unlocks it, so the thread ends with the goroutine. Failure only
-// means the send runs at normal priority.
+// means the send runs at normal priority. A low-priority thread can still
+// briefly hold what others wait for (a Go P, the panel's event lock, a
+// stop-the-world of the collector); that delays the interface by a time
+// slice at most, far less than the contention it takes away.
 func lowerThreadPriority() {
 	nice := 0
 	if p, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0); err == nil {

@@ -546,25 +546,34 @@ func (w *AccountsWindow) TestConnection() {
 	p.PrepareProbe(a.DisplayName(), cancel)
 	p.Present()
 	go func() {
-		defer cancel()
 		cred := account.PasswordCredential(typed)
 		if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
 			if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
 				cred = c
 			}
 		}
+		fail := func(err error) {
+			cancel()
+			p.FailBeforeSending(err)
+		}
 		if ctx.Err() != nil {
-			fyne.Do(func() { p.FailBeforeSending(errors.New("cancelled")) })
+			fyne.Do(func() { fail(errors.New("cancelled")) })
 			return
 		}
 		if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
 			fyne.Do(func() {
-				p.FailBeforeSending(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
+				fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
 			})
 			return
 		}
 		cfg := a.SMTPConfig(cred)
-		fyne.Do(func() { p.StartProbe(cfg, a.DisplayName()) })
+		fyne.Do(func() {
+			if ctx.Err() != nil { // cancelled, or the window closed, just now
+				fail(errors.New("cancelled"))
+				return
+			}
+			p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
+		})
 	}()
 }
 

@@ -98,7 +98,7 @@ type Composer struct {
 	confirming   bool             // the "Before sending" warnings are open
 	panel        *SendPanel       // the send panel of the last send
 	cancelSend   func()           // stops the running send
-	background   sync.WaitGroup   // Sent copies being written
+	background   sync.WaitGroup   // sends under way and Sent copies being written
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
@@ -489,6 +489,7 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
 // still has the message.
 func (c *Composer) sendStarted() {
 	c.sending = true
+	c.background.Add(1) // until SendFinished
 	c.validate()
 	if c.timer != nil {
 		c.timer.Stop()
@@ -506,6 +507,9 @@ func (c *Composer) sendStarted() {
 // the message meanwhile, then that version stays and keptEdits is true;
 // after a failure everything stays as it was so the person can fix and retry.
 func (c *Composer) SendFinished(ok bool) (keptEdits bool) {
+	if c.sending {
+		defer c.background.Done()
+	}
 	c.sending = false
 	if ok && !c.Draft().sameContent(c.sendingDraft) {
 		// The person kept writing while the message went out: keep that
@@ -693,11 +697,24 @@ func (c *Composer) closeRequested() {
 	c.showDialog(dlg)
 }
 
-// Wait blocks until the work the composer does in the background (writing
-// the Sent copy of a message just sent) is done. The app calls it after its
-// window closed and before the process exits, so a Sent copy is not lost
-// when Stamp is closed right after a send.
-func (c *Composer) Wait() { c.background.Wait() }
+// Wait blocks until the sends under way and the work that follows them
+// (writing the Sent copy of a message just sent) are done, or limit has
+// passed; it reports whether they are done. The app calls it after its
+// window closed and before the process exits, so that a Sent copy is not
+// lost when Stamp is closed right after a send.
+func (c *Composer) Wait(limit time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		c.background.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(limit):
+		return false
+	}
+}
 
 // closeNow closes the window for good: no autosave may run after it.
 func (c *Composer) closeNow() {

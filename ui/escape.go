@@ -36,13 +36,13 @@ func (ds *dialogs) show(d hideShower) {
 
 func (ds *dialogs) typedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
-		ds.hideAll()
+		ds.hideTop()
 	}
 }
 
-// hideAll closes the dialog on top, if any (a kept window being hidden must
-// not come back with a stale dialog).
-func (ds *dialogs) hideAll() {
+// hideTop closes the dialog on top, if any (a kept window being hidden or
+// reused must not come back with a stale dialog).
+func (ds *dialogs) hideTop() {
 	if d := ds.top; d != nil {
 		ds.top = nil
 		d.Hide()

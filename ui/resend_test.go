@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -40,7 +41,9 @@ func flakyPasswordComposer(t *testing.T) (*Composer, *Sandbox) {
 		Send:    PanelSend(config, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
-		c.Wait()
+		if !c.Wait(10 * time.Second) { // a send or its Sent copy may still write into data
+			t.Error("a send or its Sent copy was still under way 10 s after the test")
+		}
 		if c.timer != nil {
 			c.timer.Stop()
 		}

@@ -121,6 +121,10 @@ func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p
 			c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
 		}
 		ok := err == nil && res != nil && res.Sent
+		saving := ok && from.KeepSent
+		if saving {
+			c.background.Add(1) // before SendFinished ends the send's own count
+		}
 		kept := c.SendFinished(ok)
 		if !ok {
 			return
@@ -138,7 +142,6 @@ func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p
 		}
 		// The Sent copy is written off the UI goroutine: a big message takes
 		// a while to encode and flush to disk.
-		c.background.Add(1)
 		go func() {
 			defer c.background.Done()
 			path, serr := saveSent(sentDir, m)

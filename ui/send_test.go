@@ -41,7 +41,9 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 		}, filepath.Join(data, "Sent")),
 	})
 	t.Cleanup(func() {
-		c.Wait() // a Sent copy may still be written into data
+		if !c.Wait(10 * time.Second) { // a send or its Sent copy may still write into data
+			t.Error("a send or its Sent copy was still under way 10 s after the test")
+		}
 		if c.timer != nil {
 			c.timer.Stop()
 		}

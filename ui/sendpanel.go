@@ -360,7 +360,7 @@ func (p *SendPanel) closeRequested() {
 // dismiss closes the panel, or hides it when it is kept for the next send.
 func (p *SendPanel) dismiss() {
 	if p.HideOnClose {
-		p.dialogs.hideAll()
+		p.dialogs.hideTop()
 		p.Window.Hide()
 		return
 	}
@@ -481,6 +481,9 @@ func (p *SendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
 }
 
 func (p *SendPanel) prepare(header, title, outcome, failPrefix string, cancel context.CancelFunc) {
+	// A kept panel: nothing of the previous attempt may act on this one.
+	p.OnFinished = nil
+	p.dialogs.hideTop()
 	p.failPrefix = failPrefix
 	p.cancel = cancel
 	p.done = false
@@ -511,6 +514,13 @@ func (p *SendPanel) FailBeforeSending(err error) {
 // same panel: connect, TLS, EHLO, STARTTLS, AUTH, QUIT, then a summary of
 // what the server offers and whether the login worked.
 func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p.StartProbeWith(ctx, cancel, cfg, name)
+}
+
+// StartProbeWith is StartProbe under a context the caller made (the one
+// that covered getting the password, so one Cancel stops either).
+func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
 	p.Reset(SendJob{Config: cfg, Title: name})
 	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
 	p.Window.SetTitle("Testing " + name + " — Stamp")
@@ -519,7 +529,6 @@ func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
 	}
 	p.sendOnly.Hide()
 	p.Outcome.SetText("Testing…")
-	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	go func() {
 		defer cancel()

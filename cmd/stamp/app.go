@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -89,6 +90,8 @@ func run(args []string, openAccounts bool) error {
 		showAccounts()
 	}
 	a.Run()
-	c.Wait() // a Sent copy still being written
+	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
+		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
+	}
 	return nil
 }
