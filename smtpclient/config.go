@@ -149,7 +149,8 @@ type Config struct {
 	DisablePipelining bool
 
 	// Background streams the message from threads of lower scheduling
-	// priority (nice +10 on Linux; elsewhere it has no effect yet), so that
+	// priority (nice +10 on Linux, below normal on Windows; no effect on
+	// macOS yet), so that
 	// preparing and encrypting a large message yields the CPU to a desktop
 	// app's interface. With nothing else to run, the transfer is as fast.
 	Background bool

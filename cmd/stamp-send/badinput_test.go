@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -189,7 +188,7 @@ func TestBadAttachments(t *testing.T) {
 	t.Run("a folder", func(t *testing.T) { refuses(t, "is a folder", append(base, "--attach", dir)...) })
 	t.Run("a FIFO", func(t *testing.T) {
 		p := filepath.Join(dir, "pipe")
-		if err := syscall.Mkfifo(p, 0o600); err != nil {
+		if err := mkfifo(p); err != nil {
 			t.Skip(err)
 		}
 		refuses(t, "is not a regular file", append(base, "--attach", p)...)
@@ -384,7 +383,7 @@ func TestHostileSettingsFileThroughTheCommandLine(t *testing.T) {
 		setup func(path string) error
 		want  string
 	}{
-		{"a FIFO", func(p string) error { return syscall.Mkfifo(p, 0o600) }, "not a regular file"},
+		{"a FIFO", func(p string) error { return mkfifo(p) }, "not a regular file"},
 		{"a link to /dev/zero", func(p string) error { return os.Symlink("/dev/zero", p) }, "not a regular file"},
 		{"64 MiB", func(p string) error {
 			if err := os.WriteFile(p, nil, 0o600); err != nil {
