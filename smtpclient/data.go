@@ -33,6 +33,7 @@ type dataWriter struct {
 	buf    []byte
 	bol    bool // the next byte starts a line
 	skipLF bool // the previous input byte was a CR, already written as CRLF
+	crlf   bool // the last line ended in CRLF: look for runs of clean lines
 	err    error
 
 	// consumed counts message bytes taken in; wire counts bytes written.
@@ -45,7 +46,7 @@ type dataWriter struct {
 }
 
 func newDataWriter(w io.Writer, flushed func(int64)) *dataWriter {
-	return &dataWriter{w: w, buf: make([]byte, 0, dataChunk), bol: true, flushed: flushed}
+	return &dataWriter{w: w, buf: make([]byte, 0, dataChunk), bol: true, crlf: true, flushed: flushed}
 }
 
 // Write takes message bytes in any chunking.
@@ -60,6 +61,17 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 			if p[0] == '\n' {
 				p = p[1:]
 				d.consumed++
+				continue
+			}
+		}
+		if d.crlf && !(d.bol && p[0] == '.') {
+			if n := cleanRun(p, d.bol); n > 0 {
+				// Whole lines that need nothing done (base64 and most
+				// text): one copy for the run.
+				d.put(p[:n])
+				d.bol = true
+				d.consumed += int64(n)
+				p = p[n:]
 				continue
 			}
 		}
@@ -90,6 +102,7 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 		d.put(crlf)
 		d.bol = true
 		adv := i + 1
+		d.crlf = p[i] == '\r' // a bare LF: this text's lines end in LF, runs will not help
 		if p[i] == '\r' {
 			if i+1 < len(p) {
 				if p[i+1] == '\n' {
@@ -107,6 +120,45 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// cleanRun is the length of the longest start of p (at most scanWindow
+// bytes, give or take a line) made of whole lines that go on the wire
+// unchanged: each ends in CRLF, holds no other CR or LF, and does not start
+// with "." (the first one only matters when bol says p starts a line). It
+// looks for each LF once and counts the CRs of the run in one pass, instead
+// of two searches per line; where the count shows a stray CR, the run ends
+// before that line, so the work stays linear whatever the input.
+func cleanRun(p []byte, bol bool) int {
+	if len(p) == 0 || (bol && p[0] == '.') {
+		return 0
+	}
+	end, lines := 0, 0
+	for end < scanWindow {
+		i := bytes.IndexByte(p[end:min(len(p), end+scanWindow)], '\n')
+		if i < 1 || p[end+i-1] != '\r' {
+			break // no line end in reach, or a bare LF
+		}
+		end += i + 1
+		lines++
+		if end == len(p) || p[end] == '.' {
+			break
+		}
+	}
+	if end == 0 || bytes.Count(p[:end], cr) == lines {
+		return end
+	}
+	// A stray CR: keep the lines before the first one.
+	for k := 0; k < end; {
+		j := bytes.IndexByte(p[k:end], '\r')
+		if p[k+j+1] != '\n' {
+			return bytes.LastIndexByte(p[:k+j], '\n') + 1
+		}
+		k += j + 2
+	}
+	return end
+}
+
+var cr = []byte{'\r'}
 
 // put appends b to the buffer, writing the buffer out each time it is full.
 func (d *dataWriter) put(b []byte) {

@@ -94,7 +94,11 @@ func normalise(p []byte) []byte {
 }
 
 func FuzzDataStream(f *testing.F) {
-	for _, s := range []string{"", "a\n.\n", "\r.\r", "\r\n.\n", ".\r\n.", "x\r", strings.Repeat("ab\r", 5000)} {
+	for _, s := range []string{"", "a\n.\n", "\r.\r", "\r\n.\n", ".\r\n.", "x\r", strings.Repeat("ab\r", 5000),
+		// runs of clean CRLF lines (cleanRun) broken by a stray CR, a bare
+		// LF, a dot, or the window's end
+		"ab\r\ncd\r\nef\r\n", "ab\r\nc\rd\r\nef\r\n", "ab\r\ncd\nef\r\n", "ab\r\n.cd\r\n", "\r\n\r\n.\r\n",
+		strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab\r\n", 60) + "x\ry\r\n.\r\n"} {
 		f.Add([]byte(s), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, in []byte, split uint8) {
