@@ -532,7 +532,7 @@ func (w *AccountsWindow) TestConnection() {
 		return
 	}
 	if w.probe != nil && w.probe.running() {
-		w.probe.Present() // one test at a time
+		w.probe.Present(nil) // one test at a time
 		return
 	}
 	typed := w.Password.Text
@@ -544,37 +544,41 @@ func (w *AccountsWindow) TestConnection() {
 	p := w.probe
 	ctx, cancel := context.WithCancel(context.Background())
 	p.PrepareProbe(a.DisplayName(), cancel)
-	p.Present()
-	go func() {
-		cred := account.PasswordCredential(typed)
-		if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
-			if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
-				cred = c
-			}
+	p.Present(func() { go w.runProbe(ctx, cancel, p, a, typed, saved) })
+}
+
+// runProbe gets the password for a connection test of a (the typed one, or
+// the saved one when saved is set) off the UI goroutine, then starts the
+// test in p.
+func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *SendPanel, a account.Account, typed string, saved bool) {
+	cred := account.PasswordCredential(typed)
+	if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
+		if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
+			cred = c
 		}
-		fail := func(err error) {
-			cancel()
-			p.FailBeforeSending(err)
-		}
-		if ctx.Err() != nil {
-			fyne.Do(func() { fail(errors.New("cancelled")) })
-			return
-		}
-		if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
-			fyne.Do(func() {
-				fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
-			})
-			return
-		}
-		cfg := a.SMTPConfig(cred)
+	}
+	fail := func(err error) {
+		cancel()
+		p.FailBeforeSending(err)
+	}
+	if ctx.Err() != nil {
+		fyne.Do(func() { fail(errors.New("cancelled")) })
+		return
+	}
+	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
 		fyne.Do(func() {
-			if ctx.Err() != nil { // cancelled, or the window closed, just now
-				fail(errors.New("cancelled"))
-				return
-			}
-			p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
+			fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
 		})
-	}()
+		return
+	}
+	cfg := a.SMTPConfig(cred)
+	fyne.Do(func() {
+		if ctx.Err() != nil { // cancelled, or the window closed, just now
+			fail(errors.New("cancelled"))
+			return
+		}
+		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
+	})
 }
 
 // AccountSender is the From picker entry for a saved account.

@@ -43,8 +43,7 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		ctx, cancel := context.WithCancel(context.Background())
 		p.Prepare(m.Subject, cancel)
 		start := func() {
-			p.Present()
-			go prepareAndSend(ctx, cancel, config, c, p, from, m, only, sentDir)
+			p.Present(func() { go prepareAndSend(ctx, cancel, config, c, p, from, m, only, sentDir) })
 		}
 		if !fresh {
 			start()
@@ -52,14 +51,11 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		}
 		// The first send builds the panel in this frame and shows it in a
 		// later one: building it (fonts, text measurements) and creating its
-		// window (a GL context, the first paint) each hold the UI thread for
-		// tens of milliseconds, and the composer is painted in between.
-		time.AfterFunc(frameDelay, func() { fyne.Do(start) })
+		// window each hold the UI thread for tens of milliseconds, and the
+		// composer is painted in between.
+		afterFrame(start)
 	}
 }
-
-// frameDelay is a little more than one frame of Fyne's 60 Hz loop.
-const frameDelay = 20 * time.Millisecond
 
 // newComposerPanel creates c's send panel, kept for all of c's sends: one
 // send panel per composer, hidden when closed and shown again by the next

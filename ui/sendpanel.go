@@ -210,6 +210,7 @@ type SendPanel struct {
 	dialogs  *dialogs
 
 	failPrefix string // how FailBeforeSending starts ("Not sent: ")
+	presented  bool   // Present has shown the window once
 
 	mu        sync.Mutex
 	pending   []smtpclient.Event
@@ -367,12 +368,47 @@ func (p *SendPanel) dismiss() {
 	p.Window.Close()
 }
 
-// Present shows the panel, in front of the other windows: a kept panel may
-// be hidden, or open behind the composer.
-func (p *SendPanel) Present() {
+// Present shows the panel, in front of the other windows (a kept panel may
+// be hidden, or open behind the composer), then runs then, if not nil, on
+// the UI goroutine.
+//
+// The first time, the window opens empty, gets its widgets a frame later,
+// and then runs a frame after that: creating a window (a GL context, its
+// shaders) and painting every widget of the panel for the first time each
+// hold the thread that paints all windows for 25–40 ms under software GL.
+// In one call, and with the send's first burst of work on the other core,
+// they made the composer miss its frames for up to 110 ms. Starting the
+// send two frames later costs nothing anyone can see.
+func (p *SendPanel) Present(then func()) {
+	if then == nil {
+		then = func() {}
+	}
+	if p.presented {
+		p.Window.Show()
+		p.Window.RequestFocus()
+		then()
+		return
+	}
+	p.presented = true
+	full, empty := p.Window.Content(), container.NewStack()
+	p.Window.SetContent(empty)
 	p.Window.Show()
 	p.Window.RequestFocus()
+	afterFrame(func() {
+		if p.Window.Content() == empty {
+			p.Window.SetContent(full)
+		}
+		afterFrame(then)
+	})
 }
+
+// afterFrame runs f on the UI goroutine a little more than one frame later.
+func afterFrame(f func()) {
+	time.AfterFunc(frameDelay, func() { fyne.Do(f) })
+}
+
+// frameDelay is a little more than one frame of Fyne's 60 Hz loop.
+const frameDelay = 20 * time.Millisecond
 
 // Reset prepares the panel for a (new) attempt of job.
 func (p *SendPanel) Reset(job SendJob) {
