@@ -212,3 +212,27 @@ func TestClosingARunningSendAsksAndEscKeepsItRunning(t *testing.T) {
 		t.Fatalf("Esc: dialog still open=%v, send cancelled=%v", p.Window.Canvas().Overlays().Top() != nil, cancelled)
 	}
 }
+
+func TestTheFirstPresentOpensEmptyThenFillsThenStarts(t *testing.T) {
+	p := NewSendPanel(test.NewTempApp(t))
+	full := p.Window.Content()
+	started := make(chan fyne.CanvasObject, 1)
+	p.Present(func() { started <- p.Window.Content() })
+	if p.Window.Content() == full {
+		t.Fatal("the first Present painted every widget at once")
+	}
+	select {
+	case c := <-started:
+		if c != full {
+			t.Fatal("the send started before the panel had its widgets")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Present never ran its continuation")
+	}
+	// Shown once, the panel shows again at once, whole.
+	again := false
+	p.Present(func() { again = p.Window.Content() == full })
+	if !again {
+		t.Fatal("a second Present did not run at once with the whole panel")
+	}
+}
