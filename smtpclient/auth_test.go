@@ -168,3 +168,24 @@ func assertNoSecrets(t *testing.T, events []Event, extra ...string) {
 		}
 	}
 }
+
+func TestAPasswordThroughACustomDialerNeedsTLSEvenOnLoopback(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{Security: sandbox.None, Username: testUser, Password: testPassword})
+	cfg := configFor(srv)
+	cfg.Security = SecurityNone
+	// Without a Dialer, the sandbox on 127.0.0.1 may take the password in
+	// clear: the connection cannot leave this machine.
+	if _, err := Probe(context.Background(), cfg, nil); err != nil {
+		t.Fatalf("plain AUTH to the loopback sandbox: %v", err)
+	}
+	// Through a Dialer (a proxy, say) it may, so the password stays home.
+	addr := cfg.Address()
+	cfg.Dialer = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	_, err := Probe(context.Background(), cfg, nil)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrorPolicy || e.Step != StepAuth {
+		t.Fatalf("err = %v, want the no-clear-text policy at AUTH", err)
+	}
+}

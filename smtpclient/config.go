@@ -132,6 +132,10 @@ type Config struct {
 	// its DER bytes in hex (colons and case ignored), instead of a chain to
 	// a trusted CA: the other explicit way to trust a self-signed server.
 	// TLSInfo.SHA256 and Error.CertificateSHA256 show the value to pin.
+	// Only the server's own certificate can match (not a CA's), and the
+	// handshake still proves the server holds its key; the pinned
+	// certificate is trusted as it is: its dates, names and key usage are
+	// not checked, and CAFile and CAPEM are not consulted.
 	PinnedSHA256 string
 
 	// Timeout bounds each network step; 0 means DefaultTimeout.
@@ -156,7 +160,9 @@ type Config struct {
 	Background bool
 
 	// Dialer opens the TCP connection; nil means a net.Dialer. Tests and
-	// proxies can replace it.
+	// proxies can replace it. With a Dialer, a password is never sent
+	// without TLS, even when the connection seems to end on this machine
+	// (a local proxy may relay it further).
 	Dialer func(ctx context.Context, network, address string) (net.Conn, error)
 }
 

@@ -5,9 +5,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -48,6 +50,11 @@ func newTestCA(t *testing.T) *testCA {
 // leaf is a server certificate for 127.0.0.1 and the given DNS names,
 // valid from notBefore to notAfter; signed by ca, or self-signed when ca is nil.
 func (ca *testCA) leaf(t *testing.T, dns []string, notBefore, notAfter time.Time, self bool) tls.Certificate {
+	return ca.leafWith(t, dns, notBefore, notAfter, self, nil)
+}
+
+// leafWith is leaf with a last change to the template (edit, when not nil).
+func (ca *testCA) leafWith(t *testing.T, dns []string, notBefore, notAfter time.Time, self bool, edit func(*x509.Certificate)) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -60,6 +67,9 @@ func (ca *testCA) leaf(t *testing.T, dns []string, notBefore, notAfter time.Time
 	}
 	if len(dns) == 0 {
 		tmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
+	}
+	if edit != nil {
+		edit(tmpl)
 	}
 	parent, signer := ca.cert, ca.key
 	if self {
@@ -122,6 +132,11 @@ func TestHostileCertificatesOverSTARTTLS(t *testing.T) {
 		{"a certificate for another host is refused", func(t *testing.T) tls.Certificate {
 			return ca.leaf(t, []string{"mail.other.test"}, now.Add(-time.Hour), now.Add(time.Hour), false)
 		}, 0, "127.0.0.1", true},
+		{"a certificate for clients only (no server-auth usage) is refused", func(t *testing.T) tls.Certificate {
+			return ca.leafWith(t, nil, now.Add(-time.Hour), now.Add(time.Hour), false, func(c *x509.Certificate) {
+				c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+			})
+		}, 0, "incompatible key usage", true},
 		{"TLS 1.1 is refused even with a valid certificate", valid, tls.VersionTLS11, "protocol version", false},
 		{"TLS 1.0 is refused even with a valid certificate", valid, tls.VersionTLS10, "protocol version", false},
 	} {
@@ -218,4 +233,39 @@ func TestAUTHOfferedOnlyInClearIsNotUsed(t *testing.T) {
 		t.Errorf("the client sent %q after TLS although AUTH was only offered before it", l)
 	}
 	assertNoSecrets(t, rec.all())
+}
+
+func TestAPinMatchesTheServersOwnCertificateOnlyNotItsCA(t *testing.T) {
+	ca := newTestCA(t)
+	now := time.Now()
+	leaf := ca.leaf(t, nil, now.Add(-time.Hour), now.Add(time.Hour), false)
+	leaf.Certificate = append(leaf.Certificate, ca.cert.Raw) // the CA goes on the wire too
+	hexSum := func(der []byte) string {
+		sum := sha256.Sum256(der)
+		return hex.EncodeToString(sum[:])
+	}
+	for _, tc := range []struct {
+		name string
+		pin  string
+		ok   bool
+	}{
+		{"the server's own certificate, pinned, is trusted (the control case)", hexSum(leaf.Certificate[0]), true},
+		{"the CA's fingerprint, sent in the chain, does not stand for the server's", hexSum(ca.cert.Raw), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := startTLSScript(t, &tls.Config{Certificates: []tls.Certificate{leaf}}, nil, nil, func(c *scripted) {
+				c.expect("QUIT")
+				c.send("221 bye")
+			})
+			cfg.PinnedSHA256, cfg.Timeout = tc.pin, 2*time.Second
+			_, err := Probe(context.Background(), cfg, nil)
+			var e *Error
+			switch {
+			case tc.ok && err != nil:
+				t.Fatalf("err = %v", err)
+			case !tc.ok && (!errors.As(err, &e) || e.Kind != ErrorTLS):
+				t.Fatalf("a pin of the CA was accepted for the server: err = %v", err)
+			}
+		})
+	}
 }

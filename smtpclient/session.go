@@ -397,8 +397,9 @@ func validDomain(h string) bool {
 }
 
 // remoteIsLoopback reports whether the connected peer is this machine: the
-// only place a password may go without TLS (the sandbox).
+// only place a password may go without TLS (the sandbox). A connection
+// through Config.Dialer never counts: a local proxy may relay it further.
 func (s *session) remoteIsLoopback() bool {
 	a, ok := s.raw.RemoteAddr().(*net.TCPAddr)
-	return ok && a.IP.IsLoopback()
+	return ok && a.IP.IsLoopback() && s.cfg.Dialer == nil
 }
