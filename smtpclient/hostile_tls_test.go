@@ -106,7 +106,26 @@ func startTLSScript(t *testing.T, tc *tls.Config, before, after []string, then f
 	return cfg
 }
 
-func TestHostileCertificatesOverSTARTTLS(t *testing.T) {
+// implicitTLSScript is a scripted implicit-TLS server: TLS from the first
+// byte with tc, then the greeting and an EHLO reply offering ext, then then.
+func implicitTLSScript(t *testing.T, tc *tls.Config, ext []string, then func(c *scripted)) Config {
+	cfg := scriptServer(t, func(c *scripted) {
+		s := tls.Server(c.Conn, tc)
+		s.SetDeadline(time.Now().Add(5 * time.Second))
+		if err := s.Handshake(); err != nil {
+			return
+		}
+		tc := &scripted{t: t, Conn: s, r: newLineReader(s)}
+		tc.ehloOK(ext...)
+		if then != nil {
+			then(tc)
+		}
+	})
+	cfg.Security = SecurityTLS
+	return cfg
+}
+
+func TestHostileCertificates(t *testing.T) {
 	ca := newTestCA(t)
 	now := time.Now()
 	valid := func(t *testing.T) tls.Certificate {
@@ -140,45 +159,55 @@ func TestHostileCertificatesOverSTARTTLS(t *testing.T) {
 		{"TLS 1.1 is refused even with a valid certificate", valid, tls.VersionTLS11, "protocol version", false},
 		{"TLS 1.0 is refused even with a valid certificate", valid, tls.VersionTLS10, "protocol version", false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			scfg := &tls.Config{Certificates: []tls.Certificate{tc.cert(t)}}
-			if tc.maxVer != 0 {
-				scfg.MinVersion, scfg.MaxVersion = tls.VersionTLS10, tc.maxVer
+		for _, implicit := range []bool{false, true} {
+			name, step := tc.name+" (STARTTLS)", StepSTARTTLS
+			if implicit {
+				name, step = tc.name+" (implicit TLS)", StepTLS
 			}
-			var sawAuth atomic.Bool
-			cfg := startTLSScript(t, scfg, []string{"AUTH PLAIN"}, []string{"AUTH PLAIN"}, func(c *scripted) {
-				l := c.expect("AUTH PLAIN")
-				sawAuth.Store(l != "")
-				c.send("235 2.7.0 ok")
-				c.expect("QUIT")
-				c.send("221 bye")
-			})
-			cfg.CAPEM, cfg.Username, cfg.Password = ca.pem, testUser, testPassword
-			cfg.Timeout = 2 * time.Second
-			var rec recorder
-			caps, err := Probe(context.Background(), cfg, rec.on)
-			if tc.wantErr == "" {
-				if err != nil || caps.TLS == nil || !sawAuth.Load() {
-					t.Fatalf("caps %+v, err %v\n%s", caps, err, rec.transcript())
+			t.Run(name, func(t *testing.T) {
+				scfg := &tls.Config{Certificates: []tls.Certificate{tc.cert(t)}}
+				if tc.maxVer != 0 {
+					scfg.MinVersion, scfg.MaxVersion = tls.VersionTLS10, tc.maxVer
+				}
+				var sawAuth atomic.Bool
+				script := func(c *scripted) {
+					l := c.expect("AUTH PLAIN")
+					sawAuth.Store(l != "")
+					c.send("235 2.7.0 ok")
+					c.expect("QUIT")
+					c.send("221 bye")
+				}
+				cfg := startTLSScript(t, scfg, []string{"AUTH PLAIN"}, []string{"AUTH PLAIN"}, script)
+				if implicit {
+					cfg = implicitTLSScript(t, scfg, []string{"AUTH PLAIN"}, script)
+				}
+				cfg.CAPEM, cfg.Username, cfg.Password = ca.pem, testUser, testPassword
+				cfg.Timeout = 2 * time.Second
+				var rec recorder
+				caps, err := Probe(context.Background(), cfg, rec.on)
+				if tc.wantErr == "" {
+					if err != nil || caps.TLS == nil || !sawAuth.Load() {
+						t.Fatalf("caps %+v, err %v\n%s", caps, err, rec.transcript())
+					}
+					assertNoSecrets(t, rec.all())
+					return
+				}
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != ErrorTLS || e.Step != step || !strings.Contains(e.Message, tc.wantErr) {
+					t.Fatalf("err = %v (kind %v), want a TLS error at %v about %q", err, kindOf(e), step, tc.wantErr)
+				}
+				if tc.pinHint && len(e.CertificateSHA256) != 64 {
+					t.Errorf("no fingerprint to pin in the error: %q", e.CertificateSHA256)
+				}
+				if !strings.Contains(e.Explain(), "verification is never switched off") {
+					t.Errorf("explanation: %s", e.Explain())
+				}
+				if sawAuth.Load() || strings.Contains(rec.transcript(), "-> AUTH") {
+					t.Error("AUTH was sent after a failed handshake")
 				}
 				assertNoSecrets(t, rec.all())
-				return
-			}
-			var e *Error
-			if !errors.As(err, &e) || e.Kind != ErrorTLS || e.Step != StepSTARTTLS || !strings.Contains(e.Message, tc.wantErr) {
-				t.Fatalf("err = %v (kind %v), want a TLS error at STARTTLS about %q", err, kindOf(e), tc.wantErr)
-			}
-			if tc.pinHint && len(e.CertificateSHA256) != 64 {
-				t.Errorf("no fingerprint to pin in the error: %q", e.CertificateSHA256)
-			}
-			if !strings.Contains(e.Explain(), "verification is never switched off") {
-				t.Errorf("explanation: %s", e.Explain())
-			}
-			if sawAuth.Load() || strings.Contains(rec.transcript(), "-> AUTH") {
-				t.Error("AUTH was sent after a failed handshake")
-			}
-			assertNoSecrets(t, rec.all())
-		})
+			})
+		}
 	}
 }
 
@@ -265,6 +294,60 @@ func TestAPinMatchesTheServersOwnCertificateOnlyNotItsCA(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			case !tc.ok && (!errors.As(err, &e) || e.Kind != ErrorTLS):
 				t.Fatalf("a pin of the CA was accepted for the server: err = %v", err)
+			}
+		})
+	}
+}
+
+// intermediate is a CA signed by ca, for chains of three.
+func (ca *testCA) intermediate(t *testing.T) *testCA {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Stamp hostile-test intermediate"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+}
+
+func TestAChainThroughAnIntermediateNeedsTheServerToSendIt(t *testing.T) {
+	root := newTestCA(t)
+	mid := root.intermediate(t)
+	now := time.Now()
+	for _, tc := range []struct {
+		name    string
+		sendMid bool
+		wantErr string
+	}{
+		{"the server sends its intermediate: trusted through the account's root", true, ""},
+		{"the server leaves the intermediate out: refused", false, "unknown authority"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leaf := mid.leaf(t, nil, now.Add(-time.Hour), now.Add(time.Hour), false)
+			if tc.sendMid {
+				leaf.Certificate = append(leaf.Certificate, mid.cert.Raw)
+			}
+			cfg := implicitTLSScript(t, &tls.Config{Certificates: []tls.Certificate{leaf}}, nil, func(c *scripted) {
+				c.expect("QUIT")
+				c.send("221 bye")
+			})
+			cfg.CAPEM, cfg.Timeout = root.pem, 2*time.Second
+			_, err := Probe(context.Background(), cfg, nil)
+			var e *Error
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("err = %v", err)
+			case tc.wantErr != "" && (!errors.As(err, &e) || e.Kind != ErrorTLS || !strings.Contains(e.Message, tc.wantErr)):
+				t.Fatalf("err = %v, want a TLS error about %q", err, tc.wantErr)
 			}
 		})
 	}
