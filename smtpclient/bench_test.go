@@ -22,6 +22,7 @@ func BenchmarkDataStream(b *testing.B) {
 		{"base64 CRLF lines", strings.Repeat("A", 76) + "\r\n"},
 		{"LF lines", strings.Repeat("A", 76) + "\n"},
 		{"dot-leading lines", "." + strings.Repeat("A", 75) + "\r\n"},
+		{"CR CR LF lines (a stray CR in each)", strings.Repeat("A", 75) + "\r\r\n"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			chunk := bytes.Repeat([]byte(tc.line), 32<<10/len(tc.line))

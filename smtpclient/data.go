@@ -34,6 +34,9 @@ type dataWriter struct {
 	bol    bool // the next byte starts a line
 	skipLF bool // the previous input byte was a CR, already written as CRLF
 	crlf   bool // the last line ended in CRLF: look for runs of clean lines
+	// slowFor is how many more bytes go line by line before runs are
+	// looked for again (after a run stopped early).
+	slowFor int
 	err    error
 
 	// consumed counts message bytes taken in; wire counts bytes written.
@@ -64,8 +67,15 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 				continue
 			}
 		}
-		if d.crlf && !(d.bol && p[0] == '.') {
-			if n := cleanRun(p, d.bol); n > 0 {
+		if d.crlf && d.slowFor <= 0 && !(d.bol && p[0] == '.') {
+			n, snag := cleanRun(p, d.bol)
+			if snag {
+				// A line the run could not take (a stray CR, a bare LF, no
+				// line end in reach): the next stretch goes line by line,
+				// so that text like that is not searched again and again.
+				d.slowFor = scanWindow
+			}
+			if n > 0 {
 				// Whole lines that need nothing done (base64 and most
 				// text): one copy for the run.
 				d.put(p[:n])
@@ -95,6 +105,7 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 			d.put(win)
 			d.bol = false
 			d.consumed += int64(len(win))
+			d.slowFor -= len(win)
 			p = p[len(win):]
 			continue
 		}
@@ -113,6 +124,7 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 			}
 		}
 		d.consumed += int64(adv)
+		d.slowFor -= i + 1
 		p = p[adv:]
 	}
 	if d.err != nil {
@@ -126,17 +138,22 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 // unchanged: each ends in CRLF, holds no other CR or LF, and does not start
 // with "." (the first one only matters when bol says p starts a line). It
 // looks for each LF once and counts the CRs of the run in one pass, instead
-// of two searches per line; where the count shows a stray CR, the run ends
-// before that line, so the work stays linear whatever the input.
-func cleanRun(p []byte, bol bool) int {
+// of two searches per line. snag says the run ended at a line it could not
+// take (a stray CR, a bare LF, or no line end within reach), rather than at
+// a dot, the window's end or the end of p.
+func cleanRun(p []byte, bol bool) (n int, snag bool) {
 	if len(p) == 0 || (bol && p[0] == '.') {
-		return 0
+		return 0, false
 	}
 	end, lines := 0, 0
 	for end < scanWindow {
 		i := bytes.IndexByte(p[end:min(len(p), end+scanWindow)], '\n')
+		if i < 0 && len(p)-end < scanWindow {
+			break // the rest of p is a partial line: more input may end it
+		}
 		if i < 1 || p[end+i-1] != '\r' {
-			break // no line end in reach, or a bare LF
+			snag = true // no line end in reach, or a bare LF
+			break
 		}
 		end += i + 1
 		lines++
@@ -145,17 +162,17 @@ func cleanRun(p []byte, bol bool) int {
 		}
 	}
 	if end == 0 || bytes.Count(p[:end], cr) == lines {
-		return end
+		return end, snag
 	}
 	// A stray CR: keep the lines before the first one.
 	for k := 0; k < end; {
 		j := bytes.IndexByte(p[k:end], '\r')
 		if p[k+j+1] != '\n' {
-			return bytes.LastIndexByte(p[:k+j], '\n') + 1
+			return bytes.LastIndexByte(p[:k+j], '\n') + 1, true
 		}
 		k += j + 2
 	}
-	return end
+	return end, snag
 }
 
 var cr = []byte{'\r'}
