@@ -37,7 +37,7 @@ type dataWriter struct {
 	// slowFor is how many more bytes go line by line before runs are
 	// looked for again (after a run stopped early).
 	slowFor int
-	err    error
+	err     error
 
 	// consumed counts message bytes taken in; wire counts bytes written.
 	consumed, wire int64
