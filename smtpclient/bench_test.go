@@ -27,7 +27,7 @@ func BenchmarkDataStream(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			chunk := bytes.Repeat([]byte(tc.line), 32<<10/len(tc.line))
 			b.SetBytes(int64(len(chunk)))
-			d := newDataWriter(io.Discard, nil)
+			d := newDataWriter(io.Discard)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				d.Write(chunk)

@@ -39,17 +39,15 @@ type dataWriter struct {
 	slowFor int
 	err     error
 
-	// consumed counts message bytes taken in; wire counts bytes written.
-	consumed, wire int64
-	// flushed is called after each write to w with consumed.
-	flushed func(consumed int64)
+	// consumed counts message bytes taken in.
+	consumed int64
 	// handoff, when set, takes each full buffer instead of w (together
 	// with consumed up to its end) and gives back an empty one to fill.
 	handoff func(full []byte, consumed int64) (empty []byte, err error)
 }
 
-func newDataWriter(w io.Writer, flushed func(int64)) *dataWriter {
-	return &dataWriter{w: w, buf: make([]byte, 0, dataChunk), bol: true, crlf: true, flushed: flushed}
+func newDataWriter(w io.Writer) *dataWriter {
+	return &dataWriter{w: w, buf: make([]byte, 0, dataChunk), bol: true, crlf: true}
 }
 
 // Write takes message bytes in any chunking.
@@ -200,16 +198,8 @@ func (d *dataWriter) flush() {
 		d.err = err
 		return
 	}
-	n, err := d.w.Write(d.buf)
-	d.wire += int64(n)
+	_, d.err = d.w.Write(d.buf)
 	d.buf = d.buf[:0]
-	if err != nil {
-		d.err = err
-		return
-	}
-	if d.flushed != nil {
-		d.flushed(d.consumed)
-	}
 }
 
 // Close ends the line in progress and writes the end-of-data marker.
@@ -284,7 +274,7 @@ func pipeData(msg Message, w io.Writer, progress func(consumed int64), backgroun
 			runtime.LockOSThread()
 			lowerThreadPriority()
 		}
-		dw := newDataWriter(nil, nil)
+		dw := newDataWriter(nil)
 		dw.handoff = func(b []byte, consumed int64) ([]byte, error) {
 			select {
 			case full <- chunk{buf: b, consumed: consumed}:

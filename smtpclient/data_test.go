@@ -38,7 +38,7 @@ func TestDataStream(t *testing.T) {
 			// The same output whatever the input's chunking.
 			for _, split := range []int{0, 1, 2, 3} {
 				var out bytes.Buffer
-				d := newDataWriter(&out, nil)
+				d := newDataWriter(&out)
 				writeSplit(d, []byte(tc.in), split)
 				if err := d.Close(); err != nil {
 					t.Fatal(err)
@@ -103,7 +103,7 @@ func FuzzDataStream(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte, split uint8) {
 		var out bytes.Buffer
-		d := newDataWriter(&out, nil)
+		d := newDataWriter(&out)
 		writeSplit(d, in, int(split))
 		d.Close()
 		msg, bare, ok := unstuff(out.Bytes())
@@ -436,7 +436,7 @@ func TestStreamDataReportsASourceFailureWithoutTheEndMarker(t *testing.T) {
 func TestStreamDataMatchesTheDataWriterByteForByte(t *testing.T) {
 	msg := genMessage{size: 5<<20 + 123}
 	var direct bytes.Buffer
-	dw := newDataWriter(&direct, nil)
+	dw := newDataWriter(&direct)
 	if _, err := msg.WriteTo(dw); err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +507,7 @@ func TestTheRecordsOfOneChunkLeaveInOneWrite(t *testing.T) {
 	}
 	tc.Close()
 	var want bytes.Buffer
-	dw := newDataWriter(&want, nil)
+	dw := newDataWriter(&want)
 	msg.WriteTo(dw)
 	dw.Close()
 	if b := <-got; !bytes.Equal(b, want.Bytes()) {
