@@ -258,6 +258,10 @@ func (c *accountCmd) add(args []string) error {
 		return c.savePassword(a.ID, password)
 	}
 	if a.EffectiveAuth().NeedsSecret() {
+		if loc, _ := c.secrets.Location(context.Background(), a.ID); f.replace && loc == account.LocationKeyring {
+			fmt.Fprintln(c.stdout, "The password saved in the system keyring is kept.")
+			return nil
+		}
 		fmt.Fprintf(c.stdout, "No password saved. Save one with: stamp-send account password %s --password-stdin\n", a.ID)
 	}
 	return nil

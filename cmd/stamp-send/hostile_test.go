@@ -47,6 +47,12 @@ func scriptedServer(t *testing.T, script smtpScript) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveScript(t, ln, script)
+}
+
+// serveScript answers every connection on ln with script and returns
+// ln's address.
+func serveScript(t *testing.T, ln net.Listener, script smtpScript) string {
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
