@@ -495,14 +495,18 @@ func (c *accountCmd) list(args []string) error {
 		if a.Default {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.ID, a.Address, v.Server, a.Security, v.Password)
+		cells := []string{mark, a.ID, a.Address, v.Server, string(a.Security), v.Password}
+		for i, c := range cells {
+			cells[i] = smtpclient.Printable(c) // a settings file may have been edited by hand
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		if v.Problem != "" {
 			problem = v.Problem
 		}
 	}
 	tw.Flush()
 	if problem != "" {
-		fmt.Fprintln(c.stderr, problem)
+		fmt.Fprintln(c.stderr, smtpclient.Printable(problem))
 	}
 	return nil
 }
@@ -540,10 +544,10 @@ func (c *accountCmd) show(args []string) error {
 	row("Default", map[bool]string{true: "yes", false: "no"}[a.Default])
 	tw.Flush()
 	if v.Problem != "" {
-		fmt.Fprintln(c.stderr, v.Problem)
+		fmt.Fprintln(c.stderr, smtpclient.Printable(v.Problem))
 	}
 	if err := a.Validate(); err != nil {
-		fmt.Fprintln(c.stderr, "Warning:", err)
+		complain(c.stderr, "Warning:", err)
 	}
 	return nil
 }

@@ -225,3 +225,12 @@ func TestAccountSubcommandIsDispatched(t *testing.T) {
 		t.Errorf("exit %d, args %q", code, args)
 	}
 }
+
+func TestHelpNamesPin(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"account", "--help"}} {
+		code, _, stderr := runCmd(t, "", args...)
+		if code != 0 || !strings.Contains(stderr, "--pin SHA256") {
+			t.Errorf("%q: exit %d, the help does not mention --pin:\n%s", args, code, stderr)
+		}
+	}
+}

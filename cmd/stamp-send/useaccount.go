@@ -58,6 +58,12 @@ func applyAccount(opts *options) error {
 	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
 		return nil
 	}
+	return opts.keyringPassword(a)
+}
+
+// keyringPassword sets the password (or the OAuth 2 token) of the saved
+// account a from the system keyring.
+func (o *options) keyringPassword(a account.Account) error {
 	sec := newSecrets()
 	sec.Timeout = accountKeyringTimeout
 	c, _, err := sec.Get(context.Background(), a.ID)
@@ -71,10 +77,10 @@ func applyAccount(opts *options) error {
 		return usagef("--account %s: %v", a.ID, err)
 	}
 	if c.Kind == account.KindOAuth2 && c.OAuth2 != nil {
-		opts.Password = c.OAuth2.AccessToken
-		opts.Auth = string(account.AuthXOAUTH2)
+		o.Password = c.OAuth2.AccessToken
+		o.Auth = string(account.AuthXOAUTH2)
 	} else {
-		opts.Password = c.Password
+		o.Password = c.Password
 	}
 	return nil
 }
