@@ -35,7 +35,7 @@ const accountKeyringTimeout = 10 * time.Second
 
 const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
                             [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM] [--pin SHA256]
-                            [--label L] [--default] [--replace] [--probe [--timeout D]]
+                            [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
                             [--password-stdin | --password-env VAR]
        stamp-send account list [--json]
        stamp-send account show NAME [--json]
