@@ -22,13 +22,20 @@ import (
 // and the certificate's SHA-256 in hex, computed here from its DER bytes.
 func selfSignedServer(t *testing.T) (addr, fingerprint string) {
 	t.Helper()
+	return selfSignedServerNamed(t, "Stamp pin test")
+}
+
+// selfSignedServerNamed is selfSignedServer with the certificate's
+// common name chosen by the caller.
+func selfSignedServerNamed(t *testing.T, cn string) (addr, fingerprint string) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(42),
-		Subject:      pkix.Name{CommonName: "Stamp pin test"},
+		Subject:      pkix.Name{CommonName: cn},
 		NotBefore:    time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC),
 		NotAfter:     time.Date(2036, 1, 2, 0, 0, 0, 0, time.UTC),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
@@ -214,4 +221,17 @@ func TestPinningASelfSignedServerForAnAccount(t *testing.T) {
 		!strings.Contains(errOut, "--pin: the SHA-256 fingerprint must be 64 hex digits") {
 		t.Errorf("add with a short pin: exit %d\n%s", code, errOut)
 	}
+}
+
+// The certificate's names are the server's text too.
+func TestAnUntrustedCertificatesNamesAreShownNotObeyed(t *testing.T) {
+	addr, fp := selfSignedServerNamed(t, strings.ToValidUTF8(hostileLF, "?")) // a certificate holds UTF-8 only
+	code, stdout, stderr := runCmd(t, "", "--server", addr, "--security", "tls", "--timeout", "5s",
+		"--from", "a@example.com", "--to", "b@example.com", "--body", "x")
+	if code != exitConnect || !strings.Contains(stderr, "--pin "+fp) || !strings.Contains(stderr, "issued to: CN=evil") {
+		t.Errorf("exit %d, want 3 with the certificate described\n%s", code, stderr)
+	}
+	assertShowable(t, "stdout", stdout, true)
+	assertShowable(t, "stderr", stderr, true)
+	assertNoForgedLine(t, "stderr", stderr)
 }
