@@ -140,6 +140,11 @@ type Account struct {
 	// CAFile is a PEM file of extra certificate authorities for a server
 	// with a self-signed certificate. Verification stays on.
 	CAFile string `json:"ca_file,omitempty"`
+	// PinnedSHA256 trusts exactly one server certificate, named by the
+	// SHA-256 of its DER bytes (64 hex digits, see NormalizeSHA256),
+	// instead of a chain to a trusted CA: the other way to trust a server
+	// with a self-signed certificate. Empty means no pin.
+	PinnedSHA256 string `json:"pinned_sha256,omitempty"`
 	// SaveSent keeps a copy of each sent message in Stamp's Sent folder.
 	SaveSent bool `json:"save_sent"`
 	// Default marks the account used when none is chosen. The Store keeps
@@ -303,10 +308,32 @@ func (a Account) Validate() error {
 			add("ca_file", "%s", err)
 		}
 	}
+	if a.PinnedSHA256 != "" {
+		if _, err := NormalizeSHA256(a.PinnedSHA256); err != nil {
+			add("pinned_sha256", "%s", err)
+		}
+	}
 	if len(probs) == 0 {
 		return nil
 	}
 	return &ValidationError{Problems: probs}
+}
+
+// NormalizeSHA256 checks a certificate fingerprint and returns it in the
+// form Stamp stores and prints: 64 lower-case hex digits. It accepts upper
+// case and the colon-separated form browsers and openssl show
+// ("AB:CD:…"), and surrounding spaces.
+func NormalizeSHA256(s string) (string, error) {
+	h := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), ":", ""))
+	if len(h) != 64 {
+		return "", fmt.Errorf("the SHA-256 fingerprint must be 64 hex digits (colons allowed), got %d", len(h))
+	}
+	for _, r := range h {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return "", fmt.Errorf("the SHA-256 fingerprint may hold only hex digits and colons, not %q", r)
+		}
+	}
+	return h, nil
 }
 
 // IsLoopback reports whether host names this machine without DNS: "localhost"

@@ -89,6 +89,12 @@ func TestValidate(t *testing.T) {
 		{"a relative CA file path is refused", func(a *Account) { a.CAFile = "ca.pem" }, "ca_file", "absolute"},
 		{"a missing CA file is refused", func(a *Account) { a.CAFile = filepath.Join(t.TempDir(), "nope.pem") }, "ca_file", "cannot read"},
 		{"a CA file without a certificate is refused", func(a *Account) { a.CAFile = notPEM }, "ca_file", "no PEM certificate"},
+		{"a pinned fingerprint is valid", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ab", 32) }, "", ""},
+		{"a pinned fingerprint with colons and upper case is valid", func(a *Account) {
+			a.PinnedSHA256 = strings.TrimSuffix(strings.Repeat("AB:", 32), ":")
+		}, "", ""},
+		{"a pinned fingerprint too short is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ab", 31) }, "pinned_sha256", "64 hex digits"},
+		{"a pinned fingerprint with a letter past f is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ag", 32) }, "pinned_sha256", "hex digits"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,5 +194,51 @@ func TestParseSecurityAndAuth(t *testing.T) {
 	}
 	if _, err := ParseAuthMechanism("ntlm"); err == nil {
 		t.Error("ParseAuthMechanism accepted ntlm")
+	}
+}
+
+func TestNormalizeSHA256(t *testing.T) {
+	want := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	colons := "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF"
+	for _, in := range []string{want, strings.ToUpper(want), colons, " " + colons + "\n"} {
+		if got, err := NormalizeSHA256(in); got != want || err != nil {
+			t.Errorf("NormalizeSHA256(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", want[:62], want + "00", strings.Replace(want, "0", "x", 1), "sha256:" + want} {
+		if got, err := NormalizeSHA256(in); err == nil {
+			t.Errorf("NormalizeSHA256(%q) = %q, want an error", in, got)
+		}
+	}
+}
+
+func TestPinnedSHA256IsSavedAndOldFilesStillLoad(t *testing.T) {
+	s := openTestStore(t)
+	a := testAccount("pinned")
+	a.CAFile = ""
+	a.PinnedSHA256 = strings.Repeat("5e", 32)
+	if err := s.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(s.Path())
+	if !strings.Contains(string(raw), `"pinned_sha256": "`+a.PinnedSHA256+`"`) {
+		t.Errorf("the settings file does not hold the pin as pinned_sha256:\n%s", raw)
+	}
+	got, err := s.Find("pinned")
+	if err != nil || got.PinnedSHA256 != a.PinnedSHA256 {
+		t.Errorf("Find = %+v, %v", got, err)
+	}
+	if cfg := got.SMTPConfig(Credential{}); cfg.PinnedSHA256 != a.PinnedSHA256 {
+		t.Errorf("SMTPConfig().PinnedSHA256 = %q", cfg.PinnedSHA256)
+	}
+
+	// A file written before pins existed has no such field: no pin.
+	old := `{"schema": 1, "accounts": [{"id": "old", "address": "me@example.org", "host": "smtp.example.org", "security": "tls", "save_sent": true}]}`
+	if err := os.WriteFile(s.Path(), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Find("old")
+	if err != nil || got.PinnedSHA256 != "" || got.Host != "smtp.example.org" {
+		t.Errorf("an old file: Find = %+v, %v", got, err)
 	}
 }

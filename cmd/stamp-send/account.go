@@ -9,8 +9,6 @@ import (
 	"io"
 	"net"
 	"net/mail"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -35,14 +33,9 @@ var (
 // terminal user is not waiting for a prompt they cannot see.
 const accountKeyringTimeout = 10 * time.Second
 
-func init() {
-	runAccount = accountCommand
-	resolveAccount = applyAccount
-}
-
 const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
-                            [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM]
-                            [--label L] [--default] [--replace] [--probe [--timeout D]]
+                            [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM] [--pin SHA256]
+                            [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
                             [--password-stdin | --password-env VAR]
        stamp-send account list [--json]
        stamp-send account show NAME [--json]
@@ -56,6 +49,9 @@ Without --server, add takes the settings from Stamp's provider presets for
 the address's domain (a guess, clearly marked, for domains it does not know);
 --probe tries the preset's servers in order, without logging in, and saves
 the first that answers with TLS or STARTTLS.
+--pin trusts exactly the server certificate with that SHA-256 fingerprint
+(64 hex digits, colons allowed), for a server with a self-signed certificate;
+stamp-send prints the fingerprint and this command when it meets one.
 Passwords go to the system keyring, never to the settings file, and are never
 taken from a flag value. list and show say where each password is kept.
 reset keeps an unreadable settings file aside as accounts.json.broken-<time>
@@ -90,7 +86,9 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprint(stderr, accountUsage)
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "stamp-send account "+sub+":", err)
+	// Errors may quote a server (test, add --probe) or a settings file:
+	// each line is made printable, the lines stamp-send laid out are kept.
+	fmt.Fprintln(stderr, "stamp-send account "+sub+": "+printableLines(err.Error()))
 	var broken *account.BrokenFileError
 	if errors.As(err, &broken) {
 		fmt.Fprintln(stderr, "To keep the file aside and start with no accounts, run: stamp-send account reset")
@@ -198,117 +196,58 @@ func (p *passwordFlags) read(stdin io.Reader) (string, error) {
 	return o.Password, nil
 }
 
+// addFlags are the flags of "account add".
+type addFlags struct {
+	from, server, security, user, auth, caFile, label, pin string
+	makeDefault, replace, noSent, probe                    bool
+	probeTimeout                                           time.Duration
+	pw                                                     passwordFlags
+}
+
+func (f *addFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.from, "from", "", "sender `ADDR` (\"Name <a@b>\")")
+	fs.StringVar(&f.server, "server", "", "SMTP server `HOST[:PORT]` (default: from the provider presets)")
+	fs.StringVar(&f.security, "security", "", "tls, starttls or none")
+	fs.StringVar(&f.user, "user", "", "login name (default: the address)")
+	fs.StringVar(&f.auth, "auth", "", "auto, plain, login, cram-md5, xoauth2 or none")
+	fs.StringVar(&f.caFile, "ca-file", "", "trust the CA certificates in `PEM`")
+	fs.StringVar(&f.pin, "pin", "", "trust exactly the server certificate with this `SHA256` fingerprint")
+	fs.StringVar(&f.label, "label", "", "what to call the account")
+	fs.BoolVar(&f.makeDefault, "default", false, "make it the default account")
+	fs.BoolVar(&f.replace, "replace", false, "replace an existing account with this name")
+	fs.BoolVar(&f.noSent, "no-sent-copy", false, "do not keep a copy of sent messages")
+	fs.BoolVar(&f.probe, "probe", false, "without --server: try the preset's servers in order and save the first that answers securely")
+	fs.DurationVar(&f.probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
+	f.pw.register(fs)
+}
+
+// add saves an account: its flags, then its server (given, or chosen from
+// the provider presets, perhaps by probing), then the settings and the
+// password, each step saying what it did.
 func (c *accountCmd) add(args []string) error {
+	var f addFlags
 	fs := flag.NewFlagSet("account add", flag.ContinueOnError)
-	var (
-		from, server, security, user, auth, caFile, label string
-		makeDefault, replace, noSent, probeFirst          bool
-		probeTimeout                                      time.Duration
-		pw                                                passwordFlags
-	)
-	fs.StringVar(&from, "from", "", "sender `ADDR` (\"Name <a@b>\")")
-	fs.StringVar(&server, "server", "", "SMTP server `HOST[:PORT]` (default: from the provider presets)")
-	fs.StringVar(&security, "security", "", "tls, starttls or none")
-	fs.StringVar(&user, "user", "", "login name (default: the address)")
-	fs.StringVar(&auth, "auth", "", "auto, plain, login, cram-md5, xoauth2 or none")
-	fs.StringVar(&caFile, "ca-file", "", "trust the CA certificates in `PEM`")
-	fs.StringVar(&label, "label", "", "what to call the account")
-	fs.BoolVar(&makeDefault, "default", false, "make it the default account")
-	fs.BoolVar(&replace, "replace", false, "replace an existing account with this name")
-	fs.BoolVar(&noSent, "no-sent-copy", false, "do not keep a copy of sent messages")
-	fs.BoolVar(&probeFirst, "probe", false, "without --server: try the preset's servers in order and save the first that answers securely")
-	fs.DurationVar(&probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
-	pw.register(fs)
+	f.register(fs)
 	name, err := parseWithName(fs, args, true)
 	if err != nil {
 		return err
 	}
-	if from == "" {
-		return usagef("--from ADDR is required")
-	}
-	addr, err := mail.ParseAddress(from)
-	if err != nil {
-		return usagef("--from %q: not an email address", from)
-	}
-	password, err := pw.read(c.stdin)
+	a, sec, err := f.account(name)
 	if err != nil {
 		return err
 	}
-	a := account.Account{ID: name, Label: label, Name: addr.Name, Address: addr.Address,
-		Username: user, CAFile: caFile, SaveSent: !noSent, Default: makeDefault}
-	if a.CAFile != "" {
-		if abs, err := filepath.Abs(a.CAFile); err == nil {
-			a.CAFile = abs
-		}
+	password, err := f.pw.read(c.stdin)
+	if err != nil {
+		return err
 	}
-	if auth != "" {
-		if a.Auth, err = account.ParseAuthMechanism(auth); err != nil {
-			return usagef("--auth: %v", err)
-		}
-	}
-	var sec account.Security
-	if security != "" {
-		if sec, err = account.ParseSecurity(security); err != nil {
-			return usagef("--security: %v", err)
-		}
-	}
-	var preset *account.Preset
-	if server != "" {
-		// The same defaults as sending with --server: port 465 means TLS,
-		// another port STARTTLS; no port means the mode's usual one.
-		o := options{Server: server, Security: string(sec)}
-		if err := o.resolveServer(); err != nil {
-			return err
-		}
-		a.Host, a.Port, a.Security = o.Host, o.Port, account.Security(o.Security)
-	} else {
-		p, err := account.Lookup(a.Address)
-		if err != nil {
-			return usagef("--from: %v", err)
-		}
-		preset = &p
-		candidates := p
-		if sec != "" {
-			candidates.Endpoints = nil
-			for _, e := range p.Endpoints {
-				if e.Security == sec {
-					candidates.Endpoints = append(candidates.Endpoints, e)
-				}
-			}
-			if len(candidates.Endpoints) == 0 {
-				return usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
-			}
-		}
-		i := 0
-		if probeFirst {
-			base := smtpclient.Config{Timeout: probeTimeout, CAFile: a.CAFile, Dialer: accountDialer}
-			out := &transcript{w: c.stderr}
-			if i, err = candidates.FindEndpoint(context.Background(), base, out.event); err != nil {
-				c.code = exitConnect
-				return fmt.Errorf("%w\nNothing was saved. Give --server HOST:PORT to choose the server yourself", err)
-			}
-		}
-		e := candidates.Endpoints[i]
-		a.Host, a.Port, a.Security = e.Host, e.Port, e.Security
-		if a.Auth == "" {
-			a.Auth = p.Auth
-		}
+	preset, err := c.chooseServer(&a, sec, &f)
+	if err != nil {
+		return err
 	}
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
 		return usagef("--auth none logs in without a password; leave out the password")
 	}
-	if err := c.open(); err != nil {
-		return err
-	}
-	if replace {
-		err = c.store.Put(a)
-	} else {
-		err = c.store.Add(a)
-	}
-	if errors.Is(err, account.ErrAccountExists) {
-		return fmt.Errorf("%w; choose another name, or add --replace", err)
-	}
-	if err != nil {
+	if err := c.save(a, f.replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
@@ -319,9 +258,127 @@ func (c *accountCmd) add(args []string) error {
 		return c.savePassword(a.ID, password)
 	}
 	if a.EffectiveAuth().NeedsSecret() {
+		if loc, _ := c.secrets.Location(context.Background(), a.ID); f.replace && loc == account.LocationKeyring {
+			fmt.Fprintln(c.stdout, "The password saved in the system keyring is kept.")
+			return nil
+		}
 		fmt.Fprintf(c.stdout, "No password saved. Save one with: stamp-send account password %s --password-stdin\n", a.ID)
 	}
 	return nil
+}
+
+// account turns the flags into the account named name, without its
+// server, and parses --security (applied by chooseServer).
+func (f *addFlags) account(name string) (account.Account, account.Security, error) {
+	var a account.Account
+	if f.from == "" {
+		return a, "", usagef("--from ADDR is required")
+	}
+	addr, err := mail.ParseAddress(f.from)
+	if err != nil {
+		return a, "", usagef("--from %q: not an email address", f.from)
+	}
+	a = account.Account{ID: name, Label: f.label, Name: addr.Name, Address: addr.Address,
+		Username: f.user, CAFile: f.caFile, SaveSent: !f.noSent, Default: f.makeDefault}
+	if a.CAFile != "" {
+		if abs, err := filepath.Abs(a.CAFile); err == nil {
+			a.CAFile = abs
+		}
+	}
+	if f.pin != "" {
+		if a.PinnedSHA256, err = account.NormalizeSHA256(f.pin); err != nil {
+			return a, "", usagef("--pin: %v", err)
+		}
+	}
+	if f.auth != "" {
+		if a.Auth, err = account.ParseAuthMechanism(f.auth); err != nil {
+			return a, "", usagef("--auth: %v", err)
+		}
+	}
+	var sec account.Security
+	if f.security != "" {
+		if sec, err = account.ParseSecurity(f.security); err != nil {
+			return a, "", usagef("--security: %v", err)
+		}
+	}
+	return a, sec, nil
+}
+
+// chooseServer fills in the account's server: from --server with the
+// same defaults as sending, or from the provider preset for the address
+// (the first of its servers, or with --probe the first that answers). It
+// returns the preset it used, or nil.
+func (c *accountCmd) chooseServer(a *account.Account, sec account.Security, f *addFlags) (*account.Preset, error) {
+	if f.server != "" {
+		// The same defaults as sending with --server: port 465 means TLS,
+		// another port STARTTLS; no port means the mode's usual one.
+		o := options{Server: f.server, Security: string(sec)}
+		if err := o.resolveServer(); err != nil {
+			return nil, err
+		}
+		a.Host, a.Port, a.Security = o.Host, o.Port, account.Security(o.Security)
+		return nil, nil
+	}
+	p, err := account.Lookup(a.Address)
+	if err != nil {
+		return nil, usagef("--from: %v", err)
+	}
+	candidates := p
+	if sec != "" {
+		candidates.Endpoints = nil
+		for _, e := range p.Endpoints {
+			if e.Security == sec {
+				candidates.Endpoints = append(candidates.Endpoints, e)
+			}
+		}
+		if len(candidates.Endpoints) == 0 {
+			return nil, usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
+		}
+	}
+	i := 0
+	if f.probe {
+		if i, err = c.probeEndpoints(candidates, *a, f.probeTimeout); err != nil {
+			return nil, err
+		}
+	}
+	e := candidates.Endpoints[i]
+	a.Host, a.Port, a.Security = e.Host, e.Port, e.Security
+	if a.Auth == "" {
+		a.Auth = p.Auth
+	}
+	return &p, nil
+}
+
+// probeEndpoints tries the candidates in order, without logging in, with
+// the transcript on stderr, and returns the index of the first that
+// answers securely.
+func (c *accountCmd) probeEndpoints(candidates account.Preset, a account.Account, timeout time.Duration) (int, error) {
+	base := smtpclient.Config{Timeout: timeout, CAFile: a.CAFile, PinnedSHA256: a.PinnedSHA256, Dialer: accountDialer}
+	out := &transcript{w: c.stderr}
+	i, err := candidates.FindEndpoint(context.Background(), base, out.event)
+	if err != nil {
+		c.code = exitConnect
+		return 0, fmt.Errorf("%w\nNothing was saved. Give --server HOST:PORT to choose the server yourself", err)
+	}
+	return i, nil
+}
+
+// save adds the account, or with replace puts it in place of one with
+// the same name.
+func (c *accountCmd) save(a account.Account, replace bool) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	var err error
+	if replace {
+		err = c.store.Put(a)
+	} else {
+		err = c.store.Add(a)
+	}
+	if errors.Is(err, account.ErrAccountExists) {
+		return fmt.Errorf("%w; choose another name, or add --replace", err)
+	}
+	return err
 }
 
 // savePassword stores the password in the keyring and says where it went.
@@ -438,14 +495,18 @@ func (c *accountCmd) list(args []string) error {
 		if a.Default {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", mark, a.ID, a.Address, v.Server, a.Security, v.Password)
+		cells := []string{mark, a.ID, a.Address, v.Server, string(a.Security), v.Password}
+		for i, c := range cells {
+			cells[i] = smtpclient.Printable(c) // a settings file may have been edited by hand
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		if v.Problem != "" {
 			problem = v.Problem
 		}
 	}
 	tw.Flush()
 	if problem != "" {
-		fmt.Fprintln(c.stderr, problem)
+		fmt.Fprintln(c.stderr, smtpclient.Printable(problem))
 	}
 	return nil
 }
@@ -462,7 +523,7 @@ func (c *accountCmd) show(args []string) error {
 		return json.NewEncoder(c.stdout).Encode(v)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, smtpclient.Printable(v)) }
 	row("Name", a.ID)
 	row("Label", a.DisplayName())
 	row("From", a.From())
@@ -476,14 +537,17 @@ func (c *accountCmd) show(args []string) error {
 	if a.CAFile != "" {
 		row("CA file", a.CAFile)
 	}
+	if a.PinnedSHA256 != "" {
+		row("Pinned certificate", "SHA-256 "+a.PinnedSHA256)
+	}
 	row("Sent copy", map[bool]string{true: "kept", false: "not kept"}[a.SaveSent])
 	row("Default", map[bool]string{true: "yes", false: "no"}[a.Default])
 	tw.Flush()
 	if v.Problem != "" {
-		fmt.Fprintln(c.stderr, v.Problem)
+		fmt.Fprintln(c.stderr, smtpclient.Printable(v.Problem))
 	}
 	if err := a.Validate(); err != nil {
-		fmt.Fprintln(c.stderr, "Warning:", err)
+		complain(c.stderr, "Warning:", err)
 	}
 	return nil
 }
@@ -568,71 +632,6 @@ func (c *accountCmd) reset(args []string) error {
 	return nil
 }
 
-// applyAccount is resolveAccount: it fills in opts from the saved account
-// --account NAME where the command line left a value empty. Flags always
-// win. The password comes from the keyring only for a real send, and only
-// when neither --password-stdin nor --password-env was given.
-func applyAccount(opts *options) error {
-	if opts.Account == "" {
-		return nil
-	}
-	st, err := openStore()
-	if err != nil {
-		return usagef("--account: %v", err)
-	}
-	a, err := st.Find(opts.Account)
-	if err != nil {
-		return usagef("--account: %v", err)
-	}
-	if err := a.Validate(); err != nil {
-		return usagef("--account %s: the saved settings are not usable: %v (fix with stamp-send account add %s --replace ...)", a.ID, err, a.ID)
-	}
-	if opts.From == "" {
-		opts.From = a.From()
-	}
-	if opts.Server == "" {
-		opts.Server = a.Server()
-		if opts.Security == "" {
-			opts.Security = string(a.Security)
-		}
-	}
-	if err := opts.resolveServer(); err != nil {
-		return err
-	}
-	needsSecret := a.EffectiveAuth().NeedsSecret()
-	if opts.User == "" && needsSecret {
-		opts.User = a.Login()
-	}
-	if opts.Auth == "auto" && needsSecret {
-		opts.Auth = string(a.EffectiveAuth())
-	}
-	if opts.CAFile == "" {
-		opts.CAFile = a.CAFile
-	}
-	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
-		return nil
-	}
-	sec := newSecrets()
-	sec.Timeout = accountKeyringTimeout
-	c, _, err := sec.Get(context.Background(), a.ID)
-	var ku *account.KeyringUnavailableError
-	switch {
-	case errors.Is(err, account.ErrNoSecret):
-		return usagef("--account %s: no password is saved; save one with `stamp-send account password %s --password-stdin`, or pass --password-stdin or --password-env VAR", a.ID, a.ID)
-	case errors.As(err, &ku):
-		return usagef("--account %s: %v. Pass the password with --password-stdin or --password-env VAR", a.ID, ku)
-	case err != nil:
-		return usagef("--account %s: %v", a.ID, err)
-	}
-	if c.Kind == account.KindOAuth2 && c.OAuth2 != nil {
-		opts.Password = c.OAuth2.AccessToken
-		opts.Auth = string(account.AuthXOAUTH2)
-	} else {
-		opts.Password = c.Password
-	}
-	return nil
-}
-
 // probe is smtpclient.Probe, and accountDialer the dialer of add --probe
 // (nil: the engine's own); tests replace them.
 var (
@@ -676,37 +675,63 @@ func (c *accountCmd) test(args []string) error {
 	}
 	cfg := a.SMTPConfig(cred)
 	cfg.Timeout = *timeout
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	out := &transcript{w: c.stderr, quiet: *quiet, json: *asJSON}
 	caps, err := probe(ctx, cfg, out.event)
 	if err != nil {
 		c.code = exitCode(nil, err)
-		var se *smtpclient.Error
-		if errors.As(err, &se) {
-			err = errors.New(se.Explain())
-		}
-		if p, lerr := account.Lookup(a.Address); lerr == nil && p.Guess && a.Host == p.Endpoints[0].Host {
-			err = fmt.Errorf("%w\nThe settings for %s were a guess; other guesses: %s (stamp-send account add %s --from %s --server HOST:PORT --replace)",
-				err, p.Provider, endpointList(p.Endpoints), a.ID, a.Address)
-		}
-		return err
+		return c.testFailed(a, err)
 	}
-	fmt.Fprintf(c.stdout, "%s works: %s", a.ID, a.Server())
+	fmt.Fprintln(c.stdout, smtpclient.Printable(testSummary(a, cfg, caps)))
+	return nil
+}
+
+// testFailed explains a failed test for a person: the engine's
+// explanation, how to trust an unknown certificate, and the other guesses
+// when the settings were one.
+func (c *accountCmd) testFailed(a account.Account, err error) error {
+	msg := err.Error()
+	var se *smtpclient.Error
+	if errors.As(err, &se) {
+		msg = se.Explain()
+	}
+	lines := []string{smtpclient.Printable(msg)}
+	lines = append(lines, untrustedCertificate(err, addCommand(a), false)...)
+	if p, lerr := account.Lookup(a.Address); lerr == nil && p.Guess && a.Host == p.Endpoints[0].Host {
+		lines = append(lines, fmt.Sprintf("The settings for %s were a guess; other guesses: %s (stamp-send account add %s --from %s --server HOST:PORT --replace)",
+			p.Provider, endpointList(p.Endpoints), a.ID, a.Address))
+	}
+	return &testError{text: strings.Join(lines, "\n"), err: err}
+}
+
+// testError is a failed account test, explained over several lines.
+type testError struct {
+	text string
+	err  error
+}
+
+func (e *testError) Error() string { return e.text }
+func (e *testError) Unwrap() error { return e.err }
+
+// testSummary is the line that says a test worked and what it found.
+func testSummary(a account.Account, cfg smtpclient.Config, caps *smtpclient.Capabilities) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s works: %s", a.ID, a.Server())
 	if caps != nil && caps.TLS != nil {
-		fmt.Fprintf(c.stdout, ", %s (%s)", caps.TLS.Version, caps.TLS.CipherSuite)
+		fmt.Fprintf(&b, ", %s (%s)", caps.TLS.Version, caps.TLS.CipherSuite)
 	} else {
-		fmt.Fprint(c.stdout, ", no encryption")
+		fmt.Fprint(&b, ", no encryption")
 	}
 	switch {
 	case caps != nil && caps.AuthUsed != "":
-		fmt.Fprintf(c.stdout, ", logged in as %s with %s", cfg.Username, caps.AuthUsed)
+		fmt.Fprintf(&b, ", logged in as %s with %s", cfg.Username, caps.AuthUsed)
 	case !a.EffectiveAuth().NeedsSecret():
-		fmt.Fprint(c.stdout, ", no login")
+		fmt.Fprint(&b, ", no login")
 	}
 	if caps != nil && caps.MaxSize > 0 {
-		fmt.Fprintf(c.stdout, ", messages up to %.1f MB", float64(caps.MaxSize)/1e6)
+		fmt.Fprintf(&b, ", messages up to %.1f MB", float64(caps.MaxSize)/1e6)
 	}
-	fmt.Fprintln(c.stdout, ".")
-	return nil
+	b.WriteString(".")
+	return b.String()
 }

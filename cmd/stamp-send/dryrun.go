@@ -16,7 +16,7 @@ import (
 func dryRun(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	env, err := opts.envelope()
 	if err != nil {
-		fmt.Fprintln(stderr, "stamp-send:", err)
+		complain(stderr, "stamp-send:", err)
 		return exitUsage
 	}
 	var (
@@ -25,14 +25,14 @@ func dryRun(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	)
 	if msg != nil {
 		if w, err = msg.NewWriter(compose.WriteOptions{}); err != nil {
-			fmt.Fprintln(stderr, "stamp-send:", err)
+			complain(stderr, "stamp-send:", err)
 			return exitUsage
 		}
 		size = w.Size()
 	} else {
 		fi, err := os.Stat(opts.EML)
 		if err != nil {
-			fmt.Fprintln(stderr, "stamp-send: --eml:", err)
+			complain(stderr, "stamp-send: --eml:", err)
 			return exitUsage
 		}
 		size = fi.Size()
@@ -48,7 +48,7 @@ func dryRun(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 		err = copyFile(opts.EML, opts.Out, stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "stamp-send:", err)
+		complain(stderr, "stamp-send:", err)
 		var ae *compose.AttachmentError
 		if errors.As(err, &ae) {
 			return exitUsage // an input file changed under us

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"stamp/account"
 	"stamp/compose"
 )
 
@@ -41,10 +42,14 @@ type options struct {
 	Password           string
 	Auth               string // auto, plain, login, cram-md5, xoauth2
 	CAFile             string
+	Pin                string // --pin, normalised: the one certificate to trust
 	Timeout            time.Duration
 	ContinueOnRejected bool
 	Account            string
 	Quiet, JSON        bool
+
+	// saved is the account --account named, once resolveAccount found it.
+	saved *account.Account
 }
 
 // usageError is a mistake on the command line or in the input: exit 2,
@@ -69,7 +74,7 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
                   [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
-                  [--auth auto|plain|login|cram-md5|xoauth2] [--ca-file PEM]
+                  [--auth auto|plain|login|cram-md5|xoauth2] [--ca-file PEM] [--pin SHA256]
                   [--timeout DURATION] [--continue-on-rejected] [--account NAME]
                   [--quiet] [--json]
        stamp-send account add|list|show|remove|test ...
@@ -77,7 +82,9 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
 Address and file flags may be repeated or hold comma-separated lists.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
 and sends nothing. A password never comes from a flag: use --password-env VAR
-or --password-stdin.
+or --password-stdin. A server with a self-signed certificate is trusted with
+--ca-file (its CA) or --pin (the SHA-256 fingerprint of exactly its
+certificate, which stamp-send prints when it does not trust one).
 
 Exit codes: 0 sent to all; 2 usage or invalid input (nothing sent);
 3 connection or TLS failure; 4 authentication failed; 5 message or every
@@ -93,18 +100,50 @@ var errHelp = flag.ErrHelp
 // password; it checks that the flags make sense together.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
+	var raw rawFlags
+	fs := o.flagSet(&raw)
+	if err := parseArgs(fs, args, stderr); err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["body"] && set["body-file"] {
+		return nil, usagef("--body and --body-file: give one or the other")
+	}
+	o.Body = raw.body
+	o.To, o.Cc, o.Bcc = raw.to, raw.cc, raw.bcc
+	o.Attach = splitFiles(raw.attach)
+	if err := o.checkCombinations(set); err != nil {
+		return nil, err
+	}
+	if err := o.checkValues(); err != nil {
+		return nil, err
+	}
+	if err := o.resolveServer(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// rawFlags are the flags whose values options holds in another form.
+type rawFlags struct {
+	to, cc, bcc, attach listFlag
+	body                string
+}
+
+// flagSet defines the send command's flags, writing into o and raw.
+func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("stamp-send", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var to, cc, bcc, attach listFlag
 	fs.StringVar(&o.From, "from", "", "sender `ADDR` (\"Name <a@b>\")")
-	fs.Var(&to, "to", "recipient `ADDR` (repeatable, or comma-separated)")
-	fs.Var(&cc, "cc", "Cc recipient `ADDR` (repeatable, or comma-separated)")
-	fs.Var(&bcc, "bcc", "Bcc recipient `ADDR`: in the envelope, never in the headers")
+	fs.Var(&raw.to, "to", "recipient `ADDR` (repeatable, or comma-separated)")
+	fs.Var(&raw.cc, "cc", "Cc recipient `ADDR` (repeatable, or comma-separated)")
+	fs.Var(&raw.bcc, "bcc", "Bcc recipient `ADDR`: in the envelope, never in the headers")
 	fs.StringVar(&o.Subject, "subject", "", "the subject `S`")
-	body := fs.String("body", "", "the text body `TEXT`")
+	fs.StringVar(&raw.body, "body", "", "the text body `TEXT`")
 	fs.StringVar(&o.BodyFile, "body-file", "", "read the text body from file `F` (- for stdin)")
 	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
-	fs.Var(&attach, "attach", "attach file `F` (repeatable, or comma-separated)")
+	fs.Var(&raw.attach, "attach", "attach file `F` (repeatable, or comma-separated)")
 	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
 	fs.StringVar(&o.Out, "out", "", "with --dry-run: write the message to file `F` instead of stdout")
@@ -115,67 +154,78 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fs.StringVar(&o.Auth, "auth", "auto", "`METHOD`: auto, plain, login, cram-md5 or xoauth2")
 	fs.StringVar(&o.CAFile, "ca-file", "", "trust the CA certificates in `PEM` (verification stays on)")
+	fs.StringVar(&o.Pin, "pin", "", "trust exactly the server certificate with this `SHA256` fingerprint (64 hex digits, colons allowed)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time limit per network step")
 	fs.BoolVar(&o.ContinueOnRejected, "continue-on-rejected", false, "send when some (not all) recipients were refused")
 	fs.StringVar(&o.Account, "account", "", "use the saved account `NAME`")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors")
 	fs.BoolVar(&o.JSON, "json", false, "write one JSON event per line instead of the transcript")
+	return fs
+}
 
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, usageText)
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-			return nil, errHelp
-		}
-		if strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-") {
-			return nil, usagef("a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin")
-		}
-		return nil, usagef("%v (see stamp-send --help)", err)
+// parseArgs parses args with fs; with --help it prints the usage.
+func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stderr, usageText)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		return errHelp
+	case err != nil && strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-"):
+		return usagef("a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin")
+	case err != nil:
+		return usagef("%v (see stamp-send --help)", err)
+	case fs.NArg() > 0:
+		return usagef("unexpected argument %q (see stamp-send --help)", fs.Arg(0))
 	}
-	if fs.NArg() > 0 {
-		return nil, usagef("unexpected argument %q (see stamp-send --help)", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["body"] && set["body-file"] {
-		return nil, usagef("--body and --body-file: give one or the other")
-	}
-	o.Body = *body
-	o.To, o.Cc, o.Bcc = to, cc, bcc
-	o.Attach = splitFiles(attach)
+	return nil
+}
 
+// checkCombinations refuses flags that cannot go together; set holds the
+// names of the flags given.
+func (o *options) checkCombinations(set map[string]bool) error {
 	if o.EML != "" {
 		for _, name := range []string{"subject", "body", "body-file", "html-file", "attach"} {
 			if set[name] {
-				return nil, usagef("--eml sends a finished message as is; --%s cannot change it", name)
+				return usagef("--eml sends a finished message as is; --%s cannot change it", name)
 			}
 		}
 	}
 	if o.Out != "" && !o.DryRun {
-		return nil, usagef("--out is for --dry-run; a sent message is not written to a file")
+		return usagef("--out is for --dry-run; a sent message is not written to a file")
 	}
 	if o.PasswordEnv != "" && o.PasswordStdin {
-		return nil, usagef("--password-env and --password-stdin: give one or the other")
+		return usagef("--password-env and --password-stdin: give one or the other")
 	}
 	if o.PasswordStdin && o.BodyFile == "-" {
-		return nil, usagef("--password-stdin and --body-file -: stdin cannot hold both")
+		return usagef("--password-stdin and --body-file -: stdin cannot hold both")
 	}
 	if o.Quiet && o.JSON {
-		return nil, usagef("--quiet and --json: give one or the other")
+		return usagef("--quiet and --json: give one or the other")
 	}
+	return nil
+}
+
+// checkValues checks the values of --auth, --timeout and --pin, and
+// normalises the pin.
+func (o *options) checkValues() error {
 	switch o.Auth {
 	case "auto", "plain", "login", "cram-md5", "xoauth2":
 	default:
-		return nil, usagef("--auth %q: use auto, plain, login, cram-md5 or xoauth2", o.Auth)
+		return usagef("--auth %q: use auto, plain, login, cram-md5 or xoauth2", o.Auth)
 	}
 	if o.Timeout <= 0 {
-		return nil, usagef("--timeout %v: must be more than zero", o.Timeout)
+		return usagef("--timeout %v: must be more than zero", o.Timeout)
 	}
-	if err := o.resolveServer(); err != nil {
-		return nil, err
+	if o.Pin != "" {
+		pin, err := account.NormalizeSHA256(o.Pin)
+		if err != nil {
+			return usagef("--pin: %v", err)
+		}
+		o.Pin = pin
 	}
-	return o, nil
+	return nil
 }
 
 // splitFiles splits comma-separated file lists, except a value that names

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,30 +58,107 @@ func TestServerAndSecurityDefaults(t *testing.T) {
 	}
 }
 
-func TestSendReceivesEveryFlag(t *testing.T) {
-	got, msg := captureSend(t)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(ca, []byte("pem"), 0o644)
+// TestEveryFlagReachesTheCommand gives every flag of the send command a
+// value (some flags exclude others, so it takes a few runs) and checks
+// that what the flag says arrives: in the options and the message handed
+// to sendFunc, or in what a dry run writes. A flag added later without a
+// case here fails the test.
+func TestEveryFlagReachesTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	ca := write("ca.pem", "pem")
+	html := write("body.html", "<p>html body</p>")
+	textFile := write("body.txt", "body from a file")
+	att := write("notes.txt", "attached")
+	eml := write("m.eml", "Subject: x\r\n\r\nbody\r\n")
+	out := filepath.Join(dir, "out.eml")
+	pin := strings.Repeat("ab", 32)
 	t.Setenv("STAMP_TEST_PW", "stamp-test-secret-flags")
-	code, _, stderr := runCmd(t, "",
-		"--from", "a@example.com", "--to", "b@example.com,c@example.com", "--bcc", "d@example.com",
-		"--server", "smtp.example.com:465", "--user", "alice", "--password-env", "STAMP_TEST_PW",
-		"--auth", "cram-md5", "--ca-file", ca, "--timeout", "5s", "--continue-on-rejected", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	e := newAccountEnv(t)
+	if code, _, errOut := runCmd(t, "", "account", "add", e.name, "--from", "Saved <saved@example.org>",
+		"--server", "saved.example.org:2525", "--auth", "none"); code != 0 {
+		t.Fatalf("account add: %s", errOut)
 	}
-	if got.User != "alice" || got.Password != "stamp-test-secret-flags" || got.Auth != "cram-md5" || got.CAFile != ca ||
-		got.Timeout != 5*time.Second || !got.ContinueOnRejected || !got.JSON {
-		t.Errorf("options = %+v", *got)
+
+	covered := map[string]bool{}
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+		check func(t *testing.T, got *options, msg *compose.Message)
+	}{
+		{"a send with most flags", "", []string{
+			"--from", "a@example.com", "--to", "b@example.com,c@example.com", "--cc", "cc@example.com", "--bcc", "d@example.com",
+			"--subject", "Flags", "--body", "text body", "--html-file", html, "--attach", att,
+			"--server", "smtp.example.com:2465", "--security", "tls", "--user", "alice", "--password-env", "STAMP_TEST_PW",
+			"--auth", "cram-md5", "--ca-file", ca, "--pin", strings.ToUpper(pin), "--timeout", "5s", "--continue-on-rejected", "--json"},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if got.From != "a@example.com" || got.Host != "smtp.example.com" || got.Port != 2465 || got.Security != "tls" ||
+					got.User != "alice" || got.Password != "stamp-test-secret-flags" || got.Auth != "cram-md5" || got.CAFile != ca ||
+					got.Pin != pin || got.Timeout != 5*time.Second || !got.ContinueOnRejected || !got.JSON || got.Quiet {
+					t.Errorf("options = %+v", *got)
+				}
+				if m == nil || len(m.To) != 2 || len(m.Cc) != 1 || len(m.Bcc) != 1 || m.Subject != "Flags" || m.Text != "text body" ||
+					m.HTML != "<p>html body</p>" || len(m.Attachments) != 1 || m.Attachments[0].Path != att {
+					t.Fatalf("message = %+v", m)
+				}
+				env, err := got.envelope()
+				if err != nil || !reflect.DeepEqual(env.To, []string{"b@example.com", "c@example.com", "cc@example.com", "d@example.com"}) {
+					t.Errorf("envelope = %v, %v", env, err)
+				}
+			}},
+		{"a body file, the password on stdin, quiet", "stamp-test-secret-stdin\n", []string{
+			"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--body-file", textFile, "--password-stdin", "--quiet"},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if m == nil || m.Text != "body from a file" || got.Password != "stamp-test-secret-stdin" || !got.Quiet {
+					t.Errorf("options = %+v, message %+v", *got, m)
+				}
+			}},
+		{"an .eml file", "", []string{"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--eml", eml},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if m != nil || got.EML != eml {
+					t.Errorf("EML %q, message %+v", got.EML, m)
+				}
+			}},
+		{"a dry run to a file", "", []string{"--from", "a@example.com", "--to", "b@example.com", "--subject", "dry", "--dry-run", "--out", out},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if got.From != "" {
+					t.Error("a dry run reached sendFunc")
+				}
+				if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "Subject: dry") {
+					t.Errorf("--out holds %q, %v", b, err)
+				}
+			}},
+		{"a saved account", "", []string{"--account", e.name, "--to", "b@example.com"},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if got.Account != e.name || got.Host != "saved.example.org" || got.Port != 2525 || got.From != `"Saved" <saved@example.org>` {
+					t.Errorf("options = %+v", *got)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, msg := captureSend(t)
+			code, _, stderr := runCmd(t, tc.stdin, tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			tc.check(t, got, *msg)
+		})
+		for _, a := range tc.args {
+			if strings.HasPrefix(a, "--") {
+				covered[strings.TrimPrefix(a, "--")] = true
+			}
+		}
 	}
-	m := *msg
-	if m == nil || len(m.To) != 2 || len(m.Bcc) != 1 {
-		t.Fatalf("message = %+v", m)
-	}
-	env, err := got.envelope()
-	if err != nil || !reflect.DeepEqual(env.To, []string{"b@example.com", "c@example.com", "d@example.com"}) {
-		t.Errorf("envelope = %v, %v", env, err)
-	}
+	(&options{}).flagSet(&rawFlags{}).VisitAll(func(f *flag.Flag) {
+		if !covered[f.Name] {
+			t.Errorf("--%s is not given by any case of this test", f.Name)
+		}
+	})
 }
 
 func TestPasswordSources(t *testing.T) {
@@ -145,5 +223,14 @@ func TestAccountSubcommandIsDispatched(t *testing.T) {
 	runAccount = func(a []string, stdin io.Reader, stdout, stderr io.Writer) int { args = a; return 4 }
 	if code, _, _ := runCmd(t, "", "account", "list"); code != 4 || !reflect.DeepEqual(args, []string{"list"}) {
 		t.Errorf("exit %d, args %q", code, args)
+	}
+}
+
+func TestHelpNamesPin(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"account", "--help"}} {
+		code, _, stderr := runCmd(t, "", args...)
+		if code != 0 || !strings.Contains(stderr, "--pin SHA256") {
+			t.Errorf("%q: exit %d, the help does not mention --pin:\n%s", args, code, stderr)
+		}
 	}
 }

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -31,32 +30,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// runAccount runs the "account" subcommand. account.go assigns the real one.
-var runAccount = func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "stamp-send: account: not available in this build")
-	return exitUsage
-}
-
-// resolveAccount fills in opts from the saved account opts.Account (From,
-// server, security, user, auth, CA file, password from the keyring) where
-// the command line left them empty, then calls opts.resolveServer again.
-// It runs for every send and dry run, before the message is built. A
-// *usageError means exit 2. account.go assigns the real one.
-var resolveAccount = func(opts *options) error {
-	if opts.Account != "" {
-		return usagef("--account: saved accounts are not available in this build")
-	}
-	return nil
-}
-
-// sendFunc sends the message: msg is the composed message, or nil with
-// --eml (then opts.EML is the file and opts.envelope() the envelope). It
-// writes the transcript to stderr and returns the exit code. send.go
-// assigns the real one.
-var sendFunc = func(ctx context.Context, opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "stamp-send: sending not built yet; use --dry-run")
-	return exitUsage
-}
+// The three parts of run, as package variables only so that tests can
+// replace one (captureSend, TestAccountSubcommandIsDispatched).
+var (
+	// runAccount runs the "account" subcommand (account.go).
+	runAccount = accountCommand
+	// resolveAccount fills in opts from the saved account --account NAME
+	// (useaccount.go); a *usageError means exit 2.
+	resolveAccount = applyAccount
+	// sendFunc sends the message and returns the exit code (send.go).
+	sendFunc = send
+)
 
 // run is the whole command: it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -84,15 +68,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = opts.checkSend(stdin)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "stamp-send:", err)
+		complain(stderr, "stamp-send:", err)
 		return exitUsage
 	}
 	if opts.DryRun {
 		return dryRun(opts, msg, stdout, stderr)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	return sendFunc(ctx, opts, msg, stdout, stderr)
+}
+
+// signalContext returns a context that the first SIGINT or SIGTERM
+// cancels: the engine closes the connection and stamp-send reports what
+// happened (exit 7). The first signal also gives both signals their default
+// action back, so a second one ends the process at once, even when it is
+// stuck in something that does not watch the context (a blocked write to
+// a terminal or a pipe, a file that never ends).
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }
 
 // checkSend checks what only a real send needs: a server, and the password

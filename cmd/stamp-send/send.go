@@ -14,8 +14,6 @@ import (
 	"stamp/smtpclient"
 )
 
-func init() { sendFunc = send }
-
 // progressEvery is how often the text transcript shows DATA progress; the
 // engine reports more often, for progress bars.
 const progressEvery = 500 * time.Millisecond
@@ -25,7 +23,7 @@ const progressEvery = 500 * time.Millisecond
 func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	cenv, err := opts.envelope()
 	if err != nil {
-		fmt.Fprintln(stderr, "stamp-send:", err)
+		complain(stderr, "stamp-send:", err)
 		return exitUsage
 	}
 	env := smtpclient.Envelope{From: cenv.From, To: cenv.To, SMTPUTF8: cenv.SMTPUTF8, EightBitMIME: cenv.EightBitMIME}
@@ -34,7 +32,7 @@ func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stde
 	if msg != nil {
 		w, err := msg.NewWriter(compose.WriteOptions{})
 		if err != nil {
-			fmt.Fprintln(stderr, "stamp-send:", err)
+			complain(stderr, "stamp-send:", err)
 			return exitUsage
 		}
 		m = w
@@ -43,12 +41,12 @@ func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stde
 		// dot-stuffs, so nothing in the file can end the data early.
 		f, err := smtpclient.OpenFile(opts.EML)
 		if err != nil {
-			fmt.Fprintln(stderr, "stamp-send: --eml:", err)
+			complain(stderr, "stamp-send: --eml:", err)
 			return exitUsage
 		}
 		defer f.Close()
 		if eight, err := eightBitFile(opts.EML); err != nil {
-			fmt.Fprintln(stderr, "stamp-send: --eml:", err)
+			complain(stderr, "stamp-send: --eml:", err)
 			return exitUsage
 		} else if eight {
 			env.EightBitMIME = true
@@ -58,10 +56,15 @@ func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stde
 
 	cfg, err := opts.config()
 	if err != nil {
-		fmt.Fprintln(stderr, "stamp-send:", err)
+		complain(stderr, "stamp-send:", err)
 		return exitUsage
 	}
 	out := &transcript{w: stderr, json: opts.JSON, quiet: opts.Quiet}
+	if opts.saved != nil {
+		out.addArgs = addCommand(*opts.saved)
+	} else {
+		out.addArgs, out.oneOff = opts.addCommandFor(), true
+	}
 	res, err := smtpclient.Send(ctx, cfg, env, m, out.event)
 	code := exitCode(res, err)
 	out.finish(res, err, code)
@@ -87,6 +90,7 @@ func (o *options) config() (smtpclient.Config, error) {
 		Password:           o.Password,
 		Auth:               auth,
 		CAFile:             o.CAFile,
+		PinnedSHA256:       o.Pin,
 		Timeout:            o.Timeout,
 		ContinueOnRejected: o.ContinueOnRejected,
 	}
@@ -145,6 +149,11 @@ type transcript struct {
 	w            io.Writer
 	json, quiet  bool
 	lastProgress time.Time
+	// addArgs is the `stamp-send account add` command that saves the
+	// settings in use, for trusting an unknown certificate; oneOff says
+	// they come from flags, not from a saved account.
+	addArgs []string
+	oneOff  bool
 }
 
 // silentSteps are steps whose start needs no "===" line: their command
@@ -162,23 +171,22 @@ func (t *transcript) event(ev smtpclient.Event) {
 	case t.json:
 		b, err := json.Marshal(ev)
 		if err == nil {
-			t.w.Write(append(b, '\n'))
+			t.w.Write(append(printableJSON(b), '\n'))
 		}
 		return
 	}
 	switch ev.Kind {
 	case smtpclient.EventLine:
-		prefix := map[smtpclient.Direction]string{smtpclient.Client: "-> ", smtpclient.Server: "<- ", smtpclient.Local: "=== "}[ev.Direction]
-		fmt.Fprintln(t.w, prefix+ev.Text)
+		t.line(ev.Direction, ev.Text)
 	case smtpclient.EventStepStarted:
 		if !silentSteps[ev.Step] {
-			fmt.Fprintln(t.w, "=== "+ev.Text)
+			t.note(ev.Text)
 		}
 	case smtpclient.EventStepFailed:
-		fmt.Fprintf(t.w, "=== %s failed: %s\n", ev.Step, ev.Err.Error())
+		t.note(fmt.Sprintf("%s failed: %s", ev.Step, ev.Err.Error()))
 	case smtpclient.EventRecipient:
 		if !ev.Accepted {
-			fmt.Fprintf(t.w, "=== recipient %s refused: %s\n", ev.Recipient, ev.Reply)
+			t.note(fmt.Sprintf("recipient %s refused: %s", ev.Recipient, ev.Reply))
 		}
 	case smtpclient.EventProgress:
 		if ev.Sent == 0 && ev.Total > 0 {
@@ -186,10 +194,19 @@ func (t *transcript) event(ev smtpclient.Event) {
 		}
 		if now := time.Now(); now.Sub(t.lastProgress) >= progressEvery || ev.Sent == ev.Total {
 			t.lastProgress = now
-			fmt.Fprintf(t.w, "=== DATA %d/%d bytes\n", ev.Sent, ev.Total)
+			t.note(fmt.Sprintf("DATA %d/%d bytes", ev.Sent, ev.Total))
 		}
 	}
 }
+
+// line writes one transcript line through smtpclient.FormatLine, the one
+// renderer: whatever the server put in text is shown, never obeyed.
+func (t *transcript) line(dir smtpclient.Direction, text string) {
+	fmt.Fprintln(t.w, smtpclient.FormatLine(dir, text))
+}
+
+// note writes a "=== " line.
+func (t *transcript) note(text string) { t.line(smtpclient.Local, text) }
 
 // finish reports the outcome: a summary line, or the error explained for
 // a person. With --json it is one last "result" object.
@@ -203,7 +220,7 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 			Result *smtpclient.Result `json:"result"`
 			Error  *smtpclient.Error  `json:"error,omitempty"`
 		}{"result", code, res, e})
-		t.w.Write(append(b, '\n'))
+		t.w.Write(append(printableJSON(b), '\n'))
 		return
 	}
 	if err != nil {
@@ -211,9 +228,12 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 		if e != nil {
 			msg = e.Explain()
 		}
-		fmt.Fprintln(t.w, "stamp-send: "+msg)
+		fmt.Fprintln(t.w, "stamp-send: "+smtpclient.Printable(msg))
 		if e != nil && e.MayHaveBeenDelivered {
 			fmt.Fprintln(t.w, "stamp-send: warning: the message may have been delivered; check before sending it again")
+		}
+		if t.addArgs != nil {
+			printUntrusted(t.w, untrustedCertificate(err, t.addArgs, t.oneOff))
 		}
 		return
 	}
@@ -221,7 +241,7 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 		return
 	}
 	accepted := res.Accepted()
-	line := fmt.Sprintf("=== sent to %d recipient%s", len(accepted), plural(len(accepted)))
+	line := fmt.Sprintf("sent to %d recipient%s", len(accepted), plural(len(accepted)))
 	if res.QueueID != "" {
 		line += ", queue id " + res.QueueID
 	}
@@ -232,7 +252,7 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 		}
 		line += fmt.Sprintf("; %d refused: %s", len(refused), strings.Join(names, ", "))
 	}
-	fmt.Fprintln(t.w, line)
+	t.note(line)
 }
 
 func plural(n int) string {

@@ -70,8 +70,10 @@ func TestSendThroughTheSandbox(t *testing.T) {
 	if h.Get("Bcc") != "" || strings.Contains(string(m[0].Data), "dave@example.com") {
 		t.Error("the Bcc recipient is visible in the sent message")
 	}
-	if !strings.Contains(text, "Hi Bob") || string(atts["notes.txt"]) != "attached bytes\n" {
-		t.Errorf("text %q, attachments %q", text, atts)
+	// The body's lone dot line is the one that would end the data early
+	// without dot-stuffing: it and the line after it must arrive as typed.
+	if got := strings.ReplaceAll(text, "\r\n", "\n"); strings.TrimSuffix(got, "\n") != "Hi Bob\n.\nbye" || string(atts["notes.txt"]) != "attached bytes\n" {
+		t.Errorf("text %q (want \"Hi Bob\\n.\\nbye\"), attachments %q", text, atts)
 	}
 }
 

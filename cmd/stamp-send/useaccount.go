@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"stamp/account"
+)
+
+// --account NAME on the send path: the saved settings fill in what the
+// command line left empty.
+
+// applyAccount is resolveAccount (main.go): it fills in opts from the
+// saved account --account NAME where the command line left a value empty.
+// Flags always win. The password comes from the keyring only for a real send, and only
+// when neither --password-stdin nor --password-env was given.
+func applyAccount(opts *options) error {
+	if opts.Account == "" {
+		return nil
+	}
+	st, err := openStore()
+	if err != nil {
+		return usagef("--account: %v", err)
+	}
+	a, err := st.Find(opts.Account)
+	if err != nil {
+		return usagef("--account: %v", err)
+	}
+	if err := a.Validate(); err != nil {
+		return usagef("--account %s: the saved settings are not usable: %v (fix with stamp-send account add %s --replace ...)", a.ID, err, a.ID)
+	}
+	if opts.From == "" {
+		opts.From = a.From()
+	}
+	if opts.Server == "" {
+		opts.Server = a.Server()
+		if opts.Security == "" {
+			opts.Security = string(a.Security)
+		}
+	}
+	if err := opts.resolveServer(); err != nil {
+		return err
+	}
+	needsSecret := a.EffectiveAuth().NeedsSecret()
+	if opts.User == "" && needsSecret {
+		opts.User = a.Login()
+	}
+	if opts.Auth == "auto" && needsSecret {
+		opts.Auth = string(a.EffectiveAuth())
+	}
+	if opts.CAFile == "" {
+		opts.CAFile = a.CAFile
+	}
+	if opts.Pin == "" {
+		opts.Pin = a.PinnedSHA256
+	}
+	opts.saved = &a
+	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
+		return nil
+	}
+	return opts.keyringPassword(a)
+}
+
+// keyringPassword sets the password (or the OAuth 2 token) of the saved
+// account a from the system keyring.
+func (o *options) keyringPassword(a account.Account) error {
+	sec := newSecrets()
+	sec.Timeout = accountKeyringTimeout
+	c, _, err := sec.Get(context.Background(), a.ID)
+	var ku *account.KeyringUnavailableError
+	switch {
+	case errors.Is(err, account.ErrNoSecret):
+		return usagef("--account %s: no password is saved; save one with `stamp-send account password %s --password-stdin`, or pass --password-stdin or --password-env VAR", a.ID, a.ID)
+	case errors.As(err, &ku):
+		return usagef("--account %s: %v. Pass the password with --password-stdin or --password-env VAR", a.ID, ku)
+	case err != nil:
+		return usagef("--account %s: %v", a.ID, err)
+	}
+	if c.Kind == account.KindOAuth2 && c.OAuth2 != nil {
+		o.Password = c.OAuth2.AccessToken
+		o.Auth = string(account.AuthXOAUTH2)
+	} else {
+		o.Password = c.Password
+	}
+	return nil
+}
