@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"stamp/account"
+	"stamp/smtpclient"
 )
 
 // DefaultISPDB is the Thunderbird ISP database's base URL.
@@ -281,6 +282,10 @@ type Discoverer struct {
 
 	mu    sync.Mutex
 	cache map[string]*Result
+
+	// guessEvents, when set (by tests), sees every event of the guess's
+	// SMTP sessions, to prove no AUTH is ever sent.
+	guessEvents func(smtpclient.Event)
 }
 
 // New returns a Discoverer with opts.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"stamp/account"
+	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -177,6 +179,39 @@ func TestGuessAnswersOnlyWhenNothingElseDoes(t *testing.T) {
 	}
 	if len(sb.Messages()) != 0 {
 		t.Error("the guess sent a message")
+	}
+}
+
+func TestGuessNeverLogsIn(t *testing.T) {
+	e := newEnv(t)
+	tlsSrv := e.smtpServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS, Username: "me@example.test", Password: "secret"})
+	stSrv := e.smtpServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
+	d := New(e.options(tlsSrv.CAPEM(), stSrv.CAPEM()))
+	var mu sync.Mutex
+	var sent []string
+	d.guessEvents = func(ev smtpclient.Event) {
+		if ev.Kind == smtpclient.EventLine && ev.Direction == smtpclient.Client {
+			mu.Lock()
+			sent = append(sent, ev.Text)
+			mu.Unlock()
+		}
+	}
+	d.opts.All = true // let every guess run to the end
+	r, err := d.Discover(context.Background(), "me@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen(t, r)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sent) == 0 {
+		t.Fatal("saw no client lines")
+	}
+	for _, l := range sent {
+		verb := strings.ToUpper(strings.Fields(l + " x")[0])
+		if verb != "EHLO" && verb != "STARTTLS" && verb != "QUIT" {
+			t.Errorf("the guess sent %q", l)
+		}
 	}
 }
 

@@ -450,7 +450,7 @@ func (d *Discoverer) guessLookup(e account.Endpoint, dom string) func(context.Co
 			cfg.Security = smtpclient.SecuritySTARTTLS
 		}
 		// No Username: Probe never sends AUTH.
-		if _, err := smtpclient.Probe(ctx, cfg, nil); err != nil {
+		if _, err := smtpclient.Probe(ctx, cfg, d.guessEvents); err != nil {
 			var se *smtpclient.Error
 			if errors.As(err, &se) {
 				var dnsErr *net.DNSError
