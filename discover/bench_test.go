@@ -20,23 +20,23 @@ func BenchmarkDiscoverSlowNetwork(b *testing.B) {
 		host  string
 	}{
 		{"autoconfig wins", func(e *env) {
-			e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "465", "SSL"))
+			e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "465", "SSL"))
 		}, "smtp.example.test"},
 		{"ISPDB wins", func(e *env) {
-			e.file("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
+			e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
 		}, "ispdb.example.test"},
 		{"MX then ISPDB wins", func(e *env) {
-			e.mx("example.test", 10, "mx01.in.hoster.test")
-			e.file("ispdb.test", "/v1.1/hoster.test", conf("smtp.hoster.test", "465", "SSL"))
+			e.MX("example.test", 10, "mx01.in.hoster.test")
+			e.File("ispdb.test", "/v1.1/hoster.test", conf("smtp.hoster.test", "465", "SSL"))
 		}, "smtp.hoster.test"},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			e := newEnv(b)
 			c.setup(e)
-			e.silence("_submissions._tcp.example.test")
-			e.silence("_submission._tcp.example.test")
-			e.Delay = 200 * time.Millisecond
+			e.Silence("_submissions._tcp.example.test")
+			e.Silence("_submission._tcp.example.test")
+			e.SetDelay(200 * time.Millisecond)
 			o := e.options()
 			o.SourceTimeout = DefaultSourceTimeout
 			var worst time.Duration

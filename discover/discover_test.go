@@ -65,8 +65,8 @@ func TestPresetIsInstantAndOffline(t *testing.T) {
 	if c.Source != SourcePreset || c.Provider != "Gmail" || s.Host != "smtp.gmail.com" || s.Port != 465 {
 		t.Fatalf("got %+v %+v", c, s)
 	}
-	if len(e.webRequests()) != 0 || e.dnsN != 0 || len(e.dials) != 0 {
-		t.Fatalf("a preset went to the network: web %v, dns %d, dials %v", e.webRequests(), e.dnsN, e.dials)
+	if len(e.Requests()) != 0 || e.DNSQueries() != 0 || len(e.Dials()) != 0 {
+		t.Fatalf("a preset went to the network: web %v, dns %d, dials %v", e.Requests(), e.DNSQueries(), e.Dials())
 	}
 }
 
@@ -86,7 +86,7 @@ func TestEachSourceWinsAlone(t *testing.T) {
 		{
 			name: "the domain's autoconfig server",
 			setup: func(e *env) {
-				e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "587", "STARTTLS"))
+				e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "587", "STARTTLS"))
 			},
 			address: "me@example.test", source: SourceAutoconfig, from: "from your provider's own settings file (autoconfig.example.test)",
 			host: "smtp.example.test", port: 587, sec: account.SecuritySTARTTLS, provider: "Example",
@@ -94,38 +94,38 @@ func TestEachSourceWinsAlone(t *testing.T) {
 		{
 			name: "the domain's well-known file",
 			setup: func(e *env) {
-				e.file("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", conf("submit.example.test", "465", "SSL"))
+				e.File("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", conf("submit.example.test", "465", "SSL"))
 			},
 			address: "me@example.test", source: SourceAutoconfig, from: "from your provider's own settings file (example.test/.well-known)",
 			host: "submit.example.test", port: 465, sec: account.SecurityTLS, provider: "Example",
 		},
 		{
 			name:    "the ISP database",
-			setup:   func(e *env) { e.file("ispdb.test", "/v1.1/example.test", fixture(t, "gransy.com.xml")) },
+			setup:   func(e *env) { e.File("ispdb.test", "/v1.1/example.test", fixture(t, "gransy.com.xml")) },
 			address: "me@example.test", source: SourceISPDB, from: "from the Thunderbird ISP database",
 			host: "smtp.gransy.com", port: 465, sec: account.SecurityTLS, provider: "G-Hosting.cz a Station.cz", other: true,
 		},
 		{
 			name: "MX at Google means Gmail's settings",
 			setup: func(e *env) {
-				e.mx("corp.test", 1, "aspmx.l.google.com")
-				e.mx("corp.test", 5, "alt1.aspmx.l.google.com")
+				e.MX("corp.test", 1, "aspmx.l.google.com")
+				e.MX("corp.test", 5, "alt1.aspmx.l.google.com")
 			},
 			address: "me@corp.test", source: SourceMX, from: "your domain's mail is handled by Google (MX)",
 			host: "smtp.gmail.com", port: 465, sec: account.SecurityTLS, provider: "Gmail", other: true,
 		},
 		{
 			name:    "MX at Exchange Online means Microsoft 365",
-			setup:   func(e *env) { e.mx("corp.test", 0, "corp-test.mail.protection.outlook.com") },
+			setup:   func(e *env) { e.MX("corp.test", 0, "corp-test.mail.protection.outlook.com") },
 			address: "me@corp.test", source: SourceMX, from: "your domain's mail is handled by Microsoft 365 (MX)",
 			host: "smtp.office365.com", port: 587, sec: account.SecuritySTARTTLS, provider: "Microsoft 365", other: true,
 		},
 		{
 			name: "MX at a hoster the ISP database knows",
 			setup: func(e *env) {
-				e.mx("corp.test", 10, "mx02.in.hoster.test")
-				e.mx("corp.test", 5, "mx01.in.hoster.test")
-				e.file("ispdb.test", "/v1.1/hoster.test", fixture(t, "gmx.net.xml"))
+				e.MX("corp.test", 10, "mx02.in.hoster.test")
+				e.MX("corp.test", 5, "mx01.in.hoster.test")
+				e.File("ispdb.test", "/v1.1/hoster.test", fixture(t, "gmx.net.xml"))
 			},
 			address: "me@corp.test", source: SourceMX, from: "your domain's mail is handled by GMX Freemail (MX)",
 			host: "mail.gmx.net", port: 465, sec: account.SecurityTLS, provider: "GMX Freemail", other: true,
@@ -133,8 +133,8 @@ func TestEachSourceWinsAlone(t *testing.T) {
 		{
 			name: "SRV records, implicit TLS preferred",
 			setup: func(e *env) {
-				e.srv("submission", "example.test", 587, "mail.example.test")
-				e.srv("submissions", "example.test", 465, "mail.example.test")
+				e.SRV("submission", "example.test", 587, "mail.example.test")
+				e.SRV("submissions", "example.test", 465, "mail.example.test")
 			},
 			address: "me@example.test", source: SourceSRV, from: "from your domain's SRV records (RFC 6186)",
 			host: "mail.example.test", port: 465, sec: account.SecurityTLS,
@@ -162,7 +162,7 @@ func TestEachSourceWinsAlone(t *testing.T) {
 
 func TestGuessAnswersOnlyWhenNothingElseDoes(t *testing.T) {
 	e := newEnv(t)
-	sb := e.smtpServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
+	sb := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
 	r := discover(t, e, e.options(sb.CAPEM()), "me@example.test")
 	c, s := chosen(t, r)
 	if c.Source != SourceGuess || !c.Guess || c.From != "a guess that answered on port 587" {
@@ -184,8 +184,8 @@ func TestGuessAnswersOnlyWhenNothingElseDoes(t *testing.T) {
 
 func TestGuessNeverLogsIn(t *testing.T) {
 	e := newEnv(t)
-	tlsSrv := e.smtpServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS, Username: "me@example.test", Password: "secret"})
-	stSrv := e.smtpServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
+	tlsSrv := e.SMTPServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS, Username: "me@example.test", Password: "secret"})
+	stSrv := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
 	d := New(e.options(tlsSrv.CAPEM(), stSrv.CAPEM()))
 	var mu sync.Mutex
 	var sent []string
@@ -217,8 +217,8 @@ func TestGuessNeverLogsIn(t *testing.T) {
 
 func TestGuessPrefersSMTPOn465(t *testing.T) {
 	e := newEnv(t)
-	a := e.smtpServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS})
-	b := e.smtpServer("smtp.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS})
+	a := e.SMTPServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS})
+	b := e.SMTPServer("smtp.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS})
 	r := discover(t, e, e.options(a.CAPEM(), b.CAPEM()), "me@example.test")
 	c, s := chosen(t, r)
 	if c.From != "a guess that answered on port 465" || s.Port != 465 || s.Security != account.SecurityTLS {
@@ -228,7 +228,7 @@ func TestGuessPrefersSMTPOn465(t *testing.T) {
 
 func TestGuessWithUntrustedCertificateIsNotUsable(t *testing.T) {
 	e := newEnv(t)
-	e.smtpServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS})
+	e.SMTPServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS})
 	r := discover(t, e, e.options(), "me@example.test") // the sandbox's CA not trusted
 	if _, _, ok := r.Chosen(); ok {
 		t.Fatalf("chose a server with an untrusted certificate:\n%s", attemptsText(r))
@@ -256,12 +256,12 @@ func TestNothingAnywhere(t *testing.T) {
 
 // everything publishes a different server in each source.
 func everything(t *testing.T, e *env) {
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
-	e.file("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", conf("wellknown.example.test", "465", "SSL"))
-	e.file("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
-	e.mx("example.test", 10, "mx.hoster.test")
-	e.file("ispdb.test", "/v1.1/hoster.test", conf("smtp.hoster.test", "465", "SSL"))
-	e.srv("submissions", "example.test", 465, "srv.example.test")
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
+	e.File("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", conf("wellknown.example.test", "465", "SSL"))
+	e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
+	e.MX("example.test", 10, "mx.hoster.test")
+	e.File("ispdb.test", "/v1.1/hoster.test", conf("smtp.hoster.test", "465", "SSL"))
+	e.SRV("submissions", "example.test", 465, "srv.example.test")
 }
 
 func TestPriorityOrder(t *testing.T) {
@@ -270,10 +270,10 @@ func TestPriorityOrder(t *testing.T) {
 		host   string
 	}{
 		{func(e *env) {}, "auto.example.test"},
-		{func(e *env) { e.handle("autoconfig.example.test", "/mail/config-v1.1.xml", http.NotFound) }, "wellknown.example.test"},
-		{func(e *env) { e.handle("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", http.NotFound) }, "ispdb.example.test"},
-		{func(e *env) { e.handle("ispdb.test", "/v1.1/example.test", http.NotFound) }, "smtp.hoster.test"},
-		{func(e *env) { e.handle("ispdb.test", "/v1.1/hoster.test", http.NotFound) }, "srv.example.test"},
+		{func(e *env) { e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", http.NotFound) }, "wellknown.example.test"},
+		{func(e *env) { e.Handle("example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", http.NotFound) }, "ispdb.example.test"},
+		{func(e *env) { e.Handle("ispdb.test", "/v1.1/example.test", http.NotFound) }, "smtp.hoster.test"},
+		{func(e *env) { e.Handle("ispdb.test", "/v1.1/hoster.test", http.NotFound) }, "srv.example.test"},
 	}
 	e := newEnv(t)
 	everything(t, e)
@@ -289,7 +289,7 @@ func TestPriorityOrder(t *testing.T) {
 func TestSlowHigherSourceStillWins(t *testing.T) {
 	e := newEnv(t)
 	everything(t, e)
-	e.handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+	e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(300 * time.Millisecond) // every other source has answered by now
 		w.Write(conf("auto.example.test", "465", "SSL"))
 	})
@@ -301,9 +301,9 @@ func TestSlowHigherSourceStillWins(t *testing.T) {
 
 func TestWinnerCancelsASourceThatNeverAnswers(t *testing.T) {
 	e := newEnv(t)
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
-	e.silence("_submissions._tcp.example.test")
-	e.silence("_submission._tcp.example.test")
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
+	e.Silence("_submissions._tcp.example.test")
+	e.Silence("_submission._tcp.example.test")
 	o := e.options()
 	o.SourceTimeout = 20 * time.Second
 	start := time.Now()
@@ -321,9 +321,9 @@ func TestWinnerCancelsASourceThatNeverAnswers(t *testing.T) {
 
 func TestSourceThatNeverAnswersTimesOut(t *testing.T) {
 	e := newEnv(t)
-	e.silence("_submissions._tcp.example.test")
-	e.silence("_submission._tcp.example.test")
-	e.srv("submissions", "corp.test", 465, "smtp.corp.test") // not asked
+	e.Silence("_submissions._tcp.example.test")
+	e.Silence("_submission._tcp.example.test")
+	e.SRV("submissions", "corp.test", 465, "smtp.corp.test") // not asked
 	o := e.options()
 	o.SourceTimeout = 500 * time.Millisecond
 	r := discover(t, e, o, "me@example.test")
@@ -369,8 +369,8 @@ func TestHostileAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.handle("autoconfig.example.test", "/mail/config-v1.1.xml", tt.handler)
-			e.file("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
+			e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", tt.handler)
+			e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
 			r := discover(t, e, e.options(), "me@example.test")
 			if a := attempt(t, r, "autoconfig.example.test"); a.Outcome != NotUsable || !strings.Contains(a.Reason, tt.reason) {
 				t.Errorf("autoconfig attempt %s %q, want not usable: %q", a.Outcome, a.Reason, tt.reason)
@@ -385,7 +385,7 @@ func TestHostileAnswers(t *testing.T) {
 func TestHostileDNS(t *testing.T) {
 	t.Run("SRV with port 0 is not usable", func(t *testing.T) {
 		e := newEnv(t)
-		e.srv("submissions", "example.test", 0, "smtp.example.test")
+		e.SRV("submissions", "example.test", 0, "smtp.example.test")
 		r := discover(t, e, e.options(), "me@example.test")
 		if a := attempt(t, r, "SRV"); a.Outcome != NotUsable || !strings.Contains(a.Reason, "port 0") {
 			t.Fatalf("%+v", a)
@@ -393,7 +393,7 @@ func TestHostileDNS(t *testing.T) {
 	})
 	t.Run("SRV target . means the service is not offered", func(t *testing.T) {
 		e := newEnv(t)
-		e.addRR("_submissions._tcp.example.test. 60 IN SRV 0 0 0 .")
+		e.AddRR("_submissions._tcp.example.test. 60 IN SRV 0 0 0 .")
 		r := discover(t, e, e.options(), "me@example.test")
 		if a := attempt(t, r, "SRV"); a.Outcome != NothingThere {
 			t.Fatalf("%+v", a)
@@ -401,7 +401,7 @@ func TestHostileDNS(t *testing.T) {
 	})
 	t.Run("null MX", func(t *testing.T) {
 		e := newEnv(t)
-		e.addRR("example.test. 60 IN MX 0 .")
+		e.AddRR("example.test. 60 IN MX 0 .")
 		r := discover(t, e, e.options(), "me@example.test")
 		if a := attempt(t, r, "MX"); a.Outcome != NothingThere || !strings.Contains(a.Reason, "receives no mail") {
 			t.Fatalf("%+v", a)
@@ -409,7 +409,7 @@ func TestHostileDNS(t *testing.T) {
 	})
 	t.Run("MX in the domain itself adds nothing", func(t *testing.T) {
 		e := newEnv(t)
-		e.mx("example.test", 10, "mx.example.test")
+		e.MX("example.test", 10, "mx.example.test")
 		r := discover(t, e, e.options(), "me@example.test")
 		if a := attempt(t, r, "MX"); a.Outcome != NothingThere || !strings.Contains(a.Reason, "handles its own mail") {
 			t.Fatalf("%+v", a)
@@ -419,7 +419,7 @@ func TestHostileDNS(t *testing.T) {
 
 func TestUntrustedHTTPSIsNotUsable(t *testing.T) {
 	e := newEnv(t)
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("auto.example.test", "465", "SSL"))
 	o := e.options()
 	o.CAPEM = nil // the test CA is not trusted
 	r := discover(t, e, o, "me@example.test")
@@ -430,7 +430,7 @@ func TestUntrustedHTTPSIsNotUsable(t *testing.T) {
 
 func TestCrossDomainWarning(t *testing.T) {
 	e := newEnv(t)
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.elsewhere.test", "465", "SSL"))
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.elsewhere.test", "465", "SSL"))
 	r := discover(t, e, e.options(), "me@example.test")
 	c, s := chosen(t, r)
 	if !s.OtherDomain {
@@ -441,7 +441,7 @@ func TestCrossDomainWarning(t *testing.T) {
 		t.Fatalf("warnings %q", w)
 	}
 	// A server in a subdomain of the address's domain is not "other".
-	e.file("autoconfig.corp.test", "/mail/config-v1.1.xml", conf("smtp.mail.corp.test", "465", "SSL"))
+	e.File("autoconfig.corp.test", "/mail/config-v1.1.xml", conf("smtp.mail.corp.test", "465", "SSL"))
 	r = discover(t, e, e.options(), "me@corp.test")
 	if c, s := chosen(t, r); s.OtherDomain || len(c.Warnings()) != 0 {
 		t.Fatalf("%+v %q", s, c.Warnings())
@@ -450,12 +450,12 @@ func TestCrossDomainWarning(t *testing.T) {
 
 func TestAddressGoesOnlyToTheDomainsOwnServer(t *testing.T) {
 	e := newEnv(t)
-	e.mx("example.test", 10, "mx.hoster.test")
+	e.MX("example.test", 10, "mx.hoster.test")
 	o := e.options()
 	o.AllowHTTP = true
 	o.All = true
 	discover(t, e, o, "secret.person@example.test")
-	reqs := e.webRequests()
+	reqs := e.Requests()
 	sawOwn := false
 	for _, u := range reqs {
 		leaks := strings.Contains(u, "secret.person")
@@ -481,7 +481,7 @@ func TestAddressGoesOnlyToTheDomainsOwnServer(t *testing.T) {
 
 func TestPlainHTTPOnlyWithOptIn(t *testing.T) {
 	e := newEnv(t)
-	e.handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+	e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
 		if r.TLS != nil {
 			http.NotFound(w, r)
 			return
@@ -492,7 +492,7 @@ func TestPlainHTTPOnlyWithOptIn(t *testing.T) {
 	if _, _, ok := r.Chosen(); ok {
 		t.Fatalf("found something without the opt-in:\n%s", attemptsText(r))
 	}
-	for _, u := range e.webRequests() {
+	for _, u := range e.Requests() {
 		if strings.HasPrefix(u, "http:") {
 			t.Fatalf("asked over plain HTTP without the opt-in: %s", u)
 		}
@@ -511,7 +511,7 @@ func TestPlainHTTPOnlyWithOptIn(t *testing.T) {
 
 func TestPlainServerIsNeverChosen(t *testing.T) {
 	e := newEnv(t)
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "25", "plain"))
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "25", "plain"))
 	r := discover(t, e, e.options(), "me@example.test")
 	if _, s, ok := r.Chosen(); ok {
 		t.Fatalf("chose %+v", s)
@@ -526,7 +526,7 @@ func TestPlainServerIsNeverChosen(t *testing.T) {
 		t.Fatal("an account was made with a plain server")
 	}
 	// With a TLS answer lower down, that one is chosen.
-	e.file("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
+	e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
 	r = discover(t, e, e.options(), "me@example.test")
 	if _, s := chosen(t, r); s.Host != "ispdb.example.test" {
 		t.Fatalf("chose %s", s.Host)
@@ -535,20 +535,20 @@ func TestPlainServerIsNeverChosen(t *testing.T) {
 
 func TestCachePerDomain(t *testing.T) {
 	e := newEnv(t)
-	e.file("autoconfig.example.test", "/mail/config-v1.1.xml", fixture(t, "iij4u.xml"))
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", fixture(t, "iij4u.xml"))
 	d := New(e.options())
 	ctx := context.Background()
 	r1, err := d.Discover(ctx, "taro@example.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := len(e.webRequests())
+	n := len(e.Requests())
 	r2, err := d.Discover(ctx, "hanako@EXAMPLE.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.webRequests()) != n || !r2.Cached || r1.Cached {
-		t.Fatalf("second lookup went to the network (%d → %d requests) or cached flags %v %v", n, len(e.webRequests()), r1.Cached, r2.Cached)
+	if len(e.Requests()) != n || !r2.Cached || r1.Cached {
+		t.Fatalf("second lookup went to the network (%d → %d requests) or cached flags %v %v", n, len(e.Requests()), r1.Cached, r2.Cached)
 	}
 	_, s1 := chosen(t, r1)
 	_, s2 := chosen(t, r2)
@@ -563,9 +563,9 @@ func TestCachePerDomain(t *testing.T) {
 
 func TestCallerCancels(t *testing.T) {
 	e := newEnv(t)
-	e.silence("example.test")
-	e.silence("_submissions._tcp.example.test")
-	e.silence("_submission._tcp.example.test")
+	e.Silence("example.test")
+	e.Silence("_submissions._tcp.example.test")
+	e.Silence("_submission._tcp.example.test")
 	o := e.options()
 	o.SourceTimeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
