@@ -3,7 +3,6 @@ package discover
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -481,5 +480,3 @@ func validHost(h string) bool {
 	}
 	return true
 }
-
-var errNotFound = errors.New("nothing found")

@@ -221,6 +221,60 @@ func (c Candidate) Account(address string) (a account.Account, ok bool) {
 	return a, true
 }
 
+// AsPreset describes the candidate as an account.Preset, for code that
+// works with presets (Preset.Apply, Preset.FindEndpoint, the checklist):
+// its usable TLS servers as endpoints, best first, and the login advice
+// the file's authentication methods imply. A candidate from a built-in
+// preset returns that preset with these endpoints. Call it only for a
+// candidate whose Best is ok: without endpoints a Preset cannot make an
+// account.
+func (c Candidate) AsPreset(domain string) account.Preset {
+	var p account.Preset
+	if c.Preset != nil {
+		p = *c.Preset
+	} else {
+		p = account.Preset{Provider: c.Provider, Domains: []string{domain}, Login: account.LoginPassword}
+		if p.Provider == "" {
+			p.Provider = domain
+		}
+	}
+	p.Endpoints = nil
+	for _, s := range c.Servers {
+		if s.NotUsable == "" && !s.Plain {
+			p.Endpoints = append(p.Endpoints, s.Endpoint())
+		}
+	}
+	if best, ok := c.Best(); ok {
+		p.Auth = best.Auth
+		if c.Preset == nil {
+			p.Login = loginFor(best.Methods)
+		}
+	}
+	p.Guess = p.Guess || c.Guess
+	p.Unverified = p.Unverified || c.Unverified
+	return p
+}
+
+// loginFor is the login advice for a server's authentication methods.
+func loginFor(methods []AuthMethod) account.Login {
+	oauth, password := false, false
+	for _, m := range methods {
+		switch mech, _ := m.Mechanism(); mech {
+		case account.AuthXOAUTH2:
+			oauth = true
+		case account.AuthAuto, account.AuthCRAMMD5:
+			password = true
+		}
+	}
+	switch {
+	case oauth && password:
+		return account.LoginOAuth2OrAppPassword
+	case oauth:
+		return account.LoginOAuth2Only
+	}
+	return account.LoginPassword
+}
+
 // Outcome is how one lookup ended.
 type Outcome string
 

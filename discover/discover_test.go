@@ -584,3 +584,25 @@ func TestNotAnAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestAsPreset(t *testing.T) {
+	e := newEnv(t)
+	e.File("ispdb.test", "/v1.1/example.test", fixture(t, "googlemail.com.xml"))
+	e.MX("corp.test", 0, "corp-test.mail.protection.outlook.com")
+	r := discover(t, e, e.options(), "me@example.test")
+	c, _ := chosen(t, r)
+	p := c.AsPreset(r.Domain)
+	if p.Provider != "Google Mail" || p.Auth != account.AuthXOAUTH2 || p.Login != account.LoginOAuth2OrAppPassword ||
+		len(p.Endpoints) != 1 || p.Endpoints[0] != (account.Endpoint{Host: "smtp.gmail.com", Port: 465, Security: account.SecurityTLS}) {
+		t.Errorf("from the ISPDB: %+v", p)
+	}
+	if a := p.Account("me@example.test"); a.Host != "smtp.gmail.com" || a.Auth != account.AuthXOAUTH2 {
+		t.Errorf("account %+v", a)
+	}
+	r = discover(t, e, e.options(), "me@corp.test")
+	c, _ = chosen(t, r)
+	p = c.AsPreset(r.Domain)
+	if p.Provider != "Microsoft 365" || len(p.Checklist) == 0 || p.Login != account.LoginOAuth2Only {
+		t.Errorf("from the MX: %+v", p)
+	}
+}
