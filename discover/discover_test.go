@@ -357,28 +357,47 @@ func TestHostileAnswers(t *testing.T) {
 			big(w, r)
 		}, "10485760 bytes, more than"},
 		{"endless redirect", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/mail/config-v1.1.xml?again="+r.URL.Query().Get("again")+"x", http.StatusFound)
+			http.Redirect(w, r, r.URL.Path+"?again="+r.URL.Query().Get("again")+"x", http.StatusFound)
 		}, "more than 3 redirects"},
 		{"redirect to plain HTTP", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "http://autoconfig.example.test/mail/config-v1.1.xml", http.StatusMovedPermanently)
+			http.Redirect(w, r, "http://"+r.Host+r.URL.Path, http.StatusMovedPermanently)
 		}, "redirected from HTTPS to http, refused"},
 		{"port 0", func(w http.ResponseWriter, r *http.Request) { w.Write(conf("smtp.example.test", "0", "SSL")) }, `port "0" is not a TCP port`},
 		{"port 99999", func(w http.ResponseWriter, r *http.Request) { w.Write(conf("smtp.example.test", "99999", "SSL")) }, `port "99999" is not a TCP port`},
 		{"server error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 500) }, "HTTP 500"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t)
-			e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", tt.handler)
-			e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
-			r := discover(t, e, e.options(), "me@example.test")
-			if a := attempt(t, r, "autoconfig.example.test"); a.Outcome != NotUsable || !strings.Contains(a.Reason, tt.reason) {
-				t.Errorf("autoconfig attempt %s %q, want not usable: %q", a.Outcome, a.Reason, tt.reason)
-			}
-			if _, s := chosen(t, r); s.Host != "ispdb.example.test" {
-				t.Errorf("chose %s, want the next source's", s.Host)
-			}
-		})
+	// Each hostile answer, from each source that reads files: the next
+	// source must win.
+	targets := []struct {
+		name, host, path, where string
+		next                    func(e *env)
+		nextHost                string
+	}{
+		{"autoconfig", "autoconfig.example.test", "/mail/config-v1.1.xml", "autoconfig.example.test",
+			func(e *env) { e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL")) }, "ispdb.example.test"},
+		{"ISPDB", "ispdb.test", "/v1.1/example.test", "ispdb.test/v1.1/example.test",
+			func(e *env) { e.MX("example.test", 1, "aspmx.l.google.com") }, "smtp.gmail.com"},
+		{"ISPDB behind the MX", "ispdb.test", "/v1.1/hoster.test", "MX",
+			func(e *env) {
+				e.MX("example.test", 1, "mx.hoster.test")
+				e.SRV("submissions", "example.test", 465, "srv.example.test")
+			}, "srv.example.test"},
+	}
+	for _, target := range targets {
+		for _, tt := range tests {
+			t.Run(target.name+"/"+tt.name, func(t *testing.T) {
+				e := newEnv(t)
+				e.Handle(target.host, target.path, tt.handler)
+				target.next(e)
+				r := discover(t, e, e.options(), "me@example.test")
+				if a := attempt(t, r, target.where); a.Outcome != NotUsable || !strings.Contains(a.Reason, tt.reason) {
+					t.Errorf("attempt %s %q, want not usable: %q", a.Outcome, a.Reason, tt.reason)
+				}
+				if _, s := chosen(t, r); s.Host != target.nextHost {
+					t.Errorf("chose %s, want the next source's %s", s.Host, target.nextHost)
+				}
+			})
+		}
 	}
 }
 
