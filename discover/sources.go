@@ -25,6 +25,19 @@ type lookup struct {
 	run     func(ctx context.Context) (*Candidate, error)
 }
 
+// errorList is several errors on one line; errors.As sees each.
+type errorList []error
+
+func (l errorList) Error() string {
+	s := make([]string, len(l))
+	for i, e := range l {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "; ")
+}
+
+func (l errorList) Unwrap() []error { return l }
+
 // nothingError: the lookup found nothing there (no file, no record).
 type nothingError struct{ reason string }
 
@@ -51,11 +64,11 @@ func (d *Discoverer) race(ctx context.Context, ls []lookup) ([]Candidate, []Atte
 	cancels := make([]context.CancelFunc, n)
 	lctxs := make([]context.Context, n)
 	for i, l := range ls {
+		begun := time.Now()
 		lctxs[i], cancels[i] = context.WithTimeout(ctx, l.timeout)
 		go func(i int, l lookup, lctx context.Context) {
-			start := time.Now()
 			c, err := l.run(lctx)
-			ch <- res{i, c, err, time.Since(start)}
+			ch <- res{i, c, err, time.Since(begun)}
 		}(i, l, lctxs[i])
 	}
 	results := make([]res, n)
@@ -379,13 +392,13 @@ func (d *Discoverer) srvLookup(dom string) func(context.Context) (*Candidate, er
 			}(s.name, answers[i])
 		}
 		c := &Candidate{Source: SourceSRV, From: "from your domain's SRV records (RFC 6186)", Where: "SRV " + dom}
-		var errs []string
+		var errs []error
 		for i, s := range services {
 			a := <-answers[i]
 			var dnsErr *net.DNSError
 			if a.err != nil && len(a.srvs) == 0 {
 				if !(errors.As(a.err, &dnsErr) && dnsErr.IsNotFound) {
-					errs = append(errs, fmt.Sprintf("_%s._tcp: %v", s.name, a.err))
+					errs = append(errs, fmt.Errorf("_%s._tcp: %w", s.name, a.err))
 				}
 				continue
 			}
@@ -410,7 +423,7 @@ func (d *Discoverer) srvLookup(dom string) func(context.Context) (*Candidate, er
 		}
 		if len(c.Servers) == 0 {
 			if len(errs) > 0 {
-				return nil, errors.New(strings.Join(errs, "; "))
+				return nil, errorList(errs) // keeps the DNS errors for isTimeout
 			}
 			return nil, nothing("no submission SRV records for %s", dom)
 		}
