@@ -334,8 +334,9 @@ type Discoverer struct {
 	pool    *x509.CertPool
 	poolErr error
 
-	mu    sync.Mutex
-	cache map[string]*Result
+	mu      sync.Mutex
+	cache   map[string]*Result
+	flights map[string]*flight
 
 	// guessEvents, when set (by tests), sees every event of the guess's
 	// SMTP sessions, to prove no AUTH is ever sent.
@@ -371,7 +372,7 @@ func New(opts Options) *Discoverer {
 	if opts.MaxRedirects <= 0 {
 		opts.MaxRedirects = DefaultMaxRedirects
 	}
-	d := &Discoverer{opts: opts, cache: map[string]*Result{}}
+	d := &Discoverer{opts: opts, cache: map[string]*Result{}, flights: map[string]*flight{}}
 	d.pool, d.poolErr = certPool(opts.CAPEM)
 	tr := &http.Transport{
 		DialContext:            opts.Dial,
@@ -419,21 +420,67 @@ func (d *Discoverer) Discover(ctx context.Context, address string) (*Result, err
 	if d.poolErr != nil {
 		return nil, d.poolErr
 	}
-	d.mu.Lock()
-	cached := d.cache[dom]
-	d.mu.Unlock()
-	if cached != nil {
-		r := cached.forAddress(address)
-		r.Cached = true
-		return r, nil
+	for {
+		d.mu.Lock()
+		cached, f := d.cache[dom], d.flights[dom]
+		if cached == nil && f == nil {
+			// This call asks the network; later calls for the domain
+			// wait for it instead of asking again.
+			f = &flight{done: make(chan struct{})}
+			d.flights[dom] = f
+			d.mu.Unlock()
+			r, err := d.discover(ctx, address, dom)
+			d.mu.Lock()
+			delete(d.flights, dom)
+			d.mu.Unlock()
+			f.r, f.err = r, err
+			close(f.done)
+			if err != nil {
+				return nil, err
+			}
+			return r.forAddress(address), nil
+		}
+		d.mu.Unlock()
+		if cached != nil {
+			r := cached.forAddress(address)
+			r.Cached = true
+			return r, nil
+		}
+		select {
+		case <-f.done:
+			if f.err == nil {
+				r := f.r.forAddress(address)
+				r.Cached = true
+				return r, nil
+			}
+			// The first caller gave up (its context ended): ask again,
+			// unless this caller has given up too.
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+}
 
+// flight is a discovery under way, for callers asking for the same domain
+// meanwhile.
+type flight struct {
+	done chan struct{}
+	r    *Result
+	err  error
+}
+
+// discover asks the presets, then the network, and caches a complete
+// answer.
+func (d *Discoverer) discover(ctx context.Context, address, dom string) (*Result, error) {
 	r := &Result{Address: address, Domain: dom}
 	if p, err := account.Lookup(address); err == nil && !p.Guess {
 		r.Candidates = []Candidate{presetCandidate(p, SourcePreset, "from Stamp's built-in settings for "+p.Provider, "", dom)}
 		r.Attempts = []Attempt{{Source: SourcePreset, Where: dom, Outcome: Found}}
 		d.store(dom, r)
-		return r.forAddress(address), nil
+		return r, nil
 	}
 
 	parent := ctx
@@ -457,7 +504,7 @@ func (d *Discoverer) Discover(ctx context.Context, address string) (*Result, err
 	if ctx.Err() == nil {
 		d.store(dom, r)
 	}
-	return r.forAddress(address), nil
+	return r, nil
 }
 
 func anyGood(cs []Candidate) bool {

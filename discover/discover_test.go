@@ -625,3 +625,103 @@ func TestAsPreset(t *testing.T) {
 		t.Errorf("from the MX: %+v", p)
 	}
 }
+
+func TestConcurrentCallsForOneDomainAskOnce(t *testing.T) {
+	e := newEnv(t)
+	body := fixture(t, "iij4u.xml")
+	e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond) // long enough for the other calls to arrive
+		w.Write(body)
+	})
+	d := New(e.options())
+	names := []string{"a", "b", "c", "d", "e"}
+	users := make([]string, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := d.Discover(context.Background(), n+"@example.test")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, s, ok := r.Chosen(); ok {
+				users[i] = s.Username
+			}
+		}()
+	}
+	wg.Wait()
+	asked := 0
+	for _, u := range e.Requests() {
+		if strings.HasPrefix(u, "https://autoconfig.example.test/") {
+			asked++
+		}
+	}
+	if asked != 1 {
+		t.Errorf("the autoconfig server was asked %d times", asked)
+	}
+	for i, n := range names {
+		if users[i] != n+".example.test" {
+			t.Errorf("%s: user name %q", n, users[i])
+		}
+	}
+}
+
+func TestWaitingCallerAsksAgainWhenTheFirstGivesUp(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	calls := 0
+	e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			<-r.Context().Done() // the first caller's request hangs until it gives up
+			return
+		}
+		w.Write(conf("smtp.example.test", "465", "SSL"))
+	})
+	o := e.options()
+	o.SourceTimeout = time.Minute
+	d := New(o)
+	first, cancel := context.WithCancel(context.Background())
+	firstDone := make(chan error, 1)
+	go func() {
+		_, err := d.Discover(first, "a@example.test")
+		firstDone <- err
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		n := calls
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first call never asked")
+		}
+	}
+	second := make(chan *Result, 1)
+	go func() {
+		ctx, stop := context.WithTimeout(context.Background(), 30*time.Second)
+		defer stop()
+		r, err := d.Discover(ctx, "b@example.test")
+		if err != nil {
+			t.Error(err)
+		}
+		second <- r
+	}()
+	cancel()
+	if err := <-firstDone; err == nil {
+		t.Fatal("the first call did not report its cancellation")
+	}
+	r := <-second
+	if r == nil {
+		t.Fatal("no result")
+	}
+	if _, s := chosen(t, r); s.Host != "smtp.example.test" {
+		t.Fatalf("chose %s", s.Host)
+	}
+}
