@@ -477,7 +477,7 @@ type flight struct {
 func (d *Discoverer) discover(ctx context.Context, address, dom string) (*Result, error) {
 	r := &Result{Address: address, Domain: dom}
 	if p, err := account.Lookup(address); err == nil && !p.Guess {
-		r.Candidates = []Candidate{presetCandidate(p, SourcePreset, "from Stamp's built-in settings for "+p.Provider, "", dom)}
+		r.Candidates = []Candidate{presetCandidate(p, SourcePreset, "from Stamp's built-in settings for "+p.Provider, "")}
 		r.Attempts = []Attempt{{Source: SourcePreset, Where: dom, Outcome: Found}}
 		d.store(dom, r)
 		return r, nil
@@ -579,7 +579,7 @@ func markOtherDomain(c *Candidate, dom string) {
 }
 
 // presetCandidate describes a built-in preset as a candidate.
-func presetCandidate(p account.Preset, src Source, from, where, dom string) Candidate {
+func presetCandidate(p account.Preset, src Source, from, where string) Candidate {
 	c := Candidate{Source: src, From: from, Where: where, Provider: p.Provider}
 	pp := p
 	c.Preset = &pp

@@ -314,7 +314,7 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 		where := "MX " + dom + " → " + host
 		for _, name := range names {
 			if p, who, ok := presetForMX(name); ok {
-				c := presetCandidate(p, SourceMX, "your domain's mail is handled by "+who+" (MX)", where, dom)
+				c := presetCandidate(p, SourceMX, "your domain's mail is handled by "+who+" (MX)", where)
 				return &c, nil
 			}
 		}
