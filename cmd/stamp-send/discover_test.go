@@ -118,3 +118,28 @@ func TestAccountDiscoverBadUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountDiscoverFlagsReachTheirServers(t *testing.T) {
+	n, ca := discoverNet(t)
+	n.File("ispdb.test", "/other/example.test", []byte(`<clientConfig><emailProvider id="x"><displayName>Hoster</displayName>
+<outgoingServer type="smtp"><hostname>smtp.hoster.test</hostname><port>587</port><socketType>STARTTLS</socketType></outgoingServer>
+</emailProvider></clientConfig>`))
+	code, out, errs := runDiscover(t, "me@example.test", "--resolver", n.DNSAddr(), "--ispdb", "https://ispdb.test/other/", "--ca-file", ca)
+	if code != exitOK || !strings.Contains(out, "smtp.hoster.test:587 (starttls), from the Thunderbird ISP database") {
+		t.Fatalf("--ispdb: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, u := range n.Requests() {
+		if strings.HasPrefix(u, "http:") {
+			t.Fatalf("plain HTTP without --allow-http: %s", u)
+		}
+	}
+	n.File("autoconfig.corp.test", "/mail/config-v1.1.xml", []byte(`<clientConfig><emailProvider id="x">
+<outgoingServer type="smtp"><hostname>smtp.corp.test</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
+</emailProvider></clientConfig>`))
+	code, out, errs = runDiscover(t, "me@corp.test", "--allow-http", "--resolver", n.DNSAddr(), "--ispdb", discovertest.ISPDB, "--ca-file", ca)
+	// The same file answers over HTTPS and HTTP: both are listed, HTTPS chosen.
+	if code != exitOK || !strings.Contains(out, "Settings for me@corp.test: smtp.corp.test:465 (tls), from your provider's own settings file") ||
+		!strings.Contains(out, "plain HTTP (unverified)") {
+		t.Fatalf("--allow-http: exit %d\n%s\n%s", code, out, errs)
+	}
+}
