@@ -69,6 +69,9 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	}
 	c := &accountCmd{stdin: stdin, stdout: stdout, stderr: stderr}
 	sub, rest := args[0], args[1:]
+	if sub == "discover" {
+		return discoverCommand(rest, stdout, stderr)
+	}
 	handlers := map[string]func([]string) error{
 		"add": c.add, "list": c.list, "show": c.show, "remove": c.remove,
 		"test": c.test, "password": c.password, "default": c.setDefault, "reset": c.reset,

@@ -50,6 +50,10 @@ type Options struct {
 	Security Security
 	// Domain is the name in the greeting; default "sandbox.stamp.invalid".
 	Domain string
+	// Names are more host names the certificate is valid for, besides
+	// "localhost", 127.0.0.1 and ::1 (a test that reaches the server as
+	// "smtp.example.test" through its own dialer).
+	Names []string
 
 	// Username and Password turn on AUTH, and then MAIL requires it.
 	Username, Password string
@@ -164,7 +168,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 
 	var tlsConfig *tls.Config
 	if opts.Security != None {
-		pair, caPEM, err := Certificates([]string{"localhost", "127.0.0.1", "::1"}, 30*24*time.Hour)
+		pair, caPEM, err := Certificates(append([]string{"localhost", "127.0.0.1", "::1"}, opts.Names...), 30*24*time.Hour)
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: make certificate: %w", err)
 		}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"stamp/discover"
+)
+
+// discoverDial replaces the network dialer of `account discover` in tests
+// (so that autoconfig.example.test reaches a loopback server); nil means
+// the real network.
+var discoverDial func(ctx context.Context, network, address string) (net.Conn, error)
+
+const discoverUsage = `usage: stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL]
+                                 [--ca-file PEM] [--allow-http] [--timeout D]
+
+Shows the SMTP settings Stamp finds for ADDR and where each came from: the
+built-in presets, the domain's autoconfig file (HTTPS), the Thunderbird ISP
+database, the MX and SRV records, and, when nothing else answers, a guess
+checked by connecting (EHLO only, no password). Nothing is saved.
+  --resolver HOST:PORT  ask this DNS server instead of the system's
+  --ispdb URL           another ISP database base URL (default ` + discover.DefaultISPDB + `)
+  --ca-file PEM         also trust this CA for HTTPS and the guess (verification stays on)
+  --allow-http          also fetch the autoconfig file over plain HTTP (marked unverified)
+  --json                print the result as JSON
+Exit status: 0 when settings were found, 1 when none, 2 for a usage error.
+`
+
+// discoverCommand runs "stamp-send account discover ...".
+func discoverCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("account discover", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "")
+	resolver := fs.String("resolver", "", "")
+	ispdb := fs.String("ispdb", "", "")
+	caFile := fs.String("ca-file", "", "")
+	allowHTTP := fs.Bool("allow-http", false, "")
+	timeout := fs.Duration("timeout", discover.DefaultTimeout, "")
+	var addr string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		addr, args = args[0], args[1:]
+	}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stderr, discoverUsage)
+		return exitOK
+	}
+	if err == nil && addr == "" && fs.NArg() > 0 {
+		addr = fs.Arg(0)
+		err = fs.Parse(fs.Args()[1:])
+	}
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err == nil && addr == "" {
+		err = errors.New("the address to look up is missing")
+	}
+	var opts discover.Options
+	if err == nil {
+		opts, err = discoverOptions(*resolver, *ispdb, *caFile, *allowHTTP, *timeout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverUsage)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := discover.New(opts).Discover(ctx, addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "stamp-send account discover:", err)
+		if ctx.Err() != nil {
+			return exitTimeout
+		}
+		return exitUsage
+	}
+	if *asJSON {
+		err = printDiscoveryJSON(stdout, r)
+	} else {
+		err = printDiscovery(stdout, r)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "stamp-send account discover:", err)
+		return exitFailure
+	}
+	if _, _, ok := r.Chosen(); !ok {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// discoverOptions turns the flags into discovery options.
+func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout time.Duration) (discover.Options, error) {
+	opts := discover.Options{AllowHTTP: allowHTTP, All: true, Timeout: timeout, Dial: discoverDial}
+	if timeout <= 0 {
+		return opts, errors.New("--timeout must be positive")
+	}
+	if resolver != "" {
+		if _, _, err := net.SplitHostPort(resolver); err != nil {
+			return opts, fmt.Errorf("--resolver %q: want HOST:PORT", resolver)
+		}
+		opts.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, resolver)
+		}}
+	}
+	if ispdb != "" {
+		u, err := url.Parse(ispdb)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return opts, fmt.Errorf("--ispdb %q: want an http(s) URL", ispdb)
+		}
+		opts.ISPDB = ispdb
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return opts, fmt.Errorf("--ca-file: %w", err)
+		}
+		opts.CAPEM = pem
+	}
+	return opts, nil
+}
+
+// discoveryJSON is the --json output.
+type discoveryJSON struct {
+	Address    string             `json:"address"`
+	Domain     string             `json:"domain"`
+	Chosen     *chosenJSON        `json:"chosen"`
+	Candidates []candidateJSON    `json:"candidates"`
+	Attempts   []discover.Attempt `json:"attempts"`
+}
+
+type chosenJSON struct {
+	Candidate int             `json:"candidate"`
+	Server    discover.Server `json:"server"`
+}
+
+type candidateJSON struct {
+	discover.Candidate
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+func printDiscoveryJSON(w io.Writer, r *discover.Result) error {
+	out := discoveryJSON{Address: r.Address, Domain: r.Domain, Attempts: r.Attempts, Candidates: []candidateJSON{}}
+	for i, c := range r.Candidates {
+		out.Candidates = append(out.Candidates, candidateJSON{c, c.Warnings()})
+		// The chosen one is the first candidate with a usable TLS server
+		// (Result.Chosen).
+		if s, good := c.Best(); good && out.Chosen == nil {
+			out.Chosen = &chosenJSON{Candidate: i, Server: s}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func printDiscovery(w io.Writer, r *discover.Result) error {
+	var b strings.Builder
+	chosen, best, ok := r.Chosen()
+	if ok {
+		fmt.Fprintf(&b, "Settings for %s: %s, %s\n", r.Address, best, chosen.From)
+	} else {
+		fmt.Fprintf(&b, "No usable settings found for %s. Ask your provider for its SMTP server (\"SMTP settings\"), or see the lookups below.\n", r.Address)
+	}
+	chosenIndex := -1
+	for i, c := range r.Candidates {
+		if _, good := c.Best(); good && chosenIndex < 0 {
+			chosenIndex = i
+		}
+	}
+	for i, c := range r.Candidates {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, c.From)
+		if c.Provider != "" {
+			fmt.Fprintf(&b, " — %s", c.Provider)
+		}
+		b.WriteString("\n")
+		if c.Where != "" {
+			fmt.Fprintf(&b, "   where: %s\n", c.Where)
+		}
+		for _, s := range c.Servers {
+			mark := "  "
+			if i == chosenIndex && s.Endpoint() == best.Endpoint() && s.NotUsable == "" {
+				mark = "→ "
+			}
+			fmt.Fprintf(&b, "   %s%s, login %s", mark, s, s.Auth)
+			if s.Username != "" {
+				fmt.Fprintf(&b, " as %s", s.Username)
+			}
+			if s.NotUsable != "" {
+				fmt.Fprintf(&b, " (not usable: %s)", s.NotUsable)
+			}
+			b.WriteString("\n")
+		}
+		for _, warn := range c.Warnings() {
+			fmt.Fprintf(&b, "   ! %s\n", warn)
+		}
+	}
+	b.WriteString("\nLookups:\n")
+	for _, a := range r.Attempts {
+		fmt.Fprintf(&b, "  %-15s %-10s %s", a.Source, a.Outcome, a.Where)
+		if a.Reason != "" {
+			fmt.Fprintf(&b, ": %s", a.Reason)
+		}
+		fmt.Fprintf(&b, " (%s)\n", a.Took.Round(time.Millisecond))
+	}
+	if r.Cached {
+		b.WriteString("(from this session's cache)\n")
+	}
+	b.WriteString("Nothing was saved.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
