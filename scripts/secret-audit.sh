@@ -6,8 +6,10 @@
 #    -short, without the race detector) with HOME, XDG_* and STAMP_CONFIG_DIR
 #    inside test-output/secret-audit/, TMPDIR in a fresh folder, with
 #    STAMP_TEST_TRANSCRIPTS set so every SMTP session and every stamp-send
-#    run writes its transcript there, and with STAMP_KEEP_TEST_DIRS=1 so the
-#    account tests keep their stamp-account-test-* folder for the search.
+#    run writes its transcript there, with STAMP_KEEP_TEST_DIRS=1 so the
+#    account tests keep their stamp-account-test-* folder for the search,
+#    and with -artifacts, so every t.ArtifactDir() is kept in
+#    test-output/secret-audit/artifacts/.
 # 2. Searches, byte by byte (files with a NUL byte too), test-output/ (that
 #    run's log, the transcripts, the settings, data, draft and Sent folders
 #    it left, the unit-test logs, the fuzz log, the window test's files, and
@@ -26,7 +28,9 @@
 #
 # Not searched (a known gap): the folders of t.TempDir(), which the testing
 # package deletes when each test ends; what the tests write there reaches
-# the search only through their output and transcripts.
+# the search only through their output and transcripts. A test whose files
+# should be searched writes them under t.ArtifactDir() instead (Go 1.26: a
+# temporary folder in other runs, kept by this one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -141,7 +145,7 @@ fi
 
 out=test-output/secret-audit
 rm -rf "$out"
-mkdir -p "$out"/{home,config,data,cache,state,stamp,transcripts}
+mkdir -p "$out"/{home,config,data,cache,state,stamp,transcripts,artifacts}
 # The tests' TMPDIR: short, because some tests bind Unix sockets in it
 # (at most 108 bytes of path, test name included); searched below, then
 # removed.
@@ -161,7 +165,7 @@ set +e
 		STAMP_CONFIG_DIR="$PWD/$out/stamp" STAMP_TEST_TRANSCRIPTS="$PWD/$out/transcripts" \
 		STAMP_KEEP_TEST_DIRS=1
 	# shellcheck disable=SC2086
-	"$GO" test -count=1 -short -v $pkgs
+	"$GO" test -count=1 -short -v -artifacts -outputdir "$PWD/$out/artifacts" $pkgs
 ) >"$out/go-test.log" 2>&1
 rc=$?
 set -e
