@@ -5,6 +5,9 @@ bin=$1
 out=test-output/window
 fail() { echo "window-test: FAIL: $*" >&2; [ -f "$out/stamp.log" ] && tail -20 "$out/stamp.log" >&2; exit 1; }
 shot() { import -window root "$out/$1.png"; echo "window-test: screenshot $out/$1.png"; }
+for cmd in xdotool xclip wmctrl openbox import xprop; do
+  command -v "$cmd" >/dev/null 2>&1 || fail "$cmd is missing: run scripts/deps.sh test (make test does)"
+done
 
 # A throw-away home: no saved account, no draft, nothing of the developer's,
 # so Stamp starts with its sandbox server selected.
