@@ -46,9 +46,11 @@ vet:
 	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./internal/... ./cmd/stamp-send/...
 	GOOS=windows CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./internal/... ./cmd/stamp-send/...
 
+# scripts/gotest.sh keeps each run's verbose log in test-output/ and lists
+# every skipped test with its reason (the full-disk tests in ui need root).
 unit:
-	$(GO) test -race -count=1 $(PURE_PKGS)
-	$(GO) test -count=1 $(FYNE_PKGS)
+	scripts/gotest.sh unit-pure -race -count=1 $(PURE_PKGS)
+	scripts/gotest.sh unit-fyne -count=1 $(FYNE_PKGS)
 
 window-test: build
 	scripts/window-test.sh $(BIN)/stamp
@@ -57,6 +59,7 @@ test: test-deps vet unit window-test
 	scripts/test-server.sh
 	scripts/test-keyring.sh
 	scripts/fuzz-short.sh
+	scripts/secret-audit.sh --self-test
 	scripts/secret-audit.sh
 
 # make dist: dist/Stamp-VERSION-linux-amd64.tar.xz (fyne package: binary,

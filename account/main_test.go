@@ -33,7 +33,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "FAIL: a test password was written to: %s\n", strings.Join(leaks, ", "))
 		code = 1
 	}
-	os.RemoveAll(testRoot)
+	// scripts/secret-audit.sh searches the folder after the run.
+	if os.Getenv("STAMP_KEEP_TEST_DIRS") == "" {
+		os.RemoveAll(testRoot)
+	}
 	os.Exit(code)
 }
 

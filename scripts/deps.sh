@@ -14,7 +14,7 @@ set -euo pipefail
 
 declare -A group
 group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev"
-group[test]="xvfb xauth xdotool x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file"
+group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file"
 group[bench]="curl msmtp swaks time"
 group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils"
 

@@ -4,6 +4,12 @@
 # here with openssl) and AUTH PLAIN/LOGIN, saving what it receives to a
 # spool folder the tests read. The server and its files are removed on exit.
 #
+# The tests skip without the server's environment, so the script runs them
+# verbosely (output kept in test-output/test-server.log) and fails unless
+# every Test…Independent… function in those packages' source ran and passed,
+# and nothing was skipped: a drifted environment contract cannot pass by
+# testing nothing.
+#
 # Needs: python3-aiosmtpd, openssl, go. Usage: scripts/test-server.sh [go test flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,12 +57,36 @@ for _ in $(seq 100); do
 done
 [ -s "$work/port" ] || { echo "test-server: the independent server did not start in 10 s" >&2; exit 1; }
 
+pkgs="./smtpclient/ ./cmd/stamp-send/"
+# The tests that must run: every Test function whose name matches -run Independent.
+# shellcheck disable=SC2086
+want=$(for d in $pkgs; do cat "$d"*_test.go; done | sed -n -E 's/^func (Test[A-Za-z0-9_]*Independent[A-Za-z0-9_]*)\(t \*testing\.T\).*/\1/p' | sort -u)
+[ -n "$want" ] || { echo "test-server: FAIL: no Test…Independent… functions found in $pkgs" >&2; exit 1; }
+
+mkdir -p test-output
+log=test-output/test-server.log
+status=0
+# shellcheck disable=SC2086
 STAMP_INDEPENDENT_SMTP=127.0.0.1:$(cat "$work/port") \
 STAMP_INDEPENDENT_CA=$work/cert.pem \
 STAMP_INDEPENDENT_SPOOL=$work/spool \
-	go test -count=1 -run Independent "$@" ./smtpclient/ ./cmd/stamp-send/ || {
-	status=$?
+	go test -count=1 -v -run Independent "$@" $pkgs >"$log" 2>&1 || status=$?
+grep -E '^(ok|FAIL|---)|^\s+--- (FAIL|SKIP)' "$log" || true
+if [ "$status" -eq 0 ]; then
+	for t in $want; do
+		grep -q -E "^--- PASS: $t \(" "$log" || {
+			echo "test-server: FAIL: $t did not run and pass (see $log)" >&2
+			status=1
+		}
+	done
+	if grep -E -- '--- SKIP' "$log" >&2; then
+		echo "test-server: FAIL: tests were skipped: the independent server's environment did not reach them (see $log)" >&2
+		status=1
+	fi
+fi
+if [ "$status" -ne 0 ]; then
 	echo "test-server: independent server log:" >&2
 	cat "$work/server.log" >&2
 	exit "$status"
-}
+fi
+echo "test-server: $(wc -w <<<"$want") tests ran and passed against the independent server: $(echo $want)"
