@@ -26,6 +26,9 @@ type LimitedKeyring struct {
 	*MemoryKeyring
 	// Largest is the size of the largest value stored so far.
 	Largest int
+	// FailSet, when set, is returned by Set only: a keyring that locks
+	// between a read and a write.
+	FailSet error
 }
 
 // NewLimitedKeyring returns an empty LimitedKeyring.
@@ -33,6 +36,12 @@ func NewLimitedKeyring() *LimitedKeyring { return &LimitedKeyring{MemoryKeyring:
 
 // Set refuses a value over either limit, as the real keyrings do.
 func (l *LimitedKeyring) Set(service, user, secret string) error {
+	l.mu.Lock()
+	fail := l.FailSet
+	l.mu.Unlock()
+	if fail != nil {
+		return fail
+	}
 	if len(secret) > WindowsCredentialLimit {
 		return fmt.Errorf("windows: %w (%d bytes > %d)", ErrKeyringValueTooBig, len(secret), WindowsCredentialLimit)
 	}

@@ -11,7 +11,7 @@
 //	s, err := oauth.Start(p, oauth.Options{})       // listens on 127.0.0.1:0
 //	app.OpenURL(s.AuthURL())                        // or offer "Copy the sign-in link"
 //	tok, err := s.Wait(ctx)                         // ErrTimedOut, ErrCancelled, ...
-//	err = manager.Session(id, p).Complete(ctx, tok) // stores the refresh token
+//	loc, err := manager.Session(id, p).Complete(ctx, tok) // keeps the refresh token
 //
 // Sending: Session.Token returns a fresh access token, refreshing (and
 // storing a rotated refresh token first) when it is about to expire;

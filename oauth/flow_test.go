@@ -357,6 +357,30 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 		t.Fatal("the old access token is still active after the refresh")
 	}
 
+	t.Run("a keyring that fails during a refresh: the rotated token is kept for the session", func(t *testing.T) {
+		kr.FailSet = errors.New("org.freedesktop.Secret.Error.IsLocked: collection is locked")
+		defer func() { kr.FailSet = nil }()
+		at, err := sess.Refresh(ctx)
+		if err != nil {
+			t.Fatalf("Refresh with a locked keyring: %v", err)
+		}
+		rt, _, loc, err := secrets.RefreshToken(ctx, "me@example.com")
+		if err != nil || loc != account.LocationSession || !srv.RefreshTokenActive(ctx, rt) {
+			t.Fatalf("the rotated refresh token was not kept for the session (%v, %v)", loc, err)
+		}
+		if in, _ := srv.Introspect(ctx, at.AccessToken); in == nil || !in.Active {
+			t.Fatal("the access token is not active")
+		}
+		kr.FailSet = nil
+		// Back to the keyring on the next rotation.
+		if _, err := sess.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, loc, _ := secrets.RefreshToken(ctx, "me@example.com"); loc != account.LocationKeyring {
+			t.Fatalf("after the keyring came back the token is in %v", loc)
+		}
+	})
+
 	t.Run("the old refresh token is refused: sign in again", func(t *testing.T) {
 		other := account.NewSecretsWith(account.NewMemoryKeyring())
 		other.SaveRefreshToken(ctx, "old", "custom", rt1)
@@ -399,6 +423,9 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 		if !errors.Is(err, oauth.ErrSignInAgain) {
 			t.Fatalf("Refresh after revocation = %v, want ErrSignInAgain", err)
 		}
+		if !m.Session("me@example.com", p).NeedsSignIn() {
+			t.Fatal("the session does not say it needs a new sign-in")
+		}
 		if strings.Contains(err.Error(), rt) {
 			t.Fatal("the error message contains the refresh token")
 		}
@@ -408,6 +435,9 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 		tok := signIn(t, srv, p)
 		if _, err := sess.Complete(ctx, tok); err != nil {
 			t.Fatal(err)
+		}
+		if sess.NeedsSignIn() {
+			t.Fatal("the session still says sign in again after a new sign-in")
 		}
 		if _, err := sess.Token(ctx); err != nil {
 			t.Fatalf("Token after signing in again: %v", err)

@@ -46,11 +46,19 @@ func (m *Manager) Session(id string, p *Provider) *Session {
 		return s
 	}
 	s.mu.Lock()
-	if s.p != p {
-		s.p, s.access = p, nil
+	if !sameClient(s.p, p) {
+		s.access = nil
 	}
+	s.p = p
 	s.mu.Unlock()
 	return s
+}
+
+// sameClient reports whether access tokens from a stay good for b: same
+// client, token endpoint and scopes.
+func sameClient(a, b *Provider) bool {
+	return a.Kind == b.Kind && a.ClientID == b.ClientID && a.ClientSecret == b.ClientSecret &&
+		a.Endpoint.TokenURL == b.Endpoint.TokenURL && strings.Join(a.Scopes, " ") == strings.Join(b.Scopes, " ")
 }
 
 // Session is one account's sign-in: the refresh token in the keyring, the
@@ -62,6 +70,18 @@ type Session struct {
 	mu     sync.Mutex
 	p      *Provider
 	access *oauth2.Token // no refresh token in it
+	// again: the provider refused the saved sign-in (invalid_grant), or
+	// none is saved; cleared by Complete.
+	again bool
+}
+
+// NeedsSignIn reports whether the last refresh found the sign-in gone
+// (ErrSignInAgain), so the composer can say "Sign in again" before Send.
+// It does not ask the provider.
+func (s *Session) NeedsSignIn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.again
 }
 
 // Complete keeps a new sign-in's tokens: the refresh token in the keyring
@@ -78,6 +98,7 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 		return loc, fmt.Errorf("keep the sign-in: %w", err)
 	}
 	s.access = accessOnly(tok)
+	s.again = false
 	return loc, nil
 }
 
@@ -116,6 +137,14 @@ func (s *Session) Expiry() time.Time {
 }
 
 func (s *Session) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
+	tok, err := s.refreshOnce(ctx)
+	if errors.Is(err, ErrSignInAgain) {
+		s.again = true
+	}
+	return tok, err
+}
+
+func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	s.access = nil
 	old, _, _, err := s.secrets.RefreshToken(ctx, s.id)
 	if errors.Is(err, account.ErrNoSecret) || errors.Is(err, account.ErrTokenDamaged) {
