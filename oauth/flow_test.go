@@ -329,6 +329,12 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 			t.Fatalf("the access token reached the keyring entry %q", strings.ReplaceAll(k, "\x00", " "))
 		}
 	}
+	if err := srv.CheckBearer(ctx, "me@example.com", "me@example.com", tok.AccessToken); err != nil {
+		t.Fatalf("the resource server refuses the new access token: %v", err)
+	}
+	if err := srv.CheckBearer(ctx, "me@example.com", "boss@example.com", tok.AccessToken); !errors.Is(err, oauthtest.ErrWrongAccount) {
+		t.Fatalf("a login as another mailbox: %v, want ErrWrongAccount", err)
+	}
 	rt1, _, _, err := secrets.RefreshToken(ctx, "me@example.com")
 	if err != nil || rt1 != tok.RefreshToken {
 		t.Fatalf("the keyring does not hold the refresh token: %v", err)
@@ -353,8 +359,8 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 	if in, _ := srv.Introspect(ctx, at2.AccessToken); in == nil || !in.Active {
 		t.Fatal("the new access token is not active")
 	}
-	if in, _ := srv.Introspect(ctx, tok.AccessToken); in == nil || in.Active {
-		t.Fatal("the old access token is still active after the refresh")
+	if err := srv.CheckBearer(ctx, "me@example.com", "me@example.com", tok.AccessToken); !errors.Is(err, oauthtest.ErrTokenInactive) {
+		t.Fatalf("the old access token after the refresh: %v, want ErrTokenInactive", err)
 	}
 
 	t.Run("a keyring that fails during a refresh: the rotated token is kept for the session", func(t *testing.T) {

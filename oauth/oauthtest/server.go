@@ -328,3 +328,31 @@ func (s *Server) ApproveDevice(ctx context.Context, userCode string, allow bool)
 	}
 	return nil
 }
+
+// Errors of CheckBearer, for a resource server to turn into SMTP replies.
+var (
+	// ErrTokenInactive: introspection calls the token not active (expired,
+	// revoked, rotated out, or never issued): 535 5.7.8.
+	ErrTokenInactive = errors.New("the access token is not active")
+	// ErrWrongAccount: the token is active but was issued to another
+	// account than the mailbox logging in: Microsoft's 535 5.7.3.
+	ErrWrongAccount = errors.New("the access token belongs to another account")
+)
+
+// CheckBearer is what a resource server (the sandbox SMTP server) does with
+// an XOAUTH2 or OAUTHBEARER login as user: the token must be active by
+// introspection and issued to the test user, and user must be mailbox, the
+// address the test user's mailbox has.
+func (s *Server) CheckBearer(ctx context.Context, mailbox, user, token string) error {
+	in, err := s.Introspect(ctx, token)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !in.Active:
+		return ErrTokenInactive
+	case in.Subject != Subject || !strings.EqualFold(user, mailbox):
+		return ErrWrongAccount
+	}
+	return nil
+}
