@@ -160,7 +160,7 @@ func TestListenerRefusesForgedSecondAndMisdirectedRequests(t *testing.T) {
 	}
 	good, _ := url.Parse(cb)
 	if good.Host != strings.TrimPrefix(strings.TrimSuffix(s.RedirectURL(), oauth.RedirectPath), "http://") {
-		t.Fatalf("the server redirected to %s, not to the listener", good.Redacted())
+		t.Fatalf("the server redirected to %s, not to the listener", good.Host)
 	}
 
 	forged := *good
