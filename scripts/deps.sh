@@ -5,7 +5,7 @@
 # else prints the exact command to run and fails. On systems without dpkg
 # (macOS, Windows, other Linux) it says what to install and carries on.
 #
-# Groups: build (cgo + X11/GL headers for Fyne), test (Xvfb, keyring, the
+# Groups: build (cgo + X11/GL headers for Fyne), test (Xvfb, keyring, Chromium for the OAuth sign-in, the
 # independent SMTP server), bench (the programs Stamp is compared with),
 # dist (make dist: the mingw-w64 cross compiler for Stamp.exe, xz and zip for
 # the archives; file, the mingw objdump, strings and desktop-file-validate
@@ -14,7 +14,7 @@ set -euo pipefail
 
 declare -A group
 group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev"
-group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file"
+group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium"
 group[bench]="curl msmtp swaks time"
 group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils"
 

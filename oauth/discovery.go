@@ -1,0 +1,125 @@
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"stamp/smtpclient"
+)
+
+// Metadata is the part of an authorization server's metadata (OpenID
+// Connect Discovery, RFC 8414) that Stamp uses.
+type Metadata struct {
+	Issuer                      string   `json:"issuer"`
+	AuthorizationEndpoint       string   `json:"authorization_endpoint"`
+	TokenEndpoint               string   `json:"token_endpoint"`
+	DeviceAuthorizationEndpoint string   `json:"device_authorization_endpoint"`
+	RevocationEndpoint          string   `json:"revocation_endpoint"`
+	IntrospectionEndpoint       string   `json:"introspection_endpoint"`
+	CodeChallengeMethods        []string `json:"code_challenge_methods_supported"`
+	// IssParameterSupported: the server sends iss in every authorization
+	// response (RFC 9207).
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
+}
+
+// maxMetadata bounds a discovery document.
+const maxMetadata = 256 << 10
+
+// ParseMetadata reads a discovery document and checks that it is for
+// issuer and names usable endpoints.
+func ParseMetadata(data []byte, issuer string) (*Metadata, error) {
+	var m Metadata
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("the discovery document is not valid JSON: %w", err)
+	}
+	if strings.TrimSuffix(m.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
+		return nil, fmt.Errorf("the discovery document is for the issuer %q, not %q",
+			smtpclient.Printable(m.Issuer), smtpclient.Printable(issuer))
+	}
+	if m.AuthorizationEndpoint == "" || m.TokenEndpoint == "" {
+		return nil, errors.New("the discovery document names no authorization or token endpoint")
+	}
+	for _, u := range []string{m.AuthorizationEndpoint, m.TokenEndpoint, m.DeviceAuthorizationEndpoint,
+		m.RevocationEndpoint, m.IntrospectionEndpoint} {
+		if u != "" {
+			if err := checkEndpoint(u); err != nil {
+				return nil, fmt.Errorf("the discovery document: %w", err)
+			}
+		}
+	}
+	if len(m.CodeChallengeMethods) > 0 && !contains(m.CodeChallengeMethods, "S256") {
+		return nil, errors.New("the authorization server does not support PKCE with S256, which Stamp requires")
+	}
+	return &m, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Discover fetches issuer's metadata: OpenID Connect Discovery first, then
+// RFC 8414's oauth-authorization-server document.
+func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadata, error) {
+	if err := checkEndpoint(issuer); err != nil {
+		return nil, fmt.Errorf("issuer: %w", err)
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	base := strings.TrimSuffix(issuer, "/")
+	var firstErr error
+	for _, wk := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
+		m, err := discoverOne(ctx, client, base+wk, issuer)
+		if err == nil {
+			return m, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, fmt.Errorf("cannot discover the sign-in endpoints of %s: %w", smtpclient.Printable(issuer), firstErr)
+}
+
+func discoverOne(ctx context.Context, client *http.Client, u, issuer string) (*Metadata, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadata+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxMetadata {
+		return nil, fmt.Errorf("%s is larger than %d KiB", u, maxMetadata>>10)
+	}
+	return ParseMetadata(data, issuer)
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback IP.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,22 @@
+// Package oauth signs a person in to their mail provider with OAuth 2 and
+// keeps the sign-in alive: the authorization code grant with PKCE (S256)
+// and state through a one-shot redirect listener on 127.0.0.1, Microsoft's
+// device-code grant as a second way, provider profiles (Google, Microsoft,
+// custom), and refresh tokens kept in the OS keyring (through
+// account.Secrets) while access tokens stay in memory.
+//
+// A sign-in from the UI:
+//
+//	p, err := oauth.Resolve(ctx, settings, nil)     // *NoClientIDError: say how to get one
+//	s, err := oauth.Start(p, oauth.Options{})       // listens on 127.0.0.1:0
+//	app.OpenURL(s.AuthURL())                        // or offer "Copy the sign-in link"
+//	tok, err := s.Wait(ctx)                         // ErrTimedOut, ErrCancelled, ...
+//	loc, err := manager.Session(id, p).Complete(ctx, tok) // keeps the refresh token
+//
+// Sending: Session.Token returns a fresh access token, refreshing (and
+// storing a rotated refresh token first) when it is about to expire;
+// ErrSignInAgain says the person must sign in again.
+//
+// The package never logs, prints or writes a token; its errors never
+// contain one.
+package oauth

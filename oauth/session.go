@@ -1,0 +1,222 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"stamp/account"
+)
+
+// ExpiryMargin: an access token that expires within this is refreshed
+// before connecting, so it does not run out during a long send.
+const ExpiryMargin = 5 * time.Minute
+
+// Manager hands out one Session per account, so that refreshes of one
+// account never run at the same time. It is safe for concurrent use.
+type Manager struct {
+	secrets *account.Secrets
+	mu      sync.Mutex
+	byID    map[string]*Session
+}
+
+// NewManager keeps refresh tokens in secrets (account.NewSecrets() for the
+// OS keyring).
+func NewManager(secrets *account.Secrets) *Manager {
+	return &Manager{secrets: secrets, byID: make(map[string]*Session)}
+}
+
+// Session returns the account's session, made on first use. A later call
+// with another provider (the account's settings changed) replaces the
+// provider and drops the access token in memory.
+func (m *Manager) Session(id string, p *Provider) *Session {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.byID[id]
+	if !ok {
+		s = &Session{id: id, p: p, secrets: m.secrets}
+		m.byID[id] = s
+		return s
+	}
+	s.mu.Lock()
+	if !sameClient(s.p, p) {
+		s.access = nil
+	}
+	s.p = p
+	s.mu.Unlock()
+	return s
+}
+
+// sameClient reports whether access tokens from a stay good for b: same
+// client, token endpoint and scopes.
+func sameClient(a, b *Provider) bool {
+	return a.Kind == b.Kind && a.ClientID == b.ClientID && a.ClientSecret == b.ClientSecret &&
+		a.Endpoint.TokenURL == b.Endpoint.TokenURL && strings.Join(a.Scopes, " ") == strings.Join(b.Scopes, " ")
+}
+
+// Session is one account's sign-in: the refresh token in the keyring, the
+// access token in memory.
+type Session struct {
+	id      string
+	secrets *account.Secrets
+	// mu serialises everything, so refreshes never overlap.
+	mu     sync.Mutex
+	p      *Provider
+	access *oauth2.Token // no refresh token in it
+	// again: the provider refused the saved sign-in (invalid_grant), or
+	// none is saved; cleared by Complete.
+	again bool
+}
+
+// NeedsSignIn reports whether the last refresh found the sign-in gone
+// (ErrSignInAgain), so the composer can say "Sign in again" before Send.
+// It does not ask the provider.
+func (s *Session) NeedsSignIn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.again
+}
+
+// Complete keeps a new sign-in's tokens: the refresh token in the keyring
+// (or for this session when the keyring is unavailable: see the returned
+// location), the access token in memory.
+func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.PasswordLocation, error) {
+	if tok == nil || tok.RefreshToken == "" {
+		return account.LocationNone, ErrNoRefreshToken
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
+	if err != nil {
+		return loc, fmt.Errorf("keep the sign-in: %w", err)
+	}
+	s.access = accessOnly(tok)
+	s.again = false
+	return loc, nil
+}
+
+// Token returns an access token valid for at least ExpiryMargin,
+// refreshing it when needed. A rotated refresh token is stored before the
+// new access token is returned; if it cannot be stored, the access token
+// is not used. ErrSignInAgain (inside a *ProviderError when the server
+// said invalid_grant) means the person must sign in again.
+func (s *Session) Token(ctx context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.access != nil && s.access.AccessToken != "" &&
+		(s.access.Expiry.IsZero() || time.Until(s.access.Expiry) > ExpiryMargin) {
+		return s.access, nil
+	}
+	return s.refreshLocked(ctx)
+}
+
+// Refresh gets a new access token even if the one in memory looks valid:
+// after the SMTP server refused it, refresh once and retry once.
+func (s *Session) Refresh(ctx context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshLocked(ctx)
+}
+
+// Expiry is when the access token in memory expires (zero when there is
+// none).
+func (s *Session) Expiry() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.access == nil {
+		return time.Time{}
+	}
+	return s.access.Expiry
+}
+
+func (s *Session) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
+	tok, err := s.refreshOnce(ctx)
+	if errors.Is(err, ErrSignInAgain) {
+		s.again = true
+	}
+	return tok, err
+}
+
+func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
+	s.access = nil
+	old, _, _, err := s.secrets.RefreshToken(ctx, s.id)
+	if errors.Is(err, account.ErrNoSecret) || errors.Is(err, account.ErrTokenDamaged) {
+		return nil, fmt.Errorf("%w (%v)", ErrSignInAgain, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// An expired token with the refresh token makes x/oauth2 refresh now.
+	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
+	tok, err := src.Token()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ErrCancelled
+		}
+		return nil, tokenError("refresh the sign-in", err)
+	}
+	if tok.RefreshToken != "" && tok.RefreshToken != old {
+		// Rotated: the old one may stop working at any moment. Store the
+		// new one first; an access token nobody can renew is not used.
+		if _, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken); err != nil {
+			return nil, fmt.Errorf("keep the renewed sign-in: %w", err)
+		}
+	}
+	s.access = accessOnly(tok)
+	return s.access, nil
+}
+
+// SignOut revokes the refresh token where the provider can (RFC 7009) and
+// deletes it from the keyring and memory. The keyring entry is deleted even
+// when revocation fails; that error is returned.
+func (s *Session) SignOut(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.access = nil
+	var revokeErr error
+	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.RevocationURL != "" {
+		revokeErr = s.p.revoke(ctx, tok, "refresh_token")
+	}
+	if err := s.secrets.DeleteRefreshToken(ctx, s.id); err != nil {
+		return err
+	}
+	return revokeErr
+}
+
+// revoke asks the provider to revoke token (RFC 7009).
+func (p *Provider) revoke(ctx context.Context, token, hint string) error {
+	form := url.Values{"token": {token}, "token_type_hint": {hint}}
+	if p.ClientSecret == "" {
+		form.Set("client_id", p.ClientID)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.RevocationURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if p.ClientSecret != "" {
+		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
+	}
+	resp, err := p.httpClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("revoke the sign-in: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("revoke the sign-in: the provider answered HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// accessOnly copies tok without its refresh token, so nothing that holds
+// an access token holds the refresh token too.
+func accessOnly(tok *oauth2.Token) *oauth2.Token {
+	return &oauth2.Token{AccessToken: tok.AccessToken, TokenType: tok.TokenType, Expiry: tok.Expiry}
+}
