@@ -176,9 +176,10 @@ func Start(ctx context.Context, dir, name string, args []Arg) (*Primary, error) 
 }
 
 // Serve accepts hand-overs until Close, calling handle with each valid
-// message's arguments on a goroutine of its own (handle should return
-// quickly). Connections that arrived before Serve waited for it.
-func (p *Primary) Serve(handle func([]Arg)) {
+// message's arguments on a goroutine of its own; handle should return
+// within ServeTimeout, and its error (e.g. "closing") is the refusal the
+// later start prints. Connections that arrived before Serve waited for it.
+func (p *Primary) Serve(handle func([]Arg) error) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -217,7 +218,7 @@ func (p *Primary) drop(err error) {
 
 // serveConn reads one message from c within ServeTimeout and at most
 // MaxMessage bytes, answers, and closes c.
-func serveConn(c net.Conn, handle func([]Arg)) error {
+func serveConn(c net.Conn, handle func([]Arg) error) error {
 	defer c.Close()
 	if err := checkPeer(c); err != nil {
 		return err
@@ -238,7 +239,10 @@ func serveConn(c net.Conn, handle func([]Arg)) error {
 		answer(c, reply{Error: err.Error()})
 		return fmt.Errorf("bad message: %w", err)
 	}
-	handle(m.Args)
+	if err := handle(m.Args); err != nil {
+		answer(c, reply{Error: err.Error()})
+		return fmt.Errorf("refused: %w", err)
+	}
 	return answer(c, reply{OK: true})
 }
 
@@ -318,7 +322,7 @@ func HandOver(ctx context.Context, sock string, m Message) error {
 		return &HandOverError{Reason: "bad answer", Err: err}
 	}
 	if !r.OK {
-		return &HandOverError{Reason: "refused: " + r.Error}
+		return &HandOverError{Reason: r.Error}
 	}
 	return nil
 }

@@ -38,10 +38,11 @@ func child(dir, file string) int {
 		fmt.Println("handed-over")
 		return 0
 	}
-	p.Serve(func(args []Arg) {
+	p.Serve(func(args []Arg) error {
 		for _, a := range args {
 			fmt.Println("got", a.Kind, a.Value)
 		}
+		return nil
 	})
 	fmt.Println("primary")
 	io.Copy(io.Discard, os.Stdin)
@@ -92,7 +93,13 @@ func serve(t *testing.T, p *Primary) (<-chan []Arg, <-chan error) {
 	got := make(chan []Arg, 10)
 	dropped := make(chan error, 10)
 	p.Dropped = func(err error) { dropped <- err }
-	p.Serve(func(a []Arg) { got <- a })
+	p.Serve(func(a []Arg) error {
+		if len(a) == 1 && a[0].Value == "/refuse" {
+			return errors.New("the running Stamp is closing")
+		}
+		got <- a
+		return nil
+	})
 	t.Cleanup(func() { p.Close() })
 	return got, dropped
 }
@@ -247,6 +254,11 @@ func TestAHostilePeerIsDroppedAndTheNextHandOverWorks(t *testing.T) {
 		t.Fatalf("the handler was called with %v", a)
 	default:
 	}
+	err = HandOver(context.Background(), sock, Message{Version: 1, Args: []Arg{{File, "/refuse"}}})
+	if err == nil || !strings.Contains(err.Error(), "the running Stamp is closing") {
+		t.Fatalf("a refusal by the handler: %v, want it passed to the later start", err)
+	}
+	recv(t, dropped)
 	if err := HandOver(context.Background(), sock, Message{Version: 1, Args: []Arg{{File, "/x"}}}); err != nil {
 		t.Fatal(err)
 	}
