@@ -400,9 +400,7 @@ func TestTheSandboxKeepsNoMessageBytesInMemoryAndTheInboxStillShowsTheMessage(t 
 	}
 	w := sb.ShowInbox(c.app)
 	defer w.Close()
-	if !strings.Contains(windowText(w), "A large one") {
-		t.Fatalf("the inbox window does not list the message:\n%s", windowText(w))
-	}
+	waitFor(t, "the inbox window to list the message", func() bool { return strings.Contains(windowText(w), "A large one") })
 	parts, _ := filepath.Glob(filepath.Join(sb.Dir, ".incoming-*"))
 	if len(parts) != 0 {
 		t.Fatalf("spool files left behind: %v", parts)
