@@ -54,12 +54,45 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 			case !ok:
 				secrets.ForgetSession(a.ID)
 			case remember:
-				// The keyring may block (an unlock prompt): not on the UI goroutine.
-				go secrets.Save(context.Background(), a.ID, cred)
+				// The keyring may block (an unlock prompt): not on the UI
+				// goroutine. The person ticked the box, so they hear
+				// where the password went.
+				go func() {
+					loc, err := secrets.Save(context.Background(), a.ID, cred)
+					text := keyringSaveOutcome(a, loc, err, secrets.Problem())
+					fyne.Do(func() { showNote(parent, "Password", text) })
+				}()
 			}
 		}
 		return a.SMTPConfig(cred), settle, nil
 	}
+}
+
+// showNote shows a few sentences in a dialog on w, wide enough to read
+// (Fyne's information dialog squeezes a long text into a narrow column).
+func showNote(w fyne.Window, title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", l, w)
+	d.Resize(fyne.NewSize(480, 240))
+	d.Show()
+}
+
+// keyringSaveOutcome says, in words, what became of a password the person
+// asked Stamp to save in the keyring: saved, or kept for this session only
+// (the keyring is locked or missing: why, and what to do), or not saved.
+func keyringSaveOutcome(a account.Account, loc account.PasswordLocation, err error, problem *account.KeyringUnavailableError) string {
+	who := a.Login() // as the prompt named it
+	switch {
+	case err != nil:
+		return "The password for " + who + " worked but could not be saved: " + err.Error() + ". Stamp will ask for it again next time."
+	case loc == account.LocationKeyring:
+		return "The password for " + who + " is saved in the system keyring; Stamp will not ask for it again."
+	case problem != nil:
+		return "The password for " + who + " worked, but it is kept for this session only, because " +
+			problem.Reason.String() + ". Stamp will ask for it again next time. " + problem.Hint() + "."
+	}
+	return "The password for " + who + " worked, but it is kept for this session only: the system keyring could not be used. Stamp will ask for it again next time."
 }
 
 // askPassword shows a password prompt on parent and waits for the answer.
