@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -78,6 +80,8 @@ type AccountsWindow struct {
 	loading  bool
 	dialogs  *dialogs
 	probe    *SendPanel // the connection test's panel, once there was a test
+	busy     sync.WaitGroup
+	closed   bool
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet).
@@ -86,6 +90,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w.Window.SetIcon(Icon)
 	w.dialogs = escDialogs(w.Window)
 	w.Window.SetOnClosed(func() {
+		w.closed = true
 		if w.probe != nil {
 			w.probe.Cancel()
 			w.probe.Window.Close()
@@ -380,17 +385,29 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 	return a, nil
 }
 
-// Save writes the account and puts the typed password into the keyring.
+// Save checks the form and writes the account, then puts the typed
+// password into the keyring. The check reads the CA file, so it runs off
+// the UI goroutine (checked).
 func (w *AccountsWindow) Save() {
 	a, err := w.formAccount()
-	if err == nil {
-		err = a.Validate()
-	}
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 		return
 	}
 	isNew := w.current == ""
+	password := w.Password.Text
+	w.checked(a, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+			return
+		}
+		w.save(a, isNew, password)
+	})
+}
+
+// save writes a checked account and the password typed for it.
+func (w *AccountsWindow) save(a account.Account, isNew bool, password string) {
+	var err error
 	if isNew {
 		err = w.store.Add(a)
 	} else {
@@ -401,8 +418,9 @@ func (w *AccountsWindow) Save() {
 		return
 	}
 	w.current = a.ID
-	password := w.Password.Text
-	w.Password.SetText("")
+	if w.Password.Text == password {
+		w.Password.SetText("")
+	}
 	w.reload()
 	for i, x := range w.accounts {
 		if x.ID == a.ID {
@@ -432,6 +450,45 @@ func (w *AccountsWindow) Save() {
 		})
 	}()
 }
+
+// checkTimeout bounds how long the window waits for an account check
+// (which reads the CA file) before it says so and lets the person go on.
+var checkTimeout = 5 * time.Second
+
+// checked runs a.Validate off the UI goroutine (it reads the CA file, which
+// may be slow, a pipe or a device) with Save and Test connection disabled,
+// then calls then with the result on the UI goroutine.
+func (w *AccountsWindow) checked(a account.Account, then func(error)) {
+	w.SaveButton.Disable()
+	w.TestButton.Disable()
+	w.showStatus(widget.MediumImportance, "Checking the settings…")
+	result := make(chan error, 1)
+	go func() { result <- a.Validate() }()
+	w.busy.Add(1)
+	go func() {
+		defer w.busy.Done()
+		var err error
+		select {
+		case err = <-result:
+		case <-time.After(checkTimeout):
+			// The reading goroutine may stay blocked (a FIFO nobody
+			// writes); it holds nothing but the path.
+			err = fmt.Errorf("the CA file %s could not be read within %s; choose a regular PEM file, not a pipe or a device", a.CAFile, checkTimeout)
+		}
+		fyne.Do(func() {
+			if w.closed {
+				return
+			}
+			w.SaveButton.Enable()
+			w.TestButton.Enable()
+			w.showStatus(widget.MediumImportance, "")
+			then(err)
+		})
+	}()
+}
+
+// waitIdle waits until the checks started so far are done (tests).
+func (w *AccountsWindow) waitIdle() { w.busy.Wait() }
 
 // reset keeps the damaged settings file aside and starts with no accounts.
 func (w *AccountsWindow) reset() {
@@ -523,9 +580,6 @@ func (w *AccountsWindow) chooseCAFile() {
 // mechanisms, size limit, and whether the login worked.
 func (w *AccountsWindow) TestConnection() {
 	a, err := w.formAccount()
-	if err == nil {
-		err = a.Validate()
-	}
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
 		return
@@ -536,6 +590,21 @@ func (w *AccountsWindow) TestConnection() {
 	}
 	typed := w.Password.Text
 	saved := w.current != ""
+	w.checked(a, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
+			return
+		}
+		w.testConnection(a, typed, saved)
+	})
+}
+
+// testConnection runs the connection test of a checked account.
+func (w *AccountsWindow) testConnection(a account.Account, typed string, saved bool) {
+	if w.probe != nil && w.probe.running() {
+		w.probe.Present(nil) // one test at a time
+		return
+	}
 	if w.probe == nil {
 		w.probe = NewSendPanel(w.app) // kept for the next test, closed with this window
 		w.probe.HideOnClose = true

@@ -105,6 +105,11 @@ func saveShot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	// Lay the window out again: the test driver has no frame loop to do it
+	// after a label's text changed.
+	size := w.Canvas().Size()
+	w.Resize(size.AddWidthHeight(1, 1))
+	w.Resize(size)
 	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}

@@ -326,6 +326,7 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 	w.setAuth(account.AuthNone)
 	for i := 0; i < 2; i++ {
 		w.TestConnection()
+		w.waitIdle()
 		p := w.probe
 		waitFor(t, "the probe", func() bool { p.flush(); return p.done })
 		if !strings.Contains(p.Outcome.Text, "Connection works.") || strings.Count(p.TranscriptText(), "-> EHLO") != 1 {
@@ -337,6 +338,7 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 		first := p
 		p.CloseButton.OnTapped()
 		w.TestConnection()
+		w.waitIdle()
 		if w.probe != first {
 			t.Fatal("the second test opened another window")
 		}
