@@ -2,6 +2,7 @@ package account
 
 import (
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -140,6 +141,9 @@ type Account struct {
 	// CAFile is a PEM file of extra certificate authorities for a server
 	// with a self-signed certificate. Verification stays on.
 	CAFile string `json:"ca_file,omitempty"`
+	// PinnedSHA256 trusts exactly the server certificate with this SHA-256
+	// fingerprint (64 hex digits) instead of a CA (smtpclient.Config.PinnedSHA256).
+	PinnedSHA256 string `json:"pinned_sha256,omitempty"`
 	// SaveSent keeps a copy of each sent message in Stamp's Sent folder.
 	SaveSent bool `json:"save_sent"`
 	// Default marks the account used when none is chosen. The Store keeps
@@ -301,6 +305,11 @@ func (a Account) Validate() error {
 	if a.CAFile != "" {
 		if err := checkCAFile(a.CAFile); err != nil {
 			add("ca_file", "%s", err)
+		}
+	}
+	if a.PinnedSHA256 != "" {
+		if b, err := hex.DecodeString(a.PinnedSHA256); err != nil || len(b) != 32 {
+			add("pinned_sha256", "%q is not a SHA-256 fingerprint (64 hex digits)", a.PinnedSHA256)
 		}
 	}
 	if len(probs) == 0 {

@@ -14,9 +14,10 @@ import (
 // sets timeouts and the like on the result.
 func (a Account) SMTPConfig(c Credential) smtpclient.Config {
 	cfg := smtpclient.Config{
-		Host:   a.Host,
-		Port:   a.EffectivePort(),
-		CAFile: a.CAFile,
+		Host:         a.Host,
+		Port:         a.EffectivePort(),
+		CAFile:       a.CAFile,
+		PinnedSHA256: a.PinnedSHA256,
 	}
 	switch a.Security {
 	case SecuritySTARTTLS:
