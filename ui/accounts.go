@@ -386,8 +386,8 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 }
 
 // Save checks the form and writes the account, then puts the typed
-// password into the keyring. The check reads the CA file, so it runs off
-// the UI goroutine (checked).
+// password into the keyring. Checking and writing read the CA file, so
+// they run off the UI goroutine.
 func (w *AccountsWindow) Save() {
 	a, err := w.formAccount()
 	if err != nil {
@@ -396,27 +396,22 @@ func (w *AccountsWindow) Save() {
 	}
 	isNew := w.current == ""
 	password := w.Password.Text
-	w.checked(a, func(err error) {
+	w.offUI(a, func() error {
+		if isNew {
+			return w.store.Add(a) // validates a
+		}
+		return w.store.Put(a)
+	}, func(err error) {
 		if err != nil {
 			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 			return
 		}
-		w.save(a, isNew, password)
+		w.saved(a, password)
 	})
 }
 
-// save writes a checked account and the password typed for it.
-func (w *AccountsWindow) save(a account.Account, isNew bool, password string) {
-	var err error
-	if isNew {
-		err = w.store.Add(a)
-	} else {
-		err = w.store.Put(a)
-	}
-	if err != nil {
-		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
-		return
-	}
+// saved shows a just-written account and saves the password typed for it.
+func (w *AccountsWindow) saved(a account.Account, password string) {
 	w.current = a.ID
 	if w.Password.Text == password {
 		w.Password.SetText("")
@@ -451,19 +446,21 @@ func (w *AccountsWindow) save(a account.Account, isNew bool, password string) {
 	}()
 }
 
-// checkTimeout bounds how long the window waits for an account check
-// (which reads the CA file) before it says so and lets the person go on.
+// checkTimeout bounds how long the window waits for work that reads the
+// CA file before it says so and lets the person go on.
 var checkTimeout = 5 * time.Second
 
-// checked runs a.Validate off the UI goroutine (it reads the CA file, which
-// may be slow, a pipe or a device) with Save and Test connection disabled,
-// then calls then with the result on the UI goroutine.
-func (w *AccountsWindow) checked(a account.Account, then func(error)) {
+// offUI runs work — which validates a and so reads its CA file, which may
+// be slow, a pipe or a device — off the UI goroutine, with Save and Test
+// connection disabled, then calls then with the result on the UI
+// goroutine. Work that takes longer than checkTimeout is reported as a CA
+// file that cannot be read (and its result, if it ever comes, dropped).
+func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(error)) {
 	w.SaveButton.Disable()
 	w.TestButton.Disable()
 	w.showStatus(widget.MediumImportance, "Checking the settings…")
 	result := make(chan error, 1)
-	go func() { result <- a.Validate() }()
+	go func() { result <- work() }()
 	w.busy.Add(1)
 	go func() {
 		defer w.busy.Done()
@@ -590,7 +587,7 @@ func (w *AccountsWindow) TestConnection() {
 	}
 	typed := w.Password.Text
 	saved := w.current != ""
-	w.checked(a, func(err error) {
+	w.offUI(a, a.Validate, func(err error) {
 		if err != nil {
 			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
 			return
