@@ -61,7 +61,11 @@ type AccountsWindow struct {
 	Security, Auth                                               *widget.Select
 	SaveSent                                                     *widget.Check
 	Notes, PasswordWhere, Status                                 *widget.Label
-	SaveButton, TestButton, RemoveButton, DefaultButton          *widget.Button
+	// Trust names the one certificate the account trusts, if any
+	// (PinnedSHA256); ForgetTrust drops it from the form.
+	Trust                                               *widget.Label
+	ForgetTrust                                         *widget.Button
+	SaveButton, TestButton, RemoveButton, DefaultButton *widget.Button
 	// ResetButton appears when the settings file is damaged: it keeps the
 	// file aside and starts over, only when the person asks.
 	ResetButton *widget.Button
@@ -82,6 +86,11 @@ type AccountsWindow struct {
 	probe    *SendPanel // the connection test's panel, once there was a test
 	busy     sync.WaitGroup
 	closed   bool
+	pinned   string // the certificate fingerprint the form's account trusts
+	// trustDialog is the last "Trust this certificate?" question, and
+	// afterProbe runs when a connection test's result is shown (tests).
+	trustDialog dialog.Dialog
+	afterProbe  func()
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet).
@@ -124,6 +133,13 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w.PasswordWhere.Importance = widget.LowImportance
 	w.Status = widget.NewLabel("")
 	w.Status.Wrapping = fyne.TextWrapWord
+	w.Trust = widget.NewLabel("")
+	w.Trust.Wrapping = fyne.TextWrapBreak
+	w.ForgetTrust = widget.NewButtonWithIcon("Stop trusting it", theme.CancelIcon(), func() {
+		w.setPinned("")
+		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
+	})
+	trustRow := container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
 
 	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
@@ -169,7 +185,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 		widget.NewFormItem("", w.SaveSent),
 	)
 	right := container.NewVScroll(container.NewVBox(
-		form, w.PasswordWhere, w.Notes, w.Status,
+		form, trustRow, w.PasswordWhere, w.Notes, w.Status,
 		container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton),
 	))
 	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
@@ -231,6 +247,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.Username.SetText(a.Username)
 	w.Password.SetText("")
 	w.CAFile.SetText(a.CAFile)
+	w.setPinned(a.PinnedSHA256)
 	w.SaveSent.SetChecked(a.SaveSent)
 	w.Status.SetText("")
 	w.RemoveButton.Hidden = id == ""
@@ -365,6 +382,8 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 		Username: strings.TrimSpace(w.Username.Text),
 		CAFile:   strings.TrimSpace(w.CAFile.Text),
 		SaveSent: w.SaveSent.Checked,
+
+		PinnedSHA256: w.pinned,
 	}
 	if p := strings.TrimSpace(w.Port.Text); p != "" {
 		n, err := strconv.Atoi(p)
@@ -607,9 +626,69 @@ func (w *AccountsWindow) testConnection(a account.Account, typed string, saved b
 		w.probe.HideOnClose = true
 	}
 	p := w.probe
+	p.OnProbeFinished = func(err error) { w.probeFinished(p, a, err) }
 	ctx, cancel := context.WithCancel(context.Background())
 	p.PrepareProbe(a.DisplayName(), cancel)
 	p.Present(func() { go w.runProbe(ctx, cancel, p, a, typed, saved) })
+}
+
+// probeFinished offers, after a connection test of a that failed on a
+// certificate this computer does not trust, to trust that certificate for
+// the account; the question is asked on the test's window, where the
+// person is looking.
+func (w *AccountsWindow) probeFinished(p *SendPanel, a account.Account, err error) {
+	if w.afterProbe != nil {
+		defer w.afterProbe()
+	}
+	cert, fp := untrustedCertificate(err)
+	if cert == nil || w.closed {
+		return
+	}
+	w.trustDialog = offerTrust(p.Window, a.DisplayName(), cert, fp, func() { w.trust(a, fp) })
+}
+
+// trust makes the account a (tested from the form) trust exactly the
+// certificate with fingerprint fp: in the form, and in the saved account
+// when it is saved already (only the pin changes there; other edits in
+// the form wait for Save).
+func (w *AccountsWindow) trust(a account.Account, fp string) {
+	if w.current != a.ID && w.current != "" {
+		return // the person went on to another account meanwhile
+	}
+	w.setPinned(fp)
+	if w.current == "" {
+		w.showStatus(widget.WarningImportance, "The certificate will be trusted once you save the account. Test connection again to check.")
+		return
+	}
+	id := a.ID
+	w.offUI(a, func() error {
+		saved, err := w.store.Get(id)
+		if err != nil {
+			return err
+		}
+		saved.PinnedSHA256 = fp
+		return w.store.Put(saved)
+	}, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "The certificate is not trusted: "+err.Error())
+			return
+		}
+		w.showStatus(widget.SuccessImportance, a.DisplayName()+" now trusts this certificate and no other. Test connection again to check.")
+	})
+}
+
+// setPinned shows which certificate the form's account trusts.
+func (w *AccountsWindow) setPinned(fp string) {
+	w.pinned = fp
+	if fp == "" {
+		w.Trust.SetText("")
+		w.Trust.Hide()
+		w.ForgetTrust.Hide()
+		return
+	}
+	w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + colonHex(fp))
+	w.Trust.Show()
+	w.ForgetTrust.Show()
 }
 
 // runProbe gets the password for a connection test of a (the typed one, or
