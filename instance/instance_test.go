@@ -24,6 +24,11 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("STAMP_INSTANCE_CHILD"); dir != "" {
 		os.Exit(child(dir, os.Args[len(os.Args)-1]))
 	}
+	if sock := os.Getenv("STAMP_INSTANCE_HANDOVER"); sock != "" {
+		err := HandOver(context.Background(), sock, Message{Version: Version, Args: []Arg{{File, "/tmp/from-another-user"}}})
+		fmt.Println("hand-over:", err)
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 
