@@ -14,6 +14,7 @@ import (
 
 	"stamp/assets"
 	"stamp/instance"
+	"stamp/smtpclient"
 )
 
 // AppID is Stamp's application ID. It must equal the ID in FyneApp.toml: it
@@ -69,7 +70,7 @@ func Receive(c *Composer, args []instance.Arg) {
 		case instance.File:
 			files = append(files, a.Value)
 		default:
-			other = append(other, a.Value)
+			other = append(other, smtpclient.Printable(a.Value))
 		}
 	}
 	if len(other) > 0 {
@@ -84,7 +85,7 @@ func Receive(c *Composer, args []instance.Arg) {
 	}
 	names := make([]string, len(files))
 	for i, f := range files {
-		names[i] = filepath.Base(f)
+		names[i] = smtpclient.Printable(filepath.Base(f)) // a file name may hold controls
 	}
 	what := "this file"
 	if len(files) > 1 {
