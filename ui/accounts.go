@@ -87,6 +87,8 @@ type AccountsWindow struct {
 	busy     sync.WaitGroup
 	closed   bool
 	pinned   string // the certificate fingerprint the form's account trusts
+	trustRow *fyne.Container
+	body     *fyne.Container // the form and what follows it
 	// trustDialog is the last "Trust this certificate?" question, and
 	// afterProbe runs when a connection test's result is shown (tests).
 	trustDialog dialog.Dialog
@@ -139,7 +141,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 		w.setPinned("")
 		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
 	})
-	trustRow := container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
+	w.trustRow = container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
 
 	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
@@ -184,10 +186,11 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
 		widget.NewFormItem("", w.SaveSent),
 	)
-	right := container.NewVScroll(container.NewVBox(
-		form, trustRow, w.PasswordWhere, w.Notes, w.Status,
+	w.body = container.NewVBox(
+		form, w.trustRow, w.PasswordWhere, w.Notes, w.Status,
 		container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton),
-	))
+	)
+	right := container.NewVScroll(w.body)
 	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.28
@@ -682,13 +685,14 @@ func (w *AccountsWindow) setPinned(fp string) {
 	w.pinned = fp
 	if fp == "" {
 		w.Trust.SetText("")
-		w.Trust.Hide()
-		w.ForgetTrust.Hide()
-		return
+		w.trustRow.Hide()
+	} else {
+		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + colonHex(fp))
+		w.trustRow.Show()
 	}
-	w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + colonHex(fp))
-	w.Trust.Show()
-	w.ForgetTrust.Show()
+	if w.body != nil {
+		w.body.Refresh() // the row's height changed: lay out again
+	}
 }
 
 // runProbe gets the password for a connection test of a (the typed one, or

@@ -83,7 +83,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 		t.Fatalf("no button to trust it:\n%s", text)
 	}
 	test.Tap(trust)
-	if w.pinned != fp || !strings.Contains(w.Trust.Text, colonHex(fp)) || !w.Trust.Visible() {
+	if w.pinned != fp || !strings.Contains(w.Trust.Text, colonHex(fp)) || !w.trustRow.Visible() {
 		t.Fatalf("the form trusts %q (label %q), want %s", w.pinned, w.Trust.Text, fp)
 	}
 
@@ -112,7 +112,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 		t.Fatal(err)
 	}
 	w.Edit(acct.ID)
-	if w.Trust.Visible() {
+	if w.trustRow.Visible() {
 		t.Fatal("the trust line shows for an account without a pin")
 	}
 	p.CloseButton.OnTapped()
@@ -133,7 +133,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 	test.Tap(w.ForgetTrust)
 	w.Save()
 	w.waitIdle()
-	if got, _ := store.Get(acct.ID); got.PinnedSHA256 != "" || w.Trust.Visible() {
+	if got, _ := store.Get(acct.ID); got.PinnedSHA256 != "" || w.trustRow.Visible() {
 		t.Fatalf("after Stop trusting it and Save the account still trusts %q", got.PinnedSHA256)
 	}
 }
