@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,7 +18,6 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
-	"stamp/smtpclient"
 )
 
 // choice is one option of a picker: the value it stands for and its words.
@@ -60,7 +61,11 @@ type AccountsWindow struct {
 	Security, Auth                                               *widget.Select
 	SaveSent                                                     *widget.Check
 	Notes, PasswordWhere, Status                                 *widget.Label
-	SaveButton, TestButton, RemoveButton, DefaultButton          *widget.Button
+	// Trust names the one certificate the account trusts, if any
+	// (PinnedSHA256); ForgetTrust drops it from the form.
+	Trust                                               *widget.Label
+	ForgetTrust                                         *widget.Button
+	SaveButton, TestButton, RemoveButton, DefaultButton *widget.Button
 	// ResetButton appears when the settings file is damaged: it keeps the
 	// file aside and starts over, only when the person asks.
 	ResetButton *widget.Button
@@ -79,6 +84,15 @@ type AccountsWindow struct {
 	loading  bool
 	dialogs  *dialogs
 	probe    *SendPanel // the connection test's panel, once there was a test
+	busy     sync.WaitGroup
+	closed   bool
+	pinned   string // the certificate fingerprint the form's account trusts
+	trustRow *fyne.Container
+	body     *fyne.Container // the form and what follows it
+	// trustDialog is the last "Trust this certificate?" question, and
+	// afterProbe runs when a connection test's result is shown (tests).
+	trustDialog dialog.Dialog
+	afterProbe  func()
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet).
@@ -87,6 +101,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w.Window.SetIcon(Icon)
 	w.dialogs = escDialogs(w.Window)
 	w.Window.SetOnClosed(func() {
+		w.closed = true
 		if w.probe != nil {
 			w.probe.Cancel()
 			w.probe.Window.Close()
@@ -120,6 +135,13 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 	w.PasswordWhere.Importance = widget.LowImportance
 	w.Status = widget.NewLabel("")
 	w.Status.Wrapping = fyne.TextWrapWord
+	w.Trust = widget.NewLabel("")
+	w.Trust.Wrapping = fyne.TextWrapBreak
+	w.ForgetTrust = widget.NewButtonWithIcon("Stop trusting it", theme.CancelIcon(), func() {
+		w.setPinned("")
+		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
+	})
+	w.trustRow = container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
 
 	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
@@ -164,10 +186,11 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
 		widget.NewFormItem("", w.SaveSent),
 	)
-	right := container.NewVScroll(container.NewVBox(
-		form, w.PasswordWhere, w.Notes, w.Status,
+	w.body = container.NewVBox(
+		form, w.trustRow, w.PasswordWhere, w.Notes, w.Status,
 		container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton),
-	))
+	)
+	right := container.NewVScroll(w.body)
 	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.28
@@ -227,6 +250,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.Username.SetText(a.Username)
 	w.Password.SetText("")
 	w.CAFile.SetText(a.CAFile)
+	w.setPinned(a.PinnedSHA256)
 	w.SaveSent.SetChecked(a.SaveSent)
 	w.Status.SetText("")
 	w.RemoveButton.Hidden = id == ""
@@ -361,6 +385,8 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 		Username: strings.TrimSpace(w.Username.Text),
 		CAFile:   strings.TrimSpace(w.CAFile.Text),
 		SaveSent: w.SaveSent.Checked,
+
+		PinnedSHA256: w.pinned,
 	}
 	if p := strings.TrimSpace(w.Port.Text); p != "" {
 		n, err := strconv.Atoi(p)
@@ -381,29 +407,37 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 	return a, nil
 }
 
-// Save writes the account and puts the typed password into the keyring.
+// Save checks the form and writes the account, then puts the typed
+// password into the keyring. Checking and writing read the CA file, so
+// they run off the UI goroutine.
 func (w *AccountsWindow) Save() {
 	a, err := w.formAccount()
-	if err == nil {
-		err = a.Validate()
-	}
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 		return
 	}
 	isNew := w.current == ""
-	if isNew {
-		err = w.store.Add(a)
-	} else {
-		err = w.store.Put(a)
-	}
-	if err != nil {
-		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
-		return
-	}
-	w.current = a.ID
 	password := w.Password.Text
-	w.Password.SetText("")
+	w.offUI(a, func() error {
+		if isNew {
+			return w.store.Add(a) // validates a
+		}
+		return w.store.Put(a)
+	}, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+			return
+		}
+		w.saved(a, password)
+	})
+}
+
+// saved shows a just-written account and saves the password typed for it.
+func (w *AccountsWindow) saved(a account.Account, password string) {
+	w.current = a.ID
+	if w.Password.Text == password {
+		w.Password.SetText("")
+	}
 	w.reload()
 	for i, x := range w.accounts {
 		if x.ID == a.ID {
@@ -433,6 +467,47 @@ func (w *AccountsWindow) Save() {
 		})
 	}()
 }
+
+// checkTimeout bounds how long the window waits for work that reads the
+// CA file before it says so and lets the person go on.
+var checkTimeout = 5 * time.Second
+
+// offUI runs work — which validates a and so reads its CA file, which may
+// be slow, a pipe or a device — off the UI goroutine, with Save and Test
+// connection disabled, then calls then with the result on the UI
+// goroutine. Work that takes longer than checkTimeout is reported as a CA
+// file that cannot be read (and its result, if it ever comes, dropped).
+func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(error)) {
+	w.SaveButton.Disable()
+	w.TestButton.Disable()
+	w.showStatus(widget.MediumImportance, "Checking the settings…")
+	result := make(chan error, 1)
+	go func() { result <- work() }()
+	w.busy.Add(1)
+	go func() {
+		defer w.busy.Done()
+		var err error
+		select {
+		case err = <-result:
+		case <-time.After(checkTimeout):
+			// The reading goroutine may stay blocked (a FIFO nobody
+			// writes); it holds nothing but the path.
+			err = fmt.Errorf("the CA file %s could not be read within %s; choose a regular PEM file, not a pipe or a device", a.CAFile, checkTimeout)
+		}
+		fyne.Do(func() {
+			if w.closed {
+				return
+			}
+			w.SaveButton.Enable()
+			w.TestButton.Enable()
+			w.showStatus(widget.MediumImportance, "")
+			then(err)
+		})
+	}()
+}
+
+// waitIdle waits until the checks started so far are done (tests).
+func (w *AccountsWindow) waitIdle() { w.busy.Wait() }
 
 // reset keeps the damaged settings file aside and starts with no accounts.
 func (w *AccountsWindow) reset() {
@@ -524,9 +599,6 @@ func (w *AccountsWindow) chooseCAFile() {
 // mechanisms, size limit, and whether the login worked.
 func (w *AccountsWindow) TestConnection() {
 	a, err := w.formAccount()
-	if err == nil {
-		err = a.Validate()
-	}
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
 		return
@@ -537,14 +609,90 @@ func (w *AccountsWindow) TestConnection() {
 	}
 	typed := w.Password.Text
 	saved := w.current != ""
+	w.offUI(a, a.Validate, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
+			return
+		}
+		w.testConnection(a, typed, saved)
+	})
+}
+
+// testConnection runs the connection test of a checked account.
+func (w *AccountsWindow) testConnection(a account.Account, typed string, saved bool) {
+	if w.probe != nil && w.probe.running() {
+		w.probe.Present(nil) // one test at a time
+		return
+	}
 	if w.probe == nil {
 		w.probe = NewSendPanel(w.app) // kept for the next test, closed with this window
 		w.probe.HideOnClose = true
 	}
 	p := w.probe
+	p.OnProbeFinished = func(err error) { w.probeFinished(p, a, err) }
 	ctx, cancel := context.WithCancel(context.Background())
 	p.PrepareProbe(a.DisplayName(), cancel)
 	p.Present(func() { go w.runProbe(ctx, cancel, p, a, typed, saved) })
+}
+
+// probeFinished offers, after a connection test of a that failed on a
+// certificate this computer does not trust, to trust that certificate for
+// the account; the question is asked on the test's window, where the
+// person is looking.
+func (w *AccountsWindow) probeFinished(p *SendPanel, a account.Account, err error) {
+	if w.afterProbe != nil {
+		defer w.afterProbe()
+	}
+	cert, fp := untrustedCertificate(err)
+	if cert == nil || w.closed {
+		return
+	}
+	w.trustDialog = offerTrust(p.Window, a.DisplayName(), cert, fp, func() { w.trust(a, fp) })
+}
+
+// trust makes the account a (tested from the form) trust exactly the
+// certificate with fingerprint fp: in the form, and in the saved account
+// when it is saved already (only the pin changes there; other edits in
+// the form wait for Save).
+func (w *AccountsWindow) trust(a account.Account, fp string) {
+	if w.current != a.ID && w.current != "" {
+		return // the person went on to another account meanwhile
+	}
+	w.setPinned(fp)
+	if w.current == "" {
+		w.showStatus(widget.WarningImportance, "The certificate will be trusted once you save the account. Test connection again to check.")
+		return
+	}
+	id := a.ID
+	w.offUI(a, func() error {
+		saved, err := w.store.Get(id)
+		if err != nil {
+			return err
+		}
+		saved.PinnedSHA256 = fp
+		return w.store.Put(saved)
+	}, func(err error) {
+		if err != nil {
+			w.showStatus(widget.DangerImportance, "The certificate is not trusted: "+err.Error())
+			return
+		}
+		w.showStatus(widget.SuccessImportance, a.DisplayName()+" now trusts this certificate and no other. Test connection again to check.")
+	})
+}
+
+// setPinned shows which certificate the form's account trusts.
+func (w *AccountsWindow) setPinned(fp string) {
+	w.pinned = fp
+	if fp == "" {
+		w.Trust.SetText("")
+		w.trustRow.Hide()
+	} else {
+		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + colonHex(fp))
+		w.trustRow.Show()
+	}
+	if w.body != nil {
+		w.body.Refresh() // the row's height changed: lay out again
+	}
 }
 
 // runProbe gets the password for a connection test of a (the typed one, or
@@ -588,123 +736,4 @@ func AccountSender(a account.Account) Sender {
 		label += " <" + a.Address + ">"
 	}
 	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}, KeepSent: a.SaveSent}
-}
-
-// AccountConfig resolves saved-account senders for sending: the settings from
-// the store and the secret from the keyring. When no secret is saved or the
-// keyring cannot be used, it asks the person (a dialog on parent). A typed
-// password is kept for this session, and saved in the keyring if they ticked
-// the box, only once the server accepted it; a password the server refused is
-// dropped from the session so the next send asks again.
-func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
-	return func(ctx context.Context, s Sender, parent fyne.Window) (smtpclient.Config, func(bool), error) {
-		a, err := store.Get(s.ID)
-		if err != nil {
-			return smtpclient.Config{}, nil, err
-		}
-		if !a.EffectiveAuth().NeedsSecret() {
-			return a.SMTPConfig(account.Credential{}), nil, nil
-		}
-		cred, loc, err := secrets.Get(ctx, a.ID)
-		if err == nil {
-			settle := func(ok bool) {
-				if !ok && loc == account.LocationSession {
-					secrets.ForgetSession(a.ID)
-				}
-			}
-			return a.SMTPConfig(cred), settle, nil
-		}
-		why := "No password is saved for " + a.DisplayName() + "."
-		var ku *account.KeyringUnavailableError
-		if errors.As(err, &ku) {
-			why = "The system keyring cannot be used (" + ku.Reason.String() + "), so Stamp asks each time. " + ku.Hint() + "."
-		} else if !errors.Is(err, account.ErrNoSecret) {
-			return smtpclient.Config{}, nil, err
-		}
-		pw, remember, err := askPassword(ctx, parent, a, why, ku == nil)
-		if err != nil {
-			return smtpclient.Config{}, nil, err
-		}
-		cred = account.PasswordCredential(pw)
-		secrets.KeepForSession(a.ID, cred)
-		settle := func(ok bool) {
-			switch {
-			case !ok:
-				secrets.ForgetSession(a.ID)
-			case remember:
-				// The keyring may block (an unlock prompt): not on the UI goroutine.
-				go secrets.Save(context.Background(), a.ID, cred)
-			}
-		}
-		return a.SMTPConfig(cred), settle, nil
-	}
-}
-
-// askPassword shows a password prompt on parent and waits for the answer.
-// It must not run on the UI goroutine (it waits for it). When ctx ends first
-// (the send was cancelled) the prompt is closed.
-func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why string, canRemember bool) (pw string, remember bool, err error) {
-	type answer struct {
-		pw       string
-		remember bool
-		ok       bool
-	}
-	done := make(chan answer, 1)
-	var d *dialog.FormDialog
-	fyne.Do(func() {
-		entry := widget.NewPasswordEntry()
-		keep := widget.NewCheck("Save it in the system keyring once it works", nil)
-		keep.SetChecked(canRemember)
-		if !canRemember {
-			keep.Disable()
-		}
-		hint := widget.NewLabel(why)
-		hint.Wrapping = fyne.TextWrapWord
-		items := []*widget.FormItem{
-			widget.NewFormItem("", hint),
-			widget.NewFormItem("Password", entry),
-			widget.NewFormItem("", keep),
-		}
-		d = dialog.NewForm("Password for "+a.Login(), "Send", "Cancel", items, func(confirmed bool) {
-			select { // the callback may run twice (Hide after a button): answer once
-			case done <- answer{entry.Text, keep.Checked, confirmed && entry.Text != ""}:
-			default:
-			}
-		}, parent)
-		d.Resize(fyne.NewSize(480, 260))
-		d.Show()
-		parent.Canvas().Focus(entry)
-	})
-	select {
-	case ans := <-done:
-		if !ans.ok {
-			return "", false, errors.New("no password was given for " + a.DisplayName())
-		}
-		return ans.pw, ans.remember, nil
-	case <-ctx.Done():
-		fyne.Do(func() {
-			if d != nil {
-				d.Hide()
-			}
-		})
-		return "", false, ctx.Err()
-	}
-}
-
-// AccountSenders lists the saved accounts for the From picker, the default
-// first. A store that cannot be read gives no accounts and the error.
-func AccountSenders(store *account.Store) ([]Sender, error) {
-	list, err := store.List()
-	if err != nil {
-		return nil, err
-	}
-	var out []Sender
-	for _, a := range list {
-		if a.Default {
-			out = append([]Sender{AccountSender(a)}, out...)
-		} else {
-			out = append(out, AccountSender(a))
-		}
-	}
-	return out, nil
 }

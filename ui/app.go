@@ -6,9 +6,15 @@
 package ui
 
 import (
+	"path/filepath"
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 
 	"stamp/assets"
+	"stamp/instance"
+	"stamp/smtpclient"
 )
 
 // AppID is Stamp's application ID. It must equal the ID in FyneApp.toml: it
@@ -47,4 +53,53 @@ func isOpen(a fyne.App, w fyne.Window) bool {
 		}
 	}
 	return false
+}
+
+// Receive applies what a later start of Stamp handed over (instance
+// package) to the running composer, on the UI goroutine: the window comes to
+// the front, and files are attached to the message — at once when the
+// composer holds no draft, else only after the person agrees in a dialog
+// naming them (they may be writing something else). mailto: URLs are not
+// opened yet (desktop issue 20); the person is told.
+func Receive(c *Composer, args []instance.Arg) {
+	c.Window.Show()
+	c.Window.RequestFocus()
+	var files, other []string
+	for _, a := range args {
+		switch a.Kind {
+		case instance.File:
+			files = append(files, a.Value)
+		default:
+			other = append(other, smtpclient.Printable(a.Value))
+		}
+	}
+	if len(other) > 0 {
+		c.Notify("Stamp cannot open these yet: " + strings.Join(other, ", "))
+	}
+	if len(files) == 0 {
+		return
+	}
+	if c.Draft().Empty() {
+		c.AttachFiles(files...)
+		return
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = smtpclient.Printable(filepath.Base(f)) // a file name may hold controls
+	}
+	what := "this file"
+	if len(files) > 1 {
+		what = "these files"
+	}
+	d := dialog.NewConfirm("Attach to this message?",
+		"Stamp was asked to attach "+what+":\n\n"+strings.Join(names, "\n")+
+			"\n\nAdd "+what+" to the message you are writing?",
+		func(ok bool) {
+			if ok {
+				c.AttachFiles(files...)
+			}
+		}, c.Window)
+	d.SetConfirmText("Attach")
+	d.SetDismissText("Don't attach")
+	c.showDialog(d)
 }

@@ -19,7 +19,9 @@ import (
 
 // SaveSandboxMessage keeps a message the sandbox received as name.eml with
 // its SMTP envelope beside it as name.json, so the inbox survives a restart
-// and shows the Bcc recipients that the headers do not.
+// and shows the Bcc recipients that the headers do not. A message the
+// sandbox spooled to disk (m.Path) is moved into place; else m.Data is
+// written.
 func SaveSandboxMessage(dir string, m sandbox.Message) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save the sandbox message: %w", err)
@@ -30,7 +32,13 @@ func SaveSandboxMessage(dir string, m sandbox.Message) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteBytes(base+".eml", 0o600, m.Data); err != nil {
+	if m.Path != "" {
+		// The envelope's atomic write below syncs the folder, this rename too.
+		if err := os.Rename(m.Path, base+".eml"); err != nil {
+			os.Remove(m.Path)
+			return fmt.Errorf("save the sandbox message: %w", err)
+		}
+	} else if err := atomicfile.WriteBytes(base+".eml", 0o600, m.Data); err != nil {
 		return fmt.Errorf("save the sandbox message: %w", err)
 	}
 	if err := atomicfile.WriteBytes(base+".json", 0o600, env); err != nil {
@@ -66,11 +74,21 @@ type Sandbox struct {
 
 // StartSandbox starts the sandbox server with STARTTLS and AUTH (a random
 // password for this run, held in memory only), so the conversation shows
-// every step a real server has, and keeps what it receives in dir.
+// every step a real server has, and keeps what it receives in dir. The
+// server streams each message into dir as it arrives and keeps no message
+// bytes in memory (a 143 MB test send would otherwise stay in RAM for the
+// session).
 func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 	secret := make([]byte, 18)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
+	}
+	// Parts of messages that were arriving when Stamp last stopped (only one
+	// Stamp runs per data folder, so none is arriving now).
+	if parts, err := filepath.Glob(filepath.Join(dir, ".incoming-*.eml.part")); err == nil {
+		for _, p := range parts {
+			os.Remove(p)
+		}
 	}
 	sb := &Sandbox{Dir: dir, username: "stamp", password: base64.RawURLEncoding.EncodeToString(secret)}
 	srv, err := sandbox.Start(ctx, sandbox.Options{
@@ -79,6 +97,7 @@ func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 		Username: sb.username,
 		Password: sb.password,
 		MaxSize:  200_000_000,
+		SpoolDir: dir,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the sandbox server: %w", err)
@@ -117,7 +136,7 @@ func (sb *Sandbox) Config() smtpclient.Config {
 func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 	m := newMailboxWindow(a, "Sandbox inbox — Stamp",
 		"Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers).",
-		func() []mailItem { return loadEMLDir(sb.Dir) })
+		sb.Dir)
 	m.Window.SetOnClosed(sb.saved.add(func() { fyne.Do(m.Reload) }))
 	m.Window.Show()
 	return m.Window
@@ -128,7 +147,7 @@ func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 // saved.
 func ShowSentFolder(a fyne.App, dir string) fyne.Window {
 	m := newMailboxWindow(a, "Sent — Stamp", "Nothing sent yet. Each message you send is kept here as an .eml file.",
-		func() []mailItem { return loadEMLDir(dir) })
+		dir)
 	m.Window.SetOnClosed(sentSaved.add(func() { fyne.Do(m.Reload) }))
 	m.Window.Show()
 	return m.Window

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -112,8 +113,11 @@ type mailboxWindow struct {
 	list   *widget.List
 	detail *widget.Label
 	raw    *widget.Entry
-	load   func() []mailItem
+	index  *emlIndex
 	empty  string
+	// gen counts Reloads: only the newest one's listing is applied.
+	gen     int
+	loading sync.WaitGroup
 	// shown is the message on display and whether it was the newest one
 	// then: a reload follows the newest message only if the person was
 	// reading the newest.
@@ -121,8 +125,8 @@ type mailboxWindow struct {
 	shownNewest bool
 }
 
-func newMailboxWindow(a fyne.App, title, empty string, load func() []mailItem) *mailboxWindow {
-	m := &mailboxWindow{Window: a.NewWindow(title), load: load, empty: empty}
+func newMailboxWindow(a fyne.App, title, empty, dir string) *mailboxWindow {
+	m := &mailboxWindow{Window: a.NewWindow(title), index: newEMLIndex(dir), empty: empty}
 	m.Window.SetIcon(Icon)
 	m.detail = widget.NewLabel(empty)
 	m.detail.Wrapping = fyne.TextWrapWord
@@ -155,11 +159,32 @@ func newMailboxWindow(a fyne.App, title, empty string, load func() []mailItem) *
 	return m
 }
 
-// Reload reads the items again (a new message arrived or was sent). The
+// Reload lists the folder again (a new message arrived or was sent), off
+// the UI goroutine, reading only new files, and then shows the list. The
 // person stays on the message they were reading, unless it was the newest:
-// then the new newest is shown.
+// then the new newest is shown. Call it on the UI goroutine.
 func (m *mailboxWindow) Reload() {
-	m.items = m.load()
+	m.gen++
+	gen := m.gen
+	m.loading.Add(1)
+	go func() {
+		defer m.loading.Done()
+		items := m.index.load()
+		fyne.Do(func() {
+			if gen == m.gen { // a later Reload brings a newer listing
+				m.apply(items)
+			}
+		})
+	}()
+}
+
+// waitLoaded waits until the Reloads started so far have been applied
+// (tests; fyne.Do runs at once in the test app).
+func (m *mailboxWindow) waitLoaded() { m.loading.Wait() }
+
+// apply shows a listing.
+func (m *mailboxWindow) apply(items []mailItem) {
+	m.items = items
 	m.list.Refresh()
 	if len(m.items) == 0 {
 		m.shown = ""
@@ -223,30 +248,80 @@ func readPreview(path string, limit int) (data []byte, size int64, err error) {
 
 // loadEMLDir lists the .eml files in dir, newest first, with their subjects
 // and the envelope kept beside each (name.json), if any.
-func loadEMLDir(dir string) []mailItem {
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+func loadEMLDir(dir string) []mailItem { return newEMLIndex(dir).load() }
+
+// emlIndex lists a mailbox folder and remembers what it read: a refresh
+// reads only files it has not seen (or that changed), so a Sent folder of
+// 1,000 messages costs one file read per send, not 1,000 (review Y7).
+type emlIndex struct {
+	dir   string
+	mu    sync.Mutex
+	known map[string]indexed // by .eml path
+	reads int                // .eml files read so far (tests count them)
+}
+
+// indexed is one remembered file: the item and what the file was then.
+type indexed struct {
+	item    mailItem
+	size    int64
+	modTime time.Time
+}
+
+func newEMLIndex(dir string) *emlIndex {
+	return &emlIndex{dir: dir, known: map[string]indexed{}}
+}
+
+// load lists the folder, newest first. It reads the head of each new or
+// changed .eml and its envelope, and the envelope of a known message whose
+// envelope was not there yet (the sandbox writes it just after the
+// message). Safe to call from any goroutine; calls run one at a time.
+func (x *emlIndex) load() []mailItem {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	paths, _ := filepath.Glob(filepath.Join(x.dir, "*.eml"))
+	envs, _ := filepath.Glob(filepath.Join(x.dir, "*.json"))
+	hasEnv := make(map[string]bool, len(envs))
+	for _, e := range envs {
+		hasEnv[e] = true
+	}
+	seen := make(map[string]indexed, len(paths))
 	items := make([]mailItem, 0, len(paths))
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			continue
 		}
-		it := mailItem{Path: p, Time: fi.ModTime()}
-		if f, err := os.Open(p); err == nil {
-			head := make([]byte, 64<<10)
-			n, _ := f.Read(head)
-			f.Close()
-			if i := bytes.Index(head[:n], []byte("\r\n\r\n")); i >= 0 {
-				n = i + 4
+		envPath := strings.TrimSuffix(p, ".eml") + ".json"
+		k, ok := x.known[p]
+		if !ok || k.size != fi.Size() || !k.modTime.Equal(fi.ModTime()) {
+			k = indexed{item: x.readItem(p, fi), size: fi.Size(), modTime: fi.ModTime()}
+		}
+		if k.item.Envelope == nil && hasEnv[envPath] {
+			if env := readEnvelope(envPath); env != nil {
+				k.item.Envelope = env
+				k.item.Time = env.Received
 			}
-			it.Subject, _, _ = headerSummary(head[:n])
 		}
-		if env := readEnvelope(strings.TrimSuffix(p, ".eml") + ".json"); env != nil {
-			it.Envelope = env
-			it.Time = env.Received
-		}
-		items = append(items, it)
+		seen[p] = k
+		items = append(items, k.item)
 	}
+	x.known = seen
 	sort.Slice(items, func(i, j int) bool { return items[i].Time.After(items[j].Time) })
 	return items
+}
+
+// readItem reads the subject from the head of the .eml at p.
+func (x *emlIndex) readItem(p string, fi os.FileInfo) mailItem {
+	x.reads++
+	it := mailItem{Path: p, Time: fi.ModTime()}
+	if f, err := os.Open(p); err == nil {
+		head := make([]byte, 64<<10)
+		n, _ := f.Read(head)
+		f.Close()
+		if i := bytes.Index(head[:n], []byte("\r\n\r\n")); i >= 0 {
+			n = i + 4
+		}
+		it.Subject, _, _ = headerSummary(head[:n])
+	}
+	return it
 }

@@ -65,12 +65,11 @@ func TestRetrySendsTheMessageAsItIsNowWithAFreshLogin(t *testing.T) {
 	}
 	c.Body.SetText("fixed text after the failure")
 	test.Tap(p.RetryButton)
-	msgs, err := sb.Server.Wait(context.Background(), 1)
-	if err != nil {
+	if _, err := sb.Server.Wait(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(msgs[0].Data), "fixed text after the failure") {
-		t.Fatalf("Retry sent the old message:\n%s", msgs[0].Data)
+	if data := receivedData(t, sb, 1); !strings.Contains(string(data), "fixed text after the failure") {
+		t.Fatalf("Retry sent the old message:\n%s", data)
 	}
 	waitDone(t, done)
 	if c.Body.Text != "" {

@@ -51,6 +51,21 @@ func sandboxComposer(t *testing.T) (*Composer, *Sandbox, string) {
 	return c, sb, data
 }
 
+// receivedData waits until the sandbox inbox on disk holds n messages and
+// returns the newest one's bytes (the server keeps none in memory).
+func receivedData(t *testing.T, sb *Sandbox, n int) []byte {
+	t.Helper()
+	waitFor(t, "the message in the sandbox inbox", func() bool {
+		items := loadEMLDir(sb.Dir)
+		return len(items) == n && items[0].Envelope != nil
+	})
+	data, err := os.ReadFile(loadEMLDir(sb.Dir)[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // sendsDone reports each completed SendFinished of c (drafts written, form
 // cleared): waiting on it, a test never ends while the composer still writes.
 func sendsDone(c *Composer) <-chan struct{} {
@@ -102,6 +117,7 @@ func TestARealSendToTheSandboxDeliversToAllAndHidesBcc(t *testing.T) {
 	if strings.Join(got.To, ",") != "ann@example.com,bob@example.com,carol@example.com" {
 		t.Fatalf("envelope recipients = %v", got.To)
 	}
+	got.Data = receivedData(t, sb, 1)
 	parsed, err := mail.ReadMessage(bytes.NewReader(got.Data))
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +319,7 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 	}
 	t.Cleanup(func() { srv.Close() })
 	w, _, _, _ := newTestAccountsWindow(t)
+	probed := probesDone(w)
 	test.Type(w.Address, "me@example.com")
 	w.Host.SetText(srv.Host())
 	w.Port.SetText(strconv.Itoa(srv.Port()))
@@ -310,8 +327,9 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 	w.setAuth(account.AuthNone)
 	for i := 0; i < 2; i++ {
 		w.TestConnection()
+		w.waitIdle()
 		p := w.probe
-		waitFor(t, "the probe", func() bool { p.flush(); return p.done })
+		waitDone(t, probed) // not p.flush() here: the probe goroutine may be in FinishProbe
 		if !strings.Contains(p.Outcome.Text, "Connection works.") || strings.Count(p.TranscriptText(), "-> EHLO") != 1 {
 			t.Fatalf("test %d: outcome %q, transcript:\n%s", i+1, p.Outcome.Text, p.TranscriptText())
 		}
@@ -321,10 +339,11 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 		first := p
 		p.CloseButton.OnTapped()
 		w.TestConnection()
+		w.waitIdle()
 		if w.probe != first {
 			t.Fatal("the second test opened another window")
 		}
-		waitFor(t, "the second probe", func() bool { first.flush(); return first.done })
+		waitDone(t, probed)
 	}
 	closed := false
 	w.probe.Window.SetOnClosed(func() { closed = true })
@@ -356,4 +375,51 @@ func TestAnOpenSentFolderShowsANewlySentMessage(t *testing.T) {
 	c.TrySend()
 	waitDone(t, done)
 	waitFor(t, "the Sent folder to list the copy", func() bool { return rows() == 1 })
+}
+
+func TestTheSandboxKeepsNoMessageBytesInMemoryAndTheInboxStillShowsTheMessage(t *testing.T) {
+	c, sb, _ := sandboxComposer(t)
+	big := writeFile(t, t.TempDir(), "big.bin", bytes.Repeat([]byte("0123456789abcdef"), 1<<20)) // 16 MiB
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Subject, "A large one")
+	c.AttachFiles(big)
+	done := sendsDone(c)
+	c.TrySend()
+	waitDone(t, done)
+	if c.Subject.Text != "" {
+		t.Fatal("the send did not succeed")
+	}
+	data := receivedData(t, sb, 1)
+	msgs := sb.Server.Messages()
+	held := 0
+	for _, m := range msgs {
+		held += len(m.Data)
+	}
+	if len(msgs) != 1 || held != 0 {
+		t.Fatalf("the sandbox holds %d messages with %d bytes in memory, want none", len(msgs), held)
+	}
+	if int64(len(data)) != msgs[0].Size || len(data) < 16<<20 {
+		t.Fatalf("the inbox file holds %d bytes, the server received %d", len(data), msgs[0].Size)
+	}
+	w := sb.ShowInbox(c.app)
+	defer w.Close()
+	waitFor(t, "the inbox window to list the message", func() bool { return strings.Contains(windowText(w), "A large one") })
+	parts, _ := filepath.Glob(filepath.Join(sb.Dir, ".incoming-*"))
+	if len(parts) != 0 {
+		t.Fatalf("spool files left behind: %v", parts)
+	}
+}
+
+// windowText is every label's and entry's text in w.
+func windowText(w fyne.Window) string {
+	var b strings.Builder
+	walk(w.Content(), func(x fyne.CanvasObject) {
+		switch v := x.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(v.Text + "\n")
+		}
+	})
+	return b.String()
 }

@@ -176,6 +176,9 @@ type SendPanel struct {
 
 	// OnFinished runs once per attempt, on the UI goroutine, with the result.
 	OnFinished func(res *smtpclient.Result, err error)
+	// OnProbeFinished runs after each connection test, on the UI goroutine,
+	// with its error (the Accounts window offers to trust a certificate).
+	OnProbeFinished func(err error)
 	// OnRetry runs when the person asks to try again; nil hides Retry.
 	OnRetry func()
 	// OnSendAccepted runs when the person chooses to send to the accepted
@@ -572,6 +575,9 @@ func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFun
 		fyne.Do(func() {
 			p.flush()
 			p.FinishProbe(cfg, caps, err)
+			if p.OnProbeFinished != nil {
+				p.OnProbeFinished(err)
+			}
 		})
 	}()
 }

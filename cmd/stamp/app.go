@@ -11,13 +11,14 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"stamp/account"
+	"stamp/instance"
 	"stamp/smtpclient"
 	"stamp/ui"
 )
 
 // run wires the parts — data folder, saved accounts and keyring, sandbox
 // server, composer — and runs the window until it is closed.
-func run(args []string, openAccounts bool) error {
+func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	data, err := dataDir()
 	if err != nil {
 		return fmt.Errorf("cannot find a folder for drafts: %w", err)
@@ -89,6 +90,7 @@ func run(args []string, openAccounts bool) error {
 	if openAccounts {
 		showAccounts()
 	}
+	serveHandOver(a, primary, c) // uidesk hook: later starts hand their files to c
 	a.Run()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")

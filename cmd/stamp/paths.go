@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -37,4 +39,29 @@ func dataDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(home, ".local", "share", "Stamp"), nil
+}
+
+// instanceDir is the per-user folder for the single-instance lock and
+// socket: $XDG_RUNTIME_DIR/stamp on Linux and BSD when set (a tmpfs only the
+// user enters), else Stamp/run in the user's cache folder
+// (~/.cache, ~/Library/Caches, %LocalAppData%).
+func instanceDir() (string, error) {
+	if x := os.Getenv("XDG_RUNTIME_DIR"); runtime.GOOS != "windows" && runtime.GOOS != "darwin" && filepath.IsAbs(x) {
+		return filepath.Join(x, "stamp"), nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "Stamp", "run"), nil
+}
+
+// instanceName names the instance of one data folder: two Stamps may run
+// side by side only with different data folders (they share no draft).
+func instanceName(data string) string {
+	if abs, err := filepath.Abs(data); err == nil {
+		data = abs
+	}
+	sum := sha256.Sum256([]byte(data))
+	return "stamp-" + hex.EncodeToString(sum[:6])
 }

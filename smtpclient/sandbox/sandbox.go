@@ -91,6 +91,13 @@ type Options struct {
 	// DiscardData keeps only each message's size and SHA-256, not its bytes
 	// (for very large test messages).
 	DiscardData bool
+	// SpoolDir, when set, streams each message's bytes into a new file in
+	// this folder as they arrive (".incoming-*.eml.part", mode 0600)
+	// instead of keeping them in memory: Message.Path names the file and
+	// Data is nil. A message that fails midway leaves no file. The file
+	// belongs to whoever handles the message (OnMessage): rename it into
+	// place or remove it.
+	SpoolDir string
 	// KeepMessages is how many received messages Messages keeps, the
 	// oldest dropped first, so a long-running app stays bounded; 0 means
 	// DefaultKeepMessages.
@@ -108,8 +115,10 @@ type Message struct {
 	From string
 	To   []string
 	// Data is the message as received (dot-stuffing removed, CRLF line
-	// ends); nil with Options.DiscardData.
+	// ends); nil with Options.DiscardData or Options.SpoolDir.
 	Data []byte
+	// Path is the file holding the message with Options.SpoolDir.
+	Path string
 	// Size is len(Data) even when Data was discarded; SHA256 its digest.
 	Size   int64
 	SHA256 [32]byte

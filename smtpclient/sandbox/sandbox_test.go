@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/smtp"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -171,5 +172,39 @@ func TestKeepsTheNewestMessages(t *testing.T) {
 	ms, err := s.Wait(ctx, 3)
 	if err != nil || len(ms) != 2 || !strings.HasPrefix(string(ms[1].Data), "Subject: xxx\r\n") {
 		t.Errorf("Wait(3) = %d messages, %v", len(ms), err)
+	}
+}
+
+func TestASpooledMessageIsOnDiskNotInMemoryAndARefusedOneLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, Options{SpoolDir: dir, RejectRcpt: map[string]Reply{}})
+	body := "Subject: spooled\r\n\r\n" + strings.Repeat("line of text\r\n", 100_000)
+	if err := smtp.SendMail(s.Addr(), nil, "a@x.test", []string{"b@y.test"}, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ms, err := s.Wait(ctx, 1)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("Wait = %d messages, %v", len(ms), err)
+	}
+	if ms[0].Data != nil {
+		t.Fatalf("the server holds %d bytes of the message in memory", len(ms[0].Data))
+	}
+	got, err := os.ReadFile(ms[0].Path)
+	if err != nil || string(got) != body {
+		t.Fatalf("the spooled file holds %d bytes (%v), want the %d sent", len(got), err, len(body))
+	}
+	if ms[0].Size != int64(len(body)) {
+		t.Fatalf("Size = %d", ms[0].Size)
+	}
+
+	r := start(t, Options{SpoolDir: dir, RejectData: &Reply{554, "5.7.1", "spam"}})
+	if err := smtp.SendMail(r.Addr(), nil, "a@x.test", []string{"b@y.test"}, []byte(body)); err == nil {
+		t.Fatal("the refusal did not reach the client")
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != 1 {
+		t.Fatalf("after a refused message the spool holds %d files, want only the first message", len(files))
 	}
 }

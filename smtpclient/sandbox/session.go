@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -111,7 +113,16 @@ func (ss *session) Data(r io.Reader) error {
 	var keep bytes.Buffer
 	var size counter
 	w := io.MultiWriter(h, &size)
-	if !o.DiscardData {
+	var spool *spoolFile
+	switch {
+	case o.SpoolDir != "":
+		var err error
+		if spool, err = newSpool(o.SpoolDir); err != nil {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message: " + err.Error()}
+		}
+		defer spool.discard() // unless kept below
+		w = io.MultiWriter(h, &size, spool)
+	case !o.DiscardData:
 		w = io.MultiWriter(h, &size, &keep)
 	}
 	if o.CloseDuringData > 0 {
@@ -129,7 +140,12 @@ func (ss *session) Data(r io.Reader) error {
 	if rr := o.RejectData; rr != nil {
 		return rr.smtpError()
 	}
-	if !o.DiscardData {
+	if spool != nil {
+		if err := spool.finish(); err != nil {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message: " + err.Error()}
+		}
+		m.Path = spool.f.Name()
+	} else if !o.DiscardData {
 		m.Data = keep.Bytes()
 	}
 	m.Size = int64(size)
@@ -154,4 +170,45 @@ type counter int64
 func (c *counter) Write(p []byte) (int, error) {
 	*c += counter(len(p))
 	return len(p), nil
+}
+
+// spoolFile is a message being written to disk (Options.SpoolDir).
+type spoolFile struct {
+	f    *os.File
+	w    *bufio.Writer
+	kept bool
+}
+
+func newSpool(dir string) (*spoolFile, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, ".incoming-*.eml.part")
+	if err != nil {
+		return nil, err
+	}
+	return &spoolFile{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+func (s *spoolFile) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+// finish flushes the message to disk and keeps the file.
+func (s *spoolFile) finish() error {
+	err := s.w.Flush()
+	if err == nil {
+		err = s.f.Sync()
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	s.kept = err == nil
+	return err
+}
+
+// discard removes the file unless finish kept it.
+func (s *spoolFile) discard() {
+	if !s.kept {
+		s.f.Close()
+		os.Remove(s.f.Name())
+	}
 }

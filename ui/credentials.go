@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/account"
+	"stamp/smtpclient"
+)
+
+// AccountConfig resolves saved-account senders for sending: the settings from
+// the store and the secret from the keyring. When no secret is saved or the
+// keyring cannot be used, it asks the person (a dialog on parent). A typed
+// password is kept for this session, and saved in the keyring if they ticked
+// the box, only once the server accepted it; a password the server refused is
+// dropped from the session so the next send asks again.
+func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
+	return func(ctx context.Context, s Sender, parent fyne.Window) (smtpclient.Config, func(bool), error) {
+		a, err := store.Get(s.ID)
+		if err != nil {
+			return smtpclient.Config{}, nil, err
+		}
+		if !a.EffectiveAuth().NeedsSecret() {
+			return a.SMTPConfig(account.Credential{}), nil, nil
+		}
+		cred, loc, err := secrets.Get(ctx, a.ID)
+		if err == nil {
+			settle := func(ok bool) {
+				if !ok && loc == account.LocationSession {
+					secrets.ForgetSession(a.ID)
+				}
+			}
+			return a.SMTPConfig(cred), settle, nil
+		}
+		why := "No password is saved for " + a.DisplayName() + "."
+		var ku *account.KeyringUnavailableError
+		if errors.As(err, &ku) {
+			why = "The system keyring cannot be used (" + ku.Reason.String() + "), so Stamp asks each time. " + ku.Hint() + "."
+		} else if !errors.Is(err, account.ErrNoSecret) {
+			return smtpclient.Config{}, nil, err
+		}
+		pw, remember, err := askPassword(ctx, parent, a, why, ku == nil)
+		if err != nil {
+			return smtpclient.Config{}, nil, err
+		}
+		cred = account.PasswordCredential(pw)
+		secrets.KeepForSession(a.ID, cred)
+		settle := func(ok bool) {
+			switch {
+			case !ok:
+				secrets.ForgetSession(a.ID)
+			case remember:
+				// The keyring may block (an unlock prompt): not on the UI
+				// goroutine. The person ticked the box, so they hear
+				// where the password went.
+				go func() {
+					loc, err := secrets.Save(context.Background(), a.ID, cred)
+					text := keyringSaveOutcome(a, loc, err, secrets.Problem())
+					fyne.Do(func() { showNote(parent, "Password", text) })
+				}()
+			}
+		}
+		return a.SMTPConfig(cred), settle, nil
+	}
+}
+
+// showNote shows a few sentences in a dialog on w, wide enough to read
+// (Fyne's information dialog squeezes a long text into a narrow column).
+func showNote(w fyne.Window, title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", l, w)
+	d.Resize(fyne.NewSize(480, 240))
+	d.Show()
+}
+
+// keyringSaveOutcome says, in words, what became of a password the person
+// asked Stamp to save in the keyring: saved, or kept for this session only
+// (the keyring is locked or missing: why, and what to do), or not saved.
+func keyringSaveOutcome(a account.Account, loc account.PasswordLocation, err error, problem *account.KeyringUnavailableError) string {
+	who := a.Login() // as the prompt named it
+	switch {
+	case err != nil:
+		return "The password for " + who + " worked but could not be saved: " + err.Error() + ". Stamp will ask for it again next time."
+	case loc == account.LocationKeyring:
+		return "The password for " + who + " is saved in the system keyring; Stamp will not ask for it again."
+	case problem != nil:
+		return "The password for " + who + " worked, but it is kept for this session only, because " +
+			problem.Reason.String() + ". Stamp will ask for it again next time. " + problem.Hint() + "."
+	}
+	return "The password for " + who + " worked, but it is kept for this session only: the system keyring could not be used. Stamp will ask for it again next time."
+}
+
+// askPassword shows a password prompt on parent and waits for the answer.
+// It must not run on the UI goroutine (it waits for it). When ctx ends first
+// (the send was cancelled) the prompt is closed.
+func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why string, canRemember bool) (pw string, remember bool, err error) {
+	type answer struct {
+		pw       string
+		remember bool
+		ok       bool
+	}
+	done := make(chan answer, 1)
+	var d *dialog.FormDialog
+	fyne.Do(func() {
+		entry := widget.NewPasswordEntry()
+		keep := widget.NewCheck("Save it in the system keyring once it works", nil)
+		keep.SetChecked(canRemember)
+		if !canRemember {
+			keep.Disable()
+		}
+		hint := widget.NewLabel(why)
+		hint.Wrapping = fyne.TextWrapWord
+		items := []*widget.FormItem{
+			widget.NewFormItem("", hint),
+			widget.NewFormItem("Password", entry),
+			widget.NewFormItem("", keep),
+		}
+		d = dialog.NewForm("Password for "+a.Login(), "Send", "Cancel", items, func(confirmed bool) {
+			select { // the callback may run twice (Hide after a button): answer once
+			case done <- answer{entry.Text, keep.Checked, confirmed && entry.Text != ""}:
+			default:
+			}
+		}, parent)
+		d.Resize(fyne.NewSize(480, 260))
+		d.Show()
+		parent.Canvas().Focus(entry)
+	})
+	select {
+	case ans := <-done:
+		if !ans.ok {
+			return "", false, errors.New("no password was given for " + a.DisplayName())
+		}
+		return ans.pw, ans.remember, nil
+	case <-ctx.Done():
+		fyne.Do(func() {
+			if d != nil {
+				d.Hide()
+			}
+		})
+		return "", false, ctx.Err()
+	}
+}
+
+// AccountSenders lists the saved accounts for the From picker, the default
+// first. A store that cannot be read gives no accounts and the error.
+func AccountSenders(store *account.Store) ([]Sender, error) {
+	list, err := store.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []Sender
+	for _, a := range list {
+		if a.Default {
+			out = append([]Sender{AccountSender(a)}, out...)
+		} else {
+			out = append(out, AccountSender(a))
+		}
+	}
+	return out, nil
+}
