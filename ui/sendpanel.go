@@ -105,15 +105,7 @@ type transcriptLine struct {
 	text string
 }
 
-func (l transcriptLine) String() string {
-	switch l.dir {
-	case smtpclient.Client:
-		return "-> " + l.text
-	case smtpclient.Server:
-		return "<- " + l.text
-	}
-	return "=== " + l.text
-}
+func (l transcriptLine) String() string { return smtpclient.FormatLine(l.dir, l.text) }
 
 // recipientRow is one recipient's verdict.
 type recipientRow struct {
@@ -123,7 +115,8 @@ type recipientRow struct {
 	reply   string
 }
 
-// String is the row's text: field, address, verdict and the server's reply.
+// String is the row's text: field, address, verdict and the server's reply,
+// made Printable (the reply is the server's text).
 func (r *recipientRow) String() string {
 	field := r.field
 	if field == "" {
@@ -133,7 +126,35 @@ func (r *recipientRow) String() string {
 	if r.reply != "" {
 		text += " (" + r.reply + ")"
 	}
-	return text
+	return smtpclient.Printable(text)
+}
+
+// panelMode is what the panel runs: a send, or a connection test (which has
+// no message, so no progress and no recipients).
+type panelMode int
+
+const (
+	modeSend panelMode = iota
+	modeProbe
+)
+
+// failPrefix is how a failure before the session starts is introduced.
+func (m panelMode) failPrefix() string {
+	if m == modeProbe {
+		return "The test could not start: "
+	}
+	return "Not sent: "
+}
+
+// setMode switches the panel to m: the progress and the recipients belong
+// to a send only.
+func (p *SendPanel) setMode(m panelMode) {
+	p.mode = m
+	if m == modeSend {
+		p.sendParts.Show()
+	} else {
+		p.sendParts.Hide()
+	}
 }
 
 // SendJob is one send the panel runs: the engine's settings (with the secret,
@@ -169,11 +190,20 @@ type SendPanel struct {
 	CloseButton    *widget.Button
 	AcceptedOnly   *widget.Button // "Send to the N accepted recipients"
 	BackToComposer *widget.Button // "Back to the composer"
+	CopyButton     *widget.Button // "Copy transcript"
+	NewPassword    *widget.Button // "Enter a new password…" after a refused login
+	OpenAccount    *widget.Button // "Open the account" after a settings problem
 
 	// OnFinished runs once per attempt, on the UI goroutine, with the result.
 	OnFinished func(res *smtpclient.Result, err error)
 	// OnRetry runs when the person asks to try again; nil hides Retry.
 	OnRetry func()
+	// OnNewPassword runs when the person asks to enter a new password after
+	// the server refused the login; nil hides the button.
+	OnNewPassword func()
+	// OnOpenAccount runs when the person asks to open the account's
+	// settings after a failure they can fix there; nil hides the button.
+	OnOpenAccount func()
 	// OnSendAccepted runs when the person chooses to send to the accepted
 	// recipients only after a partial refusal.
 	OnSendAccepted func(accepted []string)
@@ -199,14 +229,14 @@ type SendPanel struct {
 	progressTotal int64
 	speed         float64 // bytes per second, smoothed
 
-	job      SendJob
-	cancel   context.CancelFunc
-	done     bool
-	sendOnly *fyne.Container // progress and recipients: hidden for a connection test
-	dialogs  *dialogs
-
-	failPrefix string // how FailBeforeSending starts ("Not sent: ")
-	presented  bool   // Present has shown the window once
+	job       SendJob
+	mode      panelMode
+	result    *smtpclient.Result // the finished send's, the one record of the recipients' verdicts
+	cancel    context.CancelFunc
+	done      bool
+	sendParts *fyne.Container // progress and recipients: shown for a send only
+	dialogs   *dialogs
+	presented bool // Present has shown the window once
 
 	mu        sync.Mutex
 	pending   []smtpclient.Event
@@ -215,7 +245,7 @@ type SendPanel struct {
 
 // NewSendPanel creates the send panel window (not shown yet).
 func NewSendPanel(a fyne.App) *SendPanel {
-	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}, failPrefix: "Not sent: "}
+	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
 	p.Window.SetIcon(Icon)
 
 	p.Header = widget.NewLabel("")
@@ -292,11 +322,21 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	p.CloseButton = widget.NewButton("Close", p.dismiss)
 	p.AcceptedOnly = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() {
 		if p.OnSendAccepted != nil {
-			p.OnSendAccepted(p.accepted())
+			p.OnSendAccepted(p.result.Accepted())
 		}
 	})
 	p.BackToComposer = widget.NewButton("Back to the composer", p.dismiss)
-	copyBtn := widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
+	p.NewPassword = widget.NewButtonWithIcon("Enter a new password…", theme.AccountIcon(), func() {
+		if p.OnNewPassword != nil {
+			p.OnNewPassword()
+		}
+	})
+	p.OpenAccount = widget.NewButtonWithIcon("Open the account", theme.SettingsIcon(), func() {
+		if p.OnOpenAccount != nil {
+			p.OnOpenAccount()
+		}
+	})
+	p.CopyButton = widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
 		a.Clipboard().SetContent(p.TranscriptText())
 	})
 	saveBtn := widget.NewButtonWithIcon("Save transcript…", theme.DocumentSaveIcon(), p.saveTranscript)
@@ -309,14 +349,14 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	rcptMin := canvas.NewRectangle(color.Transparent)
 	rcptMin.SetMinSize(fyne.NewSize(0, 120))
 	rcpts.Add(rcptMin)
-	p.sendOnly = container.NewVBox(
+	p.sendParts = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
 		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		rcpts,
 	)
 	under := container.NewVBox(
-		container.NewHBox(copyBtn, saveBtn),
-		p.sendOnly,
+		container.NewHBox(p.CopyButton, saveBtn),
+		p.sendParts,
 	)
 	right := container.NewBorder(
 		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -326,7 +366,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	bottom := container.NewVBox(
 		widget.NewSeparator(),
 		p.Outcome,
-		container.NewHBox(p.CancelButton, p.RetryButton, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
+		container.NewHBox(p.CancelButton, p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
 	p.Window.Resize(fyne.NewSize(960, 660))

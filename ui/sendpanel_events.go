@@ -157,23 +157,3 @@ func (p *SendPanel) recipientVerdict(ev smtpclient.Event) {
 	p.rcptDone++
 	p.dirty.recipients = true
 }
-
-// allAnswered reports whether the server gave a verdict on every recipient.
-func (p *SendPanel) allAnswered() bool {
-	for _, r := range p.recipients {
-		if r.state == "waiting" {
-			return false
-		}
-	}
-	return true
-}
-
-func (p *SendPanel) accepted() []string {
-	var out []string
-	for _, r := range p.recipients {
-		if r.state == "accepted" {
-			out = append(out, r.address)
-		}
-	}
-	return out
-}

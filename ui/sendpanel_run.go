@@ -85,8 +85,11 @@ func afterFrame(f func()) {
 // frameDelay is a little more than one frame of Fyne's 60 Hz loop.
 const frameDelay = 20 * time.Millisecond
 
-// Reset prepares the panel for a (new) attempt of job.
-func (p *SendPanel) Reset(job SendJob) {
+// Reset prepares the panel for a (new) attempt to send job.
+func (p *SendPanel) Reset(job SendJob) { p.reset(job, modeSend) }
+
+// reset prepares the panel for a (new) attempt of job in mode m.
+func (p *SendPanel) reset(job SendJob, m panelMode) {
 	p.job = job
 	p.done = false
 	p.clearAttempt()
@@ -117,17 +120,22 @@ func (p *SendPanel) Reset(job SendJob) {
 	p.Outcome.SetText("Sending…")
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
-	p.RetryButton.Hide()
-	p.sendOnly.Show()
-	p.AcceptedOnly.Hide()
-	p.BackToComposer.Hide()
-	p.CloseButton.Hide()
+	p.setMode(m)
+	for _, b := range p.nextButtons() {
+		b.Hide()
+	}
+}
+
+// nextButtons are the buttons that offer what to do after an attempt.
+func (p *SendPanel) nextButtons() []*widget.Button {
+	return []*widget.Button{p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, p.CloseButton}
 }
 
 // clearAttempt empties what an earlier attempt left in the panel: the
 // transcript, the steps' marks and times, the recipients and the progress.
 func (p *SendPanel) clearAttempt() {
 	p.lines = nil
+	p.result = nil
 	p.rcptDone = 0
 	p.progressAt, p.progressSent, p.speed = time.Time{}, 0, 0
 	for _, r := range p.steps {
@@ -183,19 +191,19 @@ func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
 		subject = "(no subject)"
 	}
 	p.prepare("Preparing “"+subject+"”…", "Sending "+subject+" — Stamp",
-		"Getting the account's password and the message ready…", "Not sent: ", cancel)
+		"Getting the account's password and the message ready…", modeSend, cancel)
 }
 
 // PrepareProbe is Prepare for a connection test of the account name.
 func (p *SendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
-	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", "The test could not start: ", cancel)
+	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", modeProbe, cancel)
 }
 
-func (p *SendPanel) prepare(header, title, outcome, failPrefix string, cancel context.CancelFunc) {
+func (p *SendPanel) prepare(header, title, outcome string, m panelMode, cancel context.CancelFunc) {
 	// A kept panel: nothing of the previous attempt may act on this one.
 	p.OnFinished = nil
 	p.dialogs.hideTop()
-	p.failPrefix = failPrefix
+	p.mode = m
 	p.cancel = cancel
 	p.done = false
 	p.clearAttempt()
@@ -203,10 +211,10 @@ func (p *SendPanel) prepare(header, title, outcome, failPrefix string, cancel co
 	p.Header.SetText(header)
 	p.Outcome.Importance = widget.MediumImportance
 	p.Outcome.SetText(outcome)
-	p.sendOnly.Hide()
+	p.sendParts.Hide() // nothing to show until the session starts
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
-	for _, b := range []*widget.Button{p.RetryButton, p.AcceptedOnly, p.BackToComposer, p.CloseButton} {
+	for _, b := range p.nextButtons() {
 		b.Hide()
 	}
 }
@@ -217,8 +225,7 @@ func (p *SendPanel) FailBeforeSending(err error) {
 	p.done = true
 	p.CancelButton.Hide()
 	p.CloseButton.Show()
-	p.Outcome.Importance = widget.DangerImportance
-	p.Outcome.SetText(p.failPrefix + err.Error())
+	p.setOutcome(widget.DangerImportance, p.mode.failPrefix()+err.Error())
 }
 
 // StartProbe runs a connection test ("Test connection") with cfg in the
@@ -232,13 +239,12 @@ func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
 // StartProbeWith is StartProbe under a context the caller made (the one
 // that covered getting the password, so one Cancel stops either).
 func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
-	p.Reset(SendJob{Config: cfg, Title: name})
+	p.reset(SendJob{Config: cfg, Title: name}, modeProbe)
 	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
 	p.Window.SetTitle("Testing " + name + " — Stamp")
 	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
 		p.byStep[s].set(stepSkipped)
 	}
-	p.sendOnly.Hide()
 	p.Outcome.SetText("Testing…")
 	p.cancel = cancel
 	go func() {

@@ -151,6 +151,9 @@ func TestAPartialRefusalOffersBothChoices(t *testing.T) {
 	p.Reset(testJob(smtpclient.SecurityTLS, "", rcpts...))
 	var resent []string
 	p.OnSendAccepted = func(acc []string) { resent = acc }
+	// The engine reports each verdict as an event and keeps it in the Result
+	// it returns; the outcome reads the Result.
+	res := &smtpclient.Result{}
 	for _, rc := range rcpts {
 		ok := rc != "nobody@example.com"
 		reply := &smtpclient.Reply{Code: 250, Lines: []string{"ok"}}
@@ -158,9 +161,10 @@ func TestAPartialRefusalOffersBothChoices(t *testing.T) {
 			reply = &smtpclient.Reply{Code: 550, Lines: []string{"5.1.1 no such user"}}
 		}
 		p.Apply(smtpclient.Event{Kind: smtpclient.EventRecipient, Step: smtpclient.StepRcpt, Recipient: rc, Accepted: ok, Reply: reply})
+		res.Recipients = append(res.Recipients, smtpclient.RecipientResult{Address: rc, Accepted: ok, Reply: reply})
 	}
 	err := &smtpclient.Error{Step: smtpclient.StepRcpt, Kind: smtpclient.ErrorReply, Code: 550, EnhancedCode: "5.1.1", Message: "no such user"}
-	p.Finish(&smtpclient.Result{}, err)
+	p.Finish(res, err)
 	if !p.AcceptedOnly.Visible() || p.AcceptedOnly.Text != "Send to the 2 accepted recipients" || !p.BackToComposer.Visible() {
 		t.Fatalf("partial refusal: send-to-accepted visible=%v %q, back visible=%v",
 			p.AcceptedOnly.Visible(), p.AcceptedOnly.Text, p.BackToComposer.Visible())
