@@ -65,10 +65,7 @@ func TestRetrySendsTheMessageAsItIsNowWithAFreshLogin(t *testing.T) {
 	}
 	c.Body.SetText("fixed text after the failure")
 	test.Tap(p.RetryButton)
-	msgs, err := sb.Server.Wait(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	msgs := waitMessages(t, sb.Server, 1)
 	if !strings.Contains(string(msgs[0].Data), "fixed text after the failure") {
 		t.Fatalf("Retry sent the old message:\n%s", msgs[0].Data)
 	}
@@ -133,7 +130,7 @@ func TestCancelWhilePreparingStopsBeforeConnecting(t *testing.T) {
 	test.Type(c.Subject, "Hello")
 	done := sendsDone(c)
 	c.TrySend()
-	<-asked
+	waitRecv(t, (<-chan struct{})(asked), "the password to be asked for")
 	if !c.panel.CancelButton.Visible() || c.panel.RetryButton.Visible() {
 		t.Fatal("while preparing, only Cancel should be offered")
 	}

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"stamp/smtpclient"
 )
 
@@ -23,7 +21,7 @@ func (p *SendPanel) Post(ev smtpclient.Event) {
 	p.scheduled = true
 	p.mu.Unlock()
 	if schedule {
-		time.AfterFunc(redrawInterval, func() { fyne.Do(p.flush) })
+		time.AfterFunc(redrawInterval, func() { runOnUI(p.flush) })
 	}
 }
 

@@ -128,7 +128,7 @@ func TestHostileServerTextNeverReachesThePanelRawAndTheCodeStillDecides(t *testi
 			cfg := hostileServer(t, tc.rcpt, tc.final)
 			p.Start(SendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@example.com", To: []string{"ann@example.com", "bob@example.com"}},
 				Message: rawMessage("Subject: hi\r\n\r\nhello\r\n"), Title: "hi", Fields: map[string]string{"ann@example.com": "To", "bob@example.com": "Cc"}})
-			waitClosed(t, finished, "the send")
+			waitRecv(t, finished, "the send")
 
 			if !strings.HasPrefix(p.Outcome.Text, tc.outcome) {
 				t.Fatalf("outcome = %q, want it to start %q", p.Outcome.Text, tc.outcome)
@@ -193,19 +193,6 @@ func TestHostileCapabilitiesInAConnectionTestAreShownEscaped(t *testing.T) {
 	if r, bad := rawControl(p.Outcome.Text, false); bad {
 		t.Fatalf("the probe summary holds a raw %U: %q", r, p.Outcome.Text)
 	}
-}
-
-// waitClosed waits for ch to be closed.
-func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	waitFor(t, what, func() bool {
-		select {
-		case <-ch:
-			return true
-		default:
-			return false
-		}
-	})
 }
 
 // rowText is the text a transcript row shows.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -79,7 +78,7 @@ func (p *SendPanel) Present(then func()) {
 
 // afterFrame runs f on the UI goroutine a little more than one frame later.
 func afterFrame(f func()) {
-	time.AfterFunc(frameDelay, func() { fyne.Do(f) })
+	time.AfterFunc(frameDelay, func() { runOnUI(f) })
 }
 
 // frameDelay is a little more than one frame of Fyne's 60 Hz loop.
@@ -170,18 +169,29 @@ func (p *SendPanel) Start(job SendJob) {
 // StartWith is Start under a context the caller made (the same one that
 // covered the preparation, so one Cancel stops either).
 func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, job SendJob) {
-	p.Reset(job)
-	p.cancel = cancel
+	p.begin(job, cancel)
 	go func() {
 		defer cancel()
-		cfg := job.Config
-		cfg.Background = true // the window keeps the CPU it needs to paint
-		res, err := smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
-		fyne.Do(func() {
+		res, err := p.send(ctx, job)
+		runOnUI(func() {
 			p.flush()
 			p.Finish(res, err)
 		})
 	}()
+}
+
+// begin readies the panel for job (on the UI goroutine); cancel stops it.
+func (p *SendPanel) begin(job SendJob, cancel context.CancelFunc) {
+	p.Reset(job)
+	p.cancel = cancel
+}
+
+// send runs job through the engine (on the send's goroutine); its events
+// reach the panel through Post.
+func (p *SendPanel) send(ctx context.Context, job SendJob) (*smtpclient.Result, error) {
+	cfg := job.Config
+	cfg.Background = true // the window keeps the CPU it needs to paint
+	return smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
 }
 
 // Prepare shows that a send is being set up (the password is read from the
@@ -250,7 +260,7 @@ func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFun
 	go func() {
 		defer cancel()
 		caps, err := smtpclient.Probe(ctx, cfg, p.Post)
-		fyne.Do(func() {
+		runOnUI(func() {
 			p.flush()
 			p.FinishProbe(cfg, caps, err)
 		})

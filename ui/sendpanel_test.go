@@ -225,13 +225,8 @@ func TestTheFirstPresentOpensEmptyThenFillsThenStarts(t *testing.T) {
 	if p.Window.Content() == full {
 		t.Fatal("the first Present painted every widget at once")
 	}
-	select {
-	case c := <-started:
-		if c != full {
-			t.Fatal("the send started before the panel had its widgets")
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Present never ran its continuation")
+	if c := waitRecv(t, started, "Present's continuation"); c != full {
+		t.Fatal("the send started before the panel had its widgets")
 	}
 	// Shown once, the panel shows again at once, whole.
 	again := false

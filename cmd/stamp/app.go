@@ -90,6 +90,10 @@ func run(args []string, openAccounts bool) error {
 		showAccounts()
 	}
 	a.Run()
+	// The loop has ended: from now on no widget or draft work runs (Fyne
+	// drops queued UI callbacks, or would run late ones on the sender's
+	// goroutine). Wait for goroutines only — each send counts itself down.
+	ui.Stopped()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
 	}
