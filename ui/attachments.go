@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"stamp/compose"
 )
 
 // attachment is one file in the composer's attachment list.
@@ -172,11 +174,12 @@ func (l *attachmentList) TotalSize() int64 {
 	return n
 }
 
-// EncodedSize is what the attachments will weigh inside the message.
+// EncodedSize is what the attachments will weigh inside the message, as
+// compose encodes them.
 func (l *attachmentList) EncodedSize() int64 {
 	var n int64
 	for _, a := range l.items {
-		n += encodedSize(a.Size)
+		n += compose.Base64Size(a.Size)
 	}
 	return n
 }
