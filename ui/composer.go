@@ -58,6 +58,12 @@ type Options struct {
 	Send SendFunc
 	// Attach is a list of files to attach at start (from the command line).
 	Attach []string
+	// NewPassword, when set, is offered after a server refused the login
+	// ("Enter a new password…"); the send is tried again once it returns.
+	NewPassword NewPasswordFunc
+	// OpenAccount, when set, is offered after a failure the account's
+	// settings can fix ("Open the account").
+	OpenAccount func(s Sender)
 	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
 	Menu []*fyne.MenuItem
 }

@@ -267,3 +267,50 @@ func TestTheServersSizeLimitIsLearntForTheNextWarning(t *testing.T) {
 		t.Fatal("the second send did not warn with the server's 60.0 kB limit")
 	}
 }
+
+func TestARefusedLoginOffersANewPasswordThatIsUsedForTheRetry(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.None, Username: "me", Password: "right"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	password := "wrong" // what the keyring holds
+	account := Sender{ID: "work", Label: "Work", From: testSender.From}
+	opened := ""
+	c := NewComposer(test.NewTempApp(t), Options{
+		DataDir: dir,
+		Senders: func() []Sender { return []Sender{account} },
+		Send: PanelSend(func(context.Context, Sender, fyne.Window) (smtpclient.Config, func(bool), error) {
+			return smtpclient.Config{Host: srv.Host(), Port: srv.Port(), Security: smtpclient.SecurityNone,
+				Username: "me", Password: password}, nil, nil
+		}, filepath.Join(dir, "Sent")),
+		NewPassword: func(ctx context.Context, s Sender, parent fyne.Window) error {
+			password = "right" // as typed into the dialog and saved
+			return nil
+		},
+		OpenAccount: func(s Sender) { opened = s.ID },
+	})
+	t.Cleanup(func() { c.Wait(10 * time.Second) })
+	typeMessage(c, "Login")
+	done := sendsDone(c)
+	c.TrySend()
+	waitDone(t, done)
+	p := c.panel
+	if !p.NewPassword.Visible() || p.NewPassword.Text != "Enter a new password…" || !p.OpenAccount.Visible() {
+		t.Fatalf("after a refused login: new password visible=%v %q, open account visible=%v; outcome %q",
+			p.NewPassword.Visible(), p.NewPassword.Text, p.OpenAccount.Visible(), p.Outcome.Text)
+	}
+	test.Tap(p.OpenAccount)
+	if opened != "work" {
+		t.Fatalf("Open the account opened %q", opened)
+	}
+	test.Tap(p.NewPassword)
+	waitDone(t, done)
+	if msgs := waitMessages(t, srv, 1); msgs[0].User != "me" {
+		t.Fatalf("the retry logged in as %q", msgs[0].User)
+	}
+	if !strings.HasPrefix(p.Outcome.Text, "Sent to 1 recipient.") || p.NewPassword.Visible() {
+		t.Fatalf("after the retry: outcome %q, new password still offered=%v", p.Outcome.Text, p.NewPassword.Visible())
+	}
+}

@@ -42,6 +42,7 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		p.Prepare(m.Subject, cancel)
+		c.wireFixes(p, from)
 		r := &panelRun{config: config, sentDir: sentDir, c: c, p: p, from: from, m: m, only: only,
 			ctx: ctx, cancel: cancel, done: c.SendDone(), shown: make(chan struct{})}
 		go r.run()

@@ -70,6 +70,10 @@ func run(args []string, openAccounts bool) error {
 		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
 		Attach:  args,
+		// After a refused login: ask, save, retry; after a settings problem:
+		// the accounts window.
+		NewPassword: ui.AccountNewPassword(store, secrets),
+		OpenAccount: func(ui.Sender) { showAccounts() },
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
