@@ -143,10 +143,8 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	// The container's order is the Tab order: the form, the body, the
 	// attachments, then the buttons (NewBorder would put the body first).
 	top := container.NewVBox(c.Notice, c.form)
-	attachments := container.NewVScroll(c.Attachments.view)
-	attachments.SetMinSize(fyne.NewSize(0, 64))
 	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, layout.NewSpacer(), c.SendButton)
-	bottom := container.NewVBox(attachments, buttons, widget.NewSeparator(), c.Status)
+	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status)
 	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })

@@ -179,11 +179,14 @@ type SendJob struct {
 type SendPanel struct {
 	Window fyne.Window
 
-	Header     *widget.Label
-	Progress   *widget.ProgressBar
-	Speed      *widget.Label
-	Outcome    *widget.Label
-	Transcript *widget.List
+	Header   *widget.Label
+	Progress *widget.ProgressBar
+	// progressIdle stands in for the bar until the message starts going
+	// out: an empty bar at "0%" read as a full one.
+	progressIdle *widget.Label
+	Speed        *widget.Label
+	Outcome      *widget.Label
+	Transcript   *transcriptView
 
 	CancelButton   *widget.Button
 	RetryButton    *widget.Button
@@ -262,29 +265,12 @@ func NewSendPanel(a fyne.App) *SendPanel {
 		p.stepBox.Add(container.NewBorder(nil, nil, row.icon, row.duration, row.text))
 	}
 
-	p.Transcript = widget.NewList(
-		func() int { return len(p.lines) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.TextStyle.Monospace = true
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			line := p.lines[id]
-			switch line.dir {
-			case smtpclient.Client:
-				l.Importance = widget.HighImportance
-			case smtpclient.Server:
-				l.Importance = widget.MediumImportance
-			default:
-				l.Importance = widget.LowImportance
-			}
-			l.SetText(line.String())
-		})
+	p.Transcript = newTranscriptView()
+	p.Transcript.onSelect = p.copyLabel
 
 	p.Progress = widget.NewProgressBar()
+	p.progressIdle = widget.NewLabel("Not started: the message goes out after DATA.")
+	p.progressIdle.Importance = widget.LowImportance
 	p.Speed = widget.NewLabel("")
 	p.rcptList = widget.NewList(
 		func() int { return len(p.recipients) },
@@ -337,7 +323,11 @@ func NewSendPanel(a fyne.App) *SendPanel {
 		}
 	})
 	p.CopyButton = widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
-		a.Clipboard().SetContent(p.TranscriptText())
+		text := p.Transcript.selectedText()
+		if text == "" {
+			text = p.TranscriptText()
+		}
+		a.Clipboard().SetContent(text)
 	})
 	saveBtn := widget.NewButtonWithIcon("Save transcript…", theme.DocumentSaveIcon(), p.saveTranscript)
 
@@ -347,20 +337,16 @@ func NewSendPanel(a fyne.App) *SendPanel {
 		widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
 	rcpts := container.NewStack(p.rcptList)
 	rcptMin := canvas.NewRectangle(color.Transparent)
-	rcptMin.SetMinSize(fyne.NewSize(0, 120))
+	rcptMin.SetMinSize(fyne.NewSize(0, 84))
 	rcpts.Add(rcptMin)
 	p.sendParts = container.NewVBox(
-		container.NewBorder(nil, nil, nil, p.Speed, p.Progress),
+		container.NewBorder(nil, nil, nil, p.Speed, container.NewStack(p.Progress, p.progressIdle)),
 		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		rcpts,
 	)
-	under := container.NewVBox(
-		container.NewHBox(p.CopyButton, saveBtn),
-		p.sendParts,
-	)
-	right := container.NewBorder(
-		widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		under, nil, nil, p.Transcript)
+	head := container.NewHBox(widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		layout.NewSpacer(), p.CopyButton, saveBtn)
+	right := container.NewBorder(head, p.sendParts, nil, nil, p.Transcript)
 	split := container.NewHSplit(steps, right)
 	split.Offset = 0.25
 	bottom := container.NewVBox(
@@ -369,7 +355,7 @@ func NewSendPanel(a fyne.App) *SendPanel {
 		container.NewHBox(p.CancelButton, p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
-	p.Window.Resize(fyne.NewSize(960, 660))
+	p.Window.Resize(fyne.NewSize(960, 760))
 	p.Window.SetCloseIntercept(p.closeRequested)
 	p.dialogs = escDialogs(p.Window)
 	return p

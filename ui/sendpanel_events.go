@@ -113,8 +113,7 @@ func (p *SendPanel) progress(ev smtpclient.Event) {
 // render shows what a batch of events changed, once.
 func (p *SendPanel) render() {
 	if p.dirty.transcript {
-		p.Transcript.Refresh()
-		p.Transcript.ScrollToBottom()
+		p.Transcript.set(p.lines)
 	}
 	if p.dirty.recipients {
 		p.rcptRowLabel()
@@ -122,6 +121,8 @@ func (p *SendPanel) render() {
 	}
 	if p.dirty.progress {
 		if p.progressTotal > 0 {
+			p.progressIdle.Hide()
+			p.Progress.Show()
 			p.Progress.SetValue(float64(p.progressSent) / float64(p.progressTotal))
 		}
 		text := fmt.Sprintf("%s of %s", humanSize(p.progressSent), humanSize(p.progressTotal))

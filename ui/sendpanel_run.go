@@ -145,7 +145,10 @@ func (p *SendPanel) clearAttempt() {
 	p.rcptRowLabel()
 	p.rcptList.Refresh()
 	p.Progress.SetValue(0)
-	p.Transcript.Refresh()
+	p.Progress.Hide()
+	p.progressIdle.Show()
+	p.Transcript.set(nil)
+	p.copyLabel()
 }
 
 // running reports whether an attempt is under way in the panel.
