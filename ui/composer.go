@@ -50,7 +50,8 @@ type SendFunc func(c *Composer, from Sender, m *compose.Message, only []string)
 
 // Options wires a composer to the rest of Stamp.
 type Options struct {
-	// Drafts keeps the autosaved draft; its folder is created as needed.
+	// DataDir holds the autosaved draft (Drafts/current.json); the folder is
+	// created as needed.
 	DataDir string
 	// Senders lists the From choices, default account first.
 	Senders func() []Sender
