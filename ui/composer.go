@@ -43,8 +43,10 @@ type Sender struct {
 const SandboxID = "sandbox"
 
 // SendFunc starts delivering m from the chosen sender. It is called on the UI
-// goroutine and must not block: the send runs in the background and reports
-// back through the composer's SendFinished. only, when not nil, limits the
+// goroutine and must not block: the send runs in the background, calls the
+// function c.SendDone() returned from its own goroutine when the engine is
+// done (so exit never waits for a UI callback), and reports the outcome back
+// through the composer's SendFinished on the UI goroutine. only, when not nil, limits the
 // envelope to these addresses ("send to the accepted recipients").
 type SendFunc func(c *Composer, from Sender, m *compose.Message, only []string)
 
