@@ -23,12 +23,13 @@ import (
 // row (about 37 px a line, so a sandbox session did not fit); RichText has
 // colours but no selection; a multi-line Entry selects and copies but has no
 // per-line colour and would invite typing. TextGrid is monospaced, has no
-// row padding and styles per row; selection by line is added here.
+// row padding, styles per row and draws only the rows in view (a send to
+// thousands of recipients has a long transcript); selection by line is
+// added here.
 type transcriptView struct {
 	widget.BaseWidget
-	grid   *widget.TextGrid
-	scroll *container.Scroll
-	lines  []transcriptLine // as rendered into grid.Rows
+	grid  *widget.TextGrid // scrolls itself, and so draws only the rows in view
+	lines []transcriptLine // as rendered into grid.Rows
 	// sel is the selected range of rows (from may be after to); none when
 	// from < 0.
 	selFrom, selTo int
@@ -38,14 +39,13 @@ type transcriptView struct {
 
 func newTranscriptView() *transcriptView {
 	v := &transcriptView{grid: widget.NewTextGrid(), selFrom: -1, selTo: -1}
-	v.grid.Scroll = fyne.ScrollNone // v.scroll scrolls it, so v knows where the person is
-	v.scroll = container.NewScroll(v.grid)
+	v.grid.Scroll = fyne.ScrollBoth // NewTextGrid does not scroll by default
 	v.ExtendBaseWidget(v)
 	return v
 }
 
 func (v *transcriptView) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewThemeOverride(v.scroll, denseTheme{}))
+	return widget.NewSimpleRenderer(container.NewThemeOverride(v.grid, denseTheme{}))
 }
 
 // set shows lines: rows already shown stay, new ones are appended, and the
@@ -61,18 +61,48 @@ func (v *transcriptView) set(lines []transcriptLine) {
 		v.grid.Rows = append(v.grid.Rows, gridRow(l))
 	}
 	v.lines = lines
-	v.grid.Refresh()
-	v.scroll.Refresh() // the scroll learns the grid's new height
-	if follow {
-		v.scroll.ScrollToBottom()
+	v.grid.Refresh() // the grid's scroll learns the new height first
+	if follow && len(lines) > 0 {
+		v.ensureRenderer()
+		// The grid's own scroll measures its content by the size its last
+		// layout gave it, so ScrollToBottom alone stops at the old end; a
+		// layout (forced by a size change and back) gives it the new one.
+		if sz := v.grid.Size(); sz.Height > 0 {
+			v.grid.Resize(sz.AddWidthHeight(0, 1))
+			v.grid.Resize(sz)
+		}
+		v.grid.ScrollToBottom()
 	}
 }
 
-// atEnd reports whether the last line is in view (or nothing is scrolled).
+// atEnd reports whether the last line is in view (or there is nothing to
+// scroll yet).
 func (v *transcriptView) atEnd() bool {
-	content := v.grid.MinSize().Height
-	return v.scroll.Offset.Y+v.scroll.Size().Height >= content-2
+	h := v.grid.Size().Height
+	if len(v.lines) == 0 || h <= 0 {
+		return true
+	}
+	return v.lastVisibleRow() >= len(v.lines)-1
 }
+
+// firstVisibleRow and lastVisibleRow are the rows at the top and bottom
+// edges of the view.
+func (v *transcriptView) firstVisibleRow() int {
+	v.ensureRenderer()
+	row, _ := v.grid.CursorLocationForPosition(fyne.NewPos(0, 0))
+	return row
+}
+
+func (v *transcriptView) lastVisibleRow() int {
+	v.ensureRenderer()
+	row, _ := v.grid.CursorLocationForPosition(fyne.NewPos(0, v.grid.Size().Height-1))
+	return row
+}
+
+// ensureRenderer makes the grid build its renderer (its scroll and cell
+// size), which its scroll and position methods use without checking; asking
+// its MinSize does that, and costs nothing once built.
+func (v *transcriptView) ensureRenderer() { v.grid.MinSize() }
 
 // gridRow is one transcript line as a row: FormatLine's text, coloured by
 // direction.
@@ -109,7 +139,8 @@ func directionStyle(dir smtpclient.Direction, selected bool) widget.TextGridStyl
 
 // rowAt is the line under a position in the view, or -1.
 func (v *transcriptView) rowAt(p fyne.Position) int {
-	row, _ := v.grid.CursorLocationForPosition(fyne.NewPos(p.X+v.scroll.Offset.X, p.Y+v.scroll.Offset.Y))
+	v.ensureRenderer()
+	row, _ := v.grid.CursorLocationForPosition(p) // counts the grid's scroll
 	if row < 0 || row >= len(v.lines) {
 		return -1
 	}

@@ -35,28 +35,26 @@ func addLines(p *SendPanel, from, n int) {
 func TestTheTranscriptShowsAShortSessionWholeAndFollowsUnlessScrolledUp(t *testing.T) {
 	p, _ := transcriptPanel(t)
 	v := p.Transcript
-	rowHeight := v.grid.MinSize().Height
 	addLines(p, 0, 1)
-	rowHeight = v.grid.MinSize().Height
-	if visible := int(v.scroll.Size().Height / rowHeight); visible < 30 {
-		t.Fatalf("the transcript shows %d lines at once (rows of %.0f px in %.0f px), want 30 or more", visible, rowHeight, v.scroll.Size().Height)
+	rowHeight := v.grid.PositionForCursorLocation(1, 0).Y - v.grid.PositionForCursorLocation(0, 0).Y
+	if visible := int(v.grid.Size().Height / rowHeight); visible < 30 {
+		t.Fatalf("the transcript shows %d lines at once (rows of %.0f px in %.0f px), want 30 or more", visible, rowHeight, v.grid.Size().Height)
 	}
 	addLines(p, 1, 99)
-	bottom := v.grid.MinSize().Height - v.scroll.Size().Height
-	if v.scroll.Offset.Y < bottom-1 {
-		t.Fatalf("after 100 lines the view is at %.0f, want the end (%.0f)", v.scroll.Offset.Y, bottom)
+	if last := v.lastVisibleRow(); last != 99 {
+		t.Fatalf("after 100 lines the last line in view is %d, want 99 (the end)", last)
 	}
 	// The person scrolls up to read: new lines do not pull the view away.
-	v.scroll.ScrollToTop()
+	v.grid.ScrollToTop()
 	addLines(p, 100, 20)
-	if v.scroll.Offset.Y != 0 {
-		t.Fatalf("a new line moved a view scrolled up to %.0f", v.scroll.Offset.Y)
+	if first := v.firstVisibleRow(); first != 0 {
+		t.Fatalf("a new line moved a view scrolled up to the top to line %d", first)
 	}
 	// Back at the end, it follows again.
-	v.scroll.ScrollToBottom()
+	v.grid.ScrollToBottom()
 	addLines(p, 120, 5)
-	if bottom := v.grid.MinSize().Height - v.scroll.Size().Height; v.scroll.Offset.Y < bottom-1 {
-		t.Fatalf("at the end again the view stays at %.0f, want %.0f", v.scroll.Offset.Y, bottom)
+	if last := v.lastVisibleRow(); last != 124 {
+		t.Fatalf("at the end again, the last line in view is %d, want 124", last)
 	}
 	if got := v.grid.RowText(1); got != "<- line 1" {
 		t.Fatalf("row 1 shows %q", got)
@@ -70,8 +68,7 @@ func TestTranscriptLinesCanBeSelectedAndCopied(t *testing.T) {
 	p, a := transcriptPanel(t)
 	addLines(p, 0, 10)
 	v := p.Transcript
-	row := v.grid.MinSize().Height / 10
-	at := func(i int) fyne.Position { return fyne.NewPos(20, row*float32(i)+row/2) }
+	at := func(i int) fyne.Position { return v.grid.PositionForCursorLocation(i, 2).AddXY(1, 1) }
 	v.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(2)}, Button: desktop.MouseButtonPrimary})
 	v.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(4)}, Button: desktop.MouseButtonPrimary, Modifier: fyne.KeyModifierShift})
 	if p.CopyButton.Text != "Copy selected lines" {
