@@ -185,6 +185,7 @@ func (v *transcriptView) selectRows(from, to int) {
 	for i := lo; i <= hi; i++ {
 		v.grid.SetRowStyle(i, directionStyle(v.lines[i].dir, true))
 	}
+	v.grid.Refresh() // SetRowStyle does not redraw
 	if v.onSelect != nil {
 		v.onSelect()
 	}
