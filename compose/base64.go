@@ -17,6 +17,12 @@ const (
 	blockLines = 4096
 )
 
+// Base64Size is how many bytes an attachment of n bytes takes in a message
+// Stamp writes: base64 in lines of 76 characters separated by CRLF (the
+// line break after the last line belongs to the MIME boundary). Front ends
+// use it to weigh a message before it is written.
+func Base64Size(n int64) int64 { return base64Size(n) }
+
 // base64Size is the length of n bytes in base64 lines of 76 characters
 // separated by CRLF, without a line break after the last line.
 func base64Size(n int64) int64 {

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"stamp/compose"
 )
 
 // attachment is one file in the composer's attachment list.
@@ -53,6 +55,7 @@ func checkFile(path string) (size int64, problem string) {
 type attachmentList struct {
 	items     []attachment
 	rows      *fyne.Container
+	scroll    *container.Scroll // the rows; the total stays under it, never scrolled away
 	total     *widget.Label
 	view      fyne.CanvasObject
 	onChanged func()
@@ -63,7 +66,8 @@ func newAttachmentList(onChanged func()) *attachmentList {
 	l.rows = container.NewVBox()
 	l.total = widget.NewLabel("")
 	l.total.Importance = widget.LowImportance
-	l.view = container.NewVBox(l.rows, l.total)
+	l.scroll = container.NewVScroll(l.rows)
+	l.view = container.NewVBox(l.scroll, l.total)
 	l.refresh()
 	return l
 }
@@ -172,11 +176,12 @@ func (l *attachmentList) TotalSize() int64 {
 	return n
 }
 
-// EncodedSize is what the attachments will weigh inside the message.
+// EncodedSize is what the attachments will weigh inside the message, as
+// compose encodes them.
 func (l *attachmentList) EncodedSize() int64 {
 	var n int64
 	for _, a := range l.items {
-		n += encodedSize(a.Size)
+		n += compose.Base64Size(a.Size)
 	}
 	return n
 }
@@ -195,6 +200,15 @@ func (l *attachmentList) refresh() {
 	}
 	l.rows.Objects = objs
 	l.rows.Refresh()
+	// The list shows up to two rows and scrolls beyond; the total under it
+	// is always whole (it used to share the scroll and be cut by the buttons).
+	if len(objs) == 0 {
+		l.scroll.Hide()
+	} else {
+		row := objs[0].MinSize().Height
+		l.scroll.SetMinSize(fyne.NewSize(0, row*float32(min(len(objs), 2))))
+		l.scroll.Show()
+	}
 	switch n := len(l.items); n {
 	case 0:
 		l.total.SetText("No attachments. Use Attach… (" + attachShortcutText() + ") or drop files onto the window.")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -44,14 +43,17 @@ type Sender struct {
 const SandboxID = "sandbox"
 
 // SendFunc starts delivering m from the chosen sender. It is called on the UI
-// goroutine and must not block: the send runs in the background and reports
-// back through the composer's SendFinished. only, when not nil, limits the
+// goroutine and must not block: the send runs in the background, calls the
+// function c.SendDone() returned from its own goroutine when the engine is
+// done (so exit never waits for a UI callback), and reports the outcome back
+// through the composer's SendFinished on the UI goroutine. only, when not nil, limits the
 // envelope to these addresses ("send to the accepted recipients").
 type SendFunc func(c *Composer, from Sender, m *compose.Message, only []string)
 
 // Options wires a composer to the rest of Stamp.
 type Options struct {
-	// Drafts keeps the autosaved draft; its folder is created as needed.
+	// DataDir holds the autosaved draft (Drafts/current.json); the folder is
+	// created as needed.
 	DataDir string
 	// Senders lists the From choices, default account first.
 	Senders func() []Sender
@@ -59,6 +61,12 @@ type Options struct {
 	Send SendFunc
 	// Attach is a list of files to attach at start (from the command line).
 	Attach []string
+	// NewPassword, when set, is offered after a server refused the login
+	// ("Enter a new password…"); the send is tried again once it returns.
+	NewPassword NewPasswordFunc
+	// OpenAccount, when set, is offered after a failure the account's
+	// settings can fix ("Open the account").
+	OpenAccount func(s Sender)
 	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
 	Menu []*fyne.MenuItem
 }
@@ -88,17 +96,9 @@ type Composer struct {
 	drafts    draftStore
 	timer     *time.Timer
 	lastSaved Draft
-	sending   bool
-	// sendingDraft is the form as it was when the current send started.
-	sendingDraft Draft
-	restoring    bool
-	sizeLimits   map[string]int64 // SIZE learnt from the servers this run, by sender ID
-	afterSend    func()           // tests: runs when SendFinished has done everything
-	dialogs      *dialogs         // Esc closes the one on top
-	confirming   bool             // the "Before sending" warnings are open
-	panel        *SendPanel       // the send panel of the last send
-	cancelSend   func()           // stops the running send
-	background   sync.WaitGroup   // sends under way and Sent copies being written
+	restoring bool
+	dialogs   *dialogs // Esc closes the one on top
+	sendState          // the send under way and what its end means for the draft
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
@@ -146,10 +146,8 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	// The container's order is the Tab order: the form, the body, the
 	// attachments, then the buttons (NewBorder would put the body first).
 	top := container.NewVBox(c.Notice, c.form)
-	attachments := container.NewVScroll(c.Attachments.view)
-	attachments.SetMinSize(fyne.NewSize(0, 64))
 	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, layout.NewSpacer(), c.SendButton)
-	bottom := container.NewVBox(attachments, buttons, widget.NewSeparator(), c.Status)
+	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status)
 	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
@@ -232,15 +230,6 @@ func (c *Composer) ReloadSenders() {
 	if len(labels) > 0 {
 		c.From.SetSelectedIndex(sel)
 	}
-}
-
-// learnSizeLimit keeps the SIZE a server announced for this run, so the
-// size warning uses the server's own limit from the second send on.
-func (c *Composer) learnSizeLimit(senderID string, limit int64) {
-	if c.sizeLimits == nil {
-		c.sizeLimits = map[string]int64{}
-	}
-	c.sizeLimits[senderID] = limit
 }
 
 // Sender is the From choice currently selected.
@@ -426,115 +415,6 @@ func envelopePreview(m *compose.Message) string {
 	return s
 }
 
-// TrySend checks the message once more (attachments may have changed on
-// disk), shows the warnings worth a second look, and starts the send.
-func (c *Composer) TrySend() { c.trySend(nil) }
-
-// trySend is TrySend, limited to the addresses in only when not nil.
-func (c *Composer) trySend(only []string) {
-	if c.sending || c.confirming {
-		return // one send at a time; Ctrl+Enter again while asked does nothing
-	}
-	c.Attachments.Recheck()
-	c.validate()
-	if reason := c.blocker(); reason != "" {
-		c.showDialog(dialog.NewInformation("Not ready to send", reason, c.Window))
-		return
-	}
-	from, _ := c.Sender()
-	if limit := c.sizeLimits[from.ID]; limit > 0 {
-		from.SizeLimit = limit
-	}
-	m, _ := c.formMessage()
-	if err := m.Validate(); err != nil {
-		c.showError(err)
-		return
-	}
-	warnings := sendWarnings(sendCheck{
-		Subject:     m.Subject,
-		Body:        m.Text,
-		Visible:     len(m.To) + len(m.Cc),
-		Attachments: len(m.Attachments),
-		Size:        int64(len(m.Text)) + c.Attachments.EncodedSize(),
-		SizeLimit:   from.SizeLimit,
-	})
-	if len(warnings) == 0 {
-		c.startSend(from, m, only)
-		return
-	}
-	c.confirming = true
-	c.showDialog(dialog.NewCustomConfirm("Before sending", "Send anyway", "Back to the message",
-		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
-			c.confirming = false
-			if ok {
-				c.startSend(from, m, only)
-			}
-		}, c.Window))
-}
-
-func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
-	if c.sending {
-		return
-	}
-	if c.opts.Send == nil {
-		c.showDialog(dialog.NewInformation("Cannot send", "Sending is not set up in this window.", c.Window))
-		return
-	}
-	c.sendStarted()
-	c.opts.Send(c, from, m, only)
-}
-
-// sendStarted locks Send and records in the draft that a send is under
-// way: if Stamp is killed now, the next start says the outcome is unknown and
-// still has the message.
-func (c *Composer) sendStarted() {
-	c.sending = true
-	c.background.Add(1) // until SendFinished
-	c.validate()
-	if c.timer != nil {
-		c.timer.Stop()
-	}
-	d := c.Draft()
-	c.sendingDraft = d
-	d.Sending = true
-	if err := c.drafts.Save(d); err == nil {
-		c.lastSaved = d
-	}
-}
-
-// SendFinished is called (on the UI goroutine) when a send has ended. After
-// a success the form and the draft are cleared — unless the person edited
-// the message meanwhile, then that version stays and keptEdits is true;
-// after a failure everything stays as it was so the person can fix and retry.
-func (c *Composer) SendFinished(ok bool) (keptEdits bool) {
-	if c.sending {
-		defer c.background.Done()
-	}
-	c.sending = false
-	if ok && !c.Draft().sameContent(c.sendingDraft) {
-		// The person kept writing while the message went out: keep that
-		// (the caller says so in its notice).
-		keptEdits = true
-		c.lastSaved = Draft{}
-		if err := c.SaveDraft(); err != nil {
-			c.Notify(err.Error())
-		}
-	} else if ok {
-		c.clearForm()
-		if err := c.drafts.Clear(); err != nil {
-			c.Notify(err.Error())
-		}
-		c.lastSaved = Draft{}
-	} else if err := c.SaveDraft(); err != nil {
-		c.Notify(err.Error())
-	}
-	c.validate()
-	if c.afterSend != nil {
-		c.afterSend()
-	}
-	return keptEdits
-}
-
 func (c *Composer) clearForm() {
 	c.restoring = true
 	c.To.SetText("")
@@ -544,6 +424,7 @@ func (c *Composer) clearForm() {
 	c.Body.SetText("")
 	c.Attachments.Clear()
 	c.restoring = false
+	c.possiblySent = false
 }
 
 // Draft snapshots the form.
@@ -563,7 +444,7 @@ func (c *Composer) SaveDraft() error {
 		c.timer.Stop()
 	}
 	d := c.Draft()
-	d.Sending = c.sending // a save during a send keeps saying so
+	d.Sending = c.sending || c.possiblySent // a save during or after an unknown send keeps saying so
 	if d.Empty() {
 		c.lastSaved = d
 		if c.draftUnreadable {
@@ -585,7 +466,7 @@ func (c *Composer) scheduleAutosave() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.timer = time.AfterFunc(autosaveDelay, func() { fyne.Do(c.autosave) })
+	c.timer = time.AfterFunc(autosaveDelay, func() { runOnUI(c.autosave) })
 }
 
 // autosave saves the draft and says so when it cannot (a full disk): the
@@ -630,10 +511,11 @@ func (c *Composer) restoreDraft() {
 		c.SetShowCcBcc(true)
 	}
 	c.lastSaved = *d
+	c.possiblySent = d.Sending
 	when := d.Saved.Local().Format("Mon 2 Jan 15:04")
 	switch {
 	case d.Sending:
-		c.Notify("Stamp stopped while this message was being sent (" + when + "). It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
+		c.Notify("This message was being sent when it was last saved (" + when + "), and Stamp never learnt whether the server took it. It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
 	case !found:
 		c.Notify("Your unsent draft from " + when + " was restored, but its account (" + d.Account + ") no longer exists: choose who it is from.")
 	default:
@@ -650,18 +532,7 @@ func (c *Composer) Notify(text string) {
 // closeRequested asks what to do with unsent text before the window closes.
 func (c *Composer) closeRequested() {
 	if c.sending {
-		c.showDialog(dialog.NewConfirm("A message is being sent",
-			"Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent.",
-			func(stop bool) {
-				if !stop {
-					return
-				}
-				if c.cancelSend != nil {
-					c.cancelSend()
-				}
-				c.SaveDraft()
-				c.closeNow()
-			}, c.Window))
+		c.closeWhileSending()
 		return
 	}
 	d := c.Draft()
@@ -695,25 +566,6 @@ func (c *Composer) closeRequested() {
 	}
 	cancel.OnTapped = dlg.Hide
 	c.showDialog(dlg)
-}
-
-// Wait blocks until the sends under way and the work that follows them
-// (writing the Sent copy of a message just sent) are done, or limit has
-// passed; it reports whether they are done. The app calls it after its
-// window closed and before the process exits, so that a Sent copy is not
-// lost when Stamp is closed right after a send.
-func (c *Composer) Wait(limit time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		c.background.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-time.After(limit):
-		return false
-	}
 }
 
 // closeNow closes the window for good: no autosave may run after it.

@@ -150,11 +150,11 @@ func TestSendingHandsTheWholeMessageIncludingBccToTheSender(t *testing.T) {
 		t.Fatalf("draft during the send = %+v, %v; want the message marked as sending", d, err)
 	}
 
-	c.SendFinished(false)
+	c.SendFinished(NotSent)
 	if c.Subject.Text != "Quarterly report" || len(c.Attachments.Paths()) != 1 {
 		t.Fatal("a failed send lost part of the message")
 	}
-	c.SendFinished(true)
+	c.SendFinished(Sent)
 	if c.To.Text != "" || c.Body.Text != "" || len(c.Attachments.Paths()) != 0 {
 		t.Fatal("the form is not cleared after a successful send")
 	}

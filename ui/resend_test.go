@@ -65,9 +65,6 @@ func TestRetrySendsTheMessageAsItIsNowWithAFreshLogin(t *testing.T) {
 	}
 	c.Body.SetText("fixed text after the failure")
 	test.Tap(p.RetryButton)
-	if _, err := sb.Server.Wait(context.Background(), 1); err != nil {
-		t.Fatal(err)
-	}
 	if data := receivedData(t, sb, 1); !strings.Contains(string(data), "fixed text after the failure") {
 		t.Fatalf("Retry sent the old message:\n%s", data)
 	}
@@ -132,7 +129,7 @@ func TestCancelWhilePreparingStopsBeforeConnecting(t *testing.T) {
 	test.Type(c.Subject, "Hello")
 	done := sendsDone(c)
 	c.TrySend()
-	<-asked
+	waitRecv(t, (<-chan struct{})(asked), "the password to be asked for")
 	if !c.panel.CancelButton.Visible() || c.panel.RetryButton.Visible() {
 		t.Fatal("while preparing, only Cancel should be offered")
 	}

@@ -42,9 +42,11 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		p.Prepare(m.Subject, cancel)
-		start := func() {
-			p.Present(func() { go prepareAndSend(ctx, cancel, config, c, p, from, m, only, sentDir) })
-		}
+		c.wireFixes(p, from)
+		r := &panelRun{config: config, sentDir: sentDir, c: c, p: p, from: from, m: m, only: only,
+			ctx: ctx, cancel: cancel, done: c.SendDone(), shown: make(chan struct{})}
+		go r.run()
+		start := func() { p.Present(func() { close(r.shown) }) }
 		if !fresh {
 			start()
 			return
@@ -83,77 +85,146 @@ func newComposerPanel(c *Composer) *SendPanel {
 	return p
 }
 
-// prepareAndSend gets the sender's settings and secret (off the UI
-// goroutine: the keyring may be slow, or the person is asked), then starts
-// the send in p.
-func prepareAndSend(ctx context.Context, cancel context.CancelFunc, config ConfigFunc, c *Composer, p *SendPanel,
-	from Sender, m *compose.Message, only []string, sentDir string) {
-	job, settle, err := newSendJob(ctx, config, from, m, p.Window)
-	fyne.Do(func() {
-		switch {
-		case ctx.Err() != nil:
-			p.Finish(nil, &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"})
-			c.SendFinished(false)
-		case err != nil:
-			p.FailBeforeSending(err)
-			c.SendFinished(false)
-		default:
-			if only != nil {
-				job.Envelope.To = keepOnly(job.Envelope.To, only)
+// panelRun is one send through the composer's panel. Its goroutine does
+// everything that is not UI work — the settings and secret, the engine, the
+// Sent copy — and counts the send down itself (done), so the app's exit
+// waits for it and never for a UI callback (Fyne drops the queued ones when
+// its loop ends). What the person sees is handed to the UI goroutine.
+type panelRun struct {
+	config  ConfigFunc
+	sentDir string
+	c       *Composer
+	p       *SendPanel
+	from    Sender
+	m       *compose.Message
+	only    []string
+	ctx     context.Context
+	cancel  context.CancelFunc
+	done    func()        // ends the composer's count of this send
+	shown   chan struct{} // closed when the panel is on screen
+}
+
+// canceledBeforeConnecting is the outcome of a send stopped while it was
+// being prepared.
+var canceledBeforeConnecting = &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"}
+
+// run waits for the panel to show, gets the sender's settings and secret
+// (the keyring may be slow, or the person is asked), runs the engine, then
+// writes the Sent copy, and shows the outcome.
+func (r *panelRun) run() {
+	defer r.cancel()
+	select {
+	case <-r.shown:
+	case <-r.ctx.Done():
+	case <-stoppedChan():
+		r.done() // the app ended before the panel showed: nothing went out
+		return
+	}
+	job, settle, err := r.prepare()
+	if err != nil {
+		r.done()
+		runOnUI(func() {
+			if errors.Is(err, context.Canceled) {
+				r.p.Finish(nil, canceledBeforeConnecting)
+			} else {
+				r.p.FailBeforeSending(err)
 			}
-			runPanelSend(ctx, cancel, c, p, job, settle, m, from, sentDir)
-		}
+			r.c.SendFinished(NotSent)
+		})
+		return
+	}
+	runOnUI(func() { r.p.begin(job, r.cancel) })
+	res, err := r.p.send(r.ctx, job)
+	outcome := outcomeOf(res, err)
+	var copyDone <-chan sentCopy
+	if outcome == Sent && r.from.KeepSent {
+		copyDone = r.saveSentCopy()
+	}
+	r.done()
+	runOnUI(func() {
+		r.p.flush()
+		r.p.Finish(res, err)
+		r.finished(job, settle, res, err, outcome, copyDone)
 	})
 }
 
-// runPanelSend starts job in p and wires the outcome back to the composer.
-func runPanelSend(ctx context.Context, cancel context.CancelFunc, c *Composer, p *SendPanel, job SendJob,
-	settle func(bool), m *compose.Message, from Sender, sentDir string) {
-	p.OnFinished = func(res *smtpclient.Result, err error) {
-		if ok, known := loginResult(job.Config, res, err); known && settle != nil {
-			settle(ok)
-		}
-		if res != nil && res.Capabilities != nil && res.Capabilities.MaxSize > 0 {
-			c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
-		}
-		ok := err == nil && res != nil && res.Sent
-		saving := ok && from.KeepSent
-		if saving {
-			c.background.Add(1) // before SendFinished ends the send's own count
-		}
-		kept := c.SendFinished(ok)
-		if !ok {
-			return
-		}
-		where := "Sent."
-		if from.ID == SandboxID {
-			where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
-		}
-		if kept {
-			where += " You changed the message while it was being sent; the changed version stays here as a draft."
-		}
-		if !from.KeepSent {
-			c.Notify(where)
-			return
-		}
-		// The Sent copy is written off the UI goroutine: a big message takes
-		// a while to encode and flush to disk.
-		go func() {
-			defer c.background.Done()
-			path, serr := saveSent(sentDir, m)
-			if serr == nil {
-				sentSaved.notify()
-			}
-			fyne.Do(func() {
-				if serr != nil {
-					c.Notify(where + " The copy for your Sent folder could not be saved: " + serr.Error())
-				} else {
-					c.Notify(where + " A copy is in your Sent folder: " + filepath.Base(path))
-				}
-			})
-		}()
+// prepare gets the job: the sender's settings with the secret, the envelope
+// and the message. A cancel while it waits is context.Canceled.
+func (r *panelRun) prepare() (SendJob, func(bool), error) {
+	if r.ctx.Err() != nil {
+		return SendJob{}, nil, context.Canceled
 	}
-	p.StartWith(ctx, cancel, job)
+	job, settle, err := newSendJob(r.ctx, r.config, r.from, r.m, r.p.Window)
+	if r.ctx.Err() != nil {
+		return SendJob{}, nil, context.Canceled
+	}
+	if err != nil {
+		return SendJob{}, nil, err
+	}
+	if r.only != nil {
+		job.Envelope.To = keepOnly(job.Envelope.To, r.only)
+	}
+	return job, settle, nil
+}
+
+// sentCopy is where the Sent copy went, or why it could not be written.
+type sentCopy struct {
+	path string
+	err  error
+}
+
+// saveSentCopy writes the Sent copy on a goroutine of its own (a big message
+// takes a while to encode and flush to disk), counted for the app's exit.
+func (r *panelRun) saveSentCopy() <-chan sentCopy {
+	out := make(chan sentCopy, 1)
+	r.c.background.Add(1) // before done: the count never touches zero in between
+	go func() {
+		defer r.c.background.Done()
+		path, err := saveSent(r.sentDir, r.m)
+		if err == nil {
+			sentSaved.notify()
+		}
+		out <- sentCopy{path, err}
+	}()
+	return out
+}
+
+// finished wires the outcome back to the composer (on the UI goroutine):
+// the login's verdict for a typed password, the server's size limit, the
+// draft, and the notice.
+func (r *panelRun) finished(job SendJob, settle func(bool), res *smtpclient.Result, err error, outcome SendOutcome, copyDone <-chan sentCopy) {
+	c, from := r.c, r.from
+	if ok, known := loginResult(job.Config, res, err); known && settle != nil {
+		settle(ok)
+	}
+	if res != nil && res.Capabilities != nil && res.Capabilities.MaxSize > 0 {
+		c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
+	}
+	kept := c.SendFinished(outcome)
+	if outcome != Sent {
+		return
+	}
+	where := "Sent."
+	if from.ID == SandboxID {
+		where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
+	}
+	if kept {
+		where += " You changed the message while it was being sent; the changed version stays here as a draft."
+	}
+	if copyDone == nil {
+		c.Notify(where)
+		return
+	}
+	go func() {
+		sc := <-copyDone
+		runOnUI(func() {
+			if sc.err != nil {
+				c.Notify(where + " The copy for your Sent folder could not be saved: " + sc.err.Error())
+			} else {
+				c.Notify(where + " A copy is in your Sent folder: " + filepath.Base(sc.path))
+			}
+		})
+	}()
 }
 
 // keepOnly keeps the addresses of list that are in only (case-insensitive).

@@ -19,10 +19,3 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 	}
 }
-
-// encodedSize estimates what n bytes of attachment weigh inside a message:
-// base64 turns 3 bytes into 4, in lines of 76 characters plus CRLF.
-func encodedSize(n int64) int64 {
-	b64 := (n + 2) / 3 * 4
-	return b64 + (b64+75)/76*2
-}

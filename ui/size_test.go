@@ -1,6 +1,10 @@
 package ui
 
-import "testing"
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
 
 func TestHumanSizeUsesTheUnitsProvidersStateLimitsIn(t *testing.T) {
 	for _, tc := range []struct {
@@ -16,16 +20,23 @@ func TestHumanSizeUsesTheUnitsProvidersStateLimitsIn(t *testing.T) {
 	}
 }
 
-func TestEncodedSizeCountsBase64AndLineBreaks(t *testing.T) {
-	for _, tc := range []struct{ n, want int64 }{
-		{0, 0},
-		{1, 4 + 2},           // one quantum, one line
-		{57, 76 + 2},         // exactly one full line
-		{58, 76 + 2 + 4 + 2}, // spills into a second line
-		{3 << 20, (4 << 20) + ((4<<20)+75)/76*2},
-	} {
-		if got := encodedSize(tc.n); got != tc.want {
-			t.Errorf("encodedSize(%d) = %d, want %d", tc.n, got, tc.want)
+func TestTheAttachmentsWeighWhatTheirBase64LinesWeigh(t *testing.T) {
+	// The oracle is the standard library's base64 cut into 76-character
+	// lines joined by CRLF, and the literal sizes Python's base64 gives.
+	for _, tc := range []struct{ n, want int64 }{{1, 4}, {57, 76}, {58, 82}, {3 << 20, 4_304_680}} {
+		enc := base64.StdEncoding.EncodeToString(make([]byte, tc.n))
+		var lines []string
+		for len(enc) > 76 {
+			lines, enc = append(lines, enc[:76]), enc[76:]
+		}
+		wire := int64(len(strings.Join(append(lines, enc), "\r\n")))
+		if wire != tc.want {
+			t.Fatalf("the oracle gives %d for %d bytes, want %d", wire, tc.n, tc.want)
+		}
+		l := newAttachmentList(func() {})
+		l.items = append(l.items, attachment{Size: tc.n})
+		if got := l.EncodedSize(); got != tc.want {
+			t.Errorf("%d bytes of attachment weigh %d in the message, want %d", tc.n, got, tc.want)
 		}
 	}
 }

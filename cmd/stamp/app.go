@@ -71,6 +71,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
 		Attach:  args,
+		// After a refused login: ask, save, retry; after a settings problem:
+		// the accounts window.
+		NewPassword: ui.AccountNewPassword(store, secrets),
+		OpenAccount: func(ui.Sender) { showAccounts() },
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
@@ -92,6 +96,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	}
 	serveHandOver(a, primary, c) // uidesk hook: later starts hand their files to c
 	a.Run()
+	// The loop has ended: from now on no widget or draft work runs (Fyne
+	// drops queued UI callbacks, or would run late ones on the sender's
+	// goroutine). Wait for goroutines only — each send counts itself down.
+	ui.Stopped()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
 	}

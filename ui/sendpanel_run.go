@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/smtpclient"
+)
+
+// closeRequested closes a finished panel at once; while a send runs it asks
+// first, because closing stops the send (and after the whole message went
+// out, Stamp would not learn whether the server took it).
+func (p *SendPanel) closeRequested() {
+	if p.done || p.cancel == nil {
+		p.dismiss()
+		return
+	}
+	p.dialogs.show(dialog.NewConfirm("Stop sending?",
+		"The message is still being sent. Closing this window stops the send. If the whole message has already gone out, "+
+			"the server may still deliver it, and Stamp will not know.",
+		func(stop bool) {
+			if stop {
+				p.Cancel()
+				p.dismiss()
+			}
+		}, p.Window))
+}
+
+// dismiss closes the panel, or hides it when it is kept for the next send.
+func (p *SendPanel) dismiss() {
+	if p.HideOnClose {
+		p.dialogs.hideTop()
+		p.Window.Hide()
+		return
+	}
+	p.Window.Close()
+}
+
+// Present shows the panel, in front of the other windows (a kept panel may
+// be hidden, or open behind the composer), then runs then, if not nil, on
+// the UI goroutine.
+//
+// The first time, the window opens empty, gets its widgets a frame later,
+// and then runs a frame after that: creating a window (a GL context, its
+// shaders) and painting every widget of the panel for the first time each
+// hold the thread that paints all windows for 25–40 ms under software GL.
+// In one call, and with the send's first burst of work on the other core,
+// they made the composer miss its frames for up to 110 ms. Starting the
+// send two frames later costs nothing anyone can see.
+func (p *SendPanel) Present(then func()) {
+	if then == nil {
+		then = func() {}
+	}
+	if p.presented {
+		p.Window.Show()
+		p.Window.RequestFocus()
+		then()
+		return
+	}
+	p.presented = true
+	full, empty := p.Window.Content(), container.NewStack()
+	p.Window.SetContent(empty)
+	p.Window.Show()
+	p.Window.RequestFocus()
+	afterFrame(func() {
+		if p.Window.Content() == empty {
+			p.Window.SetContent(full)
+		}
+		afterFrame(then)
+	})
+}
+
+// afterFrame runs f on the UI goroutine a little more than one frame later.
+func afterFrame(f func()) {
+	time.AfterFunc(frameDelay, func() { runOnUI(f) })
+}
+
+// frameDelay is a little more than one frame of Fyne's 60 Hz loop.
+const frameDelay = 20 * time.Millisecond
+
+// Reset prepares the panel for a (new) attempt to send job.
+func (p *SendPanel) Reset(job SendJob) { p.reset(job, modeSend) }
+
+// reset prepares the panel for a (new) attempt of job in mode m.
+func (p *SendPanel) reset(job SendJob, m panelMode) {
+	p.job = job
+	p.done = false
+	p.clearAttempt()
+	p.Header.SetText(fmt.Sprintf("Sending “%s” through %s (%s)", job.Title, job.Config.Address(), job.Config.Security))
+	p.Window.SetTitle("Sending " + job.Title + " — Stamp")
+	// Steps that cannot happen with these settings are skipped from the start.
+	switch job.Config.Security {
+	case smtpclient.SecurityTLS:
+		p.byStep[smtpclient.StepSTARTTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepEHLOAgain].set(stepSkipped)
+	case smtpclient.SecuritySTARTTLS:
+		p.byStep[smtpclient.StepTLS].set(stepSkipped)
+	default:
+		p.byStep[smtpclient.StepTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepSTARTTLS].set(stepSkipped)
+		p.byStep[smtpclient.StepEHLOAgain].set(stepSkipped)
+	}
+	if job.Config.Username == "" {
+		p.byStep[smtpclient.StepAuth].set(stepSkipped)
+	}
+	for _, addr := range job.Envelope.To {
+		p.recipients = append(p.recipients, &recipientRow{field: job.Fields[strings.ToLower(addr)], address: addr, state: "waiting"})
+	}
+	p.rcptRowLabel()
+	p.rcptList.Refresh()
+	p.Speed.SetText(fmt.Sprintf("0 of %s", humanSize(sizeOf(job.Message))))
+	p.Outcome.Importance = widget.MediumImportance
+	p.Outcome.SetText("Sending…")
+	p.CancelButton.Show()
+	p.CancelButton.Enable()
+	p.setMode(m)
+	for _, b := range p.nextButtons() {
+		b.Hide()
+	}
+}
+
+// nextButtons are the buttons that offer what to do after an attempt.
+func (p *SendPanel) nextButtons() []*widget.Button {
+	return []*widget.Button{p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, p.CloseButton}
+}
+
+// clearAttempt empties what an earlier attempt left in the panel: the
+// transcript, the steps' marks and times, the recipients and the progress.
+func (p *SendPanel) clearAttempt() {
+	p.lines = nil
+	p.result = nil
+	p.rcptDone = 0
+	p.progressAt, p.progressSent, p.speed = time.Time{}, 0, 0
+	for _, r := range p.steps {
+		r.took = 0
+		r.set(stepWaiting)
+	}
+	p.recipients = nil
+	p.rcptRowLabel()
+	p.rcptList.Refresh()
+	p.Progress.SetValue(0)
+	p.Progress.Hide()
+	p.progressIdle.Show()
+	p.Transcript.set(nil)
+	p.copyLabel()
+}
+
+// running reports whether an attempt is under way in the panel.
+func (p *SendPanel) running() bool { return p.cancel != nil && !p.done }
+
+func sizeOf(m smtpclient.Message) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.Size()
+}
+
+// Start runs job in the background and shows its progress. It returns at
+// once; the engine runs on its own goroutine and its events reach the
+// widgets through fyne.Do, batched.
+func (p *SendPanel) Start(job SendJob) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p.StartWith(ctx, cancel, job)
+}
+
+// StartWith is Start under a context the caller made (the same one that
+// covered the preparation, so one Cancel stops either).
+func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, job SendJob) {
+	p.begin(job, cancel)
+	go func() {
+		defer cancel()
+		res, err := p.send(ctx, job)
+		runOnUI(func() {
+			p.flush()
+			p.Finish(res, err)
+		})
+	}()
+}
+
+// begin readies the panel for job (on the UI goroutine); cancel stops it.
+func (p *SendPanel) begin(job SendJob, cancel context.CancelFunc) {
+	p.Reset(job)
+	p.cancel = cancel
+}
+
+// send runs job through the engine (on the send's goroutine); its events
+// reach the panel through Post.
+func (p *SendPanel) send(ctx context.Context, job SendJob) (*smtpclient.Result, error) {
+	cfg := job.Config
+	cfg.Background = true // the window keeps the CPU it needs to paint
+	return smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
+}
+
+// Prepare shows that a send is being set up (the password is read from the
+// keyring, or asked for); Cancel already works.
+func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
+	if strings.TrimSpace(subject) == "" {
+		subject = "(no subject)"
+	}
+	p.prepare("Preparing “"+subject+"”…", "Sending "+subject+" — Stamp",
+		"Getting the account's password and the message ready…", modeSend, cancel)
+}
+
+// PrepareProbe is Prepare for a connection test of the account name.
+func (p *SendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
+	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", modeProbe, cancel)
+}
+
+func (p *SendPanel) prepare(header, title, outcome string, m panelMode, cancel context.CancelFunc) {
+	// A kept panel: nothing of the previous attempt may act on this one.
+	p.OnFinished = nil
+	p.dialogs.hideTop()
+	p.mode = m
+	p.cancel = cancel
+	p.done = false
+	p.clearAttempt()
+	p.Window.SetTitle(title)
+	p.Header.SetText(header)
+	p.Outcome.Importance = widget.MediumImportance
+	p.Outcome.SetText(outcome)
+	p.sendParts.Hide() // nothing to show until the session starts
+	p.CancelButton.Show()
+	p.CancelButton.Enable()
+	for _, b := range p.nextButtons() {
+		b.Hide()
+	}
+}
+
+// FailBeforeSending shows why a send could not even start (no password, an
+// attachment gone, an account that no longer exists).
+func (p *SendPanel) FailBeforeSending(err error) {
+	p.done = true
+	p.CancelButton.Hide()
+	p.CloseButton.Show()
+	p.setOutcome(widget.DangerImportance, p.mode.failPrefix()+err.Error())
+}
+
+// StartProbe runs a connection test ("Test connection") with cfg in the
+// same panel: connect, TLS, EHLO, STARTTLS, AUTH, QUIT, then a summary of
+// what the server offers and whether the login worked.
+func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p.StartProbeWith(ctx, cancel, cfg, name)
+}
+
+// StartProbeWith is StartProbe under a context the caller made (the one
+// that covered getting the password, so one Cancel stops either).
+func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
+	p.reset(SendJob{Config: cfg, Title: name}, modeProbe)
+	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
+	p.Window.SetTitle("Testing " + name + " — Stamp")
+	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
+		p.byStep[s].set(stepSkipped)
+	}
+	p.Outcome.SetText("Testing…")
+	p.cancel = cancel
+	go func() {
+		defer cancel()
+		caps, err := smtpclient.Probe(ctx, cfg, p.Post)
+		runOnUI(func() {
+			p.flush()
+			p.FinishProbe(cfg, caps, err)
+			if p.OnProbeFinished != nil {
+				p.OnProbeFinished(err)
+			}
+		})
+	}()
+}
+
+// Cancel stops the running send; the engine closes the connection at once.
+func (p *SendPanel) Cancel() {
+	if p.cancel != nil && !p.done {
+		p.CancelButton.Disable()
+		p.Outcome.SetText("Cancelling…")
+		p.cancel()
+	}
+}
