@@ -202,3 +202,24 @@ func (c *Config) secrets() []string {
 	}
 	return s
 }
+
+// redacted is Config without its methods, with the secrets replaced by Mask.
+type redacted Config
+
+func (c Config) redacted() redacted {
+	if c.Password != "" {
+		c.Password = Mask
+	}
+	if c.OAuth2Token != "" {
+		c.OAuth2Token = Mask
+	}
+	return redacted(c)
+}
+
+// String prints the configuration with Password and OAuth2Token shown as
+// Mask, so that %v and %+v in a log or a panic never print a secret (a
+// struct that embeds Config prints this too).
+func (c Config) String() string { return fmt.Sprintf("%+v", c.redacted()) }
+
+// GoString hides the secrets from %#v too.
+func (c Config) GoString() string { return fmt.Sprintf("%#v", c.redacted()) }

@@ -45,7 +45,8 @@ type StepTiming struct {
 }
 
 // Result is what happened in a session. Send returns it even on failure,
-// filled as far as the session got.
+// filled as far as the session got. Its replies, the greeting and the
+// certificate names are Printable, with secrets masked, as in events.
 type Result struct {
 	// Recipients lists every envelope recipient with its verdict.
 	Recipients []RecipientResult `json:"recipients"`

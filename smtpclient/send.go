@@ -96,7 +96,7 @@ func (s *session) open() error {
 		// RFC 5321 §3.1: after a 554 greeting the client should QUIT.
 		return s.failAndQuit(StepGreeting, replyError(StepGreeting, r))
 	}
-	s.greeting = r.Text()
+	s.greeting = s.clean(r.Text())
 	s.finish(StepGreeting)
 
 	if err := s.hello(StepEHLO); err != nil {
@@ -126,6 +126,7 @@ func (s *session) hello(step Step) error {
 	if r.Code == 250 {
 		s.caps = parseEHLO(r)
 		s.caps.Greeting = s.greeting
+		s.cleanCaps()
 		s.finish(step)
 		return nil
 	}
@@ -282,7 +283,7 @@ func (s *session) envelope(env Envelope, res *Result) error {
 			}
 			ok := r.Code/100 == 2
 			res.Recipients[i].Accepted = ok
-			res.Recipients[i].Reply = r
+			res.Recipients[i].Reply = s.cleanReply(r)
 			s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: env.To[i], Accepted: ok, Reply: r, Text: r.String()})
 			if !ok {
 				if first == nil {
@@ -377,7 +378,7 @@ func (s *session) data(msg Message, res *Result) error {
 		e := s.fail(StepMessage, mayHaveBeenDelivered(netError(s.ctx, StepMessage, err)))
 		return e
 	}
-	res.Final = r
+	res.Final = s.cleanReply(r)
 	if r.Code/100 != 2 {
 		return s.failAndQuit(StepMessage, replyError(StepMessage, r))
 	}
