@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"stamp/internal/boundedfile"
 )
 
 // Security says how the connection to the server is protected. The values
@@ -376,7 +377,7 @@ func checkCAFile(path string) error {
 	if !filepath.IsAbs(path) {
 		return fmt.Errorf("%q is not an absolute path", path)
 	}
-	data, err := os.ReadFile(path)
+	data, err := boundedfile.Read(path, boundedfile.DefaultLimit)
 	if err != nil {
 		return fmt.Errorf("cannot read the CA file: %w", err)
 	}

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stamp/internal/boundedfile"
 )
 
 // session is one SMTP conversation. All its methods run on the caller's
@@ -242,9 +244,11 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 	var extra [][]byte // the account's CA certificates, PEM
 	accountCA := x509.NewCertPool()
 	if s.cfg.CAFile != "" {
-		pem, err := os.ReadFile(s.cfg.CAFile)
+		// A FIFO or a device would hang or fill memory here, before any
+		// deadline: only a small regular file is read.
+		pem, err := boundedfile.Read(s.cfg.CAFile, boundedfile.DefaultLimit)
 		if err != nil {
-			return nil, &Error{Kind: ErrorInput, Message: "read CA file: " + err.Error(), Err: err}
+			return nil, &Error{Kind: ErrorInput, Message: "read CA file " + s.cfg.CAFile + ": " + err.Error(), Err: err}
 		}
 		if !accountCA.AppendCertsFromPEM(pem) {
 			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in CA file " + s.cfg.CAFile}
