@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -25,30 +24,24 @@ const (
 	SecurityNone
 )
 
-// String returns the name used in flags and settings: "tls", "starttls" or "none".
+// String returns the name used in flags and settings: "tls", "starttls" or
+// "none" (SecurityModes).
 func (s Security) String() string {
-	switch s {
-	case SecurityTLS:
-		return "tls"
-	case SecuritySTARTTLS:
-		return "starttls"
-	case SecurityNone:
-		return "none"
+	for _, m := range securityModes {
+		if m.Security == s {
+			return m.Name
+		}
 	}
 	return "Security(" + strconv.Itoa(int(s)) + ")"
 }
 
-// ParseSecurity turns "tls", "starttls" or "none" (any case) into a Security.
+// ParseSecurity turns a mode's name or alias (SecurityModes: "tls", "ssl",
+// "smtps", "starttls", "none", …; any case) into a Security.
 func ParseSecurity(s string) (Security, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "tls", "ssl", "implicit":
-		return SecurityTLS, nil
-	case "starttls":
-		return SecuritySTARTTLS, nil
-	case "none", "plain", "insecure":
-		return SecurityNone, nil
+	if m, ok := LookupSecurity(s); ok {
+		return m.Security, nil
 	}
-	return 0, fmt.Errorf("unknown security %q (want tls, starttls or none)", s)
+	return 0, securityError(s)
 }
 
 // DefaultPort is the usual port for a security mode: 465 for implicit TLS,
@@ -67,7 +60,7 @@ func (s Security) DefaultPort() int {
 // the server offers.
 type AuthMechanism string
 
-// The mechanisms the engine speaks.
+// The mechanisms the engine speaks (LoginMethods names them for people).
 const (
 	AuthAuto    AuthMechanism = ""
 	AuthPlain   AuthMechanism = "PLAIN"
@@ -78,15 +71,14 @@ const (
 	AuthOAuthBearer AuthMechanism = "OAUTHBEARER"
 )
 
-// ParseAuthMechanism accepts auto, plain, login, cram-md5 or xoauth2 (any case).
+// ParseAuthMechanism accepts auto, plain, login, cram-md5, xoauth2 or
+// oauthbearer (LoginMethods, any case; "" is auto). "none" is not a
+// mechanism: a Config without Username does not log in.
 func ParseAuthMechanism(s string) (AuthMechanism, error) {
-	switch m := AuthMechanism(strings.ToUpper(strings.TrimSpace(s))); m {
-	case "", "AUTO":
-		return AuthAuto, nil
-	case AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAuthBearer:
-		return m, nil
+	if m, ok := LookupLoginMethod(s); ok && m.Login {
+		return m.Mechanism, nil
 	}
-	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5, xoauth2 or oauthbearer)", s)
+	return "", authError(s, false)
 }
 
 // Default timeouts.
