@@ -49,7 +49,7 @@ func (s *session) chooseAuth() (AuthMechanism, error) {
 		}
 	}
 	return "", &Error{Kind: ErrorPolicy, Message: "no AUTH mechanism in common: the server offers " +
-		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5 and XOAUTH2"}
+		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER"}
 }
 
 // saslName escapes "," and "=" in a GS2 authorisation identity (RFC 5801 §4).

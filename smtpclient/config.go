@@ -149,6 +149,7 @@ type Config struct {
 	// macOS yet), so that
 	// preparing and encrypting a large message yields the CPU to a desktop
 	// app's interface. With nothing else to run, the transfer is as fast.
+	// Events still arrive on the goroutine that called Send.
 	Background bool
 
 	// Dialer opens the TCP connection; nil means a net.Dialer. Tests and

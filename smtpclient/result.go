@@ -23,7 +23,7 @@ type Envelope struct {
 // Message is the message to send: it writes itself (headers and body, line
 // ends may be LF or CRLF) and knows its size in advance, for the progress
 // bar and the server's SIZE limit. compose's writer satisfies it, and so
-// does an .eml file (see FileMessage).
+// does an .eml file (see File and OpenFile).
 type Message interface {
 	io.WriterTo
 	// Size is the number of bytes WriteTo will write.

@@ -20,7 +20,8 @@ const quitTimeout = 5 * time.Second
 
 // Send delivers msg to the envelope's recipients through the server in cfg,
 // calling onEvent (which may be nil) for every step and line, in order, on
-// the calling goroutine. Cancelling ctx closes the connection at once.
+// the calling goroutine (also with cfg.Background; onEvent is never called
+// after Send returns). Cancelling ctx closes the connection at once.
 //
 // The returned Result is never nil: it says how far the session got, which
 // recipients were accepted and refused, and the final reply. A non-nil error

@@ -134,9 +134,10 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	received int // all messages ever received, kept or not
+	ended    int // connections that have ended
 	subs     map[int]func(Message)
 	nextSub  int
-	changed  chan struct{} // closed and replaced on each new message
+	changed  chan struct{} // closed and replaced on each new message and each ended connection
 }
 
 // Start listens on 127.0.0.1 on a free port and serves until Close or until
@@ -197,7 +198,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		srv.AllowInsecureAuth = true
 	}
 	s.srv = srv
-	wl := &wrapListener{Listener: ln, wrap: func(c net.Conn) net.Conn { return s.wrap(c, tlsConfig) }}
+	wl := &wrapListener{Listener: ln, wrap: func(c net.Conn) net.Conn {
+		return &endConn{Conn: s.wrap(c, tlsConfig), ended: s.connectionEnded}
+	}}
 	go func() {
 		defer close(s.done)
 		srv.Serve(wl)
@@ -282,6 +285,34 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 			return s.Messages(), ctx.Err()
 		}
 	}
+}
+
+// WaitSessionsEnded blocks until at least n connections have ended (the
+// client or the server hung up, and the server is done with what it
+// received: a message is stored before its connection ends) or ctx is
+// done. A test waits for it before it checks that nothing was stored.
+func (s *Server) WaitSessionsEnded(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, changed := s.ended, s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Server) connectionEnded() {
+	s.mu.Lock()
+	s.ended++
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
 }
 
 func (s *Server) add(m Message) {
