@@ -161,7 +161,10 @@ type Account struct {
 	Name string `json:"name,omitempty"`
 	// Address is the sender's email address (From and MAIL FROM).
 	Address string `json:"address"`
-	// Host is the SMTP server's host name or IP address.
+	// Host is the SMTP server's host name or IP address, stored and shown
+	// as the person typed it: a name in Unicode ("smtp.bücher.example")
+	// stays so here, and the engine dials and verifies its A-label form
+	// (smtpclient.ASCIIHost).
 	Host string `json:"host"`
 	// Port is the SMTP server's TCP port; 0 means Security.DefaultPort().
 	Port int `json:"port,omitempty"`
@@ -400,6 +403,11 @@ func checkHost(host string) error {
 				return fmt.Errorf("%q is not a valid server name", host)
 			}
 		}
+	}
+	// A name in Unicode is kept as typed; it must have an A-label form,
+	// which is what the engine dials and checks the certificate against.
+	if _, err := smtpclient.ASCIIHost(host); err != nil {
+		return fmt.Errorf("%q is not a valid server name", host)
 	}
 	return nil
 }

@@ -231,3 +231,22 @@ func TestAccountsTakeTheEnginesNamesAndOldFilesStillLoad(t *testing.T) {
 		}
 	}
 }
+
+func TestAUnicodeServerNameIsKeptAsTypedAndMustHaveAnALabel(t *testing.T) {
+	a := Account{ID: "w", Address: "a@example.com", Host: "smtp.bücher.example", Security: SecurityTLS}
+	if err := a.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if cfg := a.SMTPConfig(PasswordCredential("pw")); cfg.Host != "smtp.bücher.example" {
+		t.Errorf("the engine gets %q; it converts the name itself", cfg.Host)
+	}
+	if got, _ := smtpclient.ASCIIHost(a.Host); got != "smtp.xn--bcher-kva.example" {
+		t.Errorf("A-label = %q", got)
+	}
+	// Letters only, but Latin and Hebrew in one label break the IDNA
+	// bidi rule: there is no A-label to dial.
+	a.Host = "smtp.aא.example"
+	if err := a.Validate(); err == nil {
+		t.Errorf("%q (no A-label form) was accepted", a.Host)
+	}
+}

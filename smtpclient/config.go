@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"golang.org/x/net/idna"
 )
 
 // Security says how the connection to the server is protected.
@@ -94,6 +96,8 @@ const (
 // supplied by the caller for one session and never stored by this package.
 type Config struct {
 	// Host is the server's name or IP address. The certificate must match it.
+	// A name typed in Unicode is converted to A-labels (ASCIIHost) before
+	// it is dialled and checked against the certificate.
 	Host string
 	// Port is the TCP port; 0 means Security.DefaultPort().
 	Port int
@@ -166,7 +170,26 @@ func (c *Config) port() int {
 	return c.Security.DefaultPort()
 }
 
-// Address is "host:port", the address dialled.
+// ASCIIHost returns host with every Unicode label converted to its A-label
+// by the IDNA lookup rules ("bücher.example" → "xn--bcher-kva.example"):
+// the form that is resolved, dialled and named in certificates. A host that
+// is ASCII already (a name, an IP address) is returned unchanged. Send and
+// Probe convert Config.Host this way before dialling and verifying.
+func ASCIIHost(host string) (string, error) {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			a, err := idna.Lookup.ToASCII(host)
+			if err != nil {
+				return "", fmt.Errorf("%q is not a valid international server name: %w", host, err)
+			}
+			return a, nil
+		}
+	}
+	return host, nil
+}
+
+// Address is "host:port", the address dialled (Host as given; Send and
+// Probe dial its ASCIIHost form).
 func (c *Config) Address() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
 }

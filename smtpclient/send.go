@@ -481,6 +481,12 @@ func checkConfig(cfg *Config) error {
 	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
 		return &Error{Kind: ErrorInput, Message: err.Error()}
 	}
+	// From here on the session dials, verifies and names the A-label form.
+	host, err := ASCIIHost(cfg.Host)
+	if err != nil {
+		return &Error{Kind: ErrorInput, Message: err.Error(), Err: err}
+	}
+	cfg.Host = host
 	return nil
 }
 
