@@ -209,6 +209,10 @@ func FuzzReplyParser(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r, err := readReply(bufio.NewReaderSize(strings.NewReader(string(in)), MaxReplyLineLength), nil, nil)
+		var e *Error
+		if errors.As(err, &e) && Printable(e.Message) != e.Message {
+			t.Fatalf("error quotes the line unprintably: %q", e.Message)
+		}
 		if err != nil {
 			return
 		}

@@ -87,6 +87,11 @@ type Options struct {
 	// DiscardData keeps only each message's size and SHA-256, not its bytes
 	// (for very large test messages).
 	DiscardData bool
+	// DeliverOnly keeps no message at all: each one, with its bytes, goes
+	// to the OnMessage functions and counts for Wait, and Messages stays
+	// empty. An app that saves every message itself (OnMessage) holds none
+	// in memory after it was handed over.
+	DeliverOnly bool
 	// KeepMessages is how many received messages Messages keeps, the
 	// oldest dropped first, so a long-running app stays bounded; 0 means
 	// DefaultKeepMessages.
@@ -317,7 +322,9 @@ func (s *Server) connectionEnded() {
 
 func (s *Server) add(m Message) {
 	s.mu.Lock()
-	s.messages = append(s.messages, m)
+	if !s.opts.DeliverOnly {
+		s.messages = append(s.messages, m)
+	}
 	if extra := len(s.messages) - s.opts.KeepMessages; extra > 0 {
 		s.messages = append(s.messages[:0:0], s.messages[extra:]...)
 	}
