@@ -70,31 +70,6 @@ func (s Security) valid() bool {
 	return ok && m.Name == string(s)
 }
 
-// securityNames lists the stored names: "tls, starttls or none".
-func securityNames() string {
-	var names []string
-	for _, m := range smtpclient.SecurityModes() {
-		names = append(names, m.Name)
-	}
-	return orList(names)
-}
-
-// authNames lists the stored login names: "auto, plain, … or none".
-func authNames() string {
-	var names []string
-	for _, m := range smtpclient.LoginMethods() {
-		names = append(names, m.Name)
-	}
-	return orList(names)
-}
-
-func orList(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
-
 // AuthMechanism says how Stamp logs in to the server. The values are the
 // names smtpclient.LoginMethods defines.
 type AuthMechanism string
@@ -321,14 +296,14 @@ func (a Account) Validate() error {
 		add("port", "%d is out of range (1 to 65535, or 0 for the default)", a.Port)
 	}
 	if !a.Security.valid() {
-		add("security", "%q is not %s", a.Security, securityNames())
+		add("security", "%q is not %s", a.Security, smtpclient.SecurityNames())
 	}
 	if hasLineBreak(a.Username) || strings.ContainsRune(a.Username, 0) {
 		add("username", "may not contain line breaks or NUL")
 	}
 	auth := a.EffectiveAuth()
 	if !auth.valid() {
-		add("auth", "%q is not %s", a.Auth, authNames())
+		add("auth", "%q is not %s", a.Auth, smtpclient.AuthNames(true))
 	}
 	if a.Security == SecurityNone && auth.NeedsSecret() && a.Host != "" && !IsLoopback(a.Host) {
 		add("security", "refusing to send a password without encryption to %s: anyone on the network "+

@@ -88,24 +88,35 @@ func LookupLoginMethod(s string) (LoginMethod, bool) {
 	return LoginMethod{}, false
 }
 
-// securityError and authError say that a name is unknown, listing the
-// accepted ones.
-func securityError(s string) error {
+// SecurityNames lists the modes' names for a message: "tls, starttls or none".
+func SecurityNames() string {
 	var names []string
 	for _, m := range securityModes {
 		names = append(names, m.Name)
 	}
-	return fmt.Errorf("unknown security %q (want %s)", s, orList(names))
+	return orList(names)
 }
 
-func authError(s string, withNone bool) error {
+// AuthNames lists the login methods' names for a message: "auto, plain,
+// login, cram-md5, xoauth2 or oauthbearer", and "none" too when withNone.
+func AuthNames(withNone bool) string {
 	var names []string
 	for _, m := range loginMethods {
 		if m.Login || withNone {
 			names = append(names, m.Name)
 		}
 	}
-	return fmt.Errorf("unknown auth mechanism %q (want %s)", s, orList(names))
+	return orList(names)
+}
+
+// securityError and authError say that a name is unknown, listing the
+// accepted ones.
+func securityError(s string) error {
+	return fmt.Errorf("unknown security %q (want %s)", s, SecurityNames())
+}
+
+func authError(s string, withNone bool) error {
+	return fmt.Errorf("unknown auth mechanism %q (want %s)", s, AuthNames(withNone))
 }
 
 // ParseLoginMethod is LookupLoginMethod with an error that lists the names,
