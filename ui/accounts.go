@@ -32,15 +32,14 @@ var securityChoices = []choice[account.Security]{
 	{account.SecurityNone, "None: plain text (local test servers only)"},
 }
 
-// authChoices are the login mechanisms in the order the picker shows them.
-var authChoices = []choice[account.AuthMechanism]{
-	{account.AuthAuto, "Automatic (best the server offers)"},
-	{account.AuthPlain, "PLAIN"},
-	{account.AuthLogin, "LOGIN"},
-	{account.AuthCRAMMD5, "CRAM-MD5"},
-	{account.AuthXOAUTH2, "XOAUTH2 (OAuth 2 token)"},
-	{account.AuthNone, "None (the server needs no login)"},
-}
+// authChoices are the login mechanisms in the order the picker shows them
+// (smtpclient.LoginMethods, the one definition).
+var authChoices = func() (c []choice[account.AuthMechanism]) {
+	for _, m := range smtpclient.LoginMethods() {
+		c = append(c, choice[account.AuthMechanism]{account.AuthMechanism(m.Name), m.Label})
+	}
+	return c
+}()
 
 func labels[T comparable](choices []choice[T]) []string {
 	out := make([]string, len(choices))
