@@ -7,16 +7,19 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"stamp/internal/boundedfile"
+	"stamp/smtpclient"
 )
 
 // Security says how the connection to the server is protected. The values
-// are the words used in the config file and on the command line.
+// are the words used in the config file and on the command line, as
+// smtpclient.SecurityModes defines them.
 type Security string
 
 const (
@@ -30,49 +33,45 @@ const (
 	SecurityNone Security = "none"
 )
 
-// ParseSecurity accepts "tls" (or "ssl"), "starttls" and "none", in any case.
+// ParseSecurity accepts a mode's name or alias as smtpclient.SecurityModes
+// defines them ("tls", "ssl", "smtps", "starttls", "none", …), in any case,
+// and returns its stored name.
 func ParseSecurity(s string) (Security, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "tls", "ssl", "smtps", "implicit":
-		return SecurityTLS, nil
-	case "starttls":
-		return SecuritySTARTTLS, nil
-	case "none", "plain", "insecure":
-		return SecurityNone, nil
+	m, ok := smtpclient.LookupSecurity(s)
+	if !ok {
+		_, err := smtpclient.ParseSecurity(s)
+		return "", err
 	}
-	return "", fmt.Errorf("unknown security %q (want tls, starttls or none)", s)
+	return Security(m.Name), nil
 }
 
 // DefaultPort is the usual port for a security mode: 465 for implicit TLS,
 // 587 for STARTTLS and 25 for none.
-func (s Security) DefaultPort() int {
-	switch s {
-	case SecurityTLS:
-		return 465
-	case SecuritySTARTTLS:
-		return 587
-	}
-	return 25
-}
+func (s Security) DefaultPort() int { return s.engine().DefaultPort() }
 
 // Describe says in a few words what the mode means to a person.
 func (s Security) Describe() string {
-	switch s {
-	case SecurityTLS:
-		return "TLS from the first byte (implicit TLS)"
-	case SecuritySTARTTLS:
-		return "STARTTLS: upgrades to TLS, never continues without it"
-	case SecurityNone:
-		return "no encryption (local relays and test servers only)"
+	if !s.valid() {
+		return "unknown security " + strconv.Quote(string(s))
 	}
-	return "unknown security " + strconv.Quote(string(s))
+	return s.engine().Describe()
 }
 
+// engine is the engine's value for the mode (implicit TLS for an unknown
+// one, the safe default).
+func (s Security) engine() smtpclient.Security {
+	sec, _ := smtpclient.ParseSecurity(string(s))
+	return sec
+}
+
+// valid accepts the stored names only (not the aliases).
 func (s Security) valid() bool {
-	return s == SecurityTLS || s == SecuritySTARTTLS || s == SecurityNone
+	m, ok := smtpclient.LookupSecurity(string(s))
+	return ok && m.Name == string(s)
 }
 
-// AuthMechanism says how Stamp logs in to the server.
+// AuthMechanism says how Stamp logs in to the server. The values are the
+// names smtpclient.LoginMethods defines.
 type AuthMechanism string
 
 const (
@@ -86,32 +85,42 @@ const (
 	AuthCRAMMD5 AuthMechanism = "cram-md5"
 	// AuthXOAUTH2 sends an OAuth 2 access token (Gmail, Outlook, Microsoft 365).
 	AuthXOAUTH2 AuthMechanism = "xoauth2"
+	// AuthOAuthBearer sends an OAuth 2 access token the standard way (RFC 7628).
+	AuthOAuthBearer AuthMechanism = "oauthbearer"
 	// AuthNone does not log in at all: for relays that accept mail without
 	// authentication (a local MTA, a test server). No secret is kept.
 	AuthNone AuthMechanism = "none"
 )
 
-// ParseAuthMechanism accepts auto, plain, login, cram-md5, xoauth2 and none,
-// in any case. The empty string means auto.
+// ParseAuthMechanism accepts the login methods smtpclient.LoginMethods
+// defines (auto, plain, login, cram-md5, xoauth2, oauthbearer and none), in
+// any case, and returns the stored name. The empty string means auto.
 func ParseAuthMechanism(s string) (AuthMechanism, error) {
-	switch m := AuthMechanism(strings.ToLower(strings.TrimSpace(s))); m {
-	case "":
-		return AuthAuto, nil
-	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthNone:
-		return m, nil
+	m, err := smtpclient.ParseLoginMethod(s)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5, xoauth2 or none)", s)
+	return AuthMechanism(m.Name), nil
+}
+
+// method is the mechanism's definition (ok false for an unknown name).
+func (m AuthMechanism) method() (smtpclient.LoginMethod, bool) {
+	if m == "" {
+		m = AuthAuto
+	}
+	return smtpclient.LookupLoginMethod(string(m))
 }
 
 // NeedsSecret reports whether the mechanism logs in with a password or token.
-func (m AuthMechanism) NeedsSecret() bool { return m != AuthNone }
+func (m AuthMechanism) NeedsSecret() bool {
+	lm, ok := m.method()
+	return !ok || lm.Login
+}
 
+// valid accepts the stored names only.
 func (m AuthMechanism) valid() bool {
-	switch m {
-	case AuthAuto, AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthNone:
-		return true
-	}
-	return false
+	lm, ok := m.method()
+	return ok && lm.Name == string(m)
 }
 
 // Account is one saved sending account. It never holds a secret: the
@@ -127,7 +136,10 @@ type Account struct {
 	Name string `json:"name,omitempty"`
 	// Address is the sender's email address (From and MAIL FROM).
 	Address string `json:"address"`
-	// Host is the SMTP server's host name or IP address.
+	// Host is the SMTP server's host name or IP address, stored and shown
+	// as the person typed it: a name in Unicode ("smtp.bücher.example")
+	// stays so here, and the engine dials and verifies its A-label form
+	// (smtpclient.ASCIIHost).
 	Host string `json:"host"`
 	// Port is the SMTP server's TCP port; 0 means Security.DefaultPort().
 	Port int `json:"port,omitempty"`
@@ -289,14 +301,14 @@ func (a Account) Validate() error {
 		add("port", "%d is out of range (1 to 65535, or 0 for the default)", a.Port)
 	}
 	if !a.Security.valid() {
-		add("security", "%q is not tls, starttls or none", a.Security)
+		add("security", "%q is not %s", a.Security, smtpclient.SecurityNames())
 	}
 	if hasLineBreak(a.Username) || strings.ContainsRune(a.Username, 0) {
 		add("username", "may not contain line breaks or NUL")
 	}
 	auth := a.EffectiveAuth()
 	if !auth.valid() {
-		add("auth", "%q is not auto, plain, login, cram-md5, xoauth2 or none", a.Auth)
+		add("auth", "%q is not %s", a.Auth, smtpclient.AuthNames(true))
 	}
 	if a.Security == SecurityNone && auth.NeedsSecret() && a.Host != "" && !IsLoopback(a.Host) {
 		add("security", "refusing to send a password without encryption to %s: anyone on the network "+
@@ -394,6 +406,11 @@ func checkHost(host string) error {
 			}
 		}
 	}
+	// A name in Unicode is kept as typed; it must have an A-label form,
+	// which is what the engine dials and checks the certificate against.
+	if _, err := smtpclient.ASCIIHost(host); err != nil {
+		return fmt.Errorf("%q is not a valid server name", host)
+	}
 	return nil
 }
 
@@ -403,7 +420,7 @@ func checkCAFile(path string) error {
 	if !filepath.IsAbs(path) {
 		return fmt.Errorf("%q is not an absolute path", path)
 	}
-	data, err := os.ReadFile(path)
+	data, err := boundedfile.Read(path, boundedfile.DefaultLimit)
 	if err != nil {
 		return fmt.Errorf("cannot read the CA file: %w", err)
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/smtpclient"
 )
 
 // writeTestCA writes a real self-signed CA certificate as PEM.
@@ -240,5 +242,63 @@ func TestPinnedSHA256IsSavedAndOldFilesStillLoad(t *testing.T) {
 	got, err = s.Find("old")
 	if err != nil || got.PinnedSHA256 != "" || got.Host != "smtp.example.org" {
 		t.Errorf("an old file: Find = %+v, %v", got, err)
+	}
+}
+
+func TestAccountsTakeTheEnginesNamesAndOldFilesStillLoad(t *testing.T) {
+	for in, want := range map[string]Security{"smtps": SecurityTLS, "SSL": SecurityTLS, "STARTTLS": SecuritySTARTTLS, "plain": SecurityNone} {
+		if got, err := ParseSecurity(in); err != nil || got != want {
+			t.Errorf("ParseSecurity(%q) = %q, %v", in, got, err)
+		}
+	}
+	for in, want := range map[string]AuthMechanism{"": AuthAuto, "OAUTHBEARER": AuthOAuthBearer, "Cram-MD5": AuthCRAMMD5, "none": AuthNone} {
+		if got, err := ParseAuthMechanism(in); err != nil || got != want {
+			t.Errorf("ParseAuthMechanism(%q) = %q, %v", in, got, err)
+		}
+	}
+	if AuthNone.NeedsSecret() || !AuthOAuthBearer.NeedsSecret() {
+		t.Error("NeedsSecret is wrong for none or oauthbearer")
+	}
+	a := Account{ID: "w", Address: "a@example.com", Host: "mail.example.com", Security: SecuritySTARTTLS, Auth: AuthOAuthBearer}
+	if cfg := a.SMTPConfig(PasswordCredential("pw")); cfg.Auth != smtpclient.AuthOAuthBearer || cfg.Security != smtpclient.SecuritySTARTTLS || cfg.Port != 587 {
+		t.Errorf("SMTPConfig = %v", cfg)
+	}
+	// What earlier versions stored still loads.
+	s := openTestStore(t)
+	old := `{"schema":1,"accounts":[` +
+		`{"id":"a","address":"a@example.com","host":"mail.example.com","security":"tls","auth":"xoauth2"},` +
+		`{"id":"b","address":"b@example.com","host":"mail.example.com","security":"starttls","auth":"cram-md5"},` +
+		`{"id":"c","address":"c@example.com","host":"127.0.0.1","security":"none","auth":"none"},` +
+		`{"id":"d","address":"d@example.com","host":"mail.example.com","security":"starttls"}]}`
+	if err := os.WriteFile(s.Path(), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 4 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	for _, a := range list {
+		if err := a.Validate(); err != nil {
+			t.Errorf("stored account %s no longer valid: %v", a.ID, err)
+		}
+	}
+}
+
+func TestAUnicodeServerNameIsKeptAsTypedAndMustHaveAnALabel(t *testing.T) {
+	a := Account{ID: "w", Address: "a@example.com", Host: "smtp.bücher.example", Security: SecurityTLS}
+	if err := a.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if cfg := a.SMTPConfig(PasswordCredential("pw")); cfg.Host != "smtp.bücher.example" {
+		t.Errorf("the engine gets %q; it converts the name itself", cfg.Host)
+	}
+	if got, _ := smtpclient.ASCIIHost(a.Host); got != "smtp.xn--bcher-kva.example" {
+		t.Errorf("A-label = %q", got)
+	}
+	// Letters only, but Latin and Hebrew in one label break the IDNA
+	// bidi rule: there is no A-label to dial.
+	a.Host = "smtp.aא.example"
+	if err := a.Validate(); err == nil {
+		t.Errorf("%q (no A-label form) was accepted", a.Host)
 	}
 }

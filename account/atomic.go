@@ -2,10 +2,13 @@ package account
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"stamp/internal/atomicfile"
 )
 
 // tempPrefix starts the name of a settings file being written.
@@ -16,43 +19,16 @@ const tempPrefix = "." + FileName + ".tmp-"
 var beforeRename = func(tmp string) error { return nil }
 
 // writeFileAtomic replaces path with data so that a reader or a crash sees
-// either the old file or the new one, never a mix: write a temporary file
-// in the same folder (mode 0600), fsync it, rename it over path, fsync the
-// folder.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
+// either the old file or the new one, never a mix (internal/atomicfile:
+// mode 0600, file and folder synced). beforeRename runs once the data is
+// written, with the temporary file's name.
+func writeFileAtomic(path string, data []byte) error {
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return err
 		}
-	}()
-	if err := f.Chmod(0o600); err != nil && !isWindows {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := beforeRename(tmp); err != nil {
-		return err
-	}
-	if err := renameReplace(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+		return beforeRename(w.(interface{ Name() string }).Name())
+	})
 }
 
 // removeStaleTemps deletes temporary files left by a writer that crashed.

@@ -124,3 +124,34 @@ func FuzzParseFile(f *testing.F) {
 		}
 	})
 }
+
+// D5: a CA file that is a FIFO or a device is refused at once by Validate
+// (the GUI calls it on its own goroutine), never read until it ends.
+func TestACAFileThatWouldBlockOrNeverEndIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "ca-fifo.pem")
+	fifoErr := mkfifo(fifo)
+	for _, tc := range []struct {
+		name, path string
+		skip       bool
+	}{
+		{"a FIFO nobody writes to", fifo, fifoErr != nil},
+		{"/dev/zero", "/dev/zero", func() bool { _, err := os.Stat("/dev/zero"); return err != nil }()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.skip {
+				t.Skip("not on this system")
+			}
+			done := make(chan error, 1)
+			go func() { done <- checkCAFile(tc.path) }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+					t.Errorf("err = %v, want a refusal naming the kind of file", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("checking the CA file blocked")
+			}
+		})
+	}
+}

@@ -19,22 +19,16 @@ func (a Account) SMTPConfig(c Credential) smtpclient.Config {
 		CAFile:       a.CAFile,
 		PinnedSHA256: a.PinnedSHA256,
 	}
-	switch a.Security {
-	case SecuritySTARTTLS:
-		cfg.Security = smtpclient.SecuritySTARTTLS
-	case SecurityNone:
-		cfg.Security = smtpclient.SecurityNone
-	default:
-		cfg.Security = smtpclient.SecurityTLS
-	}
+	cfg.Security = a.Security.engine()
 	auth := a.EffectiveAuth()
 	if !auth.NeedsSecret() {
 		return cfg // no user name: the engine does not log in
 	}
 	cfg.Username = a.Login()
-	// The names are the engine's in other case ("plain" → PLAIN, "auto" →
-	// AuthAuto); anything it does not know stays automatic.
-	cfg.Auth, _ = smtpclient.ParseAuthMechanism(string(auth))
+	// Anything the engine does not know stays automatic.
+	if m, ok := auth.method(); ok {
+		cfg.Auth = m.Mechanism
+	}
 	if c.Kind == KindOAuth2 && c.OAuth2 != nil {
 		cfg.OAuth2Token = c.OAuth2.AccessToken
 		if auth == AuthAuto {

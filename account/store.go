@@ -1,18 +1,19 @@
 package account
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
 )
 
 // SchemaVersion is the version of accounts.json this code writes. A file
@@ -332,7 +333,7 @@ func (s *Store) Reset() (keptAt string, err error) {
 	if err := os.Rename(s.path, keptAt); err != nil {
 		return "", fmt.Errorf("keep the old settings file aside: %w", err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return keptAt, err
 	}
 	return keptAt, nil
@@ -347,48 +348,21 @@ func (d *fileData) index(id string) int {
 	return -1
 }
 
-// read loads the file; a missing file is an empty store.
+// read loads the file; a missing file is an empty store. Only a regular
+// file of at most maxFileSize bytes is read: opening a FIFO would block for
+// ever, and a device such as /dev/zero never ends.
 func (s *Store) read() (*fileData, error) {
-	// Only a regular file is read: opening a FIFO would block for ever, and
-	// a device such as /dev/zero never ends.
-	fi, err := os.Stat(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &fileData{Schema: SchemaVersion}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the account settings: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("not a regular file but %s", fileKind(fi.Mode()))}
-	}
-	f, err := os.Open(s.path)
-	if err != nil {
-		return nil, fmt.Errorf("read the account settings: %w", err)
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxFileSize+1)); err != nil {
-		return nil, fmt.Errorf("read the account settings: %w", err)
-	}
-	if buf.Len() > maxFileSize {
-		return nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("larger than %d bytes", maxFileSize)}
-	}
-	return parseFile(s.path, buf.Bytes())
-}
-
-// fileKind names what a path is when it is not a regular file.
-func fileKind(m fs.FileMode) string {
+	data, err := boundedfile.Read(s.path, maxFileSize)
+	var refused *boundedfile.RefusedError
 	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
+	case errors.Is(err, fs.ErrNotExist):
+		return &fileData{Schema: SchemaVersion}, nil
+	case errors.As(err, &refused):
+		return nil, &BrokenFileError{Path: s.path, Err: err}
+	case err != nil:
+		return nil, fmt.Errorf("read the account settings: %w", err)
 	}
-	return "a special file"
+	return parseFile(s.path, data)
 }
 
 func parseFile(path string, data []byte) (*fileData, error) {

@@ -49,12 +49,90 @@ func (s *session) chooseAuth() (AuthMechanism, error) {
 		}
 	}
 	return "", &Error{Kind: ErrorPolicy, Message: "no AUTH mechanism in common: the server offers " +
-		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5 and XOAUTH2"}
+		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER"}
 }
 
 // saslName escapes "," and "=" in a GS2 authorisation identity (RFC 5801 §4).
 func saslName(u string) string {
 	return strings.NewReplacer("=", "=3D", ",", "=2C").Replace(u)
+}
+
+// authPlan is one mechanism's exchange, with what is secret in it kept
+// next to what is sent: the command, how the transcript shows it, the
+// encoded forms a server must not get back into an event, and the answers
+// to the server's 334 challenges.
+type authPlan struct {
+	first     string   // the AUTH command, with its initial response
+	show      string   // first as the transcript shows it
+	secrets   []string // encoded forms that carry a secret (masked if echoed)
+	responses []string // answers to successive 334 challenges (already base64), or
+	answer    func(round int, challenge []byte) (string, error)
+}
+
+// authPlans builds each mechanism's exchange. Every answer to a challenge
+// is shown as Mask (an empty one as empty).
+var authPlans = map[AuthMechanism]func(s *session) authPlan{
+	AuthPlain: func(s *session) authPlan {
+		ir := b64([]byte("\x00" + s.cfg.Username + "\x00" + s.cfg.Password))
+		return authPlan{first: "AUTH PLAIN " + ir, show: "AUTH PLAIN " + Mask, secrets: []string{ir}}
+	},
+	// LOGIN's prompts are not standardised ("Username:", "User Name", or
+	// anything, even text that is not base64): the first challenge gets the
+	// user, the second the password, whatever they say.
+	AuthLogin: func(s *session) authPlan {
+		return authPlan{first: "AUTH LOGIN", show: "AUTH LOGIN",
+			responses: []string{b64([]byte(s.cfg.Username)), b64([]byte(s.cfg.Password))}}
+	},
+	AuthCRAMMD5: func(s *session) authPlan {
+		return authPlan{first: "AUTH CRAM-MD5", show: "AUTH CRAM-MD5", answer: func(round int, ch []byte) (string, error) {
+			if round > 0 {
+				return "", &Error{Kind: ErrorProtocol, Message: "CRAM-MD5: the server sent a second challenge"}
+			}
+			m := hmac.New(md5.New, []byte(s.cfg.Password))
+			m.Write(ch)
+			return b64([]byte(s.cfg.Username + " " + hex.EncodeToString(m.Sum(nil)))), nil
+		}}
+	},
+	AuthXOAUTH2: func(s *session) authPlan {
+		ir := b64([]byte("user=" + s.cfg.Username + "\x01auth=Bearer " + s.bearerToken() + "\x01\x01"))
+		return s.oauthPlan(AuthXOAUTH2, ir, "")
+	},
+	// RFC 7628 §3.2.3: after a failure the client answers %x01.
+	AuthOAuthBearer: func(s *session) authPlan {
+		ir := b64([]byte("n,a=" + saslName(s.cfg.Username) + ",\x01host=" + s.cfg.Host +
+			"\x01port=" + strconv.Itoa(s.cfg.port()) + "\x01auth=Bearer " + s.bearerToken() + "\x01\x01"))
+		return s.oauthPlan(AuthOAuthBearer, ir, b64([]byte{1}))
+	},
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// bearerToken is the OAuth token, or the password when only that is set.
+func (s *session) bearerToken() string {
+	if s.cfg.OAuth2Token != "" {
+		return s.cfg.OAuth2Token
+	}
+	return s.cfg.Password
+}
+
+// oauthPlan is XOAUTH2's and OAUTHBEARER's exchange: after a failure the
+// server sends a 334 with a JSON error, which is shown as a note; the
+// client answers ack and the server then sends the failure reply.
+func (s *session) oauthPlan(mech AuthMechanism, ir, ack string) authPlan {
+	return authPlan{first: "AUTH " + string(mech) + " " + ir, show: "AUTH " + string(mech) + " " + Mask, secrets: []string{ir},
+		answer: func(round int, ch []byte) (string, error) {
+			var e struct {
+				Status string `json:"status"`
+				Scope  string `json:"scope"`
+			}
+			if json.Unmarshal(ch, &e) == nil && e.Status != "" {
+				s.note(StepAuth, "%s error from the server: status %s, scope %s", mech, e.Status, e.Scope)
+			}
+			if round > 0 {
+				return "", &Error{Kind: ErrorProtocol, Message: string(mech) + ": the server kept asking"}
+			}
+			return ack, nil
+		}}
 }
 
 // auth logs in. Every client line of the exchange after the mechanism name
@@ -72,97 +150,19 @@ func (s *session) auth() error {
 	if err != nil {
 		return s.fail(StepAuth, err)
 	}
-	user, pass := s.cfg.Username, s.cfg.Password
-	b64 := base64.StdEncoding.EncodeToString
-	var (
-		first     string   // the AUTH command
-		responses []string // answers to successive 334 challenges (already base64)
-		answer    func(round int, challenge []byte) (string, error)
-	)
-	switch mech {
-	case AuthPlain:
-		first = "AUTH PLAIN " + b64([]byte("\x00"+user+"\x00"+pass))
-	case AuthLogin:
-		// LOGIN's prompts are not standardised ("Username:", "User Name",
-		// or anything, even text that is not base64): the first challenge
-		// gets the user, the second the password, whatever they say.
-		first = "AUTH LOGIN"
-		responses = []string{b64([]byte(user)), b64([]byte(pass))}
-	case AuthCRAMMD5:
-		first = "AUTH CRAM-MD5"
-		answer = func(round int, ch []byte) (string, error) {
-			if round > 0 {
-				return "", &Error{Kind: ErrorProtocol, Message: "CRAM-MD5: the server sent a second challenge"}
-			}
-			m := hmac.New(md5.New, []byte(pass))
-			m.Write(ch)
-			return b64([]byte(user + " " + hex.EncodeToString(m.Sum(nil)))), nil
-		}
-	case AuthXOAUTH2, AuthOAuthBearer:
-		token := s.cfg.OAuth2Token
-		if token == "" {
-			token = pass
-		}
-		// After a failure the server sends a 334 with a JSON error; the
-		// client answers with an empty line (XOAUTH2) or %x01 (RFC 7628
-		// §3.2.3) and the server then sends the failure reply.
-		ack := ""
-		if mech == AuthXOAUTH2 {
-			first = "AUTH XOAUTH2 " + b64([]byte("user="+user+"\x01auth=Bearer "+token+"\x01\x01"))
-		} else {
-			host, port := s.cfg.Host, s.cfg.port()
-			first = "AUTH OAUTHBEARER " + b64([]byte("n,a="+saslName(user)+",\x01host="+host+
-				"\x01port="+strconv.Itoa(port)+"\x01auth=Bearer "+token+"\x01\x01"))
-			ack = b64([]byte{1})
-		}
-		answer = func(round int, ch []byte) (string, error) {
-			var e struct {
-				Status string `json:"status"`
-				Scope  string `json:"scope"`
-			}
-			if json.Unmarshal(ch, &e) == nil && e.Status != "" {
-				s.note(StepAuth, "%s error from the server: status %s, scope %s", mech, e.Status, e.Scope)
-			}
-			if round > 0 {
-				return "", &Error{Kind: ErrorProtocol, Message: string(mech) + ": the server kept asking"}
-			}
-			return ack, nil
-		}
-	}
+	plan := authPlans[mech](s)
 	// The encoded forms carry the secret too: a server that echoes them
 	// back in a reply must not get them into an event or an error.
-	switch mech {
-	case AuthPlain, AuthXOAUTH2, AuthOAuthBearer:
-		s.secrets = append(s.secrets, strings.TrimPrefix(first, "AUTH "+string(mech)+" "))
+	for _, sec := range plan.secrets {
+		s.addSecret(sec)
 	}
 	for _, sec := range s.cfg.secrets() {
-		s.secrets = append(s.secrets, b64([]byte(sec)))
+		s.addSecret(b64([]byte(sec)))
 	}
-	show := first
-	if mech == AuthPlain || mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
-		show = "AUTH " + string(mech) + " " + Mask // the initial response holds the secret
-	}
-	r, err := s.cmd(StepAuth, first, show)
+	r, err := s.cmd(StepAuth, plan.first, plan.show)
 	for round := 0; err == nil && r.Code == 334; round++ {
-		if round == maxAuthRounds {
-			err = &Error{Kind: ErrorProtocol, Message: "the server sent too many AUTH challenges"}
-			break
-		}
 		var resp string
-		switch {
-		case answer != nil:
-			ch, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
-			if derr != nil {
-				err = &Error{Kind: ErrorProtocol, Message: "the server's " + string(mech) + " challenge is not valid base64"}
-				break
-			}
-			resp, err = answer(round, ch)
-		case round < len(responses):
-			resp = responses[round]
-		default:
-			err = &Error{Kind: ErrorProtocol, Message: "the server asked for more AUTH data than " + string(mech) + " has (asked for the password twice?)"}
-		}
-		if err != nil {
+		if resp, err = plan.reply(mech, round, r); err != nil {
 			break
 		}
 		shown := Mask
@@ -180,4 +180,21 @@ func (s *session) auth() error {
 	s.caps.AuthUsed = mech
 	s.finish(StepAuth)
 	return nil
+}
+
+// reply is the answer to the round'th 334 challenge r.
+func (p *authPlan) reply(mech AuthMechanism, round int, r *Reply) (string, error) {
+	switch {
+	case round == maxAuthRounds:
+		return "", &Error{Kind: ErrorProtocol, Message: "the server sent too many AUTH challenges"}
+	case p.answer != nil:
+		ch, err := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
+		if err != nil {
+			return "", &Error{Kind: ErrorProtocol, Message: "the server's " + string(mech) + " challenge is not valid base64"}
+		}
+		return p.answer(round, ch)
+	case round < len(p.responses):
+		return p.responses[round], nil
+	}
+	return "", &Error{Kind: ErrorProtocol, Message: "the server asked for more AUTH data than " + string(mech) + " has (asked for the password twice?)"}
 }

@@ -2,7 +2,6 @@ package smtpclient
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net"
@@ -30,31 +29,37 @@ func TestEveryAuthMechanism(t *testing.T) {
 		{"auto picks PLAIN over TLS", []string{"CRAM-MD5", "LOGIN", "PLAIN"}, AuthAuto, false, [2]string{}},
 		{"auto with a token takes OAUTHBEARER when XOAUTH2 is missing", []string{"PLAIN", "OAUTHBEARER"}, AuthAuto, true, [2]string{}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := startSandbox(t, sandbox.Options{Security: sandbox.TLS, Username: testUser, Password: testPassword,
-				Token: testToken, Mechanisms: tc.offered, LoginPrompts: tc.prompts})
-			cfg := configFor(srv)
-			cfg.Auth = tc.use
-			if tc.token {
-				cfg.Password, cfg.OAuth2Token = "", testToken
-			}
-			var rec recorder
-			caps, err := Probe(context.Background(), cfg, rec.on)
-			if err != nil {
-				t.Fatalf("Probe: %v\n%s", err, rec.transcript())
-			}
-			want := tc.use
-			if want == AuthAuto {
-				want = AuthPlain
-				if tc.token {
-					want = AuthOAuthBearer
+		for _, secret := range []string{testPassword, testHostileSecret} {
+			t.Run(tc.name+map[string]string{testPassword: "", testHostileSecret: ", a secret with quote, backslash and BEL"}[secret], func(t *testing.T) {
+				password, token := testPassword, testToken
+				if secret == testHostileSecret {
+					password, token = testHostileSecret, testHostileSecret
 				}
-			}
-			if caps.AuthUsed != want {
-				t.Errorf("logged in with %q, want %q", caps.AuthUsed, want)
-			}
-			assertNoSecrets(t, rec.all())
-		})
+				srv := startSandbox(t, sandbox.Options{Security: sandbox.TLS, Username: testUser, Password: password,
+					Token: token, Mechanisms: tc.offered, LoginPrompts: tc.prompts})
+				cfg := configFor(srv)
+				cfg.Auth = tc.use
+				if tc.token {
+					cfg.Password, cfg.OAuth2Token = "", token
+				}
+				var rec recorder
+				caps, err := Probe(context.Background(), cfg, rec.on)
+				if err != nil {
+					t.Fatalf("Probe: %v\n%s", err, rec.transcript())
+				}
+				want := tc.use
+				if want == AuthAuto {
+					want = AuthPlain
+					if tc.token {
+						want = AuthOAuthBearer
+					}
+				}
+				if caps.AuthUsed != want {
+					t.Errorf("logged in with %q, want %q", caps.AuthUsed, want)
+				}
+				assertNoSecrets(t, rec.all())
+			})
+		}
 	}
 }
 
@@ -64,9 +69,9 @@ func TestWrongPasswordIsAnAuthenticationError(t *testing.T) {
 			srv := startSandbox(t, sandbox.Options{Security: sandbox.STARTTLS, Username: testUser, Password: testPassword,
 				Token: testToken, Mechanisms: []string{string(mech)}})
 			cfg := configFor(srv)
-			cfg.Password = "stamp-test-secret-not-the-password"
+			cfg.Password = testHostileSecret
 			if mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
-				cfg.Password, cfg.OAuth2Token = "", "stamp-test-secret-expired-token"
+				cfg.Password, cfg.OAuth2Token = "", testHostileSecret
 			}
 			var rec recorder
 			res, err := Send(context.Background(), cfg, Envelope{From: testUser, To: []string{"bob@example.test"}}, testMessage("pw", "x"), rec.on)
@@ -135,24 +140,12 @@ type fakeRemote struct{ net.Conn }
 
 func (fakeRemote) RemoteAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 25), Port: 25} }
 
-// assertNoSecrets checks that no event — its text, its error, its JSON —
-// contains a test secret, raw or in any base64 form the wire used.
+// assertNoSecrets checks that no event — its text, its reply, its error,
+// its JSON — contains a test secret, raw, escaped (strconv.Quote, JSON,
+// Printable) or in any base64 form the wire used.
 func assertNoSecrets(t *testing.T, events []Event, extra ...string) {
 	t.Helper()
-	secrets := []string{testPassword, testToken}
-	for _, s := range extra {
-		if s != "" {
-			secrets = append(secrets, s)
-		}
-	}
-	var forms []string
-	for _, s := range secrets {
-		forms = append(forms, s,
-			base64.StdEncoding.EncodeToString([]byte(s)),
-			base64.StdEncoding.EncodeToString([]byte("\x00"+testUser+"\x00"+s)),
-			base64.StdEncoding.EncodeToString([]byte("user="+testUser+"\x01auth=Bearer "+s+"\x01\x01")),
-			"Bearer "+s)
-	}
+	forms := secretForms(append([]string{testPassword, testToken, testHostileSecret}, extra...)...)
 	if len(events) == 0 {
 		t.Fatal("no events recorded")
 	}
@@ -161,9 +154,16 @@ func assertNoSecrets(t *testing.T, events []Event, extra ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range forms {
-			if strings.Contains(string(j), f) || (ev.Err != nil && strings.Contains(ev.Err.Explain(), f)) {
-				t.Errorf("secret leaked in event %s", j)
+		texts := []string{string(j), ev.Text}
+		if ev.Reply != nil {
+			texts = append(texts, ev.Reply.String())
+		}
+		if ev.Err != nil {
+			texts = append(texts, ev.Err.Explain(), ev.Err.Error())
+		}
+		for _, text := range texts {
+			if f := leaksIn(text, forms); f != "" {
+				t.Errorf("secret (as %q) leaked in event %s", f, j)
 			}
 		}
 	}

@@ -53,6 +53,20 @@ type TLSInfo struct {
 	STARTTLS bool `json:"starttls"`
 }
 
+// cleanCaps makes the server's words in the capabilities clean for handing
+// out (Result, Probe), once parseEHLO has drawn its conclusions from them.
+// A keyword or mechanism the engine knows is plain ASCII and stays the same.
+func (s *session) cleanCaps() {
+	ext := make(map[string]string, len(s.caps.Extensions))
+	for k, v := range s.caps.Extensions {
+		ext[s.clean(k)] = s.clean(v)
+	}
+	s.caps.Extensions = ext
+	for i, m := range s.caps.Auth {
+		s.caps.Auth[i] = s.clean(m)
+	}
+}
+
 // parseEHLO reads the capability lines of an EHLO reply (all but the first).
 func parseEHLO(r *Reply) *Capabilities {
 	c := &Capabilities{ESMTP: true, Extensions: map[string]string{}}

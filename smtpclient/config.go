@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 )
 
 // Security says how the connection to the server is protected.
@@ -25,30 +26,24 @@ const (
 	SecurityNone
 )
 
-// String returns the name used in flags and settings: "tls", "starttls" or "none".
+// String returns the name used in flags and settings: "tls", "starttls" or
+// "none" (SecurityModes).
 func (s Security) String() string {
-	switch s {
-	case SecurityTLS:
-		return "tls"
-	case SecuritySTARTTLS:
-		return "starttls"
-	case SecurityNone:
-		return "none"
+	for _, m := range securityModes {
+		if m.Security == s {
+			return m.Name
+		}
 	}
 	return "Security(" + strconv.Itoa(int(s)) + ")"
 }
 
-// ParseSecurity turns "tls", "starttls" or "none" (any case) into a Security.
+// ParseSecurity turns a mode's name or alias (SecurityModes: "tls", "ssl",
+// "smtps", "starttls", "none", …; any case) into a Security.
 func ParseSecurity(s string) (Security, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "tls", "ssl", "implicit":
-		return SecurityTLS, nil
-	case "starttls":
-		return SecuritySTARTTLS, nil
-	case "none", "plain", "insecure":
-		return SecurityNone, nil
+	if m, ok := LookupSecurity(s); ok {
+		return m.Security, nil
 	}
-	return 0, fmt.Errorf("unknown security %q (want tls, starttls or none)", s)
+	return 0, securityError(s)
 }
 
 // DefaultPort is the usual port for a security mode: 465 for implicit TLS,
@@ -67,7 +62,7 @@ func (s Security) DefaultPort() int {
 // the server offers.
 type AuthMechanism string
 
-// The mechanisms the engine speaks.
+// The mechanisms the engine speaks (LoginMethods names them for people).
 const (
 	AuthAuto    AuthMechanism = ""
 	AuthPlain   AuthMechanism = "PLAIN"
@@ -78,15 +73,14 @@ const (
 	AuthOAuthBearer AuthMechanism = "OAUTHBEARER"
 )
 
-// ParseAuthMechanism accepts auto, plain, login, cram-md5 or xoauth2 (any case).
+// ParseAuthMechanism accepts auto, plain, login, cram-md5, xoauth2 or
+// oauthbearer (LoginMethods, any case; "" is auto). "none" is not a
+// mechanism: a Config without Username does not log in.
 func ParseAuthMechanism(s string) (AuthMechanism, error) {
-	switch m := AuthMechanism(strings.ToUpper(strings.TrimSpace(s))); m {
-	case "", "AUTO":
-		return AuthAuto, nil
-	case AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAuthBearer:
-		return m, nil
+	if m, ok := LookupLoginMethod(s); ok && m.Login {
+		return m.Mechanism, nil
 	}
-	return "", fmt.Errorf("unknown auth mechanism %q (want auto, plain, login, cram-md5, xoauth2 or oauthbearer)", s)
+	return "", authError(s, false)
 }
 
 // Default timeouts.
@@ -102,6 +96,8 @@ const (
 // supplied by the caller for one session and never stored by this package.
 type Config struct {
 	// Host is the server's name or IP address. The certificate must match it.
+	// A name typed in Unicode is converted to A-labels (ASCIIHost) before
+	// it is dialled and checked against the certificate.
 	Host string
 	// Port is the TCP port; 0 means Security.DefaultPort().
 	Port int
@@ -157,6 +153,7 @@ type Config struct {
 	// macOS yet), so that
 	// preparing and encrypting a large message yields the CPU to a desktop
 	// app's interface. With nothing else to run, the transfer is as fast.
+	// Events still arrive on the goroutine that called Send.
 	Background bool
 
 	// Dialer opens the TCP connection; nil means a net.Dialer. Tests and
@@ -173,7 +170,26 @@ func (c *Config) port() int {
 	return c.Security.DefaultPort()
 }
 
-// Address is "host:port", the address dialled.
+// ASCIIHost returns host with every Unicode label converted to its A-label
+// by the IDNA lookup rules ("bücher.example" → "xn--bcher-kva.example"):
+// the form that is resolved, dialled and named in certificates. A host that
+// is ASCII already (a name, an IP address) is returned unchanged. Send and
+// Probe convert Config.Host this way before dialling and verifying.
+func ASCIIHost(host string) (string, error) {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			a, err := idna.Lookup.ToASCII(host)
+			if err != nil {
+				return "", fmt.Errorf("%q is not a valid international server name: %w", host, err)
+			}
+			return a, nil
+		}
+	}
+	return host, nil
+}
+
+// Address is "host:port", the address dialled (Host as given; Send and
+// Probe dial its ASCIIHost form).
 func (c *Config) Address() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
 }
@@ -202,3 +218,24 @@ func (c *Config) secrets() []string {
 	}
 	return s
 }
+
+// redacted is Config without its methods, with the secrets replaced by Mask.
+type redacted Config
+
+func (c Config) redacted() redacted {
+	if c.Password != "" {
+		c.Password = Mask
+	}
+	if c.OAuth2Token != "" {
+		c.OAuth2Token = Mask
+	}
+	return redacted(c)
+}
+
+// String prints the configuration with Password and OAuth2Token shown as
+// Mask, so that %v and %+v in a log or a panic never print a secret (a
+// struct that embeds Config prints this too).
+func (c Config) String() string { return fmt.Sprintf("%+v", c.redacted()) }
+
+// GoString hides the secrets from %#v too.
+func (c Config) GoString() string { return fmt.Sprintf("%#v", c.redacted()) }

@@ -238,21 +238,43 @@ type streamResult struct {
 // encoding the attachments and the connection's encryption and system calls
 // run on two cores at once; at most pipeDepth chunks are in flight, so
 // memory stays flat. progress gets the message bytes taken in up to the end
-// of each chunk written. The goroutine has ended when streamData returns.
+// of each chunk written, always on the calling goroutine (events are
+// promised there). The goroutines have ended when streamData returns.
 func streamData(msg Message, w io.Writer, progress func(consumed int64), background bool) streamResult {
-	if background {
-		// Both halves run on threads of their own at lower priority; each
-		// thread ends with its goroutine (locked, never unlocked), so the
-		// lowered priority never reaches other goroutines.
-		done := make(chan streamResult, 1)
-		go func() {
-			runtime.LockOSThread()
-			lowerThreadPriority()
-			done <- pipeData(msg, w, progress, true)
-		}()
-		return <-done
+	if !background {
+		return pipeData(msg, w, progress, false)
 	}
-	return pipeData(msg, w, progress, false)
+	// Both halves run on threads of their own at lower priority; each
+	// thread ends with its goroutine (locked, never unlocked), so the
+	// lowered priority never reaches other goroutines. Progress comes back
+	// here through latest, which holds only the newest count: a slow
+	// handler on this goroutine never holds up the transfer.
+	done := make(chan streamResult, 1)
+	latest := make(chan int64, 1)
+	go func() {
+		runtime.LockOSThread()
+		lowerThreadPriority()
+		done <- pipeData(msg, w, func(consumed int64) {
+			select { // the only sender: after this, the send cannot block
+			case <-latest:
+			default:
+			}
+			latest <- consumed
+		}, true)
+	}()
+	for {
+		select {
+		case c := <-latest:
+			progress(c)
+		case res := <-done:
+			select { // the last count, sent before done
+			case c := <-latest:
+				progress(c)
+			default:
+			}
+			return res
+		}
+	}
 }
 
 // pipeData is streamData on the calling goroutine.

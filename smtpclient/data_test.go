@@ -265,10 +265,7 @@ func TestCancelInTheMiddleOfData(t *testing.T) {
 	if !strings.Contains(e.Message, "message") {
 		t.Errorf("the error does not say at which step: %s", e.Message)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if len(srv.Messages()) != 0 {
-		t.Error("the server stored a cancelled message")
-	}
+	assertServerStoredNothing(t, srv, "a cancelled message")
 }
 
 func TestServerClosesInTheMiddleOfData(t *testing.T) {
@@ -304,10 +301,58 @@ func TestMessageSourceFailureDoesNotDeliverATruncatedMessage(t *testing.T) {
 	if !errors.As(err, &e) || e.Kind != ErrorSource {
 		t.Fatalf("err = %v", err)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if len(srv.Messages()) != 0 {
-		t.Error("the server stored a truncated message")
+	assertServerStoredNothing(t, srv, "a truncated message")
+}
+
+// assertServerStoredNothing waits until the server's session is over (it
+// stores a message before its connection ends), then checks that it kept
+// no message.
+func assertServerStoredNothing(t *testing.T, srv *sandbox.Server, what string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.WaitSessionsEnded(ctx, 1); err != nil {
+		t.Fatalf("the server's session did not end: %v", err)
 	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server stored %s (%d messages)", what, n)
+	}
+}
+
+func TestEveryEventArrivesOnTheCallingGoroutineEvenInTheBackground(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{DiscardData: true})
+	cfg := configFor(srv)
+	cfg.Background = true
+	caller := goroutineID()
+	// Plain counters, no lock: under -race, a handler called from two
+	// goroutines without order between them is reported.
+	var events, progress, elsewhere int
+	res, err := Send(context.Background(), cfg, Envelope{From: "a@sandbox.test", To: []string{"b@example.test"}}, genMessage{size: 8 << 20}, func(ev Event) {
+		events++
+		if ev.Kind == EventProgress {
+			progress++
+		}
+		if goroutineID() != caller {
+			elsewhere++
+		}
+	})
+	if err != nil || !res.Sent {
+		t.Fatalf("Send: %v", err)
+	}
+	if progress < 2 || events < 10 {
+		t.Fatalf("%d events, %d of them progress", events, progress)
+	}
+	if elsewhere != 0 {
+		t.Errorf("%d of %d events came from another goroutine", elsewhere, events)
+	}
+}
+
+// goroutineID is the number runtime.Stack prints for this goroutine.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	id, _, _ := strings.Cut(strings.TrimPrefix(string(buf), "goroutine "), " ")
+	return id
 }
 
 type failingMessage struct{}

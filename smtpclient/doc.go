@@ -10,7 +10,8 @@
 //   - Probe tests an account ("test connection"): connect, TLS, EHLO,
 //     optional AUTH, QUIT; it returns the server's Capabilities.
 //
-// Events (see Event) arrive in order on the calling goroutine: step
+// Events (see Event) arrive in order on the calling goroutine, one at a
+// time, also with Config.Background: step
 // started/finished/failed, each protocol line with its Direction, DATA
 // progress, and each recipient's verdict. AUTH secrets are replaced by Mask
 // before an event is built, and the message body is summarised

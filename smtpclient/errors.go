@@ -66,7 +66,8 @@ type Error struct {
 	Code int
 	// EnhancedCode is the RFC 3463 status such as "5.7.8", when given.
 	EnhancedCode string
-	// Message is the server's text, or a description of a local failure.
+	// Message is the server's text, or a description of a local failure;
+	// from Send and Probe always Printable, with secrets masked.
 	Message string
 	// Temporary is true for 4xx replies and timeouts: trying later may work.
 	Temporary bool

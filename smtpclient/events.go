@@ -102,8 +102,11 @@ func (d Direction) MarshalText() ([]byte, error) { return []byte(d.String()), ni
 // Event is one thing that happened during a session. Events are delivered in
 // order, on the goroutine that called Send or Probe; a handler that updates
 // a UI must hand them to the UI goroutine itself. Secrets never appear in an
-// event: AUTH data is replaced by Mask before the event is built, and the
-// message body is summarised, never echoed.
+// event: AUTH data is replaced by Mask before the event is built, a secret a
+// server echoes is masked (raw, escaped or base64), and the message body is
+// summarised, never echoed. Every text in an event — Text, Reply's lines,
+// Err.Message — is Printable: a server's control characters, bidi
+// overrides and broken UTF-8 arrive as visible escapes.
 type Event struct {
 	// Time is when the event happened.
 	Time time.Time `json:"time"`

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,17 +88,26 @@ func FuzzAuthExchange(f *testing.F) {
 		"334-a\r\n334 b\r\n",
 		"535 5.7.8 " + testPassword + "\r\n",
 		"535 5.7.8 " + testToken + " " + b64(testPassword) + " " + b64("\x00"+testUser+"\x00"+testPassword) + "\r\n",
+		"535 5.7.8 " + testHostileSecret + "\r\n",
+		"oops " + testHostileSecret + "\r\n",
+		"oops " + strings.Repeat("x", 70) + testHostileSecret + "\r\n",
+		"334 " + b64(`{"status":"`+testHostileSecret+`","scope":"x\n<- 250 ok"}`) + "\r\n535 5.7.8 no\r\n",
+		"535 5.7.8 " + Printable(testHostileSecret) + " " + strconv.Quote(testHostileSecret) + "\r\n",
 	} {
-		for m := range 5 {
+		for m := range 10 {
 			f.Add(uint8(m), s)
 		}
 	}
 	mechs := []AuthMechanism{AuthPlain, AuthLogin, AuthCRAMMD5, AuthXOAUTH2, AuthOAuthBearer}
 	f.Fuzz(func(t *testing.T, m uint8, server string) {
 		mech := mechs[int(m)%len(mechs)]
-		cfg := &Config{Host: "127.0.0.1", Security: SecurityNone, Username: testUser, Password: testPassword, Auth: mech}
+		password, token := testPassword, testToken
+		if int(m)/len(mechs)%2 == 1 {
+			password, token = testHostileSecret, testHostileSecret
+		}
+		cfg := &Config{Host: "127.0.0.1", Security: SecurityNone, Username: testUser, Password: password, Auth: mech}
 		if mech == AuthXOAUTH2 || mech == AuthOAuthBearer {
-			cfg.Password, cfg.OAuth2Token = "", testToken
+			cfg.Password, cfg.OAuth2Token = "", token
 		}
 		var events []Event
 		s := newSession(context.Background(), cfg, func(ev Event) { events = append(events, ev) })
@@ -107,18 +117,11 @@ func FuzzAuthExchange(f *testing.F) {
 		s.bw = bufio.NewWriterSize(c, 4096)
 		s.caps = &Capabilities{Auth: []string{string(mech)}}
 		err := s.auth()
-		secrets := []string{}
+		var forms []string
 		for _, sec := range cfg.secrets() {
-			secrets = append(secrets, sec, b64(sec))
+			forms = append(forms, escapedForms(sec)...)
 		}
-		leaks := func(text string) bool {
-			for _, sec := range secrets {
-				if strings.Contains(text, sec) {
-					return true
-				}
-			}
-			return false
-		}
+		leaks := func(text string) bool { return leaksIn(text, forms) != "" }
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || e.Step != StepAuth {
@@ -139,6 +142,9 @@ func FuzzAuthExchange(f *testing.F) {
 			}
 			if leaks(ev.Text) || ev.Err != nil && leaks(ev.Err.Message) {
 				t.Fatalf("secret in event %+v", ev)
+			}
+			if p := Printable(ev.Text); p != ev.Text {
+				t.Fatalf("event text not printable: %q", ev.Text)
 			}
 		}
 	})

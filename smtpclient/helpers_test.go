@@ -2,7 +2,10 @@ package smtpclient
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,11 @@ const (
 	testUser     = "alice@sandbox.test"
 	testPassword = "s3cret-Pässword-🔑"
 	testToken    = "ya29.test-oauth-token-1234567890"
+	// testHostileSecret has what escaping changes — a quote, a backslash,
+	// a control character — and non-ASCII, so that a secret that escapes
+	// the mask by being quoted or made printable is seen by the oracles
+	// (scripts/test-secrets.txt lists it too).
+	testHostileSecret = "stamp-test-secret\"q\\b\x07密"
 )
 
 // startSandbox runs a sandbox server for one test.
@@ -81,26 +89,65 @@ func (r *recorder) all() []Event {
 	return append([]Event(nil), r.events...)
 }
 
-// transcript renders the events like stamp-send does, for failure output
-// and for substring checks.
+// transcript renders the events with FormatLine, as the front ends do,
+// for failure output and for substring checks.
 func (r *recorder) transcript() string {
 	var b strings.Builder
 	for _, ev := range r.all() {
 		switch ev.Kind {
 		case EventLine:
-			p := map[Direction]string{Client: "-> ", Server: "<- ", Local: "=== "}[ev.Direction]
-			b.WriteString(p + ev.Text + "\n")
+			b.WriteString(FormatLine(ev.Direction, ev.Text))
 		case EventStepStarted:
-			fmt.Fprintf(&b, "=== [%s] %s\n", ev.Step, ev.Text)
+			b.WriteString(FormatLine(Local, fmt.Sprintf("[%s] %s", ev.Step, ev.Text)))
 		case EventStepFailed:
-			fmt.Fprintf(&b, "=== [%s] failed: %s\n", ev.Step, ev.Text)
+			b.WriteString(FormatLine(Local, fmt.Sprintf("[%s] failed: %s", ev.Step, ev.Text)))
 		case EventRecipient:
-			fmt.Fprintf(&b, "=== recipient %s accepted=%v %s\n", ev.Recipient, ev.Accepted, ev.Text)
+			b.WriteString(FormatLine(Local, fmt.Sprintf("recipient %s accepted=%v %s", ev.Recipient, ev.Accepted, ev.Text)))
 		case EventProgress:
-			fmt.Fprintf(&b, "=== progress %d/%d\n", ev.Sent, ev.Total)
+			b.WriteString(FormatLine(Local, fmt.Sprintf("progress %d/%d", ev.Sent, ev.Total)))
+		default:
+			continue
 		}
+		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// secretForms lists the forms a secret could leak in: raw, escaped as
+// strconv.Quote, JSON and Printable write it, and base64 (alone and inside
+// the PLAIN and XOAUTH2 initial responses).
+func secretForms(secrets ...string) []string {
+	b64 := base64.StdEncoding.EncodeToString
+	var forms []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		forms = append(forms, escapedForms(s)...)
+		forms = append(forms,
+			b64([]byte("\x00"+testUser+"\x00"+s)),
+			b64([]byte("user="+testUser+"\x01auth=Bearer "+s+"\x01\x01")),
+			"Bearer "+s)
+	}
+	return forms
+}
+
+// escapedForms is a secret raw, escaped (strconv.Quote, JSON, Printable)
+// and in base64.
+func escapedForms(s string) []string {
+	q := strconv.Quote(s)
+	j, _ := json.Marshal(s)
+	return []string{s, q[1 : len(q)-1], string(j[1 : len(j)-1]), Printable(s), base64.StdEncoding.EncodeToString([]byte(s))}
+}
+
+// leaksIn returns the first form of a secret found in text, or "".
+func leaksIn(text string, forms []string) string {
+	for _, f := range forms {
+		if strings.Contains(text, f) {
+			return f
+		}
+	}
+	return ""
 }
 
 // testMessage is a small RFC 5322 message.

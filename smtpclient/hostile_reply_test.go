@@ -1,9 +1,11 @@
 package smtpclient
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -144,49 +146,104 @@ func TestOddlyShapedRepliesWork(t *testing.T) {
 }
 
 func TestRepliesBeforeTheCommandNeverSendTheMessage(t *testing.T) {
-	// The server answers MAIL before it was sent, in a packet of its own
-	// (so the client cannot see it waiting), then behaves normally: every
-	// later reply answers the command before. The client must notice at
-	// the latest when DATA gets no 354, and send no message byte.
+	// The server answers MAIL before it was sent, then behaves normally:
+	// every later reply answers the command before. Two paths, each made
+	// certain rather than left to timing:
+	//   - the early reply arrives with the EHLO reply, in one write: the
+	//     client finds it waiting when it sends MAIL and stops (protocol);
+	//   - it arrives in a packet of its own, which the client cannot tell
+	//     from MAIL's reply (the client reads one line per read here, so
+	//     nothing ever waits): the replies are one behind, and the client
+	//     must notice at the latest when DATA gets no 354.
+	// Either way no message byte is sent.
 	for _, pipelining := range []bool{true, false} {
-		t.Run(map[bool]string{true: "pipelined", false: "one command at a time"}[pipelining], func(t *testing.T) {
-			var sawData atomic.Bool
-			cfg := scriptServer(t, func(c *scripted) {
-				c.ehloOK("PIPELINING")
-				time.Sleep(50 * time.Millisecond)
-				c.send("250 2.1.0 early")
-				c.SetReadDeadline(time.Now().Add(3 * time.Second))
-				for {
-					l, err := c.r.ReadString('\n')
-					if err != nil {
-						return
+		for _, seen := range []bool{true, false} {
+			name := map[bool]string{true: "pipelined", false: "one command at a time"}[pipelining] +
+				map[bool]string{true: ", the early reply waiting in the buffer", false: ", the early reply on its own"}[seen]
+			t.Run(name, func(t *testing.T) {
+				var sawData atomic.Bool
+				cfg := scriptServer(t, func(c *scripted) {
+					c.send("220 script.test ESMTP")
+					c.expect("EHLO ")
+					if seen {
+						c.Write([]byte("250-script.test\r\n250 PIPELINING\r\n250 2.1.0 early\r\n"))
+					} else {
+						c.ehloReply("PIPELINING")
+						c.send("250 2.1.0 early")
 					}
-					switch {
-					case strings.HasPrefix(l, "DATA"):
-						c.send("354 go ahead")
-					case strings.HasPrefix(l, "QUIT"):
-						c.send("221 bye")
-						return
-					case strings.HasPrefix(l, "MAIL"), strings.HasPrefix(l, "RCPT"), strings.HasPrefix(l, "RSET"):
-						c.send("250 ok")
-					default:
-						sawData.Store(true)
+					c.SetReadDeadline(time.Now().Add(3 * time.Second))
+					for {
+						l, err := c.r.ReadString('\n')
+						if err != nil {
+							return
+						}
+						switch {
+						case strings.HasPrefix(l, "DATA"):
+							c.send("354 go ahead")
+						case strings.HasPrefix(l, "QUIT"):
+							c.send("221 bye")
+							return
+						case strings.HasPrefix(l, "MAIL"), strings.HasPrefix(l, "RCPT"), strings.HasPrefix(l, "RSET"):
+							c.send("250 ok")
+						default:
+							sawData.Store(true)
+						}
+					}
+				})
+				cfg.Timeout = 2 * time.Second
+				cfg.DisablePipelining = !pipelining
+				if !seen {
+					addr := cfg.Address()
+					cfg.Dialer = func(ctx context.Context, network, _ string) (net.Conn, error) {
+						c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+						if err != nil {
+							return nil, err
+						}
+						return &lineConn{Conn: c, r: bufio.NewReader(c)}, nil
 					}
 				}
+				var rec recorder
+				res, err := Send(context.Background(), cfg, Envelope{From: "a@b.test", To: []string{"c@d.test"}}, testMessage("desync", "x"), rec.on)
+				var e *Error
+				if !errors.As(err, &e) || res.Sent {
+					t.Fatalf("err = %v, sent %v\n%s", err, res.Sent, rec.transcript())
+				}
+				// Pipelined, MAIL and the first RCPTs leave in one flush.
+				firstFlush := map[bool]Step{true: StepRcpt, false: StepMail}[pipelining]
+				if seen && (e.Kind != ErrorProtocol || e.Step != firstFlush || !strings.Contains(e.Message, "before our command")) {
+					t.Errorf("err = %v, want the early bytes found waiting at the first flush\n%s", err, rec.transcript())
+				}
+				if !seen && (e.Kind != ErrorReply || e.Step != StepData || e.Code != 250) {
+					t.Errorf("err = %v, want DATA answered with a 250 instead of 354\n%s", err, rec.transcript())
+				}
+				if sawData.Load() {
+					t.Errorf("message bytes reached the server:\n%s", rec.transcript())
+				}
 			})
-			cfg.Timeout = 500 * time.Millisecond
-			cfg.DisablePipelining = !pipelining
-			var rec recorder
-			res, err := Send(context.Background(), cfg, Envelope{From: "a@b.test", To: []string{"c@d.test"}}, testMessage("desync", "x"), rec.on)
-			var e *Error
-			if !errors.As(err, &e) || (e.Kind != ErrorProtocol && e.Kind != ErrorReply) || res.Sent {
-				t.Fatalf("err = %v, sent %v\n%s", err, res.Sent, rec.transcript())
-			}
-			if sawData.Load() {
-				t.Errorf("message bytes reached the server:\n%s", rec.transcript())
-			}
-		})
+		}
 	}
+}
+
+// lineConn hands the client at most one line per Read, so that a reply
+// never waits in the client's buffer: what the server sends early is read
+// only when the client asks for a reply.
+type lineConn struct {
+	net.Conn
+	r       *bufio.Reader
+	pending []byte
+}
+
+func (c *lineConn) Read(p []byte) (int, error) {
+	if len(c.pending) == 0 {
+		line, err := c.r.ReadBytes('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		c.pending = line
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
 }
 
 func TestA421EndsTheSessionAtEveryStep(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on what a server may send in one reply. RFC 5321 §4.5.3.1.5 sets
@@ -41,16 +42,18 @@ func (r *Reply) String() string {
 	return s
 }
 
-// Positive reports a 2xx or 3xx reply.
-func (r *Reply) Positive() bool { return r.Code >= 200 && r.Code < 400 }
-
 var errLineTooLong = errors.New("reply line longer than " + strconv.Itoa(MaxReplyLineLength) + " bytes")
 
-// readReplyLines reads one complete reply from br, calling onLine with each
-// raw line (without its line end) as soon as it is read. The reader must have
-// been created with a buffer of at least MaxReplyLineLength bytes, so that
-// ReadSlice bounds every line.
-func readReply(br *bufio.Reader, onLine func(string)) (*Reply, error) {
+// readReply reads one complete reply from br, calling onLine with each raw
+// line (without its line end) as soon as it is read. A malformed line is
+// quoted in the error after clean (the session's mask, then Printable; nil
+// means Printable alone), so that the cut and the quotes never come before
+// the mask. The reader must have been created with a buffer of at least
+// MaxReplyLineLength bytes, so that ReadSlice bounds every line.
+func readReply(br *bufio.Reader, onLine func(string), clean func(string) string) (*Reply, error) {
+	if clean == nil {
+		clean = Printable
+	}
 	r := &Reply{}
 	for n := 0; ; n++ {
 		if n == MaxReplyLines {
@@ -63,20 +66,20 @@ func readReply(br *bufio.Reader, onLine func(string)) (*Reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Accept CRLF and, leniently, a bare LF; a CR elsewhere is kept
-		// and shown, it does no harm in a reply.
+		// Accept CRLF and, leniently, a bare LF; a CR elsewhere is kept,
+		// and shown as \x0d by whoever hands the line out (clean).
 		line := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
 		if onLine != nil {
 			onLine(line)
 		}
 		code, more, text, perr := parseReplyLine(line)
 		if perr != "" {
-			return nil, &Error{Kind: ErrorProtocol, Message: perr + ": " + quoteLine(line)}
+			return nil, &Error{Kind: ErrorProtocol, Message: perr + ": " + quoteLine(clean(line))}
 		}
 		if n == 0 {
 			r.Code = code
 		} else if code != r.Code {
-			return nil, &Error{Kind: ErrorProtocol, Message: "reply codes differ inside one multi-line reply: " + quoteLine(line)}
+			return nil, &Error{Kind: ErrorProtocol, Message: "reply codes differ inside one multi-line reply: " + quoteLine(clean(line))}
 		}
 		r.Lines = append(r.Lines, text)
 		if !more {
@@ -154,10 +157,16 @@ func cutEnhanced(s string, code int) (enh, rest string, ok bool) {
 	return head, rest, true
 }
 
-// quoteLine shortens and quotes a line for an error message.
+// quoteLine shortens and quotes a line for an error message. s must be
+// clean already (masked, then Printable): the cut falls on a character
+// boundary of that text, so it can never leave part of a secret.
 func quoteLine(s string) string {
 	if len(s) > 80 {
-		s = s[:80] + "…"
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
-	return strconv.Quote(s)
+	return `"` + s + `"`
 }

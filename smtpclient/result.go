@@ -23,7 +23,7 @@ type Envelope struct {
 // Message is the message to send: it writes itself (headers and body, line
 // ends may be LF or CRLF) and knows its size in advance, for the progress
 // bar and the server's SIZE limit. compose's writer satisfies it, and so
-// does an .eml file (see FileMessage).
+// does an .eml file (see File and OpenFile).
 type Message interface {
 	io.WriterTo
 	// Size is the number of bytes WriteTo will write.
@@ -45,7 +45,8 @@ type StepTiming struct {
 }
 
 // Result is what happened in a session. Send returns it even on failure,
-// filled as far as the session got.
+// filled as far as the session got. Its replies, the greeting and the
+// certificate names are Printable, with secrets masked, as in events.
 type Result struct {
 	// Recipients lists every envelope recipient with its verdict.
 	Recipients []RecipientResult `json:"recipients"`

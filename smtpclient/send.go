@@ -20,7 +20,8 @@ const quitTimeout = 5 * time.Second
 
 // Send delivers msg to the envelope's recipients through the server in cfg,
 // calling onEvent (which may be nil) for every step and line, in order, on
-// the calling goroutine. Cancelling ctx closes the connection at once.
+// the calling goroutine (also with cfg.Background; onEvent is never called
+// after Send returns). Cancelling ctx closes the connection at once.
 //
 // The returned Result is never nil: it says how far the session got, which
 // recipients were accepted and refused, and the final reply. A non-nil error
@@ -96,7 +97,7 @@ func (s *session) open() error {
 		// RFC 5321 §3.1: after a 554 greeting the client should QUIT.
 		return s.failAndQuit(StepGreeting, replyError(StepGreeting, r))
 	}
-	s.greeting = r.Text()
+	s.greeting = s.clean(r.Text())
 	s.finish(StepGreeting)
 
 	if err := s.hello(StepEHLO); err != nil {
@@ -126,6 +127,7 @@ func (s *session) hello(step Step) error {
 	if r.Code == 250 {
 		s.caps = parseEHLO(r)
 		s.caps.Greeting = s.greeting
+		s.cleanCaps()
 		s.finish(step)
 		return nil
 	}
@@ -225,93 +227,124 @@ const pipelineBatch = 100
 // all-or-nothing policy we must be able to stop before the server waits
 // for message bytes.
 func (s *session) envelope(env Envelope, res *Result) error {
-	params, err := s.mailParams(env, res.MessageBytes)
-	if err != nil {
-		s.begin(StepMail, "check the message against the server's limits")
-		return s.fail(StepMail, err)
-	}
-	mail := "MAIL FROM:<" + env.From + ">" + params
 	pipe := s.caps.Pipelining && !s.cfg.DisablePipelining
+	mailReply, err := s.mailFrom(env, res.MessageBytes, pipe)
+	if err != nil {
+		return err
+	}
 	batch, how := 1, "%d recipients"
 	if pipe {
 		batch, how = pipelineBatch, "%d recipients, pipelined"
 	}
-
-	s.begin(StepMail, "MAIL FROM:<"+env.From+">")
-	if err := s.write(StepMail, mail, mail); err != nil {
-		return s.fail(StepMail, err)
-	}
-	var mailReply *Reply
-	if !pipe {
-		if mailReply, err = s.flushRead(StepMail); err != nil {
-			return s.fail(StepMail, err)
-		}
-		if mailReply.Code/100 != 2 {
-			return s.failAndQuit(StepMail, replyError(StepMail, mailReply))
-		}
-		s.finish(StepMail)
-	}
 	s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf(how, len(env.To))})
 	rcptStart := time.Now()
-
-	var refused []string
-	var first *Reply
-	allTemp := true
+	ref := rcptRefusals{allTemp: true}
 	for lo := 0; lo < len(env.To); lo += batch {
-		hi := min(lo+batch, len(env.To))
-		for _, to := range env.To[lo:hi] {
-			line := "RCPT TO:<" + to + ">"
-			s.write(StepRcpt, line, line)
-		}
-		if err := s.flush(StepRcpt); err != nil {
-			return s.fail(StepRcpt, err)
-		}
-		if mailReply == nil {
-			// Pipelined: MAIL's reply comes first.
-			if mailReply, err = s.read(StepMail, 0); err != nil {
-				return s.fail(StepMail, err)
-			}
-			if mailReply.Code/100 == 2 {
-				s.finish(StepMail)
-			}
-		}
-		for i := lo; i < hi; i++ {
-			r, err := s.read(StepRcpt, 0)
-			if err != nil {
-				return s.fail(StepRcpt, err)
-			}
-			ok := r.Code/100 == 2
-			res.Recipients[i].Accepted = ok
-			res.Recipients[i].Reply = r
-			s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: env.To[i], Accepted: ok, Reply: r, Text: r.String()})
-			if !ok {
-				if first == nil {
-					first = r
-				}
-				allTemp = allTemp && r.Code/100 == 4
-				refused = append(refused, env.To[i]+": "+r.String())
-			}
-		}
-		if mailReply.Code/100 != 2 {
-			// Pipelined: this batch's RCPT replies were read to stay in
-			// step; the sender's refusal is what matters.
-			return s.failAndReset(StepMail, replyError(StepMail, mailReply))
+		if mailReply, err = s.rcptBatch(env, res, lo, min(lo+batch, len(env.To)), mailReply, &ref); err != nil {
+			return err
 		}
 	}
 	s.stepStart = rcptStart
-	if len(refused) > 0 && (!s.cfg.ContinueOnRejected || len(refused) == len(env.To)) {
-		e := replyError(StepRcpt, first)
-		e.Temporary = allTemp
-		if len(refused) == len(env.To) {
-			e.Message = "every recipient was refused: " + strings.Join(refused, "; ")
+	return s.applyRefusals(env, ref)
+}
+
+// mailFrom checks the envelope against the server's limits and sends MAIL
+// FROM. Without pipelining it reads and judges the reply at once; pipelined,
+// it returns nil and the reply is read with the first RCPT batch.
+func (s *session) mailFrom(env Envelope, size int64, pipe bool) (*Reply, error) {
+	params, err := s.mailParams(env, size)
+	if err != nil {
+		s.begin(StepMail, "check the message against the server's limits")
+		return nil, s.fail(StepMail, err)
+	}
+	mail := "MAIL FROM:<" + env.From + ">" + params
+	s.begin(StepMail, "MAIL FROM:<"+env.From+">")
+	if err := s.write(StepMail, mail, mail); err != nil {
+		return nil, s.fail(StepMail, err)
+	}
+	if pipe {
+		return nil, nil
+	}
+	r, err := s.flushRead(StepMail)
+	if err != nil {
+		return nil, s.fail(StepMail, err)
+	}
+	if r.Code/100 != 2 {
+		return nil, s.failAndQuit(StepMail, replyError(StepMail, r))
+	}
+	s.finish(StepMail)
+	return r, nil
+}
+
+// rcptRefusals gathers the recipients the server refused.
+type rcptRefusals struct {
+	list    []string // "address: reply" for each
+	first   *Reply   // the first refusal
+	allTemp bool     // every refusal so far was 4xx
+}
+
+// rcptBatch sends RCPT TO for env.To[lo:hi] in one write and reads their
+// replies, after MAIL's when mailReply is nil (pipelined: it comes first),
+// recording each verdict in res and ref. It returns MAIL's reply.
+func (s *session) rcptBatch(env Envelope, res *Result, lo, hi int, mailReply *Reply, ref *rcptRefusals) (*Reply, error) {
+	for _, to := range env.To[lo:hi] {
+		line := "RCPT TO:<" + to + ">"
+		s.write(StepRcpt, line, line)
+	}
+	if err := s.flush(StepRcpt); err != nil {
+		return nil, s.fail(StepRcpt, err)
+	}
+	if mailReply == nil {
+		var err error
+		if mailReply, err = s.read(StepMail, 0); err != nil {
+			return nil, s.fail(StepMail, err)
+		}
+		if mailReply.Code/100 == 2 {
+			s.finish(StepMail)
+		}
+	}
+	for i := lo; i < hi; i++ {
+		r, err := s.read(StepRcpt, 0)
+		if err != nil {
+			return nil, s.fail(StepRcpt, err)
+		}
+		ok := r.Code/100 == 2
+		res.Recipients[i].Accepted = ok
+		res.Recipients[i].Reply = s.cleanReply(r)
+		s.emit(Event{Kind: EventRecipient, Step: StepRcpt, Recipient: env.To[i], Accepted: ok, Reply: r, Text: r.String()})
+		if !ok {
+			if ref.first == nil {
+				ref.first = r
+			}
+			ref.allTemp = ref.allTemp && r.Code/100 == 4
+			ref.list = append(ref.list, env.To[i]+": "+r.String())
+		}
+	}
+	if mailReply.Code/100 != 2 {
+		// Pipelined: this batch's RCPT replies were read to stay in step;
+		// the sender's refusal is what matters.
+		return nil, s.failAndReset(StepMail, replyError(StepMail, mailReply))
+	}
+	return mailReply, nil
+}
+
+// applyRefusals is the recipient policy: by default one refusal stops the
+// send; with ContinueOnRejected only a refusal of every recipient does.
+func (s *session) applyRefusals(env Envelope, ref rcptRefusals) error {
+	n := len(ref.list)
+	if n > 0 && (!s.cfg.ContinueOnRejected || n == len(env.To)) {
+		e := replyError(StepRcpt, ref.first)
+		e.Temporary = ref.allTemp
+		if n == len(env.To) {
+			e.Message = "every recipient was refused: " + strings.Join(ref.list, "; ")
 		} else {
 			e.Message = fmt.Sprintf("%d of %d recipients were refused, so nothing was sent: %s",
-				len(refused), len(env.To), strings.Join(refused, "; "))
+				n, len(env.To), strings.Join(ref.list, "; "))
 		}
 		return s.failAndReset(StepRcpt, e)
 	}
-	if len(refused) > 0 {
-		s.note(StepRcpt, "%d of %d recipients refused; sending to the %d accepted", len(refused), len(env.To), len(env.To)-len(refused))
+	if n > 0 {
+		s.note(StepRcpt, "%d of %d recipients refused; sending to the %d accepted", n, len(env.To), len(env.To)-n)
 	}
 	s.finish(StepRcpt)
 	return nil
@@ -377,7 +410,7 @@ func (s *session) data(msg Message, res *Result) error {
 		e := s.fail(StepMessage, mayHaveBeenDelivered(netError(s.ctx, StepMessage, err)))
 		return e
 	}
-	res.Final = r
+	res.Final = s.cleanReply(r)
 	if r.Code/100 != 2 {
 		return s.failAndQuit(StepMessage, replyError(StepMessage, r))
 	}
@@ -479,6 +512,12 @@ func checkConfig(cfg *Config) error {
 	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
 		return &Error{Kind: ErrorInput, Message: err.Error()}
 	}
+	// From here on the session dials, verifies and names the A-label form.
+	host, err := ASCIIHost(cfg.Host)
+	if err != nil {
+		return &Error{Kind: ErrorInput, Message: err.Error(), Err: err}
+	}
+	cfg.Host = host
 	return nil
 }
 

@@ -7,12 +7,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"stamp/internal/boundedfile"
 )
 
 // session is one SMTP conversation. All its methods run on the caller's
@@ -42,20 +47,41 @@ type session struct {
 }
 
 func newSession(ctx context.Context, cfg *Config, onEvent func(Event)) *session {
-	return &session{ctx: ctx, cfg: cfg, onEvent: onEvent, secrets: cfg.secrets()}
+	s := &session{ctx: ctx, cfg: cfg, onEvent: onEvent}
+	for _, sec := range cfg.secrets() {
+		s.addSecret(sec)
+	}
+	return s
 }
 
-// emit hands an event to the caller, after removing any secret from its
-// text — a last line of defence; AUTH lines are already masked.
+// addSecret makes scrub mask sec, and the escaped forms a server might
+// echo it in (Printable's, strconv.Quote's and JSON's).
+func (s *session) addSecret(sec string) {
+	if sec == "" {
+		return
+	}
+	q := strconv.Quote(sec)
+	j, _ := json.Marshal(sec)
+	for _, form := range []string{sec, Printable(sec), q[1 : len(q)-1], string(j[1 : len(j)-1])} {
+		if !slices.Contains(s.secrets, form) {
+			s.secrets = append(s.secrets, form)
+		}
+	}
+}
+
+// emit hands an event to the caller. Everything in it that came from the
+// server or holds text goes through clean: secrets masked (a last line of
+// defence; AUTH lines are already masked), then made Printable.
 func (s *session) emit(ev Event) {
 	if s.onEvent == nil {
 		return
 	}
 	ev.Time = time.Now()
-	ev.Text = s.scrub(ev.Text)
+	ev.Text = s.clean(ev.Text)
+	ev.Reply = s.cleanReply(ev.Reply)
 	if ev.Err != nil {
 		e := *ev.Err
-		e.Message = s.scrub(e.Message)
+		e.Message = s.clean(e.Message)
 		ev.Err = &e
 	}
 	s.onEvent(ev)
@@ -68,6 +94,29 @@ func (s *session) scrub(t string) string {
 		}
 	}
 	return t
+}
+
+// clean is the engine boundary for text: secrets are masked first, in
+// every form scrub knows, and only then is the text made Printable, so that
+// no escaping can hide a secret from the mask. Masking again afterwards
+// catches a secret that the escapes themselves complete (a byte 0xfc shown
+// as \xfc before "zNj…" spells a base64 form). Protocol decisions are made
+// on the raw bytes before this.
+func (s *session) clean(t string) string { return s.scrub(Printable(s.scrub(t))) }
+
+// cleanReply is a copy of r with clean lines, for handing out (events,
+// Result); r itself stays raw for the engine's decisions.
+func (s *session) cleanReply(r *Reply) *Reply {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Enhanced = s.clean(r.Enhanced)
+	c.Lines = make([]string, len(r.Lines))
+	for i, l := range r.Lines {
+		c.Lines[i] = s.clean(l)
+	}
+	return &c
 }
 
 func (s *session) line(step Step, dir Direction, text string) {
@@ -95,7 +144,7 @@ func (s *session) fail(step Step, err error) *Error {
 	if e.Step == "" {
 		e.Step = step
 	}
-	e.Message = s.scrub(e.Message)
+	e.Message = s.clean(e.Message)
 	s.timings = append(s.timings, StepTiming{step, time.Since(s.stepStart)})
 	s.emit(Event{Kind: EventStepFailed, Step: step, Text: e.Error(), Err: e})
 	return e
@@ -170,7 +219,7 @@ func (s *session) read(step Step, d time.Duration) (*Reply, error) {
 		d = s.cfg.timeout()
 	}
 	s.conn.SetReadDeadline(time.Now().Add(d))
-	r, err := readReply(s.br, func(l string) { s.line(step, Server, l) })
+	r, err := readReply(s.br, func(l string) { s.line(step, Server, l) }, s.clean)
 	if err != nil {
 		return nil, err
 	}
@@ -195,9 +244,11 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 	var extra [][]byte // the account's CA certificates, PEM
 	accountCA := x509.NewCertPool()
 	if s.cfg.CAFile != "" {
-		pem, err := os.ReadFile(s.cfg.CAFile)
+		// A FIFO or a device would hang or fill memory here, before any
+		// deadline: only a small regular file is read.
+		pem, err := boundedfile.Read(s.cfg.CAFile, boundedfile.DefaultLimit)
 		if err != nil {
-			return nil, &Error{Kind: ErrorInput, Message: "read CA file: " + err.Error(), Err: err}
+			return nil, &Error{Kind: ErrorInput, Message: "read CA file " + s.cfg.CAFile + ": " + err.Error(), Err: err}
 		}
 		if !accountCA.AppendCertsFromPEM(pem) {
 			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in CA file " + s.cfg.CAFile}
@@ -337,8 +388,9 @@ func (s *session) handshake(step Step, starttls bool) error {
 	}
 	if len(st.PeerCertificates) > 0 {
 		leaf := st.PeerCertificates[0]
-		info.Subject = leaf.Subject.String()
-		info.Issuer = leaf.Issuer.String()
+		// Names a server chose: shown, never acted on.
+		info.Subject = Printable(leaf.Subject.String())
+		info.Issuer = Printable(leaf.Issuer.String())
 		info.NotAfter = leaf.NotAfter
 		info.SHA256 = fingerprint(leaf)
 	}
@@ -346,7 +398,7 @@ func (s *session) handshake(step Step, starttls bool) error {
 	s.conn = conn
 	s.br = bufio.NewReaderSize(conn, MaxReplyLineLength)
 	s.bw = bufio.NewWriterSize(conn, 4096)
-	s.note(step, "%s established, %s, certificate %q issued by %q, valid until %s, SHA-256 %s",
+	s.note(step, "%s established, %s, certificate \"%s\" issued by \"%s\", valid until %s, SHA-256 %s",
 		info.Version, info.CipherSuite, info.Subject, info.Issuer, info.NotAfter.UTC().Format("2006-01-02"), info.SHA256)
 	return nil
 }

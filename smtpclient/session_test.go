@@ -185,7 +185,7 @@ func TestReplyParsing(t *testing.T) {
 		{"a reply that never ends", strings.Repeat("250-more\r\n", 10000), 0, "", 0, "more than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := readReply(bufio.NewReaderSize(strings.NewReader(tc.in), MaxReplyLineLength), nil)
+			r, err := readReply(bufio.NewReaderSize(strings.NewReader(tc.in), MaxReplyLineLength), nil, nil)
 			if tc.problem != "" {
 				var e *Error
 				if !errors.As(err, &e) || e.Kind != ErrorProtocol || !strings.Contains(e.Message, tc.problem) {
@@ -208,7 +208,11 @@ func FuzzReplyParser(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		r, err := readReply(bufio.NewReaderSize(strings.NewReader(string(in)), MaxReplyLineLength), nil)
+		r, err := readReply(bufio.NewReaderSize(strings.NewReader(string(in)), MaxReplyLineLength), nil, nil)
+		var e *Error
+		if errors.As(err, &e) && Printable(e.Message) != e.Message {
+			t.Fatalf("error quotes the line unprintably: %q", e.Message)
+		}
 		if err != nil {
 			return
 		}

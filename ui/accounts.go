@@ -18,6 +18,7 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
+	"stamp/smtpclient"
 )
 
 // choice is one option of a picker: the value it stands for and its words.
@@ -26,22 +27,23 @@ type choice[T comparable] struct {
 	label string
 }
 
-// securityChoices are the security modes in the order the picker shows them.
-var securityChoices = []choice[account.Security]{
-	{account.SecurityTLS, "Implicit TLS (SSL), usually port 465"},
-	{account.SecuritySTARTTLS, "STARTTLS, usually port 587"},
-	{account.SecurityNone, "None: plain text (local test servers only)"},
-}
+// securityChoices are the security modes in the order the picker shows them
+// (smtpclient.SecurityModes, the one definition).
+var securityChoices = func() (c []choice[account.Security]) {
+	for _, m := range smtpclient.SecurityModes() {
+		c = append(c, choice[account.Security]{account.Security(m.Name), m.Label})
+	}
+	return c
+}()
 
-// authChoices are the login mechanisms in the order the picker shows them.
-var authChoices = []choice[account.AuthMechanism]{
-	{account.AuthAuto, "Automatic (best the server offers)"},
-	{account.AuthPlain, "PLAIN"},
-	{account.AuthLogin, "LOGIN"},
-	{account.AuthCRAMMD5, "CRAM-MD5"},
-	{account.AuthXOAUTH2, "XOAUTH2 (OAuth 2 token)"},
-	{account.AuthNone, "None (the server needs no login)"},
-}
+// authChoices are the login mechanisms in the order the picker shows them
+// (smtpclient.LoginMethods, the one definition).
+var authChoices = func() (c []choice[account.AuthMechanism]) {
+	for _, m := range smtpclient.LoginMethods() {
+		c = append(c, choice[account.AuthMechanism]{account.AuthMechanism(m.Name), m.Label})
+	}
+	return c
+}()
 
 func labels[T comparable](choices []choice[T]) []string {
 	out := make([]string, len(choices))

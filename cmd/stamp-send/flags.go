@@ -13,6 +13,7 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
+	"stamp/smtpclient"
 )
 
 // options is everything the command line says, checked and with defaults
@@ -210,10 +211,8 @@ func (o *options) checkCombinations(set map[string]bool) error {
 // checkValues checks the values of --auth, --timeout and --pin, and
 // normalises the pin.
 func (o *options) checkValues() error {
-	switch o.Auth {
-	case "auto", "plain", "login", "cram-md5", "xoauth2":
-	default:
-		return usagef("--auth %q: use auto, plain, login, cram-md5 or xoauth2", o.Auth)
+	if m, ok := smtpclient.LookupLoginMethod(o.Auth); !ok || !m.Login || m.Name != o.Auth {
+		return usagef("--auth %q: use %s", o.Auth, smtpclient.AuthNames(false))
 	}
 	if o.Timeout <= 0 {
 		return usagef("--timeout %v: must be more than zero", o.Timeout)
@@ -251,10 +250,8 @@ func splitFiles(values []string) []string {
 // security tls on port 465, starttls otherwise. It can run again after an
 // account filled in Server or Security.
 func (o *options) resolveServer() error {
-	switch o.Security {
-	case "", "tls", "starttls", "none":
-	default:
-		return usagef("--security %q: use tls, starttls or none", o.Security)
+	if m, ok := smtpclient.LookupSecurity(o.Security); o.Security != "" && (!ok || m.Name != o.Security) {
+		return usagef("--security %q: use %s", o.Security, smtpclient.SecurityNames())
 	}
 	if o.Server == "" {
 		return nil // checked when sending: an account may supply it

@@ -8,11 +8,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // Write replaces path with what write produces, atomically, with the given
-// permissions. If write or any step fails, the old file is left untouched and
-// the temporary file is removed.
+// permissions: the temporary file ("."+name+".tmp-…", in the same folder)
+// is synced to disk, renamed over path, and the folder is synced so that
+// the rename survives a crash. If write or any step up to the rename fails,
+// the old file is left untouched and the temporary file is removed; an
+// error from syncing the folder comes after the rename (the new file is in
+// place, but a crash could still undo it). write gets the temporary
+// *os.File; its Name is the temporary path.
 func Write(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -25,7 +31,8 @@ func Write(path string, perm os.FileMode, write func(io.Writer) error) (err erro
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(perm); err != nil {
+	// Windows has no mode bits (ACLs protect the folders Stamp uses).
+	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = write(tmp); err != nil {
@@ -37,10 +44,12 @@ func Write(path string, perm os.FileMode, write func(io.Writer) error) (err erro
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = renameReplace(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	syncDir(dir)
+	if err := SyncDir(dir); err != nil {
+		return fmt.Errorf("write %s: flush the folder to disk: %w", path, err)
+	}
 	return nil
 }
 
@@ -50,13 +59,4 @@ func WriteBytes(path string, perm os.FileMode, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
-}
-
-// syncDir makes the rename itself durable where the OS allows it; on systems
-// where a folder cannot be opened or synced (Windows) it is a no-op.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

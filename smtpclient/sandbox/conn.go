@@ -21,6 +21,20 @@ func (l *wrapListener) Accept() (net.Conn, error) {
 	return l.wrap(c), nil
 }
 
+// endConn reports the end of its connection once, when the server closes
+// it (go-smtp closes every connection when its session is over).
+type endConn struct {
+	net.Conn
+	once  sync.Once
+	ended func()
+}
+
+func (c *endConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.ended)
+	return err
+}
+
 // filterConn removes the PIPELINING line from EHLO replies. go-smtp writes
 // each reply line with its own Write (textproto flushes per line), and
 // PIPELINING is never the last line, so dropping it keeps the reply valid.

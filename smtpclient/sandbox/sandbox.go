@@ -98,6 +98,11 @@ type Options struct {
 	// belongs to whoever handles the message (OnMessage): rename it into
 	// place or remove it.
 	SpoolDir string
+	// DeliverOnly keeps no message at all: each one, with its bytes, goes
+	// to the OnMessage functions and counts for Wait, and Messages stays
+	// empty. An app that saves every message itself (OnMessage) holds none
+	// in memory after it was handed over.
+	DeliverOnly bool
 	// KeepMessages is how many received messages Messages keeps, the
 	// oldest dropped first, so a long-running app stays bounded; 0 means
 	// DefaultKeepMessages.
@@ -147,9 +152,10 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	received int // all messages ever received, kept or not
+	ended    int // connections that have ended
 	subs     map[int]func(Message)
 	nextSub  int
-	changed  chan struct{} // closed and replaced on each new message
+	changed  chan struct{} // closed and replaced on each new message and each ended connection
 }
 
 // Start listens on 127.0.0.1 on a free port and serves until Close or until
@@ -210,7 +216,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		srv.AllowInsecureAuth = true
 	}
 	s.srv = srv
-	wl := &wrapListener{Listener: ln, wrap: func(c net.Conn) net.Conn { return s.wrap(c, tlsConfig) }}
+	wl := &wrapListener{Listener: ln, wrap: func(c net.Conn) net.Conn {
+		return &endConn{Conn: s.wrap(c, tlsConfig), ended: s.connectionEnded}
+	}}
 	go func() {
 		defer close(s.done)
 		srv.Serve(wl)
@@ -297,9 +305,39 @@ func (s *Server) Wait(ctx context.Context, n int) ([]Message, error) {
 	}
 }
 
+// WaitSessionsEnded blocks until at least n connections have ended (the
+// client or the server hung up, and the server is done with what it
+// received: a message is stored before its connection ends) or ctx is
+// done. A test waits for it before it checks that nothing was stored.
+func (s *Server) WaitSessionsEnded(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, changed := s.ended, s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Server) connectionEnded() {
+	s.mu.Lock()
+	s.ended++
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
 func (s *Server) add(m Message) {
 	s.mu.Lock()
-	s.messages = append(s.messages, m)
+	if !s.opts.DeliverOnly {
+		s.messages = append(s.messages, m)
+	}
 	if extra := len(s.messages) - s.opts.KeepMessages; extra > 0 {
 		s.messages = append(s.messages[:0:0], s.messages[extra:]...)
 	}
