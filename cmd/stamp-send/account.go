@@ -34,7 +34,8 @@ var (
 const accountKeyringTimeout = 10 * time.Second
 
 const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
-                            [--user U] [--auth auto|plain|login|cram-md5|xoauth2|none] [--ca-file PEM] [--pin SHA256]
+                            [--user U] [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer|none]
+                            [--ca-file PEM] [--pin SHA256]
                             [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
                             [--password-stdin | --password-env VAR]
        stamp-send account list [--json]
@@ -44,6 +45,7 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account password NAME (--password-stdin | --password-env VAR)
        stamp-send account default NAME
        stamp-send account reset
+       stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL] [--ca-file PEM] [--allow-http]
 
 Without --server, add takes the settings from Stamp's provider presets for
 the address's domain (a guess, clearly marked, for domains it does not know);
@@ -212,7 +214,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.server, "server", "", "SMTP server `HOST[:PORT]` (default: from the provider presets)")
 	fs.StringVar(&f.security, "security", "", "tls, starttls or none")
 	fs.StringVar(&f.user, "user", "", "login name (default: the address)")
-	fs.StringVar(&f.auth, "auth", "", "auto, plain, login, cram-md5, xoauth2 or none")
+	fs.StringVar(&f.auth, "auth", "", smtpclient.AuthNames(true))
 	fs.StringVar(&f.caFile, "ca-file", "", "trust the CA certificates in `PEM`")
 	fs.StringVar(&f.pin, "pin", "", "trust exactly the server certificate with this `SHA256` fingerprint")
 	fs.StringVar(&f.label, "label", "", "what to call the account")

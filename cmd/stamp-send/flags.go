@@ -41,7 +41,7 @@ type options struct {
 	// Password is read from the environment or stdin by readPassword,
 	// never from a flag. It must never be printed.
 	Password           string
-	Auth               string // auto, plain, login, cram-md5, xoauth2
+	Auth               string // a login method of smtpclient.LoginMethods
 	CAFile             string
 	Pin                string // --pin, normalised: the one certificate to trust
 	Timeout            time.Duration
@@ -75,7 +75,7 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
                   [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
-                  [--auth auto|plain|login|cram-md5|xoauth2] [--ca-file PEM] [--pin SHA256]
+                  [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer] [--ca-file PEM] [--pin SHA256]
                   [--timeout DURATION] [--continue-on-rejected] [--account NAME]
                   [--quiet] [--json]
        stamp-send account add|list|show|remove|test ...
@@ -153,7 +153,7 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&o.User, "user", "", "log in as `U`")
 	fs.StringVar(&o.PasswordEnv, "password-env", "", "read the password from environment variable `VAR`")
 	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
-	fs.StringVar(&o.Auth, "auth", "auto", "`METHOD`: auto, plain, login, cram-md5 or xoauth2")
+	fs.StringVar(&o.Auth, "auth", "auto", "`METHOD`: "+smtpclient.AuthNames(false))
 	fs.StringVar(&o.CAFile, "ca-file", "", "trust the CA certificates in `PEM` (verification stays on)")
 	fs.StringVar(&o.Pin, "pin", "", "trust exactly the server certificate with this `SHA256` fingerprint (64 hex digits, colons allowed)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time limit per network step")
