@@ -60,7 +60,7 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 				go func() {
 					loc, err := secrets.Save(context.Background(), a.ID, cred)
 					text := keyringSaveOutcome(a, loc, err, secrets.Problem())
-					fyne.Do(func() { showNote(parent, "Password", text) })
+					runOnUI(func() { showNote(parent, "Password", text) })
 				}()
 			}
 		}
@@ -106,7 +106,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 	}
 	done := make(chan answer, 1)
 	var d *dialog.FormDialog
-	fyne.Do(func() {
+	runOnUI(func() {
 		entry := widget.NewPasswordEntry()
 		keep := widget.NewCheck("Save it in the system keyring once it works", nil)
 		keep.SetChecked(canRemember)
@@ -137,7 +137,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 		}
 		return ans.pw, ans.remember, nil
 	case <-ctx.Done():
-		fyne.Do(func() {
+		runOnUI(func() {
 			if d != nil {
 				d.Hide()
 			}

@@ -170,17 +170,13 @@ func (m *mailboxWindow) Reload() {
 	go func() {
 		defer m.loading.Done()
 		items := m.index.load()
-		fyne.Do(func() {
+		runOnUI(func() {
 			if gen == m.gen { // a later Reload brings a newer listing
 				m.apply(items)
 			}
 		})
 	}()
 }
-
-// waitLoaded waits until the Reloads started so far have been applied
-// (tests; fyne.Do runs at once in the test app).
-func (m *mailboxWindow) waitLoaded() { m.loading.Wait() }
 
 // apply shows a listing.
 func (m *mailboxWindow) apply(items []mailItem) {

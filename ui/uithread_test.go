@@ -52,6 +52,22 @@ func drainUI() {
 	}
 }
 
+// waitIdle waits until the checks started so far (offUI) are done and
+// their results shown: each check's goroutine hands its result to the UI
+// before it counts itself done, so after Wait the result is queued, and
+// drainUI runs it here.
+func (w *AccountsWindow) waitIdle() {
+	w.busy.Wait()
+	drainUI()
+}
+
+// waitLoaded waits until the Reloads started so far have been applied (each
+// listing is queued for the UI before its goroutine counts itself done).
+func (m *mailboxWindow) waitLoaded() {
+	m.loading.Wait()
+	drainUI()
+}
+
 // restartForTest undoes Stopped, for the next test.
 func restartForTest() {
 	stoppedMu.Lock()
