@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -97,7 +98,8 @@ func keyringSaveOutcome(a account.Account, loc account.PasswordLocation, err err
 
 // askPassword shows a password prompt on parent and waits for the answer.
 // It must not run on the UI goroutine (it waits for it). When ctx ends first
-// (the send was cancelled) the prompt is closed.
+// (the send was cancelled) the prompt is closed. Once the app has stopped no
+// prompt shows (runOnUI drops it), so it stops waiting then.
 func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why string, canRemember bool) (pw string, remember bool, err error) {
 	type answer struct {
 		pw       string
@@ -143,6 +145,8 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 			}
 		})
 		return "", false, ctx.Err()
+	case <-stoppedChan():
+		return "", false, fmt.Errorf("the app was closed before a password was given: %w", context.Canceled)
 	}
 }
 
