@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -86,7 +85,7 @@ type AccountsWindow struct {
 	loading  bool
 	dialogs  *dialogs
 	probe    *SendPanel // the connection test's panel, once there was a test
-	busy     sync.WaitGroup
+	checking int        // checks started by offUI whose result is not yet shown (UI goroutine only)
 	closed   bool
 	pinned   string // the certificate fingerprint the form's account trusts
 	trustRow *fyne.Container
@@ -485,9 +484,8 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 	w.showStatus(widget.MediumImportance, "Checking the settings…")
 	result := make(chan error, 1)
 	go func() { result <- work() }()
-	w.busy.Add(1)
+	w.checking++
 	go func() {
-		defer w.busy.Done()
 		var err error
 		select {
 		case err = <-result:
@@ -497,6 +495,7 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 			err = fmt.Errorf("the CA file %s could not be read within %s; choose a regular PEM file, not a pipe or a device", a.CAFile, checkTimeout)
 		}
 		runOnUI(func() {
+			w.checking--
 			if w.closed {
 				return
 			}

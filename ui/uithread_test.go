@@ -52,20 +52,20 @@ func drainUI() {
 	}
 }
 
-// waitIdle waits until the checks started so far (offUI) are done and
-// their results shown: each check's goroutine hands its result to the UI
-// before it counts itself done, so after Wait the result is queued, and
-// drainUI runs it here.
-func (w *AccountsWindow) waitIdle() {
-	w.busy.Wait()
-	drainUI()
+// waitIdle waits until the checks started so far (offUI) have shown their
+// result, running the UI work meanwhile. It waits on state the UI goroutine
+// keeps, not on the checking goroutines, so that a result shown without the
+// hand-over is not ordered before the test's reads and -race reports it.
+func (w *AccountsWindow) waitIdle(t *testing.T) {
+	t.Helper()
+	waitFor(t, "the settings check", func() bool { return w.checking == 0 })
 }
 
-// waitLoaded waits until the Reloads started so far have been applied (each
-// listing is queued for the UI before its goroutine counts itself done).
-func (m *mailboxWindow) waitLoaded() {
-	m.loading.Wait()
-	drainUI()
+// waitLoaded waits until the newest Reload's listing is shown, running the
+// UI work meanwhile (on UI state only, as waitIdle).
+func (m *mailboxWindow) waitLoaded(t *testing.T) {
+	t.Helper()
+	waitFor(t, "the folder listing", func() bool { return m.applied == m.gen })
 }
 
 // restartForTest undoes Stopped, for the next test.
