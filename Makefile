@@ -18,10 +18,14 @@ GO_WINRES_VERSION := v0.3.3
 FYNE := $(BIN)/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
 GO_WINRES := $(BIN)/tools/go-winres-$(GO_WINRES_VERSION)/go-winres
 
-# Packages with goroutines and no Fyne run under the race detector; the
-# Fyne packages (cgo GL bindings) run without it to keep builds short.
+# The packages without Fyne run under the race detector, and so does ui: its
+# tests run the UI work handed over from goroutines (runOnUI) on the test
+# goroutine, so a widget touched without the hand-over is a race -race
+# reports. cmd/stamp (little more than wiring) runs without it, to spare one
+# more cgo race build of Fyne.
 PURE_PKGS = $$($(GO) list ./... | grep -v -E '^stamp/(ui|cmd/stamp)(/|$$)')
-FYNE_PKGS = ./ui/... ./cmd/stamp/...
+UI_PKGS = ./ui/...
+APP_PKGS = ./cmd/stamp/...
 
 .PHONY: all deps test-deps build run test vet unit window-test dist dist-check bench clean
 
@@ -50,7 +54,8 @@ vet:
 # every skipped test with its reason (the full-disk tests in ui need root).
 unit:
 	scripts/gotest.sh unit-pure -race -count=1 $(PURE_PKGS)
-	scripts/gotest.sh unit-fyne -count=1 $(FYNE_PKGS)
+	scripts/gotest.sh unit-ui -race -count=1 $(UI_PKGS)
+	scripts/gotest.sh unit-app -count=1 $(APP_PKGS)
 
 window-test: build
 	scripts/window-test.sh $(BIN)/stamp

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -86,7 +85,7 @@ type AccountsWindow struct {
 	loading  bool
 	dialogs  *dialogs
 	probe    *SendPanel // the connection test's panel, once there was a test
-	busy     sync.WaitGroup
+	checking int        // checks started by offUI whose result is not yet shown (UI goroutine only)
 	closed   bool
 	pinned   string // the certificate fingerprint the form's account trusts
 	trustRow *fyne.Container
@@ -270,7 +269,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.PasswordWhere.SetText("Looking for the saved password…")
 	go func() {
 		loc, err := w.secrets.Location(context.Background(), id)
-		fyne.Do(func() {
+		runOnUI(func() {
 			if w.current == id {
 				w.PasswordWhere.SetText(passwordWhere(loc, err))
 			}
@@ -460,7 +459,7 @@ func (w *AccountsWindow) saved(a account.Account, password string) {
 		if err == nil && loc == account.LocationSession {
 			err = w.secrets.Problem()
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
 			if err != nil && loc != account.LocationSession {
 				w.showStatus(widget.DangerImportance, "The account is saved, but the password is not: "+err.Error())
 				return
@@ -485,9 +484,8 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 	w.showStatus(widget.MediumImportance, "Checking the settings…")
 	result := make(chan error, 1)
 	go func() { result <- work() }()
-	w.busy.Add(1)
+	w.checking++
 	go func() {
-		defer w.busy.Done()
 		var err error
 		select {
 		case err = <-result:
@@ -496,7 +494,8 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 			// writes); it holds nothing but the path.
 			err = fmt.Errorf("the CA file %s could not be read within %s; choose a regular PEM file, not a pipe or a device", a.CAFile, checkTimeout)
 		}
-		fyne.Do(func() {
+		runOnUI(func() {
+			w.checking--
 			if w.closed {
 				return
 			}
@@ -507,9 +506,6 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 		})
 	}()
 }
-
-// waitIdle waits until the checks started so far are done (tests).
-func (w *AccountsWindow) waitIdle() { w.busy.Wait() }
 
 // reset keeps the damaged settings file aside and starts with no accounts.
 func (w *AccountsWindow) reset() {
@@ -565,7 +561,7 @@ func (w *AccountsWindow) Remove(id string) {
 	w.showStatus(widget.MediumImportance, "Removing…")
 	go func() {
 		err := w.store.Remove(context.Background(), id, w.secrets)
-		fyne.Do(func() {
+		runOnUI(func() {
 			if err != nil {
 				w.showStatus(widget.DangerImportance, "Not removed: "+err.Error())
 				return
@@ -712,17 +708,17 @@ func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc
 		p.FailBeforeSending(err)
 	}
 	if ctx.Err() != nil {
-		fyne.Do(func() { fail(errors.New("cancelled")) })
+		runOnUI(func() { fail(errors.New("cancelled")) })
 		return
 	}
 	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
-		fyne.Do(func() {
+		runOnUI(func() {
 			fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
 		})
 		return
 	}
 	cfg := a.SMTPConfig(cred)
-	fyne.Do(func() {
+	runOnUI(func() {
 		if ctx.Err() != nil { // cancelled, or the window closed, just now
 			fail(errors.New("cancelled"))
 			return

@@ -61,7 +61,7 @@ func TestACAFileThatBlocksNeverFreezesTheAccountsWindow(t *testing.T) {
 				t.Fatal("Save stays enabled while the settings are checked")
 			}
 			saveShot(t, w.Window, "accounts-ca-fifo-checking-"+strings.ReplaceAll(action, " ", "-"))
-			w.waitIdle()
+			w.waitIdle(t)
 			saveShot(t, w.Window, "accounts-ca-fifo-error-"+strings.ReplaceAll(action, " ", "-"))
 			if !strings.Contains(w.Status.Text, "CA file") || !(strings.HasPrefix(w.Status.Text, "Not saved") || strings.HasPrefix(w.Status.Text, "Cannot test")) {
 				t.Fatalf("status = %q, want an error naming the CA file", w.Status.Text)

@@ -77,7 +77,7 @@ func TestSavePutsThePasswordInTheKeyringAndNeverInTheFile(t *testing.T) {
 	w.setSecurity(account.SecurityNone)
 	test.Type(w.Password, password)
 	w.Save()
-	w.waitIdle()
+	w.waitIdle(t)
 	if w.Status.Importance == widget.DangerImportance || !strings.Contains(w.Status.Text, "Saved") {
 		t.Fatalf("status after Save = %q", w.Status.Text)
 	}
@@ -120,7 +120,7 @@ func TestAnInvalidAccountIsNotSavedAndTheFieldIsNamed(t *testing.T) {
 	w.Host.SetText("smtp.example.org")
 	w.setSecurity(account.SecurityNone)
 	w.Save()
-	w.waitIdle()
+	w.waitIdle(t)
 	if !strings.Contains(w.Status.Text, "Not saved") || !strings.Contains(w.Status.Text, "without encryption") {
 		t.Fatalf("status = %q, want the plain-text password refusal", w.Status.Text)
 	}

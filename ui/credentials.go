@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -60,7 +61,7 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 				go func() {
 					loc, err := secrets.Save(context.Background(), a.ID, cred)
 					text := keyringSaveOutcome(a, loc, err, secrets.Problem())
-					fyne.Do(func() { showNote(parent, "Password", text) })
+					runOnUI(func() { showNote(parent, "Password", text) })
 				}()
 			}
 		}
@@ -97,7 +98,8 @@ func keyringSaveOutcome(a account.Account, loc account.PasswordLocation, err err
 
 // askPassword shows a password prompt on parent and waits for the answer.
 // It must not run on the UI goroutine (it waits for it). When ctx ends first
-// (the send was cancelled) the prompt is closed.
+// (the send was cancelled) the prompt is closed. Once the app has stopped no
+// prompt shows (runOnUI drops it), so it stops waiting then.
 func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why string, canRemember bool) (pw string, remember bool, err error) {
 	type answer struct {
 		pw       string
@@ -106,7 +108,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 	}
 	done := make(chan answer, 1)
 	var d *dialog.FormDialog
-	fyne.Do(func() {
+	runOnUI(func() {
 		entry := widget.NewPasswordEntry()
 		keep := widget.NewCheck("Save it in the system keyring once it works", nil)
 		keep.SetChecked(canRemember)
@@ -137,12 +139,14 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 		}
 		return ans.pw, ans.remember, nil
 	case <-ctx.Done():
-		fyne.Do(func() {
+		runOnUI(func() {
 			if d != nil {
 				d.Hide()
 			}
 		})
 		return "", false, ctx.Err()
+	case <-stoppedChan():
+		return "", false, fmt.Errorf("the app was closed before a password was given: %w", context.Canceled)
 	}
 }
 

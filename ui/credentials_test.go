@@ -114,3 +114,20 @@ func saveShot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+// Once the app's loop has ended no prompt can show or be answered: a send
+// waiting for a password must end then, or closing Stamp waits a minute for it.
+func TestAPasswordPromptStopsWaitingWhenTheAppStops(t *testing.T) {
+	w := test.NewTempApp(t).NewWindow("Send — Stamp")
+	acct := account.Account{ID: "work", Address: "me@example.com", Host: "127.0.0.1", Port: 2525}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := askPassword(context.Background(), w, acct, "The server asks for a password.", true)
+		done <- err
+	}()
+	Stopped()
+	t.Cleanup(restartForTest)
+	if err := waitRecv(t, done, "askPassword to return"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("askPassword after the app stopped = %v, want a cancellation", err)
+	}
+}

@@ -137,7 +137,7 @@ func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 	m := newMailboxWindow(a, "Sandbox inbox — Stamp",
 		"Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers).",
 		sb.Dir)
-	m.Window.SetOnClosed(sb.saved.add(func() { fyne.Do(m.Reload) }))
+	m.Window.SetOnClosed(sb.saved.add(func() { runOnUI(m.Reload) }))
 	m.Window.Show()
 	return m.Window
 }
@@ -148,7 +148,7 @@ func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 func ShowSentFolder(a fyne.App, dir string) fyne.Window {
 	m := newMailboxWindow(a, "Sent — Stamp", "Nothing sent yet. Each message you send is kept here as an .eml file.",
 		dir)
-	m.Window.SetOnClosed(sentSaved.add(func() { fyne.Do(m.Reload) }))
+	m.Window.SetOnClosed(sentSaved.add(func() { runOnUI(m.Reload) }))
 	m.Window.Show()
 	return m.Window
 }

@@ -116,8 +116,11 @@ type mailboxWindow struct {
 	index  *emlIndex
 	empty  string
 	// gen counts Reloads: only the newest one's listing is applied.
-	gen     int
-	loading sync.WaitGroup
+	gen int
+	// applied is the Reload whose listing is shown (== gen once the newest
+	// listing is in). It is touched on the UI goroutine only: tests wait on
+	// it, so a listing applied off the UI goroutine shows up under -race.
+	applied int
 	// shown is the message on display and whether it was the newest one
 	// then: a reload follows the newest message only if the person was
 	// reading the newest.
@@ -166,21 +169,16 @@ func newMailboxWindow(a fyne.App, title, empty, dir string) *mailboxWindow {
 func (m *mailboxWindow) Reload() {
 	m.gen++
 	gen := m.gen
-	m.loading.Add(1)
 	go func() {
-		defer m.loading.Done()
 		items := m.index.load()
-		fyne.Do(func() {
+		runOnUI(func() {
 			if gen == m.gen { // a later Reload brings a newer listing
 				m.apply(items)
+				m.applied = gen
 			}
 		})
 	}()
 }
-
-// waitLoaded waits until the Reloads started so far have been applied
-// (tests; fyne.Do runs at once in the test app).
-func (m *mailboxWindow) waitLoaded() { m.loading.Wait() }
 
 // apply shows a listing.
 func (m *mailboxWindow) apply(items []mailItem) {

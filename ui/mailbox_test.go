@@ -32,14 +32,14 @@ func TestAMailboxReloadKeepsTheMessageBeingReadUnlessItWasTheNewest(t *testing.T
 	old := writeEML(t, dir, "a.eml", "Old", []byte("hi\r\n"), now.Add(-2*time.Hour))
 	writeEML(t, dir, "b.eml", "Newer", []byte("hi\r\n"), now.Add(-time.Hour))
 	m := newMailboxWindow(test.NewTempApp(t), "Sent — Stamp", "empty", dir)
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if m.shown != filepath.Join(dir, "b.eml") {
 		t.Fatalf("the newest message is not shown first: %q", m.shown)
 	}
 	// Reading the newest: a new message takes its place.
 	writeEML(t, dir, "c.eml", "Newest", []byte("hi\r\n"), now)
 	m.Reload()
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if !strings.Contains(m.detail.Text, "Subject: Newest") {
 		t.Fatalf("after a new message the view shows:\n%s", m.detail.Text)
 	}
@@ -50,7 +50,7 @@ func TestAMailboxReloadKeepsTheMessageBeingReadUnlessItWasTheNewest(t *testing.T
 	}
 	writeEML(t, dir, "d.eml", "Even newer", []byte("hi\r\n"), now.Add(time.Minute))
 	m.Reload()
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if m.shown != old || !strings.Contains(m.detail.Text, "Subject: Old") {
 		t.Fatalf("a reload moved the reader away from the old message: %q\n%s", m.shown, m.detail.Text)
 	}
@@ -61,7 +61,7 @@ func TestABigMessageIsPreviewedNotReadWhole(t *testing.T) {
 	body := bytes.Repeat([]byte("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n"), 30_000) // ~1.1 MB
 	writeEML(t, dir, "big.eml", "Big", body, time.Now())
 	m := newMailboxWindow(test.NewTempApp(t), "Sent — Stamp", "empty", dir)
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if !strings.Contains(m.detail.Text, "Subject: Big") {
 		t.Fatalf("detail:\n%s", m.detail.Text)
 	}
@@ -77,14 +77,14 @@ func TestARefreshAfterOneMoreMessageReadsOneFileNotAThousand(t *testing.T) {
 		writeEML(t, dir, fmt.Sprintf("m%04d.eml", i), fmt.Sprintf("Message %d", i), []byte("hi\r\n"), now.Add(time.Duration(i)*time.Second))
 	}
 	m := newMailboxWindow(test.NewTempApp(t), "Sent — Stamp", "empty", dir)
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if len(m.items) != 1000 || m.items[0].Subject != "Message 999" {
 		t.Fatalf("listed %d, newest %q", len(m.items), m.items[0].Subject)
 	}
 	before := m.index.reads
 	writeEML(t, dir, "new.eml", "One more", []byte("hi\r\n"), time.Now())
 	m.Reload()
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if n := m.index.reads - before; n != 1 {
 		t.Fatalf("the refresh read %d files, want 1 (only the new one)", n)
 	}
@@ -95,7 +95,7 @@ func TestARefreshAfterOneMoreMessageReadsOneFileNotAThousand(t *testing.T) {
 	os.Remove(filepath.Join(dir, "m0000.eml"))
 	writeEML(t, dir, "m0001.eml", "Message 1, edited", []byte("hello again\r\n"), now.Add(time.Second))
 	m.Reload()
-	m.waitLoaded()
+	m.waitLoaded(t)
 	if len(m.items) != 1000 || m.items[len(m.items)-1].Subject != "Message 1, edited" {
 		t.Fatalf("after a removal and a change: %d items, oldest %q", len(m.items), m.items[len(m.items)-1].Subject)
 	}
@@ -105,7 +105,7 @@ func TestAReloadDoesNotReadTheFolderOnTheUIGoroutine(t *testing.T) {
 	dir := t.TempDir()
 	writeEML(t, dir, "a.eml", "A", []byte("hi\r\n"), time.Now())
 	m := newMailboxWindow(test.NewTempApp(t), "Sent — Stamp", "empty", dir)
-	m.waitLoaded()
+	m.waitLoaded(t)
 	m.index.mu.Lock() // a slow disk: the listing cannot finish
 	done := make(chan struct{})
 	go func() { m.Reload(); close(done) }()
@@ -115,5 +115,5 @@ func TestAReloadDoesNotReadTheFolderOnTheUIGoroutine(t *testing.T) {
 		t.Fatal("Reload waited for the folder listing")
 	}
 	m.index.mu.Unlock()
-	m.waitLoaded()
+	m.waitLoaded(t)
 }

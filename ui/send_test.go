@@ -254,7 +254,7 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 	w.setAuth(account.AuthNone)
 	for i := 0; i < 2; i++ {
 		w.TestConnection()
-		w.waitIdle()
+		w.waitIdle(t)
 		p := w.probe
 		waitDone(t, probed) // not p.flush() here: the probe goroutine may be in FinishProbe
 		if !strings.Contains(p.Outcome.Text, "Connection works.") || strings.Count(p.TranscriptText(), "-> EHLO") != 1 {
@@ -266,7 +266,7 @@ func TestAConnectionTestReusesItsPanelAndClosesWithTheAccountsWindow(t *testing.
 		first := p
 		p.CloseButton.OnTapped()
 		w.TestConnection()
-		w.waitIdle()
+		w.waitIdle(t)
 		if w.probe != first {
 			t.Fatal("the second test opened another window")
 		}

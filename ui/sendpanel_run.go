@@ -163,7 +163,7 @@ func sizeOf(m smtpclient.Message) int64 {
 
 // Start runs job in the background and shows its progress. It returns at
 // once; the engine runs on its own goroutine and its events reach the
-// widgets through fyne.Do, batched.
+// widgets through runOnUI, batched.
 func (p *SendPanel) Start(job SendJob) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.StartWith(ctx, cancel, job)

@@ -57,7 +57,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 
 	// The first test fails on the certificate, and the question shows it.
 	w.TestConnection()
-	w.waitIdle()
+	w.waitIdle(t)
 	p := w.probe
 	waitDone(t, probed)
 	if strings.Contains(p.Outcome.Text, "Connection works") {
@@ -91,13 +91,13 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 	// keeps it.
 	p.CloseButton.OnTapped()
 	w.TestConnection()
-	w.waitIdle()
+	w.waitIdle(t)
 	waitDone(t, probed)
 	if !strings.Contains(p.Outcome.Text, "Connection works.") {
 		t.Fatalf("with the certificate trusted: %q", p.Outcome.Text)
 	}
 	w.Save()
-	w.waitIdle()
+	w.waitIdle(t)
 	list, _ := store.List()
 	if len(list) != 1 || list[0].PinnedSHA256 != fp {
 		t.Fatalf("saved accounts = %+v, want the pin %s", list, fp)
@@ -118,10 +118,10 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 	p.CloseButton.OnTapped()
 	w.trustDialog = nil
 	w.TestConnection()
-	w.waitIdle()
+	w.waitIdle(t)
 	waitDone(t, probed)
 	test.Tap(findButton(p.Window.Canvas().Overlays().Top(), "Trust this certificate for this account"))
-	w.waitIdle()
+	w.waitIdle(t)
 	if got, _ := store.Get(acct.ID); got.PinnedSHA256 != fp {
 		t.Fatalf("the saved account trusts %q, want %s; status %q", got.PinnedSHA256, fp, w.Status.Text)
 	}
@@ -132,7 +132,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 	// Stop trusting it: gone once saved.
 	test.Tap(w.ForgetTrust)
 	w.Save()
-	w.waitIdle()
+	w.waitIdle(t)
 	if got, _ := store.Get(acct.ID); got.PinnedSHA256 != "" || w.trustRow.Visible() {
 		t.Fatalf("after Stop trusting it and Save the account still trusts %q", got.PinnedSHA256)
 	}

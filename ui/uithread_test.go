@@ -52,6 +52,22 @@ func drainUI() {
 	}
 }
 
+// waitIdle waits until the checks started so far (offUI) have shown their
+// result, running the UI work meanwhile. It waits on state the UI goroutine
+// keeps, not on the checking goroutines, so that a result shown without the
+// hand-over is not ordered before the test's reads and -race reports it.
+func (w *AccountsWindow) waitIdle(t *testing.T) {
+	t.Helper()
+	waitFor(t, "the settings check", func() bool { return w.checking == 0 })
+}
+
+// waitLoaded waits until the newest Reload's listing is shown, running the
+// UI work meanwhile (on UI state only, as waitIdle).
+func (m *mailboxWindow) waitLoaded(t *testing.T) {
+	t.Helper()
+	waitFor(t, "the folder listing", func() bool { return m.applied == m.gen })
+}
+
 // restartForTest undoes Stopped, for the next test.
 func restartForTest() {
 	stoppedMu.Lock()
