@@ -324,6 +324,10 @@ func (a Account) Validate() error {
 		if _, err := NormalizeSHA256(a.PinnedSHA256); err != nil {
 			add("pinned_sha256", "%s", err)
 		}
+		if a.Security == SecurityNone {
+			// The engine would refuse it at send time; say so now.
+			add("pinned_sha256", "%s", smtpclient.ErrPinWithoutTLS)
+		}
 	}
 	if len(probs) == 0 {
 		return nil

@@ -97,6 +97,9 @@ func TestValidate(t *testing.T) {
 		}, "", ""},
 		{"a pinned fingerprint too short is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ab", 31) }, "pinned_sha256", "64 hex digits"},
 		{"a pinned fingerprint with a letter past f is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ag", 32) }, "pinned_sha256", "hex digits"},
+		{"a pinned fingerprint without encryption is refused: there is no certificate to check", func(a *Account) {
+			a.Security, a.Auth, a.PinnedSHA256 = SecurityNone, AuthNone, strings.Repeat("ab", 32)
+		}, "pinned_sha256", "needs an encrypted connection"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

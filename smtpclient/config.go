@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -131,7 +132,9 @@ type Config struct {
 	// Only the server's own certificate can match (not a CA's), and the
 	// handshake still proves the server holds its key; the pinned
 	// certificate is trusted as it is: its dates, names and key usage are
-	// not checked, and CAFile and CAPEM are not consulted.
+	// not checked, and CAFile and CAPEM are not consulted (not even read).
+	// A pin needs TLS or STARTTLS: with SecurityNone, Send and Probe refuse
+	// it (ErrPinWithoutTLS) rather than send in clear text.
 	PinnedSHA256 string
 
 	// Timeout bounds each network step; 0 means DefaultTimeout.
@@ -162,6 +165,13 @@ type Config struct {
 	// (a local proxy may relay it further).
 	Dialer func(ctx context.Context, network, address string) (net.Conn, error)
 }
+
+// ErrPinWithoutTLS is what Send and Probe wrap when a certificate is pinned
+// on a connection without encryption (SecurityNone): there would be no
+// certificate to check, and the message would go in clear text.
+var ErrPinWithoutTLS = errors.New("a pinned certificate needs an encrypted connection (security tls or starttls): " +
+	"with security none there is no certificate to check and everything goes in clear text; " +
+	"choose TLS or STARTTLS, or stop trusting the pinned certificate")
 
 func (c *Config) port() int {
 	if c.Port > 0 {
