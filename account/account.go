@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
+
 	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
@@ -324,6 +326,10 @@ func (a Account) Validate() error {
 		if _, err := NormalizeSHA256(a.PinnedSHA256); err != nil {
 			add("pinned_sha256", "%s", err)
 		}
+		if a.Security == SecurityNone {
+			// The engine would refuse it at send time; say so now.
+			add("pinned_sha256", "%s", smtpclient.ErrPinWithoutTLS)
+		}
 	}
 	if len(probs) == 0 {
 		return nil
@@ -393,11 +399,31 @@ func checkHost(host string) error {
 	if h, p, err := net.SplitHostPort(host); err == nil {
 		return fmt.Errorf("put the port %s in the port field and only %q here", p, h)
 	}
-	if len(host) > 253 {
+	// A name in Unicode is kept as typed; it must have an A-label form,
+	// which is what the engine dials and checks the certificate against,
+	// and DNS lengths apply to that form.
+	ascii, err := smtpclient.ASCIIHost(host)
+	if err != nil {
+		return fmt.Errorf("%q is not a valid server name", host)
+	}
+	if len(ascii) > 253 {
 		return errors.New("the server name is longer than 253 characters")
 	}
+	// The lookup rules fold some characters into others and drop
+	// invisible ones (fullwidth "ｅｘａｍｐｌｅ" is dialled as "example", a
+	// zero-width space vanishes): the name saved must read as the name
+	// dialled, apart from letter case.
+	if ascii != host {
+		u, err := idna.Lookup.ToUnicode(ascii)
+		if err != nil {
+			u = ascii
+		}
+		if u != strings.ToLower(host) {
+			return fmt.Errorf("%q would be dialled as %q: write it as %q", host, ascii, u)
+		}
+	}
 	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+		if label == "" || len(label) > 63 && isASCII(label) || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return fmt.Errorf("%q is not a valid server name", host)
 		}
 		for _, r := range label {
@@ -406,12 +432,16 @@ func checkHost(host string) error {
 			}
 		}
 	}
-	// A name in Unicode is kept as typed; it must have an A-label form,
-	// which is what the engine dials and checks the certificate against.
-	if _, err := smtpclient.ASCIIHost(host); err != nil {
-		return fmt.Errorf("%q is not a valid server name", host)
-	}
 	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // checkCAFile makes sure path holds at least one PEM certificate that parses,

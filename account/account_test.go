@@ -97,6 +97,9 @@ func TestValidate(t *testing.T) {
 		}, "", ""},
 		{"a pinned fingerprint too short is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ab", 31) }, "pinned_sha256", "64 hex digits"},
 		{"a pinned fingerprint with a letter past f is refused", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ag", 32) }, "pinned_sha256", "hex digits"},
+		{"a pinned fingerprint without encryption is refused: there is no certificate to check", func(a *Account) {
+			a.Security, a.Auth, a.PinnedSHA256 = SecurityNone, AuthNone, strings.Repeat("ab", 32)
+		}, "pinned_sha256", "needs an encrypted connection"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -300,5 +303,35 @@ func TestAUnicodeServerNameIsKeptAsTypedAndMustHaveAnALabel(t *testing.T) {
 	a.Host = "smtp.aא.example"
 	if err := a.Validate(); err == nil {
 		t.Errorf("%q (no A-label form) was accepted", a.Host)
+	}
+}
+
+// A Unicode server name is saved only when it reads as the name dialled:
+// one DNS can hold (no empty label, no label over 63 bytes once converted)
+// and not folded by the lookup rules into another (fullwidth letters, an
+// invisible zero-width space); the refusal says what to write instead
+// (found by the adversarial review, ATTACK2 item 12).
+func TestAUnicodeServerNameMustReadAsTheNameDialled(t *testing.T) {
+	for _, tc := range []struct{ host, says string }{
+		{"bücher..de", "not a valid server name"},
+		{"bücher." + strings.Repeat("a", 64) + ".de", "not a valid server name"},
+		{strings.Repeat("a", 61) + "ü.de", "not a valid server name"}, // 63 bytes typed, 70 as an A-label
+		{"ｅｘａｍｐｌｅ.com", `write it as "example.com"`},
+		{"smtp.exa\u200bmple.bücher.de", `write it as "smtp.example.bücher.de"`},
+	} {
+		a := Account{ID: "w", Address: "a@example.com", Host: tc.host, Security: SecurityTLS}
+		var ve *ValidationError
+		err := a.Validate()
+		if !errors.As(err, &ve) || ve.Field("host") == nil || !strings.Contains(ve.Field("host").Problem, tc.says) {
+			t.Errorf("Validate(host %q) = %v; want a host problem that says %s", tc.host, err, tc.says)
+		}
+	}
+	// Letter case is only case: "Bücher" is dialled as "bücher", and a
+	// fully qualified name keeps its dot.
+	for _, host := range []string{"SMTP.Bücher.example", "smtp.bücher.example."} {
+		a := Account{ID: "w", Address: "a@example.com", Host: host, Security: SecurityTLS}
+		if err := a.Validate(); err != nil {
+			t.Errorf("Validate(host %q) = %v, want valid", host, err)
+		}
 	}
 }

@@ -2,9 +2,11 @@ package smtpclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/net/idna"
@@ -131,7 +133,9 @@ type Config struct {
 	// Only the server's own certificate can match (not a CA's), and the
 	// handshake still proves the server holds its key; the pinned
 	// certificate is trusted as it is: its dates, names and key usage are
-	// not checked, and CAFile and CAPEM are not consulted.
+	// not checked, and CAFile and CAPEM are not consulted (not even read).
+	// A pin needs TLS or STARTTLS: with SecurityNone, Send and Probe refuse
+	// it (ErrPinWithoutTLS) rather than send in clear text.
 	PinnedSHA256 string
 
 	// Timeout bounds each network step; 0 means DefaultTimeout.
@@ -163,6 +167,13 @@ type Config struct {
 	Dialer func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
+// ErrPinWithoutTLS is what Send and Probe wrap when a certificate is pinned
+// on a connection without encryption (SecurityNone): there would be no
+// certificate to check, and the message would go in clear text.
+var ErrPinWithoutTLS = errors.New("a pinned certificate needs an encrypted connection (security tls or starttls): " +
+	"with security none there is no certificate to check and everything goes in clear text; " +
+	"choose TLS or STARTTLS, or stop trusting the pinned certificate")
+
 func (c *Config) port() int {
 	if c.Port > 0 {
 		return c.Port
@@ -175,12 +186,28 @@ func (c *Config) port() int {
 // the form that is resolved, dialled and named in certificates. A host that
 // is ASCII already (a name, an IP address) is returned unchanged. Send and
 // Probe convert Config.Host this way before dialling and verifying.
+//
+// A Unicode name that DNS cannot hold is refused: an empty label
+// ("bücher..de"), a label over 63 bytes or a name over 253 once converted,
+// a label that breaks the bidi rule. One trailing dot (a fully qualified
+// name) is allowed and kept. The lookup rules fold case and compatibility
+// forms and drop ignorable characters ("ｅｘａｍｐｌｅ.com" → "example.com",
+// a zero-width space vanishes): Address shows the converted form, and
+// callers that store names (account.Validate) can compare it with what was
+// typed.
 func ASCIIHost(host string) (string, error) {
 	for i := 0; i < len(host); i++ {
 		if host[i] >= 0x80 {
-			a, err := idna.Lookup.ToASCII(host)
+			name, dot := strings.CutSuffix(host, ".")
+			a, err := idnaProfile.ToASCII(name)
+			if err == nil && (name == "" || a == "" || strings.HasSuffix(name, ".")) {
+				err = errors.New("empty name")
+			}
 			if err != nil {
 				return "", fmt.Errorf("%q is not a valid international server name: %w", host, err)
+			}
+			if dot {
+				a += "."
 			}
 			return a, nil
 		}
@@ -188,10 +215,21 @@ func ASCIIHost(host string) (string, error) {
 	return host, nil
 }
 
-// Address is "host:port", the address dialled (Host as given; Send and
-// Probe dial its ASCIIHost form).
+// idnaProfile is the IDNA lookup profile (UTS #46 mapping, the bidi rule)
+// that also verifies DNS lengths and refuses empty labels.
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true))
+
+// Address is "host:port", the address Send and Probe dial: Host in its
+// ASCIIHost form ("smtp.xn--bcher-kva.example:465" for
+// "smtp.bücher.example", "example.com:465" for the fullwidth
+// "ｅｘａｍｐｌｅ.com"), so that whoever shows it shows what is dialled.
+// A Host with no such form is shown as given (Send and Probe refuse it).
 func (c *Config) Address() string {
-	return net.JoinHostPort(c.Host, strconv.Itoa(c.port()))
+	host := c.Host
+	if a, err := ASCIIHost(host); err == nil {
+		host = a
+	}
+	return net.JoinHostPort(host, strconv.Itoa(c.port()))
 }
 
 func (c *Config) timeout() time.Duration {

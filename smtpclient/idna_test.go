@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,5 +82,50 @@ func TestASCIIHost(t *testing.T) {
 	var e *Error
 	if _, err := Probe(context.Background(), cfg, nil); !errors.As(err, &e) || e.Kind != ErrorInput {
 		t.Errorf("err = %v, want an input error", err)
+	}
+}
+
+// A Unicode name that DNS cannot hold is refused with a clear error rather
+// than saved and failing later as a DNS error: an empty label, a label over
+// 63 bytes, a converted name over 253 (found by the adversarial review,
+// ATTACK2 item 12). One trailing dot is a fully qualified name and kept.
+func TestASCIIHostRefusesUnicodeNamesDNSCannotHold(t *testing.T) {
+	for _, h := range []string{
+		"bücher..de",
+		"bücher." + strings.Repeat("a", 64) + ".de",
+		".bücher.de",
+		"bücher.de..",
+		"bücher" + strings.Repeat(".abcdefghi", 25) + ".de", // 265 bytes converted
+		strings.Repeat("a", 61) + "ü.de",                    // 63 bytes typed, 70 as an A-label
+		"\u200b.",
+	} {
+		a, err := ASCIIHost(h)
+		if err == nil {
+			t.Errorf("ASCIIHost(%q) = %q, nil; want an error (empty label or label over 63 bytes)", h, a)
+		} else if !strings.Contains(err.Error(), "is not a valid international server name") {
+			t.Errorf("ASCIIHost(%q): %v; want it to say it is not a valid international server name", h, err)
+		}
+	}
+	if a, err := ASCIIHost("smtp.bücher.example."); err != nil || a != "smtp.xn--bcher-kva.example." {
+		t.Errorf("ASCIIHost with one trailing dot = %q, %v; want smtp.xn--bcher-kva.example.", a, err)
+	}
+}
+
+// What is dialled is what is shown: Address gives the A-label form, so a
+// name folded by the lookup rules (fullwidth letters, an invisible
+// zero-width space) shows as the name actually dialled.
+func TestAddressShowsTheNameThatIsDialled(t *testing.T) {
+	for host, want := range map[string]string{
+		"smtp.example.com":             "smtp.example.com:465",
+		"::1":                          "[::1]:465",
+		"smtp.bücher.example":          "smtp.xn--bcher-kva.example:465",
+		"ｅｘａｍｐｌｅ.com":                  "example.com:465",
+		"smtp.exa\u200bmple.bücher.de": "smtp.example.xn--bcher-kva.de:465",
+		"bücher..de":                   "bücher..de:465", // no A-label: shown as given, refused by Send
+	} {
+		cfg := Config{Host: host}
+		if got := cfg.Address(); got != want {
+			t.Errorf("Config{Host: %q}.Address() = %q, want %q", host, got, want)
+		}
 	}
 }

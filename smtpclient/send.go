@@ -508,6 +508,13 @@ func checkConfig(cfg *Config) error {
 		return &Error{Kind: ErrorInput, Message: "invalid EHLO name " + strconv.Quote(cfg.HeloName)}
 	case cfg.Username != "" && cfg.Password == "" && cfg.OAuth2Token == "":
 		return &Error{Kind: ErrorInput, Message: "a user name is set but no password or token"}
+	case cfg.PinnedSHA256 != "" && cfg.Security == SecurityNone:
+		return &Error{Kind: ErrorInput, Message: ErrPinWithoutTLS.Error(), Err: ErrPinWithoutTLS}
+	}
+	if cfg.PinnedSHA256 != "" {
+		if _, err := parseFingerprint(cfg.PinnedSHA256); err != nil {
+			return err
+		}
 	}
 	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
 		return &Error{Kind: ErrorInput, Message: err.Error()}

@@ -238,9 +238,19 @@ func (s *session) cmd(step Step, line, show string) (*Reply, error) {
 }
 
 // tlsConfig trusts the system roots plus the account's CA, checks the host
-// name, and refuses anything older than TLS 1.2. There is no way to skip
+// name, and refuses anything older than TLS 1.2; with a pin it trusts
+// exactly the pinned certificate instead. There is no way to skip
 // verification.
 func (s *session) tlsConfig() (*tls.Config, error) {
+	if s.cfg.PinnedSHA256 != "" {
+		// The pin alone decides: CAFile and CAPEM are not consulted, so a
+		// CA file that was moved or deleted since does not matter.
+		pin, err := parseFingerprint(s.cfg.PinnedSHA256)
+		if err != nil {
+			return nil, err
+		}
+		return pinnedTLSConfig(s.cfg.Host, pin), nil
+	}
 	var extra [][]byte // the account's CA certificates, PEM
 	accountCA := x509.NewCertPool()
 	if s.cfg.CAFile != "" {
@@ -292,15 +302,20 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 			return verifyChain(cs.PeerCertificates, s.cfg.Host, accountCA, allRoots)
 		}
 	}
-	if s.cfg.PinnedSHA256 != "" {
-		pin, err := parseFingerprint(s.cfg.PinnedSHA256)
-		if err != nil {
-			return nil, err
-		}
-		// The chain check is replaced by a stricter one, not dropped:
-		// the server must present exactly the pinned certificate.
-		tc.InsecureSkipVerify = true
-		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+	return tc, nil
+}
+
+// pinnedTLSConfig trusts exactly the certificate whose SHA-256 is pin. The
+// chain check is replaced by a stricter one, not dropped: the server must
+// present exactly the pinned certificate (and the handshake proves it
+// holds the key).
+func pinnedTLSConfig(host string, pin [32]byte) *tls.Config {
+	return &tls.Config{
+		ServerName:                  host,
+		MinVersion:                  tls.VersionTLS12,
+		DynamicRecordSizingDisabled: true,
+		InsecureSkipVerify:          true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
 			if len(cs.PeerCertificates) == 0 {
 				return errors.New("tls: the server sent no certificate")
 			}
@@ -308,9 +323,8 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 				return &pinError{got: hex.EncodeToString(got[:])}
 			}
 			return nil
-		}
+		},
 	}
-	return tc, nil
 }
 
 // verifyChain checks certs (the server's, leaf first) for host as

@@ -52,8 +52,9 @@ the address's domain (a guess, clearly marked, for domains it does not know);
 --probe tries the preset's servers in order, without logging in, and saves
 the first that answers with TLS or STARTTLS.
 --pin trusts exactly the server certificate with that SHA-256 fingerprint
-(64 hex digits, colons allowed), for a server with a self-signed certificate;
-stamp-send prints the fingerprint and this command when it meets one.
+(64 hex digits, colons allowed; security tls or starttls only), for a
+server with a self-signed certificate; stamp-send prints the fingerprint
+and this command when it meets one.
 Passwords go to the system keyring, never to the settings file, and are never
 taken from a flag value. list and show say where each password is kept.
 reset keeps an unreadable settings file aside as accounts.json.broken-<time>

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"stamp/discover"
+	"stamp/internal/boundedfile"
 )
 
 // discoverDial replaces the network dialer of `account discover` in tests
@@ -124,9 +125,11 @@ func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout tim
 		opts.ISPDB = ispdb
 	}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		// Only a small regular file is read: a FIFO would hang here,
+		// before --timeout starts, and /dev/zero would fill memory.
+		pem, err := boundedfile.Read(caFile, boundedfile.DefaultLimit)
 		if err != nil {
-			return opts, fmt.Errorf("--ca-file: %w", err)
+			return opts, fmt.Errorf("--ca-file %s: %w", caFile, err)
 		}
 		opts.CAPEM = pem
 	}

@@ -85,7 +85,8 @@ Address and file flags may be repeated or hold comma-separated lists.
 and sends nothing. A password never comes from a flag: use --password-env VAR
 or --password-stdin. A server with a self-signed certificate is trusted with
 --ca-file (its CA) or --pin (the SHA-256 fingerprint of exactly its
-certificate, which stamp-send prints when it does not trust one).
+certificate, which stamp-send prints when it does not trust one; with
+--security tls or starttls only, since a plain connection has none).
 
 Exit codes: 0 sent to all; 2 usage or invalid input (nothing sent);
 3 connection or TLS failure; 4 authentication failed; 5 message or every
@@ -253,6 +254,9 @@ func (o *options) resolveServer() error {
 	if m, ok := smtpclient.LookupSecurity(o.Security); o.Security != "" && (!ok || m.Name != o.Security) {
 		return usagef("--security %q: use %s", o.Security, smtpclient.SecurityNames())
 	}
+	if err := o.checkPinSecurity(); err != nil {
+		return err
+	}
 	if o.Server == "" {
 		return nil // checked when sending: an account may supply it
 	}
@@ -280,6 +284,15 @@ func (o *options) resolveServer() error {
 		port = map[string]int{"tls": 465, "starttls": 587, "none": 25}[o.Security]
 	}
 	o.Host, o.Port = host, port
+	return nil
+}
+
+// checkPinSecurity refuses --pin with --security none (given or from an
+// account): there is no certificate to check on a plain connection.
+func (o *options) checkPinSecurity() error {
+	if o.Pin != "" && o.Security == "none" {
+		return usagef("--pin with --security none: %v", smtpclient.ErrPinWithoutTLS)
+	}
 	return nil
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/smtpclient/sandbox"
 )
 
 // selfSignedServer runs a scripted SMTP server with implicit TLS and a
@@ -234,4 +236,38 @@ func TestAnUntrustedCertificatesNamesAreShownNotObeyed(t *testing.T) {
 	assertShowable(t, "stdout", stdout, true)
 	assertShowable(t, "stderr", stderr, true)
 	assertNoForgedLine(t, "stderr", stderr)
+}
+
+// A pin with --security none is refused before anything is sent, on the
+// command line, for a saved account, and when saving one: a plain
+// connection has no certificate to check (ATTACK2 item 10).
+func TestAPinWithSecurityNoneIsRefused(t *testing.T) {
+	srv, args := sandboxArgs(t, sandbox.Options{Security: sandbox.None})
+	pin := strings.Repeat("ab", 32)
+	send := append(args, "--from", "a@example.com", "--to", "b@example.com", "--body", "x", "--pin", pin)
+	code, _, stderr := runCmd(t, "", send...)
+	if code != exitUsage || !strings.Contains(stderr, "--pin with --security none") || !strings.Contains(stderr, "choose TLS or STARTTLS") {
+		t.Errorf("send --pin --security none: exit %d, want %d saying a pin needs TLS or STARTTLS\n%s", code, exitUsage, stderr)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
+
+	e := newAccountEnv(t)
+	code, _, stderr = runCmd(t, "", "account", "add", e.name, "--from", "pin@example.org", "--server", srv.Addr(),
+		"--security", "none", "--auth", "none", "--pin", pin)
+	if code != exitUsage || !strings.Contains(stderr, "needs an encrypted connection") {
+		t.Errorf("account add --security none --pin: exit %d, want %d saying a pin needs encryption\n%s", code, exitUsage, stderr)
+	}
+	if code, out, errOut := runCmd(t, "", "account", "add", e.name, "--from", "pin@example.org", "--server", srv.Addr(),
+		"--security", "none", "--auth", "none"); code != 0 {
+		t.Fatalf("account add --security none: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, stderr = runCmd(t, "", "--account", e.name, "--to", "b@example.com", "--body", "x", "--timeout", "5s", "--pin", pin)
+	if code != exitUsage || !strings.Contains(stderr, "--pin with --security none") {
+		t.Errorf("--account (security none) --pin: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
 }

@@ -54,6 +54,9 @@ func applyAccount(opts *options) error {
 	if opts.Pin == "" {
 		opts.Pin = a.PinnedSHA256
 	}
+	if err := opts.checkPinSecurity(); err != nil {
+		return err
+	}
 	opts.saved = &a
 	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
 		return nil
