@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"stamp/smtpclient"
 )
@@ -91,9 +92,7 @@ func TestAnEmptiedFormDoesNotPassThePossiblySentMarkToTheNextMessage(t *testing.
 			c, _ := slowServerComposer(t, dir, 2*time.Second, 200*time.Millisecond)
 			typeMessage(c, "First")
 			maybeDelivered(t, c)
-			for _, e := range []interface{ SetText(string) }{c.To, c.Subject, c.Body} {
-				e.SetText("")
-			}
+			emptyForm(c)
 			if tc.saveWhenEmpty {
 				c.autosave()
 				if d, _ := newDraftStore(dir).Load(); d != nil {
@@ -111,6 +110,13 @@ func TestAnEmptiedFormDoesNotPassThePossiblySentMarkToTheNextMessage(t *testing.
 				t.Fatalf("closing the new message asks %q", text)
 			}
 		})
+	}
+}
+
+// emptyForm deletes everything typed, as a person does by hand.
+func emptyForm(c *Composer) {
+	for _, e := range []*widget.Entry{c.To, c.Subject, c.Body} {
+		e.SetText("")
 	}
 }
 
@@ -167,11 +173,9 @@ func TestEditsDuringASuccessfulSendComeBackAsChangesToASentMessage(t *testing.T)
 	if text := dialogText(c2.Window.Canvas().Overlays().Top()); !strings.Contains(text, "send this version too?") {
 		t.Fatalf("Send asks %q", text)
 	}
-	// Emptied, the form holds a new message again.
-	for _, e := range []interface{ SetText(string) }{c2.To, c2.Subject, c2.Body} {
-		e.SetText("")
-	}
 	tapButton(t, c2.Window, "Back to the message")
+	// Emptied, the form holds a new message again.
+	emptyForm(c2)
 	typeMessage(c2, "New")
 	c2.TrySend()
 	if len(*sent) != 1 {
