@@ -308,6 +308,11 @@ func (c *Composer) changed() {
 	if c.restoring {
 		return
 	}
+	if (c.possiblySent || !c.sentEarlier.IsZero()) && c.Draft().Empty() {
+		// The form was emptied: what is typed next is a new message, which
+		// no send has touched (even if typed before the next autosave).
+		c.forgetSends()
+	}
 	c.validate()
 	c.scheduleAutosave()
 }
@@ -424,7 +429,15 @@ func (c *Composer) clearForm() {
 	c.Body.SetText("")
 	c.Attachments.Clear()
 	c.restoring = false
+	c.forgetSends()
+}
+
+// forgetSends drops what earlier sends of the form's message left behind
+// (the possibly-sent mark, the time an earlier version was sent): the form
+// now holds a new message.
+func (c *Composer) forgetSends() {
 	c.possiblySent = false
+	c.sentEarlier = time.Time{}
 }
 
 // Draft snapshots the form.
@@ -444,7 +457,11 @@ func (c *Composer) SaveDraft() error {
 		c.timer.Stop()
 	}
 	d := c.Draft()
+	if d.Empty() {
+		c.forgetSends() // a new message starts here
+	}
 	d.Sending = c.sending || c.possiblySent // a save during or after an unknown send keeps saying so
+	d.SentEarlier = c.sentEarlier
 	if d.Empty() {
 		c.lastSaved = d
 		if c.draftUnreadable {
@@ -452,7 +469,7 @@ func (c *Composer) SaveDraft() error {
 		}
 		return c.drafts.Clear()
 	}
-	if d.sameContent(c.lastSaved) && d.Sending == c.lastSaved.Sending {
+	if d.sameContent(c.lastSaved) && d.Sending == c.lastSaved.Sending && d.SentEarlier.Equal(c.lastSaved.SentEarlier) {
 		return nil
 	}
 	if err := c.drafts.Save(d); err != nil {
@@ -512,10 +529,17 @@ func (c *Composer) restoreDraft() {
 	}
 	c.lastSaved = *d
 	c.possiblySent = d.Sending
-	when := d.Saved.Local().Format("Mon 2 Jan 15:04")
+	c.sentEarlier = d.SentEarlier
+	when := shortTime(d.Saved)
 	switch {
 	case d.Sending:
 		c.Notify("This message was being sent when it was last saved (" + when + "), and Stamp never learnt whether the server took it. It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
+	case !d.SentEarlier.IsZero():
+		text := "An earlier version of this message was sent on " + shortTime(d.SentEarlier) + ". The changes you made while it went out (saved " + when + ") were restored; they have not been sent."
+		if !found {
+			text += " Its account (" + d.Account + ") no longer exists: choose who it is from."
+		}
+		c.Notify(text)
 	case !found:
 		c.Notify("Your unsent draft from " + when + " was restored, but its account (" + d.Account + ") no longer exists: choose who it is from.")
 	default:
@@ -547,7 +571,7 @@ func (c *Composer) closeRequested() {
 	discard := widget.NewButtonWithIcon("Discard", theme.DeleteIcon(), nil)
 	cancel := widget.NewButton("Cancel", nil)
 	content := container.NewVBox(
-		widget.NewLabel("This message has not been sent. Keep it as a draft for next time?"),
+		widget.NewLabel(c.closeQuestion()),
 		container.NewHBox(save, discard, cancel),
 	)
 	dlg := dialog.NewCustomWithoutButtons("Close Stamp?", content, c.Window)
@@ -566,6 +590,19 @@ func (c *Composer) closeRequested() {
 	}
 	cancel.OnTapped = dlg.Hide
 	c.showDialog(dlg)
+}
+
+// closeQuestion is what the close dialog asks about the message in the
+// form: never "has not been sent" about one that may have gone out.
+func (c *Composer) closeQuestion() string {
+	switch {
+	case c.possiblySent:
+		return "This message may already have been delivered: the server never confirmed it.\nKeep it as a draft for next time, marked as possibly sent?"
+	case !c.sentEarlier.IsZero():
+		return "An earlier version of this message was sent on " + shortTime(c.sentEarlier) + ";\nthe changes made since have not been sent. Keep them as a draft for next time?"
+	default:
+		return "This message has not been sent. Keep it as a draft for next time?"
+	}
 }
 
 // closeNow closes the window for good: no autosave may run after it.

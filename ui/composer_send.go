@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,11 +26,15 @@ type sendState struct {
 	// The draft keeps Sending=true until a send succeeds or the form is
 	// cleared.
 	possiblySent bool
-	confirming   bool             // the "Before sending" warnings are open
-	panel        *SendPanel       // the send panel of the last send
-	cancelSend   func()           // stops the running send
-	sizeLimits   map[string]int64 // SIZE learnt from the servers this run, by sender ID
-	afterSend    func()           // tests: runs when SendFinished has done everything
+	// sentEarlier: when the server accepted an earlier version of this
+	// message; the form holds changes made while that send went out. Kept
+	// in the draft (SentEarlier) so neither a restart nor Send forgets it.
+	sentEarlier time.Time
+	confirming  bool             // the "Before sending" warnings are open
+	panel       *SendPanel       // the send panel of the last send
+	cancelSend  func()           // stops the running send
+	sizeLimits  map[string]int64 // SIZE learnt from the servers this run, by sender ID
+	afterSend   func()           // tests: runs when SendFinished has done everything
 	// background counts the send under way and the Sent copies being
 	// written. The send's own goroutine counts itself down (SendDone), so
 	// exit never waits for a UI callback that Fyne drops at shutdown.
@@ -75,12 +80,17 @@ func (c *Composer) trySend(only []string) {
 		Attachments: len(m.Attachments),
 		Size:        int64(len(m.Text)) + c.Attachments.EncodedSize(),
 		SizeLimit:   from.SizeLimit,
+		// Retry in the panel and Send after a restart come here too:
+		// nothing that may be a second copy goes out without asking.
+		PossiblySent: c.possiblySent,
+		SentEarlier:  c.sentEarlier,
 	})
 	if len(warnings) == 0 {
 		c.startSend(from, m, only)
 		return
 	}
 	c.confirming = true
+	c.Window.RequestFocus() // Retry is tapped in the send panel: the question is here
 	c.showDialog(dialog.NewCustomConfirm("Before sending", "Send anyway", "Back to the message",
 		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
 			c.confirming = false
@@ -98,13 +108,48 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
 		c.showDialog(dialog.NewInformation("Cannot send", "Sending is not set up in this window.", c.Window))
 		return
 	}
+	if err := c.markSending(); err != nil {
+		// Without the mark, a Stamp killed during the send would bring the
+		// message back as an unsent draft next time: an invitation to send
+		// it twice. The person decides, knowing that.
+		c.confirming = true
+		text := widget.NewLabel("Stamp could not record in your drafts that this message is being sent (" + err.Error() +
+			"). If Stamp stopped during the send, the next start would not warn that the message may already have been delivered.")
+		text.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustomConfirm("The draft could not be marked", "Send anyway", "Back to the message", text,
+			func(ok bool) {
+				c.confirming = false
+				if ok && !c.sending {
+					c.sendStarted()
+					c.opts.Send(c, from, m, only)
+				}
+			}, c.Window)
+		d.Resize(fyne.NewSize(520, 240))
+		c.showDialog(d)
+		return
+	}
 	c.sendStarted()
 	c.opts.Send(c, from, m, only)
 }
 
-// sendStarted locks Send and records in the draft that a send is under
-// way: if Stamp is killed now, the next start says the outcome is unknown and
-// still has the message.
+// markSending records in the draft that a send is under way: if Stamp is
+// killed during it, the next start says the outcome is unknown and still has
+// the message.
+func (c *Composer) markSending() error {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	d := c.Draft()
+	d.Sending = true
+	d.SentEarlier = c.sentEarlier
+	if err := c.drafts.Save(d); err != nil {
+		return err
+	}
+	c.lastSaved = d
+	return nil
+}
+
+// sendStarted locks Send and keeps the form as it goes out.
 func (c *Composer) sendStarted() {
 	c.sending = true
 	c.background.Add(1) // until SendDone's function runs
@@ -114,12 +159,7 @@ func (c *Composer) sendStarted() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	d := c.Draft()
-	c.sendingDraft = d
-	d.Sending = true
-	if err := c.drafts.Save(d); err == nil {
-		c.lastSaved = d
-	}
+	c.sendingDraft = c.Draft()
 }
 
 // SendDone returns the function that ends the current send's count for
@@ -154,9 +194,12 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 	switch {
 	case outcome == Sent && !c.Draft().sameContent(c.sendingDraft):
 		// The person kept writing while the message went out: keep that
-		// (the caller says so in its notice).
+		// (the caller says so in its notice), with the time the earlier
+		// version was sent, so that neither the next start nor Send
+		// presents it as never sent.
 		keptEdits = true
 		c.possiblySent = false
+		c.sentEarlier = time.Now()
 		c.lastSaved = Draft{}
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())

@@ -19,17 +19,23 @@ const draftVersion = 1
 // Draft is everything the composer holds, saved so that nothing typed is lost
 // to a crash, a closed window or a failed send. It never holds a password.
 type Draft struct {
-	Version     int       `json:"version"`
-	Account     string    `json:"account,omitempty"`
-	To          string    `json:"to,omitempty"`
-	Cc          string    `json:"cc,omitempty"`
-	Bcc         string    `json:"bcc,omitempty"`
-	Subject     string    `json:"subject,omitempty"`
-	Body        string    `json:"body,omitempty"`
-	Attachments []string  `json:"attachments,omitempty"`
-	Sending     bool      `json:"sending,omitempty"` // a send had started and had not finished when this was saved
+	Version     int      `json:"version"`
+	Account     string   `json:"account,omitempty"`
+	To          string   `json:"to,omitempty"`
+	Cc          string   `json:"cc,omitempty"`
+	Bcc         string   `json:"bcc,omitempty"`
+	Subject     string   `json:"subject,omitempty"`
+	Body        string   `json:"body,omitempty"`
+	Attachments []string `json:"attachments,omitempty"`
+	Sending     bool     `json:"sending,omitempty"` // a send had started and had not finished when this was saved
+	// SentEarlier is when the server accepted an earlier version of this
+	// message; the draft holds the changes made while that send went out.
+	SentEarlier time.Time `json:"sentEarlier,omitzero"`
 	Saved       time.Time `json:"saved"`
 }
+
+// shortTime is how notices and questions name a time ("Fri 4 Dec 15:04").
+func shortTime(t time.Time) string { return t.Local().Format("Mon 2 Jan 15:04") }
 
 // Empty reports whether the draft holds nothing a person wrote.
 func (d Draft) Empty() bool {

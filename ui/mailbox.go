@@ -263,7 +263,16 @@ type indexed struct {
 	item    mailItem
 	size    int64
 	modTime time.Time
+	change  fileChange // inode and status-change time: a rewrite that kept size and mtime
+	// racy: the file changed too shortly before it was read for a coarse
+	// file-system clock to tell a later rewrite apart; read it again.
+	racy bool
 }
+
+// racyMargin is more than the tick of a coarse file-system clock: a file
+// whose status changed less than this before it was read is read again on
+// the next refresh (as Git does for "racily clean" files).
+const racyMargin = 20 * time.Millisecond
 
 func newEMLIndex(dir string) *emlIndex {
 	return &emlIndex{dir: dir, known: map[string]indexed{}}
@@ -285,14 +294,17 @@ func (x *emlIndex) load() []mailItem {
 	seen := make(map[string]indexed, len(paths))
 	items := make([]mailItem, 0, len(paths))
 	for _, p := range paths {
+		now := time.Now()
 		fi, err := os.Stat(p)
 		if err != nil {
 			continue
 		}
 		envPath := strings.TrimSuffix(p, ".eml") + ".json"
 		k, ok := x.known[p]
-		if !ok || k.size != fi.Size() || !k.modTime.Equal(fi.ModTime()) {
-			k = indexed{item: x.readItem(p, fi), size: fi.Size(), modTime: fi.ModTime()}
+		change := fileChangeOf(fi)
+		if !ok || k.racy || k.size != fi.Size() || !k.modTime.Equal(fi.ModTime()) || k.change != change {
+			k = indexed{item: x.readItem(p, fi), size: fi.Size(), modTime: fi.ModTime(), change: change,
+				racy: change.ctime > now.Add(-racyMargin).UnixNano()}
 		}
 		if k.item.Envelope == nil && hasEnv[envPath] {
 			if env := readEnvelope(envPath); env != nil {

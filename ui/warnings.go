@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // defaultSizeLimit is what many providers accept when the server does not
@@ -25,12 +26,25 @@ type sendCheck struct {
 	Attachments int   // number of files
 	Size        int64 // estimated size of the whole message in bytes
 	SizeLimit   int64 // the server's SIZE, 0 when unknown
+	// PossiblySent: an earlier send of this message may have been delivered
+	// (its final reply never came, or Stamp stopped during it).
+	PossiblySent bool
+	// SentEarlier: when the server accepted an earlier version of this
+	// message (the form holds changes made during that send); zero if never.
+	SentEarlier time.Time
 }
 
 // sendWarnings lists what is worth a second look before sending; each can be
 // overridden with "send anyway".
 func sendWarnings(c sendCheck) []string {
 	var w []string
+	// A second copy cannot be taken back: these come first.
+	if c.PossiblySent {
+		w = append(w, "This message may already have been delivered — send it again?\nThe server never confirmed the last send; the recipients may get it twice.")
+	}
+	if !c.SentEarlier.IsZero() {
+		w = append(w, "An earlier version of this message was sent on "+shortTime(c.SentEarlier)+" — send this version too?")
+	}
 	if strings.TrimSpace(c.Subject) == "" {
 		w = append(w, "The subject is empty.")
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSendWarnings(t *testing.T) {
@@ -21,6 +22,8 @@ func TestSendWarnings(t *testing.T) {
 		{"many visible recipients suggest Bcc", func(c *sendCheck) { c.Visible = 11 }, "consider putting them in Bcc"},
 		{"above the server's SIZE is flagged", func(c *sendCheck) { c.Size = 2e6; c.SizeLimit = 1e6 }, "more than the 1.0 MB the server accepts"},
 		{"above 25 MB is flagged when the server says nothing", func(c *sendCheck) { c.Size = 30e6 }, "many mail servers accept"},
+		{"a possibly delivered message asks before a second copy", func(c *sendCheck) { c.PossiblySent = true }, "may already have been delivered — send it again?"},
+		{"a message whose earlier version was sent asks before sending this one", func(c *sendCheck) { c.SentEarlier = time.Date(2026, 12, 4, 15, 4, 0, 0, time.Local) }, "An earlier version of this message was sent on Fri 4 Dec 15:04"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := ok

@@ -88,20 +88,30 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}
-	c.Window.SetMaster()
-	c.Window.Show()
+	showMaster(c)
 	c.FocusFirst()
 	if openAccounts {
 		showAccounts()
 	}
 	serveHandOver(a, primary, c) // uidesk hook: later starts hand their files to c
 	a.Run()
-	// The loop has ended: from now on no widget or draft work runs (Fyne
-	// drops queued UI callbacks, or would run late ones on the sender's
-	// goroutine). Wait for goroutines only — each send counts itself down.
+	// The loop has ended (the master window's close said so already, unless
+	// Fyne quit without closing it): from now on no widget or draft work
+	// runs. Wait for goroutines only — each send counts itself down.
 	ui.Stopped()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
 	}
 	return nil
+}
+
+// showMaster shows the composer as the master window: the app's loop ends
+// once it has closed. Its close tells the ui package so, on the UI
+// goroutine, before the loop ends: from the moment the loop stops, Fyne
+// drops queued UI work or runs late fyne.Do calls on the caller's
+// goroutine, so no send may hand its SendFinished over after this.
+func showMaster(c *ui.Composer) {
+	c.Window.SetMaster()
+	c.Window.SetOnClosed(ui.Stopped)
+	c.Window.Show()
 }

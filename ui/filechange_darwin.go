@@ -1,0 +1,5 @@
+package ui
+
+import "syscall"
+
+func statusChanged(st *syscall.Stat_t) syscall.Timespec { return st.Ctimespec }
