@@ -20,12 +20,12 @@ func TestAPeerOfAnotherUserIsRefused(t *testing.T) {
 		t.Skip("needs root to run a process as another user")
 	}
 	dir := shortDir(t)
-	p, err := Start(context.Background(), dir, "stamp", nil)
+	p, err := Start(context.Background(), dir, dir, nil)
 	if err != nil || p == nil {
 		t.Fatal(err)
 	}
 	got, dropped := serve(t, p)
-	_, sock := paths(dir, "stamp")
+	sock := testSocket(t, dir, dir)
 	for _, path := range []string{filepath.Dir(dir), dir} {
 		os.Chmod(path, 0o755)
 	}
