@@ -65,6 +65,9 @@ const (
 	File Kind = "file"
 	// Mailto is a mailto: URL (RFC 6068) to open as a new message.
 	Mailto Kind = "mailto"
+	// Accounts asks the primary to open its account settings (stamp
+	// --accounts); Value is empty.
+	Accounts Kind = "accounts"
 )
 
 // Arg is one argument handed from a later start to the primary.
@@ -119,7 +122,7 @@ func FileArgs(paths []string) ([]Arg, error) {
 
 // Check reports whether m is a message the primary accepts: this version,
 // at most MaxArgs arguments of known kinds, absolute file paths, mailto:
-// URLs, no NUL bytes.
+// URLs, an empty value for Accounts, no NUL bytes.
 func (m Message) Check() error {
 	if m.Version != Version {
 		return fmt.Errorf("protocol version %d, want %d", m.Version, Version)
@@ -128,6 +131,12 @@ func (m Message) Check() error {
 		return fmt.Errorf("%d arguments, at most %d", len(m.Args), MaxArgs)
 	}
 	for i, a := range m.Args {
+		if a.Kind == Accounts {
+			if a.Value != "" {
+				return fmt.Errorf("argument %d: %s takes no value", i+1, a.Kind)
+			}
+			continue
+		}
 		if a.Value == "" || strings.ContainsRune(a.Value, 0) {
 			return fmt.Errorf("argument %d: empty or holds a NUL byte", i+1)
 		}

@@ -350,3 +350,12 @@ func TestAHandOverWithNoPrimaryListeningGivesUp(t *testing.T) {
 		t.Fatalf("got %v, want a HandOverError", err)
 	}
 }
+
+func TestAnAccountsRequestCarriesNoValue(t *testing.T) {
+	if err := (Message{Version: Version, Args: []Arg{{Kind: Accounts}}}).Check(); err != nil {
+		t.Fatalf("an accounts request: %v", err)
+	}
+	if err := (Message{Version: Version, Args: []Arg{{Kind: Accounts, Value: "/bin/sh"}}}).Check(); err == nil {
+		t.Fatal("an accounts request with a value was accepted")
+	}
+}

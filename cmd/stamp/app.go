@@ -94,7 +94,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if openAccounts {
 		showAccounts()
 	}
-	serveHandOver(a, primary, c) // uidesk hook: later starts hand their files to c
+	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
 	a.Run()
 	// The loop has ended: from now on no widget or draft work runs (Fyne
 	// drops queued UI callbacks, or would run late ones on the sender's
