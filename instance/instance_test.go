@@ -29,7 +29,33 @@ func TestMain(m *testing.M) {
 		fmt.Println("hand-over:", rawHandOver(sock, Message{Version: Version, Args: []Arg{{File, "/tmp/from-another-user"}}}))
 		os.Exit(0)
 	}
+	if sock := os.Getenv("STAMP_INSTANCE_LISTEN"); sock != "" {
+		os.Exit(listenOnce(sock))
+	}
 	os.Exit(m.Run())
+}
+
+// listenOnce is a process that listens on sock, says "listening", and
+// prints what the first connection sends ("got: ...") and answers ok.
+func listenOnce(sock string) int {
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer ln.Close()
+	fmt.Println("listening")
+	c, err := ln.Accept()
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(HandOverTimeout))
+	b, _ := bufio.NewReader(c).ReadString('}')
+	fmt.Printf("got: %q\n", b)
+	c.Write([]byte(`{"ok":true}` + "\n"))
+	return 0
 }
 
 // rawHandOver sends m to sock the way any process could, and reads the
