@@ -260,8 +260,6 @@ func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) 
 		switch {
 		case err != nil:
 			return nil, fmt.Errorf("lock %s: %w", lp, err)
-		case h.Host != "" && host != "" && h.Host != host:
-			return nil, &HandOverError{Reason: fmt.Sprintf("Stamp is running on %s with this data folder (%s); close it there first", h.Host, data)}
 		case h.Socket == "":
 			last = errors.New("the running Stamp is still starting")
 		default:
@@ -272,6 +270,11 @@ func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) 
 			}
 			if err == nil {
 				return nil, exchange(ctx, c, m)
+			}
+			if h.Host != "" && host != "" && h.Host != host {
+				// The data folder is shared (NFS) with a Stamp on another
+				// machine: its socket is not reachable from here.
+				return nil, &HandOverError{Reason: fmt.Sprintf("Stamp is running on %s with this data folder (%s); close it there first", h.Host, data)}
 			}
 			last = err
 		}

@@ -2,6 +2,7 @@ package instance
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,4 +76,32 @@ func TestAStartRacingAPrimaryThatClosedItsSocketTakesTheFreedLock(t *testing.T) 
 		t.Fatalf("after %v the later start gave up instead of becoming primary: %v", time.Since(start).Round(time.Second), r.err)
 	}
 	r.p.Close()
+}
+
+// A data folder shared over NFS with a Stamp on another machine: the lock
+// is held there, its socket cannot be reached from here, and the start says
+// where Stamp runs at once instead of waiting HandOverTimeout.
+func TestAStartBesideAStampOnAnotherHostSaysWhereItRuns(t *testing.T) {
+	dir := shortDir(t)
+	if err := privateDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	held, err := tryLock(lockPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	held.WriteAt([]byte(`{"socket":"/run/user/1000/stamp/stamp-0a0b0c0d0e0f.sock","host":"elsewhere.example","pid":4242}`), 0)
+	start := time.Now()
+	p, err := Start(context.Background(), dir, dir, nil)
+	if p != nil {
+		p.Close()
+		t.Fatal("became primary while another host holds the lock")
+	}
+	if err == nil || !strings.Contains(err.Error(), "elsewhere.example") {
+		t.Fatalf("got %v, want the other host named", err)
+	}
+	if d := time.Since(start); d > HandOverTimeout/2 {
+		t.Fatalf("took %v to say so", d)
+	}
 }
