@@ -8,7 +8,9 @@
 // start that reaches that folder meets the same lock, however it got there:
 // with or without XDG_RUNTIME_DIR (su, sudo -u, cron, ssh), through a
 // symbolic link, or over NFS, where Linux maps flock onto NFS byte-range
-// locks (lockd / NFSv4) that all clients see. A name computed from the
+// locks (lockd / NFSv4) that all clients see. (Where the data folder has
+// no locks at all, an NFS mount with nolock, the lock falls back to a file
+// in the run folder: one Stamp per host and run folder, no more.) A name computed from the
 // folder's path (as written or resolved) could not do that: the path can
 // differ while the folder is the same. The kernel drops the lock when the
 // process dies however it dies (kill -9 included). The lock file is opened
@@ -187,6 +189,9 @@ func socketPath(data, run string) (string, error) {
 	return filepath.Join(run, "stamp-"+hex.EncodeToString(sum[:6])+".sock"), nil
 }
 
+// lockFile is tryLock; tests replace it to act out a folder without locks.
+var lockFile = tryLock
+
 // holder is what the primary writes into the lock file: where it listens.
 type holder struct {
 	Socket string `json:"socket"`
@@ -249,9 +254,15 @@ func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) 
 	m := Message{Version: Version, Args: args}
 	var last error
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		lock, err := tryLock(lp)
+		lock, err := lockFile(lp)
 		if err == nil {
 			return listen(lock, sock, host)
+		}
+		if errors.Is(err, errNoLocks) && lp == lockPath(data) {
+			// A data folder without file locks (NFS mounted nolock): one
+			// Stamp per host at least, by a lock in the run folder.
+			lp = strings.TrimSuffix(sock, ".sock") + ".lock"
+			continue
 		}
 		if !errors.Is(err, errLocked) {
 			return nil, fmt.Errorf("lock %s: %w", lp, err)

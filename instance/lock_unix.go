@@ -16,6 +16,9 @@ import (
 // errLocked says another process holds the lock.
 var errLocked = errors.New("locked by another process")
 
+// errNoLocks says the file system takes no locks (NFS mounted nolock).
+var errNoLocks = errors.New("the file system takes no locks")
+
 // tryLock takes an exclusive flock on path without waiting. The kernel
 // drops it when the file is closed or the process ends.
 func tryLock(path string) (*os.File, error) {
@@ -27,6 +30,9 @@ func tryLock(path string) (*os.File, error) {
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
 			return nil, errLocked
+		}
+		if errors.Is(err, unix.ENOLCK) || errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOTSUP) {
+			return nil, fmt.Errorf("%w: %w", errNoLocks, err)
 		}
 		return nil, err
 	}

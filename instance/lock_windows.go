@@ -14,6 +14,10 @@ import (
 // errLocked says another process holds the lock.
 var errLocked = errors.New("locked by another process")
 
+// errNoLocks says the file system takes no locks; LockFileEx does not say
+// so distinctly, so it is never returned here.
+var errNoLocks = errors.New("the file system takes no locks")
+
 // tryLock takes an exclusive LockFileEx lock on path without waiting.
 // Windows drops it when the handle is closed or the process ends. The lock
 // covers one byte at 4 GiB, past what the primary writes, because Windows

@@ -2,6 +2,9 @@ package instance
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +106,37 @@ func TestAStartBesideAStampOnAnotherHostSaysWhereItRuns(t *testing.T) {
 	}
 	if d := time.Since(start); d > HandOverTimeout/2 {
 		t.Fatalf("took %v to say so", d)
+	}
+}
+
+// A data folder whose file system takes no locks (NFS mounted nolock) does
+// not keep Stamp from starting: the lock falls back to the run folder, and
+// a second start there still hands over.
+func TestADataFolderWithoutLocksFallsBackToTheRunFolder(t *testing.T) {
+	base := shortDir(t)
+	data, run := filepath.Join(filepath.Dir(base), "data"), base
+	lockFile = func(path string) (*os.File, error) {
+		if path == lockPath(data) {
+			return nil, fmt.Errorf("%w: flock: no locks available", errNoLocks)
+		}
+		return tryLock(path)
+	}
+	defer func() { lockFile = tryLock }()
+	p, err := Start(context.Background(), data, run, nil)
+	if err != nil || p == nil {
+		t.Fatalf("first start: %v %v, want a primary", p, err)
+	}
+	defer p.Close()
+	got, _ := serve(t, p)
+	p2, err := Start(context.Background(), data, run, []Arg{{Kind: File, Value: "/tmp/x.pdf"}})
+	if p2 != nil {
+		p2.Close()
+		t.Fatal("two primaries for one data folder on one host")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := recv(t, got); len(a) != 1 || a[0].Value != "/tmp/x.pdf" {
+		t.Fatalf("got %v", a)
 	}
 }
