@@ -3,15 +3,38 @@
 // start hands its arguments (files to attach, later mailto: URLs) to the
 // primary and exits. Two processes never edit one draft.
 //
-// The socket is a Unix domain socket in a folder only the user can enter
-// (0700, checked). Go speaks AF_UNIX on Linux, macOS and Windows 10 (1803)
-// and later, so one implementation serves all three. Who is primary is
-// decided by an OS file lock beside the socket, which the kernel drops when
-// the process dies however it dies (kill -9 included): a socket file left by
-// a crash is then known to be stale and is replaced. Where the OS tells who
-// is at the other end (Linux SO_PEERCRED, macOS LOCAL_PEERCRED), a peer of
-// another user is refused. A message is bounded in size (MaxMessage) and
-// time (ServeTimeout); anything else is dropped.
+// Who is primary is decided by an OS file lock on a file INSIDE the data
+// folder itself (LockName), the folder whose draft it protects. So every
+// start that reaches that folder meets the same lock, however it got there:
+// with or without XDG_RUNTIME_DIR (su, sudo -u, cron, ssh), through a
+// symbolic link, or over NFS, where Linux maps flock onto NFS byte-range
+// locks (lockd / NFSv4) that all clients see. (Where the data folder has
+// no locks at all, an NFS mount with nolock, the lock falls back to a file
+// in the run folder: one Stamp per host and run folder, no more.) A name computed from the
+// folder's path (as written or resolved) could not do that: the path can
+// differ while the folder is the same. The kernel drops the lock when the
+// process dies however it dies (kill -9 included). The lock file is opened
+// without following a link (O_NOFOLLOW) and must be a regular file of this
+// user; another user's lock file is refused.
+//
+// The socket is a Unix domain socket in a run folder only the user can enter
+// (0700, checked; a folder found open to others is closed and emptied of
+// what other users put in it). It is named after the data folder's identity
+// (device and inode), and the primary writes its path, host and pid into the
+// lock file: a later start that runs with another run folder still finds it,
+// and a start on another host that shares the data folder over NFS is told
+// where Stamp runs instead of waiting. A socket file left by a crash is
+// known to be stale (its owner's lock is gone) and is replaced. Go speaks
+// AF_UNIX on Linux, macOS and Windows 10 (1803) and later, so one
+// implementation serves all three.
+//
+// Both sides ask the kernel who is at the other end (Linux SO_PEERCRED,
+// macOS LOCAL_PEERCRED): the primary refuses a peer of another user, and a
+// later start sends nothing to a socket that another user listens on (nor
+// dials a socket file that is not this user's). A start that finds the lock
+// held but no one answering (the primary is closing) tries the lock again
+// and becomes the primary once it is free. A message is bounded in size
+// (MaxMessage) and time (ServeTimeout); anything else is dropped.
 //
 // The package does not know Fyne: the caller gets messages through a
 // callback on the package's own goroutines.
@@ -19,7 +42,10 @@ package instance
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +67,9 @@ const (
 	File Kind = "file"
 	// Mailto is a mailto: URL (RFC 6068) to open as a new message.
 	Mailto Kind = "mailto"
+	// Accounts asks the primary to open its account settings (stamp
+	// --accounts); Value is empty.
+	Accounts Kind = "accounts"
 )
 
 // Arg is one argument handed from a later start to the primary.
@@ -95,7 +124,7 @@ func FileArgs(paths []string) ([]Arg, error) {
 
 // Check reports whether m is a message the primary accepts: this version,
 // at most MaxArgs arguments of known kinds, absolute file paths, mailto:
-// URLs, no NUL bytes.
+// URLs, an empty value for Accounts, no NUL bytes.
 func (m Message) Check() error {
 	if m.Version != Version {
 		return fmt.Errorf("protocol version %d, want %d", m.Version, Version)
@@ -104,6 +133,12 @@ func (m Message) Check() error {
 		return fmt.Errorf("%d arguments, at most %d", len(m.Args), MaxArgs)
 	}
 	for i, a := range m.Args {
+		if a.Kind == Accounts {
+			if a.Value != "" {
+				return fmt.Errorf("argument %d: %s takes no value", i+1, a.Kind)
+			}
+			continue
+		}
 		if a.Value == "" || strings.ContainsRune(a.Value, 0) {
 			return fmt.Errorf("argument %d: empty or holds a NUL byte", i+1)
 		}
@@ -136,30 +171,139 @@ type Primary struct {
 	Dropped func(error)
 }
 
-// Paths are the lock file and the socket for name in dir.
-func paths(dir, name string) (lock, sock string) {
-	return filepath.Join(dir, name+".lock"), filepath.Join(dir, name+".sock")
+// LockName is the lock file's name inside the data folder.
+const LockName = ".stamp-instance.lock"
+
+// lockPath is the lock file of the data folder data.
+func lockPath(data string) string { return filepath.Join(data, LockName) }
+
+// socketPath is the socket of the data folder data in the run folder run,
+// named after the data folder's identity (folderID), so two data folders
+// never share a socket and one folder reached by two paths has one.
+func socketPath(data, run string) (string, error) {
+	id, err := folderID(data)
+	if err != nil {
+		return "", fmt.Errorf("the data folder %s: %w", data, err)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return filepath.Join(run, "stamp-"+hex.EncodeToString(sum[:6])+".sock"), nil
 }
 
-// Start makes this process the primary for name in dir, or, when another
-// process already is, hands args to it. It returns the Primary (call Serve,
-// then Close at exit) or, after a hand-over, nil and a nil error. dir is
-// created 0700 when missing and must belong to the user and be closed to
-// others.
-func Start(ctx context.Context, dir, name string, args []Arg) (*Primary, error) {
-	if err := privateDir(dir); err != nil {
+// lockFile is tryLock; tests replace it to act out a folder without locks.
+var lockFile = tryLock
+
+// holder is what the primary writes into the lock file: where it listens.
+type holder struct {
+	Socket string `json:"socket"`
+	Host   string `json:"host"`
+	PID    int    `json:"pid"`
+}
+
+// maxHolder bounds how much of the lock file a later start reads.
+const maxHolder = 8 << 10
+
+// readHolder reads what the primary wrote into the lock file at path; an
+// empty file (the primary is starting) gives a zero holder.
+func readHolder(path string) (holder, error) {
+	f, err := openLockFile(path, os.O_RDONLY)
+	if err != nil {
+		return holder{}, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxHolder))
+	if err != nil {
+		return holder{}, err
+	}
+	var h holder
+	if len(bytes.TrimSpace(b)) == 0 {
+		return h, nil
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		// A primary writing it right now; the next look sees it whole.
+		return holder{}, nil
+	}
+	return h, nil
+}
+
+// Start makes this process the primary for the data folder data, or, when
+// another process already is, hands args to it. It returns the Primary
+// (call Serve, then Close at exit) or, after a hand-over, nil and a nil
+// error. The lock is a file in data (created 0700 when missing); the socket
+// goes into run, created 0700 when missing, which must belong to the user
+// and not be a link. When the lock is held but the primary does not answer
+// (it is starting, or closing), Start keeps trying both, the lock and the
+// socket, until HandOverTimeout or ctx ends.
+func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) {
+	if err := privateDir(run); err != nil {
 		return nil, err
 	}
-	lockPath, sock := paths(dir, name)
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, fmt.Errorf("the data folder: %w", err)
+	}
+	sock, err := socketPath(data, run)
+	if err != nil {
+		return nil, err
+	}
 	if max := maxSocketPath(); len(sock) > max {
 		return nil, fmt.Errorf("the socket path %s is longer than the %d bytes the OS allows", sock, max)
 	}
-	lock, err := tryLock(lockPath)
-	if errors.Is(err, errLocked) {
-		return nil, HandOver(ctx, sock, Message{Version: Version, Args: args})
+	lp := lockPath(data)
+	ctx, cancel := context.WithTimeout(ctx, HandOverTimeout)
+	defer cancel()
+	host, _ := os.Hostname()
+	m := Message{Version: Version, Args: args}
+	var last error
+	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		lock, err := lockFile(lp)
+		if err == nil {
+			return listen(lock, sock, host)
+		}
+		if errors.Is(err, errNoLocks) && lp == lockPath(data) {
+			// A data folder without file locks (NFS mounted nolock): one
+			// Stamp per host at least, by a lock in the run folder.
+			lp = strings.TrimSuffix(sock, ".sock") + ".lock"
+			continue
+		}
+		if !errors.Is(err, errLocked) {
+			return nil, fmt.Errorf("lock %s: %w", lp, err)
+		}
+		h, err := readHolder(lp)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("lock %s: %w", lp, err)
+		case h.Socket == "":
+			last = errors.New("the running Stamp is still starting")
+		default:
+			c, err := dialPrimary(ctx, h.Socket)
+			var refused *refusedError
+			if errors.As(err, &refused) {
+				return nil, &HandOverError{Reason: "refused", Err: err}
+			}
+			if err == nil {
+				return nil, exchange(ctx, c, m)
+			}
+			if h.Host != "" && host != "" && h.Host != host {
+				// The data folder is shared (NFS) with a Stamp on another
+				// machine: its socket is not reachable from here.
+				return nil, &HandOverError{Reason: fmt.Sprintf("Stamp is running on %s with this data folder (%s); close it there first", h.Host, data)}
+			}
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, &HandOverError{Reason: "the running Stamp does not answer", Err: last}
+		case <-time.After(wait):
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", lockPath, err)
+}
+
+// listen makes this process, holding lock, the primary listening on sock,
+// and writes where into the lock file.
+func listen(lock *os.File, sock, host string) (*Primary, error) {
+	// A crashed primary's note is not ours to pass on.
+	if err := lock.Truncate(0); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("lock file: %w", err)
 	}
 	// We hold the lock, so no live primary owns a socket file found here: it
 	// was left by a crash.
@@ -171,6 +315,12 @@ func Start(ctx context.Context, dir, name string, args []Arg) (*Primary, error) 
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("listen on %s: %w", sock, err)
+	}
+	b, _ := json.Marshal(holder{Socket: sock, Host: host, PID: os.Getpid()})
+	if _, err := lock.WriteAt(append(b, '\n'), 0); err != nil {
+		ln.Close()
+		lock.Close()
+		return nil, fmt.Errorf("lock file: %w", err)
 	}
 	return &Primary{ln: ln, lock: lock, path: sock, closed: make(chan struct{})}, nil
 }
@@ -283,19 +433,46 @@ func (e *HandOverError) Error() string {
 
 func (e *HandOverError) Unwrap() error { return e.Err }
 
+// refusedError says the socket or the process listening on it is not this
+// user's: nothing is sent there.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
+
+// dialPrimary connects to sock once, after checking that the socket file is
+// this user's, and checks that this user's process listens on it.
+func dialPrimary(ctx context.Context, sock string) (net.Conn, error) {
+	if err := checkSocketFile(sock); err != nil {
+		return nil, err // a *refusedError when it is not this user's
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", sock)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPeer(c); err != nil {
+		c.Close()
+		return nil, &refusedError{err}
+	}
+	return c, nil
+}
+
 // HandOver sends m to the primary listening on sock and waits for its
-// answer. The primary may hold the lock but not listen yet (it is
-// starting), so connecting is retried until HandOverTimeout or ctx ends.
+// answer. The primary may not listen yet (it is starting), so connecting is
+// retried until HandOverTimeout or ctx ends. Nothing is sent when the socket
+// or the process listening on it belongs to another user.
 func HandOver(ctx context.Context, sock string, m Message) error {
 	ctx, cancel := context.WithTimeout(ctx, HandOverTimeout)
 	defer cancel()
-	var d net.Dialer
-	var c net.Conn
-	var err error
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		c, err = d.DialContext(ctx, "unix", sock)
+		c, err := dialPrimary(ctx, sock)
 		if err == nil {
-			break
+			return exchange(ctx, c, m)
+		}
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			return &HandOverError{Reason: "refused", Err: err}
 		}
 		select {
 		case <-ctx.Done():
@@ -303,6 +480,10 @@ func HandOver(ctx context.Context, sock string, m Message) error {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// exchange sends m on c, reads the primary's answer and closes c.
+func exchange(ctx context.Context, c net.Conn, m Message) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Now()) })
 	defer stop()

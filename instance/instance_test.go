@@ -25,16 +25,63 @@ func TestMain(m *testing.M) {
 		os.Exit(child(dir, os.Args[len(os.Args)-1]))
 	}
 	if sock := os.Getenv("STAMP_INSTANCE_HANDOVER"); sock != "" {
-		err := HandOver(context.Background(), sock, Message{Version: Version, Args: []Arg{{File, "/tmp/from-another-user"}}})
-		fmt.Println("hand-over:", err)
+		// A hostile peer: it dials and sends without HandOver's checks.
+		fmt.Println("hand-over:", rawHandOver(sock, Message{Version: Version, Args: []Arg{{File, "/tmp/from-another-user"}}}))
 		os.Exit(0)
+	}
+	if sock := os.Getenv("STAMP_INSTANCE_LISTEN"); sock != "" {
+		os.Exit(listenOnce(sock))
 	}
 	os.Exit(m.Run())
 }
 
+// listenOnce is a process that listens on sock, says "listening", and
+// prints what the first connection sends ("got: ...") and answers ok.
+func listenOnce(sock string) int {
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer ln.Close()
+	fmt.Println("listening")
+	c, err := ln.Accept()
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(HandOverTimeout))
+	b, _ := bufio.NewReader(c).ReadString('}')
+	fmt.Printf("got: %q\n", b)
+	c.Write([]byte(`{"ok":true}` + "\n"))
+	return 0
+}
+
+// rawHandOver sends m to sock the way any process could, and reads the
+// answer: nil when the primary answered ok.
+func rawHandOver(sock string, m Message) error {
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		return err
+	}
+	c.SetDeadline(time.Now().Add(HandOverTimeout))
+	return exchange(context.Background(), c, m)
+}
+
+// testSocket is the socket path of the data folder data in run.
+func testSocket(t *testing.T, data, run string) string {
+	t.Helper()
+	sock, err := socketPath(data, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sock
+}
+
 func child(dir, file string) int {
 	args, _ := FileArgs([]string{file})
-	p, err := Start(context.Background(), dir, "stamp", args)
+	p, err := Start(context.Background(), dir, dir, args)
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
@@ -123,13 +170,13 @@ func recv[T any](t *testing.T, ch <-chan T) T {
 func TestASecondStartHandsItsFilesToTheFirst(t *testing.T) {
 	dir := shortDir(t)
 	ctx := context.Background()
-	first, err := Start(ctx, dir, "stamp", nil)
+	first, err := Start(ctx, dir, dir, nil)
 	if err != nil || first == nil {
 		t.Fatalf("first start: %v, %v; want the primary", first, err)
 	}
 	got, _ := serve(t, first)
 	want := []Arg{{File, "/home/me/report.pdf"}, {File, "/home/me/with space ü.txt"}, {Mailto, "mailto:a@example.com?subject=hi"}}
-	second, err := Start(ctx, dir, "stamp", want)
+	second, err := Start(ctx, dir, dir, want)
 	if err != nil || second != nil {
 		t.Fatalf("second start: %v, %v; want a hand-over", second, err)
 	}
@@ -142,7 +189,7 @@ func TestASecondStartHandsItsFilesToTheFirst(t *testing.T) {
 	}
 	// After the primary closes, the next start becomes the primary.
 	first.Close()
-	third, err := Start(ctx, dir, "stamp", nil)
+	third, err := Start(ctx, dir, dir, nil)
 	if err != nil || third == nil {
 		t.Fatalf("start after close: %v, %v; want the primary", third, err)
 	}
@@ -173,7 +220,7 @@ func TestRealProcessesHandOverAndAStaleSocketAfterKill9IsReplaced(t *testing.T) 
 	}
 	first.Wait()
 	in1.Close()
-	_, sock := paths(dir, "stamp")
+	sock := testSocket(t, dir, dir)
 	if _, err := os.Stat(sock); err != nil {
 		t.Fatalf("after kill -9 the socket file should still be there (to test a stale one): %v", err)
 	}
@@ -184,7 +231,7 @@ func TestRealProcessesHandOverAndAStaleSocketAfterKill9IsReplaced(t *testing.T) 
 	if l := nextLine(t, out3); l != "primary" {
 		t.Fatalf("the start after kill -9 says %q, want primary", l)
 	}
-	p, err := Start(context.Background(), dir, "stamp", []Arg{{File, "/tmp/d.txt"}})
+	p, err := Start(context.Background(), dir, dir, []Arg{{File, "/tmp/d.txt"}})
 	if err != nil || p != nil {
 		t.Fatalf("hand-over to the new primary: %v, %v", p, err)
 	}
@@ -196,12 +243,12 @@ func TestRealProcessesHandOverAndAStaleSocketAfterKill9IsReplaced(t *testing.T) 
 
 func TestAHostilePeerIsDroppedAndTheNextHandOverWorks(t *testing.T) {
 	dir := shortDir(t)
-	p, err := Start(context.Background(), dir, "stamp", nil)
+	p, err := Start(context.Background(), dir, dir, nil)
 	if err != nil || p == nil {
 		t.Fatal(err)
 	}
 	got, dropped := serve(t, p)
-	_, sock := paths(dir, "stamp")
+	sock := testSocket(t, dir, dir)
 
 	tests := []struct {
 		name string
@@ -277,12 +324,12 @@ func TestAnIdlePeerIsDroppedAfterTheTimeout(t *testing.T) {
 		t.Skip("waits ServeTimeout")
 	}
 	dir := shortDir(t)
-	p, err := Start(context.Background(), dir, "stamp", nil)
+	p, err := Start(context.Background(), dir, dir, nil)
 	if err != nil || p == nil {
 		t.Fatal(err)
 	}
 	_, dropped := serve(t, p)
-	_, sock := paths(dir, "stamp")
+	sock := testSocket(t, dir, dir)
 	c, err := net.Dial("unix", sock)
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +350,7 @@ func TestAFolderOpenToOthersIsClosedAndALinkRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o777)
-	p, err := Start(context.Background(), dir, "stamp", nil)
+	p, err := Start(context.Background(), dir, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +362,7 @@ func TestAFolderOpenToOthersIsClosedAndALinkRefused(t *testing.T) {
 	if err := os.Symlink(dir, link); err != nil {
 		t.Skip(err)
 	}
-	if _, err := Start(context.Background(), link, "stamp", nil); err == nil || !strings.Contains(err.Error(), "not a folder") {
+	if _, err := Start(context.Background(), link, link, nil); err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("a link as the folder: %v, want refused", err)
 	}
 }
@@ -327,5 +374,14 @@ func TestAHandOverWithNoPrimaryListeningGivesUp(t *testing.T) {
 	var he *HandOverError
 	if !errors.As(err, &he) {
 		t.Fatalf("got %v, want a HandOverError", err)
+	}
+}
+
+func TestAnAccountsRequestCarriesNoValue(t *testing.T) {
+	if err := (Message{Version: Version, Args: []Arg{{Kind: Accounts}}}).Check(); err != nil {
+		t.Fatalf("an accounts request: %v", err)
+	}
+	if err := (Message{Version: Version, Args: []Arg{{Kind: Accounts, Value: "/bin/sh"}}}).Check(); err == nil {
+		t.Fatal("an accounts request with a value was accepted")
 	}
 }

@@ -93,7 +93,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if openAccounts {
 		showAccounts()
 	}
-	serveHandOver(a, primary, c) // uidesk hook: later starts hand their files to c
+	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
 	a.Run()
 	// The loop has ended (the master window's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work

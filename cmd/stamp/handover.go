@@ -13,40 +13,77 @@ import (
 	"stamp/ui"
 )
 
+// errClosing is the refusal a later start prints when this Stamp is ending.
+var errClosing = errors.New("the running Stamp is closing; try again in a moment")
+
 // serveHandOver gives what later starts of Stamp hand over to the composer
-// c, on the UI goroutine. Once the app stops (its window closed, a send
-// maybe still finishing) a hand-over is refused, so the later start says so
-// rather than its files being lost; the lock is kept until this process
-// ends, so no second Stamp opens the draft meanwhile.
-func serveHandOver(a fyne.App, p *instance.Primary, c *ui.Composer) {
-	var stopped atomic.Bool
-	a.Lifecycle().SetOnStopped(func() { stopped.Store(true) })
-	closing := errors.New("the running Stamp is closing; try again in a moment")
+// c (files), or to openAccounts (--accounts), on the UI goroutine. Once the
+// app's loop is ending (ui.IsStopped: the master window closed or the app
+// stopped, a send maybe still finishing) a hand-over is refused, so the
+// later start says so rather than its files being lost; the lock is kept
+// until this process ends, so no second Stamp opens the draft meanwhile.
+func serveHandOver(a fyne.App, p *instance.Primary, c *ui.Composer, openAccounts func()) {
+	// Both run on the UI goroutine before the loop ends; ui.Stopped is
+	// called again, harmlessly, once a.Run has returned.
+	c.Window.SetOnClosed(ui.Stopped)
+	a.Lifecycle().SetOnStopped(ui.Stopped)
 	p.Dropped = func(err error) { fmt.Fprintln(os.Stderr, "stamp: a hand-over was refused:", err) }
 	p.Serve(func(args []instance.Arg) error {
-		if stopped.Load() {
-			return closing
-		}
-		// 0 waiting, 1 applied, 2 given up: the files are attached only
-		// if the later start is told so.
-		var state atomic.Int32
-		done := make(chan struct{})
-		fyne.Do(func() {
-			if !stopped.Load() && state.CompareAndSwap(0, 1) {
-				ui.Receive(c, args)
-				close(done)
+		return handOverOnUI(fyne.Do, args, func(args []instance.Arg) {
+			files, accounts := splitAccounts(args)
+			ui.Receive(c, files)
+			if accounts {
+				openAccounts()
 			}
 		})
-		select {
-		case <-done:
-			return nil
-		case <-time.After(instance.ServeTimeout - time.Second):
-			// Fyne drops calls queued while it shuts down.
+	})
+}
+
+// handOverOnUI runs apply(args) through do (fyne.Do) unless the UI has
+// stopped, and reports whether it ran: nil only when it did. Fyne drops
+// calls queued while it shuts down, so after ServeTimeout less a second the
+// hand-over is given up (and apply will not run late).
+func handOverOnUI(do func(func()), args []instance.Arg, apply func([]instance.Arg)) error {
+	if ui.IsStopped() {
+		return errClosing
+	}
+	// 0 waiting, 1 applied, 2 given up: the files are attached only if the
+	// later start is told so.
+	var state atomic.Int32
+	done := make(chan struct{})
+	do(func() {
+		if ui.IsStopped() {
 			if state.CompareAndSwap(0, 2) {
-				return closing
+				close(done)
 			}
-			<-done
-			return nil
+			return
+		}
+		if state.CompareAndSwap(0, 1) {
+			apply(args)
+			close(done)
 		}
 	})
+	select {
+	case <-done:
+	case <-time.After(instance.ServeTimeout - time.Second):
+		if !state.CompareAndSwap(0, 2) {
+			<-done // applying right now
+		}
+	}
+	if state.Load() == 1 {
+		return nil
+	}
+	return errClosing
+}
+
+// splitAccounts takes the Accounts request out of args.
+func splitAccounts(args []instance.Arg) (rest []instance.Arg, accounts bool) {
+	for _, a := range args {
+		if a.Kind == instance.Accounts {
+			accounts = true
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, accounts
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"stamp/instance"
 	"stamp/internal/version"
@@ -18,7 +19,7 @@ func main() {
 	accounts := flag.Bool("accounts", false, "open the account settings at start")
 	showVersion := flag.Bool("version", false, "print the version and the git commit, then exit")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, the FILEs go to its window.")
+		fmt.Fprintln(os.Stderr, "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings).")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -26,7 +27,7 @@ func main() {
 		fmt.Println("Stamp", version.String())
 		return
 	}
-	primary, err := becomePrimary(flag.Args())
+	primary, err := becomePrimary(flag.Args(), *accounts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stamp:", err)
 		os.Exit(1)
@@ -47,33 +48,50 @@ func main() {
 }
 
 // becomePrimary makes this process the one Stamp for its data folder, or
-// hands files to the Stamp already running (then it says so and returns nil).
-func becomePrimary(files []string) (*instance.Primary, error) {
+// hands files (and --accounts) to the Stamp already running (then it says
+// so and returns nil).
+func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
 	data, err := dataDir()
 	if err != nil {
 		return nil, fmt.Errorf("cannot find a folder for drafts: %w", err)
 	}
 	dir, err := instanceDir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find a folder for the single-instance lock: %w", err)
+		return nil, fmt.Errorf("cannot find a folder for the single-instance socket: %w", err)
 	}
 	args, err := instance.FileArgs(files)
 	if err != nil {
 		return nil, err
 	}
-	p, err := instance.Start(context.Background(), dir, instanceName(data), args)
+	if accounts {
+		args = append(args, instance.Arg{Kind: instance.Accounts})
+	}
+	p, err := instance.Start(context.Background(), data, dir, args)
 	if err != nil {
 		return nil, err
 	}
 	if p == nil {
-		switch n := len(files); n {
-		case 0:
-			fmt.Println("stamp: Stamp is already running; its window was brought to the front.")
-		case 1:
-			fmt.Println("stamp: Stamp is already running; the file went to its window.")
-		default:
-			fmt.Printf("stamp: Stamp is already running; the %d files went to its window.\n", n)
-		}
+		fmt.Println(handedOverNote(len(files), accounts))
 	}
 	return p, nil
+}
+
+// handedOverNote tells what the running Stamp was asked to do. It says
+// "asked": the person there may answer "Don't attach".
+func handedOverNote(files int, accounts bool) string {
+	var what []string
+	switch files {
+	case 0:
+	case 1:
+		what = append(what, "to attach the file")
+	default:
+		what = append(what, fmt.Sprintf("to attach the %d files", files))
+	}
+	if accounts {
+		what = append(what, "to open its account settings")
+	}
+	if len(what) == 0 {
+		return "stamp: Stamp is already running; its window was brought to the front."
+	}
+	return "stamp: Stamp is already running; it was asked " + strings.Join(what, " and ") + "."
 }

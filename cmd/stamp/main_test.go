@@ -51,7 +51,7 @@ func TestASecondStampHandsItsFileToTheRunningOneAndExitsZero(t *testing.T) {
 	// This test is the running Stamp.
 	data, _ := dataDir()
 	dir, _ := instanceDir()
-	p, err := instance.Start(context.Background(), dir, instanceName(data), nil)
+	p, err := instance.Start(context.Background(), data, dir, nil)
 	if err != nil || p == nil {
 		t.Fatalf("primary: %v %v", p, err)
 	}
@@ -82,10 +82,44 @@ func TestASecondStampHandsItsFileToTheRunningOneAndExitsZero(t *testing.T) {
 }
 
 func TestEachDataFolderHasItsOwnInstance(t *testing.T) {
-	if instanceName("/home/a/.local/share/Stamp") == instanceName("/tmp/other/Stamp") {
-		t.Fatal("two data folders share one instance name")
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG folders")
 	}
-	if instanceName("/home/a/.local/share/Stamp") != instanceName("/home/a/.local/share/Stamp") {
-		t.Fatal("the name is not stable")
+	tmp, err := os.MkdirTemp("", "stm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	runDir := filepath.Join(tmp, "run")
+	os.MkdirAll(runDir, 0o700)
+	t.Setenv("XDG_RUNTIME_DIR", runDir)
+	var ps []*instance.Primary
+	for _, d := range []string{"a", "b"} {
+		t.Setenv("XDG_DATA_HOME", filepath.Join(tmp, d))
+		p, err := becomePrimary(nil, false)
+		if err != nil || p == nil {
+			t.Fatalf("data folder %s: %v %v, want a primary of its own beside the other", d, p, err)
+		}
+		defer p.Close()
+		ps = append(ps, p)
+	}
+}
+
+func TestTheNoteSaysTheRunningStampWasAsked(t *testing.T) {
+	for _, tc := range []struct {
+		files    int
+		accounts bool
+		want     string
+	}{
+		{0, false, "its window was brought to the front"},
+		{1, false, "it was asked to attach the file."},
+		{3, false, "it was asked to attach the 3 files."},
+		{0, true, "it was asked to open its account settings."},
+		{2, true, "it was asked to attach the 2 files and to open its account settings."},
+	} {
+		got := handedOverNote(tc.files, tc.accounts)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, "went to") {
+			t.Errorf("%d files, accounts %v: %q, want %q", tc.files, tc.accounts, got, tc.want)
+		}
 	}
 }

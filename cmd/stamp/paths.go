@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,10 +39,12 @@ func dataDir() (string, error) {
 	return filepath.Join(home, ".local", "share", "Stamp"), nil
 }
 
-// instanceDir is the per-user folder for the single-instance lock and
-// socket: $XDG_RUNTIME_DIR/stamp on Linux and BSD when set (a tmpfs only the
-// user enters), else Stamp/run in the user's cache folder
-// (~/.cache, ~/Library/Caches, %LocalAppData%).
+// instanceDir is the per-user folder for the single-instance socket:
+// $XDG_RUNTIME_DIR/stamp on Linux and BSD when set (a tmpfs only the user
+// enters), else Stamp/run in the user's cache folder (~/.cache,
+// ~/Library/Caches, %LocalAppData%). The lock itself is a file in the data
+// folder (package instance), so a start that sees another run folder (no
+// XDG_RUNTIME_DIR under su or cron) still meets the running Stamp.
 func instanceDir() (string, error) {
 	if x := os.Getenv("XDG_RUNTIME_DIR"); runtime.GOOS != "windows" && runtime.GOOS != "darwin" && filepath.IsAbs(x) {
 		return filepath.Join(x, "stamp"), nil
@@ -54,14 +54,4 @@ func instanceDir() (string, error) {
 		return "", err
 	}
 	return filepath.Join(base, "Stamp", "run"), nil
-}
-
-// instanceName names the instance of one data folder: two Stamps may run
-// side by side only with different data folders (they share no draft).
-func instanceName(data string) string {
-	if abs, err := filepath.Abs(data); err == nil {
-		data = abs
-	}
-	sum := sha256.Sum256([]byte(data))
-	return "stamp-" + hex.EncodeToString(sum[:6])
 }
