@@ -23,9 +23,9 @@ var errClosing = errors.New("the running Stamp is closing; try again in a moment
 // later start says so rather than its files being lost; the lock is kept
 // until this process ends, so no second Stamp opens the draft meanwhile.
 func serveHandOver(a fyne.App, p *instance.Primary, c *ui.Composer, openAccounts func()) {
-	// Both run on the UI goroutine before the loop ends; ui.Stopped is
-	// called again, harmlessly, once a.Run has returned.
-	c.Window.SetOnClosed(ui.Stopped)
+	// The master window's close (showMaster) and the lifecycle's stop both
+	// run on the UI goroutine before the loop ends; ui.Stopped is called
+	// again, harmlessly, once a.Run has returned.
 	a.Lifecycle().SetOnStopped(ui.Stopped)
 	p.Dropped = func(err error) { fmt.Fprintln(os.Stderr, "stamp: a hand-over was refused:", err) }
 	p.Serve(func(args []instance.Arg) error {
