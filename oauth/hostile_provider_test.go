@@ -161,6 +161,37 @@ func TestCertificateNamesInATokenErrorArePrintable(t *testing.T) {
 	}
 }
 
+// The same machine in the middle of the discovery request: the error
+// Resolve returns holds the certificate's names printable.
+func TestCertificateNamesInADiscoveryErrorArePrintable(t *testing.T) {
+	pair, _, err := sandbox.Certificates([]string{"evil\x1b]0;pwned\x07\x1b[2K.test"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}}
+	_, err = oauth.Resolve(context.Background(), oauth.Settings{Kind: oauth.Custom, ClientID: "c",
+		Issuer: "https://login.provider.test", Scopes: []string{"smtp"}}, client)
+	if err == nil {
+		t.Fatal("discovery worked")
+	}
+	if r := rawControl(err.Error()); r >= 0 || !strings.Contains(err.Error(), `evil\x1b]0;pwned`) {
+		t.Errorf("the discovery error holds a raw %U or not the names:\n%q", r, err.Error())
+	}
+	var he x509.HostnameError
+	if !errors.As(err, &he) {
+		t.Errorf("the x509 error is not reachable with errors.As: %#v", err)
+	}
+}
+
 // Values that carry secrets never print them with %v, %+v or %#v:
 // oauth.Provider and oauth.Settings (the client secret),
 // account.OAuth2Token (the tokens), and the access token Session.Token
