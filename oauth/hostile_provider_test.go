@@ -29,7 +29,7 @@ import (
 	"stamp/smtpclient/sandbox"
 )
 
-const attackRefresh = "RT-attack1-Secret-9f3e"
+const attackRefresh = "RT-stamp-test-secret-9f3e"
 
 // rawControl returns the first character of s that a terminal would act
 // on, or -1.
@@ -61,8 +61,8 @@ func signedIn(t *testing.T, p *oauth.Provider) *oauth.Session {
 }
 
 // A token endpoint that quotes the refresh token in its error description
-// (as SMTP servers that echo a password do), as is, JSON-escaped and
-// URL-encoded: none of it reaches the error text or the ProviderError's
+// (as SMTP servers that echo a password do), as is, quoted and in a form
+// body: none of it reaches the error text or the ProviderError's
 // fields, which any dialog or log may show.
 func TestARefreshTokenTheTokenEndpointEchoesIsMasked(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,8 +70,8 @@ func TestARefreshTokenTheTokenEndpointEchoesIsMasked(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
 		rt := r.PostForm.Get("refresh_token")
-		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"refresh token %s (%s) has expired, form %s"}`,
-			rt, strings.ReplaceAll(rt, "-", `\u002d`), url.Values{"refresh_token": {rt}}.Encode())
+		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": fmt.Sprintf(
+			"refresh token %s (%q) has expired, form %s", rt, rt, url.Values{"refresh_token": {rt}}.Encode())})
 	}))
 	defer srv.Close()
 	s := signedIn(t, customProvider(srv.URL+"/token", srv.Client()))
@@ -82,17 +82,17 @@ func TestARefreshTokenTheTokenEndpointEchoesIsMasked(t *testing.T) {
 	if !errors.Is(err, oauth.ErrSignInAgain) {
 		t.Errorf("invalid_grant is not ErrSignInAgain: %v", err)
 	}
-	if strings.Contains(err.Error(), "Secret-9f3e") {
+	if strings.Contains(err.Error(), "secret-9f3e") {
 		t.Errorf("the refresh token is in the error text: %s", err)
 	}
-	if !strings.Contains(err.Error(), "refresh token ******** (********) has expired") {
+	if !strings.Contains(err.Error(), `refresh token ******** ("********") has expired, form refresh_token=********`) {
 		t.Errorf("the error does not show the provider's words with the token masked: %s", err)
 	}
 	var pe *oauth.ProviderError
 	if !errAs(err, &pe) {
 		t.Fatalf("no ProviderError in %v", err)
 	}
-	if strings.Contains(pe.Description, "Secret-9f3e") {
+	if strings.Contains(pe.Description, "secret-9f3e") {
 		t.Errorf("the refresh token is in ProviderError.Description: %q", pe.Description)
 	}
 }
@@ -198,7 +198,7 @@ func TestCertificateNamesInADiscoveryErrorArePrintable(t *testing.T) {
 // hands out, alone or inside another struct; Secret() still gives the
 // token for the login (smtpclient.Config.OAuth2Token).
 func TestTokenHoldersNeverPrintTheirSecrets(t *testing.T) {
-	const access = "AT-attack1-Secret-77c1"
+	const access = "AT-stamp-test-secret-77c1"
 	s := oauth.NewManager(account.NewSecretsWith(account.NewMemoryKeyring())).Session("attack",
 		customProvider("https://login.provider.test/token", nil))
 	if _, err := s.Complete(context.Background(), &oauth2.Token{AccessToken: access, RefreshToken: attackRefresh,
