@@ -153,6 +153,19 @@ type OAuth2Token struct {
 	Provider string `json:"provider,omitempty"`
 }
 
+// String hides the tokens: printing an OAuth2Token with fmt (%v, %+v, %s)
+// shows only its provider and expiry.
+func (t OAuth2Token) String() string {
+	exp := "no expiry"
+	if !t.Expiry.IsZero() {
+		exp = "expires " + t.Expiry.UTC().Format(time.RFC3339)
+	}
+	return "OAuth2Token{" + t.Provider + ", ********, " + exp + "}"
+}
+
+// GoString hides the tokens from %#v too.
+func (t OAuth2Token) GoString() string { return t.String() }
+
 // Credential is the secret of one account, as kept in one keyring entry.
 // Printing it with fmt shows only its kind.
 type Credential struct {

@@ -162,7 +162,7 @@ func TestEachSourceWinsAlone(t *testing.T) {
 
 func TestGuessAnswersOnlyWhenNothingElseDoes(t *testing.T) {
 	e := newEnv(t)
-	sb := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
+	sb := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "stamp-test-secret-discover"})
 	r := discover(t, e, e.options(sb.CAPEM()), "me@example.test")
 	c, s := chosen(t, r)
 	if c.Source != SourceGuess || !c.Guess || c.From != "a guess that answered on port 587" {
@@ -184,8 +184,8 @@ func TestGuessAnswersOnlyWhenNothingElseDoes(t *testing.T) {
 
 func TestGuessNeverLogsIn(t *testing.T) {
 	e := newEnv(t)
-	tlsSrv := e.SMTPServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS, Username: "me@example.test", Password: "secret"})
-	stSrv := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "secret"})
+	tlsSrv := e.SMTPServer("smtp.example.test", 465, sandbox.Options{Security: sandbox.TLS, Username: "me@example.test", Password: "stamp-test-secret-discover"})
+	stSrv := e.SMTPServer("mail.example.test", 587, sandbox.Options{Security: sandbox.STARTTLS, Username: "me@example.test", Password: "stamp-test-secret-discover"})
 	d := New(e.options(tlsSrv.CAPEM(), stSrv.CAPEM()))
 	var mu sync.Mutex
 	var sent []string

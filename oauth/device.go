@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"stamp/smtpclient"
 )
 
 // DeviceSignIn is a sign-in on another device (RFC 8628): show UserCode and
@@ -18,14 +23,18 @@ type DeviceSignIn struct {
 	da *oauth2.DeviceAuthResponse
 }
 
-// UserCode is the code the person types on the other device.
-func (d *DeviceSignIn) UserCode() string { return d.da.UserCode }
+// UserCode is the code the person types on the other device, made
+// printable (smtpclient.Printable): a line feed or a bidi override in it is
+// shown as an escape, never acted on.
+func (d *DeviceSignIn) UserCode() string { return smtpclient.Printable(d.da.UserCode) }
 
-// VerificationURI is where they type it.
+// VerificationURI is where they type it: an https address (plain http only
+// to a loopback IP, for tests) with no user name, control, format or space
+// character in it; StartDevice refuses any other.
 func (d *DeviceSignIn) VerificationURI() string { return d.da.VerificationURI }
 
 // VerificationURIComplete is VerificationURI with the code filled in, when
-// the provider sends one (for a QR code).
+// the provider sends one (for a QR code); checked like VerificationURI.
 func (d *DeviceSignIn) VerificationURIComplete() string { return d.da.VerificationURIComplete }
 
 // Expiry is when the code stops working.
@@ -48,9 +57,40 @@ func StartDevice(ctx context.Context, p *Provider) (*DeviceSignIn, error) {
 		if ctx.Err() != nil {
 			return nil, ErrCancelled
 		}
-		return nil, tokenError("ask for a device code", err)
+		return nil, tokenError("ask for a device code", err, p.ClientSecret)
+	}
+	if err := checkVerificationURI(da.VerificationURI, da.DeviceCode, p.ClientSecret); err != nil {
+		return nil, err
+	}
+	if da.VerificationURIComplete != "" { // optional
+		if err := checkVerificationURI(da.VerificationURIComplete, da.DeviceCode, p.ClientSecret); err != nil {
+			return nil, err
+		}
 	}
 	return &DeviceSignIn{p: p, da: da}, nil
+}
+
+// checkVerificationURI refuses an address to show the person that is not
+// plainly a web address: not https (plain http only to a loopback IP, for
+// tests), with a user name ("https://login.microsoft.com@evil.example"),
+// or with a space, control or format character (a right-to-left override
+// spells "https://evil.example" backwards as something else).
+func checkVerificationURI(raw string, secrets ...string) error {
+	shown := safeText(raw, secrets)
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return errors.New("the provider sent no address for signing in on another device")
+	case err != nil || u.Host == "" || shown != raw || strings.ContainsAny(raw, " \t"):
+		return fmt.Errorf("the provider's address for signing in on another device, %s, is not a plain web address; sign-in refused", shown)
+	case u.User != nil:
+		return fmt.Errorf("the provider's address for signing in on another device, %s, holds a user name before the host, a way to disguise an address; sign-in refused", shown)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && net.ParseIP(u.Hostname()) != nil && net.ParseIP(u.Hostname()).IsLoopback():
+		return nil
+	}
+	return fmt.Errorf("the provider's address for signing in on another device, %s, does not use https; sign-in refused", shown)
 }
 
 // Wait polls until the person has signed in on the other device, the code
@@ -71,7 +111,7 @@ func (d *DeviceSignIn) Wait(ctx context.Context) (*oauth2.Token, error) {
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
 			return nil, fmt.Errorf("%w (the code expired)", ErrTimedOut)
 		}
-		return nil, tokenError("sign in on another device", err)
+		return nil, tokenError("sign in on another device", err, d.da.DeviceCode, d.p.ClientSecret)
 	}
 	if tok.RefreshToken == "" {
 		return nil, ErrNoRefreshToken

@@ -88,7 +88,9 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadat
 			firstErr = err
 		}
 	}
-	return nil, fmt.Errorf("cannot discover the sign-in endpoints of %s: %w", smtpclient.Printable(issuer), firstErr)
+	// The error may quote a certificate's names or a proxy's words: shown
+	// printable, the original kept for errors.As.
+	return nil, wrapShown("cannot discover the sign-in endpoints of "+issuer, firstErr, nil)
 }
 
 func discoverOne(ctx context.Context, client *http.Client, u, issuer string) (*Metadata, error) {

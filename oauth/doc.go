@@ -15,8 +15,15 @@
 //
 // Sending: Session.Token returns a fresh access token, refreshing (and
 // storing a rotated refresh token first) when it is about to expire;
-// ErrSignInAgain says the person must sign in again.
+// ErrSignInAgain says the person must sign in again. The token is an
+// AccessToken, which prints as a mask; its Secret() goes into
+// smtpclient.Config.OAuth2Token and nowhere else.
 //
-// The package never logs, prints or writes a token; its errors never
-// contain one.
+// The package never logs, prints or writes a token. Its errors are safe to
+// show: every secret of the request (refresh token, authorization code,
+// PKCE verifier, device code, client secret, access token) is masked out
+// of them, in the forms a server may echo it in, and the provider's words,
+// a certificate's names or a proxy's answer are made printable
+// (smtpclient.Printable); a ProviderError's fields are kept that way.
+// Provider, Settings and AccessToken print without their secrets.
 package oauth

@@ -1,9 +1,14 @@
 package oauth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -56,7 +61,9 @@ func (e *NoClientIDError) Hint() string {
 
 // ProviderError is an error the authorization server reported, from the
 // redirect (error=access_denied) or the token endpoint (error=invalid_grant).
-// Code and Description are the server's words, made printable.
+// Code and Description are the server's words with every secret of the
+// request masked (smtpclient.Mask), made printable (smtpclient.Printable):
+// safe to show as they are.
 type ProviderError struct {
 	Code        string
 	Description string
@@ -71,6 +78,7 @@ func (e *ProviderError) Error() string {
 		b.WriteString(e.Err.Error())
 		b.WriteString(" (")
 	}
+	// Printable again: a ProviderError built elsewhere is shown safely too.
 	b.WriteString("the provider answered " + smtpclient.Printable(e.Code))
 	if e.Description != "" {
 		b.WriteString(": " + smtpclient.Printable(e.Description))
@@ -83,15 +91,17 @@ func (e *ProviderError) Error() string {
 
 func (e *ProviderError) Unwrap() error { return e.Err }
 
-// maxDescription bounds how much of a server's error text reaches a message.
+// maxDescription bounds how much of a server's error text reaches a
+// message, in bytes.
 const maxDescription = 300
 
-// providerError classifies an OAuth error code and description.
-func providerError(code, desc string) *ProviderError {
-	if len(desc) > maxDescription {
-		desc = desc[:maxDescription] + "…"
-	}
-	e := &ProviderError{Code: code, Description: desc}
+// providerError classifies an OAuth error code and description, then
+// keeps them safe to show: secrets (the tokens, codes and client secret of
+// the request; a server may quote them) masked, made printable, the
+// description cut to maxDescription.
+func providerError(code, desc string, secrets []string) *ProviderError {
+	e := &ProviderError{Code: safeText(code, secrets),
+		Description: safeText(clip(mask(desc, secrets), maxDescription), secrets)}
 	switch {
 	case adminApproval(code, desc):
 		e.Err = ErrAdminApproval
@@ -101,6 +111,68 @@ func providerError(code, desc string) *ProviderError {
 		e.Err = ErrCancelled
 	}
 	return e
+}
+
+// clip cuts s to at most n bytes on a character boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// shownError is an error from below (the network, TLS, x/oauth2) with a
+// text safe to show: the secrets of the request masked, then made
+// printable (a certificate's names or a proxy's answer may carry escape
+// sequences). Unwrap returns the original for errors.Is and errors.As;
+// its own text is raw, so never show it.
+type shownError struct {
+	text string
+	err  error
+}
+
+func (e *shownError) Error() string { return e.text }
+func (e *shownError) Unwrap() error { return e.err }
+
+// wrapShown returns "op: err" as a shownError, masking secrets.
+func wrapShown(op string, err error, secrets []string) error {
+	return &shownError{text: safeText(op+": "+err.Error(), secrets), err: err}
+}
+
+// safeText masks secrets in t, makes it printable, and masks again (an
+// escape may complete an escaped form of a secret), as the SMTP engine
+// does with a server's text.
+func safeText(t string, secrets []string) string {
+	return mask(smtpclient.Printable(mask(t, secrets)), secrets)
+}
+
+// mask replaces every secret in t, in the forms a server may echo it in
+// (as is, Printable's escapes, Go and JSON quoting, URL encoding), with
+// smtpclient.Mask.
+func mask(t string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec == "" {
+			continue
+		}
+		for _, form := range secretForms(sec) {
+			t = strings.ReplaceAll(t, form, smtpclient.Mask)
+		}
+	}
+	return t
+}
+
+// secretForms lists the forms of sec that mask looks for, longest first.
+func secretForms(sec string) []string {
+	q := strconv.Quote(sec)
+	qa := strconv.QuoteToASCII(sec)
+	j, _ := json.Marshal(sec)
+	forms := []string{sec, smtpclient.Printable(sec), q[1 : len(q)-1], qa[1 : len(qa)-1],
+		string(j[1 : len(j)-1]), url.QueryEscape(sec), url.PathEscape(sec)}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return slices.Compact(forms)
 }
 
 // adminApproval recognises Microsoft's "Need admin approval" answers:
@@ -119,18 +191,21 @@ func adminApproval(code, desc string) bool {
 }
 
 // tokenError turns an error from the token endpoint into one callers can
-// act on. A *oauth2.RetrieveError becomes a *ProviderError (its body, which
-// never holds a token on an error answer, is dropped anyway).
-func tokenError(op string, err error) error {
+// act on and show. A *oauth2.RetrieveError becomes a *ProviderError (its
+// body, which never holds a token on an error answer, is dropped anyway);
+// any other error is wrapped in a shownError. secrets are the secrets of
+// the request (refresh token, authorization code, device code, client
+// secret, PKCE verifier), masked out of the text.
+func tokenError(op string, err error, secrets ...string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		code := re.ErrorCode
 		if code == "" && re.Response != nil {
 			code = fmt.Sprintf("HTTP %d", re.Response.StatusCode)
 		}
-		return fmt.Errorf("%s: %w", op, providerError(code, re.ErrorDescription))
+		return fmt.Errorf("%s: %w", op, providerError(code, re.ErrorDescription, secrets))
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	return wrapShown(op, err, secrets)
 }
 
 // Explanation is what an SMTP reply to an OAuth 2 login most likely means,

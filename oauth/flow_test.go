@@ -346,7 +346,7 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Token: %v", err)
 	}
-	if at2.AccessToken == tok.AccessToken {
+	if at2.Secret() == tok.AccessToken {
 		t.Fatal("Token returned the old access token instead of refreshing")
 	}
 	rt2, _, _, err := secrets.RefreshToken(ctx, "me@example.com")
@@ -356,7 +356,7 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 	if !srv.RefreshTokenActive(ctx, rt2) || srv.RefreshTokenActive(ctx, rt1) {
 		t.Fatalf("the server: new refresh token known %v, old one still known %v", srv.RefreshTokenActive(ctx, rt2), srv.RefreshTokenActive(ctx, rt1))
 	}
-	if in, _ := srv.Introspect(ctx, at2.AccessToken); in == nil || !in.Active {
+	if in, _ := srv.Introspect(ctx, at2.Secret()); in == nil || !in.Active {
 		t.Fatal("the new access token is not active")
 	}
 	if err := srv.CheckBearer(ctx, "me@example.com", "me@example.com", tok.AccessToken); !errors.Is(err, oauthtest.ErrTokenInactive) {
@@ -374,7 +374,7 @@ func TestRefreshRotatesStoresFirstAndRevokeMeansSignInAgain(t *testing.T) {
 		if err != nil || loc != account.LocationSession || !srv.RefreshTokenActive(ctx, rt) {
 			t.Fatalf("the rotated refresh token was not kept for the session (%v, %v)", loc, err)
 		}
-		if in, _ := srv.Introspect(ctx, at.AccessToken); in == nil || !in.Active {
+		if in, _ := srv.Introspect(ctx, at.Secret()); in == nil || !in.Active {
 			t.Fatal("the access token is not active")
 		}
 		kr.FailSet = nil

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"stamp/smtpclient"
 )
 
 // Kind names a provider profile.
@@ -107,6 +109,33 @@ type Provider struct {
 	// HTTPClient makes the token, device and revocation requests; nil
 	// means http.DefaultClient.
 	HTTPClient *http.Client
+}
+
+// String hides the client secret: printing a Provider with fmt (%v, %+v,
+// %s) shows its kind, client ID and token endpoint.
+func (p Provider) String() string {
+	return "oauth.Provider{" + string(p.Kind) + ", client " + p.ClientID + clientSecretNote(p.ClientSecret) +
+		", token endpoint " + p.Endpoint.TokenURL + "}"
+}
+
+// GoString hides the client secret from %#v too.
+func (p Provider) GoString() string { return p.String() }
+
+// String hides the client secret: printing Settings with fmt shows the
+// kind, client ID, tenant and issuer.
+func (s Settings) String() string {
+	return "oauth.Settings{" + string(s.Kind) + ", client " + s.ClientID + clientSecretNote(s.ClientSecret) +
+		", tenant " + s.Tenant + ", issuer " + s.Issuer + "}"
+}
+
+// GoString hides the client secret from %#v too.
+func (s Settings) GoString() string { return s.String() }
+
+func clientSecretNote(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return ", client secret " + smtpclient.Mask
 }
 
 // Device reports whether the provider offers the device-code grant.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"stamp/account"
+	"stamp/smtpclient"
 )
 
 // ExpiryMargin: an access token that expires within this is refreshed
@@ -102,24 +103,59 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 	return loc, nil
 }
 
+// AccessToken is an access token handed out by Session.Token and
+// Session.Refresh. It never prints its token: String and GoString (so %v,
+// %+v, %#v, %s) show a mask. Secret returns the token itself, for the
+// login (smtpclient.Config.OAuth2Token) and nothing else.
+type AccessToken struct {
+	// secret is behind a pointer: a struct that holds an AccessToken in an
+	// unexported field (which fmt prints without calling String) prints an
+	// address, not the token.
+	secret *string
+	// Type is the token type the provider named ("Bearer"), or "".
+	Type string
+	// Expiry is when the token stops working (zero: not said).
+	Expiry time.Time
+}
+
+// Secret is the access token, for the login only; never print or store it.
+func (t AccessToken) Secret() string {
+	if t.secret == nil {
+		return ""
+	}
+	return *t.secret
+}
+
+// String hides the token.
+func (t AccessToken) String() string { return "oauth.AccessToken{" + smtpclient.Mask + "}" }
+
+// GoString hides the token from %#v too.
+func (t AccessToken) GoString() string { return t.String() }
+
+// handOut wraps the access token in memory for a caller.
+func handOut(tok *oauth2.Token) AccessToken {
+	secret := tok.AccessToken
+	return AccessToken{secret: &secret, Type: tok.TokenType, Expiry: tok.Expiry}
+}
+
 // Token returns an access token valid for at least ExpiryMargin,
 // refreshing it when needed. A rotated refresh token is stored before the
 // new access token is returned; if it cannot be stored, the access token
 // is not used. ErrSignInAgain (inside a *ProviderError when the server
 // said invalid_grant) means the person must sign in again.
-func (s *Session) Token(ctx context.Context) (*oauth2.Token, error) {
+func (s *Session) Token(ctx context.Context) (AccessToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.access != nil && s.access.AccessToken != "" &&
 		(s.access.Expiry.IsZero() || time.Until(s.access.Expiry) > ExpiryMargin) {
-		return s.access, nil
+		return handOut(s.access), nil
 	}
 	return s.refreshLocked(ctx)
 }
 
 // Refresh gets a new access token even if the one in memory looks valid:
 // after the SMTP server refused it, refresh once and retry once.
-func (s *Session) Refresh(ctx context.Context) (*oauth2.Token, error) {
+func (s *Session) Refresh(ctx context.Context) (AccessToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.refreshLocked(ctx)
@@ -136,15 +172,22 @@ func (s *Session) Expiry() time.Time {
 	return s.access.Expiry
 }
 
-func (s *Session) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
+func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
 	tok, err := s.refreshOnce(ctx)
 	if errors.Is(err, ErrSignInAgain) {
 		s.again = true
 	}
-	return tok, err
+	if err != nil {
+		return AccessToken{}, err
+	}
+	return handOut(tok), nil
 }
 
 func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
+	var lastAccess string
+	if s.access != nil {
+		lastAccess = s.access.AccessToken
+	}
 	s.access = nil
 	old, _, _, err := s.secrets.RefreshToken(ctx, s.id)
 	if errors.Is(err, account.ErrNoSecret) || errors.Is(err, account.ErrTokenDamaged) {
@@ -160,7 +203,7 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 		if ctx.Err() != nil {
 			return nil, ErrCancelled
 		}
-		return nil, tokenError("refresh the sign-in", err)
+		return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
 	}
 	if tok.RefreshToken != "" && tok.RefreshToken != old {
 		// Rotated: the old one may stop working at any moment. Store the
@@ -206,7 +249,7 @@ func (p *Provider) revoke(ctx context.Context, token, hint string) error {
 	}
 	resp, err := p.httpClient().Do(req)
 	if err != nil {
-		return fmt.Errorf("revoke the sign-in: %w", err)
+		return wrapShown("revoke the sign-in", err, []string{token, p.ClientSecret})
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -198,7 +198,8 @@ func (s *SignIn) finish(q url.Values) (*oauth2.Token, error) {
 		return nil, errors.New("the authorization server left out iss, which it promised to send; sign-in refused")
 	}
 	if code := q.Get("error"); code != "" {
-		return nil, fmt.Errorf("sign-in: %w", providerError(code, q.Get("error_description")))
+		return nil, fmt.Errorf("sign-in: %w", providerError(code, q.Get("error_description"),
+			[]string{q.Get("code"), s.verifier, s.p.ClientSecret}))
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -211,7 +212,7 @@ func (s *SignIn) finish(q url.Values) (*oauth2.Token, error) {
 		if s.exchangeCtx.Err() != nil {
 			return nil, ErrCancelled
 		}
-		return nil, tokenError("exchange the authorization code", err)
+		return nil, tokenError("exchange the authorization code", err, code, s.verifier, s.p.ClientSecret)
 	}
 	if tok.RefreshToken == "" {
 		return nil, ErrNoRefreshToken

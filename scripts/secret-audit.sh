@@ -2,7 +2,9 @@
 # secret-audit.sh — the last step of `make test`: no test password or token
 # may appear in anything the tests print or leave behind.
 #
-# 1. Runs the tests of the packages that handle secrets once more (verbose,
+# 1. Runs the tests of the packages that handle secrets or run beside them
+#    (smtpclient, compose, account, stamp-send, ui, oauth, discover,
+#    instance, cmd/stamp) once more (verbose,
 #    -short, without the race detector) with HOME, XDG_* and STAMP_CONFIG_DIR
 #    inside test-output/secret-audit/, TMPDIR in a fresh folder, with
 #    STAMP_TEST_TRANSCRIPTS set so every SMTP session and every stamp-send
@@ -151,11 +153,15 @@ mkdir -p "$out"/{home,config,data,cache,state,stamp,transcripts,artifacts}
 # removed.
 testtmp=$(mktemp -d "$tmpdir/sa.XXX")
 cleanup_dirs+=("$testtmp")
+# Others may pass through it (not list it), like /tmp: run as root,
+# instance's TestAPeerOfAnotherUserIsRefused runs its test binary as another
+# user against a socket in here.
+chmod 0711 "$testtmp"
 
 # The Go caches stay where they are when HOME moves.
 GOCACHE=$("$GO" env GOCACHE) GOMODCACHE=$("$GO" env GOMODCACHE) GOPATH=$("$GO" env GOPATH)
 export GOCACHE GOMODCACHE GOPATH
-pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/... ./ui/..."
+pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/... ./ui/... ./oauth/... ./discover/... ./instance/... ./cmd/stamp/..."
 echo "secret-audit: running the tests of $pkgs with their output kept in $out"
 set +e
 (

@@ -14,7 +14,7 @@ import (
 // steps as they happen.
 func ExampleSend() {
 	srv, err := sandbox.Start(context.Background(), sandbox.Options{
-		Security: sandbox.STARTTLS, Username: "me@example.test", Password: "app-password"})
+		Security: sandbox.STARTTLS, Username: "me@example.test", Password: "stamp-test-secret-app-password"})
 	if err != nil {
 		panic(err)
 	}
@@ -22,7 +22,7 @@ func ExampleSend() {
 
 	cfg := smtpclient.Config{
 		Host: srv.Host(), Port: srv.Port(), Security: smtpclient.SecuritySTARTTLS,
-		Username: "me@example.test", Password: "app-password",
+		Username: "me@example.test", Password: "stamp-test-secret-app-password",
 		CAPEM: srv.CAPEM(), Timeout: 10 * time.Second,
 	}
 	env := smtpclient.Envelope{From: "me@example.test", To: []string{"you@example.test"}}

@@ -270,7 +270,7 @@ func TestTheServersSizeLimitIsLearntForTheNextWarning(t *testing.T) {
 
 func TestARefusedLoginOffersANewPasswordThatIsUsedForTheRetry(t *testing.T) {
 	dir := t.TempDir()
-	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.None, Username: "me", Password: "right"})
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.None, Username: "me", Password: "right-stamp-test-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestARefusedLoginOffersANewPasswordThatIsUsedForTheRetry(t *testing.T) {
 				Username: "me", Password: password}, nil, nil
 		}, filepath.Join(dir, "Sent")),
 		NewPassword: func(ctx context.Context, s Sender, parent fyne.Window) error {
-			password = "right" // as typed into the dialog and saved
+			password = "right-stamp-test-secret" // as typed into the dialog and saved
 			return nil
 		},
 		OpenAccount: func(s Sender) { opened = s.ID },

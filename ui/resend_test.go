@@ -172,9 +172,9 @@ func TestAMistypedPasswordIsAskedForAgainAndNeverSaved(t *testing.T) {
 	if _, loc, err := secrets.Get(context.Background(), "work"); err == nil {
 		t.Fatalf("a refused password is still kept (%v)", loc)
 	}
-	ask("right")(true)
+	ask("right-stamp-test-secret")(true)
 	waitFor(t, "the keyring save", func() bool { return kr.Len() == 1 })
-	if got, _, _ := secrets.Password(context.Background(), "work"); got != "right" {
+	if got, _, _ := secrets.Password(context.Background(), "work"); got != "right-stamp-test-secret" {
 		t.Fatalf("kept %q, want the password that worked", got)
 	}
 }

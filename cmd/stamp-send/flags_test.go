@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -100,7 +101,7 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 				if got.From != "a@example.com" || got.Host != "smtp.example.com" || got.Port != 2465 || got.Security != "tls" ||
 					got.User != "alice" || got.Password != "stamp-test-secret-flags" || got.Auth != "cram-md5" || got.CAFile != ca ||
 					got.Pin != pin || got.Timeout != 5*time.Second || !got.ContinueOnRejected || !got.JSON || got.Quiet {
-					t.Errorf("options = %+v", *got)
+					t.Errorf("options = %+v", redacted(got))
 				}
 				if m == nil || len(m.To) != 2 || len(m.Cc) != 1 || len(m.Bcc) != 1 || m.Subject != "Flags" || m.Text != "text body" ||
 					m.HTML != "<p>html body</p>" || len(m.Attachments) != 1 || m.Attachments[0].Path != att {
@@ -115,7 +116,7 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 			"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--body-file", textFile, "--password-stdin", "--quiet"},
 			func(t *testing.T, got *options, m *compose.Message) {
 				if m == nil || m.Text != "body from a file" || got.Password != "stamp-test-secret-stdin" || !got.Quiet {
-					t.Errorf("options = %+v, message %+v", *got, m)
+					t.Errorf("options = %+v, message %+v", redacted(got), m)
 				}
 			}},
 		{"an .eml file", "", []string{"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--eml", eml},
@@ -136,7 +137,7 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 		{"a saved account", "", []string{"--account", e.name, "--to", "b@example.com"},
 			func(t *testing.T, got *options, m *compose.Message) {
 				if got.Account != e.name || got.Host != "saved.example.org" || got.Port != 2525 || got.From != `"Saved" <saved@example.org>` {
-					t.Errorf("options = %+v", *got)
+					t.Errorf("options = %+v", redacted(got))
 				}
 			}},
 	} {
@@ -161,12 +162,20 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 	})
 }
 
+// redacted is o with its password replaced by its length, for a failure
+// message: a test's output never holds a password.
+func redacted(o *options) options {
+	c := *o
+	c.Password = fmt.Sprintf("<%d bytes>", len(o.Password))
+	return c
+}
+
 func TestPasswordSources(t *testing.T) {
 	t.Run("the first line of stdin is the password", func(t *testing.T) {
 		got, _ := captureSend(t)
 		code, _, stderr := runCmd(t, "stamp-test-secret pa ss\r\nmore", "--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--password-stdin")
 		if code != 0 || got.Password != "stamp-test-secret pa ss" {
-			t.Errorf("exit %d %s, password %q", code, stderr, got.Password)
+			t.Errorf("exit %d %s, the password read is not the first line of stdin (%d bytes read)", code, stderr, len(got.Password))
 		}
 	})
 	t.Run("an unset password variable is a usage error", func(t *testing.T) {

@@ -122,14 +122,14 @@ func TestSendExitCodes(t *testing.T) {
 			[]string{"--to", "b@example.com,nobody@example.com"}, exitRefused, "unknown"},
 		{"continue-on-rejected sends to the others", sandbox.Options{RejectRcpt: refuse},
 			[]string{"--to", "b@example.com,nobody@example.com", "--continue-on-rejected"}, exitPartial, "1 refused: nobody@example.com (550 5.1.1"},
-		{"a wrong password", sandbox.Options{Security: sandbox.TLS, Username: "alice", Password: "right"},
+		{"a wrong password", sandbox.Options{Security: sandbox.TLS, Username: "alice", Password: "right-stamp-test-secret"},
 			[]string{"--to", "b@example.com"}, exitAuth, "app password"},
 		{"a message over the server's limit", sandbox.Options{MaxSize: 100},
 			[]string{"--to", "b@example.com", "--body", strings.Repeat("long text ", 50)}, exitRefused, "at most 100 bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, args := sandboxArgs(t, tc.opts)
-			if tc.opts.Password == "right" {
+			if tc.opts.Password == "right-stamp-test-secret" {
 				t.Setenv("STAMP_SEND_TEST_PW", "wrong")
 			}
 			code, _, stderr := runCmd(t, "", append(append(args, base...), tc.extra...)...)
