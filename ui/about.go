@@ -27,9 +27,9 @@ type About struct {
 	Content   fyne.CanvasObject
 }
 
-// NewAbout builds the About content. The version comes from
+// newAbout builds the About content. The version comes from
 // stamp/internal/version, which the Makefile fills from FyneApp.toml and git.
-func NewAbout() *About {
+func newAbout() *About {
 	icon := canvas.NewImageFromResource(Icon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(96, 96))
@@ -55,7 +55,7 @@ func NewAbout() *About {
 
 // ShowAbout shows the About dialog over parent and returns what it shows.
 func ShowAbout(parent fyne.Window) *About {
-	a := NewAbout()
+	a := newAbout()
 	dialog.ShowCustom("About "+Title, "Close", a.Content, parent)
 	return a
 }

@@ -32,7 +32,7 @@ func TestTheAboutDialogShowsTheVersionAndTheCommit(t *testing.T) {
 func TestABuildWithoutTheMakefileSaysDev(t *testing.T) {
 	defer func(v, c string) { version.Version, version.Commit = v, c }(version.Version, version.Commit)
 	version.Version, version.Commit = "dev", ""
-	if got := NewAbout().Version.Text; got != "Version dev" {
+	if got := newAbout().Version.Text; got != "Version dev" {
 		t.Errorf("version line = %q, want %q", got, "Version dev")
 	}
 }

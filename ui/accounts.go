@@ -84,7 +84,7 @@ type AccountsWindow struct {
 	filled   string // the host last filled from a preset
 	loading  bool
 	dialogs  *dialogs
-	probe    *SendPanel // the connection test's panel, once there was a test
+	probe    *sendPanel // the connection test's panel, once there was a test
 	checking int        // checks started by offUI whose result is not yet shown (UI goroutine only)
 	closed   bool
 	pinned   string // the certificate fingerprint the form's account trusts
@@ -623,7 +623,7 @@ func (w *AccountsWindow) testConnection(a account.Account, typed string, saved b
 		return
 	}
 	if w.probe == nil {
-		w.probe = NewSendPanel(w.app) // kept for the next test, closed with this window
+		w.probe = newSendPanel(w.app) // kept for the next test, closed with this window
 		w.probe.HideOnClose = true
 	}
 	p := w.probe
@@ -637,7 +637,7 @@ func (w *AccountsWindow) testConnection(a account.Account, typed string, saved b
 // certificate this computer does not trust, to trust that certificate for
 // the account; the question is asked on the test's window, where the
 // person is looking.
-func (w *AccountsWindow) probeFinished(p *SendPanel, a account.Account, err error) {
+func (w *AccountsWindow) probeFinished(p *sendPanel, a account.Account, err error) {
 	if w.afterProbe != nil {
 		defer w.afterProbe()
 	}
@@ -696,7 +696,7 @@ func (w *AccountsWindow) setPinned(fp string) {
 // runProbe gets the password for a connection test of a (the typed one, or
 // the saved one when saved is set) off the UI goroutine, then starts the
 // test in p.
-func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *SendPanel, a account.Account, typed string, saved bool) {
+func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *sendPanel, a account.Account, typed string, saved bool) {
 	cred := account.PasswordCredential(typed)
 	if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
 		if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
@@ -727,8 +727,8 @@ func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc
 	})
 }
 
-// AccountSender is the From picker entry for a saved account.
-func AccountSender(a account.Account) Sender {
+// accountSender is the From picker entry for a saved account.
+func accountSender(a account.Account) Sender {
 	label := a.DisplayName()
 	if label != a.Address {
 		label += " <" + a.Address + ">"

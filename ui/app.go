@@ -79,7 +79,7 @@ func Receive(c *Composer, args []instance.Arg) {
 	if len(files) == 0 {
 		return
 	}
-	if c.Draft().Empty() {
+	if c.draft().Empty() {
 		c.AttachFiles(files...)
 		return
 	}

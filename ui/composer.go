@@ -95,7 +95,7 @@ type Composer struct {
 	showCcBcc bool
 	drafts    draftStore
 	timer     *time.Timer
-	lastSaved Draft
+	lastSaved draft
 	restoring bool
 	dialogs   *dialogs // Esc closes the one on top
 	sendState          // the send under way and what its end means for the draft
@@ -308,7 +308,7 @@ func (c *Composer) changed() {
 	if c.restoring {
 		return
 	}
-	if (c.possiblySent || !c.sentEarlier.IsZero()) && c.Draft().Empty() {
+	if (c.possiblySent || !c.sentEarlier.IsZero()) && c.draft().Empty() {
 		// The form was emptied: what is typed next is a new message, which
 		// no send has touched (even if typed before the next autosave).
 		c.forgetSends()
@@ -440,9 +440,9 @@ func (c *Composer) forgetSends() {
 	c.sentEarlier = time.Time{}
 }
 
-// Draft snapshots the form.
-func (c *Composer) Draft() Draft {
-	d := Draft{To: c.To.Text, Cc: c.Cc.Text, Bcc: c.Bcc.Text, Subject: c.Subject.Text,
+// draft snapshots the form.
+func (c *Composer) draft() draft {
+	d := draft{To: c.To.Text, Cc: c.Cc.Text, Bcc: c.Bcc.Text, Subject: c.Subject.Text,
 		Body: c.Body.Text, Attachments: c.Attachments.Paths()}
 	if s, ok := c.Sender(); ok {
 		d.Account = s.ID
@@ -456,7 +456,7 @@ func (c *Composer) SaveDraft() error {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	d := c.Draft()
+	d := c.draft()
 	if d.Empty() {
 		c.forgetSends() // a new message starts here
 	}
@@ -559,7 +559,7 @@ func (c *Composer) closeRequested() {
 		c.closeWhileSending()
 		return
 	}
-	d := c.Draft()
+	d := c.draft()
 	if d.Empty() {
 		if !c.draftUnreadable {
 			c.drafts.Clear()

@@ -20,7 +20,7 @@ import (
 type sendState struct {
 	sending bool
 	// sendingDraft is the form as it was when the current send started.
-	sendingDraft Draft
+	sendingDraft draft
 	// possiblySent: a send of this message may have been delivered (its
 	// final reply never came, or the person closed Stamp during the send).
 	// The draft keeps Sending=true until a send succeeds or the form is
@@ -31,7 +31,7 @@ type sendState struct {
 	// in the draft (SentEarlier) so neither a restart nor Send forgets it.
 	sentEarlier time.Time
 	confirming  bool             // the "Before sending" warnings are open
-	panel       *SendPanel       // the send panel of the last send
+	panel       *sendPanel       // the send panel of the last send
 	cancelSend  func()           // stops the running send
 	sizeLimits  map[string]int64 // SIZE learnt from the servers this run, by sender ID
 	afterSend   func()           // tests: runs when SendFinished has done everything
@@ -139,7 +139,7 @@ func (c *Composer) markSending() error {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	d := c.Draft()
+	d := c.draft()
 	d.Sending = true
 	d.SentEarlier = c.sentEarlier
 	if err := c.drafts.Save(d); err != nil {
@@ -159,7 +159,7 @@ func (c *Composer) sendStarted() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.sendingDraft = c.Draft()
+	c.sendingDraft = c.draft()
 }
 
 // SendDone returns the function that ends the current send's count for
@@ -192,7 +192,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 		c.possiblySent = true
 	}
 	switch {
-	case outcome == Sent && !c.Draft().sameContent(c.sendingDraft):
+	case outcome == Sent && !c.draft().sameContent(c.sendingDraft):
 		// The person kept writing while the message went out: keep that
 		// (the caller says so in its notice), with the time the earlier
 		// version was sent, so that neither the next start nor Send
@@ -200,7 +200,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 		keptEdits = true
 		c.possiblySent = false
 		c.sentEarlier = time.Now()
-		c.lastSaved = Draft{}
+		c.lastSaved = draft{}
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())
 		}
@@ -209,7 +209,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 		if err := c.drafts.Clear(); err != nil {
 			c.Notify(err.Error())
 		}
-		c.lastSaved = Draft{}
+		c.lastSaved = draft{}
 	default:
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())

@@ -61,7 +61,7 @@ func typeMessage(c *Composer, subject string) {
 }
 
 // draftOnDisk is the draft as the next start would read it.
-func draftOnDisk(t *testing.T, dir string) *Draft {
+func draftOnDisk(t *testing.T, dir string) *draft {
 	t.Helper()
 	d, err := newDraftStore(dir).Load()
 	if err != nil || d == nil {

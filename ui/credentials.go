@@ -160,9 +160,9 @@ func AccountSenders(store *account.Store) ([]Sender, error) {
 	var out []Sender
 	for _, a := range list {
 		if a.Default {
-			out = append([]Sender{AccountSender(a)}, out...)
+			out = append([]Sender{accountSender(a)}, out...)
 		} else {
-			out = append(out, AccountSender(a))
+			out = append(out, accountSender(a))
 		}
 	}
 	return out, nil

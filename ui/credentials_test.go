@@ -52,7 +52,7 @@ func TestSaveItInTheKeyringOnceItWorksSaysWhereThePasswordWent(t *testing.T) {
 			}
 			done := make(chan result, 1)
 			go func() {
-				_, settle, err := config(context.Background(), AccountSender(acct), w)
+				_, settle, err := config(context.Background(), accountSender(acct), w)
 				done <- result{settle, err}
 			}()
 			answerPasswordPrompt(t, w, "s3cret-pw") // "Save it in the system keyring once it works" is ticked

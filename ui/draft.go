@@ -16,9 +16,9 @@ import (
 // draftVersion is the schema version of the draft file.
 const draftVersion = 1
 
-// Draft is everything the composer holds, saved so that nothing typed is lost
+// draft is everything the composer holds, saved so that nothing typed is lost
 // to a crash, a closed window or a failed send. It never holds a password.
-type Draft struct {
+type draft struct {
 	Version     int      `json:"version"`
 	Account     string   `json:"account,omitempty"`
 	To          string   `json:"to,omitempty"`
@@ -38,12 +38,12 @@ type Draft struct {
 func shortTime(t time.Time) string { return t.Local().Format("Mon 2 Jan 15:04") }
 
 // Empty reports whether the draft holds nothing a person wrote.
-func (d Draft) Empty() bool {
+func (d draft) Empty() bool {
 	return strings.TrimSpace(d.To+d.Cc+d.Bcc+d.Subject+d.Body) == "" && len(d.Attachments) == 0
 }
 
 // sameContent reports whether two drafts hold the same message.
-func (d Draft) sameContent(o Draft) bool {
+func (d draft) sameContent(o draft) bool {
 	if d.Account != o.Account || d.To != o.To || d.Cc != o.Cc || d.Bcc != o.Bcc ||
 		d.Subject != o.Subject || d.Body != o.Body || len(d.Attachments) != len(o.Attachments) {
 		return false
@@ -66,7 +66,7 @@ func newDraftStore(dataDir string) draftStore {
 // Load returns the saved draft, or nil when there is none. A file that cannot
 // be read as a draft (truncated, edited by hand) is kept aside, never
 // deleted, and reported.
-func (s draftStore) Load() (*Draft, error) {
+func (s draftStore) Load() (*draft, error) {
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -74,7 +74,7 @@ func (s draftStore) Load() (*Draft, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the saved draft: %w", err)
 	}
-	var d Draft
+	var d draft
 	if err := json.Unmarshal(data, &d); err != nil || d.Version == 0 {
 		aside := s.path + ".broken-" + time.Now().Format("20060102-150405")
 		if rerr := os.Rename(s.path, aside); rerr != nil {
@@ -87,7 +87,7 @@ func (s draftStore) Load() (*Draft, error) {
 
 // Save writes the draft atomically: a crash or a full disk leaves the
 // previous draft intact.
-func (s draftStore) Save(d Draft) error {
+func (s draftStore) Save(d draft) error {
 	d.Version = draftVersion
 	d.Saved = time.Now().UTC()
 	data, err := json.MarshalIndent(d, "", "  ")

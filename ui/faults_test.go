@@ -125,7 +125,7 @@ func TestWhenTheKeyringDisappearsMidSessionStampAsksForThePassword(t *testing.T)
 	}
 	w := test.NewTempApp(t).NewWindow("Stamp")
 	config := AccountConfig(store, secrets)
-	sender := AccountSender(acct)
+	sender := accountSender(acct)
 
 	cfg, _, err := config(context.Background(), sender, w)
 	if err != nil || cfg.Password != password {

@@ -17,12 +17,12 @@ import (
 	"stamp/smtpclient/sandbox"
 )
 
-// SaveSandboxMessage keeps a message the sandbox received as name.eml with
+// saveSandboxMessage keeps a message the sandbox received as name.eml with
 // its SMTP envelope beside it as name.json, so the inbox survives a restart
 // and shows the Bcc recipients that the headers do not. A message the
 // sandbox spooled to disk (m.Path) is moved into place; else m.Data is
 // written.
-func SaveSandboxMessage(dir string, m sandbox.Message) error {
+func saveSandboxMessage(dir string, m sandbox.Message) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save the sandbox message: %w", err)
 	}
@@ -104,7 +104,7 @@ func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 	}
 	sb.Server = srv
 	sb.stop = srv.OnMessage(func(m sandbox.Message) {
-		if err := SaveSandboxMessage(dir, m); err != nil {
+		if err := saveSandboxMessage(dir, m); err != nil {
 			fmt.Fprintln(os.Stderr, "stamp:", err)
 		}
 		sb.saved.notify()

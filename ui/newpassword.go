@@ -56,7 +56,7 @@ func AccountNewPassword(store *account.Store, secrets *account.Secrets) NewPassw
 // wireFixes offers the send panel's ways out of a failure for from: a new
 // password, or the account's settings (not for the built-in sandbox, whose
 // settings are Stamp's own).
-func (c *Composer) wireFixes(p *SendPanel, from Sender) {
+func (c *Composer) wireFixes(p *sendPanel, from Sender) {
 	p.OnNewPassword, p.OnOpenAccount = nil, nil
 	if from.ID == SandboxID {
 		return

@@ -158,7 +158,7 @@ func TestAMistypedPasswordIsAskedForAgainAndNeverSaved(t *testing.T) {
 		}
 		done := make(chan out, 1)
 		go func() {
-			_, settle, err := config(context.Background(), AccountSender(acct), w)
+			_, settle, err := config(context.Background(), accountSender(acct), w)
 			done <- out{settle, err}
 		}()
 		answerPasswordPrompt(t, w, password)
@@ -214,7 +214,7 @@ func answerPasswordPrompt(t *testing.T, w fyne.Window, password string) (hint st
 }
 
 func TestAConnectionLostDuringRcptOffersRetryNotAPartialSend(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.OnRetry = func() {}
 	p.Reset(testJob(smtpclient.SecurityTLS, "", "ann@example.com", "bob@example.com"))
 	p.Apply(smtpclient.Event{Kind: smtpclient.EventRecipient, Step: smtpclient.StepRcpt, Recipient: "ann@example.com", Accepted: true})

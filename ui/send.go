@@ -62,8 +62,8 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 // newComposerPanel creates c's send panel, kept for all of c's sends: one
 // send panel per composer, hidden when closed and shown again by the next
 // send.
-func newComposerPanel(c *Composer) *SendPanel {
-	p := NewSendPanel(c.app)
+func newComposerPanel(c *Composer) *sendPanel {
+	p := newSendPanel(c.app)
 	p.HideOnClose = true
 	c.panel = p
 	c.cancelSend = p.Cancel
@@ -94,7 +94,7 @@ type panelRun struct {
 	config  ConfigFunc
 	sentDir string
 	c       *Composer
-	p       *SendPanel
+	p       *sendPanel
 	from    Sender
 	m       *compose.Message
 	only    []string
@@ -150,16 +150,16 @@ func (r *panelRun) run() {
 
 // prepare gets the job: the sender's settings with the secret, the envelope
 // and the message. A cancel while it waits is context.Canceled.
-func (r *panelRun) prepare() (SendJob, func(bool), error) {
+func (r *panelRun) prepare() (sendJob, func(bool), error) {
 	if r.ctx.Err() != nil {
-		return SendJob{}, nil, context.Canceled
+		return sendJob{}, nil, context.Canceled
 	}
 	job, settle, err := newSendJob(r.ctx, r.config, r.from, r.m, r.p.Window)
 	if r.ctx.Err() != nil {
-		return SendJob{}, nil, context.Canceled
+		return sendJob{}, nil, context.Canceled
 	}
 	if err != nil {
-		return SendJob{}, nil, err
+		return sendJob{}, nil, err
 	}
 	if r.only != nil {
 		job.Envelope.To = keepOnly(job.Envelope.To, r.only)
@@ -192,7 +192,7 @@ func (r *panelRun) saveSentCopy() <-chan sentCopy {
 // finished wires the outcome back to the composer (on the UI goroutine):
 // the login's verdict for a typed password, the server's size limit, the
 // draft, and the notice.
-func (r *panelRun) finished(job SendJob, settle func(bool), res *smtpclient.Result, err error, outcome SendOutcome, copyDone <-chan sentCopy) {
+func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Result, err error, outcome SendOutcome, copyDone <-chan sentCopy) {
 	c, from := r.c, r.from
 	if ok, known := loginResult(job.Config, res, err); known && settle != nil {
 		settle(ok)
@@ -264,24 +264,24 @@ func loginResult(cfg smtpclient.Config, res *smtpclient.Result, err error) (ok, 
 	return false, false
 }
 
-func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.Message, parent fyne.Window) (SendJob, func(bool), error) {
+func newSendJob(ctx context.Context, config ConfigFunc, from Sender, m *compose.Message, parent fyne.Window) (sendJob, func(bool), error) {
 	cfg, settle, err := config(ctx, from, parent)
 	if err != nil {
-		return SendJob{}, nil, err
+		return sendJob{}, nil, err
 	}
 	job, err := messageJob(cfg, from, m)
 	return job, settle, err
 }
 
 // messageJob prepares the envelope and the message writer for cfg.
-func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (SendJob, error) {
+func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (sendJob, error) {
 	env, err := m.Envelope()
 	if err != nil {
-		return SendJob{}, err
+		return sendJob{}, err
 	}
 	w, err := m.NewWriter(compose.WriteOptions{})
 	if err != nil {
-		return SendJob{}, err
+		return sendJob{}, err
 	}
 	// The writer fixed the Date and Message-ID: keep them in m, so the Sent
 	// copy is the same message the recipients got.
@@ -305,7 +305,7 @@ func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (SendJob
 	if strings.TrimSpace(title) == "" {
 		title = "(no subject)"
 	}
-	return SendJob{
+	return sendJob{
 		Config:   cfg,
 		Envelope: smtpclient.Envelope{From: env.From, To: env.To, SMTPUTF8: env.SMTPUTF8, EightBitMIME: env.EightBitMIME},
 		Message:  w,

@@ -166,10 +166,10 @@ func TestAWrongPasswordAtTheSandboxEndsInThe535Explanation(t *testing.T) {
 	_, sb, _ := sandboxComposer(t)
 	cfg := sb.Config()
 	cfg.Password = "not-the-password"
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	finished := make(chan error, 1)
 	p.OnFinished = func(_ *smtpclient.Result, err error) { finished <- err }
-	p.Start(SendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@sandbox.stamp.test", To: []string{"ann@example.com"}},
+	p.Start(sendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@sandbox.stamp.test", To: []string{"ann@example.com"}},
 		Message: rawMessage("Subject: hi\r\n\r\nhello\r\n"), Title: "hi"})
 	waitRecv(t, finished, "the send")
 	if p.StepState(smtpclient.StepAuth) != "failed" || !strings.Contains(p.Outcome.Text, "did not accept the user name and password") {
@@ -182,7 +182,7 @@ func TestAWrongPasswordAtTheSandboxEndsInThe535Explanation(t *testing.T) {
 
 func TestTestConnectionReportsWhatTheServerOffers(t *testing.T) {
 	_, sb, _ := sandboxComposer(t)
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.StartProbe(sb.Config(), "Sandbox")
 	waitFor(t, "the probe", func() bool { p.flush(); return p.done })
 	for _, want := range []string{"Connection works.", "Encrypted with TLS 1.3", "Logged in as stamp with PLAIN", "Largest message accepted: 200.0 MB"} {

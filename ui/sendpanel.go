@@ -148,7 +148,7 @@ func (m panelMode) failPrefix() string {
 
 // setMode switches the panel to m: the progress and the recipients belong
 // to a send only.
-func (p *SendPanel) setMode(m panelMode) {
+func (p *sendPanel) setMode(m panelMode) {
 	p.mode = m
 	if m == modeSend {
 		p.sendParts.Show()
@@ -157,9 +157,9 @@ func (p *SendPanel) setMode(m panelMode) {
 	}
 }
 
-// SendJob is one send the panel runs: the engine's settings (with the secret,
+// sendJob is one send the panel runs: the engine's settings (with the secret,
 // for this session only), the envelope and the message.
-type SendJob struct {
+type sendJob struct {
 	Config   smtpclient.Config
 	Envelope smtpclient.Envelope
 	Message  smtpclient.Message
@@ -173,10 +173,10 @@ type SendJob struct {
 	AuthHint string
 }
 
-// SendPanel is the window that shows one send as it happens: the protocol
+// sendPanel is the window that shows one send as it happens: the protocol
 // steps, the live transcript, the DATA progress, each recipient's verdict and
 // the outcome in plain words.
-type SendPanel struct {
+type sendPanel struct {
 	Window fyne.Window
 
 	Header   *widget.Label
@@ -235,7 +235,7 @@ type SendPanel struct {
 	progressTotal int64
 	speed         float64 // bytes per second, smoothed
 
-	job       SendJob
+	job       sendJob
 	mode      panelMode
 	result    *smtpclient.Result // the finished send's, the one record of the recipients' verdicts
 	cancel    context.CancelFunc
@@ -249,9 +249,9 @@ type SendPanel struct {
 	scheduled bool
 }
 
-// NewSendPanel creates the send panel window (not shown yet).
-func NewSendPanel(a fyne.App) *SendPanel {
-	p := &SendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
+// newSendPanel creates the send panel window (not shown yet).
+func newSendPanel(a fyne.App) *sendPanel {
+	p := &sendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
 	p.Window.SetIcon(Icon)
 
 	p.Header = widget.NewLabel("")
@@ -364,13 +364,13 @@ func NewSendPanel(a fyne.App) *SendPanel {
 	return p
 }
 
-func (p *SendPanel) rcptRowLabel() {
+func (p *sendPanel) rcptRowLabel() {
 	row := p.byStep[smtpclient.StepRcpt]
 	row.text.SetText(fmt.Sprintf("RCPT TO (%d of %d)", p.rcptDone, len(p.recipients)))
 }
 
 // StepState reports a step's state as a word (tests and accessibility).
-func (p *SendPanel) StepState(s smtpclient.Step) string {
+func (p *sendPanel) StepState(s smtpclient.Step) string {
 	if r := p.byStep[s]; r != nil {
 		return r.state.String()
 	}
@@ -378,7 +378,7 @@ func (p *SendPanel) StepState(s smtpclient.Step) string {
 }
 
 // RecipientStates lists "field address state" per recipient, in order.
-func (p *SendPanel) RecipientStates() []string {
+func (p *sendPanel) RecipientStates() []string {
 	out := make([]string, len(p.recipients))
 	for i, r := range p.recipients {
 		out[i] = r.field + " " + r.address + " " + r.state

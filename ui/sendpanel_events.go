@@ -14,7 +14,7 @@ const redrawInterval = time.Second / 60
 
 // Post takes an event from the engine's goroutine; events are applied to the
 // widgets in batches on the UI goroutine.
-func (p *SendPanel) Post(ev smtpclient.Event) {
+func (p *sendPanel) Post(ev smtpclient.Event) {
 	p.mu.Lock()
 	p.pending = append(p.pending, ev)
 	schedule := !p.scheduled
@@ -26,7 +26,7 @@ func (p *SendPanel) Post(ev smtpclient.Event) {
 }
 
 // flush applies the pending events (on the UI goroutine).
-func (p *SendPanel) flush() {
+func (p *sendPanel) flush() {
 	p.mu.Lock()
 	batch := p.pending
 	p.pending = nil
@@ -42,14 +42,14 @@ func (p *SendPanel) flush() {
 }
 
 // Apply shows one event at once (tests and recorded sequences use it).
-func (p *SendPanel) Apply(ev smtpclient.Event) {
+func (p *sendPanel) Apply(ev smtpclient.Event) {
 	p.apply(ev)
 	p.render()
 }
 
 // apply updates the state for one event and notes what must be redrawn, so
 // a batch redraws each part once.
-func (p *SendPanel) apply(ev smtpclient.Event) {
+func (p *sendPanel) apply(ev smtpclient.Event) {
 	row := p.byStep[ev.Step]
 	switch ev.Kind {
 	case smtpclient.EventStepStarted:
@@ -95,7 +95,7 @@ func (p *SendPanel) apply(ev smtpclient.Event) {
 	}
 }
 
-func (p *SendPanel) progress(ev smtpclient.Event) {
+func (p *sendPanel) progress(ev smtpclient.Event) {
 	if !p.progressAt.IsZero() {
 		if dt := ev.Time.Sub(p.progressAt).Seconds(); dt > 0 {
 			inst := float64(ev.Sent-p.progressSent) / dt
@@ -111,7 +111,7 @@ func (p *SendPanel) progress(ev smtpclient.Event) {
 }
 
 // render shows what a batch of events changed, once.
-func (p *SendPanel) render() {
+func (p *sendPanel) render() {
 	if p.dirty.transcript {
 		p.Transcript.set(p.lines)
 	}
@@ -134,7 +134,7 @@ func (p *SendPanel) render() {
 	p.dirty = struct{ transcript, recipients, progress bool }{}
 }
 
-func (p *SendPanel) recipientVerdict(ev smtpclient.Event) {
+func (p *sendPanel) recipientVerdict(ev smtpclient.Event) {
 	var r *recipientRow
 	for _, c := range p.recipients {
 		if strings.EqualFold(c.address, ev.Recipient) && c.state == "waiting" {

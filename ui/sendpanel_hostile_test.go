@@ -119,12 +119,12 @@ func TestHostileServerTextNeverReachesThePanelRawAndTheCodeStillDecides(t *testi
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := test.NewTempApp(t)
-			p := NewSendPanel(a)
+			p := newSendPanel(a)
 			p.OnRetry = func() {}
 			finished := make(chan struct{})
 			p.OnFinished = func(*smtpclient.Result, error) { close(finished) }
 			cfg := hostileServer(t, tc.rcpt, tc.final)
-			p.Start(SendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@example.com", To: []string{"ann@example.com", "bob@example.com"}},
+			p.Start(sendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@example.com", To: []string{"ann@example.com", "bob@example.com"}},
 				Message: rawMessage("Subject: hi\r\n\r\nhello\r\n"), Title: "hi", Fields: map[string]string{"ann@example.com": "To", "bob@example.com": "Cc"}})
 			waitRecv(t, finished, "the send")
 
@@ -180,7 +180,7 @@ func TestHostileServerTextNeverReachesThePanelRawAndTheCodeStillDecides(t *testi
 }
 
 func TestHostileCapabilitiesInAConnectionTestAreShownEscaped(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.StartProbe(hostileServer(t, nil, ""), "Evil")
 	waitFor(t, "the probe", func() bool { p.flush(); return p.done })
 	if !strings.Contains(p.Outcome.Text, "Connection works.") || !strings.Contains(p.Outcome.Text, `\x1b[31MEVIL\u2066`) { // the engine upper-cases mechanism names

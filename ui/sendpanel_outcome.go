@@ -15,7 +15,7 @@ import (
 )
 
 // FinishProbe shows what a connection test found.
-func (p *SendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabilities, err error) {
+func (p *sendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabilities, err error) {
 	p.done = true
 	p.CancelButton.Hide()
 	p.CloseButton.Show()
@@ -34,7 +34,7 @@ func (p *SendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabili
 
 // setOutcome shows text as the outcome. Everything shown there may hold a
 // server's words (a reply, a certificate name), so it is made Printable.
-func (p *SendPanel) setOutcome(importance widget.Importance, text string) {
+func (p *sendPanel) setOutcome(importance widget.Importance, text string) {
 	p.Outcome.Importance = importance
 	p.Outcome.SetText(smtpclient.Printable(text))
 }
@@ -113,7 +113,7 @@ const mayHaveBeenDeliveredNote = "; the whole message was sent but no final repl
 // Finish shows the outcome of an attempt in plain words and offers what can
 // be done next. The recipients' verdicts come from res (the engine's record),
 // and the rows are brought in line with it.
-func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
+func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 	p.done = true
 	p.CancelButton.Hide()
 	p.CloseButton.Show()
@@ -175,7 +175,7 @@ func (p *SendPanel) Finish(res *smtpclient.Result, err error) {
 }
 
 // notSent words a send that did not deliver the message.
-func (p *SendPanel) notSent(res *smtpclient.Result, se *smtpclient.Error, err error) {
+func (p *sendPanel) notSent(res *smtpclient.Result, se *smtpclient.Error, err error) {
 	switch {
 	case se != nil && se.Kind == smtpclient.ErrorCanceled:
 		p.setOutcome(widget.WarningImportance,
@@ -225,7 +225,7 @@ func allAnswered(res *smtpclient.Result) bool {
 
 // syncRecipients makes the recipient rows show the engine's verdicts, the
 // one record of who was accepted.
-func (p *SendPanel) syncRecipients(res *smtpclient.Result) {
+func (p *sendPanel) syncRecipients(res *smtpclient.Result) {
 	if len(res.Recipients) == 0 {
 		return
 	}
@@ -257,7 +257,7 @@ func (p *SendPanel) syncRecipients(res *smtpclient.Result) {
 // offerFixes offers the way out of a failure that trying again the same way
 // cannot fix: a refused login asks for a new password; a problem with the
 // account's settings (server, port, security, certificate) opens the account.
-func (p *SendPanel) offerFixes(se *smtpclient.Error) {
+func (p *sendPanel) offerFixes(se *smtpclient.Error) {
 	if se == nil {
 		return
 	}
@@ -280,7 +280,7 @@ func (p *SendPanel) offerFixes(se *smtpclient.Error) {
 // TranscriptText is the whole transcript as text, as shown: each line
 // rendered by smtpclient.FormatLine, so what is copied or saved holds no
 // control or bidi character a server sent.
-func (p *SendPanel) TranscriptText() string {
+func (p *sendPanel) TranscriptText() string {
 	var b strings.Builder
 	for _, l := range p.lines {
 		b.WriteString(l.String())
@@ -289,7 +289,7 @@ func (p *SendPanel) TranscriptText() string {
 	return b.String()
 }
 
-func (p *SendPanel) saveTranscript() {
+func (p *sendPanel) saveTranscript() {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			if err != nil {
@@ -306,7 +306,7 @@ func (p *SendPanel) saveTranscript() {
 }
 
 // writeTranscript writes TranscriptText to w (Save transcript…) and closes it.
-func (p *SendPanel) writeTranscript(w io.WriteCloser) error {
+func (p *sendPanel) writeTranscript(w io.WriteCloser) error {
 	_, err := io.WriteString(w, p.TranscriptText())
 	if cerr := w.Close(); err == nil {
 		err = cerr

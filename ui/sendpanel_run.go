@@ -16,7 +16,7 @@ import (
 // closeRequested closes a finished panel at once; while a send runs it asks
 // first, because closing stops the send (and after the whole message went
 // out, Stamp would not learn whether the server took it).
-func (p *SendPanel) closeRequested() {
+func (p *sendPanel) closeRequested() {
 	if p.done || p.cancel == nil {
 		p.dismiss()
 		return
@@ -33,7 +33,7 @@ func (p *SendPanel) closeRequested() {
 }
 
 // dismiss closes the panel, or hides it when it is kept for the next send.
-func (p *SendPanel) dismiss() {
+func (p *sendPanel) dismiss() {
 	if p.HideOnClose {
 		p.dialogs.hideTop()
 		p.Window.Hide()
@@ -53,7 +53,7 @@ func (p *SendPanel) dismiss() {
 // In one call, and with the send's first burst of work on the other core,
 // they made the composer miss its frames for up to 110 ms. Starting the
 // send two frames later costs nothing anyone can see.
-func (p *SendPanel) Present(then func()) {
+func (p *sendPanel) Present(then func()) {
 	if then == nil {
 		then = func() {}
 	}
@@ -85,10 +85,10 @@ func afterFrame(f func()) {
 const frameDelay = 20 * time.Millisecond
 
 // Reset prepares the panel for a (new) attempt to send job.
-func (p *SendPanel) Reset(job SendJob) { p.reset(job, modeSend) }
+func (p *sendPanel) Reset(job sendJob) { p.reset(job, modeSend) }
 
 // reset prepares the panel for a (new) attempt of job in mode m.
-func (p *SendPanel) reset(job SendJob, m panelMode) {
+func (p *sendPanel) reset(job sendJob, m panelMode) {
 	p.job = job
 	p.done = false
 	p.clearAttempt()
@@ -126,13 +126,13 @@ func (p *SendPanel) reset(job SendJob, m panelMode) {
 }
 
 // nextButtons are the buttons that offer what to do after an attempt.
-func (p *SendPanel) nextButtons() []*widget.Button {
+func (p *sendPanel) nextButtons() []*widget.Button {
 	return []*widget.Button{p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, p.CloseButton}
 }
 
 // clearAttempt empties what an earlier attempt left in the panel: the
 // transcript, the steps' marks and times, the recipients and the progress.
-func (p *SendPanel) clearAttempt() {
+func (p *sendPanel) clearAttempt() {
 	p.lines = nil
 	p.result = nil
 	p.rcptDone = 0
@@ -152,7 +152,7 @@ func (p *SendPanel) clearAttempt() {
 }
 
 // running reports whether an attempt is under way in the panel.
-func (p *SendPanel) running() bool { return p.cancel != nil && !p.done }
+func (p *sendPanel) running() bool { return p.cancel != nil && !p.done }
 
 func sizeOf(m smtpclient.Message) int64 {
 	if m == nil {
@@ -164,14 +164,14 @@ func sizeOf(m smtpclient.Message) int64 {
 // Start runs job in the background and shows its progress. It returns at
 // once; the engine runs on its own goroutine and its events reach the
 // widgets through runOnUI, batched.
-func (p *SendPanel) Start(job SendJob) {
+func (p *sendPanel) Start(job sendJob) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.StartWith(ctx, cancel, job)
 }
 
 // StartWith is Start under a context the caller made (the same one that
 // covered the preparation, so one Cancel stops either).
-func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, job SendJob) {
+func (p *sendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, job sendJob) {
 	p.begin(job, cancel)
 	go func() {
 		defer cancel()
@@ -184,14 +184,14 @@ func (p *SendPanel) StartWith(ctx context.Context, cancel context.CancelFunc, jo
 }
 
 // begin readies the panel for job (on the UI goroutine); cancel stops it.
-func (p *SendPanel) begin(job SendJob, cancel context.CancelFunc) {
+func (p *sendPanel) begin(job sendJob, cancel context.CancelFunc) {
 	p.Reset(job)
 	p.cancel = cancel
 }
 
 // send runs job through the engine (on the send's goroutine); its events
 // reach the panel through Post.
-func (p *SendPanel) send(ctx context.Context, job SendJob) (*smtpclient.Result, error) {
+func (p *sendPanel) send(ctx context.Context, job sendJob) (*smtpclient.Result, error) {
 	cfg := job.Config
 	cfg.Background = true // the window keeps the CPU it needs to paint
 	return smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
@@ -199,7 +199,7 @@ func (p *SendPanel) send(ctx context.Context, job SendJob) (*smtpclient.Result, 
 
 // Prepare shows that a send is being set up (the password is read from the
 // keyring, or asked for); Cancel already works.
-func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
+func (p *sendPanel) Prepare(subject string, cancel context.CancelFunc) {
 	if strings.TrimSpace(subject) == "" {
 		subject = "(no subject)"
 	}
@@ -208,11 +208,11 @@ func (p *SendPanel) Prepare(subject string, cancel context.CancelFunc) {
 }
 
 // PrepareProbe is Prepare for a connection test of the account name.
-func (p *SendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
+func (p *sendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
 	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", modeProbe, cancel)
 }
 
-func (p *SendPanel) prepare(header, title, outcome string, m panelMode, cancel context.CancelFunc) {
+func (p *sendPanel) prepare(header, title, outcome string, m panelMode, cancel context.CancelFunc) {
 	// A kept panel: nothing of the previous attempt may act on this one.
 	p.OnFinished = nil
 	p.dialogs.hideTop()
@@ -234,7 +234,7 @@ func (p *SendPanel) prepare(header, title, outcome string, m panelMode, cancel c
 
 // FailBeforeSending shows why a send could not even start (no password, an
 // attachment gone, an account that no longer exists).
-func (p *SendPanel) FailBeforeSending(err error) {
+func (p *sendPanel) FailBeforeSending(err error) {
 	p.done = true
 	p.CancelButton.Hide()
 	p.CloseButton.Show()
@@ -244,15 +244,15 @@ func (p *SendPanel) FailBeforeSending(err error) {
 // StartProbe runs a connection test ("Test connection") with cfg in the
 // same panel: connect, TLS, EHLO, STARTTLS, AUTH, QUIT, then a summary of
 // what the server offers and whether the login worked.
-func (p *SendPanel) StartProbe(cfg smtpclient.Config, name string) {
+func (p *sendPanel) StartProbe(cfg smtpclient.Config, name string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.StartProbeWith(ctx, cancel, cfg, name)
 }
 
 // StartProbeWith is StartProbe under a context the caller made (the one
 // that covered getting the password, so one Cancel stops either).
-func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
-	p.reset(SendJob{Config: cfg, Title: name}, modeProbe)
+func (p *sendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
+	p.reset(sendJob{Config: cfg, Title: name}, modeProbe)
 	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
 	p.Window.SetTitle("Testing " + name + " — Stamp")
 	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
@@ -274,7 +274,7 @@ func (p *SendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFun
 }
 
 // Cancel stops the running send; the engine closes the connection at once.
-func (p *SendPanel) Cancel() {
+func (p *sendPanel) Cancel() {
 	if p.cancel != nil && !p.done {
 		p.CancelButton.Disable()
 		p.Outcome.SetText("Cancelling…")

@@ -37,12 +37,12 @@ func (r *recorded) step(s smtpclient.Step, lines ...string) {
 	r.add(smtpclient.Event{Kind: smtpclient.EventStepFinished, Step: s})
 }
 
-func testJob(sec smtpclient.Security, user string, rcpts ...string) SendJob {
+func testJob(sec smtpclient.Security, user string, rcpts ...string) sendJob {
 	fields := map[string]string{}
 	for i, r := range rcpts {
 		fields[r] = []string{"To", "Cc", "Bcc"}[i%3]
 	}
-	return SendJob{
+	return sendJob{
 		Config:   smtpclient.Config{Host: "127.0.0.1", Port: 2525, Security: sec, Username: user},
 		Envelope: smtpclient.Envelope{From: "me@stamp.test", To: rcpts},
 		Fields:   fields,
@@ -51,7 +51,7 @@ func testJob(sec smtpclient.Security, user string, rcpts ...string) SendJob {
 }
 
 func TestThePanelFollowsARecordedSessionStepByStep(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	rcpts := []string{"ann@example.com", "bob@example.com", "carol@example.com"}
 	p.Reset(testJob(smtpclient.SecuritySTARTTLS, "me", rcpts...))
 	if got := p.StepState(smtpclient.StepTLS); got != "skipped" {
@@ -126,7 +126,7 @@ func TestThePanelFollowsARecordedSessionStepByStep(t *testing.T) {
 }
 
 func TestAWrongPasswordShowsTheExplanation(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.OnRetry = func() {}
 	p.Reset(testJob(smtpclient.SecurityTLS, "me", "ann@example.com"))
 	err := &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, EnhancedCode: "5.7.8",
@@ -149,7 +149,7 @@ func TestAWrongPasswordShowsTheExplanation(t *testing.T) {
 }
 
 func TestAPartialRefusalOffersBothChoices(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	rcpts := []string{"ann@example.com", "nobody@example.com", "carol@example.com"}
 	p.Reset(testJob(smtpclient.SecurityTLS, "", rcpts...))
 	var resent []string
@@ -185,7 +185,7 @@ func TestAPartialRefusalOffersBothChoices(t *testing.T) {
 }
 
 func TestAMessageWhoseConfirmationNeverCameMayHaveBeenDelivered(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.Reset(testJob(smtpclient.SecurityTLS, "", "ann@example.com"))
 	p.Finish(&smtpclient.Result{}, &smtpclient.Error{Step: smtpclient.StepMessage, Kind: smtpclient.ErrorTimeout,
 		MayHaveBeenDelivered: true, Message: "no reply after the message"})
@@ -195,7 +195,7 @@ func TestAMessageWhoseConfirmationNeverCameMayHaveBeenDelivered(t *testing.T) {
 }
 
 func TestAWrongPasswordAtQQMailSaysToUseTheAuthorizationCode(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	job := testJob(smtpclient.SecurityTLS, "me@qq.com", "ann@example.com")
 	job.AuthHint = providerAuthHint("me@qq.com")
 	p.Reset(job)
@@ -206,7 +206,7 @@ func TestAWrongPasswordAtQQMailSaysToUseTheAuthorizationCode(t *testing.T) {
 }
 
 func TestClosingARunningSendAsksAndEscKeepsItRunning(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	p.Reset(testJob(smtpclient.SecurityTLS, "", "ann@example.com"))
 	cancelled := false
 	p.cancel = func() { cancelled = true }
@@ -221,7 +221,7 @@ func TestClosingARunningSendAsksAndEscKeepsItRunning(t *testing.T) {
 }
 
 func TestTheFirstPresentOpensEmptyThenFillsThenStarts(t *testing.T) {
-	p := NewSendPanel(test.NewTempApp(t))
+	p := newSendPanel(test.NewTempApp(t))
 	full := p.Window.Content()
 	started := make(chan fyne.CanvasObject, 1)
 	p.Present(func() { started <- p.Window.Content() })

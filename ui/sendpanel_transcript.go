@@ -214,7 +214,7 @@ func (v *transcriptView) selectedText() string {
 }
 
 // copyLabel names what Copy copies: the selected lines, or everything.
-func (p *SendPanel) copyLabel() {
+func (p *sendPanel) copyLabel() {
 	if lo, _ := p.Transcript.selRange(); lo >= 0 {
 		p.CopyButton.SetText("Copy selected lines")
 	} else {

@@ -12,16 +12,16 @@ import (
 	"stamp/smtpclient"
 )
 
-func transcriptPanel(t *testing.T) (*SendPanel, fyne.App) {
+func transcriptPanel(t *testing.T) (*sendPanel, fyne.App) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	p := NewSendPanel(a)
+	p := newSendPanel(a)
 	p.Window.Resize(fyne.NewSize(960, 760))
 	p.Reset(testJob(smtpclient.SecurityTLS, "", "ann@example.com"))
 	return p, a
 }
 
-func addLines(p *SendPanel, from, n int) {
+func addLines(p *sendPanel, from, n int) {
 	for i := from; i < from+n; i++ {
 		dir := smtpclient.Client
 		if i%2 == 1 {
