@@ -253,11 +253,16 @@ func (s *session) read(step Step, d time.Duration) (*Reply, error) {
 	return r, nil
 }
 
+// minSpanMask is the shortest secret form maskAcrossLines looks for.
+const minSpanMask = 4
+
 // maskAcrossLines returns the raw lines of one reply with every secret
 // (in any form scrub knows) that runs over a line boundary of the reply's
 // texts (the lines without code and enhanced code, joined as they are)
 // replaced by Mask in each line it touches. A secret inside one line is
-// left for clean.
+// left for clean. Forms shorter than minSpanMask bytes are left too: the
+// reply's lines stay what the engine reads (EHLO keywords), and so short a
+// text runs over a line boundary of ordinary replies by chance.
 func (s *session) maskAcrossLines(raws []string) []string {
 	if len(raws) < 2 || len(s.secrets) == 0 {
 		return raws
@@ -279,6 +284,9 @@ func (s *session) maskAcrossLines(raws []string) []string {
 	}
 	var covered []bool
 	for _, sec := range s.secrets {
+		if len(sec) < minSpanMask {
+			break // s.secrets is longest first
+		}
 		for i := 0; i < len(joined); {
 			j := strings.Index(joined[i:], sec)
 			if j < 0 {
