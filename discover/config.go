@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"stamp/account"
+	"stamp/smtpclient"
 )
 
 // SocketType is an outgoingServer's socketType in config-v1.1.xml.
@@ -332,9 +333,11 @@ func (p *parser) end() error {
 			p.cfg.Domains = append(p.cfg.Domains, d)
 		}
 	case "emailProvider/displayName":
-		p.cfg.DisplayName = text
+		// Shown to people as it is: made Printable here (XML allows a line
+		// feed, C1 controls, bidi overrides).
+		p.cfg.DisplayName = smtpclient.Printable(text)
 	case "emailProvider/displayShortName":
-		p.cfg.ShortName = text
+		p.cfg.ShortName = smtpclient.Printable(text)
 	case "emailProvider":
 		p.inProv = false
 	case "emailProvider/outgoingServer":
@@ -408,6 +411,12 @@ func (r *rawServer) check() OutgoingServer {
 			problems = append(problems, fmt.Sprintf("unknown socketType %q (want SSL, STARTTLS or plain)", clip(r.socketTypes[0])))
 		}
 	}
+	if p := smtpclient.Printable(r.username); p != r.username {
+		// A line feed or a bidi override in a login name is no one's
+		// user name; it would end up in an account and on the screen.
+		s.UsernameTemplate = p
+		problems = append(problems, "the username holds control or invisible characters")
+	}
 	if _, ok := s.Auth(); !ok {
 		var names []string
 		for _, m := range r.methods {
@@ -433,6 +442,7 @@ func (s *OutgoingServer) expand(address string) {
 	host := strings.TrimSuffix(strings.ToLower(expand(s.Hostname, address)), ".")
 	if s.Hostname != "" && !validHost(host) {
 		problem := fmt.Sprintf("hostname %q is not a host name", clip(host))
+		host = smtpclient.Printable(host) // kept to be shown, never to connect
 		if s.NotUsable == "" {
 			s.NotUsable = problem
 		} else if !strings.Contains(s.NotUsable, "hostname") {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"stamp/account"
 	"stamp/smtpclient"
@@ -152,15 +153,19 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// clipReason is an error's text, bounded and printable (it may quote a
-// hostile server).
+// clipReason is an error's text, bounded (cut on a character boundary) and
+// printable (it may quote a hostile server).
 func clipReason(err error) string {
 	if err == nil {
 		return ""
 	}
 	s := smtpclient.Printable(err.Error())
 	if len(s) > 300 {
-		s = s[:300] + "…"
+		cut := 300 // on a character boundary: the text is UTF-8
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -156,9 +156,6 @@ func (s *session) auth() error {
 	for _, sec := range plan.secrets {
 		s.addSecret(sec)
 	}
-	for _, sec := range s.cfg.secrets() {
-		s.addSecret(b64([]byte(sec)))
-	}
 	r, err := s.cmd(StepAuth, plan.first, plan.show)
 	for round := 0; err == nil && r.Code == 334; round++ {
 		var resp string

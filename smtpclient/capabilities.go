@@ -56,15 +56,31 @@ type TLSInfo struct {
 // cleanCaps makes the server's words in the capabilities clean for handing
 // out (Result, Probe), once parseEHLO has drawn its conclusions from them.
 // A keyword or mechanism the engine knows is plain ASCII and stays the same.
+// parseEHLO has upper-cased keywords and mechanism names, so the secrets'
+// upper-cased forms are masked in them too (a password echoed as a keyword).
 func (s *session) cleanCaps() {
 	ext := make(map[string]string, len(s.caps.Extensions))
 	for k, v := range s.caps.Extensions {
-		ext[s.clean(k)] = s.clean(v)
+		ext[s.cleanUpper(k)] = s.clean(v)
 	}
 	s.caps.Extensions = ext
 	for i, m := range s.caps.Auth {
-		s.caps.Auth[i] = s.clean(m)
+		s.caps.Auth[i] = s.cleanUpper(m)
 	}
+}
+
+// cleanUpper is clean for a text the engine upper-cased: the upper-cased
+// forms of the secrets are masked before and after.
+func (s *session) cleanUpper(t string) string {
+	scrubUpper := func(t string) string {
+		for _, sec := range s.secrets {
+			if up := strings.ToUpper(sec); strings.Contains(t, up) {
+				t = strings.ReplaceAll(t, up, Mask)
+			}
+		}
+		return t
+	}
+	return scrubUpper(s.clean(scrubUpper(t)))
 }
 
 // parseEHLO reads the capability lines of an EHLO reply (all but the first).

@@ -79,9 +79,25 @@ type Error struct {
 	// trusted: its fingerprint, to compare with what the provider publishes
 	// and to pin (Config.PinnedSHA256) if the person trusts it.
 	CertificateSHA256 string
-	// Err is the underlying error, if any.
+	// Err is the underlying error, if any. From Send and Probe its Error()
+	// is clean like Message (secrets masked, then Printable: a certificate's
+	// names are the server's words), while errors.As and errors.Is still
+	// reach the original (a *tls.CertificateVerificationError, an x509
+	// error, io.EOF). What errors.As finds is the original, raw: print this
+	// Error or Err, never the text of what errors.As found.
 	Err error
 }
+
+// cleanError is an underlying error whose text has been cleaned (masked,
+// then Printable); Unwrap returns the original, so errors.As and errors.Is
+// see through it.
+type cleanError struct {
+	text string
+	err  error
+}
+
+func (e *cleanError) Error() string { return e.text }
+func (e *cleanError) Unwrap() error { return e.err }
 
 // Error returns a technical one-line description; Explain is for people.
 func (e *Error) Error() string {

@@ -117,6 +117,32 @@ func parseReplyLine(line string) (code int, more bool, text, problem string) {
 	return 0, false, "", "reply code not followed by space or hyphen"
 }
 
+// replyTexts returns the text of each raw line of one reply as Reply.Lines
+// holds it (after the code, the separator, and the first line's enhanced
+// code where a line repeats it), and the offset where that text begins in
+// the line. A line that does not parse is all text.
+func replyTexts(raws []string) (texts []string, offs []int) {
+	texts, offs = make([]string, len(raws)), make([]int, len(raws))
+	code, enh := 0, ""
+	for i, l := range raws {
+		c, _, text, perr := parseReplyLine(l)
+		if perr != "" {
+			texts[i] = l
+			continue
+		}
+		if i == 0 {
+			code = c
+			if e, rest, ok := cutEnhanced(text, code); ok {
+				enh, text = e, rest
+			}
+		} else if e, rest, ok := cutEnhanced(text, code); ok && enh != "" && e == enh {
+			text = rest
+		}
+		texts[i], offs[i] = text, len(l)-len(text)
+	}
+	return texts, offs
+}
+
 // splitEnhanced moves the RFC 3463 code ("5.7.8") at the start of the
 // first line into Enhanced, and removes it from the other lines that repeat
 // it (RFC 2034 §3: every line carries it).

@@ -105,6 +105,8 @@ var queueIDPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^(?:OK|Ok:?)\s+([A-Za-z0-9._<>@-]{6,})`),
 }
 
+// queueID finds the queue id in r, which must be clean (masked, then
+// Printable): the id is handed out, so it must never hold a secret.
 func queueID(r *Reply) string {
 	t := r.Text()
 	for _, re := range queueIDPatterns {

@@ -415,7 +415,10 @@ func (s *session) data(msg Message, res *Result) error {
 		return s.failAndQuit(StepMessage, replyError(StepMessage, r))
 	}
 	res.Sent = true
-	res.QueueID = queueID(r)
+	// From the clean reply: a server that names the message after the
+	// password gets the mask, and a pattern that stops inside the raw
+	// password cannot capture a piece of it.
+	res.QueueID = queueID(res.Final)
 	if res.QueueID != "" {
 		s.note(StepMessage, "accepted, queue id %s", res.QueueID)
 	}

@@ -7,13 +7,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,18 +52,20 @@ func newSession(ctx context.Context, cfg *Config, onEvent func(Event)) *session 
 	return s
 }
 
-// addSecret makes scrub mask sec, and the escaped forms a server might
-// echo it in (Printable's, strconv.Quote's and JSON's).
+// addSecret makes scrub mask sec in every form SecretForms lists (the
+// forms scripts/secret-forms.go searches test output for). The forms are
+// kept longest first, so that masking a short one never leaves the rest of a
+// longer one behind.
 func (s *session) addSecret(sec string) {
-	if sec == "" {
-		return
-	}
-	q := strconv.Quote(sec)
-	j, _ := json.Marshal(sec)
-	for _, form := range []string{sec, Printable(sec), q[1 : len(q)-1], string(j[1 : len(j)-1])} {
-		if !slices.Contains(s.secrets, form) {
-			s.secrets = append(s.secrets, form)
+	added := false
+	for _, f := range SecretForms(sec) {
+		if !slices.Contains(s.secrets, f.Text) {
+			s.secrets = append(s.secrets, f.Text)
+			added = true
 		}
+	}
+	if added {
+		slices.SortStableFunc(s.secrets, func(a, b string) int { return len(b) - len(a) })
 	}
 }
 
@@ -138,13 +138,17 @@ func (s *session) finish(step Step) {
 }
 
 // fail reports err as the end of step and returns it as an *Error with the
-// step filled in. Secrets are scrubbed from the message.
+// step filled in. Its Message and its Err's text are clean (secrets masked,
+// then Printable); errors.As still reaches the original Err.
 func (s *session) fail(step Step, err error) *Error {
 	e := netError(s.ctx, step, err)
 	if e.Step == "" {
 		e.Step = step
 	}
 	e.Message = s.clean(e.Message)
+	if _, done := e.Err.(*cleanError); e.Err != nil && !done {
+		e.Err = &cleanError{s.clean(e.Err.Error()), e.Err}
+	}
 	s.timings = append(s.timings, StepTiming{step, time.Since(s.stepStart)})
 	s.emit(Event{Kind: EventStepFailed, Step: step, Text: e.Error(), Err: e})
 	return e
@@ -213,17 +217,113 @@ func (s *session) flush(step Step) error {
 	return s.bw.Flush()
 }
 
-// read reads one reply under the step timeout (or d when d > 0).
+// read reads one reply under the step timeout (or d when d > 0). Its lines
+// reach the transcript once the reply is complete (or broken off), with any
+// secret that runs over from one line to the next masked (a server that
+// wraps a long line, or quotes a password over two lines); the reply it
+// returns has those pieces masked too, so no text built from it can join
+// them again. Everything else in it stays raw for the engine's decisions.
 func (s *session) read(step Step, d time.Duration) (*Reply, error) {
 	if d <= 0 {
 		d = s.cfg.timeout()
 	}
 	s.conn.SetReadDeadline(time.Now().Add(d))
-	r, err := readReply(s.br, func(l string) { s.line(step, Server, l) }, s.clean)
+	var raws []string
+	// A malformed line is quoted in the error with the pieces masked.
+	cleanLast := func(l string) string {
+		if n := len(raws); n > 0 && l == raws[n-1] {
+			l = s.maskAcrossLines(raws)[n-1]
+		}
+		return s.clean(l)
+	}
+	r, err := readReply(s.br, func(l string) { raws = append(raws, l) }, cleanLast)
+	lines := s.maskAcrossLines(raws)
+	for _, l := range lines {
+		s.line(step, Server, l)
+	}
 	if err != nil {
 		return nil, err
 	}
+	if len(r.Lines) == len(lines) {
+		_, offs := replyTexts(raws) // masking keeps each line's prefix
+		for i, l := range lines {
+			r.Lines[i] = l[offs[i]:]
+		}
+	}
 	return r, nil
+}
+
+// minSpanMask is the shortest secret form maskAcrossLines looks for.
+const minSpanMask = 4
+
+// maskAcrossLines returns the raw lines of one reply with every secret
+// (in any form scrub knows) that runs over a line boundary of the reply's
+// texts (the lines without code and enhanced code, joined as they are)
+// replaced by Mask in each line it touches. A secret inside one line is
+// left for clean. Forms shorter than minSpanMask bytes are left too: the
+// reply's lines stay what the engine reads (EHLO keywords), and so short a
+// text runs over a line boundary of ordinary replies by chance.
+func (s *session) maskAcrossLines(raws []string) []string {
+	if len(raws) < 2 || len(s.secrets) == 0 {
+		return raws
+	}
+	texts, offs := replyTexts(raws)
+	joined := strings.Join(texts, "")
+	ends := make([]int, len(texts)) // ends[k]: where text k ends in joined
+	n := 0
+	for k, t := range texts {
+		n += len(t)
+		ends[k] = n
+	}
+	partOf := func(p int) int {
+		k := 0
+		for ends[k] <= p {
+			k++
+		}
+		return k
+	}
+	var covered []bool
+	for _, sec := range s.secrets {
+		if len(sec) < minSpanMask {
+			break // s.secrets is longest first
+		}
+		for i := 0; i < len(joined); {
+			j := strings.Index(joined[i:], sec)
+			if j < 0 {
+				break
+			}
+			a, b := i+j, i+j+len(sec)
+			if partOf(a) != partOf(b-1) {
+				if covered == nil {
+					covered = make([]bool, len(joined))
+				}
+				for p := a; p < b; p++ {
+					covered[p] = true
+				}
+			}
+			i = a + 1
+		}
+	}
+	if covered == nil {
+		return raws
+	}
+	out := make([]string, len(raws))
+	start := 0
+	for k, t := range texts {
+		var m strings.Builder
+		m.WriteString(raws[k][:offs[k]])
+		for p := 0; p < len(t); p++ {
+			switch {
+			case !covered[start+p]:
+				m.WriteByte(t[p])
+			case p == 0 || !covered[start+p-1]:
+				m.WriteString(Mask)
+			}
+		}
+		out[k] = m.String()
+		start += len(t)
+	}
+	return out
 }
 
 // cmd writes one command and reads its reply.

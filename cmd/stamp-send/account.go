@@ -480,9 +480,8 @@ func (c *accountCmd) list(args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
 		for _, a := range list {
-			if err := enc.Encode(c.view(a)); err != nil {
+			if err := writeJSONLine(c.stdout, c.view(a)); err != nil {
 				return err
 			}
 		}
@@ -526,7 +525,7 @@ func (c *accountCmd) show(args []string) error {
 	}
 	v := c.view(a)
 	if *asJSON {
-		return json.NewEncoder(c.stdout).Encode(v)
+		return writeJSONLine(c.stdout, v)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, smtpclient.Printable(v)) }
@@ -740,4 +739,16 @@ func testSummary(a account.Account, cfg smtpclient.Config, caps *smtpclient.Capa
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// writeJSONLine writes v as one line of JSON whose strings are Printable:
+// a settings file may have been edited by hand, and encoding/json writes
+// DEL, C1, bidi and zero-width characters as they are.
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(printableJSON(b), '\n'))
+	return err
 }

@@ -17,6 +17,7 @@ import (
 
 	"stamp/discover"
 	"stamp/internal/boundedfile"
+	"stamp/smtpclient"
 )
 
 // discoverDial replaces the network dialer of `account discover` in tests
@@ -165,18 +166,27 @@ func printDiscoveryJSON(w io.Writer, r *discover.Result) error {
 			out.Chosen = &chosenJSON{Candidate: i, Server: s}
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The strings may quote a hostile settings file or server: DEL, C1,
+	// bidi and zero-width characters, which encoding/json writes as they are.
+	_, err = w.Write(append(printableJSON(b), '\n'))
+	return err
 }
 
+// printDiscovery writes the result for people. Every field goes through
+// Printable on its own: a settings file may hold a line feed, and a raw one
+// would start a line of its own in this output.
 func printDiscovery(w io.Writer, r *discover.Result) error {
+	p := smtpclient.Printable
 	var b strings.Builder
 	chosen, best, ok := r.Chosen()
 	if ok {
-		fmt.Fprintf(&b, "Settings for %s: %s, %s\n", r.Address, best, chosen.From)
+		fmt.Fprintf(&b, "Settings for %s: %s, %s\n", p(r.Address), p(best.String()), p(chosen.From))
 	} else {
-		fmt.Fprintf(&b, "No usable settings found for %s. Ask your provider for its SMTP server (\"SMTP settings\"), or see the lookups below.\n", r.Address)
+		fmt.Fprintf(&b, "No usable settings found for %s. Ask your provider for its SMTP server (\"SMTP settings\"), or see the lookups below.\n", p(r.Address))
 	}
 	chosenIndex := -1
 	for i, c := range r.Candidates {
@@ -185,37 +195,37 @@ func printDiscovery(w io.Writer, r *discover.Result) error {
 		}
 	}
 	for i, c := range r.Candidates {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, c.From)
+		fmt.Fprintf(&b, "\n%d. %s", i+1, p(c.From))
 		if c.Provider != "" {
-			fmt.Fprintf(&b, " — %s", c.Provider)
+			fmt.Fprintf(&b, " — %s", p(c.Provider))
 		}
 		b.WriteString("\n")
 		if c.Where != "" {
-			fmt.Fprintf(&b, "   where: %s\n", c.Where)
+			fmt.Fprintf(&b, "   where: %s\n", p(c.Where))
 		}
 		for _, s := range c.Servers {
 			mark := "  "
 			if i == chosenIndex && s.Endpoint() == best.Endpoint() && s.NotUsable == "" {
 				mark = "→ "
 			}
-			fmt.Fprintf(&b, "   %s%s, login %s", mark, s, s.Auth)
+			fmt.Fprintf(&b, "   %s%s, login %s", mark, p(s.String()), p(string(s.Auth)))
 			if s.Username != "" {
-				fmt.Fprintf(&b, " as %s", s.Username)
+				fmt.Fprintf(&b, " as %s", p(s.Username))
 			}
 			if s.NotUsable != "" {
-				fmt.Fprintf(&b, " (not usable: %s)", s.NotUsable)
+				fmt.Fprintf(&b, " (not usable: %s)", p(s.NotUsable))
 			}
 			b.WriteString("\n")
 		}
 		for _, warn := range c.Warnings() {
-			fmt.Fprintf(&b, "   ! %s\n", warn)
+			fmt.Fprintf(&b, "   ! %s\n", p(warn))
 		}
 	}
 	b.WriteString("\nLookups:\n")
 	for _, a := range r.Attempts {
-		fmt.Fprintf(&b, "  %-15s %-10s %s", a.Source, a.Outcome, a.Where)
+		fmt.Fprintf(&b, "  %-15s %-10s %s", p(a.Source.String()), p(string(a.Outcome)), p(a.Where))
 		if a.Reason != "" {
-			fmt.Fprintf(&b, ": %s", a.Reason)
+			fmt.Fprintf(&b, ": %s", p(a.Reason))
 		}
 		fmt.Fprintf(&b, " (%s)\n", a.Took.Round(time.Millisecond))
 	}
