@@ -75,12 +75,12 @@ func queueServer(t *testing.T, final string) smtpclient.Config {
 func TestThePanelNeverShowsAnEchoedPasswordAsTheQueueID(t *testing.T) {
 	const pw = "Attack1QueuePwGui"
 	a := test.NewTempApp(t)
-	p := NewSendPanel(a)
+	p := newSendPanel(a)
 	finished := make(chan struct{})
 	p.OnFinished = func(*smtpclient.Result, error) { close(finished) }
 	cfg := queueServer(t, "250 2.0.0 Ok: queued as "+pw)
 	cfg.Username, cfg.Password, cfg.Auth = "u", pw, smtpclient.AuthPlain
-	p.Start(SendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@example.com", To: []string{"ann@example.com"}},
+	p.Start(sendJob{Config: cfg, Envelope: smtpclient.Envelope{From: "me@example.com", To: []string{"ann@example.com"}},
 		Message: rawMessage("Subject: hi\r\n\r\nhello\r\n"), Title: "hi", Fields: map[string]string{"ann@example.com": "To"}})
 	waitRecv(t, finished, "the send")
 	if strings.Contains(p.TranscriptText(), pw) {
