@@ -1,12 +1,10 @@
 package oauth
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -164,14 +162,22 @@ func mask(t string, secrets []string) string {
 	return t
 }
 
-// secretForms lists the forms of sec that mask looks for, longest first.
+// secretForms lists the forms of sec that mask looks for, longest first:
+// smtpclient.SecretForms (the one list the SMTP engine masks and the
+// secret audit searches), plus the URL encodings a provider may echo from a
+// form body.
 func secretForms(sec string) []string {
-	q := strconv.Quote(sec)
-	qa := strconv.QuoteToASCII(sec)
-	j, _ := json.Marshal(sec)
-	forms := []string{sec, smtpclient.Printable(sec), q[1 : len(q)-1], qa[1 : len(qa)-1],
-		string(j[1 : len(j)-1]), url.QueryEscape(sec), url.PathEscape(sec)}
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	var forms []string
+	for _, f := range smtpclient.SecretForms(sec) {
+		forms = append(forms, f.Text)
+	}
+	forms = append(forms, url.QueryEscape(sec), url.PathEscape(sec))
+	slices.SortFunc(forms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b) // equal forms side by side for Compact
+	})
 	return slices.Compact(forms)
 }
 
