@@ -447,6 +447,9 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 // password into the keyring. Checking and writing read the CA file, so
 // they run off the UI goroutine.
 func (w *AccountsWindow) Save() {
+	if w.askAboutWarnings(w.Save) {
+		return
+	}
 	a, err := w.formAccount()
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())

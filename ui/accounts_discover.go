@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
@@ -51,6 +52,12 @@ type discovery struct {
 	alternatives *widget.Select
 	alts         []discoveredServer
 	filledUser   string // the login name last filled from discovery
+	// warnHost is the server filled from a candidate with warnings, and
+	// warnings those warnings: Save asks before it keeps them, once.
+	warnHost string
+	warnings []string
+	// warnDialog is the last such question (tests).
+	warnDialog dialog.Dialog
 }
 
 // discoveredServer is one entry of the alternatives.
@@ -99,6 +106,7 @@ func (d *discovery) reset() {
 	}
 	d.found.SetText("")
 	d.found.Hide()
+	d.warnHost, d.warnings = "", nil
 	d.alts = nil
 	d.alternatives.OnChanged = nil
 	d.alternatives.ClearSelected()
@@ -186,12 +194,12 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	var b strings.Builder
 	fill := chosen || w.Host.Text == "" || w.Host.Text == w.filled
 	if fill {
-		fmt.Fprintf(&b, "Settings %s", p(c.From))
+		fmt.Fprintf(&b, "Settings found: %s", p(c.From))
 	} else {
-		fmt.Fprintf(&b, "Found %s %s; the server you typed is kept", p(s.String()), p(c.From))
+		fmt.Fprintf(&b, "Found %s, %s; the server you typed is kept", p(s.String()), p(c.From))
 	}
-	if c.Provider != "" {
-		fmt.Fprintf(&b, " (%s)", p(c.Provider))
+	if c.Provider != "" && !strings.Contains(c.From, c.Provider) {
+		fmt.Fprintf(&b, " — %s", p(c.Provider))
 	}
 	b.WriteString(".")
 	if c.Where != "" {
@@ -211,6 +219,10 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	w.showFound(imp, b.String())
 	if !fill {
 		return
+	}
+	w.disc.warnHost, w.disc.warnings = s.Host, nil
+	for _, warn := range warnings {
+		w.disc.warnings = append(w.disc.warnings, p(warn))
 	}
 	w.Host.SetText(s.Host)
 	w.filled = s.Host
@@ -274,4 +286,29 @@ func (w *AccountsWindow) fillGuess(address string) {
 		w.Notes.SetText(presetNotes(p))
 		w.fillFromPreset(p)
 	}
+}
+
+// askAboutWarnings asks, before the first Save of settings that
+// discovery filled with warnings (another domain, unverified, a guess,
+// no encryption), whether to use them; retry runs when the person says
+// yes. It reports whether it asked (and Save must wait).
+func (w *AccountsWindow) askAboutWarnings(retry func()) bool {
+	if len(w.disc.warnings) == 0 || strings.TrimSpace(w.Host.Text) != w.disc.warnHost {
+		return false
+	}
+	text := "Stamp found these settings, but:\n\n• " + strings.Join(w.disc.warnings, "\n• ") + "\n\nSave them anyway?"
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Use these settings?", "Save anyway", "Cancel", msg, func(ok bool) {
+		if !ok {
+			w.showStatus(widget.WarningImportance, "Not saved. Check the server settings, or type your provider's.")
+			return
+		}
+		w.disc.warnings = nil // asked once for these settings
+		retry()
+	}, w.Window)
+	d.Resize(fyne.NewSize(520, 300))
+	w.disc.warnDialog = d
+	w.dialogs.show(d)
+	return true
 }

@@ -146,3 +146,29 @@ func TestTypingLooksUpOnlyTheAddressTypedLast(t *testing.T) {
 		}
 	}
 }
+
+func TestSavingSettingsWithAWarningAsksFirst(t *testing.T) {
+	n := discovertest.New(t)
+	n.MX("corp.test", 0, "corp-test.mail.protection.outlook.com")
+	w := discoveringAccountsWindow(t, n)
+	test.Type(w.Address, "me@corp.test")
+	waitFor(t, "the discovered settings", func() bool { return w.Host.Text == "smtp.office365.com" })
+	saveShot(t, w.Window, "accounts-discovered-other-domain")
+	w.Save()
+	top := w.Window.Canvas().Overlays().Top()
+	if w.disc.warnDialog == nil || top == nil || !strings.Contains(dialogText(top), "smtp.office365.com is outside your address's domain") {
+		t.Fatal("Save did not ask about the server in another domain")
+	}
+	if w.checking != 0 {
+		t.Fatal("Save went on before the answer")
+	}
+	yes := findButton(top, "Save anyway")
+	if yes == nil {
+		t.Fatalf("no way to save anyway:\n%s", dialogText(top))
+	}
+	test.Tap(yes)
+	w.waitIdle(t)
+	if list, _ := w.store.List(); len(list) != 1 || list[0].Host != "smtp.office365.com" {
+		t.Fatalf("after Save anyway: %+v (status %q)", list, w.Status.Text)
+	}
+}
