@@ -94,15 +94,26 @@ type AccountsWindow struct {
 	// afterProbe runs when a connection test's result is shown (tests).
 	trustDialog dialog.Dialog
 	afterProbe  func()
+
+	disc discovery // looking up the settings of a typed address
 }
 
-// NewAccountsWindow creates the accounts window (not shown yet).
+// NewAccountsWindow creates the accounts window (not shown yet), with
+// the built-in presets only: no settings are looked up on the network.
 func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secrets) *AccountsWindow {
+	return NewAccountsWindowWith(a, store, secrets, AccountsOptions{})
+}
+
+// NewAccountsWindowWith creates the accounts window (not shown yet) with
+// opts.
+func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Secrets, opts AccountsOptions) *AccountsWindow {
 	w := &AccountsWindow{Window: a.NewWindow("Accounts — Stamp"), app: a, store: store, secrets: secrets}
+	w.disc.init(opts)
 	w.Window.SetIcon(Icon)
 	w.dialogs = escDialogs(w.Window)
 	w.Window.SetOnClosed(func() {
 		w.closed = true
+		w.disc.stop()
 		if w.probe != nil {
 			w.probe.Cancel()
 			w.probe.Window.Close()
@@ -176,6 +187,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 
 	form := widget.NewForm(
 		widget.NewFormItem("Address", w.Address),
+		widget.NewFormItem("", w.disc.box),
 		widget.NewFormItem("Your name", w.Name),
 		widget.NewFormItem("Label", w.Label),
 		widget.NewFormItem("Server", w.Host),
@@ -187,11 +199,10 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
 		widget.NewFormItem("", w.SaveSent),
 	)
-	w.body = container.NewVBox(
-		form, w.trustRow, w.PasswordWhere, w.Notes, w.Status,
-		container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton),
-	)
-	right := container.NewVScroll(w.body)
+	w.body = container.NewVBox(form, w.trustRow, w.PasswordWhere, w.Notes, w.Status)
+	// The form scrolls; the buttons stay below it, visible at any height.
+	buttons := container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton)
+	right := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(w.body))
 	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.28
@@ -241,6 +252,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.Label.SetText(a.Label)
 	w.Host.SetText(a.Host)
 	w.filled = ""
+	w.disc.reset()
 	if a.Port > 0 {
 		w.Port.SetText(strconv.Itoa(a.Port))
 	} else {
@@ -326,7 +338,24 @@ func (w *AccountsWindow) addressChanged() {
 		return
 	}
 	p := w.showPreset(w.Address.Text)
-	if p == nil || (w.Host.Text != "" && w.Host.Text != w.filled) {
+	if p != nil && p.Guess && w.disc.d != nil {
+		// No built-in preset: look the settings up after a short pause
+		// (it fills the fields, or the guess when nothing is found).
+		w.Notes.SetText("")
+		w.discoverSoon(w.Address.Text)
+		return
+	}
+	w.disc.reset()
+	if p == nil {
+		return
+	}
+	w.fillFromPreset(*p)
+}
+
+// fillFromPreset puts the preset's first server into the form, unless
+// the person set the server themselves.
+func (w *AccountsWindow) fillFromPreset(p account.Preset) {
+	if w.Host.Text != "" && w.Host.Text != w.filled {
 		return
 	}
 	e := p.Endpoints[0]
@@ -353,6 +382,13 @@ func (w *AccountsWindow) showPreset(address string) *account.Preset {
 		w.Notes.SetText("")
 		return nil
 	}
+	w.Notes.SetText(presetNotes(p))
+	return &p
+}
+
+// presetNotes is what Stamp knows about a provider, in words: which
+// secret it wants and the checklist to follow first.
+func presetNotes(p account.Preset) string {
 	var b strings.Builder
 	if p.Guess {
 		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
@@ -371,8 +407,7 @@ func (w *AccountsWindow) showPreset(address string) *account.Preset {
 			b.WriteString("\n   " + n.ZH)
 		}
 	}
-	w.Notes.SetText(b.String())
-	return &p
+	return b.String()
 }
 
 // formAccount reads the form into an account (ID: the one being edited).
@@ -412,6 +447,9 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 // password into the keyring. Checking and writing read the CA file, so
 // they run off the UI goroutine.
 func (w *AccountsWindow) Save() {
+	if w.askAboutWarnings(w.Save) {
+		return
+	}
 	a, err := w.formAccount()
 	if err != nil {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())

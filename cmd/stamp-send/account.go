@@ -37,6 +37,7 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
                             [--user U] [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer|none]
                             [--ca-file PEM] [--pin SHA256]
                             [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
+                            [--resolver HOST:PORT] [--ispdb URL] [--allow-http] [--accept-warnings]
                             [--password-stdin | --password-env VAR]
        stamp-send account list [--json]
        stamp-send account show NAME [--json]
@@ -48,9 +49,15 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL] [--ca-file PEM] [--allow-http]
 
 Without --server, add takes the settings from Stamp's provider presets for
-the address's domain (a guess, clearly marked, for domains it does not know);
---probe tries the preset's servers in order, without logging in, and saves
-the first that answers with TLS or STARTTLS.
+the address's domain (instant, offline); for another domain it looks them
+up as "account discover" does (the domain's autoconfig file, the ISP
+database, MX and SRV records; --resolver, --ispdb, --allow-http and add's
+--ca-file as there) and says where they came from. Settings with a warning
+(a server in another domain, unverified, a guess) are saved only with
+--accept-warnings; a server without encryption never. When nothing is found,
+the settings are a guess, clearly marked. --probe tries the servers in
+order, without logging in, and saves the first that answers with TLS or
+STARTTLS.
 --pin trusts exactly the server certificate with that SHA-256 fingerprint
 (64 hex digits, colons allowed; security tls or starttls only), for a
 server with a self-signed certificate; stamp-send prints the fingerprint
@@ -116,6 +123,7 @@ type accountCmd struct {
 	code           int // exit code when the handler returns nil
 	store          *account.Store
 	secrets        *account.Secrets
+	found          *discovered // what discovery found for add, if it was used
 }
 
 func (c *accountCmd) open() error {
@@ -208,6 +216,7 @@ type addFlags struct {
 	makeDefault, replace, noSent, probe                    bool
 	probeTimeout                                           time.Duration
 	pw                                                     passwordFlags
+	disc                                                   addDiscoverFlags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -225,6 +234,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.probe, "probe", false, "without --server: try the preset's servers in order and save the first that answers securely")
 	fs.DurationVar(&f.probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
 	f.pw.register(fs)
+	f.disc.register(fs)
 }
 
 // add saves an account: its flags, then its server (given, or chosen from
@@ -329,6 +339,18 @@ func (c *accountCmd) chooseServer(a *account.Account, sec account.Security, f *a
 	if err != nil {
 		return nil, usagef("--from: %v", err)
 	}
+	var found *discovered
+	if p.Guess {
+		// No built-in preset: ask the domain's own settings file, the
+		// ISP database, MX and SRV before falling back to the guess.
+		dp, d, ok, err := c.discoverForAdd(*a, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			p, found = dp, d
+		}
+	}
 	candidates := p
 	if sec != "" {
 		candidates.Endpoints = nil
@@ -351,6 +373,12 @@ func (c *accountCmd) chooseServer(a *account.Account, sec account.Security, f *a
 	a.Host, a.Port, a.Security = e.Host, e.Port, e.Security
 	if a.Auth == "" {
 		a.Auth = p.Auth
+	}
+	if found != nil {
+		if a.Username == "" {
+			a.Username = found.username(e, a.Address)
+		}
+		c.found = found
 	}
 	return &p, nil
 }
@@ -409,6 +437,12 @@ func (c *accountCmd) printPreset(p account.Preset, id string) {
 	switch {
 	case p.Guess:
 		fmt.Fprintf(w, "Stamp has no preset for %s: these settings are a GUESS. Alternatives: %s.\n", p.Provider, endpointList(p.Endpoints))
+	case c.found != nil:
+		fmt.Fprintf(w, "Where the settings came from: %s", smtpclient.Printable(c.found.cand.From))
+		if p.Unverified {
+			fmt.Fprint(w, " (unverified)")
+		}
+		fmt.Fprintf(w, ". Login: %s.\n", p.Login)
 	default:
 		fmt.Fprintf(w, "Settings from the %s preset", p.Provider)
 		if p.Unverified {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"stamp/account"
 	"stamp/discover"
 	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
@@ -105,7 +106,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 
 // discoverOptions turns the flags into discovery options.
 func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout time.Duration) (discover.Options, error) {
-	opts := discover.Options{AllowHTTP: allowHTTP, All: true, Timeout: timeout, Dial: discoverDial}
+	opts := discover.Options{AllowHTTP: allowHTTP, All: true, Timeout: timeout, Dial: discoverDial, Resolver: discoverResolver}
 	if timeout <= 0 {
 		return opts, errors.New("--timeout must be positive")
 	}
@@ -235,4 +236,112 @@ func printDiscovery(w io.Writer, r *discover.Result) error {
 	b.WriteString("Nothing was saved.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// discoverResolver is the DNS resolver of the lookups when --resolver is
+// not given; nil means the system's. Tests point it at nothing, so that
+// no test asks a real DNS server.
+var discoverResolver *net.Resolver
+
+// addDiscoverFlags are the lookup flags `account add` shares with
+// `account discover` (the CA file is add's own --ca-file), and the say a
+// person must give before settings with warnings are saved.
+type addDiscoverFlags struct {
+	resolver, ispdb          string
+	allowHTTP, acceptWarning bool
+}
+
+func (d *addDiscoverFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.resolver, "resolver", "", "without --server: ask this DNS server (`HOST:PORT`) for the settings lookups")
+	fs.StringVar(&d.ispdb, "ispdb", "", "without --server: another ISP database base `URL`")
+	fs.BoolVar(&d.allowHTTP, "allow-http", false, "without --server: also fetch the autoconfig file over plain HTTP (unverified)")
+	fs.BoolVar(&d.acceptWarning, "accept-warnings", false, "save discovered settings even when they come with warnings (another domain, unverified, a guess)")
+}
+
+// discovered is what discovery found for `account add`: the candidate
+// and the server it proposes.
+type discovered struct {
+	cand   discover.Candidate
+	server discover.Server
+}
+
+// discoverForAdd runs discovery for an address that has no built-in
+// preset and prints what it found and from where. It returns the
+// candidate as a preset (endpoints best first) and the candidate, or
+// ok false when discovery found nothing usable and nothing that needs
+// the person's say (the caller then falls back to the marked guess).
+// Settings with warnings are refused unless --accept-warnings is given;
+// a server without TLS is never saved from discovery.
+func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.Preset, d *discovered, ok bool, err error) {
+	opts, err := discoverOptions(f.disc.resolver, f.disc.ispdb, f.caFile, f.disc.allowHTTP, discover.DefaultTimeout)
+	if err != nil {
+		return p, nil, false, usagef("%v", err)
+	}
+	opts.All = false
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(c.stderr, "Looking up the settings for %s…\n", smtpclient.Printable(a.Address))
+	r, err := discover.New(opts).Discover(ctx, a.Address)
+	if err != nil {
+		return p, nil, false, err
+	}
+	pr := smtpclient.Printable
+	w := c.stdout
+	chosen, best, found := r.Chosen()
+	if !found {
+		var plain []string
+		for _, cand := range r.Candidates {
+			for _, s := range cand.Servers {
+				if s.Plain && s.NotUsable == "" {
+					plain = append(plain, fmt.Sprintf("%s (%s)", pr(s.String()), pr(cand.From)))
+				}
+			}
+		}
+		if len(plain) > 0 {
+			return p, nil, false, usagef("the only server found for %s has no encryption: %s.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none",
+				pr(a.Address), strings.Join(plain, ", "))
+		}
+		fmt.Fprintf(w, "No settings published for %s (%s).\n", pr(r.Domain), attemptSummary(r))
+		return p, nil, false, nil
+	}
+	fmt.Fprintf(w, "Found settings for %s: %s, %s", pr(a.Address), pr(best.String()), pr(chosen.From))
+	if chosen.Provider != "" {
+		fmt.Fprintf(w, " — %s", pr(chosen.Provider))
+	}
+	fmt.Fprintln(w)
+	if chosen.Where != "" {
+		fmt.Fprintf(w, "  where: %s\n", pr(chosen.Where))
+	}
+	warnings := chosen.Warnings()
+	for _, warn := range warnings {
+		fmt.Fprintf(w, "  ! %s\n", pr(warn))
+	}
+	if len(warnings) > 0 && !f.disc.acceptWarning {
+		return p, nil, false, usagef("these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself")
+	}
+	return chosen.AsPreset(r.Domain), &discovered{cand: chosen, server: best}, true, nil
+}
+
+// attemptSummary is the lookups of r in one line: "autoconfig nothing, mx
+// nothing, …".
+func attemptSummary(r *discover.Result) string {
+	parts := make([]string, 0, len(r.Attempts))
+	for _, at := range r.Attempts {
+		parts = append(parts, at.Source.String()+" "+string(at.Outcome))
+	}
+	if len(parts) == 0 {
+		return "no lookups"
+	}
+	return "lookups: " + strings.Join(parts, ", ")
+}
+
+// username is the login name the candidate gives for endpoint e, when it
+// is not the address itself.
+func (d *discovered) username(e account.Endpoint, address string) string {
+	for _, s := range d.cand.Servers {
+		if s.Endpoint() == e && s.Username != "" && s.Username != address {
+			return s.Username
+		}
+	}
+	return ""
 }

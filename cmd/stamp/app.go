@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"stamp/account"
+	"stamp/discover"
 	"stamp/instance"
 	"stamp/smtpclient"
 	"stamp/ui"
@@ -60,8 +61,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		}
 		return accountConfig(ctx, s, parent)
 	}
+	// One Discoverer for the session: it remembers what it found per domain.
+	disc := discover.New(discover.Options{})
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
-		w := ui.NewAccountsWindow(a, store, secrets)
+		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc})
 		w.OnChanged = c.ReloadSenders
 		w.Window.Show()
 		return w.Window

@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/account"
+	"stamp/discover"
+	"stamp/smtpclient"
+)
+
+// AccountsOptions configure the accounts window.
+type AccountsOptions struct {
+	// Discoverer looks up the settings of an address whose domain has no
+	// built-in preset (autoconfig, ISP database, MX, SRV); nil means the
+	// presets only, with a marked guess for other domains. One
+	// Discoverer for the session keeps its per-domain cache.
+	Discoverer *discover.Discoverer
+	// DiscoverDelay is the pause after the last change of the address
+	// before the lookup starts; zero means DefaultDiscoverDelay.
+	DiscoverDelay time.Duration
+}
+
+// DefaultDiscoverDelay is the pause after typing before settings are
+// looked up.
+const DefaultDiscoverDelay = 600 * time.Millisecond
+
+// discovery is the accounts window's lookup of a typed address: one at a
+// time (a newer address cancels the older lookup), its result shown in
+// words with the alternatives. Its fields belong to the UI goroutine.
+type discovery struct {
+	d      *discover.Discoverer
+	delay  time.Duration
+	cancel context.CancelFunc
+	seq    int // the lookup whose result may be shown
+
+	box *fyne.Container
+	// Looking is the spinner row shown while a lookup runs.
+	looking *fyne.Container
+	spinner *widget.Activity
+	// Found says where the settings came from, and the warnings.
+	found *widget.Label
+	// Alternatives lists every server found; choosing one fills the form.
+	alternatives *widget.Select
+	alts         []discoveredServer
+	filledUser   string // the login name last filled from discovery
+	// warnHost is the server filled from a candidate with warnings, and
+	// warnings those warnings: Save asks before it keeps them, once.
+	warnHost string
+	warnings []string
+	// warnDialog is the last such question (tests).
+	warnDialog dialog.Dialog
+}
+
+// discoveredServer is one entry of the alternatives.
+type discoveredServer struct {
+	cand   discover.Candidate
+	server discover.Server
+	label  string
+}
+
+func (d *discovery) init(opts AccountsOptions) {
+	d.d = opts.Discoverer
+	d.delay = opts.DiscoverDelay
+	if d.delay <= 0 {
+		d.delay = DefaultDiscoverDelay
+	}
+	d.spinner = widget.NewActivity()
+	d.looking = container.NewHBox(d.spinner, widget.NewLabel("Looking up settings…"))
+	d.looking.Hide()
+	d.found = widget.NewLabel("")
+	d.found.Wrapping = fyne.TextWrapWord
+	d.found.Hide()
+	d.alternatives = widget.NewSelect(nil, nil)
+	d.alternatives.PlaceHolder = "Other settings found…"
+	d.alternatives.Hide()
+	d.box = container.NewVBox(d.looking, d.found, d.alternatives)
+}
+
+// stop cancels a lookup under way and forgets its result.
+func (d *discovery) stop() {
+	d.seq++
+	if d.cancel != nil {
+		d.cancel()
+		d.cancel = nil
+	}
+	if d.spinner != nil {
+		d.spinner.Stop()
+		d.looking.Hide()
+	}
+}
+
+// reset stops any lookup and clears what the last one showed.
+func (d *discovery) reset() {
+	d.stop()
+	if d.found == nil {
+		return
+	}
+	d.found.SetText("")
+	d.found.Hide()
+	d.warnHost, d.warnings = "", nil
+	d.alts = nil
+	d.alternatives.OnChanged = nil
+	d.alternatives.ClearSelected()
+	d.alternatives.SetOptions(nil)
+	d.alternatives.Hide()
+}
+
+// discoverSoon looks up the settings for address after the pause,
+// cancelling the previous lookup. The lookup runs off the UI goroutine;
+// its result comes back through runOnUI.
+func (w *AccountsWindow) discoverSoon(address string) {
+	w.disc.reset()
+	address = strings.TrimSpace(address)
+	ctx, cancel := context.WithCancel(context.Background())
+	w.disc.cancel = cancel
+	seq := w.disc.seq
+	d, delay := w.disc.d, w.disc.delay
+	w.disc.looking.Show()
+	w.disc.spinner.Start()
+	go func() {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+		r, err := d.Discover(ctx, address)
+		if ctx.Err() != nil {
+			return // a newer address, or the window closed
+		}
+		runOnUI(func() {
+			if w.closed || seq != w.disc.seq {
+				return
+			}
+			w.disc.stop()
+			w.showDiscovery(address, r, err)
+		})
+	}()
+}
+
+// showDiscovery fills the form with the chosen settings (unless the
+// person set the server) and says where they came from, with the
+// warnings and the alternatives.
+func (w *AccountsWindow) showDiscovery(address string, r *discover.Result, err error) {
+	p := smtpclient.Printable
+	if err != nil {
+		w.showFound(widget.WarningImportance, "The settings could not be looked up: "+p(err.Error()))
+		w.fillGuess(address)
+		return
+	}
+	w.disc.alts = nil
+	for _, c := range r.Candidates {
+		for _, s := range c.Servers {
+			if s.NotUsable != "" {
+				continue
+			}
+			label := fmt.Sprintf("%s — %s", s, c.From)
+			if s.Plain {
+				label += " (no encryption)"
+			}
+			w.disc.alts = append(w.disc.alts, discoveredServer{cand: c, server: s, label: p(label)})
+		}
+	}
+	chosen, best, ok := r.Chosen()
+	if !ok {
+		text := fmt.Sprintf("No settings are published for %s.", p(r.Domain))
+		if len(w.disc.alts) > 0 {
+			text += " Only servers without encryption were found; your password and mail would cross the network readable."
+		}
+		w.showFound(widget.WarningImportance, text)
+		w.fillGuess(address)
+		w.showAlternatives()
+		return
+	}
+	w.showAlternatives()
+	w.useDiscovered(chosen, best, false)
+}
+
+// useDiscovered fills the form with server s of candidate c (unless the
+// person typed a server and did not choose this one: chosen) and shows
+// where it came from.
+func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, chosen bool) {
+	p := smtpclient.Printable
+	var b strings.Builder
+	fill := chosen || w.Host.Text == "" || w.Host.Text == w.filled
+	if fill {
+		fmt.Fprintf(&b, "Settings found: %s", p(c.From))
+	} else {
+		fmt.Fprintf(&b, "Found %s, %s; the server you typed is kept", p(s.String()), p(c.From))
+	}
+	if c.Provider != "" && !strings.Contains(c.From, c.Provider) {
+		fmt.Fprintf(&b, " — %s", p(c.Provider))
+	}
+	b.WriteString(".")
+	if c.Where != "" {
+		fmt.Fprintf(&b, "\nFrom: %s", p(c.Where))
+	}
+	warnings := c.Warnings()
+	if s.Plain && !c.Guess && len(warnings) == 0 {
+		warnings = append(warnings, "This server has no encryption.")
+	}
+	for _, warn := range warnings {
+		b.WriteString("\n⚠ " + p(warn))
+	}
+	imp := widget.SuccessImportance
+	if len(warnings) > 0 {
+		imp = widget.WarningImportance
+	}
+	w.showFound(imp, b.String())
+	if !fill {
+		return
+	}
+	w.disc.warnHost, w.disc.warnings = s.Host, nil
+	for _, warn := range warnings {
+		w.disc.warnings = append(w.disc.warnings, p(warn))
+	}
+	w.Host.SetText(s.Host)
+	w.filled = s.Host
+	w.Port.SetText(strconv.Itoa(s.Port))
+	w.setSecurity(s.Security)
+	auth := s.Auth
+	if auth == "" {
+		auth = account.AuthAuto
+	}
+	w.setAuth(auth)
+	if w.Username.Text == "" || w.Username.Text == w.disc.filledUser {
+		user := s.Username
+		if strings.EqualFold(user, strings.TrimSpace(w.Address.Text)) {
+			user = ""
+		}
+		w.Username.SetText(user)
+		w.disc.filledUser = user
+	}
+	if dom, err := account.Domain(w.Address.Text); err == nil {
+		w.Notes.SetText(presetNotes(c.AsPreset(dom)))
+	}
+}
+
+// showAlternatives lists the servers found when there is more than one;
+// choosing one fills the form with it.
+func (w *AccountsWindow) showAlternatives() {
+	sel := w.disc.alternatives
+	sel.OnChanged = nil
+	if len(w.disc.alts) < 2 {
+		sel.SetOptions(nil)
+		sel.Hide()
+		return
+	}
+	opts := make([]string, len(w.disc.alts))
+	for i, a := range w.disc.alts {
+		opts[i] = a.label
+	}
+	sel.SetOptions(opts)
+	sel.ClearSelected()
+	sel.OnChanged = func(label string) {
+		for _, a := range w.disc.alts {
+			if a.label == label {
+				w.useDiscovered(a.cand, a.server, true)
+				return
+			}
+		}
+	}
+	sel.Show()
+}
+
+func (w *AccountsWindow) showFound(imp widget.Importance, text string) {
+	w.disc.found.Importance = imp
+	w.disc.found.SetText(text)
+	w.disc.found.Show()
+}
+
+// fillGuess fills the form with the preset guess for address, as without
+// discovery.
+func (w *AccountsWindow) fillGuess(address string) {
+	if p, err := account.Lookup(address); err == nil {
+		w.Notes.SetText(presetNotes(p))
+		w.fillFromPreset(p)
+	}
+}
+
+// askAboutWarnings asks, before the first Save of settings that
+// discovery filled with warnings (another domain, unverified, a guess,
+// no encryption), whether to use them; retry runs when the person says
+// yes. It reports whether it asked (and Save must wait).
+func (w *AccountsWindow) askAboutWarnings(retry func()) bool {
+	if len(w.disc.warnings) == 0 || strings.TrimSpace(w.Host.Text) != w.disc.warnHost {
+		return false
+	}
+	text := "Stamp found these settings, but:\n\n• " + strings.Join(w.disc.warnings, "\n• ") + "\n\nSave them anyway?"
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Use these settings?", "Save anyway", "Cancel", msg, func(ok bool) {
+		if !ok {
+			w.showStatus(widget.WarningImportance, "Not saved. Check the server settings, or type your provider's.")
+			return
+		}
+		w.disc.warnings = nil // asked once for these settings
+		retry()
+	}, w.Window)
+	d.Resize(fyne.NewSize(520, 300))
+	w.disc.warnDialog = d
+	w.dialogs.show(d)
+	return true
+}
