@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/internal/fifotest"
 )
 
 // Issue 9: a broken or hostile accounts.json gets a clear, typed error that
@@ -41,7 +43,7 @@ func TestStoreHostileFile(t *testing.T) {
 		{"a symlink to a folder", func(t *testing.T, path string) { os.Symlink(t.TempDir(), path) }, "not a regular file"},
 		{"a symlink to an endless device", func(t *testing.T, path string) { os.Symlink("/dev/zero", path) }, "not a regular file"},
 		{"a FIFO nobody writes to", func(t *testing.T, path string) {
-			if err := mkfifo(path); err != nil {
+			if err := fifotest.Make(path); err != nil {
 				t.Skip("no FIFOs here:", err)
 			}
 		}, "not a regular file"},
@@ -130,7 +132,7 @@ func FuzzParseFile(f *testing.F) {
 func TestACAFileThatWouldBlockOrNeverEndIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "ca-fifo.pem")
-	fifoErr := mkfifo(fifo)
+	fifoErr := fifotest.Make(fifo)
 	for _, tc := range []struct {
 		name, path string
 		skip       bool

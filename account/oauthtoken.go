@@ -64,21 +64,11 @@ func (s *Secrets) SaveRefreshToken(ctx context.Context, id, provider, token stri
 	} else {
 		err = s.saveSplit(ctx, id, provider, token)
 	}
-	var ku *KeyringUnavailableError
-	switch {
-	case err == nil:
-		s.mu.Lock()
-		delete(s.session, id)
-		s.mu.Unlock()
-		if oldErr == nil {
-			s.deleteParts(ctx, id, oldHead.splitHead, true)
-		}
-		return LocationKeyring, nil
-	case errors.As(err, &ku):
-		s.KeepForSession(id, cred)
-		return LocationSession, nil
+	loc, err := s.settle(id, cred, err)
+	if loc == LocationKeyring && oldErr == nil {
+		s.deleteParts(ctx, id, oldHead.splitHead, true)
 	}
-	return LocationNone, err
+	return loc, err
 }
 
 func (s *Secrets) saveSplit(ctx context.Context, id, provider, token string) error {
@@ -119,10 +109,7 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 	c, ok := s.session[id]
 	s.mu.Unlock()
 	if ok {
-		if c.Kind != KindOAuth2 || c.OAuth2 == nil || c.OAuth2.RefreshToken == "" {
-			return "", "", LocationSession, fmt.Errorf("account %q keeps a password, not a sign-in: %w", id, ErrNoSecret)
-		}
-		return c.OAuth2.RefreshToken, c.OAuth2.Provider, LocationSession, nil
+		return refreshOf(id, c, LocationSession)
 	}
 	head, err := s.rawGet(ctx, id)
 	switch {
@@ -132,21 +119,12 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 		return "", "", LocationUnknown, err
 	}
 	if head.Parts == 0 {
-		c := decodeEntry(head.raw)
-		if c.Kind != KindOAuth2 || c.OAuth2 == nil || c.OAuth2.RefreshToken == "" {
-			return "", "", LocationKeyring, fmt.Errorf("account %q keeps a password, not a sign-in: %w", id, ErrNoSecret)
-		}
-		return c.OAuth2.RefreshToken, c.OAuth2.Provider, LocationKeyring, nil
+		return refreshOf(id, decodeEntry(head.raw), LocationKeyring)
 	}
 	var b strings.Builder
 	for i := 1; i <= head.Parts; i++ {
 		name := PartName(id, head.Gen, i)
-		var part string
-		err := s.call(ctx, "read", func() error {
-			v, err := s.backend.Get(KeyringService, name)
-			part = v
-			return err
-		})
+		part, err := s.read(ctx, name)
 		if errors.Is(err, ErrNoSecret) {
 			return "", "", LocationKeyring, fmt.Errorf("account %q: part %d of %d is missing: %w", id, i, head.Parts, ErrTokenDamaged)
 		}
@@ -166,6 +144,14 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 	return b.String(), provider, LocationKeyring, nil
 }
 
+// refreshOf is RefreshToken's answer for a whole credential found at loc.
+func refreshOf(id string, c Credential, loc PasswordLocation) (token, provider string, _ PasswordLocation, err error) {
+	if c.Kind != KindOAuth2 || c.OAuth2 == nil || c.OAuth2.RefreshToken == "" {
+		return "", "", loc, fmt.Errorf("account %q keeps a password, not a sign-in: %w", id, ErrNoSecret)
+	}
+	return c.OAuth2.RefreshToken, c.OAuth2.Provider, loc, nil
+}
+
 // DeleteRefreshToken forgets the account's sign-in: the entry, its parts
 // and this session's copy. Nothing saved is not an error.
 func (s *Secrets) DeleteRefreshToken(ctx context.Context, id string) error {
@@ -182,12 +168,7 @@ type rawHead struct {
 }
 
 func (s *Secrets) rawGet(ctx context.Context, id string) (rawHead, error) {
-	var value string
-	err := s.call(ctx, "read", func() error {
-		v, err := s.backend.Get(KeyringService, id)
-		value = v
-		return err
-	})
+	value, err := s.read(ctx, id)
 	if err != nil {
 		return rawHead{}, err
 	}

@@ -274,13 +274,17 @@ func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLo
 	if err != nil {
 		return LocationNone, err
 	}
-	err = s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) })
+	return s.settle(id, c, s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) }))
+}
+
+// settle ends a save: the keyring took the secret (err nil: drop this
+// session's copy, LocationKeyring), or it is unavailable (keep c for this
+// session, LocationSession, nil error), or another error.
+func (s *Secrets) settle(id string, c Credential, err error) (PasswordLocation, error) {
 	var ku *KeyringUnavailableError
 	switch {
 	case err == nil:
-		s.mu.Lock()
-		delete(s.session, id)
-		s.mu.Unlock()
+		s.ForgetSession(id)
 		return LocationKeyring, nil
 	case errors.As(err, &ku):
 		s.KeepForSession(id, c)
@@ -322,12 +326,7 @@ func (s *Secrets) Get(ctx context.Context, id string) (Credential, PasswordLocat
 	if ok {
 		return c, LocationSession, nil
 	}
-	var value string
-	err := s.call(ctx, "read", func() error {
-		v, err := s.backend.Get(KeyringService, id)
-		value = v
-		return err
-	})
+	value, err := s.read(ctx, id)
 	switch {
 	case err == nil:
 		return decodeEntry(value), LocationKeyring, nil
@@ -335,6 +334,17 @@ func (s *Secrets) Get(ctx context.Context, id string) (Credential, PasswordLocat
 		return Credential{}, LocationNone, fmt.Errorf("account %q: %w", id, ErrNoSecret)
 	}
 	return Credential{}, LocationUnknown, err
+}
+
+// read returns the keyring entry named user (an account ID or a PartName).
+func (s *Secrets) read(ctx context.Context, user string) (string, error) {
+	var value string
+	err := s.call(ctx, "read", func() error {
+		v, err := s.backend.Get(KeyringService, user)
+		value = v
+		return err
+	})
+	return value, err
 }
 
 // Password is Get for a password account. An OAuth 2 entry is an error.

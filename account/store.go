@@ -27,9 +27,6 @@ const FileName = "accounts.json"
 // default settings folder (for portable installs and for tests).
 const ConfigDirEnv = "STAMP_CONFIG_DIR"
 
-// maxFileSize bounds what Stamp reads as a settings file.
-const maxFileSize = 4 << 20
-
 // DefaultLockTimeout bounds the wait for another writer to finish.
 const DefaultLockTimeout = 10 * time.Second
 
@@ -349,10 +346,10 @@ func (d *fileData) index(id string) int {
 }
 
 // read loads the file; a missing file is an empty store. Only a regular
-// file of at most maxFileSize bytes is read: opening a FIFO would block for
+// file of at most boundedfile.DefaultLimit bytes is read: opening a FIFO would block for
 // ever, and a device such as /dev/zero never ends.
 func (s *Store) read() (*fileData, error) {
-	data, err := boundedfile.Read(s.path, maxFileSize)
+	data, err := boundedfile.Read(s.path, boundedfile.DefaultLimit)
 	var refused *boundedfile.RefusedError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"stamp/account"
 	"stamp/smtpclient"
@@ -159,15 +158,7 @@ func clipReason(err error) string {
 	if err == nil {
 		return ""
 	}
-	s := smtpclient.Printable(err.Error())
-	if len(s) > 300 {
-		cut := 300 // on a character boundary: the text is UTF-8
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
+	return smtpclient.Clip(smtpclient.Printable(err.Error()), 300)
 }
 
 // lookups are the questions for a domain, in priority order.

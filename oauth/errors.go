@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -99,7 +98,7 @@ const maxDescription = 300
 // description cut to maxDescription.
 func providerError(code, desc string, secrets []string) *ProviderError {
 	e := &ProviderError{Code: safeText(code, secrets),
-		Description: safeText(clip(mask(desc, secrets), maxDescription), secrets)}
+		Description: safeText(smtpclient.Clip(mask(desc, secrets), maxDescription), secrets)}
 	switch {
 	case adminApproval(code, desc):
 		e.Err = ErrAdminApproval
@@ -109,17 +108,6 @@ func providerError(code, desc string, secrets []string) *ProviderError {
 		e.Err = ErrCancelled
 	}
 	return e
-}
-
-// clip cuts s to at most n bytes on a character boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // shownError is an error from below (the network, TLS, x/oauth2) with a

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/internal/fifotest"
 )
 
 // D5: a CA file that would block (a FIFO) or never end (/dev/zero) is
@@ -15,7 +17,7 @@ import (
 // every timeout and every signal.
 func TestACAFileThatWouldBlockOrNeverEndIsRefused(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "ca.pem")
-	fifoErr := mkfifo(fifo)
+	fifoErr := fifotest.Make(fifo)
 	_, zeroErr := os.Stat("/dev/zero")
 	for _, tc := range []struct {
 		name, path string

@@ -57,6 +57,19 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// Clip cuts s to at most n bytes, on a character boundary, marking the
+// cut with "…"; s is returned as it is when it fits. Clip after masking
+// secrets, so that a cut never leaves a piece of one unmasked.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
 func needsEscape(r rune, size int) bool {
 	switch {
 	case r == utf8.RuneError && size <= 1:

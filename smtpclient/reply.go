@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Limits on what a server may send in one reply. RFC 5321 §4.5.3.1.5 sets
@@ -186,13 +185,4 @@ func cutEnhanced(s string, code int) (enh, rest string, ok bool) {
 // quoteLine shortens and quotes a line for an error message. s must be
 // clean already (masked, then Printable): the cut falls on a character
 // boundary of that text, so it can never leave part of a secret.
-func quoteLine(s string) string {
-	if len(s) > 80 {
-		cut := 80
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return `"` + s + `"`
-}
+func quoteLine(s string) string { return `"` + Clip(s, 80) + `"` }

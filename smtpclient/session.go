@@ -467,6 +467,21 @@ func parseFingerprint(s string) ([32]byte, error) {
 	return pin, nil
 }
 
+// ColonHex writes a hex fingerprint (such as Error.CertificateSHA256) as
+// upper-case pairs of hex digits joined by colons, the way certificate
+// viewers, browsers and openssl show it; parsing a pin accepts this form.
+func ColonHex(fp string) string {
+	fp = strings.ToUpper(fp)
+	var b strings.Builder
+	for i := 0; i+2 <= len(fp); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(fp[i : i+2])
+	}
+	return b.String()
+}
+
 // fingerprint is the SHA-256 of a certificate's DER bytes, in hex.
 func fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)

@@ -26,19 +26,8 @@ func untrustedCertificate(err error) (*x509.Certificate, string) {
 	return ve.UnverifiedCertificates[0], se.CertificateSHA256
 }
 
-// colonHex writes a fingerprint as pairs of hex digits joined by colons,
-// the way certificate viewers and providers show it.
-func colonHex(fp string) string {
-	fp = strings.ToUpper(fp)
-	var b strings.Builder
-	for i := 0; i+2 <= len(fp); i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(fp[i : i+2])
-	}
-	return b.String()
-}
+// colonHex is smtpclient.ColonHex, under the name ui/accounts.go uses.
+func colonHex(fp string) string { return smtpclient.ColonHex(fp) }
 
 // describeCertificate is what a person needs to decide on a certificate:
 // who it names, who issued it, when it is valid, its fingerprint.

@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-message/mail"
 
 	"stamp/account"
+	"stamp/internal/fifotest"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -188,7 +189,7 @@ func TestBadAttachments(t *testing.T) {
 	t.Run("a folder", func(t *testing.T) { refuses(t, "is a folder", append(base, "--attach", dir)...) })
 	t.Run("a FIFO", func(t *testing.T) {
 		p := filepath.Join(dir, "pipe")
-		if err := mkfifo(p); err != nil {
+		if err := fifotest.Make(p); err != nil {
 			t.Skip(err)
 		}
 		refuses(t, "is not a regular file", append(base, "--attach", p)...)
@@ -383,7 +384,7 @@ func TestHostileSettingsFileThroughTheCommandLine(t *testing.T) {
 		setup func(path string) error
 		want  string
 	}{
-		{"a FIFO", func(p string) error { return mkfifo(p) }, "not a regular file"},
+		{"a FIFO", func(p string) error { return fifotest.Make(p) }, "not a regular file"},
 		{"a link to /dev/zero", func(p string) error { return os.Symlink("/dev/zero", p) }, "not a regular file"},
 		{"64 MiB", func(p string) error {
 			if err := os.WriteFile(p, nil, 0o600); err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/internal/fifotest"
 )
 
 // `account discover --ca-file` reads the file as `--ca-file` and `account
@@ -14,7 +16,7 @@ import (
 // the adversarial review, ATTACK2 item 9).
 func TestDiscoverRefusesACAFileThatIsAFIFOAtOnce(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "ca.pem")
-	if err := mkfifo(fifo); err != nil {
+	if err := fifotest.Make(fifo); err != nil {
 		t.Skip(err)
 	}
 	type result struct {

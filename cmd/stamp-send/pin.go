@@ -37,7 +37,7 @@ func untrustedCertificate(err error, addArgs []string, oneOff bool) []string {
 		return nil
 	}
 	lines := []string{"The server's certificate is not trusted:",
-		"  SHA-256 fingerprint: " + colonHex(pin)}
+		"  SHA-256 fingerprint: " + smtpclient.ColonHex(pin)}
 	var ve *tls.CertificateVerificationError
 	if errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0 {
 		c := ve.UnverifiedCertificates[0]
@@ -61,15 +61,6 @@ func untrustedCertificate(err error, addArgs []string, oneOff bool) []string {
 		lines[i] = smtpclient.Printable(l) // certificate names are the server's text
 	}
 	return lines
-}
-
-// colonHex writes a hex fingerprint as browsers and openssl show it.
-func colonHex(h string) string {
-	var parts []string
-	for i := 0; i+2 <= len(h); i += 2 {
-		parts = append(parts, strings.ToUpper(h[i:i+2]))
-	}
-	return strings.Join(parts, ":")
 }
 
 // addCommand is the `stamp-send account add` command that saves the

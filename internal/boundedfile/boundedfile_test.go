@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stamp/internal/fifotest"
 )
 
 func TestReadRefusesWhatIsNotASmallRegularFile(t *testing.T) {
@@ -18,7 +20,7 @@ func TestReadRefusesWhatIsNotASmallRegularFile(t *testing.T) {
 		says string
 	}{
 		{"a FIFO nobody writes to", func(t *testing.T, path string) {
-			if err := mkfifo(path); err != nil {
+			if err := fifotest.Make(path); err != nil {
 				t.Skip("no FIFOs here:", err)
 			}
 		}, ErrNotRegular, "not a regular file but a FIFO"},

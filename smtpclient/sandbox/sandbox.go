@@ -98,11 +98,6 @@ type Options struct {
 	// belongs to whoever handles the message (OnMessage): rename it into
 	// place or remove it.
 	SpoolDir string
-	// DeliverOnly keeps no message at all: each one, with its bytes, goes
-	// to the OnMessage functions and counts for Wait, and Messages stays
-	// empty. An app that saves every message itself (OnMessage) holds none
-	// in memory after it was handed over.
-	DeliverOnly bool
 	// KeepMessages is how many received messages Messages keeps, the
 	// oldest dropped first, so a long-running app stays bounded; 0 means
 	// DefaultKeepMessages.
@@ -335,9 +330,7 @@ func (s *Server) connectionEnded() {
 
 func (s *Server) add(m Message) {
 	s.mu.Lock()
-	if !s.opts.DeliverOnly {
-		s.messages = append(s.messages, m)
-	}
+	s.messages = append(s.messages, m)
 	if extra := len(s.messages) - s.opts.KeepMessages; extra > 0 {
 		s.messages = append(s.messages[:0:0], s.messages[extra:]...)
 	}

@@ -118,7 +118,7 @@ func (ss *session) Data(r io.Reader) error {
 	case o.SpoolDir != "":
 		var err error
 		if spool, err = newSpool(o.SpoolDir); err != nil {
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message: " + err.Error()}
+			return cannotStore(err)
 		}
 		defer spool.discard() // unless kept below
 		w = io.MultiWriter(h, &size, spool)
@@ -142,7 +142,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	if spool != nil {
 		if err := spool.finish(); err != nil {
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message: " + err.Error()}
+			return cannotStore(err)
 		}
 		m.Path = spool.f.Name()
 	} else if !o.DiscardData {
@@ -163,6 +163,12 @@ func (ss *session) Reset() {
 }
 
 func (ss *session) Logout() error { return nil }
+
+// cannotStore is the reply to a message the spool could not take: 451
+// 4.3.0, so the client may try again later.
+func cannotStore(err error) error {
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message: " + err.Error()}
+}
 
 // counter counts the bytes written to it.
 type counter int64

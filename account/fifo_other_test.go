@@ -1,9 +1,0 @@
-//go:build !unix
-
-package account
-
-import "errors"
-
-// mkfifo: there are no named pipes in the file system here; the tests that
-// need one skip.
-func mkfifo(string) error { return errors.New("no FIFOs on this system") }
