@@ -723,7 +723,7 @@ func (w *AccountsWindow) setPinned(fp string) {
 		w.Trust.SetText("")
 		w.trustRow.Hide()
 	} else {
-		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + colonHex(fp))
+		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + smtpclient.ColonHex(fp))
 		w.trustRow.Show()
 	}
 	if w.body != nil {

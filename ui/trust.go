@@ -26,8 +26,6 @@ func untrustedCertificate(err error) (*x509.Certificate, string) {
 	return ve.UnverifiedCertificates[0], se.CertificateSHA256
 }
 
-// colonHex is smtpclient.ColonHex, under the name ui/accounts.go uses.
-func colonHex(fp string) string { return smtpclient.ColonHex(fp) }
 
 // describeCertificate is what a person needs to decide on a certificate:
 // who it names, who issued it, when it is valid, its fingerprint.
@@ -49,7 +47,7 @@ func describeCertificate(c *x509.Certificate, fp string) string {
 	}
 	fmt.Fprintf(&b, "Issued by: %s\n", smtpclient.Printable(issuer))
 	fmt.Fprintf(&b, "Valid from %s until %s\n", c.NotBefore.UTC().Format("2 Jan 2006"), c.NotAfter.UTC().Format("2 Jan 2006"))
-	fmt.Fprintf(&b, "SHA-256: %s", colonHex(fp))
+	fmt.Fprintf(&b, "SHA-256: %s", smtpclient.ColonHex(fp))
 	return b.String()
 }
 

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"stamp/account"
+	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -73,7 +74,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 	text := dialogText(top)
 	p.Window.Resize(fyne.NewSize(720, 560))
 	saveShot(t, p.Window, "trust-certificate-offer")
-	for _, want := range []string{colonHex(fp), "Issued by: ", issuer, "Valid from ", "until "} {
+	for _, want := range []string{smtpclient.ColonHex(fp), "Issued by: ", issuer, "Valid from ", "until "} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the question lacks %q:\n%s", want, text)
 		}
@@ -83,7 +84,7 @@ func TestAnUntrustedCertificateCanBeTrustedForTheAccountFromTheConnectionTest(t 
 		t.Fatalf("no button to trust it:\n%s", text)
 	}
 	test.Tap(trust)
-	if w.pinned != fp || !strings.Contains(w.Trust.Text, colonHex(fp)) || !w.trustRow.Visible() {
+	if w.pinned != fp || !strings.Contains(w.Trust.Text, smtpclient.ColonHex(fp)) || !w.trustRow.Visible() {
 		t.Fatalf("the form trusts %q (label %q), want %s", w.pinned, w.Trust.Text, fp)
 	}
 

@@ -38,6 +38,7 @@ func main() {
 	defer primary.Close()
 	if msg := displayProblem(); msg != "" {
 		fmt.Fprintln(os.Stderr, "stamp:", msg)
+		primary.Close() // os.Exit skips the deferred Close: no socket left behind
 		os.Exit(1)
 	}
 	if err := run(flag.Args(), *accounts, primary); err != nil {
