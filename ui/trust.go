@@ -26,7 +26,6 @@ func untrustedCertificate(err error) (*x509.Certificate, string) {
 	return ve.UnverifiedCertificates[0], se.CertificateSHA256
 }
 
-
 // describeCertificate is what a person needs to decide on a certificate:
 // who it names, who issued it, when it is valid, its fingerprint.
 func describeCertificate(c *x509.Certificate, fp string) string {
