@@ -64,7 +64,7 @@ and starts with no accounts.
 // accountCommand runs "stamp-send account ...".
 func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, accountUsage)
+		fmt.Fprint(stderr, accountUsage+oauthUsage)
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -78,10 +78,11 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	handlers := map[string]func([]string) error{
 		"add": c.add, "list": c.list, "show": c.show, "remove": c.remove,
 		"test": c.test, "password": c.password, "default": c.setDefault, "reset": c.reset,
+		"login": c.login,
 	}
 	h, ok := handlers[sub]
 	if !ok {
-		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage)
+		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage+oauthUsage)
 		return exitUsage
 	}
 	err := h(rest)
@@ -89,7 +90,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return c.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, accountUsage)
+		fmt.Fprint(stderr, accountUsage+oauthUsage)
 		return exitOK
 	}
 	// Errors may quote a server (test, add --probe) or a settings file:
@@ -208,6 +209,7 @@ type addFlags struct {
 	makeDefault, replace, noSent, probe                    bool
 	probeTimeout                                           time.Duration
 	pw                                                     passwordFlags
+	oauth                                                  oauthFlags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -225,6 +227,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.probe, "probe", false, "without --server: try the preset's servers in order and save the first that answers securely")
 	fs.DurationVar(&f.probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
 	f.pw.register(fs)
+	f.oauth.register(fs)
 }
 
 // add saves an account: its flags, then its server (given, or chosen from
@@ -246,6 +249,9 @@ func (c *accountCmd) add(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.oauth.apply(&a, password != ""); err != nil {
+		return err
+	}
 	preset, err := c.chooseServer(&a, sec, &f)
 	if err != nil {
 		return err
@@ -259,6 +265,9 @@ func (c *accountCmd) add(args []string) error {
 	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
 	if preset != nil {
 		c.printPreset(*preset, a.ID)
+	}
+	if a.OAuth != nil {
+		return c.signIn(a, f.oauth.signIn)
 	}
 	if password != "" {
 		return c.savePassword(a.ID, password)
