@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"stamp/account"
 	"stamp/oauth/oauthtest"
 	"stamp/smtpclient/sandbox"
 )
@@ -156,5 +161,94 @@ func TestOAuthFlagsRefuseWhatCannotWork(t *testing.T) {
 	code, _, errOut = runCmd(t, "", "account", "login", e.name)
 	if code != exitUsage || !strings.Contains(errOut, "logs in with a password") {
 		t.Errorf("login to a password account: exit %d\n%s", code, errOut)
+	}
+}
+
+// codeWatcher is stdout for a device sign-in: it hands out the user code
+// stamp-send prints.
+type codeWatcher struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	code chan string
+	sent bool
+}
+
+var userCodeLine = regexp.MustCompile(`enter the code (\S+) `)
+
+func (w *codeWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if m := userCodeLine.FindStringSubmatch(w.buf.String()); m != nil && !w.sent {
+		w.sent = true
+		w.code <- m[1]
+	}
+	return len(p), nil
+}
+
+func (w *codeWatcher) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestOAuthDeviceSignInWithClientSecretThenSend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the device grant polls every 5 s")
+	}
+	const mailbox = "me@example.test"
+	e := newAccountEnv(t)
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	sb, err := sandbox.Start(ctx, sandbox.Options{Security: sandbox.TLS, Username: mailbox, Mechanisms: []string{"OAUTHBEARER"},
+		CheckToken: func(ctx context.Context, user, token string) error { return srv.CheckBearer(ctx, mailbox, user, token) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, sb.CAPEM(), 0o600)
+	t.Setenv("STAMP_TEST_CLIENT_SECRET", oauthtest.DeviceClientSecret)
+
+	out := &codeWatcher{code: make(chan string, 1)}
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"account", "add", e.name, "--from", mailbox, "--server", sb.Addr(), "--security", "tls", "--ca-file", ca,
+			"--oauth", "custom", "--client-id", oauthtest.DeviceClientID, "--client-secret-env", "STAMP_TEST_CLIENT_SECRET",
+			"--issuer", srv.Issuer, "--scopes", "openid,offline_access", "--device"}, strings.NewReader(""), out, &errOut)
+	}()
+	select {
+	case code := <-out.code:
+		if err := srv.ApproveDevice(ctx, code, true); err != nil {
+			t.Fatalf("approve on the other device: %v", err)
+		}
+	case code := <-done:
+		t.Fatalf("add --device ended (exit %d) without printing a code:\n%s%s", code, out, errOut.String())
+	case <-time.After(time.Minute):
+		t.Fatal("no user code within a minute")
+	}
+	select {
+	case code := <-done:
+		if code != exitOK || !strings.Contains(out.String(), "Signed in") {
+			t.Fatalf("add --device: exit %d\n%s%s", code, out, errOut.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the device sign-in did not finish within a minute")
+	}
+	if strings.Contains(out.String()+errOut.String(), oauthtest.DeviceClientSecret) {
+		t.Fatal("the client secret was printed")
+	}
+	if raw, _ := os.ReadFile(filepath.Join(e.dir, account.FileName)); strings.Contains(string(raw), oauthtest.DeviceClientSecret) {
+		t.Fatal("the client secret is in the settings file")
+	}
+
+	// The refresh before sending needs the client secret: from the keyring.
+	code, _, sendErr := runCmd(t, "", "--account", e.name, "--to", "bob@example.test", "--subject", "device", "--body", "Hi", "--json")
+	if code != exitOK || len(sb.Messages()) != 1 {
+		t.Fatalf("send: exit %d, %d messages\n%s", code, len(sb.Messages()), sendErr)
+	}
+	if !strings.Contains(sendErr, `"step":"oauth-refresh"`) || !strings.Contains(sendErr, `"auth_used":"OAUTHBEARER"`) {
+		t.Errorf("the --json events lack the refresh step or the OAUTHBEARER login:\n%s", sendErr)
 	}
 }
