@@ -259,6 +259,11 @@ func (c *accountCmd) add(args []string) error {
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
 		return usagef("--auth none logs in without a password; leave out the password")
 	}
+	if a.OAuth != nil {
+		if err := c.checkSignIn(a, f.oauth.signIn); err != nil {
+			return err
+		}
+	}
 	if err := c.save(a, f.replace); err != nil {
 		return err
 	}

@@ -137,6 +137,46 @@ func (f *oauthFlags) apply(a *account.Account, password bool) error {
 	return nil
 }
 
+// checkSignIn finds out, before account add saves anything, whether a
+// sign-in can start: a client ID (built in or given), the client secret's
+// variable set, a custom provider's endpoints (discovered from its issuer).
+func (c *accountCmd) checkSignIn(a account.Account, f signInFlags) error {
+	secret, err := f.clientSecret()
+	if err != nil {
+		return err
+	}
+	settings, err := oauth.SettingsFor(a, secret)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	p, err := oauth.Resolve(ctx, settings, oauthHTTPClient())
+	var nc *oauth.NoClientIDError
+	if errors.As(err, &nc) {
+		return usagef("%v\nThen add --client-id ID (and --client-secret-env VAR if the client has a secret). Nothing was saved", err)
+	}
+	if err != nil {
+		return usagef("--oauth %s: %v. Nothing was saved", a.OAuth.Provider, err)
+	}
+	if f.device && !p.Device() {
+		return usagef("--device: %v. Nothing was saved", oauth.ErrDeviceUnsupported)
+	}
+	return nil
+}
+
+// clientSecret reads --client-secret-env's variable ("" without the flag).
+func (s signInFlags) clientSecret() (string, error) {
+	if s.clientSecretEnv == "" {
+		return "", nil
+	}
+	secret, ok := os.LookupEnv(s.clientSecretEnv)
+	if !ok || secret == "" {
+		return "", usagef("--client-secret-env %s: the variable is not set", s.clientSecretEnv)
+	}
+	return secret, nil
+}
+
 // login signs in again to a saved OAuth account.
 func (c *accountCmd) login(args []string) error {
 	var f signInFlags
@@ -160,11 +200,11 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	if f.clientSecretEnv != "" {
-		secret, ok := os.LookupEnv(f.clientSecretEnv)
-		if !ok || secret == "" {
-			return usagef("--client-secret-env %s: the variable is not set", f.clientSecretEnv)
-		}
+	secret, err := f.clientSecret()
+	if err != nil {
+		return err
+	}
+	if secret != "" {
 		if err := c.secrets.SaveClientSecret(ctx, a.ID, secret); err != nil {
 			return fmt.Errorf("keep the client secret in the system keyring: %w", err)
 		}

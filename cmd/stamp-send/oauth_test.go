@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/oauth"
 	"stamp/oauth/oauthtest"
 	"stamp/smtpclient/sandbox"
 )
@@ -251,4 +252,34 @@ func TestOAuthDeviceSignInWithClientSecretThenSend(t *testing.T) {
 	if !strings.Contains(sendErr, `"step":"oauth-refresh"`) || !strings.Contains(sendErr, `"auth_used":"OAUTHBEARER"`) {
 		t.Errorf("the --json events lack the refresh step or the OAUTHBEARER login:\n%s", sendErr)
 	}
+}
+
+func TestOAuthAddWithoutAClientIDSavesNothing(t *testing.T) {
+	if oauth.MicrosoftClientID != "" {
+		t.Skip("this build has Stamp's Microsoft client ID; the test would reach Microsoft")
+	}
+	e := newAccountEnv(t)
+	code, out, errOut := runCmd(t, "", "account", "add", e.name, "--from", "me@outlook.com", "--oauth", "microsoft")
+	if code != exitUsage {
+		t.Fatalf("add --oauth microsoft without a client ID: exit %d, want %d\n%s%s", code, exitUsage, out, errOut)
+	}
+	for _, want := range []string{"no client ID for Microsoft", "App registrations", "--client-id ID", "Nothing was saved"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the error lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(out, "open this link") {
+		t.Error("a sign-in started without a client ID")
+	}
+	if _, err := newAccountStoreFind(e.name); err == nil {
+		t.Error("the account was saved although no sign-in can start")
+	}
+}
+
+func newAccountStoreFind(id string) (account.Account, error) {
+	st, err := openStore()
+	if err != nil {
+		return account.Account{}, err
+	}
+	return st.Find(id)
 }
