@@ -104,6 +104,31 @@ func (e *AuthError) Unwrap() error { return e.Err }
 // timeouts and the like); its Password is ignored. A sign-in the provider
 // no longer accepts is a *SignInAgainError, before anything is sent.
 func Send(ctx context.Context, s *Session, cfg smtpclient.Config, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
+	var res *smtpclient.Result
+	err := withToken(ctx, s, cfg, onEvent, func(c smtpclient.Config) error {
+		var err error
+		res, err = smtpclient.Send(ctx, c, env, msg, onEvent)
+		return err
+	})
+	return res, err
+}
+
+// Probe is smtpclient.Probe with the account's sign-in, as Send logs in:
+// a connection test that logs in with a fresh token (refreshing and
+// retrying once as Send does) and sends nothing.
+func Probe(ctx context.Context, s *Session, cfg smtpclient.Config, onEvent func(smtpclient.Event)) (*smtpclient.Capabilities, error) {
+	var caps *smtpclient.Capabilities
+	err := withToken(ctx, s, cfg, onEvent, func(c smtpclient.Config) error {
+		var err error
+		caps, err = smtpclient.Probe(ctx, c, onEvent)
+		return err
+	})
+	return caps, err
+}
+
+// withToken runs do with cfg logging in with a fresh access token of s,
+// and once more with a renewed one when the server refuses the login.
+func withToken(ctx context.Context, s *Session, cfg smtpclient.Config, onEvent func(smtpclient.Event), do func(smtpclient.Config) error) error {
 	emit := func(e smtpclient.Event) {
 		if onEvent != nil {
 			e.Time = time.Now()
@@ -140,38 +165,38 @@ func Send(ctx context.Context, s *Session, cfg smtpclient.Config, env smtpclient
 		}
 		return tok, err
 	}
-	send := func(tok AccessToken) (*smtpclient.Result, error) {
+	try := func(tok AccessToken) error {
 		c := cfg
 		c.Password, c.OAuth2Token = "", tok.Secret()
 		if c.Auth != smtpclient.AuthXOAUTH2 && c.Auth != smtpclient.AuthOAuthBearer {
 			c.Auth = smtpclient.AuthAuto
 		}
-		return smtpclient.Send(ctx, c, env, msg, onEvent)
+		return do(c)
 	}
 
 	tok, err := token(false)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	res, err := send(tok)
+	err = try(tok)
 	se, refused := loginRefused(err)
 	if !refused {
-		return res, err
+		return err
 	}
 	kind := s.Kind()
 	if why, ok := ExplainSMTP(kind, se.Code, smtpText(se)); ok && !why.SignInAgain {
 		// Renewing the token does not help (5.7.139: SMTP AUTH is off).
-		return res, &AuthError{Err: se, Explanation: why, Explained: true}
+		return &AuthError{Err: se, Explanation: why, Explained: true}
 	}
 	if tok, err = token(true); err != nil {
-		return res, err
+		return err
 	}
-	res, err = send(tok)
+	err = try(tok)
 	if se, refused := loginRefused(err); refused {
 		why, ok := ExplainSMTP(kind, se.Code, smtpText(se))
-		return res, &AuthError{Err: se, Explanation: why, Explained: ok}
+		return &AuthError{Err: se, Explanation: why, Explained: ok}
 	}
-	return res, err
+	return err
 }
 
 // Kind is the session's provider kind.

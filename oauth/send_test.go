@@ -137,6 +137,10 @@ func TestSendSignedInRefreshesRetriesAndSaysSignInAgain(t *testing.T) {
 		if res.Capabilities.AuthUsed != smtpclient.AuthOAuthBearer || len(sb.Messages()) != 1 {
 			t.Fatalf("logged in with %s, %d messages; want OAUTHBEARER, 1", res.Capabilities.AuthUsed, len(sb.Messages()))
 		}
+		caps, err := oauth.Probe(ctx, sess, smtpConfig(sb, mailbox, ""), nil)
+		if err != nil || caps.AuthUsed != smtpclient.AuthOAuthBearer || len(sb.Messages()) != 1 {
+			t.Fatalf("Probe: %v (logged in with %v); want an OAUTHBEARER login and nothing sent", err, caps)
+		}
 	})
 
 	t.Run("5.7.139 is explained and not retried", func(t *testing.T) {

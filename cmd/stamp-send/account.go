@@ -682,6 +682,9 @@ func (c *accountCmd) test(args []string) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if a.OAuth != nil && password == "" {
+		return c.testSignedIn(a, *timeout, *quiet, *asJSON)
+	}
 	cred := account.PasswordCredential(password)
 	if password == "" && a.EffectiveAuth().NeedsSecret() {
 		cred, _, err = c.secrets.Get(context.Background(), a.ID)

@@ -306,3 +306,31 @@ func explainOAuth(w io.Writer, err error) {
 		fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(ae.Explanation.Cause+" "+ae.Explanation.Fix))
 	}
 }
+
+// testSignedIn is account test for an OAuth account: a connection test
+// that logs in with a fresh token of the account's sign-in (oauth.Probe).
+func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quiet, asJSON bool) error {
+	ctx, stop := signalContext()
+	defer stop()
+	p, err := oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
+	if err != nil {
+		return err
+	}
+	cfg := a.SMTPConfig(account.Credential{})
+	cfg.Timeout = timeout
+	out := &transcript{w: c.stderr, quiet: quiet, json: asJSON}
+	caps, err := oauth.Probe(ctx, oauth.NewManager(c.secrets).Session(a.ID, p), cfg, out.event)
+	if err != nil {
+		c.code = oauthExitCode(nil, err)
+		if errors.Is(err, oauth.ErrSignInAgain) {
+			return fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, a.ID)
+		}
+		var ae *oauth.AuthError
+		if errors.As(err, &ae) && ae.Explained {
+			return fmt.Errorf("%w\n%s", c.testFailed(a, err), ae.Explanation.Cause+" "+ae.Explanation.Fix)
+		}
+		return c.testFailed(a, err)
+	}
+	fmt.Fprintln(c.stdout, smtpclient.Printable(testSummary(a, cfg, caps)))
+	return nil
+}

@@ -95,6 +95,11 @@ func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
 			t.Errorf("the transcript lacks %q:\n%s", want, errOut)
 		}
 	}
+	// account test logs in with a fresh token and sends nothing.
+	code, out, errOut = runCmd(t, "", "account", "test", e.name)
+	if code != exitOK || len(sb.Messages()) != 1 || !strings.Contains(errOut, "-> AUTH XOAUTH2 ********") {
+		t.Fatalf("account test: exit %d, %d messages\n%s%s", code, len(sb.Messages()), out, errOut)
+	}
 	rt2 := refreshToken()
 	if rt2 == rt1 || srv.RefreshTokenActive(ctx, rt1) || !srv.RefreshTokenActive(ctx, rt2) {
 		t.Fatal("the rotated refresh token was not stored")
@@ -123,6 +128,10 @@ func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
 	}
 	if strings.Contains(errOut, "=== connect") {
 		t.Error("stamp-send connected to the server although the sign-in was gone")
+	}
+	code, _, errOut = runCmd(t, "", "account", "test", e.name)
+	if code != exitAuth || !strings.Contains(errOut, "stamp-send account login "+e.name) {
+		t.Fatalf("account test after revocation: exit %d (want %d)\n%s", code, exitAuth, errOut)
 	}
 
 	// account login signs in again; sending works again.
