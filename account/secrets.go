@@ -367,7 +367,7 @@ func (s *Secrets) Delete(ctx context.Context, id string) error {
 		s.deleteParts(ctx, id, head.splitHead, false)
 	}
 	err := s.deleteEntry(ctx, id)
-	if ValidateID(id) == nil {
+	if err == nil && ValidateID(id) == nil {
 		if cerr := s.SaveClientSecret(ctx, id, ""); err == nil {
 			err = cerr
 		}

@@ -553,6 +553,9 @@ func (c *accountCmd) show(args []string) error {
 		row("Login", v.Login)
 	}
 	row("Password", v.Password)
+	if a.OAuth != nil {
+		row("Sign-in", signInSummary(a))
+	}
 	if a.CAFile != "" {
 		row("CA file", a.CAFile)
 	}

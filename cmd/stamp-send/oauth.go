@@ -225,6 +225,9 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	}
 	if err != nil {
 		c.code = exitAuth
+		if errors.Is(err, oauth.ErrTimedOut) || errors.Is(err, oauth.ErrCancelled) {
+			c.code = exitTimeout
+		}
 		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
 	}
 	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
@@ -333,4 +336,29 @@ func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quie
 	}
 	fmt.Fprintln(c.stdout, smtpclient.Printable(testSummary(a, cfg, caps)))
 	return nil
+}
+
+// signInSummary describes an OAuth account's sign-in settings for account
+// show (the refresh token's place is the Password row).
+func signInSummary(a account.Account) string {
+	o := a.OAuth
+	parts := []string{string(o.Provider)}
+	if o.ClientID != "" {
+		parts = append(parts, "client "+o.ClientID)
+	} else {
+		parts = append(parts, "Stamp's client")
+	}
+	if o.Tenant != "" {
+		parts = append(parts, "tenant "+o.Tenant)
+	}
+	if o.Issuer != "" {
+		parts = append(parts, "issuer "+o.Issuer)
+	}
+	if o.TokenURL != "" {
+		parts = append(parts, "token endpoint "+o.TokenURL)
+	}
+	if len(o.Scopes) > 0 {
+		parts = append(parts, "scopes "+strings.Join(o.Scopes, " "))
+	}
+	return strings.Join(parts, ", ") + " (stamp-send account login " + a.ID + " signs in again)"
 }

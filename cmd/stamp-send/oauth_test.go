@@ -75,8 +75,12 @@ func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
 		t.Fatal("the refresh token in the keyring is not the provider's")
 	}
 	code, out, _ = runCmd(t, "", "account", "show", e.name, "--json")
-	if code != exitOK || !strings.Contains(out, `"provider":"custom"`) && !strings.Contains(out, `"provider": "custom"`) {
-		t.Logf("account show --json does not name the provider (left for the Accounts work):\n%s", out)
+	if code != exitOK || !strings.Contains(out, `"oauth":{"provider":"custom","client_id":"`+oauthtest.ClientID+`"`) {
+		t.Errorf("account show --json does not show the sign-in settings:\n%s", out)
+	}
+	code, out, _ = runCmd(t, "", "account", "show", e.name)
+	if code != exitOK || !strings.Contains(out, "Sign-in:") || !strings.Contains(out, "issuer "+srv.Issuer) {
+		t.Errorf("account show does not show the sign-in settings:\n%s", out)
 	}
 
 	send := func(subject string) (int, string) {
