@@ -159,6 +159,10 @@ type Account struct {
 	// instead of a chain to a trusted CA: the other way to trust a server
 	// with a self-signed certificate. Empty means no pin.
 	PinnedSHA256 string `json:"pinned_sha256,omitempty"`
+	// OAuth, when set, makes the account sign in with OAuth 2 (package
+	// oauth) instead of a password: the keyring keeps the refresh token,
+	// and the login sends a fresh access token with XOAUTH2 or OAUTHBEARER.
+	OAuth *OAuthSettings `json:"oauth,omitempty"`
 	// SaveSent keeps a copy of each sent message in Stamp's Sent folder.
 	SaveSent bool `json:"save_sent"`
 	// Default marks the account used when none is chosen. The Store keeps
@@ -317,6 +321,7 @@ func (a Account) Validate() error {
 			"between you and the server could read it. Choose TLS or STARTTLS, or set auth to none "+
 			"if this relay accepts mail without logging in", a.Host)
 	}
+	a.validateOAuth(add)
 	if a.CAFile != "" {
 		if err := checkCAFile(a.CAFile); err != nil {
 			add("ca_file", "%s", err)

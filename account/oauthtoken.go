@@ -159,7 +159,7 @@ func (s *Secrets) DeleteRefreshToken(ctx context.Context, id string) error {
 	if err == nil {
 		s.deleteParts(ctx, id, head.splitHead, false)
 	}
-	return s.Delete(ctx, id)
+	return s.deleteEntry(ctx, id)
 }
 
 type rawHead struct {

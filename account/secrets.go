@@ -368,9 +368,26 @@ func (s *Secrets) Location(ctx context.Context, id string) (PasswordLocation, er
 	return loc, err
 }
 
-// Delete forgets the account's secret, in this session and in the keyring.
-// A secret that was never saved is not an error.
+// Delete forgets the account's secrets, in this session and in the
+// keyring: the password or refresh token (with the parts of a split one,
+// see SaveRefreshToken) and the OAuth 2 client secret. A secret that was
+// never saved is not an error.
 func (s *Secrets) Delete(ctx context.Context, id string) error {
+	if head, err := s.rawGet(ctx, id); err == nil {
+		s.deleteParts(ctx, id, head.splitHead, false)
+	}
+	err := s.deleteEntry(ctx, id)
+	if err == nil && ValidateID(id) == nil {
+		if cerr := s.SaveClientSecret(ctx, id, ""); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// deleteEntry forgets the account's own entry, in this session and in the
+// keyring.
+func (s *Secrets) deleteEntry(ctx context.Context, id string) error {
 	s.mu.Lock()
 	delete(s.session, id)
 	s.mu.Unlock()

@@ -16,9 +16,13 @@ import (
 	"stamp/internal/boundedfile"
 )
 
-// SchemaVersion is the version of accounts.json this code writes. A file
-// with a newer version is never rewritten (its fields would be lost).
-const SchemaVersion = 1
+// SchemaVersion is the newest version of accounts.json this code reads and
+// writes. A file with a newer version is never rewritten (its fields would
+// be lost). Version 2 added Account.OAuth; a file without an OAuth account
+// is still written as version 1, so older Stamps keep using it, and one
+// with an OAuth account as version 2, so they leave it untouched instead
+// of dropping the sign-in settings.
+const SchemaVersion = 2
 
 // FileName is the settings file inside the store's folder.
 const FileName = "accounts.json"
@@ -415,7 +419,12 @@ func (s *Store) update(change func(*fileData) error) error {
 	if err := change(d); err != nil {
 		return err
 	}
-	d.Schema = SchemaVersion
+	d.Schema = 1
+	for _, a := range d.Accounts {
+		if a.OAuth != nil {
+			d.Schema = 2
+		}
+	}
 	d.normalize()
 	if d.Accounts == nil {
 		d.Accounts = []Account{}

@@ -111,8 +111,8 @@ func TestStoreRoundTrip(t *testing.T) {
 		Schema  int    `json:"schema"`
 		Default string `json:"default"`
 	}
-	if err := json.Unmarshal(raw, &file); err != nil || file.Schema != SchemaVersion || file.Default != "work" {
-		t.Errorf("file has schema %d, default %q (err %v); want %d, \"work\"", file.Schema, file.Default, err, SchemaVersion)
+	if err := json.Unmarshal(raw, &file); err != nil || file.Schema != 1 || file.Default != "work" {
+		t.Errorf("file has schema %d, default %q (err %v); want 1 (no OAuth account), \"work\"", file.Schema, file.Default, err)
 	}
 }
 

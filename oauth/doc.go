@@ -13,7 +13,14 @@
 //	tok, err := s.Wait(ctx)                         // ErrTimedOut, ErrCancelled, ...
 //	loc, err := manager.Session(id, p).Complete(ctx, tok) // keeps the refresh token
 //
-// Sending: Session.Token returns a fresh access token, refreshing (and
+// Sending with an account (both front ends): ProviderFor(ctx, account,
+// secrets, nil) resolves its provider, then Send(ctx, session, cfg, env,
+// msg, onEvent) gets a fresh token (the StepRefresh step), logs in with
+// XOAUTH2 or OAUTHBEARER as EHLO offers, refreshes once and retries once
+// when the server refuses the token, and returns a *SignInAgainError (no
+// connection made) or an explained *AuthError.
+//
+// Session.Token returns a fresh access token, refreshing (and
 // storing a rotated refresh token first) when it is about to expire;
 // ErrSignInAgain says the person must sign in again. The token is an
 // AccessToken, which prints as a mask; its Secret() goes into

@@ -71,7 +71,7 @@ and starts with no accounts.
 // accountCommand runs "stamp-send account ...".
 func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, accountUsage)
+		fmt.Fprint(stderr, accountUsage+oauthUsage)
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -85,10 +85,11 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	handlers := map[string]func([]string) error{
 		"add": c.add, "list": c.list, "show": c.show, "remove": c.remove,
 		"test": c.test, "password": c.password, "default": c.setDefault, "reset": c.reset,
+		"login": c.login,
 	}
 	h, ok := handlers[sub]
 	if !ok {
-		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage)
+		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage+oauthUsage)
 		return exitUsage
 	}
 	err := h(rest)
@@ -96,7 +97,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return c.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, accountUsage)
+		fmt.Fprint(stderr, accountUsage+oauthUsage)
 		return exitOK
 	}
 	// Errors may quote a server (test, add --probe) or a settings file:
@@ -217,6 +218,7 @@ type addFlags struct {
 	probeTimeout                                           time.Duration
 	pw                                                     passwordFlags
 	disc                                                   addDiscoverFlags
+	oauth                                                  oauthFlags
 }
 
 func (f *addFlags) register(fs *flag.FlagSet) {
@@ -235,6 +237,7 @@ func (f *addFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.probeTimeout, "timeout", 10*time.Second, "with --probe: time limit per network step")
 	f.pw.register(fs)
 	f.disc.register(fs)
+	f.oauth.register(fs)
 }
 
 // add saves an account: its flags, then its server (given, or chosen from
@@ -256,6 +259,9 @@ func (c *accountCmd) add(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.oauth.apply(&a, password != ""); err != nil {
+		return err
+	}
 	preset, err := c.chooseServer(&a, sec, &f)
 	if err != nil {
 		return err
@@ -263,12 +269,20 @@ func (c *accountCmd) add(args []string) error {
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
 		return usagef("--auth none logs in without a password; leave out the password")
 	}
+	if a.OAuth != nil {
+		if err := c.checkSignIn(a, f.oauth.signIn); err != nil {
+			return err
+		}
+	}
 	if err := c.save(a, f.replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
 	if preset != nil {
 		c.printPreset(*preset, a.ID)
+	}
+	if a.OAuth != nil {
+		return c.signIn(a, f.oauth.signIn)
 	}
 	if password != "" {
 		return c.savePassword(a.ID, password)
@@ -573,6 +587,9 @@ func (c *accountCmd) show(args []string) error {
 		row("Login", v.Login)
 	}
 	row("Password", v.Password)
+	if a.OAuth != nil {
+		row("Sign-in", signInSummary(a))
+	}
 	if a.CAFile != "" {
 		row("CA file", a.CAFile)
 	}
@@ -701,6 +718,9 @@ func (c *accountCmd) test(args []string) error {
 	}
 	if err := a.Validate(); err != nil {
 		return err
+	}
+	if a.OAuth != nil && password == "" {
+		return c.testSignedIn(a, *timeout, *quiet, *asJSON)
 	}
 	cred := account.PasswordCredential(password)
 	if password == "" && a.EffectiveAuth().NeedsSecret() {

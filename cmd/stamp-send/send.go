@@ -65,9 +65,12 @@ func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stde
 	} else {
 		out.addArgs, out.oneOff = opts.addCommandFor(), true
 	}
-	res, err := smtpclient.Send(ctx, cfg, env, m, out.event)
-	code := exitCode(res, err)
+	res, err := opts.transmit(ctx, cfg, env, m, out)
+	code := oauthExitCode(res, err)
 	out.finish(res, err, code)
+	if !opts.JSON {
+		explainOAuth(stderr, err)
+	}
 	return code
 }
 
@@ -97,7 +100,7 @@ func (o *options) config() (smtpclient.Config, error) {
 	if auth == smtpclient.AuthXOAUTH2 {
 		cfg.OAuth2Token, cfg.Password = o.Password, ""
 	}
-	if cfg.Username != "" && o.Password == "" {
+	if cfg.Username != "" && o.Password == "" && !o.signedIn() {
 		return cfg, usagef("--user %s needs a password: --password-env VAR or --password-stdin", o.User)
 	}
 	return cfg, nil

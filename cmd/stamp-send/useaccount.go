@@ -58,8 +58,8 @@ func applyAccount(opts *options) error {
 		return err
 	}
 	opts.saved = &a
-	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" {
-		return nil
+	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" || a.OAuth != nil {
+		return nil // an OAuth account's token comes from its sign-in at send time (transmit)
 	}
 	return opts.keyringPassword(a)
 }

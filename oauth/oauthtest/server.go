@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
@@ -117,6 +118,16 @@ type refreshingClient struct{ op.Client }
 
 func (c refreshingClient) GrantTypes() []oidc.GrantType {
 	return append(c.Client.GrantTypes(), oidc.GrantTypeRefreshToken)
+}
+
+// CreateAccessAndRefreshTokens fixes the example's device grant, whose
+// refresh tokens name no client (it reads the client only from a code or
+// refresh request), so the device client could never refresh them.
+func (i *introspecting) CreateAccessAndRefreshTokens(ctx context.Context, request op.TokenRequest, current string) (string, string, time.Time, error) {
+	if d, ok := request.(*op.DeviceAuthorizationState); ok && current == "" {
+		request = &storage.AuthRequest{ApplicationID: d.ClientID, UserID: d.Subject, Scopes: d.Scopes}
+	}
+	return i.Storage.CreateAccessAndRefreshTokens(ctx, request, current)
 }
 
 // CompleteDeviceAuthorization fixes the example's device login, which

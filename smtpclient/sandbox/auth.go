@@ -83,13 +83,13 @@ func (c *cramMD5Server) Next(resp []byte) ([]byte, bool, error) {
 // "user=U\x01auth=Bearer T\x01\x01" as the initial response.
 type xoauth2Server struct {
 	check  func(user, token string) error
-	failed bool
+	failed error // the answer after the client acknowledged the error
 }
 
 func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
-	if x.failed {
+	if x.failed != nil {
 		// The client acknowledged the error challenge.
-		return nil, true, smtp.ErrAuthFailed
+		return nil, true, x.failed
 	}
 	var user, token string
 	for _, kv := range bytes.Split(resp, []byte{1}) {
@@ -103,20 +103,27 @@ func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
 	if err := x.check(user, token); err != nil {
 		// Like Gmail: a 334 with a JSON error, then 535 after the client's
 		// empty answer.
-		x.failed = true
+		x.failed = err
 		return []byte(`{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}`), false, nil
 	}
 	return nil, true, nil
 }
 
-// authFailed turns any failure of a go-sasl server into 535 5.7.8, as real
-// servers answer (go-smtp would send 454 for a plain error).
-type authFailed struct{ sasl.Server }
+// authFailed turns any failure of a go-sasl server into err when the check
+// set it, else 535 5.7.8, as real servers answer (go-smtp would send 454
+// for a plain error).
+type authFailed struct {
+	sasl.Server
+	err error
+}
 
-func (a authFailed) Next(resp []byte) ([]byte, bool, error) {
+func (a *authFailed) Next(resp []byte) ([]byte, bool, error) {
 	ch, done, err := a.Server.Next(resp)
 	if err != nil {
 		err = smtp.ErrAuthFailed
+		if a.err != nil {
+			err = a.err
+		}
 	}
 	return ch, done, err
 }

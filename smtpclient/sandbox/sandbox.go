@@ -58,10 +58,23 @@ type Options struct {
 	// Username and Password turn on AUTH, and then MAIL requires it.
 	Username, Password string
 	// Mechanisms offered; default PLAIN and LOGIN. "CRAM-MD5", "XOAUTH2"
-	// and "OAUTHBEARER" (the last two checking Token) are also available.
+	// and "OAUTHBEARER" (the last two checking Token or CheckToken) are
+	// also available.
 	Mechanisms []string
-	// Token is the OAuth 2 access token XOAUTH2 accepts.
+	// Token is the OAuth 2 access token XOAUTH2 and OAUTHBEARER accept
+	// (for Username), when CheckToken is nil.
 	Token string
+	// CheckToken, when set, decides XOAUTH2 and OAUTHBEARER logins instead
+	// of Token: user is the login's user name, token its bearer token. A
+	// nil error logs user in; a *Reply (or an error wrapping one) is the
+	// answer to the AUTH command (for example 535 5.7.139 or 535 5.7.3);
+	// any other error answers 535 5.7.8. Tests pass an authorization
+	// server's introspection here (oauthtest.Server.CheckBearer).
+	CheckToken func(ctx context.Context, user, token string) error
+	// RejectAuth answers every AUTH command with this reply after the
+	// credentials were checked and found good, as Microsoft 365 does for a
+	// mailbox whose SMTP AUTH is off (535 5.7.139).
+	RejectAuth *Reply
 	// LoginPrompts replaces LOGIN's "Username:" and "Password:" challenges.
 	LoginPrompts [2]string
 
@@ -359,6 +372,9 @@ func (s *Server) Close() error {
 	}
 	return err
 }
+
+// Error makes a Reply usable as an error from Options.CheckToken.
+func (r *Reply) Error() string { return r.smtpError().Error() }
 
 func (r *Reply) smtpError() *smtp.SMTPError {
 	e := &smtp.SMTPError{Code: r.Code, Message: r.Text, EnhancedCode: smtp.NoEnhancedCode}

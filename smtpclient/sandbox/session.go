@@ -3,7 +3,9 @@ package sandbox
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -64,23 +66,60 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	case "CRAM-MD5":
 		return newCRAMMD5Server(o.Domain, func(user string) (string, bool) { return o.Password, user == o.Username }, ok), nil
 	case "OAUTHBEARER":
-		return authFailed{sasl.NewOAuthBearerServer(func(opts sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
-			if opts.Username != o.Username || o.Token == "" || opts.Token != o.Token {
+		a := &authFailed{}
+		a.Server = sasl.NewOAuthBearerServer(func(opts sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+			if err := ss.checkToken(opts.Username, opts.Token); err != nil {
+				a.err = err
 				return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
 			}
 			ok(opts.Username)
 			return nil
-		})}, nil
+		})
+		return a, nil
 	case "XOAUTH2":
 		return &xoauth2Server{check: func(user, token string) error {
-			if user != o.Username || o.Token == "" || token != o.Token {
-				return smtp.ErrAuthFailed
+			if err := ss.checkToken(user, token); err != nil {
+				return err
 			}
 			ok(user)
 			return nil
 		}}, nil
 	}
 	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+// checkToken decides an XOAUTH2 or OAUTHBEARER login: nil, or the
+// *smtp.SMTPError to answer with.
+func (ss *session) checkToken(user, token string) error {
+	o := &ss.s.opts
+	var err error
+	switch {
+	case token == "":
+		err = smtp.ErrAuthFailed
+	case o.CheckToken != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = o.CheckToken(ctx, user, token)
+		cancel()
+	case user != o.Username || o.Token == "" || token != o.Token:
+		err = smtp.ErrAuthFailed
+	}
+	if err == nil && o.RejectAuth != nil {
+		return o.RejectAuth.smtpError()
+	}
+	return authReply(err)
+}
+
+// authReply is the SMTP answer for a failed login: the *Reply inside err,
+// or 535 5.7.8.
+func authReply(err error) error {
+	if err == nil {
+		return nil
+	}
+	var r *Reply
+	if errors.As(err, &r) {
+		return r.smtpError()
+	}
+	return smtp.ErrAuthFailed
 }
 
 func (ss *session) Mail(from string, opts *smtp.MailOptions) error {

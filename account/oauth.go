@@ -1,0 +1,182 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// OAuthProvider names a sign-in provider profile; the values are those of
+// oauth.Kind.
+type OAuthProvider string
+
+const (
+	// OAuthGoogle is Gmail and Google Workspace.
+	OAuthGoogle OAuthProvider = "google"
+	// OAuthMicrosoft is Outlook.com, Hotmail, Live and Microsoft 365.
+	OAuthMicrosoft OAuthProvider = "microsoft"
+	// OAuthCustom is any other authorization server, with the admin's own
+	// client.
+	OAuthCustom OAuthProvider = "custom"
+)
+
+// OAuthSettings are an account's OAuth 2 sign-in settings, as kept in the
+// settings file. Empty fields take the provider profile's defaults (see
+// package oauth, whose oauth.SettingsFor turns them into oauth.Settings).
+//
+// The client secret is not here: it is a secret, kept in the keyring
+// beside the account's entry (Secrets.SaveClientSecret), because every
+// refresh of the sign-in needs it, not only the sign-in itself.
+type OAuthSettings struct {
+	// Provider is google, microsoft or custom.
+	Provider OAuthProvider `json:"provider"`
+	// ClientID overrides Stamp's built-in client ID (admins who allow only
+	// approved apps register their own); required for custom.
+	ClientID string `json:"client_id,omitempty"`
+	// Tenant is Microsoft's tenant: "common" when empty, "consumers",
+	// "organizations", a domain or a tenant ID.
+	Tenant string `json:"tenant,omitempty"`
+	// Issuer, for custom, is where the endpoints are discovered (OpenID
+	// Connect / RFC 8414) when AuthURL and TokenURL are not given.
+	Issuer string `json:"issuer,omitempty"`
+	// AuthURL, TokenURL, DeviceAuthURL and RevocationURL, for custom.
+	AuthURL       string `json:"auth_url,omitempty"`
+	TokenURL      string `json:"token_url,omitempty"`
+	DeviceAuthURL string `json:"device_auth_url,omitempty"`
+	RevocationURL string `json:"revocation_url,omitempty"`
+	// Scopes replace the profile's scopes; required for custom.
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+// ParseOAuthProvider accepts google, microsoft or custom in any case.
+func ParseOAuthProvider(s string) (OAuthProvider, error) {
+	p := OAuthProvider(strings.ToLower(strings.TrimSpace(s)))
+	switch p {
+	case OAuthGoogle, OAuthMicrosoft, OAuthCustom:
+		return p, nil
+	}
+	return "", fmt.Errorf("unknown sign-in provider %q: use google, microsoft or custom", s)
+}
+
+// UsesOAuth reports whether the account signs in with OAuth 2 instead of a
+// password.
+func (a Account) UsesOAuth() bool { return a.OAuth != nil }
+
+// validateOAuth adds the problems of a.OAuth.
+func (a Account) validateOAuth(add func(field, format string, args ...any)) {
+	o := a.OAuth
+	if o == nil {
+		return
+	}
+	if _, err := ParseOAuthProvider(string(o.Provider)); err != nil || string(o.Provider) != strings.ToLower(string(o.Provider)) {
+		add("oauth.provider", "%q is not google, microsoft or custom", o.Provider)
+	}
+	switch a.EffectiveAuth() {
+	case AuthAuto, AuthXOAUTH2, AuthOAuthBearer:
+	default:
+		add("auth", "an account that signs in with OAuth 2 logs in with xoauth2 or oauthbearer (or auto), not %s", a.Auth)
+	}
+	for name, v := range map[string]string{"oauth.client_id": o.ClientID, "oauth.tenant": o.Tenant} {
+		if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			add(name, "may not contain line breaks or control characters")
+		}
+	}
+	if strings.ContainsAny(o.Tenant, "/?#% ") {
+		add("oauth.tenant", "%q is not a tenant name, domain or ID", o.Tenant)
+	}
+	for _, f := range []struct{ name, url string }{{"oauth.issuer", o.Issuer}, {"oauth.auth_url", o.AuthURL},
+		{"oauth.token_url", o.TokenURL}, {"oauth.device_auth_url", o.DeviceAuthURL}, {"oauth.revocation_url", o.RevocationURL}} {
+		if f.url == "" {
+			continue
+		}
+		if err := checkOAuthURL(f.url); err != nil {
+			add(f.name, "%s", err)
+		}
+	}
+	for _, s := range o.Scopes {
+		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }) {
+			add("oauth.scopes", "%q is not a scope (no spaces or control characters)", s)
+			break
+		}
+	}
+	if o.Provider == OAuthCustom {
+		if strings.TrimSpace(o.ClientID) == "" {
+			add("oauth.client_id", "a custom provider needs the client ID its admin registered")
+		}
+		if o.Issuer == "" && (o.AuthURL == "" || o.TokenURL == "") {
+			add("oauth.issuer", "a custom provider needs an issuer, or the authorization and token endpoints")
+		}
+		if len(o.Scopes) == 0 {
+			add("oauth.scopes", "a custom provider needs the scopes that allow sending mail (ask the provider)")
+		}
+	}
+	if o.Provider != OAuthCustom && (o.Issuer != "" || o.AuthURL != "" || o.TokenURL != "" || o.DeviceAuthURL != "" || o.RevocationURL != "") {
+		add("oauth.issuer", "endpoints and issuers are for a custom provider only; %s's are built in", o.Provider)
+	}
+	if o.Provider != OAuthMicrosoft && o.Tenant != "" {
+		add("oauth.tenant", "only Microsoft has tenants")
+	}
+}
+
+// checkOAuthURL allows https, and plain http only to a loopback address.
+func checkOAuthURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not a web address", raw)
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	if u.Scheme == "http" {
+		h := u.Hostname()
+		if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() || strings.EqualFold(h, "localhost") {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q must use https", raw)
+}
+
+// ClientSecretName is the keyring user name of the account's OAuth 2
+// client secret. Account IDs cannot contain "/", so it never names an
+// account.
+func ClientSecretName(id string) string { return id + "/oauth2-client-secret" }
+
+// SaveClientSecret keeps the OAuth 2 client secret of the account's own
+// client (an admin's registration) in the keyring, beside the account's
+// entry; an empty secret deletes it. Unlike a password it has no fallback
+// for this session: it is returned as an error.
+func (s *Secrets) SaveClientSecret(ctx context.Context, id, secret string) error {
+	if err := ValidateID(id); err != nil {
+		return err
+	}
+	name := ClientSecretName(id)
+	if secret == "" {
+		err := s.call(ctx, "delete", func() error { return s.backend.Delete(KeyringService, name) })
+		if errors.Is(err, ErrNoSecret) {
+			return nil
+		}
+		return err
+	}
+	return s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, name, secret) })
+}
+
+// ClientSecret returns the account's OAuth 2 client secret, or "" with a
+// nil error when none is saved.
+func (s *Secrets) ClientSecret(ctx context.Context, id string) (string, error) {
+	if err := ValidateID(id); err != nil {
+		return "", err
+	}
+	var v string
+	err := s.call(ctx, "read", func() error {
+		var err error
+		v, err = s.backend.Get(KeyringService, ClientSecretName(id))
+		return err
+	})
+	if errors.Is(err, ErrNoSecret) {
+		return "", nil
+	}
+	return v, err
+}

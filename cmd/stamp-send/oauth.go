@@ -1,0 +1,364 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"stamp/account"
+	"stamp/oauth"
+	"stamp/smtpclient"
+)
+
+// OAuth 2 accounts on the command line: account add NAME --oauth ...,
+// account login NAME, and --account NAME sending with a fresh token
+// (oauth.Send).
+
+const oauthUsage = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
+                            [--client-id ID] [--client-secret-env VAR] [--tenant T]
+                            [--issuer URL | --auth-url URL --token-url URL] [--device-auth-url URL]
+                            [--revocation-url URL] [--scopes "S1 S2"] [--device] [--sign-in-timeout D]
+                            [the server flags above]
+       stamp-send account login NAME [--device] [--client-secret-env VAR] [--sign-in-timeout D]
+
+--oauth signs in with the provider in your browser (stamp-send prints the
+link and opens a browser when there is one, then waits for it to come back
+to http://127.0.0.1:PORT/callback), or with --device (Microsoft, custom) on
+any other device with a code. The refresh token goes to the system keyring;
+sending with --account NAME gets a fresh access token each time. A client
+secret (of your own client) is read from an environment variable and kept in
+the keyring, never in the settings file. login signs in again.
+`
+
+// openBrowser opens a web address in the person's browser. Tests replace
+// it (oauth_test.go), so no test ever starts a browser.
+var openBrowser = systemOpenBrowser
+
+// systemOpenBrowser asks the desktop to open u: open on macOS, rundll32 on
+// Windows, xdg-open elsewhere when a graphical session is there.
+func systemOpenBrowser(u string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
+	case "darwin":
+		cmd = exec.Command("open", u)
+	default:
+		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+			return errors.New("no graphical session")
+		}
+		cmd = exec.Command("xdg-open", u)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}
+
+// oauthHTTPClient makes the sign-in's requests to the provider (nil:
+// http.DefaultClient).
+var oauthHTTPClient = func() *http.Client { return nil }
+
+// signInFlags are the flags of a sign-in, for add --oauth and login.
+type signInFlags struct {
+	device          bool
+	clientSecretEnv string
+	timeout         time.Duration
+}
+
+func (s *signInFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&s.device, "device", false, "sign in on another device with a code (Microsoft, custom)")
+	fs.StringVar(&s.clientSecretEnv, "client-secret-env", "", "read your own client's secret from environment variable `VAR`")
+	fs.DurationVar(&s.timeout, "sign-in-timeout", oauth.DefaultTimeout, "how long to wait for the browser to come back")
+}
+
+// oauthFlags are the sign-in settings of account add.
+type oauthFlags struct {
+	provider, clientID, tenant, issuer, authURL, tokenURL, deviceAuthURL, revocationURL, scopes string
+	signIn                                                                                      signInFlags
+}
+
+func (f *oauthFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.provider, "oauth", "", "sign in with `PROVIDER`: google, microsoft or custom")
+	fs.StringVar(&f.clientID, "client-id", "", "your own OAuth client `ID` (default: Stamp's)")
+	fs.StringVar(&f.tenant, "tenant", "", "Microsoft tenant (default common)")
+	fs.StringVar(&f.issuer, "issuer", "", "custom: the authorization server's issuer `URL` (discovery)")
+	fs.StringVar(&f.authURL, "auth-url", "", "custom: authorization endpoint `URL`")
+	fs.StringVar(&f.tokenURL, "token-url", "", "custom: token endpoint `URL`")
+	fs.StringVar(&f.deviceAuthURL, "device-auth-url", "", "custom: device authorization endpoint `URL`")
+	fs.StringVar(&f.revocationURL, "revocation-url", "", "custom: revocation endpoint `URL`")
+	fs.StringVar(&f.scopes, "scopes", "", "scopes, separated by spaces or commas (required for custom)")
+	f.signIn.register(fs)
+}
+
+// apply puts the sign-in settings into a (nothing without --oauth, where
+// the other sign-in flags are an error).
+func (f *oauthFlags) apply(a *account.Account, password bool) error {
+	if f.provider == "" {
+		for name, v := range map[string]string{"--client-id": f.clientID, "--tenant": f.tenant, "--issuer": f.issuer,
+			"--auth-url": f.authURL, "--token-url": f.tokenURL, "--device-auth-url": f.deviceAuthURL,
+			"--revocation-url": f.revocationURL, "--scopes": f.scopes, "--client-secret-env": f.signIn.clientSecretEnv} {
+			if v != "" {
+				return usagef("%s needs --oauth google|microsoft|custom", name)
+			}
+		}
+		if f.signIn.device {
+			return usagef("--device needs --oauth microsoft|custom")
+		}
+		return nil
+	}
+	p, err := account.ParseOAuthProvider(f.provider)
+	if err != nil {
+		return usagef("--oauth: %v", err)
+	}
+	if password {
+		return usagef("--oauth signs in with the provider: leave out the password (a client secret comes with --client-secret-env VAR)")
+	}
+	if f.signIn.device && p == account.OAuthGoogle {
+		return usagef("--device: Google does not offer sign-in on another device for mail; sign in in the browser")
+	}
+	a.OAuth = &account.OAuthSettings{Provider: p, ClientID: strings.TrimSpace(f.clientID), Tenant: f.tenant, Issuer: f.issuer,
+		AuthURL: f.authURL, TokenURL: f.tokenURL, DeviceAuthURL: f.deviceAuthURL, RevocationURL: f.revocationURL,
+		Scopes: strings.FieldsFunc(f.scopes, func(r rune) bool { return r == ' ' || r == ',' })}
+	if a.Auth == "" {
+		a.Auth = account.AuthAuto // not a preset's password mechanism
+	}
+	return nil
+}
+
+// checkSignIn finds out, before account add saves anything, whether a
+// sign-in can start: a client ID (built in or given), the client secret's
+// variable set, a custom provider's endpoints (discovered from its issuer).
+func (c *accountCmd) checkSignIn(a account.Account, f signInFlags) error {
+	secret, err := f.clientSecret()
+	if err != nil {
+		return err
+	}
+	settings, err := oauth.SettingsFor(a, secret)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	p, err := oauth.Resolve(ctx, settings, oauthHTTPClient())
+	var nc *oauth.NoClientIDError
+	if errors.As(err, &nc) {
+		return usagef("%v\nThen add --client-id ID (and --client-secret-env VAR if the client has a secret). Nothing was saved", err)
+	}
+	if err != nil {
+		return usagef("--oauth %s: %v. Nothing was saved", a.OAuth.Provider, err)
+	}
+	if f.device && !p.Device() {
+		return usagef("--device: %v. Nothing was saved", oauth.ErrDeviceUnsupported)
+	}
+	return nil
+}
+
+// clientSecret reads --client-secret-env's variable ("" without the flag).
+func (s signInFlags) clientSecret() (string, error) {
+	if s.clientSecretEnv == "" {
+		return "", nil
+	}
+	secret, ok := os.LookupEnv(s.clientSecretEnv)
+	if !ok || secret == "" {
+		return "", usagef("--client-secret-env %s: the variable is not set", s.clientSecretEnv)
+	}
+	return secret, nil
+}
+
+// login signs in again to a saved OAuth account.
+func (c *accountCmd) login(args []string) error {
+	var f signInFlags
+	fs := flag.NewFlagSet("account login", flag.ContinueOnError)
+	f.register(fs)
+	a, err := c.named(fs, args)
+	if err != nil {
+		return err
+	}
+	if a.OAuth == nil {
+		return usagef("account %q logs in with a password, not a sign-in; save one with stamp-send account password %s --password-stdin", a.ID, a.ID)
+	}
+	return c.signIn(a, f)
+}
+
+// signIn runs the sign-in for the saved account a and keeps the refresh
+// token in the keyring.
+func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
+	if err := c.open(); err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	secret, err := f.clientSecret()
+	if err != nil {
+		return err
+	}
+	if secret != "" {
+		if err := c.secrets.SaveClientSecret(ctx, a.ID, secret); err != nil {
+			return fmt.Errorf("keep the client secret in the system keyring: %w", err)
+		}
+	}
+	p, err := oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
+	var nc *oauth.NoClientIDError
+	if errors.As(err, &nc) {
+		return usagef("%v\nThen: stamp-send account add %s --replace --from %s --oauth %s --client-id ID ...", err, a.ID, a.Address, a.OAuth.Provider)
+	}
+	if err != nil {
+		return err
+	}
+	var tok *oauth2.Token
+	if f.device {
+		tok, err = c.deviceSignIn(ctx, p)
+	} else {
+		tok, err = c.browserSignIn(ctx, p, a, f.timeout)
+	}
+	if err != nil {
+		c.code = exitAuth
+		if errors.Is(err, oauth.ErrTimedOut) || errors.Is(err, oauth.ErrCancelled) {
+			c.code = exitTimeout
+		}
+		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
+	}
+	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
+	if err != nil {
+		return err
+	}
+	if loc != account.LocationKeyring {
+		fmt.Fprintf(c.stderr, "Signed in, but the sign-in was NOT saved: %v\n", c.secrets.Problem())
+		c.code = exitFailure
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "Signed in with %s; the sign-in is kept in the system keyring. Send with: stamp-send --account %s ...\n", p.Kind.Name(), a.ID)
+	return nil
+}
+
+func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a account.Account, timeout time.Duration) (*oauth2.Token, error) {
+	s, err := oauth.Start(p, oauth.Options{Timeout: timeout, LoginHint: a.Address})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	fmt.Fprintf(c.stdout, "To sign in with %s, open this link in your browser:\n\n  %s\n\n", p.Kind.Name(), s.AuthURL())
+	if err := openBrowser(s.AuthURL()); err == nil {
+		fmt.Fprintln(c.stdout, "(A browser window should have opened.)")
+	}
+	fmt.Fprintf(c.stdout, "Waiting for the browser to come back (up to %s; Ctrl-C cancels)...\n", timeout)
+	return s.Wait(ctx)
+}
+
+func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oauth2.Token, error) {
+	d, err := oauth.StartDevice(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(c.stdout, "To sign in with %s on any device, open\n\n  %s\n\nand enter the code %s (valid until %s). Waiting (Ctrl-C cancels)...\n",
+		p.Kind.Name(), d.VerificationURI(), d.UserCode(), d.Expiry().Local().Format("15:04"))
+	return d.Wait(ctx)
+}
+
+// signedIn reports whether --account names an OAuth account whose token
+// comes from its sign-in (not from --password-stdin/--password-env).
+func (o *options) signedIn() bool {
+	return o.saved != nil && o.saved.OAuth != nil && !o.PasswordStdin && o.PasswordEnv == ""
+}
+
+// transmit sends through the engine; for a signed-in account through
+// oauth.Send, which gets a fresh access token first.
+func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpclient.Envelope, m smtpclient.Message, out *transcript) (*smtpclient.Result, error) {
+	if !o.signedIn() {
+		return smtpclient.Send(ctx, cfg, env, m, out.event)
+	}
+	secrets := newSecrets()
+	secrets.Timeout = accountKeyringTimeout
+	p, err := oauth.ProviderFor(ctx, *o.saved, secrets, oauthHTTPClient())
+	if err != nil {
+		return nil, err
+	}
+	res, err := oauth.Send(ctx, oauth.NewManager(secrets).Session(o.saved.ID, p), cfg, env, m, out.event)
+	var sa *oauth.SignInAgainError
+	if errors.As(err, &sa) {
+		return res, fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, o.saved.ID)
+	}
+	return res, err
+}
+
+// oauthExitCode is exitCode, with a sign-in to renew an authentication
+// failure.
+func oauthExitCode(res *smtpclient.Result, err error) int {
+	if errors.Is(err, oauth.ErrSignInAgain) {
+		return exitAuth
+	}
+	return exitCode(res, err)
+}
+
+// explainOAuth prints what Stamp knows of an OAuth login refusal.
+func explainOAuth(w io.Writer, err error) {
+	var ae *oauth.AuthError
+	if errors.As(err, &ae) && ae.Explained {
+		fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(ae.Explanation.Cause+" "+ae.Explanation.Fix))
+	}
+}
+
+// testSignedIn is account test for an OAuth account: a connection test
+// that logs in with a fresh token of the account's sign-in (oauth.Probe).
+func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quiet, asJSON bool) error {
+	ctx, stop := signalContext()
+	defer stop()
+	p, err := oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
+	if err != nil {
+		return err
+	}
+	cfg := a.SMTPConfig(account.Credential{})
+	cfg.Timeout = timeout
+	out := &transcript{w: c.stderr, quiet: quiet, json: asJSON}
+	caps, err := oauth.Probe(ctx, oauth.NewManager(c.secrets).Session(a.ID, p), cfg, out.event)
+	if err != nil {
+		c.code = oauthExitCode(nil, err)
+		if errors.Is(err, oauth.ErrSignInAgain) {
+			return fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, a.ID)
+		}
+		var ae *oauth.AuthError
+		if errors.As(err, &ae) && ae.Explained {
+			return fmt.Errorf("%w\n%s", c.testFailed(a, err), ae.Explanation.Cause+" "+ae.Explanation.Fix)
+		}
+		return c.testFailed(a, err)
+	}
+	fmt.Fprintln(c.stdout, smtpclient.Printable(testSummary(a, cfg, caps)))
+	return nil
+}
+
+// signInSummary describes an OAuth account's sign-in settings for account
+// show (the refresh token's place is the Password row).
+func signInSummary(a account.Account) string {
+	o := a.OAuth
+	parts := []string{string(o.Provider)}
+	if o.ClientID != "" {
+		parts = append(parts, "client "+o.ClientID)
+	} else {
+		parts = append(parts, "Stamp's client")
+	}
+	if o.Tenant != "" {
+		parts = append(parts, "tenant "+o.Tenant)
+	}
+	if o.Issuer != "" {
+		parts = append(parts, "issuer "+o.Issuer)
+	}
+	if o.TokenURL != "" {
+		parts = append(parts, "token endpoint "+o.TokenURL)
+	}
+	if len(o.Scopes) > 0 {
+		parts = append(parts, "scopes "+strings.Join(o.Scopes, " "))
+	}
+	return strings.Join(parts, ", ") + " (stamp-send account login " + a.ID + " signs in again)"
+}
