@@ -88,3 +88,39 @@ func sendThroughScriptLines(t *testing.T, password string, final ...string) (*Re
 		testMessage("queue", "hi"), rec.on)
 	return res, err, rec.all()
 }
+
+// The engine decides on the EHLO reply as the server sent it: a password
+// that spans the junction of two EHLO lines ("…PIPELINING" / "8BITMIME…")
+// is masked in what is handed out, yet the engine still sees PIPELINING,
+// 8BITMIME and SIZE offered.
+func TestASecretAcrossEHLOLinesHidesNoExtensionFromTheEngine(t *testing.T) {
+	const pw = "NING 8BITM"
+	cfg := scriptServer(t, func(c *scripted) {
+		c.ehloOK("PIPELINING", "8BITMIME", "SIZE 1000", "AUTH PLAIN")
+		c.expect("AUTH PLAIN ")
+		c.send("235 2.7.0 ok")
+		c.expect("QUIT")
+		c.send("221 bye")
+	})
+	cfg.Username, cfg.Password, cfg.Auth = testUser, pw, AuthPlain
+	var rec recorder
+	caps, err := Probe(context.Background(), cfg, rec.on)
+	if err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if !caps.Pipelining || !caps.EightBitMIME || !caps.SizeOffered || caps.MaxSize != 1000 {
+		t.Errorf("the engine lost an extension to the mask: pipelining %v, 8bitmime %v, size %v %d",
+			caps.Pipelining, caps.EightBitMIME, caps.SizeOffered, caps.MaxSize)
+	}
+	j, _ := json.Marshal(caps)
+	var shown []string
+	for _, ev := range rec.all() {
+		if ev.Kind == EventLine && ev.Direction == Server {
+			shown = append(shown, ev.Text)
+		}
+	}
+	all := string(j) + "\n" + strings.Join(shown, "\n")
+	if strings.Contains(all, "PIPELINING") && strings.Contains(all, "8BITMIME") {
+		t.Errorf("the password's two halves (\"…NING\", \"8BITM…\") are both handed out unmasked:\n%s", all)
+	}
+}

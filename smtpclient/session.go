@@ -39,6 +39,10 @@ type session struct {
 	greeting string
 	caps     *Capabilities
 	tlsInfo  *TLSInfo
+	// lastRaw is the last reply's Lines as the server sent them, before
+	// read masked the secrets that run over from one line to the next:
+	// for the engine's own decisions (the EHLO flags), never handed out.
+	lastRaw []string
 
 	stepStart time.Time
 	timings   []StepTiming
@@ -244,6 +248,7 @@ func (s *session) read(step Step, d time.Duration) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.lastRaw = append([]string(nil), r.Lines...)
 	if len(r.Lines) == len(lines) {
 		_, offs := replyTexts(raws) // masking keeps each line's prefix
 		for i, l := range lines {
