@@ -102,11 +102,20 @@ const (
 	HandOverTimeout = 15 * time.Second
 )
 
-// reply is the primary's answer.
+// reply is the primary's answer. Closing marks a refusal because the
+// primary is ending (its handler returned ErrClosing): the later start
+// takes the lock once it is free instead of giving up.
 type reply struct {
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
+	OK      bool   `json:"ok"`
+	Error   string `json:"error,omitempty"`
+	Closing bool   `json:"closing,omitempty"`
 }
+
+// ErrClosing is what a Serve handler returns (or wraps) when this Stamp is
+// ending and cannot take a hand-over: the later start is told so and keeps
+// trying the lock, which is free a moment later, until HandOverTimeout.
+// Start's error then wraps it when the primary was still closing at the end.
+var ErrClosing = errors.New("the running Stamp is closing; try again in a moment")
 
 // FileArgs makes File arguments of paths, relative ones made absolute
 // against the current folder (the primary runs in another one).
@@ -231,8 +240,8 @@ func readHolder(path string) (holder, error) {
 // error. The lock is a file in data (created 0700 when missing); the socket
 // goes into run, created 0700 when missing, which must belong to the user
 // and not be a link. When the lock is held but the primary does not answer
-// (it is starting, or closing), Start keeps trying both, the lock and the
-// socket, until HandOverTimeout or ctx ends.
+// (it is starting, or closing) or refuses with ErrClosing, Start keeps
+// trying both, the lock and the socket, until HandOverTimeout or ctx ends.
 func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) {
 	if err := privateDir(run); err != nil {
 		return nil, err
@@ -280,7 +289,14 @@ func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) 
 				return nil, &HandOverError{Reason: "refused", Err: err}
 			}
 			if err == nil {
-				return nil, exchange(ctx, c, m)
+				err = exchange(ctx, c, m)
+				if !errors.Is(err, ErrClosing) {
+					return nil, err
+				}
+				// Refused, nothing taken: the primary is ending and its
+				// lock is free in a moment; try it again.
+				last = err
+				break
 			}
 			if h.Host != "" && host != "" && h.Host != host {
 				// The data folder is shared (NFS) with a Stamp on another
@@ -291,6 +307,9 @@ func Start(ctx context.Context, data, run string, args []Arg) (*Primary, error) 
 		}
 		select {
 		case <-ctx.Done():
+			if errors.Is(last, ErrClosing) {
+				return nil, last
+			}
 			return nil, &HandOverError{Reason: "the running Stamp does not answer", Err: last}
 		case <-time.After(wait):
 		}
@@ -327,8 +346,9 @@ func listen(lock *os.File, sock, host string) (*Primary, error) {
 
 // Serve accepts hand-overs until Close, calling handle with each valid
 // message's arguments on a goroutine of its own; handle should return
-// within ServeTimeout, and its error (e.g. "closing") is the refusal the
-// later start prints. Connections that arrived before Serve waited for it.
+// within ServeTimeout, and its error is the refusal the later start prints
+// (ErrClosing, or an error wrapping it, makes the later start wait for the
+// lock instead). Connections that arrived before Serve waited for it.
 func (p *Primary) Serve(handle func([]Arg) error) {
 	p.wg.Add(1)
 	go func() {
@@ -390,7 +410,7 @@ func serveConn(c net.Conn, handle func([]Arg) error) error {
 		return fmt.Errorf("bad message: %w", err)
 	}
 	if err := handle(m.Args); err != nil {
-		answer(c, reply{Error: err.Error()})
+		answer(c, reply{Error: err.Error(), Closing: errors.Is(err, ErrClosing)})
 		return fmt.Errorf("refused: %w", err)
 	}
 	return answer(c, reply{OK: true})
@@ -501,6 +521,9 @@ func exchange(ctx context.Context, c net.Conn, m Message) error {
 	var r reply
 	if err := json.Unmarshal(line, &r); err != nil {
 		return &HandOverError{Reason: "bad answer", Err: err}
+	}
+	if !r.OK && r.Closing {
+		return &HandOverError{Reason: "refused", Err: ErrClosing}
 	}
 	if !r.OK {
 		return &HandOverError{Reason: r.Error}

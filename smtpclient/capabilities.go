@@ -83,6 +83,18 @@ func (s *session) cleanUpper(t string) string {
 	return scrubUpper(s.clean(scrubUpper(t)))
 }
 
+// takeFlags sets the extensions the engine acts on (yes/no and SIZE's
+// number) from raw, the EHLO reply as the server sent it: a secret masked
+// across two reply lines must not hide "8BITMIME" or "STARTTLS" from the
+// engine. The words (Extensions, Auth) stay as c has them, masked, for
+// handing out; a flag or a number holds none of the server's text.
+func (c *Capabilities) takeFlags(raw *Capabilities) {
+	c.SizeOffered, c.MaxSize = raw.SizeOffered, raw.MaxSize
+	c.StartTLS, c.Pipelining = raw.StartTLS, raw.Pipelining
+	c.EightBitMIME, c.SMTPUTF8 = raw.EightBitMIME, raw.SMTPUTF8
+	c.EnhancedStatusCodes = raw.EnhancedStatusCodes
+}
+
 // parseEHLO reads the capability lines of an EHLO reply (all but the first).
 func parseEHLO(r *Reply) *Capabilities {
 	c := &Capabilities{ESMTP: true, Extensions: map[string]string{}}

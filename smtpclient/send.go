@@ -125,7 +125,8 @@ func (s *session) hello(step Step) error {
 		return s.fail(step, err)
 	}
 	if r.Code == 250 {
-		s.caps = parseEHLO(r)
+		s.caps = parseEHLO(r) // the words handed out: secrets across lines masked
+		s.caps.takeFlags(parseEHLO(&Reply{Code: r.Code, Lines: s.lastRaw}))
 		s.caps.Greeting = s.greeting
 		s.cleanCaps()
 		s.finish(step)

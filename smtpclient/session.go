@@ -39,6 +39,10 @@ type session struct {
 	greeting string
 	caps     *Capabilities
 	tlsInfo  *TLSInfo
+	// lastRaw is the last reply's Lines as the server sent them, before
+	// read masked the secrets that run over from one line to the next:
+	// for the engine's own decisions (the EHLO flags), never handed out.
+	lastRaw []string
 
 	stepStart time.Time
 	timings   []StepTiming
@@ -244,6 +248,7 @@ func (s *session) read(step Step, d time.Duration) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.lastRaw = append([]string(nil), r.Lines...)
 	if len(r.Lines) == len(lines) {
 		_, offs := replyTexts(raws) // masking keeps each line's prefix
 		for i, l := range lines {
@@ -268,60 +273,66 @@ func (s *session) maskAcrossLines(raws []string) []string {
 		return raws
 	}
 	texts, offs := replyTexts(raws)
-	joined := strings.Join(texts, "")
-	ends := make([]int, len(texts)) // ends[k]: where text k ends in joined
-	n := 0
-	for k, t := range texts {
-		n += len(t)
-		ends[k] = n
-	}
-	partOf := func(p int) int {
-		k := 0
-		for ends[k] <= p {
-			k++
+	var covered [][]bool // covered[k][p]: byte p of text k is part of a secret
+	// The lines as the engine joins them (nothing between) and as
+	// Reply.Text joins them (a space: a server that wraps at a space drops it).
+	for _, sep := range []string{"", " "} {
+		joined := strings.Join(texts, sep)
+		starts := make([]int, len(texts))
+		n := 0
+		for k, t := range texts {
+			starts[k] = n
+			n += len(t) + len(sep)
 		}
-		return k
-	}
-	var covered []bool
-	for _, sec := range s.secrets {
-		if len(sec) < minSpanMask {
-			break // s.secrets is longest first
-		}
-		for i := 0; i < len(joined); {
-			j := strings.Index(joined[i:], sec)
-			if j < 0 {
-				break
+		for _, sec := range s.secrets {
+			if len(sec) < minSpanMask {
+				break // s.secrets is longest first
 			}
-			a, b := i+j, i+j+len(sec)
-			if partOf(a) != partOf(b-1) {
-				if covered == nil {
-					covered = make([]bool, len(joined))
+			for i := 0; i < len(joined); {
+				j := strings.Index(joined[i:], sec)
+				if j < 0 {
+					break
 				}
-				for p := a; p < b; p++ {
-					covered[p] = true
+				a, b := i+j, i+j+len(sec)
+				var touched []int
+				for k, t := range texts {
+					if a < starts[k]+len(t) && b > starts[k] {
+						touched = append(touched, k)
+					}
 				}
+				if len(touched) > 1 {
+					if covered == nil {
+						covered = make([][]bool, len(texts))
+						for k, t := range texts {
+							covered[k] = make([]bool, len(t))
+						}
+					}
+					for _, k := range touched {
+						for p := max(a, starts[k]); p < min(b, starts[k]+len(texts[k])); p++ {
+							covered[k][p-starts[k]] = true
+						}
+					}
+				}
+				i = a + 1
 			}
-			i = a + 1
 		}
 	}
 	if covered == nil {
 		return raws
 	}
 	out := make([]string, len(raws))
-	start := 0
 	for k, t := range texts {
 		var m strings.Builder
 		m.WriteString(raws[k][:offs[k]])
 		for p := 0; p < len(t); p++ {
 			switch {
-			case !covered[start+p]:
+			case !covered[k][p]:
 				m.WriteByte(t[p])
-			case p == 0 || !covered[start+p-1]:
+			case p == 0 || !covered[k][p-1]:
 				m.WriteString(Mask)
 			}
 		}
 		out[k] = m.String()
-		start += len(t)
 	}
 	return out
 }

@@ -457,6 +457,12 @@ func (c *Composer) SaveDraft() error {
 		c.timer.Stop()
 	}
 	d := c.draft()
+	if d.Empty() && c.sending {
+		// The form was emptied during a send: the message under way stays
+		// recorded, marked, until the send ends (a kill now, or closing,
+		// must still find it).
+		d = c.sendingDraft
+	}
 	if d.Empty() {
 		c.forgetSends() // a new message starts here
 	}

@@ -69,6 +69,7 @@ func (c *Composer) trySend(only []string) {
 		from.SizeLimit = limit
 	}
 	m, _ := c.formMessage()
+	sent := c.draft() // what m holds: the form may change while Stamp asks
 	if err := m.Validate(); err != nil {
 		c.showError(err)
 		return
@@ -86,7 +87,7 @@ func (c *Composer) trySend(only []string) {
 		SentEarlier:  c.sentEarlier,
 	})
 	if len(warnings) == 0 {
-		c.startSend(from, m, only)
+		c.startSend(from, m, only, sent)
 		return
 	}
 	c.confirming = true
@@ -95,12 +96,12 @@ func (c *Composer) trySend(only []string) {
 		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
 			c.confirming = false
 			if ok {
-				c.startSend(from, m, only)
+				c.startSend(from, m, only, sent)
 			}
 		}, c.Window))
 }
 
-func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
+func (c *Composer) startSend(from Sender, m *compose.Message, only []string, sent draft) {
 	if c.sending {
 		return
 	}
@@ -120,7 +121,7 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
 			func(ok bool) {
 				c.confirming = false
 				if ok && !c.sending {
-					c.sendStarted()
+					c.sendStarted(sent)
 					c.opts.Send(c, from, m, only)
 				}
 			}, c.Window)
@@ -128,7 +129,7 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string) {
 		c.showDialog(d)
 		return
 	}
-	c.sendStarted()
+	c.sendStarted(sent)
 	c.opts.Send(c, from, m, only)
 }
 
@@ -150,7 +151,7 @@ func (c *Composer) markSending() error {
 }
 
 // sendStarted locks Send and keeps the form as it goes out.
-func (c *Composer) sendStarted() {
+func (c *Composer) sendStarted(sent draft) {
 	c.sending = true
 	c.background.Add(1) // until SendDone's function runs
 	var once sync.Once
@@ -159,7 +160,7 @@ func (c *Composer) sendStarted() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.sendingDraft = c.draft()
+	c.sendingDraft = sent
 }
 
 // SendDone returns the function that ends the current send's count for
@@ -192,7 +193,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 		c.possiblySent = true
 	}
 	switch {
-	case outcome == Sent && !c.draft().sameContent(c.sendingDraft):
+	case outcome == Sent && !c.draft().Empty() && !c.draft().sameContent(c.sendingDraft):
 		// The person kept writing while the message went out: keep that
 		// (the caller says so in its notice), with the time the earlier
 		// version was sent, so that neither the next start nor Send

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
 )
 
 // draftVersion is the schema version of the draft file.
@@ -56,6 +57,11 @@ func (d draft) sameContent(o draft) bool {
 	return true
 }
 
+// maxDraftSize caps the saved draft Load reads: far above any text typed
+// or pasted (attachments are kept as paths), far below what would exhaust
+// memory.
+const maxDraftSize = 64 << 20
+
 // draftStore keeps the current draft in one file, written atomically.
 type draftStore struct{ path string }
 
@@ -67,7 +73,7 @@ func newDraftStore(dataDir string) draftStore {
 // be read as a draft (truncated, edited by hand) is kept aside, never
 // deleted, and reported.
 func (s draftStore) Load() (*draft, error) {
-	data, err := os.ReadFile(s.path)
+	data, err := boundedfile.Read(s.path, maxDraftSize) // a FIFO or a link to /dev/zero is refused at once
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

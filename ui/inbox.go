@@ -13,6 +13,7 @@ import (
 
 	"stamp/compose"
 	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
@@ -48,7 +49,7 @@ func saveSandboxMessage(dir string, m sandbox.Message) error {
 }
 
 func readEnvelope(path string) *envelopeRecord {
-	data, err := os.ReadFile(path)
+	data, err := boundedfile.Read(path, boundedfile.DefaultLimit) // never a FIFO or /dev/zero
 	if err != nil {
 		return nil
 	}

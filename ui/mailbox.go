@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"stamp/internal/boundedfile"
 )
 
 // rawPreviewLimit is how much of a raw message the viewer shows: the
@@ -227,15 +229,11 @@ func (m *mailboxWindow) show(id widget.ListItemID) {
 // (the headers are there) and tells the file's whole size: showing a 143 MB
 // message must not read 143 MB on the UI goroutine.
 func readPreview(path string, limit int) (data []byte, size int64, err error) {
-	f, err := os.Open(path)
+	f, fi, err := boundedfile.Open(path) // a regular file only, never waiting on a FIFO
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, 0, err
-	}
 	data = make([]byte, min(int64(limit), fi.Size()))
 	n, err := io.ReadFull(f, data)
 	if err == io.ErrUnexpectedEOF { // the file shrank meanwhile
@@ -296,8 +294,8 @@ func (x *emlIndex) load() []mailItem {
 	for _, p := range paths {
 		now := time.Now()
 		fi, err := os.Stat(p)
-		if err != nil {
-			continue
+		if err != nil || !fi.Mode().IsRegular() {
+			continue // a FIFO or a device named *.eml is no message
 		}
 		envPath := strings.TrimSuffix(p, ".eml") + ".json"
 		k, ok := x.known[p]
@@ -324,7 +322,7 @@ func (x *emlIndex) load() []mailItem {
 func (x *emlIndex) readItem(p string, fi os.FileInfo) mailItem {
 	x.reads++
 	it := mailItem{Path: p, Time: fi.ModTime()}
-	if f, err := os.Open(p); err == nil {
+	if f, _, err := boundedfile.Open(p); err == nil { // never waits on a FIFO swapped in
 		head := make([]byte, 64<<10)
 		n, _ := f.Read(head)
 		f.Close()

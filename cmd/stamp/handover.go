@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -13,8 +12,9 @@ import (
 	"stamp/ui"
 )
 
-// errClosing is the refusal a later start prints when this Stamp is ending.
-var errClosing = errors.New("the running Stamp is closing; try again in a moment")
+// errClosing is the refusal when this Stamp is ending: the later start
+// waits for the lock and becomes the Stamp that opens its files.
+var errClosing = instance.ErrClosing
 
 // serveHandOver gives what later starts of Stamp hand over to the composer
 // c (files), or to openAccounts (--accounts), on the UI goroutine. Once the

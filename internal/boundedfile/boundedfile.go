@@ -37,33 +37,48 @@ func (e *RefusedError) Error() string { return e.Reason }
 // Unwrap returns ErrNotRegular or ErrTooLarge.
 func (e *RefusedError) Unwrap() error { return e.err }
 
-// Read returns the contents of path when it is a regular file (after
-// following symbolic links) of at most limit bytes. A missing file is an
-// error that wraps fs.ErrNotExist; a FIFO, device, socket or folder and a
-// file over limit are *RefusedError.
-func Read(path string, limit int64) ([]byte, error) {
+// Open opens path for reading when it is a regular file (after following
+// symbolic links), without waiting on a FIFO, and returns it with its
+// FileInfo; the caller reads it and closes it. A missing file is an error
+// that wraps fs.ErrNotExist; a FIFO, device, socket or folder is a
+// *RefusedError.
+func Open(path string) (*os.File, fs.FileInfo, error) {
 	// Look first, so that a FIFO or a device is never opened where the
 	// open itself cannot be kept from waiting (Windows); where it can
 	// (openNonBlocking), the file is checked again once open, in case it
 	// was replaced in between.
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, notRegular(fi.Mode())
+		return nil, nil, notRegular(fi.Mode())
 	}
 	f, err := openNonBlocking(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi, err = f.Stat(); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, notRegular(fi.Mode())
+	}
+	return f, fi, nil
+}
+
+// Read returns the contents of path when it is a regular file (after
+// following symbolic links) of at most limit bytes. A missing file is an
+// error that wraps fs.ErrNotExist; a FIFO, device, socket or folder and a
+// file over limit are *RefusedError.
+func Read(path string, limit int64) ([]byte, error) {
+	f, fi, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, notRegular(fi.Mode())
-	}
 	var buf bytes.Buffer
 	if fi.Size() <= limit {
 		buf.Grow(int(fi.Size()) + 1)
