@@ -511,28 +511,7 @@ func (c *Composer) restoreDraft() {
 	if d == nil || d.Empty() {
 		return
 	}
-	c.restoring = true
-	found := d.Account == ""
-	for _, s := range c.senders {
-		if s.ID == d.Account {
-			c.From.SetSelected(s.Label)
-			found = true
-		}
-	}
-	if !found {
-		// Never switch a draft to another account (or the sandbox) silently.
-		c.From.ClearSelected()
-	}
-	c.To.SetText(d.To)
-	c.Cc.SetText(d.Cc)
-	c.Bcc.SetText(d.Bcc)
-	c.Subject.SetText(d.Subject)
-	c.Body.SetText(d.Body)
-	c.Attachments.Restore(d.Attachments)
-	c.restoring = false
-	if d.Cc != "" || d.Bcc != "" {
-		c.SetShowCcBcc(true)
-	}
+	found := c.fillForm(*d)
 	c.lastSaved = *d
 	c.possiblySent = d.Sending
 	c.sentEarlier = d.SentEarlier
@@ -551,6 +530,34 @@ func (c *Composer) restoreDraft() {
 	default:
 		c.Notify("Your unsent draft from " + when + " was restored.")
 	}
+}
+
+// fillForm puts d into the form (without autosaving it as a change) and
+// reports whether its account still exists; if not, From is left empty, so
+// that a message never moves to another account (or the sandbox) silently.
+func (c *Composer) fillForm(d draft) (found bool) {
+	c.restoring = true
+	found = d.Account == ""
+	for _, s := range c.senders {
+		if s.ID == d.Account {
+			c.From.SetSelected(s.Label)
+			found = true
+		}
+	}
+	if !found {
+		c.From.ClearSelected()
+	}
+	c.To.SetText(d.To)
+	c.Cc.SetText(d.Cc)
+	c.Bcc.SetText(d.Bcc)
+	c.Subject.SetText(d.Subject)
+	c.Body.SetText(d.Body)
+	c.Attachments.Restore(d.Attachments)
+	c.restoring = false
+	if d.Cc != "" || d.Bcc != "" {
+		c.SetShowCcBcc(true)
+	}
+	return found
 }
 
 // Notify shows a one-line notice above the form.

@@ -212,6 +212,16 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 		}
 		c.lastSaved = draft{}
 	default:
+		if c.draft().Empty() && !c.sendingDraft.Empty() {
+			// The form was emptied while the message went out, and it did
+			// not (surely) arrive: bring it back rather than lose it.
+			c.fillForm(c.sendingDraft)
+			if outcome == MaybeSent {
+				c.Notify("The message you sent is back in the form: Stamp does not know whether the server took it, so it stays marked as possibly sent.")
+			} else {
+				c.Notify("The message was not sent, so it is back in the form.")
+			}
+		}
 		if err := c.SaveDraft(); err != nil {
 			c.Notify(err.Error())
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"stamp/instance"
@@ -112,5 +113,45 @@ func TestASuccessAfterTheFormWasEmptiedKeepsNoDraft(t *testing.T) {
 	}
 	if d, err := newDraftStore(dir).Load(); err != nil || d != nil {
 		t.Errorf("after the success the draft on disk is %+v (err %v), want none", d, err)
+	}
+}
+
+// A form emptied during a send that then fails, or ends without the
+// server's word, must not lose the message: it comes back into the form
+// (marked as possibly sent when that is what happened) and into the draft.
+func TestAFormEmptiedDuringASendThatDidNotSurelyArriveGetsTheMessageBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		outcome SendOutcome
+		marked  bool
+		notice  string
+	}{
+		{"not sent", NotSent, false, "was not sent, so it is back in the form"},
+		{"possibly sent", MaybeSent, true, "stays marked as possibly sent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c, got := newTestComposer(t, dir)
+			c.To.SetText("ann@example.com")
+			c.Subject.SetText("Figures")
+			c.Body.SetText("the quarterly figures")
+			c.TrySend()
+			if len(*got) != 1 || !c.sending {
+				t.Fatal("the send did not start")
+			}
+			emptyForm(c)
+			c.autosave()
+			c.SendFinished(tc.outcome)
+			if c.Subject.Text != "Figures" || c.Body.Text != "the quarterly figures" || c.To.Text != "ann@example.com" {
+				t.Errorf("the form after the send: to=%q subject=%q body=%q; want the message back", c.To.Text, c.Subject.Text, c.Body.Text)
+			}
+			if !strings.Contains(c.Notice.Text, tc.notice) {
+				t.Errorf("notice = %q, want it to say %q", c.Notice.Text, tc.notice)
+			}
+			d, err := newDraftStore(dir).Load()
+			if err != nil || d == nil || d.Subject != "Figures" || d.Sending != tc.marked {
+				t.Errorf("the draft on disk is %+v (err %v); want the message, marked as possibly sent: %v", d, err, tc.marked)
+			}
+		})
 	}
 }
