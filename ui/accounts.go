@@ -358,12 +358,17 @@ func (w *AccountsWindow) fillFromPreset(p account.Preset) {
 	if w.Host.Text != "" && w.Host.Text != w.filled {
 		return
 	}
-	e := p.Endpoints[0]
+	w.fillServer(p.Endpoints[0], p.Auth)
+}
+
+// fillServer puts a server Stamp found (a preset's, or discovery's) into
+// the form and remembers that it was filled in, not typed; an empty auth
+// means automatic.
+func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechanism) {
 	w.Host.SetText(e.Host)
 	w.filled = e.Host
 	w.Port.SetText(strconv.Itoa(e.Port))
 	w.setSecurity(e.Security)
-	auth := p.Auth
 	if auth == "" {
 		auth = account.AuthAuto
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -224,15 +223,7 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	for _, warn := range warnings {
 		w.disc.warnings = append(w.disc.warnings, p(warn))
 	}
-	w.Host.SetText(s.Host)
-	w.filled = s.Host
-	w.Port.SetText(strconv.Itoa(s.Port))
-	w.setSecurity(s.Security)
-	auth := s.Auth
-	if auth == "" {
-		auth = account.AuthAuto
-	}
-	w.setAuth(auth)
+	w.fillServer(s.Endpoint(), s.Auth)
 	if w.Username.Text == "" || w.Username.Text == w.disc.filledUser {
 		user := s.Username
 		if strings.EqualFold(user, strings.TrimSpace(w.Address.Text)) {
