@@ -58,7 +58,7 @@ var markdown = goldmark.New(
 // from the network when the message is opened. A signature under the RFC
 // 3676 "-- " line is not Markdown: it is shown line for line as written.
 func MarkdownHTML(body string) string {
-	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
+	body = lfNewlines(body)
 	text, sig, hasSig := SplitSignature(body)
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n</head>\n")
@@ -194,35 +194,26 @@ func SafeLink(dest []byte) bool {
 	return strings.HasPrefix(d, "http://") || strings.HasPrefix(d, "https://") || strings.HasPrefix(d, "mailto:")
 }
 
-// mailStyles is the AST transformer that gives the elements goldmark
-// writes attributes for their inline style.
+// elementStyles is the inline style of each element goldmark writes
+// attributes for.
+var elementStyles = map[ast.NodeKind]string{
+	ast.KindParagraph:     styleParagraph,
+	ast.KindHeading:       styleHeading,
+	ast.KindBlockquote:    styleBlockquote,
+	ast.KindList:          styleList,
+	ast.KindCodeSpan:      styleCode,
+	ast.KindThematicBreak: styleRule,
+	east.KindTable:        styleTable,
+	east.KindTableCell:    styleCell,
+}
+
+// mailStyles is the AST transformer that gives the elements their inline
+// style (elementStyles).
 type mailStyles struct{}
 
 func (mailStyles) Transform(doc *ast.Document, _ gtext.Reader, _ parser.Context) {
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		style := ""
-		switch n.Kind() {
-		case ast.KindParagraph:
-			style = styleParagraph
-		case ast.KindHeading:
-			style = styleHeading
-		case ast.KindBlockquote:
-			style = styleBlockquote
-		case ast.KindList:
-			style = styleList
-		case ast.KindCodeSpan:
-			style = styleCode
-		case ast.KindThematicBreak:
-			style = styleRule
-		case east.KindTable:
-			style = styleTable
-		case east.KindTableCell:
-			style = styleCell
-		}
-		if style != "" {
+		if style, ok := elementStyles[n.Kind()]; ok && entering {
 			n.SetAttributeString("style", []byte(style))
 		}
 		return ast.WalkContinue, nil

@@ -1,41 +1,24 @@
 package compose
 
 import (
-	"context"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds a Chromium or Chrome to drive, or skips loudly (as
-// oauth/browser_test.go does).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("STAMP_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("SKIPPED, NOT TESTED: the Markdown HTML in a real browser. No Chromium found on PATH " +
-		"(install Debian's chromium: scripts/deps.sh test, or set STAMP_CHROMIUM to a Chrome binary)")
-	return ""
-}
+	"stamp/internal/chromiumtest"
+)
 
 // TestMarkdownHTMLInARealBrowser opens the text/html part of a written
 // Markdown message (read back by go-message) in headless Chromium: the
 // words a recipient reads are on the page, the links go where the text
 // said, and nothing hostile ran or loaded.
 func TestMarkdownHTMLInARealBrowser(t *testing.T) {
-	path := chromiumPath(t)
+	bctx := chromiumtest.Start(t, "the Markdown HTML in a real browser", time.Minute)
 	typed := "# Quarterly plan\n\n" +
 		"Hello **Bob**, the ~~old~~ new [budget sheet](https://example.com/budget?q=1&r=2) is ready.\n" +
 		"Write to <ann@example.com> or see www.example.org.\n\n" +
@@ -54,22 +37,6 @@ func TestMarkdownHTMLInARealBrowser(t *testing.T) {
 	if err := os.WriteFile(file, []byte(p.html), 0o600); err != nil {
 		t.Fatal(err)
 	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.DisableGPU,
-		chromedp.Flag("no-first-run", true),
-	)
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 
 	if err := chromedp.Do(bctx, chromedp.Navigate((&url.URL{Scheme: "file", Path: file}).String())); err != nil {
 		t.Fatalf("open the HTML part in Chromium: %v", err)

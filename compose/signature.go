@@ -17,7 +17,7 @@ const SignatureDelimiter = "-- "
 // of its own at the top (someone who typed "-- " into the signature gets
 // one, not two). An empty result means no signature.
 func NormalizeSignature(sig string) string {
-	sig = strings.ReplaceAll(strings.ReplaceAll(sig, "\r\n", "\n"), "\r", "\n")
+	sig = lfNewlines(sig)
 	sig = strings.TrimRight(sig, " \t\n")
 	for _, d := range []string{SignatureDelimiter + "\n", "--\n"} {
 		if strings.HasPrefix(sig, d) {
@@ -36,7 +36,7 @@ func NormalizeSignature(sig string) string {
 // signature under it, and whether there was one. Line breaks may be \n,
 // \r\n or \r; the parts returned use \n.
 func SplitSignature(body string) (text, sig string, ok bool) {
-	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
+	body = lfNewlines(body)
 	i := lastDelimiter(body)
 	if i < 0 {
 		return body, "", false
@@ -76,7 +76,7 @@ func WithSignature(body, sig string) string {
 	if sig == "" {
 		return body
 	}
-	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
+	body = lfNewlines(body)
 	if lastDelimiter(body) >= 0 {
 		return body
 	}
@@ -103,7 +103,7 @@ func WithSignature(body, sig string) string {
 // blank lines above it.
 func SwapSignature(body, oldSig, newSig string) (result string, swapped bool) {
 	oldSig, newSig = NormalizeSignature(oldSig), NormalizeSignature(newSig)
-	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
+	body = lfNewlines(body)
 	if oldSig == "" {
 		out := WithSignature(body, newSig)
 		return out, out != body
@@ -120,4 +120,9 @@ func SwapSignature(body, oldSig, newSig string) (result string, swapped bool) {
 		return strings.TrimRight(trimmed[:i], "\n"), true
 	}
 	return trimmed[:i] + signatureBlock(newSig), true
+}
+
+// lfNewlines turns \r\n and \r into \n.
+func lfNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

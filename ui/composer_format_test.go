@@ -195,3 +195,22 @@ func TestThePreviewShowsWhatRecipientsWillSee(t *testing.T) {
 		t.Errorf("# Agenda is not a heading in the preview")
 	}
 }
+
+func TestASignatureEditedInTheAccountsReachesANewMessage(t *testing.T) {
+	a := test.NewTempApp(t)
+	sig := "Ann"
+	c := NewComposer(a, Options{DataDir: t.TempDir(), Senders: func() []Sender {
+		s := homeSender
+		s.Signature = sig
+		return []Sender{s}
+	}})
+	if c.Body.Text != "\n\n-- \nAnn" {
+		t.Fatalf("body = %q", c.Body.Text)
+	}
+	// The Accounts window saves a new signature and reloads the senders.
+	sig = "Ann Example\nHome"
+	c.ReloadSenders()
+	if want := "\n\n-- \nAnn Example\nHome"; c.Body.Text != want {
+		t.Fatalf("after the signature changed: %q, want %q", c.Body.Text, want)
+	}
+}
