@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-message"
 )
@@ -99,5 +100,37 @@ func TestMarkdownFlagCombinations(t *testing.T) {
 		if code != 2 || stdout != "" || !strings.Contains(stderr, "--markdown") {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 naming --markdown", args, code, stdout, stderr)
 		}
+	}
+}
+
+// TestMarkdownIndependentServer sends a Markdown message with an
+// attachment through the independent server of scripts/test-server.sh
+// (python3-aiosmtpd, STARTTLS + AUTH) and reads what it received.
+func TestMarkdownIndependentServer(t *testing.T) {
+	addr, ca, spool := os.Getenv("STAMP_INDEPENDENT_SMTP"), os.Getenv("STAMP_INDEPENDENT_CA"), os.Getenv("STAMP_INDEPENDENT_SPOOL")
+	if addr == "" || ca == "" || spool == "" {
+		t.Skip("no independent SMTP server: run scripts/test-server.sh (make test does) to start python3-aiosmtpd and set STAMP_INDEPENDENT_*")
+	}
+	att := filepath.Join(t.TempDir(), "agenda.txt")
+	os.WriteFile(att, []byte("agenda\n"), 0o644)
+	typed := "**Agenda** for [Friday](https://example.com/f)\n\n<script>x</script>\n\n-- \nAnn"
+	subject := "markdown-" + time.Now().Format("150405.000000000")
+	code, _, stderr := runCmd(t, "", "--server", addr, "--security", "starttls", "--ca-file", ca,
+		"--user", os.Getenv("STAMP_INDEPENDENT_USER"), "--password-env", "STAMP_INDEPENDENT_PASSWORD",
+		"--from", "alice@example.com", "--to", "bob@example.com", "--subject", subject,
+		"--markdown", "--body", typed, "--attach", att)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	data, _ := waitSpooled(t, spool, subject)
+	tree, texts := mimeTree(t, string(data))
+	if want := "multipart/mixed\n multipart/alternative\n  text/plain\n  text/html\n text/plain"; tree != want {
+		t.Fatalf("parts received:\n%s\nwant:\n%s", tree, want)
+	}
+	if strings.TrimSuffix(texts[0], "\n") != typed {
+		t.Errorf("text part %q, want %q", texts[0], typed)
+	}
+	if !strings.Contains(texts[1], `<strong>Agenda</strong>`) || !strings.Contains(texts[1], `&lt;script&gt;`) || strings.Contains(texts[1], "<script") {
+		t.Errorf("HTML part:\n%s", texts[1])
 	}
 }
