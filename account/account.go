@@ -165,6 +165,13 @@ type Account struct {
 	OAuth *OAuthSettings `json:"oauth,omitempty"`
 	// SaveSent keeps a copy of each sent message in Stamp's Sent folder.
 	SaveSent bool `json:"save_sent"`
+	// Signature is plain text the composer puts under the RFC 3676 "-- "
+	// line of a new message and swaps when the From account changes
+	// (compose.WithSignature, compose.SwapSignature). It is the same text
+	// in a Markdown message: the lines under the delimiter are shown as
+	// typed, not read as Markdown. Empty means none. At most
+	// MaxSignatureLength characters, valid UTF-8, no NUL.
+	Signature string `json:"signature,omitempty"`
 	// Default marks the account used when none is chosen. The Store keeps
 	// exactly one default while it holds any account.
 	Default bool `json:"-"`
@@ -256,6 +263,10 @@ func (e *ValidationError) Unwrap() []error {
 	return errs
 }
 
+// MaxSignatureLength bounds a signature, in characters: far above a few
+// lines of name, title and phone numbers.
+const MaxSignatureLength = 4000
+
 // MaxIDLength bounds an account ID, in characters.
 const MaxIDLength = 64
 
@@ -322,6 +333,12 @@ func (a Account) Validate() error {
 			"if this relay accepts mail without logging in", a.Host)
 	}
 	a.validateOAuth(add)
+	switch {
+	case !utf8.ValidString(a.Signature) || strings.ContainsRune(a.Signature, 0):
+		add("signature", "is not valid text (invalid UTF-8 or a NUL character)")
+	case utf8.RuneCountInString(a.Signature) > MaxSignatureLength:
+		add("signature", "is longer than %d characters", MaxSignatureLength)
+	}
 	if a.CAFile != "" {
 		if err := checkCAFile(a.CAFile); err != nil {
 			add("ca_file", "%s", err)

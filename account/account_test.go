@@ -91,6 +91,10 @@ func TestValidate(t *testing.T) {
 		{"a relative CA file path is refused", func(a *Account) { a.CAFile = "ca.pem" }, "ca_file", "absolute"},
 		{"a missing CA file is refused", func(a *Account) { a.CAFile = filepath.Join(t.TempDir(), "nope.pem") }, "ca_file", "cannot read"},
 		{"a CA file without a certificate is refused", func(a *Account) { a.CAFile = notPEM }, "ca_file", "no PEM certificate"},
+		{"a multi-line signature is valid", func(a *Account) { a.Signature = "Ann Example\nExample Ltd · +1 555 0100\n会议 😀" }, "", ""},
+		{"a signature with a NUL is refused", func(a *Account) { a.Signature = "Ann\x00" }, "signature", "not valid text"},
+		{"a signature that is not UTF-8 is refused", func(a *Account) { a.Signature = "Ann \xff" }, "signature", "not valid text"},
+		{"a signature over 4000 characters is refused", func(a *Account) { a.Signature = strings.Repeat("é", 4001) }, "signature", "longer than 4000"},
 		{"a pinned fingerprint is valid", func(a *Account) { a.PinnedSHA256 = strings.Repeat("ab", 32) }, "", ""},
 		{"a pinned fingerprint with colons and upper case is valid", func(a *Account) {
 			a.PinnedSHA256 = strings.TrimSuffix(strings.Repeat("AB:", 32), ":")

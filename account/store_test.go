@@ -83,6 +83,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	work := testAccount("work")
 	work.Username = "login-name"
 	work.CAFile = ""
+	work.Signature = "Ann\n-- not a delimiter\n+1 555 0100"
 	home := testAccount("home")
 	home.Security, home.Port, home.Auth = SecuritySTARTTLS, 587, AuthLogin
 	for _, a := range []Account{work, home} {

@@ -25,6 +25,10 @@ type Message struct {
 	Text    string // text/plain body; line breaks may be \n, \r\n or \r
 	HTML    string // optional text/html alternative
 
+	// Markdown sends Text as typed in text/plain and its rendering
+	// (MarkdownHTML) as the text/html alternative; HTML must be empty.
+	Markdown bool
+
 	Attachments []Attachment
 	Headers     []Header // extra headers such as In-Reply-To and References
 
@@ -94,6 +98,9 @@ func (m *Message) check() ([]int64, error) {
 	v.headerText("Subject", m.Subject)
 	v.bodyText("Body", m.Text)
 	v.bodyText("HTML", m.HTML)
+	if m.Markdown && m.HTML != "" {
+		v.add("HTML", "", "cannot be combined with a Markdown body, whose HTML is rendered from the text")
+	}
 	if m.MessageID != "" {
 		id := strings.TrimSuffix(strings.TrimPrefix(m.MessageID, "<"), ">")
 		if !isASCII(id) || strings.ContainsAny(id, " \t\r\n<>") || !strings.Contains(id, "@") || id == "" {

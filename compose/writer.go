@@ -169,16 +169,21 @@ type entity struct {
 	segs   []segment
 }
 
-// layoutBody lays out the body: a text part, an HTML alternative, and the
-// attachments in a multipart/mixed.
+// layoutBody lays out the body: a text part, an HTML alternative (given,
+// or rendered from Markdown text), and the attachments in a
+// multipart/mixed around them.
 func (w *Writer) layoutBody(sizes []int64) entity {
 	m := &w.msg
+	html := m.HTML
+	if m.Markdown && m.Text != "" {
+		html = MarkdownHTML(m.Text)
+	}
 	var parts []entity
 	switch {
-	case m.HTML != "" && m.Text != "":
-		parts = append(parts, w.multipart("alternative", textEntity("plain", m.Text), textEntity("html", m.HTML)))
-	case m.HTML != "":
-		parts = append(parts, textEntity("html", m.HTML))
+	case html != "" && m.Text != "":
+		parts = append(parts, w.multipart("alternative", textEntity("plain", m.Text), textEntity("html", html)))
+	case html != "":
+		parts = append(parts, textEntity("html", html))
 	case m.Text != "" || len(m.Attachments) == 0:
 		parts = append(parts, textEntity("plain", m.Text))
 	}

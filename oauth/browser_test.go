@@ -1,58 +1,25 @@
 package oauth_test
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"stamp/internal/chromiumtest"
 	"stamp/oauth"
 	"stamp/oauth/oauthtest"
 )
-
-// chromium finds a Chromium or Chrome to drive, or skips loudly.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("STAMP_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("SKIPPED, NOT TESTED: the sign-in in a real browser. No Chromium found on PATH " +
-		"(install Debian's chromium: scripts/deps.sh test, or set STAMP_CHROMIUM to a Chrome binary)")
-	return ""
-}
 
 // TestSignInWithRealBrowser has headless Chromium open the authorization
 // URL, fill the server's login page and follow its redirects, so the
 // loopback listener gets the callback from a real browser.
 func TestSignInWithRealBrowser(t *testing.T) {
-	path := chromium(t)
+	bctx := chromiumtest.Start(t, "the sign-in in a real browser", 2*time.Minute)
+	ctx := bctx
 	srv := oauthtest.Start(t)
 	p := provider(t, srv)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.DisableGPU,
-		chromedp.Flag("no-first-run", true),
-	)
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 
 	s, err := oauth.Start(p, oauth.Options{Timeout: 2 * time.Minute})
 	if err != nil {

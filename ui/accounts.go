@@ -776,5 +776,5 @@ func accountSender(a account.Account) Sender {
 	if label != a.Address {
 		label += " <" + a.Address + ">"
 	}
-	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}, KeepSent: a.SaveSent}
+	return Sender{ID: a.ID, Label: label, From: compose.Address{Name: a.Name, Addr: a.Address}, KeepSent: a.SaveSent, Signature: a.Signature}
 }

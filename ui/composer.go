@@ -37,6 +37,7 @@ type Sender struct {
 	From      compose.Address // the sender address and display name
 	SizeLimit int64           // the server's SIZE limit when known, else 0
 	KeepSent  bool            // save a copy of each sent message in the Sent folder
+	Signature string          // plain text under "-- " in new messages (composer_signature.go)
 }
 
 // SandboxID is the Sender ID of the built-in sandbox server.
@@ -102,6 +103,9 @@ type Composer struct {
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
+
+	formatState    // the Markdown toggle and the preview (composer_format.go)
+	signatureState // the sender's signature in the body (composer_signature.go)
 }
 
 // NewComposer creates the composer window on a (running or test) app.
@@ -115,6 +119,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 		if s, ok := c.Sender(); ok && !c.restoring {
 			c.app.Preferences().SetString(prefSender, s.ID)
 		}
+		c.signatureFollowsSender()
 		c.changed()
 	})
 	c.To = c.recipientEntry("To")
@@ -126,6 +131,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	c.Body.Wrapping = fyne.TextWrapWord
 	c.Body.SetPlaceHolder("Write your message…")
 	c.Body.OnChanged = func(string) { c.changed() }
+	c.initFormat()
 	c.Attachments = newAttachmentList(c.changed)
 
 	c.SendButton = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.TrySend)
@@ -146,7 +152,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	// The container's order is the Tab order: the form, the body, the
 	// attachments, then the buttons (NewBorder would put the body first).
 	top := container.NewVBox(c.Notice, c.form)
-	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, layout.NewSpacer(), c.SendButton)
+	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, c.formatControls(), layout.NewSpacer(), c.SendButton)
 	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status)
 	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
 	w.SetMainMenu(c.mainMenu())
@@ -156,6 +162,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	w.Resize(fyne.NewSize(760, 620))
 
 	c.restoreDraft()
+	c.startSignature()
 	if len(opts.Attach) > 0 {
 		c.AttachFiles(opts.Attach...)
 	}
@@ -320,7 +327,7 @@ func (c *Composer) changed() {
 // formMessage builds the message from the form. It reports address problems
 // per field; attachments are checked separately (they can change on disk).
 func (c *Composer) formMessage() (*compose.Message, error) {
-	m := &compose.Message{Subject: c.Subject.Text, Text: c.Body.Text}
+	m := &compose.Message{Subject: c.Subject.Text, Text: c.Body.Text, Markdown: c.markdownOn()}
 	if s, ok := c.Sender(); ok {
 		m.From = s.From
 	}
@@ -430,6 +437,7 @@ func (c *Composer) clearForm() {
 	c.Attachments.Clear()
 	c.restoring = false
 	c.forgetSends()
+	c.startSignature()
 }
 
 // forgetSends drops what earlier sends of the form's message left behind
@@ -443,7 +451,7 @@ func (c *Composer) forgetSends() {
 // draft snapshots the form.
 func (c *Composer) draft() draft {
 	d := draft{To: c.To.Text, Cc: c.Cc.Text, Bcc: c.Bcc.Text, Subject: c.Subject.Text,
-		Body: c.Body.Text, Attachments: c.Attachments.Paths()}
+		Body: c.draftBody(), Markdown: c.markdownOn(), Attachments: c.Attachments.Paths()}
 	if s, ok := c.Sender(); ok {
 		d.Account = s.ID
 	}
@@ -552,6 +560,7 @@ func (c *Composer) fillForm(d draft) (found bool) {
 	c.Bcc.SetText(d.Bcc)
 	c.Subject.SetText(d.Subject)
 	c.Body.SetText(d.Body)
+	c.setMarkdown(d.Markdown)
 	c.Attachments.Restore(d.Attachments)
 	c.restoring = false
 	if d.Cc != "" || d.Bcc != "" {

@@ -27,6 +27,7 @@ type draft struct {
 	Bcc         string   `json:"bcc,omitempty"`
 	Subject     string   `json:"subject,omitempty"`
 	Body        string   `json:"body,omitempty"`
+	Markdown    bool     `json:"markdown,omitempty"` // the body is sent as Markdown (text and HTML)
 	Attachments []string `json:"attachments,omitempty"`
 	Sending     bool     `json:"sending,omitempty"` // a send had started and had not finished when this was saved
 	// SentEarlier is when the server accepted an earlier version of this
@@ -46,7 +47,7 @@ func (d draft) Empty() bool {
 // sameContent reports whether two drafts hold the same message.
 func (d draft) sameContent(o draft) bool {
 	if d.Account != o.Account || d.To != o.To || d.Cc != o.Cc || d.Bcc != o.Bcc ||
-		d.Subject != o.Subject || d.Body != o.Body || len(d.Attachments) != len(o.Attachments) {
+		d.Subject != o.Subject || d.Body != o.Body || d.Markdown != o.Markdown || len(d.Attachments) != len(o.Attachments) {
 		return false
 	}
 	for i := range d.Attachments {

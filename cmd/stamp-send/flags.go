@@ -27,6 +27,7 @@ type options struct {
 	BodyFile      string
 	HTMLFile      string
 	HTML          string // the content of --html-file
+	Markdown      bool   // --markdown: Body is Markdown, sent with its HTML rendering
 	Attach        []string
 	EML           string // --eml: send this file as is
 	DryRun        bool
@@ -71,7 +72,7 @@ func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
-                  [--subject S] [--body TEXT | --body-file F] [--html-file F] [--attach F ...]
+                  [--subject S] [--body TEXT | --body-file F] [--markdown | --html-file F] [--attach F ...]
                   [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
@@ -82,7 +83,9 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
 
 Address and file flags may be repeated or hold comma-separated lists.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
-and sends nothing. A password never comes from a flag: use --password-env VAR
+and sends nothing. --markdown sends --body or --body-file as typed in
+text/plain and its HTML rendering (no raw HTML, only http, https and mailto
+links) in text/html. A password never comes from a flag: use --password-env VAR
 or --password-stdin. A server with a self-signed certificate is trusted with
 --ca-file (its CA) or --pin (the SHA-256 fingerprint of exactly its
 certificate, which stamp-send prints when it does not trust one; with
@@ -145,6 +148,7 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&raw.body, "body", "", "the text body `TEXT`")
 	fs.StringVar(&o.BodyFile, "body-file", "", "read the text body from file `F` (- for stdin)")
 	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
+	fs.BoolVar(&o.Markdown, "markdown", false, "the body is Markdown: sent as typed (text/plain) and rendered (text/html) in multipart/alternative")
 	fs.Var(&raw.attach, "attach", "attach file `F` (repeatable, or comma-separated)")
 	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
@@ -188,11 +192,14 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 // names of the flags given.
 func (o *options) checkCombinations(set map[string]bool) error {
 	if o.EML != "" {
-		for _, name := range []string{"subject", "body", "body-file", "html-file", "attach"} {
+		for _, name := range []string{"subject", "body", "body-file", "html-file", "markdown", "attach"} {
 			if set[name] {
 				return usagef("--eml sends a finished message as is; --%s cannot change it", name)
 			}
 		}
+	}
+	if o.Markdown && set["html-file"] {
+		return usagef("--markdown and --html-file: the HTML of a Markdown body is rendered from it; give one or the other")
 	}
 	if o.Out != "" && !o.DryRun {
 		return usagef("--out is for --dry-run; a sent message is not written to a file")
@@ -413,7 +420,7 @@ func (o *options) message() (*compose.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Subject, m.Text, m.HTML = o.Subject, o.Body, o.HTML
+	m.Subject, m.Text, m.HTML, m.Markdown = o.Subject, o.Body, o.HTML, o.Markdown
 	for _, a := range o.Attach {
 		m.Attachments = append(m.Attachments, compose.Attachment{Path: a})
 	}

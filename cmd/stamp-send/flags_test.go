@@ -112,10 +112,10 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 					t.Errorf("envelope = %v, %v", env, err)
 				}
 			}},
-		{"a body file, the password on stdin, quiet", "stamp-test-secret-stdin\n", []string{
-			"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--body-file", textFile, "--password-stdin", "--quiet"},
+		{"a Markdown body file, the password on stdin, quiet", "stamp-test-secret-stdin\n", []string{
+			"--from", "a@example.com", "--to", "b@example.com", "--server", "h", "--body-file", textFile, "--markdown", "--password-stdin", "--quiet"},
 			func(t *testing.T, got *options, m *compose.Message) {
-				if m == nil || m.Text != "body from a file" || got.Password != "stamp-test-secret-stdin" || !got.Quiet {
+				if m == nil || m.Text != "body from a file" || !m.Markdown || got.Password != "stamp-test-secret-stdin" || !got.Quiet {
 					t.Errorf("options = %+v, message %+v", redacted(got), m)
 				}
 			}},

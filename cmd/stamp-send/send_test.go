@@ -225,21 +225,8 @@ func TestIndependentServer(t *testing.T) {
 		RcptTos []string `json:"rcpt_tos"`
 		TLS     bool     `json:"tls"`
 	}
-	var data []byte
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && data == nil; time.Sleep(50 * time.Millisecond) {
-		files, _ := filepath.Glob(filepath.Join(spool, "*.json"))
-		for _, f := range files {
-			eml, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".eml")
-			if err == nil && strings.Contains(string(eml), "independent ") && strings.Contains(string(eml), subject[len("independent "):]) {
-				raw, _ := os.ReadFile(f)
-				json.Unmarshal(raw, &envelope)
-				data = eml
-			}
-		}
-	}
-	if data == nil {
-		t.Fatalf("the message never reached the spool %s", spool)
-	}
+	data, env := waitSpooled(t, spool, subject)
+	json.Unmarshal(env, &envelope)
 	if strings.Join(envelope.RcptTos, ",") != "bob@example.com,carol@example.com,hidden@example.com" || !envelope.TLS {
 		t.Errorf("server's envelope %+v", envelope)
 	}
@@ -253,6 +240,25 @@ func TestIndependentServer(t *testing.T) {
 	if got := atts["Rapport été.bin"]; string(got) != string(content) {
 		t.Errorf("attachment arrived with %d bytes (names %v)", len(got), keys(atts))
 	}
+}
+
+// waitSpooled waits (up to 10 s) for the independent server to spool the
+// message whose subject is subject, and returns its bytes and its envelope
+// (JSON).
+func waitSpooled(t *testing.T, spool, subject string) (eml, envelope []byte) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(spool, "*.json"))
+		for _, f := range files {
+			data, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".eml")
+			if err == nil && strings.Contains(string(data), "Subject: "+subject+"\r\n") {
+				env, _ := os.ReadFile(f)
+				return data, env
+			}
+		}
+	}
+	t.Fatalf("the message %q never reached the spool %s", subject, spool)
+	return nil, nil
 }
 
 func keys(m map[string][]byte) []string {
