@@ -70,7 +70,7 @@ type Session struct {
 	p      *Provider
 	access *oauth2.Token // no refresh token in it
 	// again: the provider refused the saved sign-in (invalid_grant), or
-	// none is saved; cleared by Complete.
+	// none is saved; cleared by Complete and by a refresh that works.
 	again bool
 }
 
@@ -178,6 +178,7 @@ func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
 	if err != nil {
 		return AccessToken{}, err
 	}
+	s.again = false // the saved sign-in works (saved since by another Manager, say)
 	return handOut(tok), nil
 }
 
