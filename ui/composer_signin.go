@@ -147,8 +147,9 @@ func (c *Composer) signInRefused(from Sender, err error) {
 	if c.signIn.verdicts == nil {
 		c.signIn.verdicts = map[string]signInVerdict{}
 	}
-	c.signIn.verdicts[from.ID] = signInVerdict{needed: true, why: lang.X("composer.signin.again_after_send",
-		"{{.Provider}} no longer accepts the saved sign-in of {{.Sender}}. Sign in again to send from it.",
-		map[string]any{"Provider": sa.Provider.Name(), "Sender": from.Label})}
+	cause, _ := oauth.ExplainSignIn(sa.Provider, err)
+	c.signIn.verdicts[from.ID] = signInVerdict{needed: true, why: lang.X("composer.signin.again",
+		"Sign in again to send from {{.Account}}. {{.Cause}}",
+		map[string]any{"Cause": cause.Cause, "Account": from.Label})}
 	c.showSignIn()
 }

@@ -110,9 +110,10 @@ func (o *OAuthAccounts) check(ctx context.Context, a account.Account, onVerdict 
 		return
 	}
 	provider := sess.Kind().Name()
+	cause, _ := oauth.ExplainSignIn(sess.Kind(), oauth.ErrSignInAgain)
 	again := signInVerdict{needed: true, why: lang.X("composer.signin.again",
-		"{{.Provider}} no longer accepts the saved sign-in of {{.Account}} (it was revoked, expired, or the password was changed). Sign in again to send from it.",
-		map[string]any{"Provider": provider, "Account": a.DisplayName()})}
+		"Sign in again to send from {{.Account}}. {{.Cause}}",
+		map[string]any{"Cause": cause.Cause, "Account": a.DisplayName()})}
 	if sess.NeedsSignIn() {
 		onVerdict(again) // at once; the renewal below may still clear it
 	}

@@ -46,9 +46,9 @@ func (p *sendPanel) signInFailure(err error) bool {
 	var text string
 	switch {
 	case errors.As(err, &sa):
-		text = lang.X("sendpanel.oauth.sign_in_again",
-			"Not sent: {{.Provider}} no longer accepts the saved sign-in (it was revoked, it expired, or the password was changed). Nothing was sent. Sign in again, then send.",
-			map[string]any{"Provider": sa.Provider.Name()})
+		why, _ := oauth.ExplainSignIn(sa.Provider, err)
+		text = lang.X("sendpanel.oauth.sign_in_again", "Not sent: {{.Cause}} Nothing was sent. {{.Fix}}",
+			map[string]any{"Cause": why.Cause, "Fix": why.Fix})
 		signIn = true
 	case errors.As(err, &ae) && ae.Explained:
 		text = lang.X("sendpanel.oauth.refused_explained",
@@ -85,9 +85,9 @@ func refreshFailure(err error) string {
 		return lang.X("sendpanel.oauth.refresh_cancelled",
 			"Cancelled while renewing the sign-in. Nothing was sent; your message is still in the composer.")
 	case errors.Is(err, oauth.ErrAdminApproval):
-		return lang.X("sendpanel.oauth.admin_approval",
-			"Not sent: an administrator of your organization must approve Stamp before it can send for you ({{.Error}}). Ask them to grant admin consent, then sign in again.",
-			map[string]any{"Error": err.Error()})
+		why, _ := oauth.ExplainSignIn(oauth.Microsoft, err)
+		return lang.X("sendpanel.oauth.admin_approval", "Not sent: the sign-in could not be renewed. {{.Cause}} {{.Fix}}",
+			map[string]any{"Cause": why.Cause, "Fix": why.Fix})
 	}
 	return lang.X("sendpanel.oauth.refresh_failed",
 		"Not sent: the sign-in could not be renewed ({{.Error}}). Stamp could not reach the provider: check the network connection and try again.",

@@ -231,6 +231,9 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 		if errors.Is(err, oauth.ErrTimedOut) || errors.Is(err, oauth.ErrCancelled) {
 			c.code = exitTimeout
 		}
+		if x, ok := oauth.ExplainSignIn(p.Kind, err); ok {
+			return fmt.Errorf("not signed in: %w\n%s %s\nTry again with: stamp-send account login %s", err, x.Cause, x.Fix, a.ID)
+		}
 		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
 	}
 	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
@@ -305,11 +308,18 @@ func oauthExitCode(res *smtpclient.Result, err error) int {
 	return exitCode(res, err)
 }
 
-// explainOAuth prints what Stamp knows of an OAuth login refusal.
+// explainOAuth prints what Stamp knows of an OAuth login refusal, or of a
+// sign-in the provider no longer accepts.
 func explainOAuth(w io.Writer, err error) {
 	var ae *oauth.AuthError
-	if errors.As(err, &ae) && ae.Explained {
+	var sa *oauth.SignInAgainError
+	switch {
+	case errors.As(err, &ae) && ae.Explained:
 		fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(ae.Explanation.Cause+" "+ae.Explanation.Fix))
+	case errors.As(err, &sa):
+		if x, ok := oauth.ExplainSignIn(sa.Provider, err); ok {
+			fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(x.Cause))
+		}
 	}
 }
 
