@@ -199,6 +199,7 @@ func TestTheComposerSendsFromAnOAuthAccountWithARenewedTokenAndNoPassword(t *tes
 	if p.StepState(oauth.StepRefresh) != "done" || !row.box.Visible() || p.StepState("auth") != "done" {
 		t.Fatalf("steps: renew sign-in %s (shown %v), AUTH %s", p.StepState(oauth.StepRefresh), row.box.Visible(), p.StepState("auth"))
 	}
+	saveShot(t, p.Window, "oauth-send-panel")
 	if !strings.Contains(windowText(p.Window), "Renew sign-in") {
 		t.Fatal("the panel does not show the renewal step")
 	}
@@ -309,6 +310,7 @@ func TestASignInRevokedAfterTheCheckFailsAtTheRenewalInWords(t *testing.T) {
 	if !strings.Contains(p.Outcome.Text, "no longer accepts the saved sign-in") || !p.SignInAgain.Visible() || p.NewPassword.Visible() {
 		t.Fatalf("the panel says %q (Sign in again shown %v, new password %v)", p.Outcome.Text, p.SignInAgain.Visible(), p.NewPassword.Visible())
 	}
+	saveShot(t, p.Window, "oauth-send-panel-revoked")
 	test.Tap(p.SignInAgain)
 	if len(signIns) != 1 {
 		t.Fatal("the panel's Sign in again did not open the account")
