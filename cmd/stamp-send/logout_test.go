@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"stamp/account"
 	"stamp/oauth/oauthtest"
-	"stamp/smtpclient/sandbox"
 )
 
 func TestOAuthLogoutRevokesAtTheProviderAndDeletesTheKeyringEntries(t *testing.T) {
@@ -18,16 +15,7 @@ func TestOAuthLogoutRevokesAtTheProviderAndDeletesTheKeyringEntries(t *testing.T
 	e := newAccountEnv(t)
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Options{Security: sandbox.TLS, Username: mailbox, Mechanisms: []string{"XOAUTH2"},
-		CheckToken: func(ctx context.Context, user, token string) error { return srv.CheckBearer(ctx, mailbox, user, token) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, sb.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	sb, ca := introspectingSandbox(t, srv, mailbox, "XOAUTH2")
 	browserLogsIn(t, srv)
 	code, out, errOut := runCmd(t, "", "account", "add", e.name, "--from", mailbox, "--server", sb.Addr(), "--security", "tls",
 		"--ca-file", ca, "--oauth", "custom", "--client-id", oauthtest.ClientID, "--issuer", srv.Issuer, "--scopes", "openid offline_access")
