@@ -41,7 +41,7 @@ var panelSteps = []struct {
 	step  smtpclient.Step
 	label string
 }{
-	{oauth.StepRefresh, refreshStepLabel()},
+	{oauth.StepRefresh, ""}, // named when the panel is built (refreshStepLabel: translated)
 	{smtpclient.StepConnect, "Connect"},
 	{smtpclient.StepTLS, "TLS"},
 	{smtpclient.StepGreeting, "Greeting"},
@@ -272,7 +272,11 @@ func newSendPanel(a fyne.App) *sendPanel {
 
 	p.stepBox = container.NewVBox()
 	for _, s := range panelSteps {
-		row := &stepRow{label: s.label, icon: widget.NewIcon(nil), text: widget.NewLabel(s.label),
+		label := s.label
+		if s.step == oauth.StepRefresh {
+			label = refreshStepLabel()
+		}
+		row := &stepRow{label: label, icon: widget.NewIcon(nil), text: widget.NewLabel(label),
 			duration: widget.NewLabel("")}
 		row.duration.Importance = widget.LowImportance
 		p.steps = append(p.steps, row)
