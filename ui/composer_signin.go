@@ -134,6 +134,7 @@ func (c *Composer) wireSignIn(p *sendPanel, from Sender) {
 	}
 	p.OnNewPassword = nil
 	p.OnSignIn = func() { c.openSignIn(from) }
+	p.Outcome.SetText(lang.X("sendpanel.oauth.preparing", "Getting the account's sign-in and the message ready…"))
 }
 
 // signInRefused marks from as needing a new sign-in when its send ended
