@@ -100,10 +100,11 @@ type signInVerdict struct {
 }
 
 // check finds out, before a send, whether the account's sign-in still
-// works: no saved sign-in, or one the provider refused (the session says
-// so at once, and a renewal confirms it). A check that cannot reach the
-// provider or the keyring says nothing (ok false): the send will tell.
-// It may block: not on the UI goroutine.
+// works, and hands each verdict to onVerdict: no saved sign-in, or one the
+// provider refused (the session says so at once, and a renewal confirms
+// or clears it). A check that cannot reach the provider or the keyring
+// hands over nothing: the send will tell. It may block: not on the UI
+// goroutine.
 func (o *OAuthAccounts) check(ctx context.Context, a account.Account, onVerdict func(signInVerdict)) {
 	sess, err := o.session(ctx, a)
 	if err != nil {
