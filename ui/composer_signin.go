@@ -106,6 +106,11 @@ func (c *Composer) showSignIn() {
 		return
 	}
 	s.text.SetText(v.why)
+	if v.first {
+		s.button.SetText(lang.X("composer.signin.first_button", "Sign in…"))
+	} else {
+		s.button.SetText(lang.X("composer.signin.button", "Sign in again…"))
+	}
 	if c.opts.SignIn == nil && c.opts.OpenAccount == nil {
 		s.button.Hide()
 	} else {
@@ -117,8 +122,13 @@ func (c *Composer) showSignIn() {
 // signInBlocker is why Send waits for a sign-in, or "".
 func (c *Composer) signInBlocker() string {
 	from, ok := c.Sender()
-	if !ok || !c.signIn.verdicts[from.ID].needed || c.signIn.bar == nil || !c.signIn.bar.Visible() {
+	v := c.signIn.verdicts[from.ID]
+	if !ok || !v.needed || c.signIn.bar == nil || !c.signIn.bar.Visible() {
 		return ""
+	}
+	if v.first {
+		return lang.X("composer.signin.first_blocker", "Sign in to send from {{.Sender}} (the button above).",
+			map[string]any{"Sender": from.Label})
 	}
 	return lang.X("composer.signin.blocker", "Sign in again to send from {{.Sender}} (the button above).",
 		map[string]any{"Sender": from.Label})

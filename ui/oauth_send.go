@@ -97,6 +97,8 @@ type signInVerdict struct {
 	needed bool
 	// why says so in words.
 	why string
+	// first: the account was never signed in (no sign-in is saved).
+	first bool
 }
 
 // check finds out, before a send, whether the account's sign-in still
@@ -121,7 +123,7 @@ func (o *OAuthAccounts) check(ctx context.Context, a account.Account, onVerdict 
 	_, _, _, err = o.secrets.RefreshToken(ctx, a.ID)
 	switch {
 	case errors.Is(err, account.ErrNoSecret):
-		onVerdict(signInVerdict{needed: true, why: lang.X("composer.signin.none",
+		onVerdict(signInVerdict{needed: true, first: true, why: lang.X("composer.signin.none",
 			"{{.Account}} is not signed in with {{.Provider}} yet. Sign in to send from it.",
 			map[string]any{"Provider": provider, "Account": a.DisplayName()})})
 		return

@@ -336,3 +336,22 @@ func TestAnOAuthAccountsKeyringEntryIsNeverTakenForAPassword(t *testing.T) {
 		t.Fatal("a password was asked for an account that signs in")
 	}
 }
+
+func TestAnAccountNeverSignedInSaysSignInBeforeSend(t *testing.T) {
+	r := newOAuthRig(t) // no sign-in saved
+	var signIns []Sender
+	c, _ := r.composer(t, &signIns)
+	test.Type(c.To, "bob@example.net")
+	v := checked(t, c)
+	if !v.needed || !c.signIn.bar.Visible() || !strings.Contains(c.signIn.text.Text, "is not signed in") ||
+		c.signIn.button.Text != "Sign in…" {
+		t.Fatalf("the composer shows %q with the button %q", c.signIn.text.Text, c.signIn.button.Text)
+	}
+	if !c.SendButton.Disabled() || !strings.HasPrefix(c.Status.Text, "Sign in to send from") {
+		t.Fatalf("Send enabled %v, status %q", !c.SendButton.Disabled(), c.Status.Text)
+	}
+	test.Tap(c.signIn.button)
+	if len(signIns) != 1 || r.logins.Load() != 0 {
+		t.Fatalf("%d sign-ins opened, %d logins at the sandbox; want 1 and none", len(signIns), r.logins.Load())
+	}
+}
