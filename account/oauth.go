@@ -175,8 +175,13 @@ func (s *Secrets) ClientSecret(ctx context.Context, id string) (string, error) {
 		v, err = s.backend.Get(KeyringService, ClientSecretName(id))
 		return err
 	})
-	if errors.Is(err, ErrNoSecret) {
+	switch {
+	case errors.Is(err, ErrNoSecret):
 		return "", nil
+	case err != nil:
+		// v only after call returned fn's answer: on a time-out or a
+		// cancel, fn may still be writing it.
+		return "", err
 	}
-	return v, err
+	return v, nil
 }

@@ -344,7 +344,12 @@ func (s *Secrets) read(ctx context.Context, user string) (string, error) {
 		value = v
 		return err
 	})
-	return value, err
+	if err != nil {
+		// On a time-out or a cancel call returns while fn may still be
+		// writing value: read it only after fn's own answer.
+		return "", err
+	}
+	return value, nil
 }
 
 // Password is Get for a password account. An OAuth 2 entry is an error.

@@ -20,6 +20,11 @@
 // when the server refuses the token, and returns a *SignInAgainError (no
 // connection made) or an explained *AuthError.
 //
+// Signing out: Manager.SignOut(ctx, id, provider) revokes the refresh
+// token where the provider can (Revoke, RFC 7009; ErrNoRevocation for
+// Microsoft) and deletes the account's keyring entries. ExplainSignIn and
+// ExplainSMTP word a failed sign-in and a server's refusal for a person.
+//
 // Session.Token returns a fresh access token, refreshing (and
 // storing a rotated refresh token first) when it is about to expire;
 // ErrSignInAgain says the person must sign in again. The token is an

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -72,7 +70,7 @@ type Session struct {
 	p      *Provider
 	access *oauth2.Token // no refresh token in it
 	// again: the provider refused the saved sign-in (invalid_grant), or
-	// none is saved; cleared by Complete.
+	// none is saved; cleared by Complete and by a refresh that works.
 	again bool
 }
 
@@ -180,6 +178,7 @@ func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
 	if err != nil {
 		return AccessToken{}, err
 	}
+	s.again = false // the saved sign-in works (saved since by another Manager, say)
 	return handOut(tok), nil
 }
 
@@ -224,38 +223,13 @@ func (s *Session) SignOut(ctx context.Context) error {
 	defer s.mu.Unlock()
 	s.access = nil
 	var revokeErr error
-	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.RevocationURL != "" {
-		revokeErr = s.p.revoke(ctx, tok, "refresh_token")
+	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.CanRevoke() {
+		revokeErr = Revoke(ctx, s.p, tok)
 	}
 	if err := s.secrets.DeleteRefreshToken(ctx, s.id); err != nil {
 		return err
 	}
 	return revokeErr
-}
-
-// revoke asks the provider to revoke token (RFC 7009).
-func (p *Provider) revoke(ctx context.Context, token, hint string) error {
-	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	if p.ClientSecret == "" {
-		form.Set("client_id", p.ClientID)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.RevocationURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if p.ClientSecret != "" {
-		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
-	}
-	resp, err := p.httpClient().Do(req)
-	if err != nil {
-		return wrapShown("revoke the sign-in", err, []string{token, p.ClientSecret})
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("revoke the sign-in: the provider answered HTTP %d", resp.StatusCode)
-	}
-	return nil
 }
 
 // accessOnly copies tok without its refresh token, so nothing that holds

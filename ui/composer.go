@@ -68,6 +68,11 @@ type Options struct {
 	// OpenAccount, when set, is offered after a failure the account's
 	// settings can fix ("Open the account").
 	OpenAccount func(s Sender)
+	// OAuth, when set, sends from accounts that sign in with OAuth 2
+	// (oauth_send.go) and says "Sign in again" before Send when their
+	// sign-in is gone; SignIn opens the Accounts window on s to sign in.
+	OAuth  *OAuthAccounts
+	SignIn func(s Sender)
 	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
 	Menu []*fyne.MenuItem
 }
@@ -120,6 +125,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 			c.app.Preferences().SetString(prefSender, s.ID)
 		}
 		c.signatureFollowsSender()
+		c.CheckSignIn()
 		c.changed()
 	})
 	c.To = c.recipientEntry("To")
@@ -151,7 +157,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 
 	// The container's order is the Tab order: the form, the body, the
 	// attachments, then the buttons (NewBorder would put the body first).
-	top := container.NewVBox(c.Notice, c.form)
+	top := container.NewVBox(c.Notice, c.signInBar(), c.form)
 	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, c.formatControls(), layout.NewSpacer(), c.SendButton)
 	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status)
 	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
@@ -376,6 +382,9 @@ func (c *Composer) validate() {
 func (c *Composer) blocker() string {
 	if _, ok := c.Sender(); !ok {
 		return "Choose who the message is from (add an account, or use the sandbox)."
+	}
+	if why := c.signInBlocker(); why != "" {
+		return why
 	}
 	m, err := c.formMessage()
 	if err != nil {

@@ -40,6 +40,9 @@ type sendState struct {
 	// exit never waits for a UI callback that Fyne drops at shutdown.
 	background sync.WaitGroup
 	sendDone   func()
+	// signIn: "Sign in again" before Send for OAuth 2 accounts
+	// (composer_signin.go).
+	signIn signInState
 }
 
 // learnSizeLimit keeps the SIZE a server announced for this run, so the

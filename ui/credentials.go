@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
@@ -24,6 +25,11 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 		a, err := store.Get(s.ID)
 		if err != nil {
 			return smtpclient.Config{}, nil, err
+		}
+		if a.UsesOAuth() {
+			// Its keyring entry is a refresh token, not a password: the
+			// send goes through its sign-in (OAuthAccounts), never here.
+			return smtpclient.Config{}, nil, errSignsIn(a)
 		}
 		if !a.EffectiveAuth().NeedsSecret() {
 			return a.SMTPConfig(account.Credential{}), nil, nil
@@ -67,6 +73,14 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 		}
 		return a.SMTPConfig(cred), settle, nil
 	}
+}
+
+// errSignsIn says that an account which signs in with OAuth 2 has no
+// password to send with.
+func errSignsIn(a account.Account) error {
+	return errors.New(lang.X("credentials.signs_in",
+		"{{.Account}} signs in with its provider instead of a password, and sign-in is not set up in this window.",
+		map[string]any{"Account": a.DisplayName()}))
 }
 
 // showNote shows a few sentences in a dialog on w, wide enough to read

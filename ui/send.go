@@ -43,6 +43,7 @@ func PanelSend(config ConfigFunc, sentDir string) SendFunc {
 		ctx, cancel := context.WithCancel(context.Background())
 		p.Prepare(m.Subject, cancel)
 		c.wireFixes(p, from)
+		c.wireSignIn(p, from)
 		r := &panelRun{config: config, sentDir: sentDir, c: c, p: p, from: from, m: m, only: only,
 			ctx: ctx, cancel: cancel, done: c.SendDone(), shown: make(chan struct{})}
 		go r.run()
@@ -154,7 +155,15 @@ func (r *panelRun) prepare() (sendJob, func(bool), error) {
 	if r.ctx.Err() != nil {
 		return sendJob{}, nil, context.Canceled
 	}
-	job, settle, err := newSendJob(r.ctx, r.config, r.from, r.m, r.p.Window)
+	var job sendJob
+	var settle func(bool)
+	var err error
+	if a, ok := r.c.opts.OAuth.account(r.from); ok {
+		// Signs in with its provider: oauth.Send, never a password.
+		job, err = r.c.opts.OAuth.sendJob(r.ctx, a, r.from, r.m)
+	} else {
+		job, settle, err = newSendJob(r.ctx, r.config, r.from, r.m, r.p.Window)
+	}
 	if r.ctx.Err() != nil {
 		return sendJob{}, nil, context.Canceled
 	}
@@ -200,6 +209,7 @@ func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Resu
 	if res != nil && res.Capabilities != nil && res.Capabilities.MaxSize > 0 {
 		c.learnSizeLimit(from.ID, res.Capabilities.MaxSize)
 	}
+	c.signInRefused(from, err)
 	kept := c.SendFinished(outcome)
 	if outcome != Sent {
 		return

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -40,6 +41,7 @@ var panelSteps = []struct {
 	step  smtpclient.Step
 	label string
 }{
+	{oauth.StepRefresh, ""}, // named when the panel is built (refreshStepLabel: translated)
 	{smtpclient.StepConnect, "Connect"},
 	{smtpclient.StepTLS, "TLS"},
 	{smtpclient.StepGreeting, "Greeting"},
@@ -58,6 +60,7 @@ var panelSteps = []struct {
 type stepRow struct {
 	label    string
 	state    stepState
+	box      *fyne.Container // the row; the sign-in renewal's shows only when it happens
 	started  time.Time
 	took     time.Duration
 	icon     *widget.Icon
@@ -171,6 +174,10 @@ type sendJob struct {
 	// AuthHint is the provider's own advice for a failed login (QQ: use the
 	// 授权码 authorization code), shown after the engine's explanation.
 	AuthHint string
+	// Transmit, when set, sends instead of smtpclient.Send: oauth.Send for
+	// an account that signs in with OAuth 2 (oauth_send.go).
+	Transmit func(ctx context.Context, cfg smtpclient.Config, env smtpclient.Envelope, msg smtpclient.Message,
+		onEvent func(smtpclient.Event)) (*smtpclient.Result, error)
 }
 
 // sendPanel is the window that shows one send as it happens: the protocol
@@ -196,6 +203,7 @@ type sendPanel struct {
 	CopyButton     *widget.Button // "Copy transcript"
 	NewPassword    *widget.Button // "Enter a new password…" after a refused login
 	OpenAccount    *widget.Button // "Open the account" after a settings problem
+	SignInAgain    *widget.Button // "Sign in again…" when the provider refused the sign-in
 
 	// OnFinished runs once per attempt, on the UI goroutine, with the result.
 	OnFinished func(res *smtpclient.Result, err error)
@@ -210,6 +218,10 @@ type sendPanel struct {
 	// OnOpenAccount runs when the person asks to open the account's
 	// settings after a failure they can fix there; nil hides the button.
 	OnOpenAccount func()
+	// OnSignIn runs when the person asks to sign in again after the
+	// provider or the server refused an OAuth 2 sign-in; nil hides the
+	// button.
+	OnSignIn func()
 	// OnSendAccepted runs when the person chooses to send to the accepted
 	// recipients only after a partial refusal.
 	OnSendAccepted func(accepted []string)
@@ -260,12 +272,17 @@ func newSendPanel(a fyne.App) *sendPanel {
 
 	p.stepBox = container.NewVBox()
 	for _, s := range panelSteps {
-		row := &stepRow{label: s.label, icon: widget.NewIcon(nil), text: widget.NewLabel(s.label),
+		label := s.label
+		if s.step == oauth.StepRefresh {
+			label = refreshStepLabel()
+		}
+		row := &stepRow{label: label, icon: widget.NewIcon(nil), text: widget.NewLabel(label),
 			duration: widget.NewLabel("")}
 		row.duration.Importance = widget.LowImportance
 		p.steps = append(p.steps, row)
 		p.byStep[s.step] = row
-		p.stepBox.Add(container.NewBorder(nil, nil, row.icon, row.duration, row.text))
+		row.box = container.NewBorder(nil, nil, row.icon, row.duration, row.text)
+		p.stepBox.Add(row.box)
 	}
 
 	p.Transcript = newTranscriptView()
@@ -325,6 +342,7 @@ func newSendPanel(a fyne.App) *sendPanel {
 			p.OnOpenAccount()
 		}
 	})
+	p.SignInAgain = newSignInAgainButton(p)
 	p.CopyButton = widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
 		text := p.Transcript.selectedText()
 		if text == "" {
@@ -355,7 +373,7 @@ func newSendPanel(a fyne.App) *sendPanel {
 	bottom := container.NewVBox(
 		widget.NewSeparator(),
 		p.Outcome,
-		container.NewHBox(p.CancelButton, p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
+		container.NewHBox(p.CancelButton, p.RetryButton, p.NewPassword, p.SignInAgain, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, layout.NewSpacer(), p.CloseButton),
 	)
 	p.Window.SetContent(container.NewBorder(p.Header, bottom, nil, nil, split))
 	p.Window.Resize(fyne.NewSize(960, 760))

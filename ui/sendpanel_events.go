@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -51,6 +52,9 @@ func (p *sendPanel) Apply(ev smtpclient.Event) {
 // a batch redraws each part once.
 func (p *sendPanel) apply(ev smtpclient.Event) {
 	row := p.byStep[ev.Step]
+	if ev.Step == oauth.StepRefresh && row != nil {
+		row.box.Show() // the renewal is its own step when it happens
+	}
 	switch ev.Kind {
 	case smtpclient.EventStepStarted:
 		if row != nil {

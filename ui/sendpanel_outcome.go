@@ -176,6 +176,9 @@ func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 
 // notSent words a send that did not deliver the message.
 func (p *sendPanel) notSent(res *smtpclient.Result, se *smtpclient.Error, err error) {
+	if p.signInFailure(err) {
+		return
+	}
 	switch {
 	case se != nil && se.Kind == smtpclient.ErrorCanceled:
 		p.setOutcome(widget.WarningImportance,

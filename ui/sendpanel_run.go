@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -127,7 +128,7 @@ func (p *sendPanel) reset(job sendJob, m panelMode) {
 
 // nextButtons are the buttons that offer what to do after an attempt.
 func (p *sendPanel) nextButtons() []*widget.Button {
-	return []*widget.Button{p.RetryButton, p.NewPassword, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, p.CloseButton}
+	return []*widget.Button{p.RetryButton, p.NewPassword, p.SignInAgain, p.OpenAccount, p.AcceptedOnly, p.BackToComposer, p.CloseButton}
 }
 
 // clearAttempt empties what an earlier attempt left in the panel: the
@@ -141,6 +142,7 @@ func (p *sendPanel) clearAttempt() {
 		r.took = 0
 		r.set(stepWaiting)
 	}
+	p.byStep[oauth.StepRefresh].box.Hide() // until a renewal happens
 	p.recipients = nil
 	p.rcptRowLabel()
 	p.rcptList.Refresh()
@@ -194,6 +196,9 @@ func (p *sendPanel) begin(job sendJob, cancel context.CancelFunc) {
 func (p *sendPanel) send(ctx context.Context, job sendJob) (*smtpclient.Result, error) {
 	cfg := job.Config
 	cfg.Background = true // the window keeps the CPU it needs to paint
+	if job.Transmit != nil {
+		return job.Transmit(ctx, cfg, job.Envelope, job.Message, p.Post)
+	}
 	return smtpclient.Send(ctx, cfg, job.Envelope, job.Message, p.Post)
 }
 

@@ -85,7 +85,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	handlers := map[string]func([]string) error{
 		"add": c.add, "list": c.list, "show": c.show, "remove": c.remove,
 		"test": c.test, "password": c.password, "default": c.setDefault, "reset": c.reset,
-		"login": c.login,
+		"login": c.login, "logout": c.logout, "signout": c.logout,
 	}
 	h, ok := handlers[sub]
 	if !ok {

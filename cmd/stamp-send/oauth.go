@@ -30,6 +30,7 @@ const oauthUsage = `       stamp-send account add NAME --from ADDR --oauth googl
                             [--revocation-url URL] [--scopes "S1 S2"] [--device] [--sign-in-timeout D]
                             [the server flags above]
        stamp-send account login NAME [--device] [--client-secret-env VAR] [--sign-in-timeout D]
+       stamp-send account logout NAME      (alias: signout)
 
 --oauth signs in with the provider in your browser (stamp-send prints the
 link and opens a browser when there is one, then waits for it to come back
@@ -37,7 +38,9 @@ to http://127.0.0.1:PORT/callback), or with --device (Microsoft, custom) on
 any other device with a code. The refresh token goes to the system keyring;
 sending with --account NAME gets a fresh access token each time. A client
 secret (of your own client) is read from an environment variable and kept in
-the keyring, never in the settings file. login signs in again.
+the keyring, never in the settings file. login signs in again. logout
+revokes the sign-in where the provider can (Google; Microsoft cannot) and
+deletes it and the client secret from the keyring; the settings stay.
 `
 
 // openBrowser opens a web address in the person's browser. Tests replace
@@ -228,6 +231,9 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 		if errors.Is(err, oauth.ErrTimedOut) || errors.Is(err, oauth.ErrCancelled) {
 			c.code = exitTimeout
 		}
+		if x, ok := oauth.ExplainSignIn(p.Kind, err); ok {
+			return fmt.Errorf("not signed in: %w\n%s %s\nTry again with: stamp-send account login %s", err, x.Cause, x.Fix, a.ID)
+		}
 		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
 	}
 	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
@@ -302,11 +308,18 @@ func oauthExitCode(res *smtpclient.Result, err error) int {
 	return exitCode(res, err)
 }
 
-// explainOAuth prints what Stamp knows of an OAuth login refusal.
+// explainOAuth prints what Stamp knows of an OAuth login refusal, or of a
+// sign-in the provider no longer accepts.
 func explainOAuth(w io.Writer, err error) {
 	var ae *oauth.AuthError
-	if errors.As(err, &ae) && ae.Explained {
+	var sa *oauth.SignInAgainError
+	switch {
+	case errors.As(err, &ae) && ae.Explained:
 		fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(ae.Explanation.Cause+" "+ae.Explanation.Fix))
+	case errors.As(err, &sa):
+		if x, ok := oauth.ExplainSignIn(sa.Provider, err); ok {
+			fmt.Fprintln(w, "stamp-send: "+smtpclient.Printable(x.Cause))
+		}
 	}
 }
 

@@ -36,12 +36,12 @@ func browserLogsIn(t *testing.T, srv *oauthtest.Server) {
 	t.Cleanup(func() { openBrowser = old })
 }
 
-func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
-	const mailbox = "me@example.test"
-	e := newAccountEnv(t)
-	srv := oauthtest.Start(t)
-	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Options{Security: sandbox.TLS, Username: mailbox, Mechanisms: []string{"XOAUTH2", "OAUTHBEARER"},
+// introspectingSandbox runs a sandbox SMTP server (TLS) that accepts the
+// mechanisms' logins as mailbox only for tokens srv's introspection calls
+// active, and returns it with the path of its CA file.
+func introspectingSandbox(t *testing.T, srv *oauthtest.Server, mailbox string, mechanisms ...string) (*sandbox.Server, string) {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.TLS, Username: mailbox, Mechanisms: mechanisms,
 		CheckToken: func(ctx context.Context, user, token string) error { return srv.CheckBearer(ctx, mailbox, user, token) }})
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +51,15 @@ func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
 	if err := os.WriteFile(ca, sb.CAPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return sb, ca
+}
+
+func TestOAuthAccountAddSendRefreshRevokeLogin(t *testing.T) {
+	const mailbox = "me@example.test"
+	e := newAccountEnv(t)
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	sb, ca := introspectingSandbox(t, srv, mailbox, "XOAUTH2", "OAUTHBEARER")
 	browserLogsIn(t, srv)
 
 	code, out, errOut := runCmd(t, "", "account", "add", e.name, "--from", "Me <"+mailbox+">", "--server", sb.Addr(), "--security", "tls",
@@ -214,14 +223,7 @@ func TestOAuthDeviceSignInWithClientSecretThenSend(t *testing.T) {
 	e := newAccountEnv(t)
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Options{Security: sandbox.TLS, Username: mailbox, Mechanisms: []string{"OAUTHBEARER"},
-		CheckToken: func(ctx context.Context, user, token string) error { return srv.CheckBearer(ctx, mailbox, user, token) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	os.WriteFile(ca, sb.CAPEM(), 0o600)
+	sb, ca := introspectingSandbox(t, srv, mailbox, "OAUTHBEARER")
 	t.Setenv("STAMP_TEST_CLIENT_SECRET", oauthtest.DeviceClientSecret)
 
 	out := &codeWatcher{code: make(chan string, 1)}

@@ -36,6 +36,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		return err
 	}
 	secrets := account.NewSecrets()
+	oauthManager := newOAuthManager(secrets)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -78,6 +79,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		// the accounts window.
 		NewPassword: ui.AccountNewPassword(store, secrets),
 		OpenAccount: func(ui.Sender) { showAccounts() },
+		// OAuth 2 accounts send through their sign-in; "Sign in again"
+		// opens the Accounts window.
+		OAuth:  ui.NewOAuthAccounts(store, secrets, oauthManager),
+		SignIn: func(ui.Sender) { showAccounts() },
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),

@@ -1,0 +1,97 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ErrNoRevocation: the provider offers no way for an app to revoke a
+// sign-in (Microsoft has no RFC 7009 endpoint for its tokens). Signing out
+// then only forgets the sign-in on this computer; the person removes the
+// app's access in their account's web settings.
+var ErrNoRevocation = errors.New("the provider offers no way to revoke a sign-in from an app")
+
+// CanRevoke reports whether the provider has an RFC 7009 revocation
+// endpoint (Google and custom providers that announce one; not Microsoft).
+func (p *Provider) CanRevoke() bool { return p != nil && p.RevocationURL != "" }
+
+// Revoke asks p's provider to revoke the refresh token (RFC 7009): the
+// provider ends the sign-in and the access tokens issued with it. Without
+// a revocation endpoint the error is ErrNoRevocation. The error's text
+// never holds the token or the client secret.
+func Revoke(ctx context.Context, p *Provider, refreshToken string) error {
+	if !p.CanRevoke() {
+		return ErrNoRevocation
+	}
+	form := url.Values{"token": {refreshToken}, "token_type_hint": {"refresh_token"}}
+	if p.ClientSecret == "" {
+		form.Set("client_id", p.ClientID) // a public client names itself (RFC 7009 §2.1)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.RevocationURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return wrapShown("revoke the sign-in", err, []string{refreshToken, p.ClientSecret})
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if p.ClientSecret != "" {
+		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
+	}
+	resp, err := p.httpClient().Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ErrCancelled
+		}
+		return wrapShown("revoke the sign-in", err, []string{refreshToken, p.ClientSecret})
+	}
+	resp.Body.Close()
+	// RFC 7009 §2.2: 200 also for a token the server no longer knows.
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("revoke the sign-in: %s answered HTTP %d", p.Kind.Name(), resp.StatusCode)
+	}
+	return nil
+}
+
+// SignedOut is what Manager.SignOut did at the provider.
+type SignedOut struct {
+	// Revoked: the provider confirmed the revocation.
+	Revoked bool
+	// RevokeErr says why the sign-in was not revoked (ErrNoRevocation for
+	// a provider without revocation, a network error, no saved sign-in to
+	// revoke: ErrSignInAgain), or nil when Revoked.
+	RevokeErr error
+}
+
+// SignOut ends the account's sign-in: it revokes the saved refresh token
+// where the provider can (p may be nil when the account's provider could
+// not be resolved: nothing is revoked then), then deletes every keyring
+// entry of the account (the refresh token and its split parts, the client
+// secret) and the access token in memory. The account's settings stay.
+// The error is the keyring's: the sign-in may still be saved.
+func (m *Manager) SignOut(ctx context.Context, id string, p *Provider) (SignedOut, error) {
+	var out SignedOut
+	tok, _, _, err := m.secrets.RefreshToken(ctx, id)
+	switch {
+	case err != nil:
+		out.RevokeErr = fmt.Errorf("%w (%v)", ErrSignInAgain, err)
+	case p == nil:
+		out.RevokeErr = errors.New("the provider's settings could not be read")
+	default:
+		out.RevokeErr = Revoke(ctx, p, tok)
+		out.Revoked = out.RevokeErr == nil
+	}
+	m.mu.Lock()
+	s := m.byID[id]
+	m.mu.Unlock()
+	if s != nil { // a composer holding it sees NeedsSignIn
+		s.mu.Lock()
+		s.access, s.again = nil, true
+		s.mu.Unlock()
+	}
+	if err := m.secrets.Delete(ctx, id); err != nil {
+		return out, fmt.Errorf("forget the sign-in of account %q: %w", id, err)
+	}
+	return out, nil
+}
