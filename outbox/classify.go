@@ -59,12 +59,12 @@ func classify(err error) (Reason, bool) {
 // masked) texts.
 func failureOf(err error, at time.Time) *Failure {
 	if err == nil {
-		return nil
+		return &Failure{Text: "no error", At: at}
 	}
 	f := &Failure{Text: smtpclient.Printable(err.Error()), At: at}
 	var se *smtpclient.Error
 	if errors.As(err, &se) {
-		f.Step, f.Code, f.Enhanced, f.Temporary = string(se.Step), se.Code, se.EnhancedCode, se.Temporary
+		f.Step, f.Code, f.Enhanced = string(se.Step), se.Code, se.EnhancedCode
 		f.Explanation = smtpclient.Printable(se.Explain())
 		if f.Text != smtpclient.Printable(se.Error()) {
 			// A wrapper (oauth's AuthError) adds what it knows.

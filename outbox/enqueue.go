@@ -74,7 +74,6 @@ func (o *Outbox) Enqueue(n New) (Record, error) {
 			return Record{}, fmt.Errorf("put the message in the outbox: %w", err)
 		}
 	}
-	defer c.release()
 	r := Record{
 		Version: 1, ID: id, Account: n.Account,
 		From: n.Envelope.From, To: append([]string(nil), n.Envelope.To...),
@@ -87,6 +86,7 @@ func (o *Outbox) Enqueue(n New) (Record, error) {
 		r.State, r.Scheduled, r.NextAttempt = Scheduled, n.At, n.At
 	}
 	fail := func(err error) (Record, error) {
+		defer c.release()
 		os.Remove(o.path(id, ".json"))
 		os.Remove(o.path(id, ".eml"))
 		os.Remove(o.path(id, ".draft"))
@@ -105,7 +105,8 @@ func (o *Outbox) Enqueue(n New) (Record, error) {
 	if err := o.save(&r); err != nil {
 		return fail(err)
 	}
-	o.Kick()
+	c.release()
+	o.Kick() // after the release: a Flush woken by it must find the lock free
 	return r, nil
 }
 

@@ -32,7 +32,8 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		r, aerr := o.attempt(ctx, id, false, retryNow)
 		switch {
 		case errors.Is(aerr, ErrBusy):
-			// Another sender has it; it will record the outcome.
+			// Another sender (or Take, or Enqueue) has it: look again soon.
+			r = Record{State: Retrying, NextAttempt: time.Now().Add(busyRecheck)}
 		case errors.Is(aerr, ErrNotFound):
 		case aerr != nil && err == nil:
 			err = aerr
@@ -43,6 +44,10 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 	}
 	return next, err
 }
+
+// busyRecheck is when the scheduler looks again at a message another
+// process was working on.
+const busyRecheck = 2 * time.Second
 
 // earlier is the sooner of next and r's next attempt, for the states that
 // have one.

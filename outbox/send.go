@@ -165,6 +165,7 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 	}
 	f := failureOf(err, now)
 	reason, temporary := classify(err)
+	f.Temporary = temporary
 	switch {
 	case errors.Is(err, context.Canceled) && !temporary:
 		// Stopped (Stamp is closing): not the server's fault, not counted.
