@@ -236,6 +236,7 @@ func (o *Outbox) List() ([]Record, error) {
 		r.Busy = o.busy(id)
 		out = append(out, r)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	if len(bad) > 0 {
 		return out, fmt.Errorf("outbox: %s", strings.Join(bad, "; "))
 	}
