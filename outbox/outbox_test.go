@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -208,5 +209,22 @@ func TestSendLaterWaitsAndSaysItLeftLate(t *testing.T) {
 	late, ok := c.Record.LeftLate()
 	if !ok || late < 3*time.Hour-time.Minute {
 		t.Fatalf("LeftLate = %v %v", late, ok)
+	}
+}
+
+func TestACancelledAttemptIsNotCountedAndGoesAgain(t *testing.T) {
+	e := newEnv(t, sandbox.Options{Latency: 200 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	o := e.open(Options{Sender: SenderFunc(func(c context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
+		cancel() // Stamp is closing while it connects
+		return sandboxSender(e.srv.Port()).Send(c, account, env, msg, onEvent)
+	})})
+	r, _ := o.Enqueue(testNew("cancelled"))
+	got, err := o.SendNow(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != Retrying || got.Attempts != 0 || got.Reason != "" {
+		t.Fatalf("after a cancel: %+v", got)
 	}
 }

@@ -117,7 +117,6 @@ func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
 	if err != nil {
 		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err))
 	}
-	defer msg.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var stageErr error
@@ -135,6 +134,7 @@ func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
 	}
 	env := smtpclient.Envelope{From: r.From, To: r.To, SMTPUTF8: r.SMTPUTF8, EightBitMIME: r.EightBitMIME}
 	res, err := o.opts.Sender.Send(ctx, r.Account, env, msg, onEvent)
+	msg.Close() // before settle: Windows removes no open file
 	if stageErr != nil && smtpclient.OutcomeOf(res, err) == smtpclient.NotSent {
 		err = stageErr
 	}
@@ -167,7 +167,7 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 	reason, temporary := classify(err)
 	f.Temporary = temporary
 	switch {
-	case errors.Is(err, context.Canceled) && !temporary:
+	case canceled(err):
 		// Stopped (Stamp is closing): not the server's fault, not counted.
 		r.State, r.NextAttempt, r.LastError = Retrying, now, f
 		r.Attempts--
@@ -248,4 +248,14 @@ func (o *Outbox) writeSentCopy(r Record, path string) error {
 		return fmt.Errorf("save the sent copy: %w", err)
 	}
 	return nil
+}
+
+// canceled reports whether err is the caller stopping the attempt (Stamp
+// closing), not a failure of the server or the network.
+func canceled(err error) bool {
+	var se *smtpclient.Error
+	if errors.As(err, &se) {
+		return se.Kind == smtpclient.ErrorCanceled
+	}
+	return errors.Is(err, context.Canceled)
 }
