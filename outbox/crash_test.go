@@ -92,6 +92,7 @@ func TestKillNineAtEveryPointEndsExactlyOnceOrVisiblyMaybe(t *testing.T) {
 		delivered int
 	}{
 		{"killed after the message was written, before its record", "enqueue-message-written", sandbox.Options{}, "not queued", 0},
+		{"killed during the undo delay", "enqueued", sandbox.Options{}, "queued", 0},
 		{"killed after recording sending, before connecting", "sending-recorded", sandbox.Options{}, "sent", 1},
 		{"killed after recording the DATA stage", "data-recorded", sandbox.Options{}, "maybe", 0},
 		{"killed after the final dot, before the reply", "dot", sandbox.Options{FinalReplyDelay: 500 * time.Millisecond}, "maybe", 1},
@@ -101,7 +102,7 @@ func TestKillNineAtEveryPointEndsExactlyOnceOrVisiblyMaybe(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t, c.server)
 			o := e.open(Options{Backoff: []time.Duration{time.Millisecond}})
-			if c.killAt == "enqueue-message-written" {
+			if strings.HasPrefix(c.killAt, "enqueue") {
 				e.runKilled("enqueue 1", c.killAt, nil)
 			} else {
 				if _, err := o.Enqueue(testNew("helper 0")); err != nil {
@@ -126,6 +127,10 @@ func TestKillNineAtEveryPointEndsExactlyOnceOrVisiblyMaybe(t *testing.T) {
 			case "sent":
 				if inOutbox {
 					t.Fatalf("still in the outbox: %+v", r)
+				}
+			case "queued":
+				if !inOutbox || r.State != Waiting {
+					t.Fatalf("want it waiting in the outbox; got %+v (in the outbox: %v)", r, inOutbox)
 				}
 			case "not queued":
 				if inOutbox {

@@ -105,6 +105,7 @@ func (o *Outbox) Enqueue(n New) (Record, error) {
 	if err := o.save(&r); err != nil {
 		return fail(err)
 	}
+	hook("enqueued", id)
 	c.release()
 	o.Kick() // after the release: a Flush woken by it must find the lock free
 	return r, nil

@@ -57,7 +57,9 @@ func helperMain(job string) int {
 	case strings.HasPrefix(job, "enqueue"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(job, "enqueue "))
 		for i := range n {
-			if _, err := o.Enqueue(testNew(fmt.Sprintf("helper %d", i))); err != nil {
+			m := testNew(fmt.Sprintf("helper %d", i))
+			m.Delay = 10 * time.Second // the undo delay
+			if _, err := o.Enqueue(m); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return 1
 			}
