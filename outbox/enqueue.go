@@ -10,6 +10,13 @@ import (
 	"stamp/smtpclient"
 )
 
+// DefaultUndoDelay is the undo delay of a Send unless the person chose
+// another; MaxUndoDelay the longest the outbox takes (issue 18: 0 to 60 s).
+const (
+	DefaultUndoDelay = 10 * time.Second
+	MaxUndoDelay     = 60 * time.Second
+)
+
 // New is a message to put in the outbox.
 type New struct {
 	// Account is the sender's account ID, handed to Sender.Send.
@@ -29,7 +36,7 @@ type New struct {
 	// the composer's form, for Undo and Edit.
 	Draft []byte
 	// Delay is the undo delay: the message waits this long (0: it is due
-	// at once).
+	// at once; at most MaxUndoDelay).
 	Delay time.Duration
 	// At, when set, is Send later's time: the message is Scheduled for it.
 	At time.Time
@@ -80,7 +87,7 @@ func (o *Outbox) Enqueue(n New) (Record, error) {
 		SMTPUTF8: n.Envelope.SMTPUTF8, EightBitMIME: n.Envelope.EightBitMIME,
 		Subject: n.Subject, Size: n.Message.Size(),
 		SentCopy: n.SentCopy, SentHeader: string(n.SentHeader),
-		State: Waiting, Created: now, NextAttempt: now.Add(max(n.Delay, 0)),
+		State: Waiting, Created: now, NextAttempt: now.Add(min(max(n.Delay, 0), MaxUndoDelay)),
 	}
 	if !n.At.IsZero() && n.At.After(r.NextAttempt) {
 		r.State, r.Scheduled, r.NextAttempt = Scheduled, n.At, n.At

@@ -36,8 +36,8 @@ func (o *options) checkQueue(set map[string]bool) error {
 			return usagef("--queue sends with the saved account's settings; --%s cannot change them", name)
 		}
 	}
-	if o.QueueDelay < 0 || o.QueueDelay > time.Hour {
-		return usagef("--delay %v: between 0 and 1h", o.QueueDelay)
+	if o.QueueDelay < 0 || o.QueueDelay > outbox.MaxUndoDelay {
+		return usagef("--delay %v: between 0 and %v", o.QueueDelay, outbox.MaxUndoDelay)
 	}
 	if o.QueueAt != "" {
 		if _, err := parseAt(o.QueueAt); err != nil {
