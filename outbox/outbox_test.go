@@ -228,3 +228,25 @@ func TestACancelledAttemptIsNotCountedAndGoesAgain(t *testing.T) {
 		t.Fatalf("after a cancel: %+v", got)
 	}
 }
+
+func TestUndoDuringTheSendIsRefusedAsBusy(t *testing.T) {
+	e := newEnv(t, sandbox.Options{FinalReplyDelay: time.Second})
+	o := e.open(Options{})
+	r, _ := o.Enqueue(testNew("too late"))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o.SendNow(context.Background(), r.ID)
+	}()
+	e.waitChange("the send to start", func(c Change) bool { return c.Record.State == Sending })
+	if err := o.Take(r.ID, nil); !errors.Is(err, ErrBusy) {
+		t.Fatalf("Take during the send: %v, want ErrBusy", err)
+	}
+	if got, err := o.Get(r.ID); err != nil || !got.Busy {
+		t.Fatalf("Get during the send: %+v %v, want busy", got, err)
+	}
+	<-done
+	if d := e.delivered(); d["too late"] != 1 {
+		t.Fatalf("delivered %v", d)
+	}
+}

@@ -167,6 +167,24 @@ func (o *Outbox) lock(id string, create bool) (*claim, error) {
 	return &claim{f: f}, nil
 }
 
+// lockSoon is lock for the person's actions (Undo, Delete): a lock held
+// only for a look (a scheduler pass, List in another process) is waited
+// for a moment; a message being sent (its record says Sending) is ErrBusy
+// at once.
+func (o *Outbox) lockSoon(id string) (*claim, error) {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		c, err := o.lock(id, false)
+		if !errors.Is(err, ErrBusy) || time.Now().After(deadline) {
+			return c, err
+		}
+		if r, lerr := o.load(id); lerr == nil && r.State == Sending {
+			return nil, ErrBusy
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // load reads the record id (the caller holds its lock, or only looks).
 func (o *Outbox) load(id string) (Record, error) {
 	b, err := boundedfile.Read(o.path(id, ".json"), maxRecord)
@@ -298,7 +316,7 @@ func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte)
 	if !ValidID(id) {
 		return ErrNotFound
 	}
-	c, err := o.lock(id, false)
+	c, err := o.lockSoon(id)
 	if err != nil {
 		return err
 	}
