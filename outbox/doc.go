@@ -40,4 +40,32 @@
 // copy, written once under its recorded name, then removal). So every
 // kill ends in exactly one delivery, or in a visible "may have been
 // delivered".
+//
+// # How the app uses it
+//
+// cmd/stamp opens one Outbox for the data folder (Dir: datadir.Outbox,
+// SentDir: datadir.Sent) with a Sender that sends the sandbox itself and
+// everything else through AccountSender (Background: true), and runs
+// Outbox.Run on a goroutine until exit. OnChange and OnEvent arrive on
+// that goroutine (or the one that called Enqueue, SendNow, Take): ui hands
+// them to runOnUI. Calls that may send (SendNow, Flush) or wait (Take,
+// Remove) belong on a goroutine, never on the UI goroutine.
+//
+//   - Send: FromCompose(m), then Account, SentCopy (the sender's
+//     KeepSent), Draft (the composer's draft JSON) and Delay (the undo
+//     setting, DefaultUndoDelay) or At (Send later); Enqueue. Only when it
+//     returns is the form cleared; an error (a full disk) leaves the form
+//     and draft as they were.
+//   - The undo bar counts down to Record.NextAttempt; Undo is Take(id,
+//     keep) where keep restores Draft into a composer (ErrBusy: it is
+//     already leaving). Edit from the Outbox window is the same Take.
+//   - The Outbox window lists List() (State, Reason, NextAttempt,
+//     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
+//     Retry are SendNow (for ReasonMaybeDelivered only after asking), Delete
+//     is Remove after a confirmation. A Change with Removed and State Sent
+//     says "sent", with Record.LeftLate for a scheduled message that left
+//     late.
+//   - On exit with List() not empty: "send them now" is SendNow for each
+//     Waiting and Retrying message; "quit" just quits (Run at the next
+//     start sends what is due).
 package outbox
