@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -200,6 +201,9 @@ func (r *Record) check() error {
 		return errors.New("no recipients")
 	case r.Size < 0 || r.Attempts < 0:
 		return errors.New("negative size or attempts")
+	case r.SentHeader != "" && (!strings.HasSuffix(r.SentHeader, "\r\n") || strings.Contains(r.SentHeader, "\n\r\n") || strings.Contains(r.SentHeader, "\n\n") ||
+		strings.HasPrefix(r.SentHeader, "\r\n")):
+		return errors.New("a Sent header that would end the copy's header section")
 	case r.SentName != "" && !safeName(r.SentName):
 		return errors.New("a Sent copy name that is not a plain file name")
 	}

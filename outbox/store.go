@@ -82,8 +82,8 @@ type Outbox struct {
 
 // Open opens (creates) the outbox folder.
 func Open(opts Options) (*Outbox, error) {
-	if opts.Dir == "" {
-		return nil, errors.New("outbox: no folder")
+	if opts.Dir == "" || opts.SentDir == "" {
+		return nil, errors.New("outbox: no folder for the outbox or for Sent")
 	}
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
