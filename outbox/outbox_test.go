@@ -250,3 +250,23 @@ func TestUndoDuringTheSendIsRefusedAsBusy(t *testing.T) {
 		t.Fatalf("delivered %v", d)
 	}
 }
+
+func TestTemporaryFailuresForTooLongNeedAttention(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	e.srv.Close()
+	o := e.open(Options{Backoff: []time.Duration{10 * time.Millisecond}, Hourly: 20 * time.Millisecond, GiveUpAfter: 150 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go o.Run(ctx)
+	r, _ := o.Enqueue(testNew("gave up"))
+	c := e.waitChange("the outbox to give up", func(c Change) bool { return c.Record.State == NeedsAttention })
+	if c.Record.Reason != ReasonGaveUp || c.Record.Retries < 3 || c.Record.LastError == nil || !c.Record.LastError.Temporary {
+		t.Fatalf("gave up as %+v", c.Record)
+	}
+	// Send now starts a new run of back-off: one attempt, then retrying.
+	cancel()
+	got, err := o.SendNow(context.Background(), r.ID)
+	if err != nil || got.State != Retrying || got.Retries != 1 {
+		t.Fatalf("after Send now: %+v %v", got, err)
+	}
+}

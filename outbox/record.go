@@ -116,8 +116,10 @@ type Record struct {
 	Stage Stage `json:"stage,omitempty"`
 	// Reason is set while State is NeedsAttention.
 	Reason Reason `json:"reason,omitempty"`
-	// Attempts counts the attempts that reached the network.
+	// Attempts counts the attempts; Retries the temporary failures since
+	// the last time the person sent it (the back-off's step).
 	Attempts int `json:"attempts"`
+	Retries  int `json:"retries,omitempty"`
 
 	// Created is when the message entered the outbox; Scheduled the time
 	// the person chose with Send later (zero otherwise).
@@ -199,7 +201,7 @@ func (r *Record) check() error {
 		return fmt.Errorf("unknown reason %q", r.Reason)
 	case len(r.To) == 0:
 		return errors.New("no recipients")
-	case r.Size < 0 || r.Attempts < 0:
+	case r.Size < 0 || r.Attempts < 0 || r.Retries < 0:
 		return errors.New("negative size or attempts")
 	case r.SentHeader != "" && (!strings.HasSuffix(r.SentHeader, "\r\n") || strings.Contains(r.SentHeader, "\n\r\n") || strings.Contains(r.SentHeader, "\n\n") ||
 		strings.HasPrefix(r.SentHeader, "\r\n")):

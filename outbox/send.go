@@ -76,6 +76,9 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (
 	if !force && (r.State == NeedsAttention || !due) {
 		return r, nil
 	}
+	if force { // the person's decision: a new run of back-off
+		r.Retries, r.FirstFailure = 0, time.Time{}
+	}
 	return o.send(ctx, r)
 }
 
@@ -175,10 +178,11 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 		if r.FirstFailure.IsZero() {
 			r.FirstFailure = now
 		}
+		r.Retries++
 		if now.Sub(r.FirstFailure) >= o.opts.GiveUpAfter {
 			r.State, r.Reason = NeedsAttention, ReasonGaveUp
 		} else {
-			r.State, r.NextAttempt = Retrying, now.Add(o.backoff(r.Attempts))
+			r.State, r.NextAttempt = Retrying, now.Add(o.backoff(r.Retries))
 		}
 		r.LastError = f
 	default:
