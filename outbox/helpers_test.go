@@ -48,6 +48,9 @@ func helperMain(job string) int {
 			if ev.Kind == smtpclient.EventLine && ev.Direction == smtpclient.Client && ev.Text == "." {
 				fmt.Println("dot-sent", id) // the parent may kill now: after the dot, before the reply
 			}
+			if ev.Kind == smtpclient.EventProgress && ev.Sent > 0 && ev.Sent < ev.Total {
+				fmt.Println("data-progress", id) // in the middle of the message
+			}
 		}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
