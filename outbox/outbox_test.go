@@ -270,3 +270,23 @@ func TestTemporaryFailuresForTooLongNeedAttention(t *testing.T) {
 		t.Fatalf("after Send now: %+v %v", got, err)
 	}
 }
+
+func TestRescheduleMovesAQueuedMessage(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	o := e.open(Options{})
+	n := testNew("moved")
+	n.Delay = time.Minute
+	r, _ := o.Enqueue(n)
+	at := time.Now().Add(48 * time.Hour)
+	got, err := o.Reschedule(r.ID, at)
+	if err != nil || got.State != Scheduled || !got.NextAttempt.Equal(at) {
+		t.Fatalf("rescheduled: %+v %v", got, err)
+	}
+	if got, err = o.Reschedule(r.ID, time.Time{}); err != nil || got.State != Waiting {
+		t.Fatalf("rescheduled for now: %+v %v", got, err)
+	}
+	o.Flush(context.Background(), false)
+	if d := e.delivered(); d["moved"] != 1 {
+		t.Fatalf("delivered %v", d)
+	}
+}

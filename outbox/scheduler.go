@@ -124,3 +124,37 @@ func (o *Outbox) cleanOrphans(ids []string) {
 		}
 	}
 }
+
+// Reschedule sets the time a message leaves (the Outbox window's "Send
+// later…" on a queued message): Scheduled for at, or due now when at is not
+// in the future. A message being sent is ErrBusy.
+func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
+	if !ValidID(id) {
+		return Record{}, ErrNotFound
+	}
+	c, err := o.lockSoon(id)
+	if err != nil {
+		return Record{}, err
+	}
+	r, err := o.load(id)
+	if err == nil {
+		r, err = o.recover(r)
+	}
+	if err == nil && r.State == Sent {
+		err = o.finishSent(r)
+	}
+	if err != nil || r.State == Sent {
+		c.release()
+		return r, err
+	}
+	r.Reason, r.Retries, r.FirstFailure = "", 0, time.Time{}
+	if at.After(time.Now()) {
+		r.State, r.Scheduled, r.NextAttempt = Scheduled, at, at
+	} else {
+		r.State, r.Scheduled, r.NextAttempt = Waiting, time.Time{}, time.Now()
+	}
+	err = o.save(&r)
+	c.release()
+	o.Kick()
+	return r, err
+}
