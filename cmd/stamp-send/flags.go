@@ -49,6 +49,11 @@ type options struct {
 	ContinueOnRejected bool
 	Account            string
 	Quiet, JSON        bool
+	// Queue puts the message in the outbox instead of sending it
+	// (queue.go); QueueDelay and QueueAt are --delay and --at.
+	Queue      bool
+	QueueDelay time.Duration
+	QueueAt    string
 
 	// saved is the account --account named, once resolveAccount found it.
 	saved *account.Account
@@ -78,8 +83,9 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
                   [--user U] [--password-env VAR | --password-stdin]
                   [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer] [--ca-file PEM] [--pin SHA256]
                   [--timeout DURATION] [--continue-on-rejected] [--account NAME]
-                  [--quiet] [--json]
+                  [--quiet] [--json] [--queue [--delay D] [--at TIME]]
        stamp-send account add|list|show|remove|test ...
+       stamp-send outbox list [--json] | send [ID] [--again] | remove ID
 
 Address and file flags may be repeated or hold comma-separated lists.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
@@ -166,6 +172,9 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&o.Account, "account", "", "use the saved account `NAME`")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors")
 	fs.BoolVar(&o.JSON, "json", false, "write one JSON event per line instead of the transcript")
+	fs.BoolVar(&o.Queue, "queue", false, "put the message in the outbox (sent by Stamp or `stamp-send outbox send`) instead of sending it; needs --account")
+	fs.DurationVar(&o.QueueDelay, "delay", 0, "with --queue: wait `D` before it may leave")
+	fs.StringVar(&o.QueueAt, "at", "", "with --queue: send later, at `TIME` (RFC 3339, or \"2006-01-02 15:04\" local time)")
 	return fs
 }
 
@@ -213,7 +222,7 @@ func (o *options) checkCombinations(set map[string]bool) error {
 	if o.Quiet && o.JSON {
 		return usagef("--quiet and --json: give one or the other")
 	}
-	return nil
+	return o.checkQueue(set)
 }
 
 // checkValues checks the values of --auth, --timeout and --pin, and

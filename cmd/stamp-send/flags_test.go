@@ -79,6 +79,7 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 	out := filepath.Join(dir, "out.eml")
 	pin := strings.Repeat("ab", 32)
 	t.Setenv("STAMP_TEST_PW", "stamp-test-secret-flags")
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
 	e := newAccountEnv(t)
 	if code, _, errOut := runCmd(t, "", "account", "add", e.name, "--from", "Saved <saved@example.org>",
 		"--server", "saved.example.org:2525", "--auth", "none"); code != 0 {
@@ -132,6 +133,16 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 				}
 				if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "Subject: dry") {
 					t.Errorf("--out holds %q, %v", b, err)
+				}
+			}},
+		{"a queued message", "", []string{"--account", e.name, "--to", "b@example.com", "--queue", "--delay", "5s", "--at", "2099-01-02T09:00:00Z"},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if got.From != "" {
+					t.Error("a queued message reached sendFunc")
+				}
+				records, _ := filepath.Glob(filepath.Join(dir, "data", "Stamp", "Outbox", "*.json"))
+				if b, err := os.ReadFile(strings.Join(records, "")); err != nil || !strings.Contains(string(b), `"scheduled": "2099-01-02T09:00:00Z"`) {
+					t.Errorf("the outbox holds %v: %s %v", records, b, err)
 				}
 			}},
 		{"a saved account", "", []string{"--account", e.name, "--to", "b@example.com"},

@@ -47,6 +47,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "account" {
 		return runAccount(args[1:], stdin, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "outbox" {
+		return outboxCommand(args[1:], stdout, stderr)
+	}
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, errHelp) {
 		return exitOK
@@ -64,7 +67,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil && opts.EML != "" {
 		_, err = opts.envelope()
 	}
-	if err == nil && !opts.DryRun {
+	if err == nil && !opts.DryRun && !opts.Queue {
 		err = opts.checkSend(stdin)
 	}
 	if err != nil {
@@ -73,6 +76,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if opts.DryRun {
 		return dryRun(opts, msg, stdout, stderr)
+	}
+	if opts.Queue {
+		return queue(opts, msg, stdout, stderr)
 	}
 	ctx, stop := signalContext()
 	defer stop()

@@ -58,7 +58,7 @@ func applyAccount(opts *options) error {
 		return err
 	}
 	opts.saved = &a
-	if opts.DryRun || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" || a.OAuth != nil {
+	if opts.DryRun || opts.Queue || !needsSecret || opts.PasswordStdin || opts.PasswordEnv != "" || a.OAuth != nil {
 		return nil // an OAuth account's token comes from its sign-in at send time (transmit)
 	}
 	return opts.keyringPassword(a)

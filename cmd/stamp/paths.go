@@ -4,40 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"stamp/internal/datadir"
 )
 
-// dataDir is where Stamp keeps what it writes for the person: drafts, the
-// Sent folder and the sandbox inbox. $XDG_DATA_HOME/Stamp (default
-// ~/.local/share/Stamp) on Linux and BSD, ~/Library/Application Support/Stamp
-// on macOS, %LocalAppData%\Stamp on Windows.
-func dataDir() (string, error) {
-	switch runtime.GOOS {
-	case "windows":
-		// Local, not Roaming: sandbox messages and Sent copies can be large.
-		if local := os.Getenv("LOCALAPPDATA"); local != "" {
-			return filepath.Join(local, "Stamp"), nil
-		}
-		base, err := os.UserConfigDir()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(base, "Stamp"), nil
-	case "darwin", "ios", "android":
-		base, err := os.UserConfigDir()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(base, "Stamp"), nil
-	}
-	if x := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
-		return filepath.Join(x, "Stamp"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(home, ".local", "share", "Stamp"), nil
-}
+// dataDir is where Stamp keeps what it writes for the person (drafts, the
+// Sent folder, the outbox, the sandbox inbox): internal/datadir, shared
+// with stamp-send.
+func dataDir() (string, error) { return datadir.Dir() }
 
 // instanceDir is the per-user folder for the single-instance socket:
 // $XDG_RUNTIME_DIR/stamp on Linux and BSD when set (a tmpfs only the user

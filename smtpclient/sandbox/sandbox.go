@@ -95,8 +95,13 @@ type Options struct {
 	RejectMail *Reply
 	// RejectRcpt refuses the listed recipients (exact address).
 	RejectRcpt map[string]Reply
-	// RejectData refuses every message after receiving it.
-	RejectData *Reply
+	// RejectData refuses every message after receiving it (only the first
+	// RejectDataFirst messages, when that is set).
+	RejectData      *Reply
+	RejectDataFirst int
+	// Addr is the loopback address to listen on; default "127.0.0.1:0" (a
+	// free port). A test restarts a server on the port of one it stopped.
+	Addr string
 	// CloseDuringData drops the connection after this many message bytes.
 	CloseDuringData int64
 	// FinalReplyDelay waits this long before answering the end of data.
@@ -160,6 +165,7 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	received int // all messages ever received, kept or not
+	refused  int // messages refused with RejectData
 	ended    int // connections that have ended
 	subs     map[int]func(Message)
 	nextSub  int
@@ -199,7 +205,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if host, _, err := net.SplitHostPort(opts.Addr); err != nil || !net.ParseIP(host).IsLoopback() {
+		return nil, fmt.Errorf("sandbox: %q is not a loopback address", opts.Addr)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen: %w", err)
 	}
@@ -385,4 +397,15 @@ func (r *Reply) smtpError() *smtp.SMTPError {
 		}
 	}
 	return e
+}
+
+// refuseData says whether this message gets Options.RejectData.
+func (s *Server) refuseData() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.RejectDataFirst > 0 && s.refused >= s.opts.RejectDataFirst {
+		return false
+	}
+	s.refused++
+	return true
 }

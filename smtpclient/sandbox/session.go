@@ -176,7 +176,7 @@ func (ss *session) Data(r io.Reader) error {
 	if o.FinalReplyDelay > 0 {
 		time.Sleep(o.FinalReplyDelay)
 	}
-	if rr := o.RejectData; rr != nil {
+	if rr := o.RejectData; rr != nil && ss.s.refuseData() {
 		return rr.smtpError()
 	}
 	if spool != nil {

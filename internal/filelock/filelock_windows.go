@@ -1,6 +1,6 @@
 //go:build windows
 
-package account
+package filelock
 
 import (
 	"errors"
@@ -9,10 +9,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-const isWindows = true
-
-// tryLockFile takes an exclusive lock on the first byte of f without waiting.
-func tryLockFile(f *os.File) (bool, error) {
+// TryLock takes an exclusive lock on the first byte of f without waiting.
+// It returns false (and no error) when another handle holds the lock.
+func TryLock(f *os.File) (bool, error) {
 	ol := new(windows.Overlapped)
 	err := windows.LockFileEx(windows.Handle(f.Fd()),
 		windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
@@ -25,6 +24,7 @@ func tryLockFile(f *os.File) (bool, error) {
 	return false, err
 }
 
-func unlockFile(f *os.File) {
+// Unlock drops the lock TryLock took on f.
+func Unlock(f *os.File) {
 	windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"stamp/outbox"
+	"stamp/smtpclient"
+)
+
+const outboxUsage = `usage: stamp-send outbox list [--json]
+       stamp-send outbox send [ID] [--again] [--timeout D] [--quiet | --json]
+       stamp-send outbox remove ID
+
+The outbox is the app's (in its data folder): messages queued with
+stamp-send --queue or by Stamp's Send. "send" without ID sends every
+message that is due and those waiting after a temporary failure; with ID it
+sends that one now. A message that may already have been delivered is sent
+again only with --again. Exit codes: 0 sent (or nothing to do); 1 not done;
+3 retrying later (connection, time-out, 4xx); 4 sign in or password needed;
+5 refused, or may have been delivered.
+`
+
+// outboxCommand runs "stamp-send outbox ...".
+func outboxCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+		fmt.Fprint(stderr, outboxUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	fs := flag.NewFlagSet("stamp-send outbox", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "")
+	quiet := fs.Bool("quiet", false, "")
+	again := fs.Bool("again", false, "")
+	timeout := fs.Duration("timeout", 30*time.Second, "")
+	verb, rest := args[0], args[1:]
+	var ids []string
+	for len(rest) > 0 { // flags and the ID in any order
+		if err := fs.Parse(rest); err != nil {
+			complain(stderr, "stamp-send outbox:", fmt.Errorf("%v (see stamp-send outbox --help)", err))
+			return exitUsage
+		}
+		if rest = fs.Args(); len(rest) > 0 {
+			ids, rest = append(ids, rest[0]), rest[1:]
+		}
+	}
+	if len(ids) > 1 || (verb == "remove" && len(ids) != 1) || (verb == "list" && len(ids) != 0) {
+		fmt.Fprint(stderr, outboxUsage)
+		return exitUsage
+	}
+	out := &transcript{w: stderr, json: *asJSON, quiet: *quiet}
+	o, err := openOutbox(*timeout, func(_ string, ev smtpclient.Event) { out.event(ev) })
+	if err != nil {
+		complain(stderr, "stamp-send outbox:", err)
+		return exitFailure
+	}
+	switch verb {
+	case "list":
+		return listOutbox(o, *asJSON, stdout, stderr)
+	case "send":
+		ctx, stop := signalContext()
+		defer stop()
+		if len(ids) == 0 {
+			return flushOutbox(ctx, o, stdout, stderr, *quiet)
+		}
+		return sendOne(ctx, o, ids[0], *again, stdout, stderr)
+	case "remove":
+		if err := o.Remove(ids[0]); err != nil {
+			complain(stderr, "stamp-send outbox remove:", err)
+			return exitFailure
+		}
+		fmt.Fprintln(stdout, "removed", ids[0])
+		return exitOK
+	}
+	complain(stderr, "stamp-send outbox:", fmt.Errorf("unknown command %q (see stamp-send outbox --help)", verb))
+	return exitUsage
+}
+
+// listOutbox prints every queued message: a table, or a JSON array.
+func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
+	list, err := o.List()
+	if err != nil {
+		complain(stderr, "stamp-send outbox list:", err)
+	}
+	if asJSON {
+		if list == nil {
+			list = []outbox.Record{}
+		}
+		b, _ := json.Marshal(list)
+		stdout.Write(append(printableJSON(b), '\n'))
+	} else {
+		for _, r := range list {
+			fmt.Fprintln(stdout, smtpclient.Printable(describe(r)))
+		}
+	}
+	if err != nil {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// describe is one line about r for people.
+func describe(r outbox.Record) string {
+	state := string(r.State)
+	switch {
+	case r.Busy:
+		state = "sending now"
+	case r.State == outbox.NeedsAttention:
+		state += " (" + string(r.Reason) + ")"
+	case r.State == outbox.Waiting, r.State == outbox.Scheduled, r.State == outbox.Retrying:
+		state += ", next " + r.NextAttempt.Local().Format("2006-01-02 15:04:05")
+	}
+	line := fmt.Sprintf("%s  %s  %s  to %s  %q", r.ID, state, r.Account, strings.Join(r.To, ", "), r.Subject)
+	if r.LastError != nil {
+		line += "  last error: " + r.LastError.Text
+	}
+	return line
+}
+
+// flushOutbox sends what is due (and what waits after a temporary failure).
+func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer, quiet bool) int {
+	before, _ := o.List()
+	_, err := o.Flush(ctx, true)
+	after, _ := o.List()
+	left := map[string]outbox.Record{}
+	for _, r := range after {
+		left[r.ID] = r
+	}
+	code := exitOK
+	for _, r := range before {
+		now, still := left[r.ID]
+		switch {
+		case !still:
+			if !quiet {
+				fmt.Fprintln(stdout, "sent", r.ID, smtpclient.Printable(fmt.Sprintf("%q", r.Subject)))
+			}
+		case now.LastAttempt.After(r.LastAttempt), now.State != r.State:
+			fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(now)))
+			if c := recordExitCode(now); code == exitOK {
+				code = c
+			}
+		}
+	}
+	if err != nil {
+		complain(stderr, "stamp-send outbox send:", err)
+		if code == exitOK {
+			code = exitFailure
+		}
+	}
+	return code
+}
+
+// sendOne sends the message id now.
+func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdout, stderr io.Writer) int {
+	r, err := o.Get(id)
+	if err != nil {
+		complain(stderr, "stamp-send outbox send:", err)
+		return exitFailure
+	}
+	if r.Reason == outbox.ReasonMaybeDelivered && !again {
+		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
+		return exitRefused
+	}
+	r, err = o.SendNow(ctx, id)
+	if err != nil && !errors.Is(err, outbox.ErrNotFound) {
+		complain(stderr, "stamp-send outbox send:", err)
+		if r.State != outbox.Sent {
+			return exitFailure
+		}
+	}
+	if r.State == outbox.Sent {
+		msg := "sent " + id
+		if late, ok := r.LeftLate(); ok {
+			msg += fmt.Sprintf(" (%s late, at %s)", late.Round(time.Minute), r.SentAt.Local().Format("2006-01-02 15:04"))
+		}
+		fmt.Fprintln(stdout, msg)
+		return exitOK
+	}
+	fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(r)))
+	if r.LastError != nil && r.LastError.Explanation != "" {
+		fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
+	}
+	return recordExitCode(r)
+}
+
+// recordExitCode is the exit code for a message that did not leave.
+func recordExitCode(r outbox.Record) int {
+	switch {
+	case r.State == outbox.Retrying:
+		return exitConnect
+	case r.Reason == outbox.ReasonSignIn:
+		return exitAuth
+	case r.Reason == outbox.ReasonRefused, r.Reason == outbox.ReasonMaybeDelivered:
+		return exitRefused
+	case r.Reason == outbox.ReasonCertificate:
+		return exitConnect
+	}
+	return exitFailure
+}

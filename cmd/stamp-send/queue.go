@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"stamp/compose"
+	"stamp/internal/datadir"
+	"stamp/outbox"
+	"stamp/smtpclient"
+)
+
+// --queue: the message goes into the app's outbox (internal/datadir), to be
+// sent with the saved account by Stamp or by `stamp-send outbox send`.
+
+// checkQueue refuses what --queue cannot honour: the outbox sends later
+// with a saved account's settings and keyring secret, so one-off server
+// settings and passwords have no place to go.
+func (o *options) checkQueue(set map[string]bool) error {
+	if !o.Queue {
+		if set["delay"] || set["at"] {
+			return usagef("--delay and --at are for --queue")
+		}
+		return nil
+	}
+	if o.DryRun {
+		return usagef("--queue and --dry-run: give one or the other")
+	}
+	if o.Account == "" {
+		return usagef("--queue needs --account NAME: a queued message is sent later with a saved account")
+	}
+	for _, name := range []string{"server", "security", "user", "password-env", "password-stdin", "auth", "ca-file", "pin", "continue-on-rejected"} {
+		if set[name] {
+			return usagef("--queue sends with the saved account's settings; --%s cannot change them", name)
+		}
+	}
+	if o.QueueDelay < 0 || o.QueueDelay > outbox.MaxUndoDelay {
+		return usagef("--delay %v: between 0 and %v", o.QueueDelay, outbox.MaxUndoDelay)
+	}
+	if o.QueueAt != "" {
+		if _, err := parseAt(o.QueueAt); err != nil {
+			return usagef("--at %q: %v", o.QueueAt, err)
+		}
+	}
+	return nil
+}
+
+// parseAt reads --at: RFC 3339, or a local date and time.
+func parseAt(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\"")
+}
+
+// openOutbox opens the app's outbox with the saved accounts' send paths.
+func openOutbox(timeout time.Duration, onEvent func(string, smtpclient.Event)) (*outbox.Outbox, error) {
+	data, err := datadir.Dir()
+	if err != nil {
+		return nil, fmt.Errorf("cannot find the data folder: %w", err)
+	}
+	st, err := openStore()
+	if err != nil {
+		return nil, err
+	}
+	secrets := newSecrets()
+	secrets.Timeout = accountKeyringTimeout
+	return outbox.Open(outbox.Options{
+		Dir: datadir.Outbox(data), SentDir: datadir.Sent(data),
+		Sender:  &outbox.AccountSender{Store: st, Secrets: secrets, HTTPClient: oauthHTTPClient(), Timeout: timeout},
+		OnEvent: onEvent,
+	})
+}
+
+// queue puts the message in the outbox and says so (exit 0), or explains
+// why it could not (exit 1: the message is not queued, nothing was sent).
+func queue(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
+	n, err := opts.queued(msg)
+	if err != nil {
+		complain(stderr, "stamp-send:", err)
+		return exitUsage
+	}
+	if c, ok := n.Message.(io.Closer); ok {
+		defer c.Close()
+	}
+	o, err := openOutbox(opts.Timeout, nil)
+	if err != nil {
+		complain(stderr, "stamp-send: --queue:", err)
+		return exitFailure
+	}
+	r, err := o.Enqueue(n)
+	if err != nil {
+		complain(stderr, "stamp-send: --queue: the message was not queued:", err)
+		return exitFailure
+	}
+	if opts.JSON {
+		b, _ := json.Marshal(r)
+		stdout.Write(append(printableJSON(b), '\n'))
+	} else if !opts.Quiet {
+		fmt.Fprintln(stdout, smtpclient.Printable(fmt.Sprintf("queued %s (%s, leaves %s)", r.ID, r.State, r.NextAttempt.Local().Format("2006-01-02 15:04:05"))))
+	}
+	return exitOK
+}
+
+// queued builds the outbox entry from the flags and the saved account.
+func (o *options) queued(msg *compose.Message) (outbox.New, error) {
+	var n outbox.New
+	if msg != nil {
+		var err error
+		if n, err = outbox.FromCompose(msg); err != nil {
+			return n, err
+		}
+	} else {
+		m, err := o.addresses()
+		if err != nil {
+			return n, err
+		}
+		cenv, err := m.Envelope()
+		if err != nil {
+			return n, err
+		}
+		f, err := smtpclient.OpenFile(o.EML)
+		if err != nil {
+			return n, fmt.Errorf("--eml: %w", err)
+		}
+		eight, err := eightBitFile(o.EML)
+		if err != nil {
+			f.Close()
+			return n, fmt.Errorf("--eml: %w", err)
+		}
+		n = outbox.New{Message: f, SentHeader: compose.SentHeader(m),
+			Envelope: smtpclient.Envelope{From: cenv.From, To: cenv.To, SMTPUTF8: cenv.SMTPUTF8, EightBitMIME: cenv.EightBitMIME || eight}}
+	}
+	n.Account, n.SentCopy, n.Delay = o.saved.ID, o.saved.SaveSent, o.QueueDelay
+	if o.QueueAt != "" {
+		n.At, _ = parseAt(o.QueueAt)
+	}
+	return n, nil
+}

@@ -1,0 +1,65 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"stamp/account"
+	"stamp/oauth"
+	"stamp/smtpclient"
+)
+
+// AccountSender is the Sender of saved accounts, the same send paths as a
+// direct send: smtpclient.Send with the account's settings and its keyring
+// password, or oauth.Send (a fresh token, one refresh and retry) for an
+// account that signs in. Nobody is asked anything: a missing password or
+// sign-in makes the message need attention.
+type AccountSender struct {
+	Store   *account.Store
+	Secrets *account.Secrets
+	// HTTPClient makes OAuth token requests (nil: http.DefaultClient).
+	HTTPClient *http.Client
+	// Timeout bounds each network step (0: the engine's default);
+	// Background runs the send at lower priority (the app's sends).
+	Timeout    time.Duration
+	Background bool
+
+	once    sync.Once
+	manager *oauth.Manager
+}
+
+// Send implements Sender.
+func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
+	a, err := s.Store.Get(id)
+	if err != nil {
+		return nil, fmt.Errorf("the account %q: %w", id, err)
+	}
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("the account %q cannot be used: %w", id, err)
+	}
+	if a.OAuth != nil {
+		p, err := oauth.ProviderFor(ctx, a, s.Secrets, s.HTTPClient)
+		if err != nil {
+			return nil, err
+		}
+		s.once.Do(func() { s.manager = oauth.NewManager(s.Secrets) })
+		return oauth.Send(ctx, s.manager.Session(a.ID, p), s.config(a, account.Credential{}), env, msg, onEvent)
+	}
+	var cred account.Credential
+	if a.EffectiveAuth().NeedsSecret() {
+		if cred, _, err = s.Secrets.Get(ctx, a.ID); err != nil {
+			return nil, fmt.Errorf("the password of account %q: %w", a.ID, err)
+		}
+	}
+	return smtpclient.Send(ctx, s.config(a, cred), env, msg, onEvent)
+}
+
+func (s *AccountSender) config(a account.Account, c account.Credential) smtpclient.Config {
+	cfg := a.SMTPConfig(c)
+	cfg.Timeout = s.Timeout
+	cfg.Background = s.Background
+	return cfg
+}

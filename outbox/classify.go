@@ -1,0 +1,75 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"net"
+	"time"
+
+	"stamp/account"
+	"stamp/oauth"
+	"stamp/smtpclient"
+)
+
+// classify says why a failed attempt (outcome NotSent) needs the person,
+// or that it was temporary (try again later). The rule of issue 18: a
+// connection failure, a time-out or a 4xx reply is temporary; a 5xx
+// reply, a refused login or a certificate problem is never retried
+// blindly, nor anything the outbox does not recognise.
+func classify(err error) (Reason, bool) {
+	var se *smtpclient.Error
+	switch {
+	case errors.Is(err, oauth.ErrSignInAgain), errors.Is(err, account.ErrNoSecret):
+		return ReasonSignIn, false
+	case errors.As(err, new(*account.KeyringUnavailableError)):
+		return "", true // a locked keyring may open later
+	case errors.As(err, &se):
+		switch se.Kind {
+		case smtpclient.ErrorConnection, smtpclient.ErrorTimeout:
+			return "", true
+		case smtpclient.ErrorCanceled:
+			return "", false // settle handles a cancel
+		case smtpclient.ErrorTLS:
+			return ReasonCertificate, false
+		case smtpclient.ErrorReply:
+			if se.Temporary || se.Code/100 == 4 {
+				return "", true
+			}
+			if se.Step == smtpclient.StepAuth {
+				return ReasonSignIn, false
+			}
+			return ReasonRefused, false
+		}
+		return ReasonProblem, false
+	case errors.Is(err, context.Canceled):
+		return "", false
+	case errors.Is(err, context.DeadlineExceeded):
+		return "", true
+	}
+	// A sign-in's token request that could not reach the provider (the
+	// network is down) is temporary too.
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return "", true
+	}
+	return ReasonProblem, false
+}
+
+// failureOf is err as a record keeps it: the engine's own (Printable,
+// masked) texts.
+func failureOf(err error, at time.Time) *Failure {
+	if err == nil {
+		return &Failure{Text: "no error", At: at}
+	}
+	f := &Failure{Text: smtpclient.Printable(err.Error()), At: at}
+	var se *smtpclient.Error
+	if errors.As(err, &se) {
+		f.Step, f.Code, f.Enhanced = string(se.Step), se.Code, se.EnhancedCode
+		f.Explanation = smtpclient.Printable(se.Explain())
+		if f.Text != smtpclient.Printable(se.Error()) {
+			// A wrapper (oauth's AuthError) adds what it knows.
+			f.Explanation += " " + f.Text
+		}
+	}
+	return f
+}

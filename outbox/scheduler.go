@@ -1,0 +1,160 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Kick makes Run look at the outbox now (a message was queued, changed or
+// taken back in this process). It never blocks.
+func (o *Outbox) Kick() {
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Flush sends every message that is due now, one after the other, and
+// judges attempts that died; with retryNow, messages waiting after a
+// temporary failure are due too. It returns when done (or ctx is done)
+// and the time the next message is due (zero: none waits).
+func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err error) {
+	ids, err := o.ids()
+	if err != nil {
+		return time.Time{}, err
+	}
+	o.cleanOrphans(ids)
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return next, ctx.Err()
+		}
+		r, aerr := o.attempt(ctx, id, false, retryNow)
+		switch {
+		case errors.Is(aerr, ErrBusy):
+			// Another sender (or Take, or Enqueue) has it: look again soon.
+			r = Record{State: Retrying, NextAttempt: time.Now().Add(busyRecheck)}
+		case errors.Is(aerr, ErrNotFound):
+		case aerr != nil && err == nil:
+			err = aerr
+		}
+		if aerr == nil || errors.Is(aerr, ErrBusy) {
+			next = earlier(next, r)
+		}
+	}
+	return next, err
+}
+
+// busyRecheck is when the scheduler looks again at a message another
+// process was working on.
+const busyRecheck = 2 * time.Second
+
+// earlier is the sooner of next and r's next attempt, for the states that
+// have one.
+func earlier(next time.Time, r Record) time.Time {
+	switch r.State {
+	case Waiting, Scheduled, Retrying:
+		if next.IsZero() || r.NextAttempt.Before(next) {
+			return r.NextAttempt
+		}
+	}
+	return next
+}
+
+// Run is the scheduler: it sends each message when it is due, until ctx
+// is done. It holds one timer, for the next message due (or the next
+// rescan of the folder, for messages other processes queued), and wakes
+// early on Kick and when the network changes (then messages retrying after
+// a temporary failure go at once). No goroutine per message, no polling
+// while nothing is due.
+func (o *Outbox) Run(ctx context.Context) {
+	watch := o.opts.NetworkChanges
+	if watch == nil {
+		watch = WatchNetwork
+	}
+	netChanged := watch(ctx)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	retryNow := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-o.kick:
+		case _, ok := <-netChanged:
+			if !ok {
+				netChanged = nil
+				continue
+			}
+			retryNow = true
+		}
+		next, _ := o.Flush(ctx, retryNow)
+		retryNow = false
+		wait := o.opts.Rescan
+		if !next.IsZero() {
+			wait = min(wait, max(time.Until(next), 0))
+		}
+		timer.Reset(wait)
+	}
+}
+
+// cleanOrphans removes what a killed Enqueue or removal left: message,
+// draft and lock files without a record, once their lock is free.
+func (o *Outbox) cleanOrphans(ids []string) {
+	have := map[string]bool{}
+	for _, id := range ids {
+		have[id] = true
+	}
+	entries, err := readNames(o.opts.Dir)
+	if err != nil {
+		return
+	}
+	for _, name := range entries {
+		id, ok := cutExt(name)
+		if !ok || have[id] {
+			continue
+		}
+		have[id] = true // once per id
+		if c, err := o.lockOrphan(id); err == nil {
+			if !exists(o.path(id, ".json")) {
+				o.remove(id)
+			}
+			c.release()
+		}
+	}
+}
+
+// Reschedule sets the time a message leaves (the Outbox window's "Send
+// later…" on a queued message): Scheduled for at, or due now when at is not
+// in the future. A message being sent is ErrBusy.
+func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
+	if !ValidID(id) {
+		return Record{}, ErrNotFound
+	}
+	c, err := o.lockSoon(id)
+	if err != nil {
+		return Record{}, err
+	}
+	r, err := o.load(id)
+	if err == nil {
+		r, err = o.recover(r)
+	}
+	if err == nil && r.State == Sent {
+		err = o.finishSent(r)
+	}
+	if err != nil || r.State == Sent {
+		c.release()
+		return r, err
+	}
+	r.Reason, r.Retries, r.FirstFailure = "", 0, time.Time{}
+	if at.After(time.Now()) {
+		r.State, r.Scheduled, r.NextAttempt = Scheduled, at, at
+	} else {
+		r.State, r.Scheduled, r.NextAttempt = Waiting, time.Time{}, time.Now()
+	}
+	err = o.save(&r)
+	c.release()
+	o.Kick()
+	return r, err
+}

@@ -1,0 +1,265 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"stamp/compose"
+	"stamp/internal/atomicfile"
+	"stamp/smtpclient"
+)
+
+// Sender sends one message through the account's real send path:
+// smtpclient.Send with the account's settings and keyring secret, or
+// oauth.Send for an account that signs in (AccountSender does both; the
+// app adds its sandbox). onEvent must get every engine event, on the
+// calling goroutine, as smtpclient.Send delivers them: the outbox records
+// the DATA stage from it. An error that is not the engine's says why
+// nothing was sent (no such account, no password, sign in again).
+type Sender interface {
+	Send(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error)
+}
+
+// SenderFunc makes a function a Sender.
+type SenderFunc func(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error)
+
+// Send calls f.
+func (f SenderFunc) Send(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
+	return f(ctx, account, env, msg, onEvent)
+}
+
+// SendNow sends the message id now, whatever its state and time: the
+// person's Send now and Retry. For a message that needs attention because
+// it may have been delivered, the caller must have asked the person first.
+// It returns the record as the attempt left it (State Sent when it went
+// out: it is in the Sent folder and no longer in the outbox) and ErrBusy
+// when another sender has it.
+func (o *Outbox) SendNow(ctx context.Context, id string) (Record, error) {
+	if !ValidID(id) {
+		return Record{}, ErrNotFound
+	}
+	return o.attempt(ctx, id, true, false)
+}
+
+// attempt is one go at the message id: lock, judge a dead attempt, send
+// if due (or forced), record the outcome. Without force, a message not due
+// (or one that needs attention) is left as it is and returned.
+func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (Record, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	c, err := o.lock(id, false)
+	if err != nil {
+		return Record{}, err
+	}
+	defer c.release()
+	if _, err := os.Stat(o.path(id, ".json")); errors.Is(err, os.ErrNotExist) {
+		o.remove(id) // what a dead Enqueue or removal left: no record, no message
+		return Record{}, ErrNotFound
+	}
+	r, err := o.load(id)
+	if err != nil {
+		return r, err
+	}
+	if r, err = o.recover(r); err != nil || r.State == Sent {
+		if err == nil {
+			err = o.finishSent(r)
+		}
+		return r, err
+	}
+	due := !r.NextAttempt.After(time.Now()) || retryNow && r.State == Retrying
+	if !force && (r.State == NeedsAttention || !due) {
+		return r, nil
+	}
+	if force { // the person's decision: a new run of back-off
+		r.Retries, r.FirstFailure = 0, time.Time{}
+	}
+	return o.send(ctx, r)
+}
+
+// recover judges a record left in Sending by an attempt that died (the
+// caller holds the lock, so its sender is gone).
+func (o *Outbox) recover(r Record) (Record, error) {
+	if r.State != Sending {
+		return r, nil
+	}
+	now := time.Now()
+	if r.Stage == Data {
+		r.State, r.Reason, r.Stage = NeedsAttention, ReasonMaybeDelivered, ""
+		r.LastError = &Failure{Step: string(smtpclient.StepMessage), At: now,
+			Text:        "the sending process stopped after the message data had started",
+			Explanation: "Stamp stopped while this message was being sent, after the server had been asked to take it: it may have been delivered. Check with a recipient (or in your provider's Sent folder) before sending it again."}
+	} else {
+		r.State, r.Stage, r.NextAttempt = Retrying, "", now
+		r.LastError = &Failure{Step: string(smtpclient.StepConnect), At: now, Temporary: true,
+			Text:        "the sending process stopped before the message data",
+			Explanation: "Stamp stopped during an attempt, before the server was asked to take the message; it will be sent again."}
+	}
+	return r, o.save(&r)
+}
+
+// send runs one attempt of r (locked) and records its outcome.
+func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
+	if o.opts.Sender == nil {
+		return r, errors.New("outbox: no sender")
+	}
+	prev := r
+	now := time.Now()
+	r.State, r.Stage, r.Reason, r.LastAttempt = Sending, Connecting, "", now
+	r.Attempts++
+	if err := o.save(&r); err != nil {
+		return prev, err // nothing went out: the record stays as it was
+	}
+	hook("sending-recorded", r.ID)
+	msg, err := smtpclient.OpenFile(o.path(r.ID, ".eml"))
+	if err != nil {
+		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stageErr error
+	onEvent := func(ev smtpclient.Event) {
+		if ev.Kind == smtpclient.EventStepStarted && ev.Step == smtpclient.StepData && r.Stage != Data && stageErr == nil {
+			r.Stage = Data
+			if stageErr = o.save(&r); stageErr != nil {
+				cancel() // not recorded: DATA must not go out
+			}
+			hook("data-recorded", r.ID)
+		}
+		if o.opts.OnEvent != nil {
+			o.opts.OnEvent(r.ID, ev)
+		}
+	}
+	env := smtpclient.Envelope{From: r.From, To: r.To, SMTPUTF8: r.SMTPUTF8, EightBitMIME: r.EightBitMIME}
+	res, err := o.opts.Sender.Send(ctx, r.Account, env, msg, onEvent)
+	msg.Close() // before settle: Windows removes no open file
+	if stageErr != nil && smtpclient.OutcomeOf(res, err) == smtpclient.NotSent {
+		err = stageErr
+	}
+	hook("after-send", r.ID)
+	return o.settle(r, res, err)
+}
+
+// settle records what an attempt came to.
+func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, error) {
+	now := time.Now()
+	r.Stage = ""
+	switch smtpclient.OutcomeOf(res, err) {
+	case smtpclient.Sent:
+		r.State, r.SentAt, r.LastError = Sent, now, nil
+		if r.SentCopy {
+			r.SentName = o.sentName(r)
+		}
+		if err := o.save(&r); err != nil {
+			// Delivered, but the record says Sending at Stage Data: the
+			// next look shows "may have been delivered", never a resend.
+			return r, err
+		}
+		hook("sent-recorded", r.ID)
+		return r, o.finishSent(r)
+	case smtpclient.MaybeSent:
+		r.State, r.Reason, r.LastError = NeedsAttention, ReasonMaybeDelivered, failureOf(err, now)
+		return r, o.save(&r)
+	}
+	f := failureOf(err, now)
+	reason, temporary := classify(err)
+	f.Temporary = temporary
+	switch {
+	case canceled(err):
+		// Stopped (Stamp is closing): not the server's fault, not counted.
+		r.State, r.NextAttempt, r.LastError = Retrying, now, f
+		r.Attempts--
+	case temporary:
+		if r.FirstFailure.IsZero() {
+			r.FirstFailure = now
+		}
+		r.Retries++
+		if now.Sub(r.FirstFailure) >= o.opts.GiveUpAfter {
+			r.State, r.Reason = NeedsAttention, ReasonGaveUp
+		} else {
+			r.State, r.NextAttempt = Retrying, now.Add(o.backoff(r.Retries))
+		}
+		r.LastError = f
+	default:
+		r.State, r.Reason, r.LastError = NeedsAttention, reason, f
+	}
+	return r, o.save(&r)
+}
+
+// backoff is the wait after the n-th attempt failed for a temporary reason.
+func (o *Outbox) backoff(n int) time.Duration {
+	if n >= 1 && n <= len(o.opts.Backoff) {
+		return o.opts.Backoff[n-1]
+	}
+	return o.opts.Hourly
+}
+
+// sentName picks the Sent copy's name: compose.SentFileName, with the ID's
+// random part when that name is taken.
+func (o *Outbox) sentName(r Record) string {
+	name := compose.SentFileName(r.SentAt, r.Subject)
+	if _, err := os.Lstat(filepath.Join(o.opts.SentDir, name)); err == nil {
+		name = strings.TrimSuffix(name, ".eml") + " " + r.ID[len(r.ID)-10:] + ".eml"
+	}
+	return name
+}
+
+// finishSent moves a sent message out of the outbox: its Sent copy (once,
+// under the recorded name), then the entry. The caller holds the lock.
+func (o *Outbox) finishSent(r Record) error {
+	var sentPath string
+	if r.SentCopy && r.SentName != "" {
+		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
+		if _, err := os.Lstat(sentPath); errors.Is(err, os.ErrNotExist) {
+			if err := o.writeSentCopy(r, sentPath); err != nil {
+				r.LastError = &Failure{Text: err.Error(), At: time.Now(),
+					Explanation: "The message was sent, but its copy for the Sent folder could not be saved: " + err.Error() + ". It stays here until the copy can be written."}
+				o.save(&r)
+				return err
+			}
+		}
+	}
+	if err := o.remove(r.ID); err != nil {
+		return err
+	}
+	o.changed(Change{Record: r, Removed: true, SentPath: sentPath})
+	return nil
+}
+
+// writeSentCopy writes the Sent header and the transmitted message.
+func (o *Outbox) writeSentCopy(r Record, path string) error {
+	if err := os.MkdirAll(o.opts.SentDir, 0o700); err != nil {
+		return fmt.Errorf("save the sent copy: %w", err)
+	}
+	src, err := os.Open(o.path(r.ID, ".eml"))
+	if err != nil {
+		return fmt.Errorf("save the sent copy: %w", err)
+	}
+	defer src.Close()
+	err = atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		if _, err := io.WriteString(w, r.SentHeader); err != nil {
+			return err
+		}
+		_, err := io.Copy(w, src)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save the sent copy: %w", err)
+	}
+	return nil
+}
+
+// canceled reports whether err is the caller stopping the attempt (Stamp
+// closing), not a failure of the server or the network.
+func canceled(err error) bool {
+	var se *smtpclient.Error
+	if errors.As(err, &se) {
+		return se.Kind == smtpclient.ErrorCanceled
+	}
+	return errors.Is(err, context.Canceled)
+}
