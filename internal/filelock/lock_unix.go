@@ -1,6 +1,6 @@
 //go:build unix
 
-package account
+package filelock
 
 import (
 	"errors"
@@ -8,8 +8,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-const isWindows = false
 
 // tryLockFile takes an exclusive advisory lock on f without waiting.
 func tryLockFile(f *os.File) (bool, error) {

@@ -1,6 +1,6 @@
 //go:build windows
 
-package account
+package filelock
 
 import (
 	"errors"
@@ -8,8 +8,6 @@ import (
 
 	"golang.org/x/sys/windows"
 )
-
-const isWindows = true
 
 // tryLockFile takes an exclusive lock on the first byte of f without waiting.
 func tryLockFile(f *os.File) (bool, error) {
