@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"sort"
@@ -67,13 +66,18 @@ type Contact struct {
 	With []string `json:"with,omitempty"`
 }
 
-// String is the contact as it goes into an address field: `Name <addr>`,
-// or the bare address.
+// String is the contact as it goes into an address field: `Name <addr>`
+// (the name quoted when it holds a comma or another special character,
+// never encoded), or the bare address.
 func (c Contact) String() string {
 	if c.Name == "" {
 		return c.Address
 	}
-	return (&mail.Address{Name: c.Name, Address: c.Address}).String()
+	name := c.Name
+	if strings.ContainsAny(name, `"\,;<>@:()[].`) {
+		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+	}
+	return name + " <" + c.Address + ">"
 }
 
 // key is how addresses are compared: case-insensitively, as the envelope

@@ -316,3 +316,18 @@ func TestFileIsPrivate(t *testing.T) {
 		t.Fatal("a nameless contact is written with angle brackets")
 	}
 }
+
+func TestStringParsesBackAsTheSameAddress(t *testing.T) {
+	for _, c := range []Contact{
+		{Name: "Grace Hopper", Address: "grace@example.com"},
+		{Name: "Smith, John", Address: "js@example.com"},
+		{Name: `Say "hi" \ there`, Address: "q@example.com"},
+		{Name: "张伟", Address: "zw@example.cn"},
+		{Name: "J. R. Doe", Address: "jr@example.com"},
+	} {
+		a, err := mail.ParseAddress(c.String())
+		if err != nil || a.Name != c.Name || a.Address != c.Address {
+			t.Errorf("%q parses as %+v, %v", c.String(), a, err)
+		}
+	}
+}

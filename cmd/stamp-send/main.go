@@ -47,6 +47,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "account" {
 		return runAccount(args[1:], stdin, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "contacts" {
+		return runContacts(args[1:], stdout, stderr)
+	}
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, errHelp) {
 		return exitOK
