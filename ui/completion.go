@@ -182,6 +182,14 @@ func (e *AddressEntry) suggest() {
 		return
 	}
 	e.matches = e.book.Search(q, maxSuggestions)
+	for _, m := range e.matches {
+		if strings.EqualFold(m.Address, q) {
+			// A known address typed in full: nothing to complete, and Tab
+			// goes on to the next field as it always did.
+			e.matches = nil
+			break
+		}
+	}
 	if len(e.matches) == 0 {
 		e.HideSuggestions()
 		return

@@ -166,6 +166,17 @@ func TestEscClosesTheListAndKeepsTheText(t *testing.T) {
 	if w.Canvas().Focused() != c.To {
 		t.Fatal("Esc did not give the keyboard back to the field")
 	}
+	keyboardType(w, "ith")
+	if len(suggested(c.To)) != 2 {
+		t.Fatalf("suggestions for \"smith\": %v", suggested(c.To))
+	}
+	c.To.SetText("")
+	keyboardType(w, "BOB@example.com")
+	if suggested(c.To) != nil {
+		t.Fatalf("a known address typed in full still offers %v (Tab would not move on)", suggested(c.To))
+	}
+	c.To.SetText("sm")
+	c.To.CursorColumn = 2
 	press(w, fyne.KeyBackspace)
 	if suggested(c.To) != nil || c.To.Text != "s" {
 		t.Fatalf("after Backspace: %v %q", suggested(c.To), c.To.Text)

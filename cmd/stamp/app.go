@@ -9,8 +9,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
+	"stamp/contacts"
 	"stamp/discover"
 	"stamp/instance"
 	"stamp/smtpclient"
@@ -36,6 +38,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		return err
 	}
 	secrets := account.NewSecrets()
+	// The contacts live next to accounts.json, where stamp-send finds them
+	// too; a damaged file is left alone and said so below.
+	book, bookErr := contacts.Open(configDir)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -78,8 +83,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		// the accounts window.
 		NewPassword: ui.AccountNewPassword(store, secrets),
 		OpenAccount: func(ui.Sender) { showAccounts() },
+		Contacts:    book,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
+			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
 			fyne.NewMenuItem("Sandbox inbox", ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
 			// "About" exactly: on macOS Fyne moves it into the app menu.
@@ -88,6 +95,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	})
 	startHeapProfile()
 	defer startFrameLog(c.Window)()
+	if bookErr != nil {
+		c.Notify(bookErr.Error())
+	}
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}
