@@ -434,7 +434,9 @@ func (s *Store) update(change func(*fileData) error) error {
 	if err != nil {
 		return fmt.Errorf("encode the account settings: %w", err)
 	}
-	removeStaleTemps(s.dir)
+	// Temporary files of a writer that crashed: no live writer owns them
+	// under the lock.
+	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("save the account settings: %w", err)
 	}

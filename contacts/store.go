@@ -296,7 +296,7 @@ func (s *Store) update(change func(b *book) error) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return fmt.Errorf("save the contacts: %w", err)
 	}
-	removeStaleTemps(s.path)
+	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := atomicfile.WriteBytes(s.path, 0o600, append(data, '\n')); err != nil {
 		return fmt.Errorf("save the contacts: %w", err)
 	}
@@ -306,24 +306,4 @@ func (s *Store) update(change func(b *book) error) error {
 	s.idx, s.seen, s.err = idx, fi, nil
 	s.mu.Unlock()
 	return nil
-}
-
-// removeStaleTemps deletes the temporary files of writers that were killed
-// (atomicfile names them "."+name+".tmp-…"). It runs under the lock, so no
-// live writer owns them; the age check guards a file system without locks.
-func removeStaleTemps(path string) {
-	dir := filepath.Dir(path)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	prefix := "." + filepath.Base(path) + ".tmp-"
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
 }
