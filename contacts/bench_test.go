@@ -57,3 +57,25 @@ func BenchmarkBuildIndex50k(b *testing.B) {
 		buildIndex(list)
 	}
 }
+
+// BenchmarkStoreSearch50k is the whole call the completion makes per
+// keystroke: a look at the file (stat), the search and the copies of the 8
+// contacts returned.
+func BenchmarkStoreSearch50k(b *testing.B) {
+	s, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := syntheticBook(50000)
+	if err := s.update(func(bk *book) error {
+		for _, c := range list {
+			bk.add(c)
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s.Search("jo", 8)
+	}
+}

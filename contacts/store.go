@@ -116,16 +116,19 @@ type Store struct {
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
 
-	mu    sync.Mutex
-	idx   *index      // contacts and their search index, never changed once built
-	seen  os.FileInfo // the file idx was read from (nil: none)
-	err   error       // the last read's error
-	write sync.Mutex  // orders this process's writers before the file lock
+	mu      sync.Mutex
+	idx     *index      // contacts and their search index, never changed once built
+	seen    os.FileInfo // the file idx was read from (nil: none)
+	err     error       // the last read's error
+	loading bool        // a big file is being read on a goroutine
+	write   sync.Mutex  // orders this process's writers before the file lock
 }
 
-// Open returns the store of the contacts file in dir and reads it. A
+// Open returns the store of the contacts file in dir and reads it (a file
+// over backgroundReadSize on a goroutine: the book is empty until then). A
 // missing file is an empty book. A broken file gives a usable, empty store
-// and a *BrokenFileError; the file is then never written over.
+// and a *BrokenFileError (from Err for a big one); the file is then never
+// written over.
 func Open(dir string) (*Store, error) {
 	s := &Store{path: filepath.Join(dir, FileName), idx: buildIndex(nil)}
 	s.mu.Lock()
@@ -144,6 +147,12 @@ func (s *Store) now() time.Time {
 	return time.Now()
 }
 
+// backgroundReadSize is the file size above which a changed file is read
+// and indexed on a goroutine while searches go on with the index they have
+// (about 10,000 contacts; 50,000 take a few hundred milliseconds to index,
+// which must not hold a keystroke or the window's first frame).
+const backgroundReadSize = 1 << 20
+
 // refreshLocked re-reads the file when it is not the one last read (an
 // atomic write replaces it, so its identity changes). Caller holds mu.
 func (s *Store) refreshLocked() {
@@ -152,6 +161,26 @@ func (s *Store) refreshLocked() {
 		return
 	}
 	if errors.Is(err, fs.ErrNotExist) && s.seen == nil && s.err == nil {
+		return
+	}
+	if s.loading {
+		return
+	}
+	if err == nil && fi.Size() > backgroundReadSize {
+		s.loading = true
+		go func() {
+			list, fi, err := s.read()
+			var idx *index
+			if err == nil {
+				idx = buildIndex(list)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.loading, s.err = false, err
+			if err == nil {
+				s.idx, s.seen = idx, fi
+			}
+		}()
 		return
 	}
 	list, fi, err := s.read()
