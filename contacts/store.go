@@ -294,6 +294,9 @@ func (s *Store) update(change func(b *book) error) error {
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("save the contacts: %w", err)
+	}
 	unlock, err := filelock.Acquire(s.path+".lock", timeout)
 	switch {
 	case errors.Is(err, filelock.ErrBusy):
@@ -321,9 +324,6 @@ func (s *Store) update(change func(b *book) error) error {
 	data, err := json.MarshalIndent(d, "", " ")
 	if err != nil {
 		return fmt.Errorf("encode the contacts: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("save the contacts: %w", err)
 	}
 	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := atomicfile.WriteBytes(s.path, 0o600, append(data, '\n')); err != nil {

@@ -331,3 +331,17 @@ func TestStringParsesBackAsTheSameAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestTheFolderIsMadeOnTheFirstSave(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not", "yet")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add("", "ann@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("folder: %v %v", fi, err)
+	}
+}

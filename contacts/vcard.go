@@ -23,8 +23,10 @@ import (
 // tens of thousands of cards with photos.
 const MaxVCardFile = 1 << 30
 
-// CardError is one card that could not be imported (or not completely),
-// named by its place in the file and its FN or first address.
+// CardError is one card that could not be imported, or not completely (an
+// EMAIL that is not an address is left out, the card's other addresses
+// are imported), named by its place in the file and its FN or first
+// address.
 type CardError struct {
 	Card string // e.g. `card 3 "Bob Example" (line 17)`
 	Err  error
@@ -182,7 +184,7 @@ func parseCard(raw *rawCard) ([]imported, error) {
 		out[i].card = uid
 	}
 	if len(bad) > 0 {
-		return out, fmt.Errorf("EMAIL %q is not an e-mail address", clipLabel(strings.Join(bad, ", ")))
+		return out, fmt.Errorf("EMAIL %q left out: not an e-mail address", clipLabel(strings.Join(bad, ", ")))
 	}
 	return out, nil
 }

@@ -106,7 +106,7 @@ func TestMalformedCardsAreNamedAndTheRestImported(t *testing.T) {
 	joined := strings.Join(msgs, "\n")
 	for _, want := range []string{
 		`card 2 "No End" (line 6): no END:VCARD before the next card's BEGIN:VCARD (line 10)`,
-		`card 3 "Half Bad"`, `"not an address" is not an e-mail address`,
+		`card 3 "Half Bad"`, `EMAIL "not an address" left out: not an e-mail address`,
 		`card 4 "Colonless"`, "no colon",
 		`card 5 <klingon@example.org>`, `unknown CHARSET "x-klingon"`,
 	} {

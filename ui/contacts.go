@@ -228,7 +228,7 @@ func (w *ContactsWindow) Import(path string) {
 					text += "\n" + lang.X("contacts.more_problems", "…and {{.Count}} more cards with problems.", map[string]any{"Count": len(res.Problems) - 10})
 					break
 				}
-				text += "\n" + lang.X("contacts.skipped", "Left out: {{.Problem}}", map[string]any{"Problem": p.Error()})
+				text += "\n" + lang.X("contacts.card_problem", "Not all imported: {{.Problem}}", map[string]any{"Problem": p.Error()})
 			}
 			w.Status.SetText(text)
 		})

@@ -127,7 +127,7 @@ func contactsImport(store *contacts.Store, path string, stdout, stderr io.Writer
 		return exitUsage
 	}
 	for _, p := range res.Problems {
-		complain(stderr, "stamp-send: contacts import: skipped", p)
+		complain(stderr, "stamp-send: contacts import:", p)
 	}
 	fmt.Fprintf(stdout, "%d new, %d updated", res.Added, res.Updated)
 	if res.NoAddress > 0 {

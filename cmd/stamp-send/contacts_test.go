@@ -16,7 +16,7 @@ func TestContactsCommands(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(account.ConfigDirEnv, dir)
 	code, stdout, stderr := runCmd(t, "", "contacts", "import", filepath.Join("..", "..", "contacts", "testdata", "malformed.vcf"))
-	if code != exitOK || !strings.Contains(stdout, "3 new") || !strings.Contains(stderr, `skipped card 2 "No End"`) {
+	if code != exitOK || !strings.Contains(stdout, "3 new") || !strings.Contains(stderr, `contacts import: card 2 "No End" (line 6): no END:VCARD`) {
 		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runCmd(t, "", "contacts", "import", filepath.Join("..", "..", "contacts", "testdata", "apple.vcf"))
