@@ -25,7 +25,8 @@ const (
 // comma-separated list of addresses that suggests contacts for the address
 // being typed (the one under the cursor, not the whole field). The list
 // keeps the keyboard while it is open: Up and Down choose, Enter or Tab
-// accept, Esc closes, Shift+Delete forgets the chosen address; everything
+// accept, Esc closes, Shift+Delete (or the row's Forget button) forgets
+// the chosen address; everything
 // else still types into the field. Without a contacts book it is a plain
 // entry.
 //
@@ -308,15 +309,8 @@ func (l *suggestList) AcceptsTab() bool { return true }
 // TypedRune types into the entry.
 func (l *suggestList) TypedRune(r rune) { l.entry.TypedRune(r) }
 
-// TypedKey: Shift+Delete forgets the chosen address; other keys go to the
-// entry, which handles the list keys itself.
-func (l *suggestList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyDelete && l.shift {
-		l.entry.forget(l.entry.selected)
-		return
-	}
-	l.entry.TypedKey(k)
-}
+// TypedKey hands keys to the entry, which handles the list keys itself.
+func (l *suggestList) TypedKey(k *fyne.KeyEvent) { l.entry.TypedKey(k) }
 
 // KeyDown notes a held Shift (desktop.Keyable).
 func (l *suggestList) KeyDown(k *fyne.KeyEvent) {
@@ -332,10 +326,12 @@ func (l *suggestList) KeyUp(k *fyne.KeyEvent) {
 	}
 }
 
-// TypedShortcut hands shortcuts to the entry (paste, select all), and
-// Shift+Delete forgets the chosen address.
+// TypedShortcut hands shortcuts to the entry (paste, select all), except
+// Shift+Delete with nothing selected in the field: that forgets the chosen
+// address. (Fyne's desktop driver turns Shift+Delete into a Cut, as Ctrl+X;
+// the Shift held tells them apart.)
 func (l *suggestList) TypedShortcut(s fyne.Shortcut) {
-	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.KeyName == fyne.KeyDelete && cs.Modifier == fyne.KeyModifierShift {
+	if _, cut := s.(*fyne.ShortcutCut); cut && l.shift && l.entry.SelectedText() == "" {
 		l.entry.forget(l.entry.selected)
 		return
 	}
