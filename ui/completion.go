@@ -132,9 +132,7 @@ func (e *AddressEntry) listKey(k *fyne.KeyEvent) bool {
 
 func (e *AddressEntry) choose(i int) {
 	e.selected = i
-	e.list.navigating = true
-	e.list.Select(i)
-	e.list.navigating = false
+	e.list.Select(i) // the highlight; a click goes to the row (suggestRow.Tapped)
 }
 
 // addressBounds returns the rune range of the address under the cursor in
@@ -265,35 +263,50 @@ func (e *AddressEntry) forget(i int) {
 // hands every other key, typed character and shortcut to the entry.
 type suggestList struct {
 	widget.List
-	entry      *AddressEntry
-	navigating bool // Select called from the keyboard, not a tap
-	shift      bool // a Shift key is held (desktop.Keyable)
+	entry *AddressEntry
+	shift bool // a Shift key is held (desktop.Keyable)
 }
 
 func newSuggestList(e *AddressEntry) *suggestList {
 	l := &suggestList{entry: e}
 	l.Length = func() int { return len(e.matches) }
-	l.CreateItem = func() fyne.CanvasObject {
-		label := widget.NewLabel("")
-		label.Truncation = fyne.TextTruncateEllipsis
-		forget := widget.NewButtonWithIcon(lang.X("completion.forget", "Forget"), theme.DeleteIcon(), nil)
-		forget.Importance = widget.LowImportance
-		return container.NewBorder(nil, nil, nil, forget, label)
-	}
+	l.CreateItem = func() fyne.CanvasObject { return newSuggestRow(e) }
 	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) {
-		row := o.(*fyne.Container)
-		row.Objects[0].(*widget.Label).SetText(e.matches[id].String())
-		forget := row.Objects[1].(*widget.Button)
-		forget.OnTapped = func() { e.forget(id) }
-	}
-	l.OnSelected = func(id widget.ListItemID) {
-		if !l.navigating {
-			e.Accept(id) // a click
-		}
+		row := o.(*suggestRow)
+		row.id = id
+		row.label.SetText(e.matches[id].String())
 	}
 	l.ExtendBaseWidget(l)
 	return l
 }
+
+// suggestRow is one suggestion: a click on it accepts it (also when it is
+// the highlighted one, which a List selection would ignore), its button
+// forgets it.
+type suggestRow struct {
+	widget.BaseWidget
+	entry  *AddressEntry
+	id     int
+	label  *widget.Label
+	forget *widget.Button
+}
+
+func newSuggestRow(e *AddressEntry) *suggestRow {
+	r := &suggestRow{entry: e, label: widget.NewLabel("")}
+	r.label.Truncation = fyne.TextTruncateEllipsis
+	r.forget = widget.NewButtonWithIcon(lang.X("completion.forget", "Forget"), theme.DeleteIcon(), func() { e.forget(r.id) })
+	r.forget.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the row out: the address, then the Forget button.
+func (r *suggestRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.forget, r.label))
+}
+
+// Tapped accepts the suggestion.
+func (r *suggestRow) Tapped(*fyne.PointEvent) { r.entry.Accept(r.id) }
 
 func (l *suggestList) rowHeight() float32 { return l.CreateItem().MinSize().Height }
 

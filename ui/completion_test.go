@@ -220,6 +220,30 @@ func TestForgetFromTheCompletionList(t *testing.T) {
 	}
 }
 
+func TestAClickOnTheHighlightedSuggestionAcceptsIt(t *testing.T) {
+	c := completingComposer(t, testBook(t))
+	w := c.Window
+	w.Canvas().Focus(c.To)
+	keyboardType(w, "an")
+	var rows []*suggestRow
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*suggestRow); ok && r.Visible() {
+			rows = append(rows, r)
+		}
+	})
+	if len(rows) < 2 {
+		t.Fatalf("%d rows in the list", len(rows))
+	}
+	for _, r := range rows {
+		if r.id == 0 { // the highlighted one
+			test.Tap(r)
+		}
+	}
+	if c.To.Text != "Ann Smith <ann@example.org>, " || suggested(c.To) != nil {
+		t.Fatalf("after a click on the first suggestion: %q, list %v", c.To.Text, suggested(c.To))
+	}
+}
+
 func TestWithoutContactsTheFieldsArePlainEntries(t *testing.T) {
 	c, _ := newTestComposer(t, t.TempDir())
 	test.Type(c.To, "an")
