@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,6 +24,9 @@ import (
 	"stamp/internal/boundedfile"
 	"stamp/internal/filelock"
 )
+
+// midWrite, when set (tests), runs when half of the new file is written.
+var midWrite func()
 
 // FileName is the name of the contacts file inside the data folder.
 const FileName = "contacts.json"
@@ -326,7 +330,18 @@ func (s *Store) update(change func(b *book) error) error {
 		return fmt.Errorf("encode the contacts: %w", err)
 	}
 	atomicfile.RemoveStaleTemps(s.path, time.Minute)
-	if err := atomicfile.WriteBytes(s.path, 0o600, append(data, '\n')); err != nil {
+	data = append(data, '\n')
+	if err := atomicfile.Write(s.path, 0o600, func(w io.Writer) error {
+		half := len(data) / 2
+		if _, err := w.Write(data[:half]); err != nil {
+			return err
+		}
+		if midWrite != nil {
+			midWrite()
+		}
+		_, err := w.Write(data[half:])
+		return err
+	}); err != nil {
 		return fmt.Errorf("save the contacts: %w", err)
 	}
 	idx := buildIndex(b.list)

@@ -247,11 +247,21 @@ func TestKillDuringSave(t *testing.T) {
 	if err := seed.Learn(list, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	killedMidWrite := 0
-	defer func() { t.Logf("%d of 15 kills left a half-written temporary file behind", killedMidWrite) }()
-	for round := range 15 {
+	killedMidWrite, lastTemps := 0, 0
+	defer func() {
+		t.Logf("%d of 8 kills left a half-written temporary file behind", killedMidWrite)
+		if killedMidWrite < 4 {
+			t.Errorf("only %d kills came in the middle of a write; the 4 stopped there should have", killedMidWrite)
+		}
+	}()
+	for round := range 8 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringSaveChild$")
 		cmd.Env = append(os.Environ(), "STAMP_CONTACTS_CHILD="+dir)
+		if round%2 == 1 {
+			// Odd rounds: killed for sure in the middle of writing the
+			// new file (the child stops there and says so).
+			cmd.Env = append(cmd.Env, "STAMP_CONTACTS_CHILD_STOP=1")
+		}
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -260,8 +270,18 @@ func TestKillDuringSave(t *testing.T) {
 			t.Fatal(err)
 		}
 		buf := make([]byte, 64)
-		out.Read(buf) // the child says it is saving
-		time.Sleep(time.Duration(round*3) * time.Millisecond)
+		n, _ := out.Read(buf) // the child says it is saving, or that it stopped mid-write
+		if round%2 == 1 && !strings.HasPrefix(string(buf[:n]), "mid-write") {
+			for !strings.Contains(string(buf[:n]), "mid-write") {
+				m, err := out.Read(buf[n:])
+				if err != nil {
+					t.Fatalf("round %d: the child never reached the middle of a write", round)
+				}
+				n += m
+			}
+		} else {
+			time.Sleep(time.Duration(round*3) * time.Millisecond)
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		s, err := Open(dir)
@@ -271,8 +291,9 @@ func TestKillDuringSave(t *testing.T) {
 		if n := s.Len(); n < 3000 {
 			t.Fatalf("round %d: %d contacts left of at least 3000", round, n)
 		}
-		if temps, _ := filepath.Glob(filepath.Join(dir, "."+FileName+".tmp-*")); len(temps) > 0 {
-			killedMidWrite++
+		if temps, _ := filepath.Glob(filepath.Join(dir, "."+FileName+".tmp-*")); len(temps) > lastTemps {
+			killedMidWrite++ // this kill left a new half-written file
+			lastTemps = len(temps)
 		}
 		for _, i := range []int{0, 1234, 2999} {
 			if c, ok := s.Get(fmt.Sprintf("p%d@example.org", i)); !ok || c.Name != fmt.Sprintf("Person %d", i) {
@@ -292,6 +313,12 @@ func TestKillDuringSaveChild(t *testing.T) {
 	s, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if os.Getenv("STAMP_CONTACTS_CHILD_STOP") != "" {
+		midWrite = func() {
+			os.Stdout.WriteString("mid-write\n")
+			select {} // until killed
+		}
 	}
 	os.Stdout.WriteString("saving\n")
 	for i := 0; ; i++ {
