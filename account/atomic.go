@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
-	"time"
 
 	"stamp/internal/atomicfile"
 )
@@ -29,24 +26,6 @@ func writeFileAtomic(path string, data []byte) error {
 		}
 		return beforeRename(w.(interface{ Name() string }).Name())
 	})
-}
-
-// removeStaleTemps deletes temporary files left by a writer that crashed.
-// It runs under the writer lock, so no live writer owns them; the age
-// check is a second guard for a writer on a filesystem without locks.
-func removeStaleTemps(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), tempPrefix) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
 }
 
 // tightenDir makes the settings folder private to its owner.

@@ -14,6 +14,7 @@ import (
 
 	"stamp/internal/atomicfile"
 	"stamp/internal/boundedfile"
+	"stamp/internal/filelock"
 )
 
 // SchemaVersion is the newest version of accounts.json this code reads and
@@ -433,7 +434,9 @@ func (s *Store) update(change func(*fileData) error) error {
 	if err != nil {
 		return fmt.Errorf("encode the account settings: %w", err)
 	}
-	removeStaleTemps(s.dir)
+	// Temporary files of a writer that crashed: no live writer owns them
+	// under the lock.
+	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("save the account settings: %w", err)
 	}
@@ -447,31 +450,12 @@ func (s *Store) lock() (unlock func(), err error) {
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
-	f, err := os.OpenFile(s.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	unlock, err = filelock.Acquire(s.path+".lock", timeout)
+	switch {
+	case errors.Is(err, filelock.ErrBusy):
+		return nil, fmt.Errorf("the account settings are being changed by another Stamp (still locked after %s); try again", timeout)
+	case err != nil:
 		return nil, fmt.Errorf("lock the account settings: %w", err)
 	}
-	deadline := time.Now().Add(timeout)
-	delay := time.Millisecond
-	for {
-		ok, err := tryLockFile(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock the account settings: %w", err)
-		}
-		if ok {
-			return func() {
-				unlockFile(f)
-				f.Close()
-			}, nil
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("the account settings are being changed by another Stamp (still locked after %s); try again", timeout)
-		}
-		time.Sleep(delay)
-		if delay < 50*time.Millisecond {
-			delay *= 2
-		}
-	}
+	return unlock, nil
 }

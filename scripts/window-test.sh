@@ -3,7 +3,8 @@
 # must appear within 10 s with Stamp's icon set, a screenshot is kept in
 # test-output/window/, and closing the window the way a window manager does
 # (WM_DELETE_WINDOW via wmctrl + openbox) must end the process with status 0.
-# Then it sends to the sandbox, sends 100 MiB while typing, and checks that
+# Then it sends to the sandbox, completes an address that send taught (two
+# letters, Enter), sends 100 MiB while typing, and checks that
 # the form comes back after kill -9 (scripts/window-test-inner.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,

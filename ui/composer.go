@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/compose"
+	"stamp/contacts"
 )
 
 // autosaveDelay is how long after the last change the draft is saved: a
@@ -75,6 +76,9 @@ type Options struct {
 	SignIn func(s Sender)
 	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
 	Menu []*fyne.MenuItem
+	// Contacts, when set, completes addresses in To, Cc and Bcc and learns
+	// the recipients of every successful send (contacts.go).
+	Contacts *contacts.Store
 }
 
 // Composer is the main window: the form a person writes a message in.
@@ -84,9 +88,9 @@ type Composer struct {
 	opts   Options
 
 	From        *widget.Select
-	To          *widget.Entry
-	Cc          *widget.Entry
-	Bcc         *widget.Entry
+	To          *AddressEntry
+	Cc          *AddressEntry
+	Bcc         *AddressEntry
 	Subject     *widget.Entry
 	Body        *widget.Entry
 	SendButton  *widget.Button
@@ -176,8 +180,8 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	return c
 }
 
-func (c *Composer) recipientEntry(field string) *widget.Entry {
-	e := widget.NewEntry()
+func (c *Composer) recipientEntry(field string) *AddressEntry {
+	e := NewAddressEntry(c.opts.Contacts)
 	e.SetPlaceHolder("Name <someone@example.com>, other@example.com")
 	e.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -340,7 +344,7 @@ func (c *Composer) formMessage() (*compose.Message, error) {
 	var problems []*compose.FieldError
 	for _, f := range []struct {
 		name  string
-		entry *widget.Entry
+		entry *AddressEntry
 		dst   *[]compose.Address
 	}{{"To", c.To, &m.To}, {"Cc", c.Cc, &m.Cc}, {"Bcc", c.Bcc, &m.Bcc}} {
 		if strings.TrimSpace(f.entry.Text) == "" {

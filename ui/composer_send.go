@@ -195,6 +195,9 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 	if outcome == MaybeSent {
 		c.possiblySent = true
 	}
+	if outcome == Sent {
+		c.learnRecipients(c.sendingDraft) // contacts.go
+	}
 	switch {
 	case outcome == Sent && !c.draft().Empty() && !c.draft().sameContent(c.sendingDraft):
 		// The person kept writing while the message went out: keep that

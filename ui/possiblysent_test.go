@@ -115,7 +115,7 @@ func TestAnEmptiedFormDoesNotPassThePossiblySentMarkToTheNextMessage(t *testing.
 
 // emptyForm deletes everything typed, as a person does by hand.
 func emptyForm(c *Composer) {
-	for _, e := range []*widget.Entry{c.To, c.Subject, c.Body} {
+	for _, e := range []*widget.Entry{&c.To.Entry, c.Subject, c.Body} {
 		e.SetText("")
 	}
 }

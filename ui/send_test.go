@@ -346,6 +346,8 @@ func windowText(w fyne.Window) string {
 			b.WriteString(v.Text + "\n")
 		case *widget.Entry:
 			b.WriteString(v.Text + "\n")
+		case *AddressEntry:
+			b.WriteString(v.Text + "\n")
 		}
 	})
 	return b.String()

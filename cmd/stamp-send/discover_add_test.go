@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"stamp/account"
 	"strings"
 	"testing"
 
@@ -23,6 +24,18 @@ func TestMain(m *testing.M) {
 	}}
 	discoverDial = func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no network in tests")
+	}
+	// A send that succeeds learns its recipients into the contacts: never
+	// into the person's own settings folder.
+	if os.Getenv(account.ConfigDirEnv) == "" {
+		dir, err := os.MkdirTemp("", "stamp-send-test-config-")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv(account.ConfigDirEnv, dir)
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

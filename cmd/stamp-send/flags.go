@@ -86,6 +86,7 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
                   [--quiet] [--json] [--queue [--delay D] [--at TIME]]
        stamp-send account add|list|show|remove|test ...
        stamp-send outbox list [--json] | send [ID] [--again] | remove ID
+       stamp-send contacts import|export|list|remove ...   (a send adds its recipients)
 
 Address and file flags may be repeated or hold comma-separated lists.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)

@@ -50,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "outbox" {
 		return outboxCommand(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "contacts" {
+		return runContacts(args[1:], stdout, stderr)
+	}
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, errHelp) {
 		return exitOK

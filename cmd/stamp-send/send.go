@@ -68,6 +68,11 @@ func send(ctx context.Context, opts *options, msg *compose.Message, stdout, stde
 	res, err := opts.transmit(ctx, cfg, env, m, out)
 	code := oauthExitCode(res, err)
 	out.finish(res, err, code)
+	if code == exitOK || code == exitPartial {
+		if m, err := opts.addresses(); err == nil {
+			learnContacts(m, stderr)
+		}
+	}
 	if !opts.JSON {
 		explainOAuth(stderr, err)
 	}

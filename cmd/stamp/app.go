@@ -9,8 +9,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
+	"stamp/contacts"
 	"stamp/discover"
 	"stamp/instance"
 	"stamp/smtpclient"
@@ -37,6 +39,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	}
 	secrets := account.NewSecrets()
 	oauthManager := newOAuthManager(secrets)
+	// The contacts live next to accounts.json, where stamp-send finds them
+	// too; a damaged file is left alone and said so below.
+	book, bookErr := contacts.Open(configDir)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -83,8 +88,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		// opens the Accounts window.
 		OAuth:  ui.NewOAuthAccounts(store, secrets, oauthManager),
 		SignIn: func(ui.Sender) { showAccounts() },
+		Contacts:    book,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
+			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
 			fyne.NewMenuItem("Sandbox inbox", ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
 			// "About" exactly: on macOS Fyne moves it into the app menu.
@@ -93,6 +100,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	})
 	startHeapProfile()
 	defer startFrameLog(c.Window)()
+	if bookErr != nil {
+		c.Notify(bookErr.Error())
+	}
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"time"
 )
 
 // Write replaces path with what write produces, atomically, with the given
@@ -59,4 +61,25 @@ func WriteBytes(path string, perm os.FileMode, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// RemoveStaleTemps deletes the temporary files that a Write of path left
+// behind because its process was killed, when they are older than age.
+// Call it while holding the file's writer lock, so that no live writer
+// owns them; the age guards a file system without locks.
+func RemoveStaleTemps(path string, age time.Duration) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + filepath.Base(path) + ".tmp-"
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

@@ -1,0 +1,207 @@
+package main
+
+// The contacts subcommand, and the contacts a send teaches: the same
+// contacts.json as the app's, next to accounts.json in the settings folder
+// (account.DefaultDir: $STAMP_CONFIG_DIR or the user config folder).
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"time"
+
+	"stamp/account"
+	"stamp/compose"
+	"stamp/contacts"
+	"stamp/internal/atomicfile"
+	"stamp/smtpclient"
+)
+
+const contactsUsage = `usage: stamp-send contacts import FILE.vcf     add the cards' addresses (vCard 2.1, 3.0, 4.0)
+       stamp-send contacts export [FILE]       write every contact as vCard 3.0 (default stdout)
+       stamp-send contacts list [--json] [QUERY]   ranked as the app's completion ranks them
+       stamp-send contacts remove ADDR         forget an address`
+
+// openContacts opens the contacts next to the account settings (a seam for
+// tests).
+var openContacts = func() (*contacts.Store, error) {
+	dir, err := account.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return contacts.Open(dir)
+}
+
+// runContacts runs "stamp-send contacts …" and returns the exit code.
+func runContacts(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, contactsUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("stamp-send contacts "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := false
+	if cmd == "list" {
+		fs.BoolVar(&asJSON, "json", false, "one JSON array of contacts")
+	}
+	if err := fs.Parse(rest); err != nil {
+		return exitUsage
+	}
+	rest = fs.Args()
+	usage := func(what string) int {
+		fmt.Fprintf(stderr, "stamp-send contacts %s: %s\n%s\n", cmd, what, contactsUsage)
+		return exitUsage
+	}
+	store, err := openContacts()
+	if err != nil && store == nil {
+		complain(stderr, "stamp-send: contacts:", err)
+		return exitFailure
+	}
+	switch cmd {
+	case "import":
+		if len(rest) != 1 {
+			return usage("needs one FILE")
+		}
+		return contactsImport(store, rest[0], stdout, stderr)
+	case "export":
+		if len(rest) > 1 {
+			return usage("takes at most one FILE")
+		}
+		if err != nil {
+			complain(stderr, "stamp-send: contacts:", err)
+			return exitFailure
+		}
+		var buf bytes.Buffer
+		if err := store.Export(&buf); err != nil {
+			complain(stderr, "stamp-send: contacts export:", err)
+			return exitFailure
+		}
+		if len(rest) == 0 {
+			if _, err := stdout.Write(buf.Bytes()); err != nil {
+				return exitFailure
+			}
+			return exitOK
+		}
+		if err := atomicfile.WriteBytes(rest[0], 0o600, buf.Bytes()); err != nil {
+			complain(stderr, "stamp-send: contacts export:", err)
+			return exitFailure
+		}
+		fmt.Fprintf(stderr, "%d contacts written to %s\n", store.Len(), smtpclient.Printable(rest[0]))
+		return exitOK
+	case "list":
+		if err != nil {
+			complain(stderr, "stamp-send: contacts:", err)
+			return exitFailure
+		}
+		return contactsList(store, strings.Join(rest, " "), asJSON, stdout)
+	case "remove":
+		if len(rest) != 1 {
+			return usage("needs one ADDR")
+		}
+		if err := store.Remove(rest[0]); err != nil {
+			complain(stderr, "stamp-send: contacts remove:", err)
+			if errors.Is(err, contacts.ErrNotFound) {
+				return exitUsage
+			}
+			return exitFailure
+		}
+		fmt.Fprintf(stderr, "%s forgotten\n", smtpclient.Printable(rest[0]))
+		return exitOK
+	}
+	return usage(fmt.Sprintf("unknown command %q", cmd))
+}
+
+func contactsImport(store *contacts.Store, path string, stdout, stderr io.Writer) int {
+	res, err := store.ImportFile(path)
+	if err != nil {
+		complain(stderr, "stamp-send: contacts import:", err)
+		return exitUsage
+	}
+	for _, p := range res.Problems {
+		complain(stderr, "stamp-send: contacts import:", p)
+	}
+	fmt.Fprintf(stdout, "%d new, %d updated", res.Added, res.Updated)
+	if res.NoAddress > 0 {
+		fmt.Fprintf(stdout, ", %d cards without an e-mail address", res.NoAddress)
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(stdout, ", %d cards with problems (above)", len(res.Problems))
+	}
+	fmt.Fprintln(stdout)
+	if len(res.Problems) > 0 && res.Added+res.Updated == 0 {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// contactJSON is one contact in "contacts list --json"; every string is
+// Printable, like the rest of stamp-send's JSON.
+type contactJSON struct {
+	Address  string   `json:"address"`
+	Name     string   `json:"name,omitempty"`
+	Uses     int      `json:"uses"`
+	LastUsed string   `json:"last_used,omitempty"`
+	With     []string `json:"with,omitempty"`
+}
+
+func contactsList(store *contacts.Store, query string, asJSON bool, stdout io.Writer) int {
+	list := store.Search(query, 0)
+	if asJSON {
+		out := make([]contactJSON, 0, len(list))
+		for _, c := range list {
+			j := contactJSON{Address: smtpclient.Printable(c.Address), Name: smtpclient.Printable(c.Name), Uses: c.Uses}
+			if !c.LastUsed.IsZero() {
+				j.LastUsed = c.LastUsed.UTC().Format(time.RFC3339)
+			}
+			for _, w := range store.SentWith(c.Address) {
+				j.With = append(j.With, smtpclient.Printable(w))
+			}
+			out = append(out, j)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return exitFailure
+		}
+		return exitOK
+	}
+	for _, c := range list {
+		line := smtpclient.Printable(c.String())
+		if c.Uses > 0 {
+			line += fmt.Sprintf("\t(%d sent, last %s)", c.Uses, c.LastUsed.Local().Format("2006-01-02"))
+		}
+		if _, err := fmt.Fprintln(stdout, line); err != nil {
+			return exitFailure
+		}
+	}
+	return exitOK
+}
+
+// learnContacts records a successful send's To, Cc and Bcc in the contacts
+// (a seam for tests). A failure is told, not fatal: the message went out.
+var learnContacts = func(m *compose.Message, stderr io.Writer) {
+	store, err := openContacts()
+	if err == nil {
+		err = store.Learn(mailAddresses(m.To), mailAddresses(m.Cc), mailAddresses(m.Bcc))
+	}
+	if err != nil {
+		complain(stderr, "stamp-send: the message was sent, but the contacts were not updated:", err)
+	}
+}
+
+func mailAddresses(list []compose.Address) []mail.Address {
+	out := make([]mail.Address, len(list))
+	for i, a := range list {
+		out[i] = mail.Address{Name: a.Name, Address: a.Addr}
+	}
+	return out
+}
