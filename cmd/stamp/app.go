@@ -86,9 +86,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		OpenAccount: func(ui.Sender) { showAccounts() },
 		// OAuth 2 accounts send through their sign-in; "Sign in again"
 		// opens the Accounts window.
-		OAuth:  ui.NewOAuthAccounts(store, secrets, oauthManager),
-		SignIn: func(ui.Sender) { showAccounts() },
-		Contacts:    book,
+		OAuth:    ui.NewOAuthAccounts(store, secrets, oauthManager),
+		SignIn:   func(ui.Sender) { showAccounts() },
+		Contacts: book,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
