@@ -127,3 +127,20 @@ func localize(key string, def *goi18n.Message, count any, data []map[string]any)
 	}
 	return s
 }
+
+// Message is a text that is looked up when it is shown, not when it is
+// made: for tables built when the program starts (the engine's advice, the
+// presets), before the language is chosen. Make one with M.
+type Message struct {
+	Key, English string
+}
+
+// M returns the Message for key with its English text. The key check reads
+// M calls like T calls, so the key and text must be literals here too.
+func M(key, english string) Message { return Message{Key: key, English: english} }
+
+// String returns the text in the current language.
+func (m Message) String() string { return T(m.Key, m.English) }
+
+// With returns the text in the current language, its template filled with data.
+func (m Message) With(data map[string]any) string { return T(m.Key, m.English, data) }
