@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"strings"
+
 	"fmt"
 	"time"
 
@@ -25,6 +27,26 @@ func Size(n int64) string {
 		return T("size.mb", "{{.Value}} MB", map[string]any{"Value": fmt.Sprintf("%.1f", float64(n)/1e6)})
 	default:
 		return T("size.gb", "{{.Value}} GB", map[string]any{"Value": fmt.Sprintf("%.2f", float64(n)/1e9)})
+	}
+}
+
+// ShortTime is how notices and questions name a moment, in local time
+// ("Fri 4 Dec 15:04"; "12月4日 周五 15:04"). The translation is a Go time
+// layout (reference time Mon Jan 2 15:04:05 2006); weekday names come from
+// the "time.weekday.*" keys.
+func ShortTime(t time.Time) string {
+	t = t.Local()
+	s := t.Format(T("time.short_layout", "Mon 2 Jan 15:04"))
+	if Language() != English {
+		s = strings.Replace(s, "{weekday}", weekdays()[t.Weekday()], 1)
+	}
+	return s
+}
+
+func weekdays() [7]string {
+	return [7]string{
+		T("time.weekday.sun", "Sun"), T("time.weekday.mon", "Mon"), T("time.weekday.tue", "Tue"),
+		T("time.weekday.wed", "Wed"), T("time.weekday.thu", "Thu"), T("time.weekday.fri", "Fri"), T("time.weekday.sat", "Sat"),
 	}
 }
 
