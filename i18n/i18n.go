@@ -84,9 +84,32 @@ func Parse(s string) (language.Tag, error) {
 // SetLanguage makes the supported language closest to tag the one T and N
 // answer in, and returns it. Safe for concurrent use.
 func SetLanguage(tag language.Tag) language.Tag {
-	t := Match(tag)
-	current.Store(&state{tag: t, localizer: goi18n.NewLocalizer(bundle, t.String())})
-	return t
+	s := stateFor(Match(tag))
+	current.Store(s)
+	return s.tag
+}
+
+// states holds one localizer per supported language, made once.
+var states = func() map[language.Tag]*state {
+	m := map[language.Tag]*state{}
+	for _, t := range Supported() {
+		m[t] = &state{tag: t, localizer: goi18n.NewLocalizer(bundle, t.String())}
+	}
+	return m
+}()
+
+func stateFor(t language.Tag) *state {
+	if s, ok := states[t]; ok {
+		return s
+	}
+	return states[English]
+}
+
+// TIn is T in the supported language closest to tag, whatever the current
+// one: for a text that must be in one given language (a Chinese provider's
+// advice shown in both languages).
+func TIn(tag language.Tag, key, fallback string, data ...map[string]any) string {
+	return localize(stateFor(Match(tag)), key, &goi18n.Message{ID: key, Other: fallback}, nil, data)
 }
 
 // Language returns the language T and N answer in.
@@ -96,7 +119,7 @@ func Language() language.Tag { return current.Load().tag }
 // English text, a text/template like the files' texts) when the language
 // has no such key. data fills the template's {{.Name}} fields.
 func T(key, fallback string, data ...map[string]any) string {
-	return localize(key, &goi18n.Message{ID: key, Other: fallback}, nil, data)
+	return localize(current.Load(), key, &goi18n.Message{ID: key, Other: fallback}, nil, data)
 }
 
 // N returns the plural form of key for count in the current language
@@ -108,15 +131,15 @@ func N(key, one, other string, count int, data ...map[string]any) string {
 			d[k] = v
 		}
 	}
-	return localize(key, &goi18n.Message{ID: key, One: one, Other: other}, count, []map[string]any{d})
+	return localize(current.Load(), key, &goi18n.Message{ID: key, One: one, Other: other}, count, []map[string]any{d})
 }
 
-func localize(key string, def *goi18n.Message, count any, data []map[string]any) string {
+func localize(st *state, key string, def *goi18n.Message, count any, data []map[string]any) string {
 	var d map[string]any
 	if len(data) > 0 {
 		d = data[0]
 	}
-	s, err := current.Load().localizer.Localize(&goi18n.LocalizeConfig{
+	s, err := st.localizer.Localize(&goi18n.LocalizeConfig{
 		DefaultMessage: def,
 		TemplateData:   d,
 		PluralCount:    count,
@@ -144,3 +167,8 @@ func (m Message) String() string { return T(m.Key, m.English) }
 
 // With returns the text in the current language, its template filled with data.
 func (m Message) With(data map[string]any) string { return T(m.Key, m.English, data) }
+
+// In returns the text in the supported language closest to tag.
+func (m Message) In(tag language.Tag, data map[string]any) string {
+	return TIn(tag, m.Key, m.English, data)
+}

@@ -147,4 +147,3 @@ func checkNoRawKeys(t *testing.T, w fyne.Window) []string {
 	}
 	return texts
 }
-
