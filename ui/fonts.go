@@ -25,6 +25,9 @@ import (
 // fontState: 0 not checked yet, 1 a CJK font is there (or unknown), 2 none.
 var fontState atomic.Int32
 
+// cjkFontCheck is cjkFontMissing; tests replace it.
+var cjkFontCheck = cjkFontMissing
+
 // cjkFontMissing reports whether this Linux (or BSD) system has no font
 // with Chinese glyphs, asking fontconfig (`fc-list :lang=zh`) for at most
 // three seconds. False on Windows and macOS, and when it cannot tell.
@@ -82,7 +85,7 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 	}
 	go func() {
 		state := int32(1)
-		if cjkFontMissing() {
+		if cjkFontCheck() {
 			state = 2
 		}
 		fontState.Store(state)

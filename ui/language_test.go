@@ -147,3 +147,30 @@ func checkNoRawKeys(t *testing.T, w fyne.Window) []string {
 	}
 	return texts
 }
+
+func TestChineseTypedWithoutACJKFontNamesTheFontToInstall(t *testing.T) {
+	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
+	cjkFontCheck = func() bool { return true } // a Linux desktop without fonts-noto-cjk
+	c, _ := newTestComposer(t, t.TempDir())
+	WatchCJKFont(c, i18n.English)
+	waitFor(t, "the font check", func() bool { return fontState.Load() == 2 })
+	if c.Notice.Visible() && strings.Contains(c.Notice.Text, "fonts-noto-cjk") {
+		t.Fatalf("warned before any Chinese was typed: %q", c.Notice.Text)
+	}
+	test.Type(c.Subject, "测试邮件")
+	waitFor(t, "the font warning", func() bool { return strings.Contains(c.Notice.Text, "sudo apt install fonts-noto-cjk") })
+}
+
+func TestNoFontWarningWhenACJKFontIsThere(t *testing.T) {
+	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
+	cjkFontCheck = func() bool { return false }
+	speak(t, "zh-Hans")
+	c, _ := newTestComposer(t, t.TempDir())
+	WatchCJKFont(c, i18n.SimplifiedChinese)
+	waitFor(t, "the font check", func() bool { return fontState.Load() == 1 })
+	test.Type(c.Subject, "测试邮件")
+	drainUI()
+	if strings.Contains(c.Notice.Text, "fonts-noto-cjk") {
+		t.Errorf("warned although a CJK font is installed: %q", c.Notice.Text)
+	}
+}
