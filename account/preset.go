@@ -1,15 +1,14 @@
 package account
 
 import (
-	"golang.org/x/text/language"
-
-	"stamp/i18n"
-
 	"fmt"
 	"net/mail"
 	"strings"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/language"
+
+	"stamp/i18n"
 )
 
 // Endpoint is one way to reach a submission server.

@@ -2,15 +2,14 @@ package compose
 
 import (
 	"errors"
-
-	"stamp/i18n"
-
 	"fmt"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"stamp/i18n"
 )
 
 // Address is one mailbox: an optional display name and the address itself.

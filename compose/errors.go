@@ -1,11 +1,11 @@
 package compose
 
 import (
-	"stamp/i18n"
-
 	"errors"
 	"fmt"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // FieldError is one problem with one form field: which field ("From", "To",

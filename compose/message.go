@@ -1,8 +1,6 @@
 package compose
 
 import (
-	"stamp/i18n"
-
 	"errors"
 	"io/fs"
 	"mime"
@@ -11,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"stamp/i18n"
 )
 
 // Message is what the user composed: who it is from and to, the subject, a

@@ -1,8 +1,6 @@
 package discover
 
 import (
-	"stamp/i18n"
-
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 

@@ -1,8 +1,6 @@
 package discover
 
 import (
-	"stamp/i18n"
-
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -17,6 +15,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 

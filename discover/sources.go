@@ -1,8 +1,6 @@
 package discover
 
 import (
-	"stamp/i18n"
-
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 

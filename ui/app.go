@@ -6,13 +6,12 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/assets"
 	"stamp/instance"

@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"stamp/i18n"
-
-	"fyne.io/fyne/v2/lang"
-
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
+	"stamp/i18n"
 	"stamp/internal/atomicfile"
 	"stamp/internal/boundedfile"
 )

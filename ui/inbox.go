@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,6 +10,7 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/compose"
 	"stamp/internal/atomicfile"

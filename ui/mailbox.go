@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"bytes"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/internal/boundedfile"

@@ -1,13 +1,12 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"context"
 	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
 )

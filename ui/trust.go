@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -11,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/smtpclient"

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2/lang"
-
 	"regexp"
 	"strings"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // defaultSizeLimit is what many providers accept when the server does not

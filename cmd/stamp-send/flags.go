@@ -1,8 +1,6 @@
 package main
 
 import (
-	"stamp/i18n"
-
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 

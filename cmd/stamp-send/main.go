@@ -4,8 +4,6 @@
 package main
 
 import (
-	"stamp/i18n"
-
 	"context"
 	"errors"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"syscall"
 
 	"stamp/compose"
+	"stamp/i18n"
 )
 
 // Exit codes (DESIGN.md).

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"stamp/i18n"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"stamp/compose"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 

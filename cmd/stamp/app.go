@@ -30,10 +30,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
 	}
-	// The language: the person's choice (Message › Language…), else the
-	// system's; set before the first window is built.
-	choice, choiceErr := i18n.LoadChoice(data)
-	uiLang := ui.UseLanguage(choice.Resolve())
+	// main set the language (startLanguage) before anything was printed;
+	// a settings file it could not read is said once the window is up.
+	_, choiceErr := i18n.LoadChoice(data)
+	uiLang := i18n.Language()
 	configDir, err := account.DefaultDir()
 	if err != nil {
 		return err
