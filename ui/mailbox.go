@@ -74,34 +74,35 @@ func decodeHeader(s string) string {
 	return s
 }
 
-// headerLabel names a header field in the person's language ("Subject:").
+// headerLabel names a header field in the person's language, with what
+// follows it ("Subject: "; "主题：").
 func headerLabel(name string) string {
 	switch name {
 	case "Subject":
-		return lang.X("header.subject", "Subject:")
+		return lang.X("header.subject", "Subject: ")
 	case "From":
-		return lang.X("header.from", "From:")
+		return lang.X("header.from", "From: ")
 	case "To":
-		return lang.X("header.to", "To:")
+		return lang.X("header.to", "To: ")
 	case "Cc":
-		return lang.X("header.cc", "Cc:")
+		return lang.X("header.cc", "Cc: ")
 	case "Bcc":
-		return lang.X("header.bcc", "Bcc:")
+		return lang.X("header.bcc", "Bcc: ")
 	case "Date":
-		return lang.X("header.date", "Date:")
+		return lang.X("header.date", "Date: ")
 	}
-	return name + ":"
+	return name + ": "
 }
 
 // describe is the detail text for one item: envelope and headers.
 func (it mailItem) describe(data []byte) string {
 	subject, listed, h := headerSummary(data)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", headerLabel("Subject"), subject)
+	fmt.Fprintf(&b, "%s%s\n", headerLabel("Subject"), subject)
 	if h != nil {
 		for _, k := range []string{"From", "To", "Cc", "Bcc", "Date"} {
 			if v := h.Get(k); v != "" {
-				fmt.Fprintf(&b, "%s %s\n", headerLabel(k), decodeHeader(v))
+				fmt.Fprintf(&b, "%s%s\n", headerLabel(k), decodeHeader(v))
 			}
 		}
 	}
