@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -56,11 +58,17 @@ func LoadChoice(dir string) (Choice, error) {
 }
 
 // SaveChoice writes the language choice into SettingsFile in dir atomically,
-// keeping the file's other settings.
+// keeping the file's other settings. A damaged file is kept aside
+// (settings.json.broken-TIME) and a new one written.
 func SaveChoice(dir string, c Choice) error {
+	path := filepath.Join(dir, SettingsFile)
 	raw, err := readSettings(dir)
 	if err != nil {
-		raw = nil // a broken file is replaced rather than blocking the choice
+		aside := path + ".broken-" + time.Now().Format("20060102-150405")
+		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return fmt.Errorf("%s is damaged and could not be kept aside: %w", SettingsFile, rerr)
+		}
+		raw = nil
 	}
 	if raw == nil {
 		raw = map[string]json.RawMessage{}
@@ -75,7 +83,7 @@ func SaveChoice(dir string, c Choice) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(dir, SettingsFile), 0o600, append(data, '\n'))
+	return atomicfile.WriteBytes(path, 0o600, append(data, '\n'))
 }
 
 func readSettings(dir string) (map[string]json.RawMessage, error) {

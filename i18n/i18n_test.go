@@ -137,4 +137,17 @@ func TestTheChoiceIsRememberedAndOtherSettingsKept(t *testing.T) {
 	if _, err := LoadChoice(dir); err == nil {
 		t.Error("a broken settings file gave no error")
 	}
+	if err := SaveChoice(dir, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := LoadChoice(dir); err != nil || c != "en" {
+		t.Errorf("after saving over a broken file: %q, %v", c, err)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, SettingsFile+".broken-*"))
+	if len(kept) != 1 {
+		t.Fatalf("the broken file was not kept aside: %v", kept)
+	}
+	if b, _ := os.ReadFile(kept[0]); string(b) != "{broken" {
+		t.Errorf("the kept file holds %q", b)
+	}
 }
