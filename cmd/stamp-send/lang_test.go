@@ -96,3 +96,20 @@ func TestTheLangFlagWinsOverTheSystem(t *testing.T) {
 		t.Errorf("a bad --lang: exit %d:\n%s", code, stderr)
 	}
 }
+
+func TestAccountAddExplainsTheAuthCodeInChinese(t *testing.T) {
+	e := newAccountEnv(t)
+	code, out, errOut := runCmd(t, e.password(1)+"\n", "--lang", "zh-Hans", "account", "add", e.name, "--from", "me@qq.com", "--password-stdin")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"设置来自 QQ Mail 预设。登录方式：授权码", "首次发送前请先完成：", "设置 → 账号 → POP3/IMAP/SMTP", "生成授权码", "检查设置：stamp-send account test"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the Chinese output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Before the first send") || strings.Contains(out, "Sign in to the webmail") {
+		t.Errorf("English left in the Chinese output:\n%s", out)
+	}
+	e.noSecretIn(t, out, errOut)
+}
