@@ -30,10 +30,11 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
 	}
-	// main set the language (startLanguage) before anything was printed;
-	// a settings file it could not read is said once the window is up.
+	// main chose the language (startLanguage) before anything was printed;
+	// the windows and Fyne's own texts speak it too. A settings file that
+	// could not be read is said once the window is up.
 	_, choiceErr := i18n.LoadChoice(data)
-	uiLang := i18n.Language()
+	uiLang := ui.UseLanguage(i18n.Language())
 	configDir, err := account.DefaultDir()
 	if err != nil {
 		return err

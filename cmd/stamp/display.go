@@ -4,7 +4,7 @@ import (
 	"os"
 	"runtime"
 
-	"fyne.io/fyne/v2/lang"
+	"stamp/i18n"
 )
 
 // displayProblem explains, in words a person understands, why no window can
@@ -19,5 +19,5 @@ func displayProblem() string {
 	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
 		return ""
 	}
-	return lang.X("cli.no_display", "no graphical display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\nStart Stamp from your desktop session, or on a server run it under a virtual display:\n  xvfb-run -a make run\nTo send from a terminal instead, use stamp-send (see README.md).")
+	return i18n.T("cli.no_display", "no graphical display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\nStart Stamp from your desktop session, or on a server run it under a virtual display:\n  xvfb-run -a make run\nTo send from a terminal instead, use stamp-send (see README.md).")
 }

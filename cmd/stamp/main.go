@@ -10,20 +10,17 @@ import (
 	"fmt"
 	"os"
 
-	"fyne.io/fyne/v2/lang"
-
 	"stamp/i18n"
 	"stamp/instance"
 	"stamp/internal/version"
-	"stamp/ui"
 )
 
 func main() {
 	startLanguage()
-	accounts := flag.Bool("accounts", false, lang.X("cli.flag.accounts", "open the account settings at start"))
-	showVersion := flag.Bool("version", false, lang.X("cli.flag.version", "print the version and the git commit, then exit"))
+	accounts := flag.Bool("accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
+	showVersion := flag.Bool("version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, lang.X("cli.usage", "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings)."))
+		fmt.Fprintln(os.Stderr, i18n.T("cli.usage", "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings)."))
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -58,11 +55,11 @@ func main() {
 func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
 	data, err := dataDir()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lang.X("cli.no_data_folder", "cannot find a folder for drafts"), err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
 	}
 	dir, err := instanceDir()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", lang.X("cli.no_instance_folder", "cannot find a folder for the single-instance socket"), err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_instance_folder", "cannot find a folder for the single-instance socket"), err)
 	}
 	args, err := instance.FileArgs(files)
 	if err != nil {
@@ -88,28 +85,28 @@ func handedOverNote(files int, accounts bool) string {
 	var note string
 	switch {
 	case files == 0 && !accounts:
-		note = lang.X("cli.handed.front", "Stamp is already running; its window was brought to the front.")
+		note = i18n.T("cli.handed.front", "Stamp is already running; its window was brought to the front.")
 	case files == 0:
-		note = lang.X("cli.handed.accounts", "Stamp is already running; it was asked to open its account settings.")
+		note = i18n.T("cli.handed.accounts", "Stamp is already running; it was asked to open its account settings.")
 	case files == 1 && !accounts:
-		note = lang.X("cli.handed.file", "Stamp is already running; it was asked to attach the file.")
+		note = i18n.T("cli.handed.file", "Stamp is already running; it was asked to attach the file.")
 	case files == 1:
-		note = lang.X("cli.handed.file_accounts", "Stamp is already running; it was asked to attach the file and to open its account settings.")
+		note = i18n.T("cli.handed.file_accounts", "Stamp is already running; it was asked to attach the file and to open its account settings.")
 	case !accounts:
-		note = lang.X("cli.handed.files", "Stamp is already running; it was asked to attach the {{.Count}} files.", n)
+		note = i18n.T("cli.handed.files", "Stamp is already running; it was asked to attach the {{.Count}} files.", n)
 	default:
-		note = lang.X("cli.handed.files_accounts", "Stamp is already running; it was asked to attach the {{.Count}} files and to open its account settings.", n)
+		note = i18n.T("cli.handed.files_accounts", "Stamp is already running; it was asked to attach the {{.Count}} files and to open its account settings.", n)
 	}
 	return "stamp: " + note
 }
 
-// startLanguage sets the language of everything Stamp says, terminal
-// messages included: the person's choice saved in the data folder, else the
-// system's (i18n.Detect).
+// startLanguage sets the language of what Stamp prints in the terminal
+// (i18n): the person's choice saved in the data folder, else the system's
+// (i18n.Detect). run hands it to the window (ui.UseLanguage).
 func startLanguage() {
 	var choice i18n.Choice
 	if data, err := dataDir(); err == nil {
 		choice, _ = i18n.LoadChoice(data) // a broken file is reported once the window is up
 	}
-	ui.UseLanguage(choice.Resolve())
+	i18n.SetLanguage(choice.Resolve())
 }
