@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/language"
+
+	"stamp/i18n"
 )
 
 // Endpoint is one way to reach a submission server.
@@ -44,24 +47,67 @@ const (
 func (l Login) String() string {
 	switch l {
 	case LoginPassword:
-		return "your account password"
+		return i18n.T("preset.login.password", "your account password")
 	case LoginAppPassword:
-		return "an app password (not your normal password)"
+		return i18n.T("preset.login.app_password", "an app password (not your normal password)")
 	case LoginAuthCode:
-		return "an authorization code, 授权码 (not your normal password)"
+		return i18n.T("preset.login.auth_code", "an authorization code, 授权码 (not your normal password)")
 	case LoginOAuth2Only:
-		return "sign-in with the provider (OAuth 2) only; passwords are refused"
+		return i18n.T("preset.login.oauth_only", "sign-in with the provider (OAuth 2) only; passwords are refused")
 	case LoginOAuth2OrAppPassword:
-		return "sign-in with the provider (OAuth 2), or an app password"
+		return i18n.T("preset.login.oauth_or_app_password", "sign-in with the provider (OAuth 2), or an app password")
 	}
 	return fmt.Sprintf("Login(%d)", int(l))
 }
 
-// Note is one piece of advice, in English and, for Chinese providers, in
-// Chinese.
+// Note is one piece of advice. Text is looked up in the person's language
+// when shown (String); EN and ZH are the English and, for Chinese providers,
+// the Chinese text, for front ends that show both.
 type Note struct {
 	EN string
 	ZH string
+	// Text is the note's key and English (i18n), Data its template fields;
+	// a field that is an i18n.Message is looked up too.
+	Text i18n.Message
+	Data map[string]any
+}
+
+// String returns the note in the person's language.
+func (n Note) String() string {
+	if n.Text.Key == "" {
+		return n.EN
+	}
+	return n.Text.In(i18n.Language(), resolve(i18n.Language(), n.Data))
+}
+
+// resolve looks up the i18n.Message values of data in tag.
+func resolve(tag language.Tag, data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		if m, ok := v.(i18n.Message); ok {
+			v = m.In(tag, nil)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// note makes a Note from a translatable text; EN is its English.
+func note(m i18n.Message, data ...map[string]any) Note {
+	n := Note{Text: m}
+	if len(data) > 0 {
+		n.Data = data[0]
+	}
+	n.EN = m.In(i18n.English, resolve(i18n.English, n.Data))
+	return n
+}
+
+// noteZH is note with ZH set too: the Chinese providers' advice is shown in
+// both languages.
+func noteZH(m i18n.Message, data ...map[string]any) Note {
+	n := note(m, data...)
+	n.ZH = m.In(i18n.SimplifiedChinese, resolve(i18n.SimplifiedChinese, n.Data))
+	return n
 }
 
 // Preset is what Stamp knows about a provider's submission server.
@@ -118,20 +164,11 @@ func (p Preset) Apply(a *Account, i int) {
 // chinaChecklist is the checklist shared by the Chinese webmail providers:
 // SMTP is off until enabled, the password is an authorization code, and the
 // sender must be the login.
-func chinaChecklist(where string, whereZH string) []Note {
+func chinaChecklist(where i18n.Message) []Note {
 	return []Note{
-		{
-			EN: "Sign in to the webmail and turn on SMTP (" + where + ").",
-			ZH: "登录网页版邮箱，开启 SMTP 服务（" + whereZH + "）。",
-		},
-		{
-			EN: "Generate an authorization code (授权码) there and enter it as the password; the normal login password is refused (535).",
-			ZH: "在同一页面生成授权码，并把授权码填入密码栏；直接使用登录密码会被拒绝（535）。",
-		},
-		{
-			EN: "Send from the same address you log in with: the server refuses any other sender.",
-			ZH: "发件人地址必须与登录账号一致，否则服务器会拒绝发送。",
-		},
+		noteZH(i18n.M("preset.china.enable_smtp", "Sign in to the webmail and turn on SMTP ({{.Where}})."), map[string]any{"Where": where}),
+		noteZH(i18n.M("preset.china.auth_code", "Generate an authorization code (授权码) there and enter it as the password; the normal login password is refused (535).")),
+		noteZH(i18n.M("preset.china.same_sender", "Send from the same address you log in with: the server refuses any other sender.")),
 	}
 }
 
@@ -150,8 +187,8 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginOAuth2OrAppPassword,
 		Checklist: []Note{
-			{EN: "Turn on 2-Step Verification in your Google Account (Security)."},
-			{EN: "Create an app password (Google Account → Security → App passwords) and enter it as the password; your Google password is refused (535 5.7.8)."},
+			note(i18n.M("preset.gmail.two_step", "Turn on 2-Step Verification in your Google Account (Security).")),
+			note(i18n.M("preset.gmail.app_password", "Create an app password (Google Account → Security → App passwords) and enter it as the password; your Google password is refused (535 5.7.8).")),
 		},
 		HelpURL: "https://support.google.com/mail/answer/185833",
 	},
@@ -167,7 +204,7 @@ var presets = []Preset{
 		Auth:      AuthXOAUTH2,
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
-			{EN: "Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\"). Only a Microsoft sign-in (OAuth 2) works."},
+			note(i18n.M("preset.outlook.oauth_only", "Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\"). Only a Microsoft sign-in (OAuth 2) works.")),
 		},
 		HelpURL: "https://support.microsoft.com/office/d088b986-291d-42b8-9564-9c414e2aa040",
 	},
@@ -178,8 +215,8 @@ var presets = []Preset{
 		Auth:      AuthXOAUTH2,
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
-			{EN: "Your organisation's administrator must allow \"Authenticated SMTP\" (SMTP AUTH) for your mailbox; it is off in many tenants."},
-			{EN: "Microsoft 365 expects a Microsoft sign-in (OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139)."},
+			note(i18n.M("preset.m365.admin", "Your organisation's administrator must allow \"Authenticated SMTP\" (SMTP AUTH) for your mailbox; it is off in many tenants.")),
+			note(i18n.M("preset.m365.oauth", "Microsoft 365 expects a Microsoft sign-in (OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139).")),
 		},
 		HelpURL: "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission",
 	},
@@ -193,7 +230,7 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginAppPassword,
 		Checklist: []Note{
-			{EN: "Create an app password (Yahoo Account Security → Generate app password) and enter it as the password; your Yahoo password is refused."},
+			note(i18n.M("preset.yahoo.app_password", "Create an app password (Yahoo Account Security → Generate app password) and enter it as the password; your Yahoo password is refused.")),
 		},
 		HelpURL: "https://help.yahoo.com/kb/SLN15241.html",
 	},
@@ -204,9 +241,9 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginAppPassword,
 		Checklist: []Note{
-			{EN: "Turn on two-factor authentication for your Apple Account."},
-			{EN: "Create an app-specific password (account.apple.com → Sign-In and Security → App-Specific Passwords) and enter it as the password."},
-			{EN: "Log in with your full iCloud address."},
+			note(i18n.M("preset.icloud.two_factor", "Turn on two-factor authentication for your Apple Account.")),
+			note(i18n.M("preset.icloud.app_password", "Create an app-specific password (account.apple.com → Sign-In and Security → App-Specific Passwords) and enter it as the password.")),
+			note(i18n.M("preset.icloud.full_address", "Log in with your full iCloud address.")),
 		},
 		HelpURL: "https://support.apple.com/102525",
 	},
@@ -217,7 +254,7 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginOAuth2OrAppPassword,
 		Checklist: []Note{
-			{EN: "Create an app password with SMTP access (Settings → Privacy & Security → Manage app passwords) and enter it as the password."},
+			note(i18n.M("preset.fastmail.app_password", "Create an app password with SMTP access (Settings → Privacy & Security → Manage app passwords) and enter it as the password.")),
 		},
 		HelpURL: "https://www.fastmail.help/hc/en-us/articles/1500000278342",
 	},
@@ -235,7 +272,7 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginPassword,
 		Checklist: []Note{
-			{EN: "Allow access by POP3 and IMAP once in the GMX mail settings (E-Mail → Einstellungen → POP3 & IMAP Abruf); until then the server refuses mail programs."},
+			note(i18n.M("preset.gmx_net.enable", "Allow access by POP3 and IMAP once in the GMX mail settings (E-Mail → Einstellungen → POP3 & IMAP Abruf); until then the server refuses mail programs.")),
 		},
 		HelpURL: "https://hilfe.gmx.net/pop-imap/einschalten.html",
 	},
@@ -247,7 +284,7 @@ var presets = []Preset{
 		Auth:      AuthAuto,
 		Login:     LoginPassword,
 		Checklist: []Note{
-			{EN: "Enable POP3/IMAP access in the GMX mail settings if the server refuses the login."},
+			note(i18n.M("preset.gmx_com.enable", "Enable POP3/IMAP access in the GMX mail settings if the server refuses the login.")),
 		},
 		HelpURL: "https://support.gmx.com/pop-imap/toggle.html",
 	},
@@ -258,7 +295,7 @@ var presets = []Preset{
 		Auth:              AuthAuto,
 		Login:             LoginAuthCode,
 		SenderMustBeLogin: true,
-		Checklist:         chinaChecklist("Settings → Account → POP3/IMAP/SMTP service", "设置 → 账号 → POP3/IMAP/SMTP/Exchange/CardDAV/CalDAV服务"),
+		Checklist:         chinaChecklist(i18n.M("preset.qq.where", "Settings → Account → POP3/IMAP/SMTP service")),
 		HelpURL:           "https://service.mail.qq.com/detail/0/75",
 	},
 	netease("NetEase 163 Mail", "163.com"),
@@ -271,9 +308,8 @@ var presets = []Preset{
 		Auth:              AuthAuto,
 		Login:             LoginAuthCode,
 		SenderMustBeLogin: true,
-		Checklist: append(chinaChecklist("Settings → Client POP/IMAP/SMTP, confirmed by SMS", "设置 → 客户端pop/imap/smtp，需短信验证"),
-			Note{EN: "Older pages name the server smtp.sina.com.cn; use it if smtp.sina.com does not answer.",
-				ZH: "旧资料中的服务器名为 smtp.sina.com.cn；若 smtp.sina.com 无法连接，可改用它。"}),
+		Checklist: append(chinaChecklist(i18n.M("preset.sina.where", "Settings → Client POP/IMAP/SMTP, confirmed by SMS")),
+			noteZH(i18n.M("preset.sina.old_server", "Older pages name the server smtp.sina.com.cn; use it if smtp.sina.com does not answer."))),
 		HelpURL:    "https://mail.sina.com.cn",
 		Unverified: true,
 	},
@@ -284,10 +320,8 @@ var presets = []Preset{
 		Auth:              AuthAuto,
 		Login:             LoginAuthCode,
 		SenderMustBeLogin: true,
-		Checklist: append(chinaChecklist("Settings → POP3/SMTP/IMAP; the code is the \"independent password\" issued after SMS verification",
-			"设置 → POP3/SMTP/IMAP，短信验证后生成“独立密码”"),
-			Note{EN: "Keep the login IP whitelist switched off, or the server refuses Stamp.",
-				ZH: "请关闭登录 IP 白名单，否则服务器会拒绝 Stamp 登录。"}),
+		Checklist: append(chinaChecklist(i18n.M("preset.sohu.where", "Settings → POP3/SMTP/IMAP; the code is the \"independent password\" issued after SMS verification")),
+			noteZH(i18n.M("preset.sohu.whitelist", "Keep the login IP whitelist switched off, or the server refuses Stamp."))),
 		HelpURL:    "https://mail.sohu.com",
 		Unverified: true,
 	},
@@ -299,10 +333,8 @@ var presets = []Preset{
 		Login:             LoginPassword,
 		SenderMustBeLogin: true,
 		Checklist: []Note{
-			{EN: "Turn on POP3/SMTP in the webmail settings (Settings → POP3/SMTP/IMAP).",
-				ZH: "在网页版邮箱中开启 POP3/SMTP 服务（设置 → POP3/SMTP/IMAP）。"},
-			{EN: "Send from the same address you log in with.",
-				ZH: "发件人地址必须与登录账号一致。"},
+			noteZH(i18n.M("preset.aliyun.enable", "Turn on POP3/SMTP in the webmail settings (Settings → POP3/SMTP/IMAP).")),
+			noteZH(i18n.M("preset.aliyun.same_sender", "Send from the same address you log in with.")),
 		},
 		HelpURL:    "https://mail.aliyun.com",
 		Unverified: true,
@@ -314,12 +346,9 @@ var presets = []Preset{
 		Login:             LoginPassword,
 		SenderMustBeLogin: true,
 		Checklist: []Note{
-			{EN: "Your administrator must allow third-party mail clients (POP/IMAP/SMTP) for your mailbox.",
-				ZH: "需要企业邮箱管理员为您的账号开启第三方客户端（POP/IMAP/SMTP）访问。"},
-			{EN: "Use a client \"security password\" (三方客户端安全密码) if your organisation requires one; otherwise your mailbox password.",
-				ZH: "如果企业开启了三方客户端安全密码，请使用安全密码；否则使用邮箱密码。"},
-			{EN: "Send from the same address you log in with. Some organisations use smtp.<their domain> instead of smtp.qiye.aliyun.com.",
-				ZH: "发件人地址必须与登录账号一致。部分企业使用 smtp.<企业域名> 作为服务器地址。"},
+			noteZH(i18n.M("preset.alibaba.admin", "Your administrator must allow third-party mail clients (POP/IMAP/SMTP) for your mailbox.")),
+			noteZH(i18n.M("preset.alibaba.security_password", "Use a client \"security password\" (三方客户端安全密码) if your organisation requires one; otherwise your mailbox password.")),
+			noteZH(i18n.M("preset.alibaba.same_sender", "Send from the same address you log in with. Some organisations use smtp.<their domain> instead of smtp.qiye.aliyun.com.")),
 		},
 		HelpURL: "https://help.aliyun.com/document_detail/36687.html",
 	},
@@ -333,8 +362,8 @@ func zoho(name, host string, domains ...string) Preset {
 		Auth:      AuthAuto,
 		Login:     LoginPassword,
 		Checklist: []Note{
-			{EN: "If two-factor authentication is on, create an application-specific password (Zoho Accounts → Security → App Passwords) and enter it as the password."},
-			{EN: "Use the server of the region your account lives in (" + host + "); the wrong region refuses the login."},
+			note(i18n.M("preset.zoho.app_password", "If two-factor authentication is on, create an application-specific password (Zoho Accounts → Security → App Passwords) and enter it as the password.")),
+			note(i18n.M("preset.zoho.region", "Use the server of the region your account lives in ({{.Host}}); the wrong region refuses the login."), map[string]any{"Host": host}),
 		},
 		HelpURL: "https://www.zoho.com/mail/help/zoho-smtp.html",
 	}
@@ -348,9 +377,8 @@ func netease(name, domain string) Preset {
 		Auth:              AuthAuto,
 		Login:             LoginAuthCode,
 		SenderMustBeLogin: true,
-		Checklist: chinaChecklist("Settings → POP3/SMTP/IMAP, then \"new authorization code\"",
-			"设置 → POP3/SMTP/IMAP，开启后点击“新增授权密码”"),
-		HelpURL: "https://help.mail.163.com",
+		Checklist:         chinaChecklist(i18n.M("preset.netease.where", "Settings → POP3/SMTP/IMAP, then \"new authorization code\"")),
+		HelpURL:           "https://help.mail.163.com",
 	}
 }
 
@@ -428,7 +456,7 @@ func Lookup(address string) (Preset, error) {
 		Login:     LoginPassword,
 		Guess:     true,
 		Checklist: []Note{
-			{EN: "Stamp does not know " + d + "; these settings are a guess (" + host + ", port 465 with TLS, then 587 with STARTTLS). Test the connection, and check your provider's help pages for \"SMTP settings\"."},
+			note(i18n.M("preset.guess", "Stamp does not know {{.Domain}}; these settings are a guess ({{.Host}}, port 465 with TLS, then 587 with STARTTLS). Test the connection, and check your provider's help pages for \"SMTP settings\"."), map[string]any{"Domain": d, "Host": host}),
 		},
 	}, nil
 }

@@ -1,12 +1,15 @@
 package compose
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"stamp/i18n"
 )
 
 // Address is one mailbox: an optional display name and the address itself.
@@ -61,7 +64,7 @@ func ParseAddress(field, s string) (Address, error) {
 	entries := splitAddressList(s)
 	switch len(entries) {
 	case 0:
-		return Address{}, &FieldError{Field: field, Reason: "is required"}
+		return Address{}, &FieldError{Field: field, Reason: i18n.T("compose.reason.required", "is required")}
 	case 1:
 		a, fe := parseAddress(field, entries[0])
 		if fe != nil {
@@ -69,7 +72,7 @@ func ParseAddress(field, s string) (Address, error) {
 		}
 		return a, nil
 	}
-	return Address{}, &FieldError{Field: field, Entry: strings.TrimSpace(s), Reason: "must be a single address"}
+	return Address{}, &FieldError{Field: field, Entry: strings.TrimSpace(s), Reason: i18n.T("compose.reason.single_address", "must be a single address")}
 }
 
 // splitAddressList cuts s at ',' and ';' that are not inside a quoted string,
@@ -127,10 +130,10 @@ func parseAddress(field, entry string) (Address, *FieldError) {
 		return Address{}, &FieldError{Field: field, Entry: entry, Reason: reason}
 	}
 	if strings.ContainsAny(entry, "\r\n") {
-		return bad("contains a line break")
+		return bad(i18n.T("compose.reason.line_break", "contains a line break"))
 	}
 	if !utf8.ValidString(entry) {
-		return bad("is not valid UTF-8 text")
+		return bad(i18n.T("compose.reason.not_utf8", "is not valid UTF-8 text"))
 	}
 	var a Address
 	if pa, err := mail.ParseAddress(entry); err == nil {
@@ -140,11 +143,11 @@ func parseAddress(field, entry string) (Address, *FieldError) {
 		// (the latter split already); take what is before '<' as the name.
 		pa, err := mail.ParseAddress("<" + addr + ">")
 		if err != nil {
-			return bad("is not a valid address")
+			return bad(i18n.T("compose.reason.invalid_address", "is not a valid address"))
 		}
 		a = Address{Name: name, Addr: pa.Address}
 	} else {
-		return bad("is not a valid address")
+		return bad(i18n.T("compose.reason.invalid_address", "is not a valid address"))
 	}
 	a.Name = strings.TrimSpace(a.Name)
 	var v validator // what the writer will refuse, refuse now
@@ -179,30 +182,30 @@ func looseNameAddr(s string) (name, addr string, ok bool) {
 // it is not usable, or "".
 func checkAddr(addr string) string {
 	if addr == "" {
-		return "is not a valid address"
+		return i18n.T("compose.reason.invalid_address", "is not a valid address")
 	}
 	if strings.ContainsAny(addr, "\r\n") {
-		return "contains a line break"
+		return i18n.T("compose.reason.line_break", "contains a line break")
 	}
 	if !utf8.ValidString(addr) {
-		return "is not valid UTF-8 text"
+		return i18n.T("compose.reason.not_utf8", "is not valid UTF-8 text")
 	}
 	if _, err := mail.ParseAddress("<" + quoteAddr(addr) + ">"); err != nil {
-		return "is not a valid address"
+		return i18n.T("compose.reason.invalid_address", "is not a valid address")
 	}
 	local, domain := splitAddr(addr)
 	if local == "" || domain == "" {
-		return "is not a valid address"
+		return i18n.T("compose.reason.invalid_address", "is not a valid address")
 	}
 	if len(local) > 64 {
-		return "has a part before the @ longer than 64 characters"
+		return i18n.T("compose.reason.local_too_long", "has a part before the @ longer than 64 characters")
 	}
 	wire, err := wireDomain(domain)
 	if err != nil {
-		return "has an invalid domain (" + err.Error() + ")"
+		return i18n.T("compose.reason.invalid_domain", "has an invalid domain ({{.Error}})", map[string]any{"Error": err.Error()})
 	}
 	if len(local)+1+len(wire) > 254 {
-		return "is longer than 254 characters"
+		return i18n.T("compose.reason.address_too_long", "is longer than 254 characters")
 	}
 	return ""
 }
@@ -230,7 +233,7 @@ func wireDomain(domain string) (string, error) {
 	}
 	a, err := idna.Lookup.ToASCII(domain)
 	if err != nil {
-		return "", fmt.Errorf("not a valid international domain")
+		return "", errors.New(i18n.T("compose.domain.idna", "not a valid international domain"))
 	}
 	if err := checkASCIIDomain(a); err != nil {
 		return "", err
@@ -255,17 +258,17 @@ func unicodeDomain(domain string) string {
 // '-' and '_' (seen in the wild), none empty or longer than 63.
 func checkASCIIDomain(d string) error {
 	if len(d) > 253 {
-		return fmt.Errorf("longer than 253 characters")
+		return errors.New(i18n.T("compose.domain.too_long", "longer than 253 characters"))
 	}
 	for _, label := range strings.Split(d, ".") {
 		if label == "" {
-			return fmt.Errorf("empty label")
+			return errors.New(i18n.T("compose.domain.empty_label", "empty label"))
 		}
 		if len(label) > 63 {
-			return fmt.Errorf("a label is longer than 63 characters")
+			return errors.New(i18n.T("compose.domain.label_too_long", "a label is longer than 63 characters"))
 		}
 		if label[0] == '-' || label[len(label)-1] == '-' {
-			return fmt.Errorf("a label starts or ends with '-'")
+			return errors.New(i18n.T("compose.domain.hyphen", "a label starts or ends with '-'"))
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // FieldError is one problem with one form field: which field ("From", "To",
@@ -18,11 +20,44 @@ type FieldError struct {
 
 // Error reads `Cc: "bob@" is not a valid address`, or `To: is required`
 // when there is no single entry to blame.
+//
+// The field's name and the sentence are in the person's language (i18n);
+// the entry is quoted as typed.
 func (e *FieldError) Error() string {
+	data := map[string]any{"Field": FieldLabel(e.Field), "Reason": e.Reason, "Entry": fmt.Sprintf("%q", e.Entry)}
 	if e.Entry == "" {
-		return e.Field + ": " + e.Reason
+		return i18n.T("compose.error.field", "{{.Field}}: {{.Reason}}", data)
 	}
-	return fmt.Sprintf("%s: %q %s", e.Field, e.Entry, e.Reason)
+	return i18n.T("compose.error.entry", "{{.Field}}: {{.Entry}} {{.Reason}}", data)
+}
+
+// FieldLabel names a form field (FieldError.Field) in the person's
+// language, as the composer labels it ("To" is 收件人 in Chinese); an extra
+// header's name stays as it is.
+func FieldLabel(field string) string {
+	switch field {
+	case "From":
+		return i18n.T("compose.field.from", "From")
+	case "To":
+		return i18n.T("compose.field.to", "To")
+	case "Cc":
+		return i18n.T("compose.field.cc", "Cc")
+	case "Bcc":
+		return i18n.T("compose.field.bcc", "Bcc")
+	case "Reply-To":
+		return i18n.T("compose.field.reply_to", "Reply-To")
+	case "Subject":
+		return i18n.T("compose.field.subject", "Subject")
+	case "Body":
+		return i18n.T("compose.field.body", "Body")
+	case "HTML":
+		return i18n.T("compose.field.html", "HTML")
+	case "Attachments":
+		return i18n.T("compose.field.attachments", "Attachments")
+	case "Headers":
+		return i18n.T("compose.field.headers", "Headers")
+	}
+	return field
 }
 
 // ValidationError lists every problem found in a message (or an address
@@ -78,17 +113,18 @@ type AttachmentError struct {
 
 // Error says which file and what happened.
 func (e *AttachmentError) Error() string {
-	file := fmt.Sprintf("attachment %q", e.Name)
+	file := i18n.T("compose.attachment.name", "attachment {{.Name}}", map[string]any{"Name": fmt.Sprintf("%q", e.Name)})
 	if e.Path != "" {
 		file += " (" + e.Path + ")"
 	}
+	data := map[string]any{"File": file, "Error": fmt.Sprint(e.Err), "Want": e.Want, "Got": e.Got}
 	switch {
 	case e.Err != nil:
-		return fmt.Sprintf("%s changed or vanished while the message was being written: %v; attach it again", file, e.Err)
+		return i18n.T("compose.attachment.vanished", "{{.File}} changed or vanished while the message was being written: {{.Error}}; attach it again", data)
 	case e.Got >= 0:
-		return fmt.Sprintf("%s changed while the message was being written: it was %d bytes, now %d; attach it again", file, e.Want, e.Got)
+		return i18n.T("compose.attachment.resized", "{{.File}} changed while the message was being written: it was {{.Want}} bytes, now {{.Got}}; attach it again", data)
 	}
-	return file + " changed while the message was being written; attach it again"
+	return i18n.T("compose.attachment.changed", "{{.File}} changed while the message was being written; attach it again", data)
 }
 
 // Unwrap returns the underlying error.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"stamp/i18n"
 )
 
 // Message is what the user composed: who it is from and to, the subject, a
@@ -104,7 +106,7 @@ func (m *Message) check() ([]int64, error) {
 	if m.MessageID != "" {
 		id := strings.TrimSuffix(strings.TrimPrefix(m.MessageID, "<"), ">")
 		if !isASCII(id) || strings.ContainsAny(id, " \t\r\n<>") || !strings.Contains(id, "@") || id == "" {
-			v.add("Message-ID", m.MessageID, "is not a valid message ID (<left@right>)")
+			v.add("Message-ID", m.MessageID, i18n.T("compose.reason.invalid_message_id", "is not a valid message ID (<left@right>)"))
 		}
 	}
 	for _, h := range m.Headers {
@@ -132,12 +134,12 @@ func (v *validator) add(field, entry, reason string) {
 // addresses checks From, the recipients and Reply-To.
 func (v *validator) addresses(m *Message) {
 	if m.From.Addr == "" {
-		v.add("From", "", "is required")
+		v.add("From", "", i18n.T("compose.reason.required", "is required"))
 	} else {
 		v.address("From", m.From)
 	}
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		v.add("To", "", "needs at least one recipient (To, Cc or Bcc)")
+		v.add("To", "", i18n.T("compose.reason.no_recipient", "needs at least one recipient (To, Cc or Bcc)"))
 	}
 	for _, f := range []struct {
 		name string
@@ -152,15 +154,15 @@ func (v *validator) addresses(m *Message) {
 // address checks one address of a field.
 func (v *validator) address(field string, a Address) {
 	if strings.ContainsAny(a.Name, "\r\n") {
-		v.add(field, a.Name, "has a line break in the name")
+		v.add(field, a.Name, i18n.T("compose.reason.name_line_break", "has a line break in the name"))
 		return
 	}
 	if !utf8.ValidString(a.Name) {
-		v.add(field, a.Name, "has a name that is not valid UTF-8 text")
+		v.add(field, a.Name, i18n.T("compose.reason.name_not_utf8", "has a name that is not valid UTF-8 text"))
 		return
 	}
 	if strings.ContainsRune(a.Name, 0) {
-		v.add(field, a.Name, "has a NUL character in the name")
+		v.add(field, a.Name, i18n.T("compose.reason.name_nul", "has a NUL character in the name"))
 		return
 	}
 	if reason := checkAddr(a.Addr); reason != "" {
@@ -173,11 +175,11 @@ func (v *validator) address(field string, a Address) {
 func (v *validator) headerText(field, s string) {
 	switch {
 	case strings.ContainsAny(s, "\r\n"):
-		v.add(field, "", "contains a line break")
+		v.add(field, "", i18n.T("compose.reason.line_break", "contains a line break"))
 	case strings.ContainsRune(s, 0):
-		v.add(field, "", "contains a NUL character")
+		v.add(field, "", i18n.T("compose.reason.nul", "contains a NUL character"))
 	case !utf8.ValidString(s):
-		v.add(field, "", "is not valid UTF-8 text")
+		v.add(field, "", i18n.T("compose.reason.not_utf8", "is not valid UTF-8 text"))
 	}
 }
 
@@ -185,22 +187,22 @@ func (v *validator) headerText(field, s string) {
 func (v *validator) bodyText(field, s string) {
 	switch {
 	case !utf8.ValidString(s):
-		v.add(field, "", "is not valid UTF-8 text")
+		v.add(field, "", i18n.T("compose.reason.not_utf8", "is not valid UTF-8 text"))
 	case strings.ContainsRune(s, 0):
-		v.add(field, "", "contains a NUL character")
+		v.add(field, "", i18n.T("compose.reason.nul", "contains a NUL character"))
 	}
 }
 
 // extraHeader checks an extra header's name and value.
 func (v *validator) extraHeader(h Header) {
 	if !validFieldName(h.Name) {
-		v.add("Headers", h.Name, "is not a valid header name")
+		v.add("Headers", h.Name, i18n.T("compose.reason.invalid_header_name", "is not a valid header name"))
 		return
 	}
 	if use, ok := managedHeaders[strings.ToLower(h.Name)]; ok {
-		reason := "is written by Stamp and cannot be set as an extra header"
+		reason := i18n.T("compose.reason.managed_header", "is written by Stamp and cannot be set as an extra header")
 		if use != "" {
-			reason = "cannot be set as an extra header; use the " + use + " field"
+			reason = i18n.T("compose.reason.use_field", "cannot be set as an extra header; use the {{.Field}} field", map[string]any{"Field": use})
 		}
 		v.add("Headers", h.Name, reason)
 		return
@@ -231,19 +233,19 @@ func (v *validator) attachment(a *Attachment) int64 {
 	}
 	switch {
 	case strings.ContainsAny(name, "\r\n"):
-		v.add("Attachments", name, "has a line break in its name")
+		v.add("Attachments", name, i18n.T("compose.reason.file_name_line_break", "has a line break in its name"))
 		return 0
 	case !utf8.ValidString(name) || strings.ContainsRune(name, 0):
-		v.add("Attachments", entry, "has a name that is not valid UTF-8 text")
+		v.add("Attachments", entry, i18n.T("compose.reason.name_not_utf8", "has a name that is not valid UTF-8 text"))
 		return 0
 	}
 	if a.ContentType != "" {
 		if strings.ContainsAny(a.ContentType, "\r\n") {
-			v.add("Attachments", entry, "has a line break in its content type")
+			v.add("Attachments", entry, i18n.T("compose.reason.content_type_line_break", "has a line break in its content type"))
 			return 0
 		}
 		if _, _, err := mime.ParseMediaType(a.ContentType); err != nil || !isASCII(a.ContentType) {
-			v.add("Attachments", entry, "has an invalid content type "+a.ContentType)
+			v.add("Attachments", entry, i18n.T("compose.reason.invalid_content_type", "has an invalid content type {{.Type}}", map[string]any{"Type": a.ContentType}))
 			return 0
 		}
 	}
@@ -263,22 +265,22 @@ func statFile(path string) (int64, string) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return 0, "does not exist"
+		return 0, i18n.T("compose.reason.not_exist", "does not exist")
 	case errors.Is(err, fs.ErrPermission):
-		return 0, "cannot be read (permission denied)"
+		return 0, i18n.T("compose.reason.permission", "cannot be read (permission denied)")
 	case err != nil:
-		return 0, "cannot be read (" + err.Error() + ")"
+		return 0, i18n.T("compose.reason.unreadable", "cannot be read ({{.Error}})", map[string]any{"Error": err.Error()})
 	case fi.IsDir():
-		return 0, "is a folder, not a file"
+		return 0, i18n.T("compose.reason.folder", "is a folder, not a file")
 	case !fi.Mode().IsRegular():
-		return 0, "is not a regular file"
+		return 0, i18n.T("compose.reason.not_regular", "is not a regular file")
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return 0, "cannot be read (permission denied)"
+			return 0, i18n.T("compose.reason.permission", "cannot be read (permission denied)")
 		}
-		return 0, "cannot be read (" + err.Error() + ")"
+		return 0, i18n.T("compose.reason.unreadable", "cannot be read ({{.Error}})", map[string]any{"Error": err.Error()})
 	}
 	f.Close()
 	return fi.Size(), ""

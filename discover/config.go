@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -415,14 +416,14 @@ func (r *rawServer) check() OutgoingServer {
 		// A line feed or a bidi override in a login name is no one's
 		// user name; it would end up in an account and on the screen.
 		s.UsernameTemplate = p
-		problems = append(problems, "the username holds control or invisible characters")
+		problems = append(problems, i18n.T("discover.problem.username", "the username holds control or invisible characters"))
 	}
 	if _, ok := s.Auth(); !ok {
 		var names []string
 		for _, m := range r.methods {
 			names = append(names, string(m))
 		}
-		problems = append(problems, "Stamp cannot log in with "+clip(strings.Join(names, ", ")))
+		problems = append(problems, i18n.T("discover.problem.auth", "Stamp cannot log in with {{.Methods}}", map[string]any{"Methods": clip(strings.Join(names, ", "))}))
 	}
 	s.NotUsable = strings.Join(problems, "; ")
 	return s

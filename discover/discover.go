@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -178,10 +179,10 @@ func (c Candidate) good() bool { _, ok := c.Best(); return ok }
 func (c Candidate) Warnings() []string {
 	var w []string
 	if c.Unverified {
-		w = append(w, "These settings came over plain HTTP (unverified): anyone on the network path could have changed them.")
+		w = append(w, i18n.T("discover.warn.http", "These settings came over plain HTTP (unverified): anyone on the network path could have changed them."))
 	}
 	if c.Guess {
-		w = append(w, "This is a guess: a server answered, but nobody said it is your provider's.")
+		w = append(w, i18n.T("discover.warn.guess", "This is a guess: a server answered, but nobody said it is your provider's."))
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Servers {
@@ -190,10 +191,10 @@ func (c Candidate) Warnings() []string {
 		}
 		seen[s.Host] = true
 		if s.OtherDomain {
-			w = append(w, fmt.Sprintf("%s is outside your address's domain: your mail and password would go to it.", s.Host))
+			w = append(w, i18n.T("discover.warn.other_domain", "{{.Host}} is outside your address's domain: your mail and password would go to it.", map[string]any{"Host": s.Host}))
 		}
 		if s.Plain {
-			w = append(w, fmt.Sprintf("%s:%d has no encryption: your password and mail would cross the network readable.", s.Host, s.Port))
+			w = append(w, i18n.T("discover.warn.plain", "{{.Host}}:{{.Port}} has no encryption: your password and mail would cross the network readable.", map[string]any{"Host": s.Host, "Port": s.Port}))
 		}
 	}
 	return w
@@ -477,7 +478,7 @@ type flight struct {
 func (d *Discoverer) discover(ctx context.Context, address, dom string) (*Result, error) {
 	r := &Result{Address: address, Domain: dom}
 	if p, err := account.Lookup(address); err == nil && !p.Guess {
-		r.Candidates = []Candidate{presetCandidate(p, SourcePreset, "from Stamp's built-in settings for "+p.Provider, "")}
+		r.Candidates = []Candidate{presetCandidate(p, SourcePreset, i18n.T("discover.from.preset", "from Stamp's built-in settings for {{.Provider}}", map[string]any{"Provider": p.Provider}), "")}
 		r.Attempts = []Attempt{{Source: SourcePreset, Where: dom, Outcome: Found}}
 		d.store(dom, r)
 		return r, nil

@@ -8,12 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -167,17 +167,19 @@ func (d *Discoverer) lookups(address, dom string) []lookup {
 	auto := "https://autoconfig." + dom + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(address)
 	wellKnown := "https://" + dom + "/.well-known/autoconfig/mail/config-v1.1.xml"
 	ispdb := d.opts.ISPDB + dom
-	own := "from your provider's own settings file"
+	own := func(where string) string {
+		return i18n.T("discover.from.own", "from your provider's own settings file ({{.Where}})", map[string]any{"Where": where})
+	}
 	ls := []lookup{
-		{SourceAutoconfig, auto, t, d.fileLookup(auto, address, SourceAutoconfig, own+" (autoconfig."+dom+")")},
-		{SourceAutoconfig, wellKnown, t, d.fileLookup(wellKnown, address, SourceAutoconfig, own+" ("+dom+"/.well-known)")},
-		{SourceISPDB, ispdb, t, d.fileLookup(ispdb, address, SourceISPDB, "from the Thunderbird ISP database")},
+		{SourceAutoconfig, auto, t, d.fileLookup(auto, address, SourceAutoconfig, own("autoconfig."+dom))},
+		{SourceAutoconfig, wellKnown, t, d.fileLookup(wellKnown, address, SourceAutoconfig, own(dom+"/.well-known"))},
+		{SourceISPDB, ispdb, t, d.fileLookup(ispdb, address, SourceISPDB, i18n.T("discover.from.ispdb", "from the Thunderbird ISP database"))},
 		{SourceMX, "MX " + dom, t, d.mxLookup(address, dom)},
 		{SourceSRV, "SRV _submissions._tcp." + dom + ", _submission._tcp." + dom, t, d.srvLookup(dom)},
 	}
 	if d.opts.AllowHTTP {
 		// Never the address over plain HTTP: anyone on the path reads it.
-		unverified := "from a settings file fetched over plain HTTP (unverified)"
+		unverified := i18n.T("discover.from.http", "from a settings file fetched over plain HTTP (unverified)")
 		for _, u := range []string{
 			"http://autoconfig." + dom + "/mail/config-v1.1.xml",
 			"http://" + dom + "/.well-known/autoconfig/mail/config-v1.1.xml",
@@ -310,7 +312,7 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 		where := "MX " + dom + " → " + host
 		for _, name := range names {
 			if p, who, ok := presetForMX(name); ok {
-				c := presetCandidate(p, SourceMX, "your domain's mail is handled by "+who+" (MX)", where)
+				c := presetCandidate(p, SourceMX, i18n.T("discover.from.mx", "your domain's mail is handled by {{.Who}} (MX)", map[string]any{"Who": who}), where)
 				return &c, nil
 			}
 		}
@@ -387,7 +389,7 @@ func (d *Discoverer) srvLookup(dom string) func(context.Context) (*Candidate, er
 				ch <- answer{srvs, err}
 			}(s.name, answers[i])
 		}
-		c := &Candidate{Source: SourceSRV, From: "from your domain's SRV records (RFC 6186)", Where: "SRV " + dom}
+		c := &Candidate{Source: SourceSRV, From: i18n.T("discover.from.srv", "from your domain's SRV records (RFC 6186)"), Where: "SRV " + dom}
 		var errs []error
 		for i, s := range services {
 			a := <-answers[i]
@@ -477,7 +479,7 @@ func (d *Discoverer) guessLookup(e account.Endpoint, dom string) func(context.Co
 		}
 		c := &Candidate{
 			Source:   SourceGuess,
-			From:     "a guess that answered on port " + strconv.Itoa(e.Port),
+			From:     i18n.T("discover.from.guess", "a guess that answered on port {{.Port}}", map[string]any{"Port": e.Port}),
 			Where:    e.String(),
 			Provider: dom,
 			Guess:    true,

@@ -5,16 +5,20 @@
 # else prints the exact command to run and fails. On systems without dpkg
 # (macOS, Windows, other Linux) it says what to install and carries on.
 #
-# Groups: build (cgo + X11/GL headers for Fyne), test (Xvfb, keyring, Chromium for the OAuth sign-in, the
-# independent SMTP server), bench (the programs Stamp is compared with),
+# Groups: build (cgo + X11/GL headers for Fyne; fonts-noto-cjk, about 56 MB
+# to download and 91 MB installed, so Chinese, Japanese and Korean text
+# renders: Fyne draws glyphs its theme lacks with a system font; the lighter
+# fonts-wqy-microhei, 5 MB, works too), test (Xvfb, keyring, Chromium for the OAuth sign-in, the
+# independent SMTP server, tesseract with Simplified Chinese for
+# scripts/ocr-check.sh), bench (the programs Stamp is compared with),
 # dist (make dist: the mingw-w64 cross compiler for Stamp.exe, xz and zip for
 # the archives; file, the mingw objdump, strings and desktop-file-validate
 # for make dist-check).
 set -euo pipefail
 
 declare -A group
-group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev"
-group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium"
+group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev fonts-noto-cjk"
+group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium tesseract-ocr tesseract-ocr-chi-sim"
 group[bench]="curl msmtp swaks time"
 group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils"
 

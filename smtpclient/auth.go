@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // maxAuthRounds bounds the 334 challenges one AUTH exchange may take, so a
@@ -19,16 +21,16 @@ const maxAuthRounds = 4
 func (s *session) chooseAuth() (AuthMechanism, error) {
 	offered := s.caps.Auth
 	if len(offered) == 0 {
-		msg := "the server offers no AUTH mechanism"
+		msg := i18n.T("smtp.detail.no_auth", "the server offers no AUTH mechanism")
 		if s.tlsInfo == nil {
-			msg += " on this plain-text connection (it may offer AUTH only over TLS)"
+			msg = i18n.T("smtp.detail.no_auth_plain", "the server offers no AUTH mechanism on this plain-text connection (it may offer AUTH only over TLS)")
 		}
 		return "", &Error{Kind: ErrorPolicy, Message: msg}
 	}
 	if m := s.cfg.Auth; m != AuthAuto {
 		if !s.caps.offersAuth(m) {
-			return "", &Error{Kind: ErrorPolicy, Message: "the account is set to AUTH " + string(m) +
-				" but the server offers only " + strings.Join(offered, ", ")}
+			return "", &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.auth_not_offered", "the account is set to AUTH {{.Mechanism}} but the server offers only {{.Offered}}",
+				map[string]any{"Mechanism": string(m), "Offered": strings.Join(offered, ", ")})}
 		}
 		return m, nil
 	}
@@ -48,8 +50,8 @@ func (s *session) chooseAuth() (AuthMechanism, error) {
 			return m, nil
 		}
 	}
-	return "", &Error{Kind: ErrorPolicy, Message: "no AUTH mechanism in common: the server offers " +
-		strings.Join(offered, ", ") + "; Stamp speaks PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER"}
+	return "", &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.no_common_auth", "no AUTH mechanism in common: the server offers {{.Offered}}; Stamp speaks PLAIN, LOGIN, CRAM-MD5, XOAUTH2 and OAUTHBEARER",
+		map[string]any{"Offered": strings.Join(offered, ", ")})}
 }
 
 // saslName escapes "," and "=" in a GS2 authorisation identity (RFC 5801 §4).
@@ -144,7 +146,7 @@ func (s *session) auth() error {
 	s.begin(StepAuth, "authenticate as "+s.cfg.Username)
 	if s.tlsInfo == nil && !(s.cfg.Security == SecurityNone && s.remoteIsLoopback()) {
 		return s.fail(StepAuth, &Error{Kind: ErrorPolicy,
-			Message: "refusing to send the password over a connection without TLS"})
+			Message: i18n.T("smtp.detail.password_plain", "refusing to send the password over a connection without TLS")})
 	}
 	mech, err := s.chooseAuth()
 	if err != nil {

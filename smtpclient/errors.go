@@ -6,13 +6,14 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"stamp/i18n"
 )
 
 // ErrorKind classifies an Error so callers can act on it.
@@ -124,22 +125,25 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Summary says in plain words what went wrong.
-func (e *Error) Summary() string { return e.explanation().summary }
+func (e *Error) Summary() string { return e.explanation().summary.String() }
 
 // Advice says what to try next.
-func (e *Error) Advice() string { return e.explanation().advice }
+func (e *Error) Advice() string { return e.explanation().advice.String() }
 
 // Explain is Summary and Advice together, followed by the server's own words
 // when there were any: what a person should read.
 func (e *Error) Explain() string {
 	x := e.explanation()
-	s := x.summary + " " + x.advice
-	if e.Code != 0 {
-		s += fmt.Sprintf(" (At %s the server said: %s)", e.Step.Label(), e.replyText())
-	} else if e.Message != "" {
-		s += fmt.Sprintf(" (At %s: %s)", e.Step.Label(), e.Message)
+	data := map[string]any{"Summary": x.summary.String(), "Advice": x.advice.String(), "Step": e.Step.Label()}
+	switch {
+	case e.Code != 0:
+		data["Reply"] = e.replyText()
+		return i18n.T("smtp.explain.with_reply", "{{.Summary}} {{.Advice}} (At {{.Step}} the server said: {{.Reply}})", data)
+	case e.Message != "":
+		data["Detail"] = e.Message
+		return i18n.T("smtp.explain.with_detail", "{{.Summary}} {{.Advice}} (At {{.Step}}: {{.Detail}})", data)
 	}
-	return s
+	return i18n.T("smtp.explain.plain", "{{.Summary}} {{.Advice}}", data)
 }
 
 func (e *Error) replyText() string {
@@ -168,7 +172,7 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 
 // explanation is one row of the advice table.
 type explanation struct {
-	summary, advice string
+	summary, advice i18n.Message
 }
 
 // rule matches an Error: zero fields match anything.
@@ -186,41 +190,109 @@ type rule struct {
 // matching row wins, so specific rows come before general ones. The UI shows
 // these words too.
 var adviceTable = []rule{
-	{kind: ErrorCanceled, explanation: explanation{"Sending was cancelled.", "Nothing more was sent after the cancel; send again when ready."}},
-	{kind: ErrorTimeout, step: StepMessage, explanation: explanation{"The whole message was sent, but the server did not confirm it in time.", "The message may have been delivered: check the recipient's mailbox or your Sent folder on the server before sending again."}},
-	{kind: ErrorTimeout, step: StepGreeting, explanation: explanation{"The server accepted the connection but never greeted.", "If the port expects implicit TLS (usually 465), choose TLS security; otherwise the server is overloaded or a firewall interferes."}},
-	{kind: ErrorTimeout, explanation: explanation{"The server did not answer in time.", "Check your network connection and the server name and port, then try again; a firewall may be dropping the connection."}},
-	{kind: ErrorConnection, step: StepConnect, explanation: explanation{"Could not connect to the server.", "Check the server name and port, and that your network allows outgoing mail connections (many networks block port 25; try 587 or 465)."}},
-	{kind: ErrorConnection, step: StepMessage, explanation: explanation{"The connection broke while the message was being sent or confirmed.", "If the whole message had been sent, it may have been delivered; otherwise try again. Very large messages are sometimes cut off by servers."}},
-	{kind: ErrorConnection, explanation: explanation{"The server closed the connection.", "Try again later; if it keeps happening, check the security mode (TLS on port 465, STARTTLS on 587)."}},
-	{kind: ErrorTLS, explanation: explanation{"A secure (TLS) connection could not be established or the server's certificate is not trusted.", "Check the server name (it must match the certificate) and the security mode (TLS on 465, STARTTLS on 587). For a self-signed server, add its CA file to the account or pin its certificate's fingerprint; verification is never switched off."}},
-	{kind: ErrorProtocol, explanation: explanation{"The server did not follow the SMTP protocol, so Stamp stopped to stay safe.", "Check that the port is an SMTP submission port; if it is, the server or something between you and it is misbehaving."}},
-	{kind: ErrorPolicy, step: StepSTARTTLS, explanation: explanation{"The server did not offer a secure connection (STARTTLS), and this account requires one.", "Stamp never sends in plain text when STARTTLS is expected. Check the port (587 for STARTTLS, 465 for TLS) or ask the provider."}},
-	{kind: ErrorPolicy, step: StepAuth, explanation: explanation{"Stamp will not log in the way this server allows.", "Passwords are only sent over TLS, and the server must offer a mechanism Stamp speaks (PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER). Check the security mode and the chosen mechanism."}},
-	{kind: ErrorPolicy, step: StepMail, explanation: explanation{"The server cannot take this message as it is.", "A message larger than the server's limit must be made smaller (fewer or smaller attachments); an address with non-ASCII characters needs a server with SMTPUTF8."}},
-	{kind: ErrorPolicy, explanation: explanation{"Stamp stopped before sending, because going on would be unsafe or cannot work.", "Check the account's security settings."}},
-	{kind: ErrorInput, explanation: explanation{"The settings or addresses are not valid; nothing was sent.", "Correct the field named in the message and send again."}},
-	{kind: ErrorSource, explanation: explanation{"The message could not be read completely while sending (an attachment may have changed or vanished).", "The server discards an unfinished message. Check the attachments and send again."}},
+	{kind: ErrorCanceled, explanation: explanation{
+		i18n.M("smtp.canceled.summary", "Sending was cancelled."),
+		i18n.M("smtp.canceled.advice", "Nothing more was sent after the cancel; send again when ready.")}},
+	{kind: ErrorTimeout, step: StepMessage, explanation: explanation{
+		i18n.M("smtp.timeout_message.summary", "The whole message was sent, but the server did not confirm it in time."),
+		i18n.M("smtp.timeout_message.advice", "The message may have been delivered: check the recipient's mailbox or your Sent folder on the server before sending again.")}},
+	{kind: ErrorTimeout, step: StepGreeting, explanation: explanation{
+		i18n.M("smtp.timeout_greeting.summary", "The server accepted the connection but never greeted."),
+		i18n.M("smtp.timeout_greeting.advice", "If the port expects implicit TLS (usually 465), choose TLS security; otherwise the server is overloaded or a firewall interferes.")}},
+	{kind: ErrorTimeout, explanation: explanation{
+		i18n.M("smtp.timeout.summary", "The server did not answer in time."),
+		i18n.M("smtp.timeout.advice", "Check your network connection and the server name and port, then try again; a firewall may be dropping the connection.")}},
+	{kind: ErrorConnection, step: StepConnect, explanation: explanation{
+		i18n.M("smtp.connect.summary", "Could not connect to the server."),
+		i18n.M("smtp.connect.advice", "Check the server name and port, and that your network allows outgoing mail connections (many networks block port 25; try 587 or 465).")}},
+	{kind: ErrorConnection, step: StepMessage, explanation: explanation{
+		i18n.M("smtp.connection_message.summary", "The connection broke while the message was being sent or confirmed."),
+		i18n.M("smtp.connection_message.advice", "If the whole message had been sent, it may have been delivered; otherwise try again. Very large messages are sometimes cut off by servers.")}},
+	{kind: ErrorConnection, explanation: explanation{
+		i18n.M("smtp.connection.summary", "The server closed the connection."),
+		i18n.M("smtp.connection.advice", "Try again later; if it keeps happening, check the security mode (TLS on port 465, STARTTLS on 587).")}},
+	{kind: ErrorTLS, explanation: explanation{
+		i18n.M("smtp.tls.summary", "A secure (TLS) connection could not be established or the server's certificate is not trusted."),
+		i18n.M("smtp.tls.advice", "Check the server name (it must match the certificate) and the security mode (TLS on 465, STARTTLS on 587). For a self-signed server, add its CA file to the account or pin its certificate's fingerprint; verification is never switched off.")}},
+	{kind: ErrorProtocol, explanation: explanation{
+		i18n.M("smtp.protocol.summary", "The server did not follow the SMTP protocol, so Stamp stopped to stay safe."),
+		i18n.M("smtp.protocol.advice", "Check that the port is an SMTP submission port; if it is, the server or something between you and it is misbehaving.")}},
+	{kind: ErrorPolicy, step: StepSTARTTLS, explanation: explanation{
+		i18n.M("smtp.policy_starttls.summary", "The server did not offer a secure connection (STARTTLS), and this account requires one."),
+		i18n.M("smtp.policy_starttls.advice", "Stamp never sends in plain text when STARTTLS is expected. Check the port (587 for STARTTLS, 465 for TLS) or ask the provider.")}},
+	{kind: ErrorPolicy, step: StepAuth, explanation: explanation{
+		i18n.M("smtp.policy_auth.summary", "Stamp will not log in the way this server allows."),
+		i18n.M("smtp.policy_auth.advice", "Passwords are only sent over TLS, and the server must offer a mechanism Stamp speaks (PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER). Check the security mode and the chosen mechanism.")}},
+	{kind: ErrorPolicy, step: StepMail, explanation: explanation{
+		i18n.M("smtp.policy_mail.summary", "The server cannot take this message as it is."),
+		i18n.M("smtp.policy_mail.advice", "A message larger than the server's limit must be made smaller (fewer or smaller attachments); an address with non-ASCII characters needs a server with SMTPUTF8.")}},
+	{kind: ErrorPolicy, explanation: explanation{
+		i18n.M("smtp.policy.summary", "Stamp stopped before sending, because going on would be unsafe or cannot work."),
+		i18n.M("smtp.policy.advice", "Check the account's security settings.")}},
+	{kind: ErrorInput, explanation: explanation{
+		i18n.M("smtp.input.summary", "The settings or addresses are not valid; nothing was sent."),
+		i18n.M("smtp.input.advice", "Correct the field named in the message and send again.")}},
+	{kind: ErrorSource, explanation: explanation{
+		i18n.M("smtp.source.summary", "The message could not be read completely while sending (an attachment may have changed or vanished)."),
+		i18n.M("smtp.source.advice", "The server discards an unfinished message. Check the attachments and send again.")}},
 
-	{anyKind: true, step: StepAuth, code: 535, explanation: explanation{"The server did not accept the user name and password.", "Check both. Many providers (Gmail, Outlook, iCloud, Yahoo) need an app password instead of your normal password when two-step verification is on."}},
-	{anyKind: true, step: StepAuth, code: 534, explanation: explanation{"The server wants a stronger or different way to log in.", "Create an app password, or use OAuth (XOAUTH2) if the provider requires it."}},
-	{anyKind: true, step: StepAuth, code: 454, explanation: explanation{"The server could not log you in right now.", "Try again in a few minutes; if it persists, the provider may have blocked the login (check its security notices)."}},
-	{anyKind: true, step: StepAuth, class: 5, explanation: explanation{"Logging in failed.", "Check the user name, the password and the authentication method."}},
-	{anyKind: true, code: 530, explanation: explanation{"The server wants a secure connection or a login before it takes mail.", "Use STARTTLS or TLS and enter a user name and password for this account."}},
-	{anyKind: true, enhanced: "5.7.0", step: StepMail, explanation: explanation{"The server refused the sender; it may require you to log in first.", "Set a user name and password, and make sure the From address belongs to that account."}},
-	{anyKind: true, code: 552, explanation: explanation{"The message is too big for the server.", "Make it smaller: fewer or smaller attachments, or share large files by link."}},
-	{anyKind: true, enhanced: "5.3.4", explanation: explanation{"The message is too big for the server.", "Make it smaller: fewer or smaller attachments, or share large files by link."}},
-	{anyKind: true, step: StepGreeting, code: 554, explanation: explanation{"The server refuses connections from your address.", "Your network or IP address may be on a block list; try another network or your provider's submission server."}},
-	{anyKind: true, step: StepRcpt, code: 550, explanation: explanation{"A recipient address is unknown or refused by the server.", "Check the spelling of the address named here."}},
-	{anyKind: true, step: StepRcpt, code: 553, explanation: explanation{"The server refused a recipient address.", "Check the address; the server may also refuse relaying for this sender."}},
-	{anyKind: true, step: StepRcpt, code: 554, explanation: explanation{"The server refused a recipient.", "Check the address; the server may refuse to relay for your account."}},
-	{anyKind: true, step: StepRcpt, class: 5, explanation: explanation{"The server refused one or more recipients.", "Check the addresses named here, or send to the accepted ones only."}},
-	{anyKind: true, step: StepMail, class: 5, explanation: explanation{"The server refused the sender address.", "Use the address that belongs to the account you log in with."}},
-	{anyKind: true, code: 421, explanation: explanation{"The server is busy or closing the connection.", "Try again later."}},
-	{anyKind: true, class: 4, explanation: explanation{"The server could not take the message right now (a temporary failure).", "Try again later."}},
-	{anyKind: true, step: StepMessage, class: 5, explanation: explanation{"The server refused the message after receiving it.", "It may look like spam, contain a blocked attachment type, or break a policy of the server; the server's words below say which."}},
-	{anyKind: true, step: StepEHLO, class: 5, explanation: explanation{"The server refused the greeting (EHLO/HELO).", "Set a proper host name for this account (the EHLO name)."}},
-	{anyKind: true, explanation: explanation{"The server refused the request.", "Read the server's reply below; it usually says why."}},
+	{anyKind: true, step: StepAuth, code: 535, explanation: explanation{
+		i18n.M("smtp.auth_535.summary", "The server did not accept the user name and password."),
+		i18n.M("smtp.auth_535.advice", "Check both. Many providers (Gmail, Outlook, iCloud, Yahoo) need an app password instead of your normal password when two-step verification is on.")}},
+	{anyKind: true, step: StepAuth, code: 534, explanation: explanation{
+		i18n.M("smtp.auth_534.summary", "The server wants a stronger or different way to log in."),
+		i18n.M("smtp.auth_534.advice", "Create an app password, or use OAuth (XOAUTH2) if the provider requires it.")}},
+	{anyKind: true, step: StepAuth, code: 454, explanation: explanation{
+		i18n.M("smtp.auth_454.summary", "The server could not log you in right now."),
+		i18n.M("smtp.auth_454.advice", "Try again in a few minutes; if it persists, the provider may have blocked the login (check its security notices).")}},
+	{anyKind: true, step: StepAuth, class: 5, explanation: explanation{
+		i18n.M("smtp.auth_failed.summary", "Logging in failed."),
+		i18n.M("smtp.auth_failed.advice", "Check the user name, the password and the authentication method.")}},
+	{anyKind: true, code: 530, explanation: explanation{
+		i18n.M("smtp.reply_530.summary", "The server wants a secure connection or a login before it takes mail."),
+		i18n.M("smtp.reply_530.advice", "Use STARTTLS or TLS and enter a user name and password for this account.")}},
+	{anyKind: true, enhanced: "5.7.0", step: StepMail, explanation: explanation{
+		i18n.M("smtp.sender_570.summary", "The server refused the sender; it may require you to log in first."),
+		i18n.M("smtp.sender_570.advice", "Set a user name and password, and make sure the From address belongs to that account.")}},
+	{anyKind: true, code: 552, explanation: explanation{
+		i18n.M("smtp.too_big.summary", "The message is too big for the server."),
+		i18n.M("smtp.too_big.advice", "Make it smaller: fewer or smaller attachments, or share large files by link.")}},
+	{anyKind: true, enhanced: "5.3.4", explanation: explanation{
+		i18n.M("smtp.too_big.summary", "The message is too big for the server."),
+		i18n.M("smtp.too_big.advice", "Make it smaller: fewer or smaller attachments, or share large files by link.")}},
+	{anyKind: true, step: StepGreeting, code: 554, explanation: explanation{
+		i18n.M("smtp.greeting_554.summary", "The server refuses connections from your address."),
+		i18n.M("smtp.greeting_554.advice", "Your network or IP address may be on a block list; try another network or your provider's submission server.")}},
+	{anyKind: true, step: StepRcpt, code: 550, explanation: explanation{
+		i18n.M("smtp.rcpt_550.summary", "A recipient address is unknown or refused by the server."),
+		i18n.M("smtp.rcpt_550.advice", "Check the spelling of the address named here.")}},
+	{anyKind: true, step: StepRcpt, code: 553, explanation: explanation{
+		i18n.M("smtp.rcpt_553.summary", "The server refused a recipient address."),
+		i18n.M("smtp.rcpt_553.advice", "Check the address; the server may also refuse relaying for this sender.")}},
+	{anyKind: true, step: StepRcpt, code: 554, explanation: explanation{
+		i18n.M("smtp.rcpt_554.summary", "The server refused a recipient."),
+		i18n.M("smtp.rcpt_554.advice", "Check the address; the server may refuse to relay for your account.")}},
+	{anyKind: true, step: StepRcpt, class: 5, explanation: explanation{
+		i18n.M("smtp.rcpt_refused.summary", "The server refused one or more recipients."),
+		i18n.M("smtp.rcpt_refused.advice", "Check the addresses named here, or send to the accepted ones only.")}},
+	{anyKind: true, step: StepMail, class: 5, explanation: explanation{
+		i18n.M("smtp.mail_refused.summary", "The server refused the sender address."),
+		i18n.M("smtp.mail_refused.advice", "Use the address that belongs to the account you log in with.")}},
+	{anyKind: true, code: 421, explanation: explanation{
+		i18n.M("smtp.reply_421.summary", "The server is busy or closing the connection."),
+		i18n.M("smtp.reply_421.advice", "Try again later.")}},
+	{anyKind: true, class: 4, explanation: explanation{
+		i18n.M("smtp.temporary.summary", "The server could not take the message right now (a temporary failure)."),
+		i18n.M("smtp.temporary.advice", "Try again later.")}},
+	{anyKind: true, step: StepMessage, class: 5, explanation: explanation{
+		i18n.M("smtp.message_refused.summary", "The server refused the message after receiving it."),
+		i18n.M("smtp.message_refused.advice", "It may look like spam, contain a blocked attachment type, or break a policy of the server; the server's words below say which.")}},
+	{anyKind: true, step: StepEHLO, class: 5, explanation: explanation{
+		i18n.M("smtp.ehlo_refused.summary", "The server refused the greeting (EHLO/HELO)."),
+		i18n.M("smtp.ehlo_refused.advice", "Set a proper host name for this account (the EHLO name).")}},
+	{anyKind: true, explanation: explanation{
+		i18n.M("smtp.refused.summary", "The server refused the request."),
+		i18n.M("smtp.refused.advice", "Read the server's reply below; it usually says why.")}},
 }
 
 func (e *Error) explanation() explanation {
@@ -245,7 +317,9 @@ func (e *Error) explanation() explanation {
 		}
 		return r.explanation
 	}
-	return explanation{"Sending failed.", "Try again; if it keeps failing, look at the transcript."}
+	return explanation{
+		i18n.M("smtp.unknown.summary", "Sending failed."),
+		i18n.M("smtp.unknown.advice", "Try again; if it keeps failing, look at the transcript.")}
 }
 
 // replyError builds the Error for a failure reply.
@@ -261,11 +335,11 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		return e
 	}
 	if ctx.Err() != nil {
-		return &Error{Step: step, Kind: ErrorCanceled, Message: "cancelled at " + string(step), Err: ctx.Err()}
+		return &Error{Step: step, Kind: ErrorCanceled, Message: i18n.T("smtp.detail.cancelled_at", "cancelled at {{.Step}}", map[string]any{"Step": string(step)}), Err: ctx.Err()}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Step: step, Kind: ErrorTimeout, Message: "no answer within the timeout", Temporary: true, Err: err}
+		return &Error{Step: step, Kind: ErrorTimeout, Message: i18n.T("smtp.detail.no_answer", "no answer within the timeout"), Temporary: true, Err: err}
 	}
 	var (
 		certErr    *tls.CertificateVerificationError
@@ -283,11 +357,11 @@ func netError(ctx context.Context, step Step, err error) *Error {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		msg = "the server closed the connection"
+		msg = i18n.T("smtp.detail.closed", "the server closed the connection")
 	case errors.Is(err, syscall.ECONNRESET):
-		msg = "the connection was reset by the server"
+		msg = i18n.T("smtp.detail.reset", "the connection was reset by the server")
 	case errors.Is(err, syscall.ECONNREFUSED):
-		msg = "connection refused (no server listening on that port)"
+		msg = i18n.T("smtp.detail.refused", "connection refused (no server listening on that port)")
 	}
 	return &Error{Step: step, Kind: ErrorConnection, Message: msg, Err: err}
 }

@@ -3,6 +3,8 @@ package smtpclient
 import (
 	"strconv"
 	"time"
+
+	"stamp/i18n"
 )
 
 // Step names a phase of the session. Events and errors carry the step they
@@ -26,17 +28,27 @@ const (
 	StepQuit      Step = "quit"
 )
 
-var stepLabels = map[Step]string{
-	StepConnect: "connecting", StepTLS: "the TLS handshake", StepGreeting: "the greeting",
-	StepEHLO: "EHLO", StepSTARTTLS: "STARTTLS", StepEHLOAgain: "EHLO after STARTTLS",
-	StepAuth: "AUTH (login)", StepMail: "MAIL FROM (sender)", StepRcpt: "RCPT TO (recipients)",
-	StepData: "DATA", StepMessage: "sending the message", StepReset: "RSET", StepQuit: "QUIT",
+var stepLabels = map[Step]i18n.Message{
+	StepConnect:   i18n.M("smtp.step.connect", "connecting"),
+	StepTLS:       i18n.M("smtp.step.tls", "the TLS handshake"),
+	StepGreeting:  i18n.M("smtp.step.greeting", "the greeting"),
+	StepEHLO:      i18n.M("smtp.step.ehlo", "EHLO"),
+	StepSTARTTLS:  i18n.M("smtp.step.starttls", "STARTTLS"),
+	StepEHLOAgain: i18n.M("smtp.step.ehlo_again", "EHLO after STARTTLS"),
+	StepAuth:      i18n.M("smtp.step.auth", "AUTH (login)"),
+	StepMail:      i18n.M("smtp.step.mail", "MAIL FROM (sender)"),
+	StepRcpt:      i18n.M("smtp.step.rcpt", "RCPT TO (recipients)"),
+	StepData:      i18n.M("smtp.step.data", "DATA"),
+	StepMessage:   i18n.M("smtp.step.message", "sending the message"),
+	StepReset:     i18n.M("smtp.step.rset", "RSET"),
+	StepQuit:      i18n.M("smtp.step.quit", "QUIT"),
 }
 
-// Label names the step for people, as in "failed at STARTTLS".
+// Label names the step for people, as in "failed at STARTTLS", in the
+// current language (i18n).
 func (s Step) Label() string {
 	if l, ok := stepLabels[s]; ok {
-		return l
+		return l.String()
 	}
 	return string(s)
 }

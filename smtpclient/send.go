@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"stamp/i18n"
 )
 
 // progressInterval is the least time between two progress events; they are
@@ -141,7 +143,7 @@ func (s *session) hello(step Step) error {
 			need = "AUTH"
 		}
 		return s.fail(step, &Error{Kind: ErrorPolicy, Code: r.Code, EnhancedCode: r.Enhanced,
-			Message: "the server refused EHLO (" + r.String() + "); HELO cannot do " + need + ", which this account needs"})
+			Message: i18n.T("smtp.detail.helo_cannot", "the server refused EHLO ({{.Reply}}); HELO cannot do {{.Need}}, which this account needs", map[string]any{"Reply": r.String(), "Need": need})})
 	}
 	r, err = s.cmd(step, "HELO "+name, "HELO "+name)
 	if err != nil {
@@ -162,7 +164,7 @@ func (s *session) hello(step Step) error {
 func (s *session) startTLS() error {
 	s.begin(StepSTARTTLS, "upgrade to TLS")
 	if !s.caps.StartTLS {
-		return s.fail(StepSTARTTLS, &Error{Kind: ErrorPolicy, Message: "the server does not offer STARTTLS; refusing to continue without TLS"})
+		return s.fail(StepSTARTTLS, &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.no_starttls", "the server does not offer STARTTLS; refusing to continue without TLS")})
 	}
 	r, err := s.cmd(StepSTARTTLS, "STARTTLS", "STARTTLS")
 	if err != nil {
@@ -176,7 +178,7 @@ func (s *session) startTLS() error {
 	}
 	if n := s.br.Buffered(); n > 0 {
 		return s.fail(StepSTARTTLS, &Error{Kind: ErrorProtocol,
-			Message: fmt.Sprintf("the server sent %d bytes after its STARTTLS reply, before the TLS handshake (possible command injection); aborting", n)})
+			Message: i18n.T("smtp.detail.starttls_injection", "the server sent {{.Bytes}} bytes after its STARTTLS reply, before the TLS handshake (possible command injection); aborting", map[string]any{"Bytes": n})})
 	}
 	if err := s.handshake(StepSTARTTLS, true); err != nil {
 		return s.fail(StepSTARTTLS, err)
@@ -192,21 +194,21 @@ func (s *session) startTLS() error {
 func (s *session) mailParams(env Envelope, size int64) (string, error) {
 	var p []string
 	if s.caps.MaxSize > 0 && size > s.caps.MaxSize {
-		return "", &Error{Kind: ErrorPolicy, Message: fmt.Sprintf(
-			"the message is %s bytes but the server accepts at most %s bytes", thousands(size), thousands(s.caps.MaxSize))}
+		return "", &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.too_big",
+			"the message is {{.Size}} bytes but the server accepts at most {{.Max}} bytes", map[string]any{"Size": thousands(size), "Max": thousands(s.caps.MaxSize)})}
 	}
 	if s.caps.SizeOffered {
 		p = append(p, "SIZE="+strconv.FormatInt(size, 10))
 	}
 	if env.EightBitMIME {
 		if !s.caps.EightBitMIME {
-			return "", &Error{Kind: ErrorPolicy, Message: "the message has 8-bit content but the server does not offer 8BITMIME"}
+			return "", &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.no_8bitmime", "the message has 8-bit content but the server does not offer 8BITMIME")}
 		}
 		p = append(p, "BODY=8BITMIME")
 	}
 	if needsUTF8(env) {
 		if !s.caps.SMTPUTF8 {
-			return "", &Error{Kind: ErrorPolicy, Message: "an address or header needs UTF-8 but the server does not offer SMTPUTF8"}
+			return "", &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.no_smtputf8", "an address or header needs UTF-8 but the server does not offer SMTPUTF8")}
 		}
 		p = append(p, "SMTPUTF8")
 	}
@@ -399,7 +401,7 @@ func (s *session) data(msg Message, res *Result) error {
 		// now would deliver a truncated message: close instead, and the
 		// server discards what it got.
 		s.raw.Close()
-		return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: "reading the message failed: " + st.srcErr.Error(), Err: st.srcErr})
+		return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: i18n.T("smtp.detail.source", "reading the message failed: {{.Error}}", map[string]any{"Error": st.srcErr.Error()}), Err: st.srcErr})
 	}
 	if st.consumed != total {
 		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(st.consumed), thousands(total))

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,12 +38,12 @@ func newAbout() *About {
 	name := widget.NewLabelWithStyle(Title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	name.SizeName = theme.SizeNameHeadingText
 	about := &About{
-		Version:   widget.NewLabelWithStyle("Version "+version.String(), fyne.TextAlignCenter, fyne.TextStyle{}),
+		Version:   widget.NewLabelWithStyle(lang.X("about.version", "Version {{.Version}}", map[string]any{"Version": version.String()}), fyne.TextAlignCenter, fyne.TextStyle{}),
 		BuiltWith: widget.NewLabelWithStyle(builtWith(), fyne.TextAlignCenter, fyne.TextStyle{}),
 	}
 	about.Version.Selectable = true // people paste it into bug reports
 	about.BuiltWith.SizeName = theme.SizeNameCaptionText
-	what := widget.NewLabelWithStyle("A mail composer that shows the SMTP conversation while it sends.",
+	what := widget.NewLabelWithStyle(lang.X("about.what", "A mail composer that shows the SMTP conversation while it sends."),
 		fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 
 	objs := []fyne.CanvasObject{container.NewCenter(icon), name, about.Version, what}
@@ -56,7 +57,7 @@ func newAbout() *About {
 // ShowAbout shows the About dialog over parent and returns what it shows.
 func ShowAbout(parent fyne.Window) *About {
 	a := newAbout()
-	dialog.ShowCustom("About "+Title, "Close", a.Content, parent)
+	dialog.ShowCustom(lang.X("about.title", "About {{.App}}", map[string]any{"App": Title}), lang.X("about.close", "Close"), a.Content, parent)
 	return a
 }
 
@@ -70,5 +71,5 @@ func builtWith() string {
 			}
 		}
 	}
-	return "Built with " + s + " for " + runtime.GOOS + "/" + runtime.GOARCH
+	return lang.X("about.built_with", "Built with {{.With}} for {{.Platform}}", map[string]any{"With": s, "Platform": runtime.GOOS + "/" + runtime.GOARCH})
 }

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/assets"
 	"stamp/instance"
@@ -74,7 +75,7 @@ func Receive(c *Composer, args []instance.Arg) {
 		}
 	}
 	if len(other) > 0 {
-		c.Notify("Stamp cannot open these yet: " + strings.Join(other, ", "))
+		c.Notify(lang.X("receive.cannot_open", "Stamp cannot open these yet: {{.Items}}", map[string]any{"Items": strings.Join(other, ", ")}))
 	}
 	if len(files) == 0 {
 		return
@@ -87,19 +88,18 @@ func Receive(c *Composer, args []instance.Arg) {
 	for i, f := range files {
 		names[i] = smtpclient.Printable(filepath.Base(f)) // a file name may hold controls
 	}
-	what := "this file"
+	data := map[string]any{"Files": strings.Join(names, "\n"), "Count": len(files)}
+	question := lang.X("receive.attach_one", "Stamp was asked to attach this file:\n\n{{.Files}}\n\nAdd this file to the message you are writing?", data)
 	if len(files) > 1 {
-		what = "these files"
+		question = lang.X("receive.attach_many", "Stamp was asked to attach these files:\n\n{{.Files}}\n\nAdd these files to the message you are writing?", data)
 	}
-	d := dialog.NewConfirm("Attach to this message?",
-		"Stamp was asked to attach "+what+":\n\n"+strings.Join(names, "\n")+
-			"\n\nAdd "+what+" to the message you are writing?",
+	d := dialog.NewConfirm(lang.X("receive.title", "Attach to this message?"), question,
 		func(ok bool) {
 			if ok {
 				c.AttachFiles(files...)
 			}
 		}, c.Window)
-	d.SetConfirmText("Attach")
-	d.SetDismissText("Don't attach")
+	d.SetConfirmText(lang.X("receive.attach", "Attach"))
+	d.SetDismissText(lang.X("receive.dont_attach", "Don't attach"))
 	c.showDialog(d)
 }

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,20 +32,20 @@ func checkFile(path string) (size int64, problem string) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return 0, "the file is gone (moved, renamed or deleted)"
+		return 0, lang.X("attach.gone", "the file is gone (moved, renamed or deleted)")
 	case err != nil:
-		return 0, "cannot be read: " + err.Error()
+		return 0, lang.X("attach.unreadable", "cannot be read: {{.Error}}", map[string]any{"Error": err.Error()})
 	case fi.IsDir():
-		return 0, "is a folder, not a file"
+		return 0, lang.X("attach.folder", "is a folder, not a file")
 	case !fi.Mode().IsRegular():
-		return 0, "is not a regular file (a device, pipe or socket)"
+		return 0, lang.X("attach.not_regular", "is not a regular file (a device, pipe or socket)")
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return fi.Size(), "cannot be read: permission denied"
+			return fi.Size(), lang.X("attach.permission", "cannot be read: permission denied")
 		}
-		return fi.Size(), "cannot be read: " + err.Error()
+		return fi.Size(), lang.X("attach.unreadable", "cannot be read: {{.Error}}", map[string]any{"Error": err.Error()})
 	}
 	f.Close()
 	return fi.Size(), ""
@@ -92,7 +93,7 @@ func (l *attachmentList) Add(paths ...string) error {
 	}
 	l.changed()
 	if len(refused) > 0 {
-		return fmt.Errorf("not attached: %s", strings.Join(refused, "; "))
+		return errors.New(lang.X("attach.refused", "not attached: {{.Files}}", map[string]any{"Files": strings.Join(refused, "; ")}))
 	}
 	return nil
 }
@@ -211,14 +212,14 @@ func (l *attachmentList) refresh() {
 	}
 	switch n := len(l.items); n {
 	case 0:
-		l.total.SetText("No attachments. Use Attach… (" + attachShortcutText() + ") or drop files onto the window.")
+		l.total.SetText(lang.X("attach.none", "No attachments. Use Attach… ({{.Shortcut}}) or drop files onto the window.", map[string]any{"Shortcut": attachShortcutText()}))
 	default:
-		files := "1 file"
-		if n > 1 {
-			files = fmt.Sprintf("%d files", n)
+		data := map[string]any{"Count": n, "Size": humanSize(l.TotalSize()), "Encoded": humanSize(l.EncodedSize())}
+		if n == 1 {
+			l.total.SetText(lang.X("attach.total_one", "1 file, {{.Size}} (about {{.Encoded}} once encoded for mail)", data))
+		} else {
+			l.total.SetText(lang.X("attach.total", "{{.Count}} files, {{.Size}} (about {{.Encoded}} once encoded for mail)", data))
 		}
-		l.total.SetText(fmt.Sprintf("%s, %s (about %s once encoded for mail)",
-			files, humanSize(l.TotalSize()), humanSize(l.EncodedSize())))
 	}
 }
 

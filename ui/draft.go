@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
+	"stamp/i18n"
 	"stamp/internal/atomicfile"
 	"stamp/internal/boundedfile"
 )
@@ -37,7 +40,7 @@ type draft struct {
 }
 
 // shortTime is how notices and questions name a time ("Fri 4 Dec 15:04").
-func shortTime(t time.Time) string { return t.Local().Format("Mon 2 Jan 15:04") }
+func shortTime(t time.Time) string { return i18n.ShortTime(t) }
 
 // Empty reports whether the draft holds nothing a person wrote.
 func (d draft) Empty() bool {
@@ -79,15 +82,15 @@ func (s draftStore) Load() (*draft, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the saved draft: %w", err)
+		return nil, fmt.Errorf("%s: %w", lang.X("draft.read", "read the saved draft"), err)
 	}
 	var d draft
 	if err := json.Unmarshal(data, &d); err != nil || d.Version == 0 {
 		aside := s.path + ".broken-" + time.Now().Format("20060102-150405")
 		if rerr := os.Rename(s.path, aside); rerr != nil {
-			return nil, fmt.Errorf("the saved draft %s is damaged and could not be kept aside: %w", s.path, rerr)
+			return nil, fmt.Errorf("%s: %w", lang.X("draft.damaged_not_kept", "the saved draft {{.Path}} is damaged and could not be kept aside", map[string]any{"Path": s.path}), rerr)
 		}
-		return nil, fmt.Errorf("the saved draft was damaged; it was kept as %s", aside)
+		return nil, errors.New(lang.X("draft.damaged_kept", "the saved draft was damaged; it was kept as {{.Path}}", map[string]any{"Path": aside}))
 	}
 	return &d, nil
 }
@@ -102,10 +105,10 @@ func (s draftStore) Save(d draft) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("save the draft: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("draft.save", "save the draft"), err)
 	}
 	if err := atomicfile.WriteBytes(s.path, 0o600, data); err != nil {
-		return fmt.Errorf("save the draft: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("draft.save", "save the draft"), err)
 	}
 	return nil
 }
@@ -113,7 +116,7 @@ func (s draftStore) Save(d draft) error {
 // Clear removes the saved draft (after a successful send or a discard).
 func (s draftStore) Clear() error {
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove the draft: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("draft.remove", "remove the draft"), err)
 	}
 	return nil
 }

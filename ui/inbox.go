@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/compose"
 	"stamp/internal/atomicfile"
@@ -121,7 +122,7 @@ func (sb *Sandbox) Close() error {
 
 // Sender is the sandbox's entry in the From picker.
 func (sb *Sandbox) Sender() Sender {
-	return Sender{ID: SandboxID, Label: "Sandbox (local test server)",
+	return Sender{ID: SandboxID, Label: lang.X("sandbox.label", "Sandbox (local test server)"),
 		From: compose.Address{Name: "Stamp Sandbox", Addr: "me@sandbox.stamp.test"}, SizeLimit: 200_000_000, KeepSent: true}
 }
 
@@ -135,8 +136,8 @@ func (sb *Sandbox) Config() smtpclient.Config {
 // ShowInbox opens the window that lists what the sandbox received, with each
 // message's envelope and raw source; it refreshes when a message arrives.
 func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
-	m := newMailboxWindow(a, "Sandbox inbox — Stamp",
-		"Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers).",
+	m := newMailboxWindow(a, lang.X("sandbox.inbox_title", "Sandbox inbox — Stamp"),
+		lang.X("sandbox.inbox_empty", "Nothing received yet. Send a message from the Sandbox account: it arrives here, with the envelope the server saw (including Bcc recipients, which are not in the headers)."),
 		sb.Dir)
 	m.Window.SetOnClosed(sb.saved.add(func() { runOnUI(m.Reload) }))
 	m.Window.Show()
@@ -147,7 +148,7 @@ func (sb *Sandbox) ShowInbox(a fyne.App) fyne.Window {
 // each successful send, Bcc kept and marked); it refreshes when a copy is
 // saved.
 func ShowSentFolder(a fyne.App, dir string) fyne.Window {
-	m := newMailboxWindow(a, "Sent — Stamp", "Nothing sent yet. Each message you send is kept here as an .eml file.",
+	m := newMailboxWindow(a, lang.X("sent.title", "Sent — Stamp"), lang.X("sent.empty", "Nothing sent yet. Each message you send is kept here as an .eml file."),
 		dir)
 	m.Window.SetOnClosed(sentSaved.add(func() { runOnUI(m.Reload) }))
 	m.Window.Show()

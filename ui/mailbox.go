@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/internal/boundedfile"
@@ -73,36 +74,60 @@ func decodeHeader(s string) string {
 	return s
 }
 
+// headerLabel names a header field in the person's language, with what
+// follows it ("Subject: "; "主题：").
+func headerLabel(name string) string {
+	switch name {
+	case "Subject":
+		return lang.X("header.subject", "Subject: ")
+	case "From":
+		return lang.X("header.from", "From: ")
+	case "To":
+		return lang.X("header.to", "To: ")
+	case "Cc":
+		return lang.X("header.cc", "Cc: ")
+	case "Bcc":
+		return lang.X("header.bcc", "Bcc: ")
+	case "Date":
+		return lang.X("header.date", "Date: ")
+	}
+	return name + ": "
+}
+
 // describe is the detail text for one item: envelope and headers.
 func (it mailItem) describe(data []byte) string {
 	subject, listed, h := headerSummary(data)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Subject: %s\n", subject)
+	fmt.Fprintf(&b, "%s%s\n", headerLabel("Subject"), subject)
 	if h != nil {
 		for _, k := range []string{"From", "To", "Cc", "Bcc", "Date"} {
 			if v := h.Get(k); v != "" {
-				fmt.Fprintf(&b, "%s: %s\n", k, decodeHeader(v))
+				fmt.Fprintf(&b, "%s%s\n", headerLabel(k), decodeHeader(v))
 			}
 		}
 	}
 	if e := it.Envelope; e != nil {
-		fmt.Fprintf(&b, "\nSMTP envelope (what the server was told):\nMAIL FROM: <%s>\n", e.From)
+		fmt.Fprintf(&b, "\n%s\nMAIL FROM: <%s>\n", lang.X("mailbox.envelope", "SMTP envelope (what the server was told):"), e.From)
 		for _, r := range e.To {
 			note := ""
 			if !listed[strings.ToLower(r)] {
-				note = "   ← Bcc: delivered, but not in the message headers"
+				note = "   ← " + lang.X("mailbox.bcc_note", "Bcc: delivered, but not in the message headers")
 			}
 			fmt.Fprintf(&b, "RCPT TO: <%s>%s\n", r, note)
 		}
-		secure := "plain text"
-		if e.TLS {
-			secure = "TLS"
+		data := map[string]any{"When": e.Received.Local().Format("2006-01-02 15:04:05"), "Size": humanSize(e.Size), "User": e.User}
+		var received string
+		switch {
+		case e.TLS && e.User != "":
+			received = lang.X("mailbox.received_tls_user", "Received {{.When}} over TLS, {{.Size}}, logged in as {{.User}}", data)
+		case e.TLS:
+			received = lang.X("mailbox.received_tls", "Received {{.When}} over TLS, {{.Size}}", data)
+		case e.User != "":
+			received = lang.X("mailbox.received_plain_user", "Received {{.When}} over plain text, {{.Size}}, logged in as {{.User}}", data)
+		default:
+			received = lang.X("mailbox.received_plain", "Received {{.When}} over plain text, {{.Size}}", data)
 		}
-		fmt.Fprintf(&b, "Received %s over %s, %s", e.Received.Local().Format("Mon 2 Jan 15:04:05"), secure, humanSize(e.Size))
-		if e.User != "" {
-			fmt.Fprintf(&b, ", logged in as %s", e.User)
-		}
-		b.WriteByte('\n')
+		b.WriteString(received + "\n")
 	}
 	return b.String()
 }
@@ -150,9 +175,9 @@ func newMailboxWindow(a fyne.App, title, empty, dir string) *mailboxWindow {
 			it := m.items[id]
 			subject := it.Subject
 			if subject == "" {
-				subject = "(no subject)"
+				subject = lang.X("mailbox.no_subject", "(no subject)")
 			}
-			o.(*widget.Label).SetText(it.Time.Local().Format("Jan 2 15:04") + "  " + subject)
+			o.(*widget.Label).SetText(it.Time.Local().Format("2006-01-02 15:04") + "  " + subject)
 		})
 	m.list.OnSelected = m.show
 	right := container.NewBorder(m.detail, nil, nil, nil, m.raw)
@@ -213,14 +238,14 @@ func (m *mailboxWindow) show(id widget.ListItemID) {
 	m.shown, m.shownNewest = it.Path, id == 0
 	data, size, err := readPreview(it.Path, rawPreviewLimit)
 	if err != nil {
-		m.detail.SetText("This message cannot be read: " + err.Error())
+		m.detail.SetText(lang.X("mailbox.unreadable", "This message cannot be read: {{.Error}}", map[string]any{"Error": err.Error()}))
 		m.raw.SetText("")
 		return
 	}
 	m.detail.SetText(it.describe(data))
 	raw := string(data)
 	if size > int64(len(data)) {
-		raw += fmt.Sprintf("\n… (%s more; the whole message is in %s)", humanSize(size-int64(len(data))), it.Path)
+		raw += "\n… " + lang.X("mailbox.more", "({{.Size}} more; the whole message is in {{.Path}})", map[string]any{"Size": humanSize(size - int64(len(data))), "Path": it.Path})
 	}
 	m.raw.SetText(raw)
 }

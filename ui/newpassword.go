@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
 )
@@ -21,7 +22,7 @@ type NewPasswordFunc func(ctx context.Context, s Sender, parent fyne.Window) err
 type keptForSessionOnly struct{ err error }
 
 func (e *keptForSessionOnly) Error() string {
-	return "The new password is used until Stamp closes, but the system keyring could not save it: " + e.err.Error()
+	return lang.X("password.session_only", "The new password is used until Stamp closes, but the system keyring could not save it: {{.Error}}", map[string]any{"Error": e.err.Error()})
 }
 
 func (e *keptForSessionOnly) Unwrap() error { return e.err }
@@ -38,7 +39,7 @@ func AccountNewPassword(store *account.Store, secrets *account.Secrets) NewPassw
 		}
 		canSave := secrets.Problem() == nil
 		pw, remember, err := askPassword(ctx, parent, a,
-			"The server refused the password for "+a.DisplayName()+". Enter the right one (many providers want an app password here).", canSave)
+			lang.X("password.refused", "The server refused the password for {{.Account}}. Enter the right one (many providers want an app password here).", map[string]any{"Account": a.DisplayName()}), canSave)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/smtpclient"
@@ -39,13 +40,14 @@ func describeCertificate(c *x509.Certificate, fp string) string {
 		}
 		names = strings.TrimSpace(names + " (" + strings.Join(alt, ", ") + ")")
 	}
-	fmt.Fprintf(&b, "Issued to: %s\n", smtpclient.Printable(names))
-	issuer := c.Issuer.String()
+	b.WriteString(lang.X("trust.issued_to", "Issued to: {{.Names}}", map[string]any{"Names": smtpclient.Printable(names)}) + "\n")
+	issuer := smtpclient.Printable(c.Issuer.String())
 	if c.Issuer.String() == c.Subject.String() {
-		issuer += " (self-signed)"
+		issuer = lang.X("trust.self_signed", "{{.Issuer}} (self-signed)", map[string]any{"Issuer": issuer})
 	}
-	fmt.Fprintf(&b, "Issued by: %s\n", smtpclient.Printable(issuer))
-	fmt.Fprintf(&b, "Valid from %s until %s\n", c.NotBefore.UTC().Format("2 Jan 2006"), c.NotAfter.UTC().Format("2 Jan 2006"))
+	b.WriteString(lang.X("trust.issued_by", "Issued by: {{.Issuer}}", map[string]any{"Issuer": issuer}) + "\n")
+	b.WriteString(lang.X("trust.valid", "Valid from {{.From}} until {{.Until}}", map[string]any{
+		"From": c.NotBefore.UTC().Format("2006-01-02"), "Until": c.NotAfter.UTC().Format("2006-01-02")}) + "\n")
 	fmt.Fprintf(&b, "SHA-256: %s", smtpclient.ColonHex(fp))
 	return b.String()
 }
@@ -54,15 +56,14 @@ func describeCertificate(c *x509.Certificate, fp string) string {
 // connection test to account name did not, naming its details; trust runs
 // when the person agrees.
 func offerTrust(parent fyne.Window, name string, c *x509.Certificate, fp string, trust func()) dialog.Dialog {
-	intro := widget.NewLabel("The server's certificate is not trusted by this computer: it is self-signed or its issuer is unknown. " +
-		"Compare the fingerprint with the one your provider or administrator publishes.")
+	intro := widget.NewLabel(lang.X("trust.intro", "The server's certificate is not trusted by this computer: it is self-signed or its issuer is unknown. Compare the fingerprint with the one your provider or administrator publishes."))
 	intro.Wrapping = fyne.TextWrapWord
 	details := widget.NewLabel(describeCertificate(c, fp))
 	details.Wrapping = fyne.TextWrapBreak
 	details.TextStyle.Monospace = true
-	after := widget.NewLabel("If you trust it, " + name + " accepts exactly this certificate from now on, and refuses any other (also a renewed one: then test and trust again).")
+	after := widget.NewLabel(lang.X("trust.after", "If you trust it, {{.Account}} accepts exactly this certificate from now on, and refuses any other (also a renewed one: then test and trust again).", map[string]any{"Account": name}))
 	after.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Trust this certificate?", "Trust this certificate for this account", "Don't trust",
+	d := dialog.NewCustomConfirm(lang.X("trust.title", "Trust this certificate?"), lang.X("trust.confirm", "Trust this certificate for this account"), lang.X("trust.dismiss", "Don't trust"),
 		widget.NewForm(widget.NewFormItem("", intro), widget.NewFormItem("", details), widget.NewFormItem("", after)),
 		func(ok bool) {
 			if ok {

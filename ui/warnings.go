@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // defaultSizeLimit is what many providers accept when the server does not
@@ -40,26 +41,24 @@ func sendWarnings(c sendCheck) []string {
 	var w []string
 	// A second copy cannot be taken back: these come first.
 	if c.PossiblySent {
-		w = append(w, "This message may already have been delivered — send it again?\nThe server never confirmed the last send; the recipients may get it twice.")
+		w = append(w, lang.X("warn.possibly_sent", "This message may already have been delivered — send it again?\nThe server never confirmed the last send; the recipients may get it twice."))
 	}
 	if !c.SentEarlier.IsZero() {
-		w = append(w, "An earlier version of this message was sent on "+shortTime(c.SentEarlier)+" — send this version too?")
+		w = append(w, lang.X("warn.sent_earlier", "An earlier version of this message was sent on {{.When}} — send this version too?", map[string]any{"When": shortTime(c.SentEarlier)}))
 	}
 	if strings.TrimSpace(c.Subject) == "" {
-		w = append(w, "The subject is empty.")
+		w = append(w, lang.X("warn.no_subject", "The subject is empty."))
 	}
 	if c.Attachments == 0 && mentionsAttachment(c.Body) {
-		w = append(w, "The message mentions an attachment, but nothing is attached.")
+		w = append(w, lang.X("warn.forgot_attachment", "The message mentions an attachment, but nothing is attached."))
 	}
 	if c.Visible > manyVisible {
-		w = append(w, fmt.Sprintf("%d people in To and Cc will all see each other's addresses; consider putting them in Bcc.", c.Visible))
+		w = append(w, lang.X("warn.many_visible", "{{.Count}} people in To and Cc will all see each other's addresses; consider putting them in Bcc.", map[string]any{"Count": c.Visible}))
 	}
-	limit, whose := c.SizeLimit, "the server accepts"
-	if limit <= 0 {
-		limit, whose = defaultSizeLimit, "many mail servers accept"
-	}
-	if c.Size > limit {
-		w = append(w, fmt.Sprintf("The message weighs about %s, more than the %s %s.", humanSize(c.Size), humanSize(limit), whose))
+	if c.SizeLimit > 0 && c.Size > c.SizeLimit {
+		w = append(w, lang.X("warn.too_big_server", "The message weighs about {{.Size}}, more than the {{.Limit}} the server accepts.", map[string]any{"Size": humanSize(c.Size), "Limit": humanSize(c.SizeLimit)}))
+	} else if c.SizeLimit <= 0 && c.Size > defaultSizeLimit {
+		w = append(w, lang.X("warn.too_big_many", "The message weighs about {{.Size}}, more than the {{.Limit}} many mail servers accept.", map[string]any{"Size": humanSize(c.Size), "Limit": humanSize(defaultSizeLimit)}))
 	}
 	return w
 }

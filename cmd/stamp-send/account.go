@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -450,33 +451,37 @@ func (c *accountCmd) printPreset(p account.Preset, id string) {
 	w := c.stdout
 	switch {
 	case p.Guess:
-		fmt.Fprintf(w, "Stamp has no preset for %s: these settings are a GUESS. Alternatives: %s.\n", p.Provider, endpointList(p.Endpoints))
+		fmt.Fprintln(w, i18n.T("send.account.guess", "Stamp has no preset for {{.Provider}}: these settings are a GUESS. Alternatives: {{.Alternatives}}.",
+			map[string]any{"Provider": p.Provider, "Alternatives": endpointList(p.Endpoints)}))
 	case c.found != nil:
-		fmt.Fprintf(w, "Where the settings came from: %s", smtpclient.Printable(c.found.cand.From))
+		data := map[string]any{"From": smtpclient.Printable(c.found.cand.From), "Login": p.Login.String()}
 		if p.Unverified {
-			fmt.Fprint(w, " (unverified)")
+			fmt.Fprintln(w, i18n.T("send.account.found_unverified", "Where the settings came from: {{.From}} (unverified). Login: {{.Login}}.", data))
+		} else {
+			fmt.Fprintln(w, i18n.T("send.account.found", "Where the settings came from: {{.From}}. Login: {{.Login}}.", data))
 		}
-		fmt.Fprintf(w, ". Login: %s.\n", p.Login)
 	default:
-		fmt.Fprintf(w, "Settings from the %s preset", p.Provider)
+		data := map[string]any{"Provider": p.Provider, "Login": p.Login.String()}
 		if p.Unverified {
-			fmt.Fprint(w, " (from third-party pages; please confirm)")
+			fmt.Fprintln(w, i18n.T("send.account.preset_unverified", "Settings from the {{.Provider}} preset (from third-party pages; please confirm). Login: {{.Login}}.", data))
+		} else {
+			fmt.Fprintln(w, i18n.T("send.account.preset", "Settings from the {{.Provider}} preset. Login: {{.Login}}.", data))
 		}
-		fmt.Fprintf(w, ". Login: %s.\n", p.Login)
 	}
 	if len(p.Checklist) > 0 {
-		fmt.Fprintln(w, "Before the first send:")
+		fmt.Fprintln(w, i18n.T("send.account.checklist", "Before the first send:"))
+		english := i18n.Language() == i18n.English
 		for i, n := range p.Checklist {
-			fmt.Fprintf(w, "  %d. %s\n", i+1, n.EN)
-			if n.ZH != "" {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, n.String())
+			if english && n.ZH != "" { // a Chinese provider's advice, also in Chinese
 				fmt.Fprintf(w, "     %s\n", n.ZH)
 			}
 		}
 	}
 	if p.HelpURL != "" {
-		fmt.Fprintln(w, "Help:", p.HelpURL)
+		fmt.Fprintln(w, i18n.T("send.account.help", "Help:"), p.HelpURL)
 	}
-	fmt.Fprintln(w, "Check the settings with: stamp-send account test "+id)
+	fmt.Fprintln(w, i18n.T("send.account.check", "Check the settings with: stamp-send account test {{.ID}}", map[string]any{"ID": id}))
 }
 
 func endpointList(es []account.Endpoint) string {

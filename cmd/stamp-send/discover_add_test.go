@@ -25,6 +25,10 @@ func TestMain(m *testing.M) {
 	discoverDial = func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no network in tests")
 	}
+	// The tests read stamp-send's English whatever this machine's language;
+	// lang_test.go sets its own.
+	os.Unsetenv("LANGUAGE")
+	os.Setenv("LC_ALL", "C.UTF-8")
 	// A send that succeeds learns its recipients into the contacts: never
 	// into the person's own settings folder.
 	if os.Getenv(account.ConfigDirEnv) == "" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"stamp/compose"
+	"stamp/i18n"
 )
 
 // dryRun writes the message to stdout or --out and the envelope to stderr,
@@ -80,7 +81,7 @@ func printEnvelope(opts *options, env compose.Envelope, size int64, stderr io.Wr
 		if env.SMTPUTF8 {
 			params = append(params, "SMTPUTF8")
 		}
-		fmt.Fprintf(stderr, "=== dry run: %d bytes, nothing sent\n", size)
+		fmt.Fprintln(stderr, "=== "+i18n.T("send.dry_run", "dry run: {{.Size}} bytes, nothing sent", map[string]any{"Size": size}))
 		fmt.Fprintln(stderr, strings.Join(append([]string{"MAIL FROM:<" + env.From + ">"}, params...), " "))
 		for _, r := range env.To {
 			fmt.Fprintf(stderr, "RCPT TO:<%s>\n", r)

@@ -13,6 +13,7 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -76,19 +77,24 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
+// usageSynopsis is the command line's shape; usageNotes (translated) follow it.
+const usageSynopsis = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
                   [--subject S] [--body TEXT | --body-file F] [--markdown | --html-file F] [--attach F ...]
                   [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
                   [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer] [--ca-file PEM] [--pin SHA256]
                   [--timeout DURATION] [--continue-on-rejected] [--account NAME]
-                  [--quiet] [--json] [--queue [--delay D] [--at TIME]]
+                  [--quiet] [--json] [--queue [--delay D] [--at TIME]] [--lang en|zh-Hans]
        stamp-send account add|list|show|remove|test ...
        stamp-send outbox list [--json] | send [ID] [--again] | remove ID
        stamp-send contacts import|export|list|remove ...   (a send adds its recipients)
 
-Address and file flags may be repeated or hold comma-separated lists.
+`
+
+// usageNotes explains the synopsis in the person's language.
+func usageNotes() string {
+	return i18n.T("send.usage.notes", `Address and file flags may be repeated or hold comma-separated lists.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
 and sends nothing. --markdown sends --body or --body-file as typed in
 text/plain and its HTML rendering (no raw HTML, only http, https and mailto
@@ -97,13 +103,14 @@ or --password-stdin. A server with a self-signed certificate is trusted with
 --ca-file (its CA) or --pin (the SHA-256 fingerprint of exactly its
 certificate, which stamp-send prints when it does not trust one; with
 --security tls or starttls only, since a plain connection has none).
+--lang en|zh-Hans chooses the language of the messages (default: from LANG).
 
 Exit codes: 0 sent to all; 2 usage or invalid input (nothing sent);
 3 connection or TLS failure; 4 authentication failed; 5 message or every
 recipient refused; 6 sent, but some recipients refused; 7 timeout or cancelled.
 
-Flags:
-`
+Flags:`) + "\n"
+}
 
 // errHelp is returned when the user asked for help.
 var errHelp = flag.ErrHelp
@@ -184,14 +191,14 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stderr, usageText)
+		fmt.Fprint(stderr, usageSynopsis+usageNotes())
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 		return errHelp
 	case err != nil && strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-"):
-		return usagef("a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin")
+		return usagef("%s", i18n.T("send.no_password_flag", "a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin"))
 	case err != nil:
-		return usagef("%v (see stamp-send --help)", err)
+		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": err.Error()}))
 	case fs.NArg() > 0:
 		return usagef("unexpected argument %q (see stamp-send --help)", fs.Arg(0))
 	}

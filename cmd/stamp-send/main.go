@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"stamp/compose"
+	"stamp/i18n"
 )
 
 // Exit codes (DESIGN.md).
@@ -44,6 +45,11 @@ var (
 
 // run is the whole command: it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args, err := useLanguage(args)
+	if err != nil {
+		complain(stderr, "stamp-send:", err)
+		return exitUsage
+	}
 	if len(args) > 0 && args[0] == "account" {
 		return runAccount(args[1:], stdin, stdout, stderr)
 	}
@@ -104,7 +110,7 @@ func signalContext() (context.Context, context.CancelFunc) {
 // when one was asked for.
 func (o *options) checkSend(stdin io.Reader) error {
 	if o.Host == "" {
-		return usagef("--server is required to send (or --account NAME, or --dry-run)")
+		return usagef("%s", i18n.T("send.no_server", "--server is required to send (or --account NAME, or --dry-run)"))
 	}
 	return o.readPassword(stdin)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -36,21 +37,22 @@ func untrustedCertificate(err error, addArgs []string, oneOff bool) []string {
 	if perr != nil {
 		return nil
 	}
-	lines := []string{"The server's certificate is not trusted:",
-		"  SHA-256 fingerprint: " + smtpclient.ColonHex(pin)}
+	lines := []string{i18n.T("send.cert.untrusted", "The server's certificate is not trusted:"),
+		"  " + i18n.T("send.cert.fingerprint", "SHA-256 fingerprint: {{.Fingerprint}}", map[string]any{"Fingerprint": smtpclient.ColonHex(pin)})}
 	var ve *tls.CertificateVerificationError
 	if errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0 {
 		c := ve.UnverifiedCertificates[0]
 		lines = append(lines,
-			"  issued to: "+c.Subject.String(),
-			"  issued by: "+c.Issuer.String(),
-			"  valid from "+c.NotBefore.UTC().Format("2006-01-02 15:04 MST")+" until "+c.NotAfter.UTC().Format("2006-01-02 15:04 MST"))
+			"  "+i18n.T("send.cert.issued_to", "issued to: {{.Subject}}", map[string]any{"Subject": c.Subject.String()}),
+			"  "+i18n.T("send.cert.issued_by", "issued by: {{.Issuer}}", map[string]any{"Issuer": c.Issuer.String()}),
+			"  "+i18n.T("send.cert.valid", "valid from {{.From}} until {{.Until}}", map[string]any{
+				"From": c.NotBefore.UTC().Format("2006-01-02 15:04 MST"), "Until": c.NotAfter.UTC().Format("2006-01-02 15:04 MST")}))
 	}
-	lines = append(lines, "Compare the fingerprint with the one the server's administrator or provider gives you.")
+	lines = append(lines, i18n.T("send.cert.compare", "Compare the fingerprint with the one the server's administrator or provider gives you."))
 	if oneOff {
-		lines = append(lines, "If they match, add --pin "+pin+" to trust this certificate for one send, or save it for an account with:")
+		lines = append(lines, i18n.T("send.cert.pin_once", "If they match, add --pin {{.Pin}} to trust this certificate for one send, or save it for an account with:", map[string]any{"Pin": pin}))
 	} else {
-		lines = append(lines, "If they match, trust this certificate for this account only with:")
+		lines = append(lines, i18n.T("send.cert.pin_account", "If they match, trust this certificate for this account only with:"))
 	}
 	cmd := append(append([]string{}, addArgs...), "--pin", pin)
 	if !oneOff {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"stamp/compose"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -106,7 +107,7 @@ func (o *options) config() (smtpclient.Config, error) {
 		cfg.OAuth2Token, cfg.Password = o.Password, ""
 	}
 	if cfg.Username != "" && o.Password == "" && !o.signedIn() {
-		return cfg, usagef("--user %s needs a password: --password-env VAR or --password-stdin", o.User)
+		return cfg, usagef("%s", i18n.T("send.user_needs_password", "--user {{.User}} needs a password: --password-env VAR or --password-stdin", map[string]any{"User": o.User}))
 	}
 	return cfg, nil
 }
@@ -191,10 +192,10 @@ func (t *transcript) event(ev smtpclient.Event) {
 			t.note(ev.Text)
 		}
 	case smtpclient.EventStepFailed:
-		t.note(fmt.Sprintf("%s failed: %s", ev.Step, ev.Err.Error()))
+		t.note(i18n.T("send.step_failed", "{{.Step}} failed: {{.Error}}", map[string]any{"Step": string(ev.Step), "Error": ev.Err.Error()}))
 	case smtpclient.EventRecipient:
 		if !ev.Accepted {
-			t.note(fmt.Sprintf("recipient %s refused: %s", ev.Recipient, ev.Reply))
+			t.note(i18n.T("send.recipient_refused", "recipient {{.Recipient}} refused: {{.Reply}}", map[string]any{"Recipient": ev.Recipient, "Reply": fmt.Sprint(ev.Reply)}))
 		}
 	case smtpclient.EventProgress:
 		if ev.Sent == 0 && ev.Total > 0 {
@@ -238,7 +239,7 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 		}
 		fmt.Fprintln(t.w, "stamp-send: "+smtpclient.Printable(msg))
 		if e != nil && e.MayHaveBeenDelivered {
-			fmt.Fprintln(t.w, "stamp-send: warning: the message may have been delivered; check before sending it again")
+			fmt.Fprintln(t.w, "stamp-send: "+i18n.T("send.may_have_been_delivered", "warning: the message may have been delivered; check before sending it again"))
 		}
 		if t.addArgs != nil {
 			printUntrusted(t.w, untrustedCertificate(err, t.addArgs, t.oneOff))
@@ -249,23 +250,16 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 		return
 	}
 	accepted := res.Accepted()
-	line := fmt.Sprintf("sent to %d recipient%s", len(accepted), plural(len(accepted)))
+	line := i18n.N("send.sent_to", "sent to {{.Count}} recipient", "sent to {{.Count}} recipients", len(accepted))
 	if res.QueueID != "" {
-		line += ", queue id " + res.QueueID
+		line += i18n.T("send.queue_id", ", queue id {{.ID}}", map[string]any{"ID": res.QueueID})
 	}
 	if refused := res.Refused(); len(refused) > 0 {
 		var names []string
 		for _, r := range refused {
 			names = append(names, fmt.Sprintf("%s (%s)", r.Address, r.Reply))
 		}
-		line += fmt.Sprintf("; %d refused: %s", len(refused), strings.Join(names, ", "))
+		line += i18n.T("send.refused", "; {{.Count}} refused: {{.Names}}", map[string]any{"Count": len(refused), "Names": strings.Join(names, ", ")})
 	}
 	t.note(line)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +15,7 @@ import (
 	"stamp/account"
 	"stamp/contacts"
 	"stamp/discover"
+	"stamp/i18n"
 	"stamp/instance"
 	"stamp/smtpclient"
 	"stamp/ui"
@@ -29,6 +31,11 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
 	}
+	// main chose the language (startLanguage) before anything was printed;
+	// the windows and Fyne's own texts speak it too. A settings file that
+	// could not be read is said once the window is up.
+	_, choiceErr := i18n.LoadChoice(data)
+	uiLang := ui.UseLanguage(i18n.Language())
 	configDir, err := account.DefaultDir()
 	if err != nil {
 		return err
@@ -90,12 +97,12 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		SignIn:   func(ui.Sender) { showAccounts() },
 		Contacts: book,
 		Menu: []*fyne.MenuItem{
-			fyne.NewMenuItem("Accounts…", showAccounts),
+			fyne.NewMenuItem(lang.X("menu.accounts", "Accounts…"), showAccounts),
 			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
-			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
-			fyne.NewMenuItem("Sandbox inbox", ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
-			// "About" exactly: on macOS Fyne moves it into the app menu.
-			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
+			fyne.NewMenuItem(lang.X("menu.sent", "Sent messages"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
+			fyne.NewMenuItem(lang.X("menu.sandbox_inbox", "Sandbox inbox"), ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
+			fyne.NewMenuItem(lang.X("menu.language", "Language…"), func() { ui.ShowLanguage(c.Window, data) }),
+			fyne.NewMenuItem(aboutLabel(), func() { ui.ShowAbout(c.Window) }),
 		},
 	})
 	startHeapProfile()
@@ -104,8 +111,12 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		c.Notify(bookErr.Error())
 	}
 	if storeErr != nil {
-		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
+		c.Notify(lang.X("app.accounts_unreadable", "Your saved accounts could not be read: {{.Error}} Open Message › Accounts… to start over; the damaged file is kept.", map[string]any{"Error": storeErr.Error()}))
 	}
+	if choiceErr != nil {
+		c.Notify(lang.X("app.settings_unreadable", "Stamp's settings file could not be read ({{.Error}}); it follows the system's language until you choose one again.", map[string]any{"Error": choiceErr.Error()}))
+	}
+	ui.WatchCJKFont(c, uiLang)
 	showMaster(c)
 	c.FocusFirst()
 	if openAccounts {
@@ -118,7 +129,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	// runs. Wait for goroutines only — each send counts itself down.
 	ui.Stopped()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
-		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
+		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_waiting", "a send or its Sent copy did not finish within a minute of closing; exiting anyway"))
 	}
 	return nil
 }
@@ -132,4 +143,14 @@ func showMaster(c *ui.Composer) {
 	c.Window.SetMaster()
 	c.Window.SetOnClosed(ui.Stopped)
 	c.Window.Show()
+}
+
+// aboutLabel is the About item's label: "About" exactly on macOS, where
+// Fyne moves the item with that English label into the app menu; translated
+// elsewhere.
+func aboutLabel() string {
+	if runtime.GOOS == "darwin" {
+		return "About"
+	}
+	return lang.X("menu.about", "About")
 }

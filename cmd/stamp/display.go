@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"runtime"
+
+	"stamp/i18n"
 )
 
 // displayProblem explains, in words a person understands, why no window can
@@ -17,8 +19,5 @@ func displayProblem() string {
 	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
 		return ""
 	}
-	return "no graphical display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n" +
-		"Start Stamp from your desktop session, or on a server run it under a virtual display:\n" +
-		"  xvfb-run -a make run\n" +
-		"To send from a terminal instead, use stamp-send (see README.md)."
+	return i18n.T("cli.no_display", "no graphical display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\nStart Stamp from your desktop session, or on a server run it under a virtual display:\n  xvfb-run -a make run\nTo send from a terminal instead, use stamp-send (see README.md).")
 }

@@ -9,17 +9,18 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
+	"stamp/i18n"
 	"stamp/instance"
 	"stamp/internal/version"
 )
 
 func main() {
-	accounts := flag.Bool("accounts", false, "open the account settings at start")
-	showVersion := flag.Bool("version", false, "print the version and the git commit, then exit")
+	startLanguage()
+	accounts := flag.Bool("accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
+	showVersion := flag.Bool("version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings).")
+		fmt.Fprintln(os.Stderr, i18n.T("cli.usage", "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings)."))
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -54,11 +55,11 @@ func main() {
 func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
 	data, err := dataDir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find a folder for drafts: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
 	}
 	dir, err := instanceDir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find a folder for the single-instance socket: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_instance_folder", "cannot find a folder for the single-instance socket"), err)
 	}
 	args, err := instance.FileArgs(files)
 	if err != nil {
@@ -80,19 +81,32 @@ func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
 // handedOverNote tells what the running Stamp was asked to do. It says
 // "asked": the person there may answer "Don't attach".
 func handedOverNote(files int, accounts bool) string {
-	var what []string
-	switch files {
-	case 0:
-	case 1:
-		what = append(what, "to attach the file")
+	n := map[string]any{"Count": files}
+	var note string
+	switch {
+	case files == 0 && !accounts:
+		note = i18n.T("cli.handed.front", "Stamp is already running; its window was brought to the front.")
+	case files == 0:
+		note = i18n.T("cli.handed.accounts", "Stamp is already running; it was asked to open its account settings.")
+	case files == 1 && !accounts:
+		note = i18n.T("cli.handed.file", "Stamp is already running; it was asked to attach the file.")
+	case files == 1:
+		note = i18n.T("cli.handed.file_accounts", "Stamp is already running; it was asked to attach the file and to open its account settings.")
+	case !accounts:
+		note = i18n.T("cli.handed.files", "Stamp is already running; it was asked to attach the {{.Count}} files.", n)
 	default:
-		what = append(what, fmt.Sprintf("to attach the %d files", files))
+		note = i18n.T("cli.handed.files_accounts", "Stamp is already running; it was asked to attach the {{.Count}} files and to open its account settings.", n)
 	}
-	if accounts {
-		what = append(what, "to open its account settings")
+	return "stamp: " + note
+}
+
+// startLanguage sets the language of what Stamp prints in the terminal
+// (i18n): the person's choice saved in the data folder, else the system's
+// (i18n.Detect). run hands it to the window (ui.UseLanguage).
+func startLanguage() {
+	var choice i18n.Choice
+	if data, err := dataDir(); err == nil {
+		choice, _ = i18n.LoadChoice(data) // a broken file is reported once the window is up
 	}
-	if len(what) == 0 {
-		return "stamp: Stamp is already running; its window was brought to the front."
-	}
-	return "stamp: Stamp is already running; it was asked " + strings.Join(what, " and ") + "."
+	i18n.SetLanguage(choice.Resolve())
 }

@@ -1,0 +1,102 @@
+package i18n
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
+)
+
+// SettingsFile is the name of the small settings file in the data folder
+// that remembers the person's language choice.
+const SettingsFile = "settings.json"
+
+// settings is what SettingsFile holds. Other small app settings may join it;
+// fields this version does not know are kept when it is written back.
+type settings struct {
+	Language string `json:"language,omitempty"`
+}
+
+// Choice is the language the person chose in the app: empty for "follow the
+// system", else a supported tag ("en", "zh-Hans").
+type Choice string
+
+// Resolve returns the language a start with this choice speaks: the chosen
+// one, or the system's (Detect) when the choice is empty or unknown.
+func (c Choice) Resolve() language.Tag {
+	if c != "" {
+		if t, err := language.Parse(string(c)); err == nil {
+			return Match(t)
+		}
+	}
+	return Detect()
+}
+
+// LoadChoice reads the language choice from SettingsFile in dir. A missing
+// file is no choice (follow the system); a broken one is an error and no
+// choice.
+func LoadChoice(dir string) (Choice, error) {
+	raw, err := readSettings(dir)
+	if err != nil || raw == nil {
+		return "", err
+	}
+	var s settings
+	if b, ok := raw["language"]; ok {
+		if err := json.Unmarshal(b, &s.Language); err != nil {
+			return "", fmt.Errorf("%s: language: %w", SettingsFile, err)
+		}
+	}
+	return Choice(s.Language), nil
+}
+
+// SaveChoice writes the language choice into SettingsFile in dir atomically,
+// keeping the file's other settings. A damaged file is kept aside
+// (settings.json.broken-TIME) and a new one written.
+func SaveChoice(dir string, c Choice) error {
+	path := filepath.Join(dir, SettingsFile)
+	raw, err := readSettings(dir)
+	if err != nil {
+		aside := path + ".broken-" + time.Now().Format("20060102-150405")
+		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return fmt.Errorf("%s is damaged and could not be kept aside: %w", SettingsFile, rerr)
+		}
+		raw = nil
+	}
+	if raw == nil {
+		raw = map[string]json.RawMessage{}
+	}
+	if c == "" {
+		delete(raw, "language")
+	} else {
+		b, _ := json.Marshal(string(c))
+		raw["language"] = b
+	}
+	data, err := json.MarshalIndent(raw, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(path, 0o600, append(data, '\n'))
+}
+
+func readSettings(dir string) (map[string]json.RawMessage, error) {
+	data, err := boundedfile.Read(filepath.Join(dir, SettingsFile), 64<<10)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", SettingsFile, err)
+	}
+	return raw, nil
+}
