@@ -167,7 +167,7 @@ var presets = []Preset{
 		Auth:      AuthXOAUTH2,
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
-			{EN: "Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\"). Only a Microsoft sign-in (OAuth 2) works."},
+			{EN: "Sign in with Microsoft (a browser sign-in, OAuth 2): Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\")."},
 		},
 		HelpURL: "https://support.microsoft.com/office/d088b986-291d-42b8-9564-9c414e2aa040",
 	},
@@ -179,7 +179,7 @@ var presets = []Preset{
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
 			{EN: "Your organisation's administrator must allow \"Authenticated SMTP\" (SMTP AUTH) for your mailbox; it is off in many tenants."},
-			{EN: "Microsoft 365 expects a Microsoft sign-in (OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139)."},
+			{EN: "Sign in with Microsoft (a browser sign-in, OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139)."},
 		},
 		HelpURL: "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission",
 	},

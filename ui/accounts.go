@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,38 +18,6 @@ import (
 	"stamp/compose"
 	"stamp/smtpclient"
 )
-
-// choice is one option of a picker: the value it stands for and its words.
-type choice[T comparable] struct {
-	value T
-	label string
-}
-
-// securityChoices are the security modes in the order the picker shows them
-// (smtpclient.SecurityModes, the one definition).
-var securityChoices = func() (c []choice[account.Security]) {
-	for _, m := range smtpclient.SecurityModes() {
-		c = append(c, choice[account.Security]{account.Security(m.Name), m.Label})
-	}
-	return c
-}()
-
-// authChoices are the login mechanisms in the order the picker shows them
-// (smtpclient.LoginMethods, the one definition).
-var authChoices = func() (c []choice[account.AuthMechanism]) {
-	for _, m := range smtpclient.LoginMethods() {
-		c = append(c, choice[account.AuthMechanism]{account.AuthMechanism(m.Name), m.Label})
-	}
-	return c
-}()
-
-func labels[T comparable](choices []choice[T]) []string {
-	out := make([]string, len(choices))
-	for i, c := range choices {
-		out[i] = c.label
-	}
-	return out
-}
 
 // AccountsWindow adds, edits and removes saved accounts. The password goes
 // to the OS keyring (or, when there is none, is kept for this session only);
@@ -70,6 +37,18 @@ type AccountsWindow struct {
 	// ResetButton appears when the settings file is damaged: it keeps the
 	// file aside and starts over, only when the person asks.
 	ResetButton *widget.Button
+
+	// LoginWith chooses between a password and a provider's sign-in
+	// (folded under Server settings; the presets and discovery set it).
+	LoginWith *widget.Select
+	// SignInButton signs in (or again), SignedIn says who is signed in and
+	// until when, SignOutButton ends the sign-in.
+	SignInButton, SignOutButton *widget.Button
+	SignedIn                    *widget.Label
+	// The account's own sign-in client (Advanced sign-in settings).
+	ClientID, ClientSecret, Tenant, Issuer, AuthURL, TokenURL, DeviceAuthURL, RevocationURL, Scopes *widget.Entry
+	// ServerSettings folds the server's settings away.
+	ServerSettings *widget.Accordion
 
 	// OnChanged runs after accounts were saved or removed (the composer
 	// reloads its From picker).
@@ -96,6 +75,13 @@ type AccountsWindow struct {
 	afterProbe  func()
 
 	disc discovery // looking up the settings of a typed address
+	sign signInRow // the password or the provider's sign-in
+
+	// secretForm is the form whose secretItem row holds the password or
+	// the sign-in (passwordBox or sign.box).
+	secretForm  *widget.Form
+	secretItem  *widget.FormItem
+	passwordBox *fyne.Container
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet), with
@@ -114,6 +100,9 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Window.SetOnClosed(func() {
 		w.closed = true
 		w.disc.stop()
+		if w.sign.flow != nil {
+			w.sign.flow.cancel()
+		}
 		if w.probe != nil {
 			w.probe.Cancel()
 			w.probe.Window.Close()
@@ -154,6 +143,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
 	})
 	w.trustRow = container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
+	w.initSignIn(opts)
 
 	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
@@ -185,29 +175,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 		}
 	}
 
-	form := widget.NewForm(
-		widget.NewFormItem("Address", w.Address),
-		widget.NewFormItem("", w.disc.box),
-		widget.NewFormItem("Your name", w.Name),
-		widget.NewFormItem("Label", w.Label),
-		widget.NewFormItem("Server", w.Host),
-		widget.NewFormItem("Port", w.Port),
-		widget.NewFormItem("Security", w.Security),
-		widget.NewFormItem("Login", w.Username),
-		widget.NewFormItem("Password", w.Password),
-		widget.NewFormItem("Login method", w.Auth),
-		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
-		widget.NewFormItem("", w.SaveSent),
-	)
-	w.body = container.NewVBox(form, w.trustRow, w.PasswordWhere, w.Notes, w.Status)
-	// The form scrolls; the buttons stay below it, visible at any height.
-	buttons := container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton)
-	right := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(w.body))
-	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.28
-	w.Window.SetContent(split)
-	w.Window.Resize(fyne.NewSize(900, 640))
+	w.layout(add, chooseCA)
 	w.reload()
 	if len(w.accounts) > 0 {
 		w.list.Select(0)
@@ -265,6 +233,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.CAFile.SetText(a.CAFile)
 	w.setPinned(a.PinnedSHA256)
 	w.SaveSent.SetChecked(a.SaveSent)
+	w.fillSignInSettings(a)
 	w.Status.SetText("")
 	w.RemoveButton.Hidden = id == ""
 	w.DefaultButton.Hidden = id == "" || a.Default
@@ -307,30 +276,6 @@ func passwordWhere(loc account.PasswordLocation, err error) string {
 	return "No password is saved: Stamp will ask when it sends."
 }
 
-// pick selects the option of sel that stands for v.
-func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
-	for _, c := range choices {
-		if c.value == v {
-			sel.SetSelected(c.label)
-		}
-	}
-}
-
-// picked is the value of sel's selected option (the zero value if none).
-func picked[T comparable](sel *widget.Select, choices []choice[T]) T {
-	for _, c := range choices {
-		if c.label == sel.Selected {
-			return c.value
-		}
-	}
-	var zero T
-	return zero
-}
-
-func (w *AccountsWindow) setSecurity(s account.Security) { pick(w.Security, securityChoices, s) }
-
-func (w *AccountsWindow) setAuth(m account.AuthMechanism) { pick(w.Auth, authChoices, m) }
-
 // addressChanged fills the server settings from the provider presets while
 // the person types the address, unless they set the server themselves.
 func (w *AccountsWindow) addressChanged() {
@@ -347,9 +292,11 @@ func (w *AccountsWindow) addressChanged() {
 	}
 	w.disc.reset()
 	if p == nil {
+		w.offerSignIn(account.LoginPassword, "")
 		return
 	}
 	w.fillFromPreset(*p)
+	w.offerSignIn(p.Login, w.Host.Text)
 }
 
 // fillFromPreset puts the preset's first server into the form, unless
@@ -415,39 +362,6 @@ func presetNotes(p account.Preset) string {
 	return b.String()
 }
 
-// formAccount reads the form into an account (ID: the one being edited).
-func (w *AccountsWindow) formAccount() (account.Account, error) {
-	a := account.Account{
-		ID:       w.current,
-		Label:    strings.TrimSpace(w.Label.Text),
-		Name:     strings.TrimSpace(w.Name.Text),
-		Address:  strings.TrimSpace(w.Address.Text),
-		Host:     strings.TrimSpace(w.Host.Text),
-		Username: strings.TrimSpace(w.Username.Text),
-		CAFile:   strings.TrimSpace(w.CAFile.Text),
-		SaveSent: w.SaveSent.Checked,
-
-		PinnedSHA256: w.pinned,
-	}
-	if p := strings.TrimSpace(w.Port.Text); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return a, fmt.Errorf("port: %q is not a number", p)
-		}
-		a.Port = n
-	}
-	a.Security = picked(w.Security, securityChoices)
-	a.Auth = picked(w.Auth, authChoices)
-	if a.ID == "" {
-		id, err := w.store.SuggestID(a.Address)
-		if err != nil {
-			return a, err
-		}
-		a.ID = id
-	}
-	return a, nil
-}
-
 // Save checks the form and writes the account, then puts the typed
 // password into the keyring. Checking and writing read the CA file, so
 // they run off the UI goroutine.
@@ -460,20 +374,42 @@ func (w *AccountsWindow) Save() {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 		return
 	}
-	isNew := w.current == ""
 	password := w.Password.Text
-	w.offUI(a, func() error {
-		if isNew {
-			return w.store.Add(a) // validates a
-		}
-		return w.store.Put(a)
-	}, func(err error) {
+	if a.OAuth != nil {
+		password = "" // the sign-in replaces it (the field is hidden)
+	}
+	secret := w.ClientSecret.Text
+	w.offUI(a, w.saveWork(a, w.current == "", secret), func(err error) {
 		if err != nil {
 			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 			return
 		}
+		if w.ClientSecret.Text == secret {
+			w.ClientSecret.SetText("")
+		}
 		w.saved(a, password)
+		w.showSignInState()
 	})
+}
+
+// saveWork writes a (new or not), and the client secret of its own
+// sign-in client when one was typed; it runs off the UI goroutine.
+func (w *AccountsWindow) saveWork(a account.Account, isNew bool, clientSecret string) func() error {
+	return func() error {
+		var err error
+		if isNew {
+			err = w.store.Add(a) // validates a
+		} else {
+			err = w.store.Put(a)
+		}
+		if err != nil || a.OAuth == nil || clientSecret == "" {
+			return err
+		}
+		if err := w.secrets.SaveClientSecret(context.Background(), a.ID, clientSecret); err != nil {
+			return fmt.Errorf("the account is saved, but not its client secret: %w", err)
+		}
+		return nil
+	}
 }
 
 // saved shows a just-written account and saves the password typed for it.
@@ -740,6 +676,10 @@ func (w *AccountsWindow) setPinned(fp string) {
 // the saved one when saved is set) off the UI goroutine, then starts the
 // test in p.
 func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *sendPanel, a account.Account, typed string, saved bool) {
+	if a.OAuth != nil {
+		w.runSignedInProbe(ctx, cancel, p, a)
+		return
+	}
 	cred := account.PasswordCredential(typed)
 	if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
 		if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
