@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,7 +15,6 @@ import (
 
 	"stamp/account"
 	"stamp/compose"
-	"stamp/smtpclient"
 )
 
 // AccountsWindow adds, edits and removes saved accounts. The password goes
@@ -185,19 +183,6 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	return w
 }
 
-// reload reads the account list from the store.
-func (w *AccountsWindow) reload() {
-	list, err := w.store.List()
-	var broken *account.BrokenFileError
-	w.ResetButton.Hidden = !errors.As(err, &broken)
-	w.ResetButton.Refresh()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-	}
-	w.accounts = list
-	w.list.Refresh()
-}
-
 // Edit shows the account with this ID in the form, or an empty form for a
 // new account when id is "".
 func (w *AccountsWindow) Edit(id string) {
@@ -274,92 +259,6 @@ func passwordWhere(loc account.PasswordLocation, err error) string {
 		return "The password is kept for this session only; Stamp will ask again next time."
 	}
 	return "No password is saved: Stamp will ask when it sends."
-}
-
-// addressChanged fills the server settings from the provider presets while
-// the person types the address, unless they set the server themselves.
-func (w *AccountsWindow) addressChanged() {
-	if w.loading {
-		return
-	}
-	p := w.showPreset(w.Address.Text)
-	if p != nil && p.Guess && w.disc.d != nil {
-		// No built-in preset: look the settings up after a short pause
-		// (it fills the fields, or the guess when nothing is found).
-		w.Notes.SetText("")
-		w.discoverSoon(w.Address.Text)
-		return
-	}
-	w.disc.reset()
-	if p == nil {
-		w.offerSignIn(account.LoginPassword, "")
-		return
-	}
-	w.fillFromPreset(*p)
-	w.offerSignIn(p.Login, w.Host.Text)
-}
-
-// fillFromPreset puts the preset's first server into the form, unless
-// the person set the server themselves.
-func (w *AccountsWindow) fillFromPreset(p account.Preset) {
-	if w.Host.Text != "" && w.Host.Text != w.filled {
-		return
-	}
-	w.fillServer(p.Endpoints[0], p.Auth)
-}
-
-// fillServer puts a server Stamp found (a preset's, or discovery's) into
-// the form and remembers that it was filled in, not typed; an empty auth
-// means automatic.
-func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechanism) {
-	w.Host.SetText(e.Host)
-	w.filled = e.Host
-	w.Port.SetText(strconv.Itoa(e.Port))
-	w.setSecurity(e.Security)
-	if auth == "" {
-		auth = account.AuthAuto
-	}
-	w.setAuth(auth)
-}
-
-// showPreset shows what Stamp knows about the address's provider: which
-// secret it wants and the checklist to follow first.
-func (w *AccountsWindow) showPreset(address string) *account.Preset {
-	if !strings.Contains(address, "@") || strings.HasSuffix(address, "@") {
-		w.Notes.SetText("")
-		return nil
-	}
-	p, err := account.Lookup(address)
-	if err != nil {
-		w.Notes.SetText("")
-		return nil
-	}
-	w.Notes.SetText(presetNotes(p))
-	return &p
-}
-
-// presetNotes is what Stamp knows about a provider, in words: which
-// secret it wants and the checklist to follow first.
-func presetNotes(p account.Preset) string {
-	var b strings.Builder
-	if p.Guess {
-		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
-	} else {
-		fmt.Fprintf(&b, "%s: %s. Password: %s.", p.Provider, p.Endpoints[0], p.Login)
-		if p.SenderMustBeLogin {
-			b.WriteString(" The sender address must be the login address.")
-		}
-		if p.Unverified {
-			b.WriteString(" (These settings come from third-party pages; Test connection checks them.)")
-		}
-	}
-	for i, n := range p.Checklist {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, n.EN)
-		if n.ZH != "" {
-			b.WriteString("\n   " + n.ZH)
-		}
-	}
-	return b.String()
 }
 
 // Save checks the form and writes the account, then puts the typed
@@ -486,78 +385,9 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 	}()
 }
 
-// reset keeps the damaged settings file aside and starts with no accounts.
-func (w *AccountsWindow) reset() {
-	kept, err := w.store.Reset()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-		return
-	}
-	w.reload()
-	w.Edit("")
-	w.showStatus(widget.WarningImportance, "Starting with no accounts. The damaged settings file is kept as "+kept+".")
-	if w.OnChanged != nil {
-		w.OnChanged()
-	}
-}
-
 func (w *AccountsWindow) showStatus(imp widget.Importance, text string) {
 	w.Status.Importance = imp
 	w.Status.SetText(text)
-}
-
-func (w *AccountsWindow) makeDefault() {
-	if w.current == "" {
-		return
-	}
-	if err := w.store.SetDefault(w.current); err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-		return
-	}
-	w.DefaultButton.Hide()
-	w.reload()
-	if w.OnChanged != nil {
-		w.OnChanged()
-	}
-}
-
-func (w *AccountsWindow) confirmRemove() {
-	if w.current == "" {
-		return
-	}
-	id := w.current
-	w.dialogs.show(dialog.NewConfirm("Remove account?",
-		fmt.Sprintf("Remove %s and delete its password from the system keyring? Drafts and sent messages are kept.", id),
-		func(ok bool) {
-			if ok {
-				w.Remove(id)
-			}
-		}, w.Window))
-}
-
-// Remove deletes the account and its keyring entry.
-func (w *AccountsWindow) Remove(id string) {
-	w.showStatus(widget.MediumImportance, "Removing…")
-	go func() {
-		err := w.store.Remove(context.Background(), id, w.secrets)
-		runOnUI(func() {
-			if err != nil {
-				w.showStatus(widget.DangerImportance, "Not removed: "+err.Error())
-				return
-			}
-			w.reload()
-			if len(w.accounts) > 0 {
-				w.list.Select(0)
-				w.Edit(w.accounts[0].ID)
-			} else {
-				w.Edit("")
-			}
-			w.showStatus(widget.SuccessImportance, "Removed "+id+".")
-			if w.OnChanged != nil {
-				w.OnChanged()
-			}
-		})
-	}()
 }
 
 func (w *AccountsWindow) chooseCAFile() {
@@ -569,145 +399,6 @@ func (w *AccountsWindow) chooseCAFile() {
 		r.Close()
 	}, w.Window)
 	w.dialogs.show(d)
-}
-
-// TestConnection runs the engine's Probe with the settings in the form (and
-// the typed or saved password) in a live panel: TLS, certificate, AUTH
-// mechanisms, size limit, and whether the login worked.
-func (w *AccountsWindow) TestConnection() {
-	a, err := w.formAccount()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
-		return
-	}
-	if w.probe != nil && w.probe.running() {
-		w.probe.Present(nil) // one test at a time
-		return
-	}
-	typed := w.Password.Text
-	saved := w.current != ""
-	w.offUI(a, a.Validate, func(err error) {
-		if err != nil {
-			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
-			return
-		}
-		w.testConnection(a, typed, saved)
-	})
-}
-
-// testConnection runs the connection test of a checked account.
-func (w *AccountsWindow) testConnection(a account.Account, typed string, saved bool) {
-	if w.probe != nil && w.probe.running() {
-		w.probe.Present(nil) // one test at a time
-		return
-	}
-	if w.probe == nil {
-		w.probe = newSendPanel(w.app) // kept for the next test, closed with this window
-		w.probe.HideOnClose = true
-	}
-	p := w.probe
-	p.OnProbeFinished = func(err error) { w.probeFinished(p, a, err) }
-	ctx, cancel := context.WithCancel(context.Background())
-	p.PrepareProbe(a.DisplayName(), cancel)
-	p.Present(func() { go w.runProbe(ctx, cancel, p, a, typed, saved) })
-}
-
-// probeFinished offers, after a connection test of a that failed on a
-// certificate this computer does not trust, to trust that certificate for
-// the account; the question is asked on the test's window, where the
-// person is looking.
-func (w *AccountsWindow) probeFinished(p *sendPanel, a account.Account, err error) {
-	if w.afterProbe != nil {
-		defer w.afterProbe()
-	}
-	cert, fp := untrustedCertificate(err)
-	if cert == nil || w.closed {
-		return
-	}
-	w.trustDialog = offerTrust(p.Window, a.DisplayName(), cert, fp, func() { w.trust(a, fp) })
-}
-
-// trust makes the account a (tested from the form) trust exactly the
-// certificate with fingerprint fp: in the form, and in the saved account
-// when it is saved already (only the pin changes there; other edits in
-// the form wait for Save).
-func (w *AccountsWindow) trust(a account.Account, fp string) {
-	if w.current != a.ID && w.current != "" {
-		return // the person went on to another account meanwhile
-	}
-	w.setPinned(fp)
-	if w.current == "" {
-		w.showStatus(widget.WarningImportance, "The certificate will be trusted once you save the account. Test connection again to check.")
-		return
-	}
-	id := a.ID
-	w.offUI(a, func() error {
-		saved, err := w.store.Get(id)
-		if err != nil {
-			return err
-		}
-		saved.PinnedSHA256 = fp
-		return w.store.Put(saved)
-	}, func(err error) {
-		if err != nil {
-			w.showStatus(widget.DangerImportance, "The certificate is not trusted: "+err.Error())
-			return
-		}
-		w.showStatus(widget.SuccessImportance, a.DisplayName()+" now trusts this certificate and no other. Test connection again to check.")
-	})
-}
-
-// setPinned shows which certificate the form's account trusts.
-func (w *AccountsWindow) setPinned(fp string) {
-	w.pinned = fp
-	if fp == "" {
-		w.Trust.SetText("")
-		w.trustRow.Hide()
-	} else {
-		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + smtpclient.ColonHex(fp))
-		w.trustRow.Show()
-	}
-	if w.body != nil {
-		w.body.Refresh() // the row's height changed: lay out again
-	}
-}
-
-// runProbe gets the password for a connection test of a (the typed one, or
-// the saved one when saved is set) off the UI goroutine, then starts the
-// test in p.
-func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *sendPanel, a account.Account, typed string, saved bool) {
-	if a.OAuth != nil {
-		w.runSignedInProbe(ctx, cancel, p, a)
-		return
-	}
-	cred := account.PasswordCredential(typed)
-	if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
-		if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
-			cred = c
-		}
-	}
-	fail := func(err error) {
-		cancel()
-		p.FailBeforeSending(err)
-	}
-	if ctx.Err() != nil {
-		runOnUI(func() { fail(errors.New("cancelled")) })
-		return
-	}
-	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
-		runOnUI(func() {
-			fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
-		})
-		return
-	}
-	cfg := a.SMTPConfig(cred)
-	runOnUI(func() {
-		if ctx.Err() != nil { // cancelled, or the window closed, just now
-			fail(errors.New("cancelled"))
-			return
-		}
-		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
-	})
 }
 
 // accountSender is the From picker entry for a saved account.

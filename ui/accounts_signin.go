@@ -48,11 +48,13 @@ type signInRow struct {
 	who map[string]signedIn
 
 	// box is what the form's sign-in row shows.
-	box       *fyne.Container
-	advanced  *widget.Accordion
-	advForm   *widget.Form
-	usePass   *widget.Button // Google: "Use an app password instead"
-	useSignIn *widget.Button // Google, password mode: "Sign in with Google instead"
+	box      *fyne.Container
+	advanced *widget.Accordion
+	advBox   *fyne.Container
+	// advMicrosoft and advCustom are the fields of one provider only.
+	advMicrosoft, advCustom *widget.Form
+	usePass                 *widget.Button // Google: "Use an app password instead"
+	useSignIn               *widget.Button // Google, password mode: "Sign in with Google instead"
 	// noID: the form's sign-in had no client ID when last shown.
 	noID bool
 	// flow is the sign-in in progress, or nil.
@@ -132,9 +134,22 @@ func (w *AccountsWindow) initSignIn(opts AccountsOptions) {
 	w.RevocationURL = widget.NewEntry()
 	w.Scopes = widget.NewEntry()
 	w.Scopes.SetPlaceHolder(lang.X("accounts.signin.scopes_hint", "default: the provider's scopes for sending mail"))
-	s.advForm = widget.NewForm()
+	// One form per provider's fields (a form cannot hide a row).
+	s.advMicrosoft = widget.NewForm(widget.NewFormItem(lang.X("accounts.signin.tenant", "Tenant"), w.Tenant))
+	s.advCustom = widget.NewForm(
+		widget.NewFormItem(lang.X("accounts.signin.issuer", "Issuer"), w.Issuer),
+		widget.NewFormItem(lang.X("accounts.signin.auth_url", "Authorization endpoint"), w.AuthURL),
+		widget.NewFormItem(lang.X("accounts.signin.token_url", "Token endpoint"), w.TokenURL),
+		widget.NewFormItem(lang.X("accounts.signin.device_url", "Device endpoint"), w.DeviceAuthURL),
+		widget.NewFormItem(lang.X("accounts.signin.revocation_url", "Revocation endpoint"), w.RevocationURL))
+	s.advBox = container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(lang.X("accounts.signin.client_id", "Client ID"), w.ClientID),
+			widget.NewFormItem(lang.X("accounts.signin.client_secret", "Client secret"), w.ClientSecret)),
+		s.advMicrosoft, s.advCustom,
+		widget.NewForm(widget.NewFormItem(lang.X("accounts.signin.scopes", "Scopes"), w.Scopes)))
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(
-		lang.X("accounts.signin.advanced", "Advanced sign-in settings"), s.advForm))
+		lang.X("accounts.signin.advanced", "Advanced sign-in settings"), s.advBox))
 
 	actions := container.NewHBox(w.SignInButton, w.SignOutButton, s.usePass)
 	s.box = container.NewVBox(actions, w.SignedIn, s.advanced)
@@ -190,24 +205,9 @@ func signInLabel(kind account.OAuthProvider) string {
 
 // layoutAdvanced shows the advanced fields that apply to the provider.
 func (w *AccountsWindow) layoutAdvanced() {
-	f := w.sign.advForm
-	f.Items = []*widget.FormItem{
-		widget.NewFormItem(lang.X("accounts.signin.client_id", "Client ID"), w.ClientID),
-		widget.NewFormItem(lang.X("accounts.signin.client_secret", "Client secret"), w.ClientSecret),
-	}
-	switch w.sign.kind {
-	case account.OAuthMicrosoft:
-		f.Items = append(f.Items, widget.NewFormItem(lang.X("accounts.signin.tenant", "Tenant"), w.Tenant))
-	case account.OAuthCustom:
-		f.Items = append(f.Items,
-			widget.NewFormItem(lang.X("accounts.signin.issuer", "Issuer"), w.Issuer),
-			widget.NewFormItem(lang.X("accounts.signin.auth_url", "Authorization endpoint"), w.AuthURL),
-			widget.NewFormItem(lang.X("accounts.signin.token_url", "Token endpoint"), w.TokenURL),
-			widget.NewFormItem(lang.X("accounts.signin.device_url", "Device endpoint"), w.DeviceAuthURL),
-			widget.NewFormItem(lang.X("accounts.signin.revocation_url", "Revocation endpoint"), w.RevocationURL))
-	}
-	f.Items = append(f.Items, widget.NewFormItem(lang.X("accounts.signin.scopes", "Scopes"), w.Scopes))
-	f.Refresh()
+	w.sign.advMicrosoft.Hidden = w.sign.kind != account.OAuthMicrosoft
+	w.sign.advCustom.Hidden = w.sign.kind != account.OAuthCustom
+	w.sign.advBox.Refresh()
 }
 
 // offerSignIn notes which sign-in the address's provider wants (from its

@@ -203,8 +203,9 @@ func (f *signInFlow) showBrowser(kind oauth.Kind, link string, device bool) {
 		minutes = 1
 	}
 	f.msg = widget.NewLabel(lang.X("accounts.signin.waiting",
-		"Stamp opened {{.Provider}}'s sign-in page in your browser. Sign in there and allow Stamp to send mail; Stamp waits up to {{.Minutes}} minutes.",
+		"Stamp opened {{.Provider}}'s sign-in page in your browser. Sign in there and allow Stamp to send mail; Stamp waits up to {{.Minutes}} min.",
 		map[string]any{"Provider": kind.Name(), "Minutes": minutes}))
+	w.SignedIn.SetText(lang.X("accounts.signin.browser", "Waiting for the browser to come back from {{.Provider}}…", map[string]any{"Provider": kind.Name()}))
 	f.msg.Wrapping = fyne.TextWrapWord
 	copied := widget.NewLabel("")
 	copyLink := widget.NewButtonWithIcon(lang.X("accounts.signin.copy_link", "Copy the sign-in link"), theme.ContentCopyIcon(), func() {
@@ -237,7 +238,7 @@ func (f *signInFlow) showBrowser(kind oauth.Kind, link string, device bool) {
 	}
 	if err != nil {
 		f.msg.SetText(lang.X("accounts.signin.no_browser",
-			"No browser opened. Copy the sign-in link, open it in a browser on this computer and sign in there; Stamp waits up to {{.Minutes}} minutes.",
+			"No browser opened. Copy the sign-in link, open it in a browser on this computer and sign in there; Stamp waits up to {{.Minutes}} min.",
 			map[string]any{"Minutes": minutes}))
 	}
 }
