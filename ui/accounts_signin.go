@@ -51,8 +51,6 @@ type signInRow struct {
 	box      *fyne.Container
 	advanced *widget.Accordion
 	advBox   *fyne.Container
-	// advMicrosoft and advCustom are the fields of one provider only.
-	advMicrosoft, advCustom *widget.Form
 	usePass                 *widget.Button // Google: "Use an app password instead"
 	useSignIn               *widget.Button // Google, password mode: "Sign in with Google instead"
 	// noID: the form's sign-in had no client ID when last shown.
@@ -123,9 +121,9 @@ func (w *AccountsWindow) initSignIn(opts AccountsOptions) {
 	}
 	w.ClientID.SetPlaceHolder(lang.X("accounts.signin.client_id_hint", "default: Stamp's own client"))
 	w.ClientSecret = widget.NewPasswordEntry()
-	w.ClientSecret.SetPlaceHolder(lang.X("accounts.signin.client_secret_hint", "only if your client has one; kept in the system keyring"))
+	w.ClientSecret.SetPlaceHolder(lang.X("accounts.signin.client_secret_hint", "if your client has one (kept in the keyring)"))
 	w.Tenant = widget.NewEntry()
-	w.Tenant.SetPlaceHolder(lang.X("accounts.signin.tenant_hint", "common (default), organizations, consumers, your domain or tenant ID"))
+	w.Tenant.SetPlaceHolder(lang.X("accounts.signin.tenant_hint", "common (default), organizations, consumers or a tenant"))
 	w.Issuer = widget.NewEntry()
 	w.Issuer.SetPlaceHolder("https://login.example.com")
 	w.AuthURL = widget.NewEntry()
@@ -134,20 +132,7 @@ func (w *AccountsWindow) initSignIn(opts AccountsOptions) {
 	w.RevocationURL = widget.NewEntry()
 	w.Scopes = widget.NewEntry()
 	w.Scopes.SetPlaceHolder(lang.X("accounts.signin.scopes_hint", "default: the provider's scopes for sending mail"))
-	// One form per provider's fields (a form cannot hide a row).
-	s.advMicrosoft = widget.NewForm(widget.NewFormItem(lang.X("accounts.signin.tenant", "Tenant"), w.Tenant))
-	s.advCustom = widget.NewForm(
-		widget.NewFormItem(lang.X("accounts.signin.issuer", "Issuer"), w.Issuer),
-		widget.NewFormItem(lang.X("accounts.signin.auth_url", "Authorization endpoint"), w.AuthURL),
-		widget.NewFormItem(lang.X("accounts.signin.token_url", "Token endpoint"), w.TokenURL),
-		widget.NewFormItem(lang.X("accounts.signin.device_url", "Device endpoint"), w.DeviceAuthURL),
-		widget.NewFormItem(lang.X("accounts.signin.revocation_url", "Revocation endpoint"), w.RevocationURL))
-	s.advBox = container.NewVBox(
-		widget.NewForm(
-			widget.NewFormItem(lang.X("accounts.signin.client_id", "Client ID"), w.ClientID),
-			widget.NewFormItem(lang.X("accounts.signin.client_secret", "Client secret"), w.ClientSecret)),
-		s.advMicrosoft, s.advCustom,
-		widget.NewForm(widget.NewFormItem(lang.X("accounts.signin.scopes", "Scopes"), w.Scopes)))
+	s.advBox = container.NewStack()
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(
 		lang.X("accounts.signin.advanced", "Advanced sign-in settings"), s.advBox))
 
@@ -203,10 +188,25 @@ func signInLabel(kind account.OAuthProvider) string {
 	return lang.X("accounts.signin.custom", "Sign in with your provider")
 }
 
-// layoutAdvanced shows the advanced fields that apply to the provider.
+// layoutAdvanced shows the advanced fields that apply to the provider, in
+// one new form (a form cannot hide a row, and one form keeps the labels in
+// one column).
 func (w *AccountsWindow) layoutAdvanced() {
-	w.sign.advMicrosoft.Hidden = w.sign.kind != account.OAuthMicrosoft
-	w.sign.advCustom.Hidden = w.sign.kind != account.OAuthCustom
+	f := widget.NewForm(
+		widget.NewFormItem(lang.X("accounts.signin.client_id", "Client ID"), w.ClientID),
+		widget.NewFormItem(lang.X("accounts.signin.client_secret", "Client secret"), w.ClientSecret))
+	switch w.sign.kind {
+	case account.OAuthMicrosoft:
+		f.Append(lang.X("accounts.signin.tenant", "Tenant"), w.Tenant)
+	case account.OAuthCustom:
+		f.Append(lang.X("accounts.signin.issuer", "Issuer"), w.Issuer)
+		f.Append(lang.X("accounts.signin.auth_url", "Authorization endpoint"), w.AuthURL)
+		f.Append(lang.X("accounts.signin.token_url", "Token endpoint"), w.TokenURL)
+		f.Append(lang.X("accounts.signin.device_url", "Device endpoint"), w.DeviceAuthURL)
+		f.Append(lang.X("accounts.signin.revocation_url", "Revocation endpoint"), w.RevocationURL)
+	}
+	f.Append(lang.X("accounts.signin.scopes", "Scopes"), w.Scopes)
+	w.sign.advBox.Objects = []fyne.CanvasObject{f}
 	w.sign.advBox.Refresh()
 }
 
