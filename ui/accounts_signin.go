@@ -48,11 +48,11 @@ type signInRow struct {
 	who map[string]signedIn
 
 	// box is what the form's sign-in row shows.
-	box      *fyne.Container
-	advanced *widget.Accordion
-	advBox   *fyne.Container
-	usePass                 *widget.Button // Google: "Use an app password instead"
-	useSignIn               *widget.Button // Google, password mode: "Sign in with Google instead"
+	box       *fyne.Container
+	advanced  *widget.Accordion
+	advBox    *fyne.Container
+	usePass   *widget.Button // Google: "Use an app password instead"
+	useSignIn *widget.Button // Google, password mode: "Sign in with Google instead"
 	// noID: the form's sign-in had no client ID when last shown.
 	noID bool
 	// flow is the sign-in in progress, or nil.
