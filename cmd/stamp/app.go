@@ -13,6 +13,7 @@ import (
 	"stamp/account"
 	"stamp/discover"
 	"stamp/instance"
+	"stamp/oauth"
 	"stamp/smtpclient"
 	"stamp/ui"
 )
@@ -63,8 +64,11 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	}
 	// One Discoverer for the session: it remembers what it found per domain.
 	disc := discover.New(discover.Options{})
+	// One sign-in manager for the session, so that refreshes of one
+	// account never overlap (the composer's sends should share it).
+	signIns := oauth.NewManager(secrets)
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
-		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc})
+		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc, OAuth: signIns})
 		w.OnChanged = c.ReloadSenders
 		w.Window.Show()
 		return w.Window
