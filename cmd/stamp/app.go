@@ -63,7 +63,11 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		return accountConfig(ctx, s, parent)
 	}
 	// One Discoverer for the session: it remembers what it found per domain.
-	disc := discover.New(discover.Options{})
+	discOpts, err := discoverOptions()
+	if err != nil {
+		return err
+	}
+	disc := discover.New(discOpts)
 	// One sign-in manager for the session, so that refreshes of one
 	// account never overlap (the composer's sends should share it).
 	signIns := oauth.NewManager(secrets)
