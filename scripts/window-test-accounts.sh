@@ -1,0 +1,59 @@
+# Sourced by scripts/window-test-inner.sh (inside Xvfb and dbus-run-session,
+# with its helpers fail, shot, type, close_app and $bin, $out, $app).
+#
+# Automatic setup in the real window (issue 16): Stamp starts with
+# --accounts, its discovery pointed at loopback servers (the
+# STAMP_TEST_DISCOVER_* variables, test only; served by cmd/stamp's
+# TestWindowTestDiscoverFixture: a DNS server and an ISP database stand-in
+# over HTTPS with a test CA). Typing an address on example.test must look
+# its settings up in that ISP database; the settings and their source
+# appear in the window (screenshot accounts-discovered), and Save keeps the
+# server that was found.
+
+fx=$(mktemp -d)
+STAMP_DISCOVER_FIXTURE=$fx "$out/discover-fixture.test" -test.run '^TestWindowTestDiscoverFixture$' >"$out/discover-fixture.log" 2>&1 &
+fixture=$!
+stop_fixture() { touch "$fx/stop"; wait "$fixture" 2>/dev/null || true; }
+for _ in $(seq 1 900); do
+  [ -f "$fx/env" ] && break
+  kill -0 "$fixture" 2>/dev/null || break
+  sleep 0.2
+done
+[ -f "$fx/env" ] || fail "the discovery test servers did not start (see $out/discover-fixture.log)"
+
+(. "$fx/env" && exec "$bin" --accounts >>"$out/stamp.log" 2>&1) &
+app=$!
+acc=$(timeout 10 xdotool search --sync --onlyvisible --name '^Accounts — Stamp$' | head -1) ||
+  { stop_fixture; fail "no Accounts window within 10 s of stamp --accounts"; }
+xdotool windowactivate --sync "$acc" 2>/dev/null || xdotool windowfocus --sync "$acc"
+sleep 1 # the window opens with the keyboard focus in Address
+type 'me@example.test'
+for _ in $(seq 1 100); do
+  grep -q 'ispdb.test.*/v1.1/example.test' "$fx/requests" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q 'ispdb.test.*/v1.1/example.test' "$fx/requests" 2>/dev/null ||
+  { shot accounts-no-lookup; stop_fixture; fail "typing me@example.test did not look its settings up in the ISP database"; }
+if grep -v 'ispdb.test' "$fx/requests" | grep -q 'me%40example.test\|me@example.test'; then
+  stop_fixture; fail "the address reached a lookup other than the domain's own autoconfig server: $(cat "$fx/requests")"
+fi
+sleep 1.5 # the result is drawn: nothing to poll from outside the window
+shot accounts-discovered
+
+# Save (bottom left of the form pane), then the saved account has the
+# server found.
+eval "$(xdotool getwindowgeometry --shell "$acc")"
+xdotool mousemove --window "$acc" $((WIDTH * 28 / 100 + 45)) $((HEIGHT - 25)) click 1
+saved=
+for _ in $(seq 1 50); do
+  saved=$(find "$XDG_CONFIG_HOME" -name accounts.json -exec grep -l 'smtp.example.test' {} + 2>/dev/null || true)
+  [ -n "$saved" ] && break
+  sleep 0.1
+done
+[ -n "$saved" ] || { shot accounts-not-saved; stop_fixture; fail "Save did not keep the discovered server smtp.example.test"; }
+grep -q '"port": 465' "$saved" || { stop_fixture; fail "the saved account lacks the discovered port 465: $(cat "$saved")"; }
+shot accounts-saved
+stop_fixture
+rm -rf "$fx"
+close_app
+echo "window-test: typing an address looked its settings up (ISP database on loopback), showed them and saved them"
