@@ -118,7 +118,9 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
 	w.Port.SetPlaceHolder("default for the security mode")
-	w.Security = widget.NewSelect(labels(securityChoices), nil)
+	w.Security = widget.NewSelect(labels(securityChoices), func(string) { w.showServerTitle() })
+	w.Host.OnChanged = func(string) { w.showServerTitle() }
+	w.Port.OnChanged = func(string) { w.showServerTitle() }
 	w.Auth = widget.NewSelect(labels(authChoices), nil)
 	w.Username = widget.NewEntry()
 	w.Username.SetPlaceHolder("default: the address")

@@ -3,8 +3,11 @@ package ui
 import (
 	"fmt"
 	"stamp/account"
+	"stamp/smtpclient"
 	"strconv"
 	"strings"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // The Accounts window fills the server settings from what Stamp knows of
@@ -21,6 +24,7 @@ func (w *AccountsWindow) addressChanged() {
 		// No built-in preset: look the settings up after a short pause
 		// (it fills the fields, or the guess when nothing is found).
 		w.Notes.SetText("")
+		w.offerSignIn(account.LoginPassword, "") // until the lookup says otherwise
 		w.discoverSoon(w.Address.Text)
 		return
 	}
@@ -54,6 +58,28 @@ func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechani
 		auth = account.AuthAuto
 	}
 	w.setAuth(auth)
+	w.showServerTitle()
+}
+
+// showServerTitle names the server in the folded Server settings' title,
+// so the settings in use show without unfolding them.
+func (w *AccountsWindow) showServerTitle() {
+	if w.ServerSettings == nil {
+		return
+	}
+	title := lang.X("accounts.server_settings", "Server settings")
+	if host := strings.TrimSpace(w.Host.Text); host != "" {
+		where := host
+		if port := strings.TrimSpace(w.Port.Text); port != "" {
+			where += ":" + port
+		}
+		title = lang.X("accounts.server_settings_named", "Server settings: {{.Server}} ({{.Security}})",
+			map[string]any{"Server": smtpclient.Printable(where), "Security": string(picked(w.Security, securityChoices))})
+	}
+	if item := w.ServerSettings.Items[0]; item.Title != title {
+		item.Title = title
+		w.ServerSettings.Refresh()
+	}
 }
 
 // showPreset shows what Stamp knows about the address's provider: which
