@@ -287,7 +287,10 @@ func (w *AccountsWindow) showSignInState() {
 	w.SignOutButton.Hide()
 	s.noID = w.noClientID()
 	if s.noID {
+		// Said before any attempt: a warning, not yet a failure.
 		w.signInFailed(s.kind, &oauth.NoClientIDError{Kind: oauth.Kind(s.kind)})
+		w.SignedIn.Importance = widget.WarningImportance
+		w.SignedIn.Refresh()
 		w.showStatus(widget.MediumImportance, "")
 		return
 	}
