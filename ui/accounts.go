@@ -298,13 +298,29 @@ func (w *AccountsWindow) Save() {
 func (w *AccountsWindow) saveWork(a account.Account, isNew bool, clientSecret string) func() error {
 	return func() error {
 		var err error
+		var before account.Account
 		if isNew {
 			err = w.store.Add(a) // validates a
 		} else {
+			before, _ = w.store.Get(a.ID)
 			err = w.store.Put(a)
 		}
-		if err != nil || a.OAuth == nil || clientSecret == "" {
+		if err != nil {
 			return err
+		}
+		if before.OAuth != nil && a.OAuth == nil {
+			// It logs in with a password now: its sign-in is not used
+			// any more (the typed password, if any, is saved next).
+			ctx := context.Background()
+			if err := w.secrets.DeleteRefreshToken(ctx, a.ID); err != nil && !errors.Is(err, account.ErrNoSecret) {
+				return fmt.Errorf("the account is saved, but its sign-in is still in the keyring: %w", err)
+			}
+			if err := w.secrets.SaveClientSecret(ctx, a.ID, ""); err != nil {
+				return fmt.Errorf("the account is saved, but its client secret is still in the keyring: %w", err)
+			}
+		}
+		if a.OAuth == nil || clientSecret == "" {
+			return nil
 		}
 		if err := w.secrets.SaveClientSecret(context.Background(), a.ID, clientSecret); err != nil {
 			return fmt.Errorf("the account is saved, but not its client secret: %w", err)

@@ -174,7 +174,7 @@ func customSignIn(t *testing.T, w *AccountsWindow, srv *oauthtest.Server) {
 	w.Scopes.SetText("openid offline_access email profile")
 }
 
-func TestSignInAndSignOutWithTheProvider(t *testing.T) {
+func TestSignInAndSignOutWithTheProviderUseTheKeyring(t *testing.T) {
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
 	logins := make(chan error, 1)
@@ -221,7 +221,7 @@ func TestSignInAndSignOutWithTheProvider(t *testing.T) {
 	}
 }
 
-func TestACancelledSignInSaysSoAndKeepsNothing(t *testing.T) {
+func TestACancelledSignInSaysSoAndKeepsNothingInTheKeyring(t *testing.T) {
 	srv := oauthtest.Start(t)
 	links := make(chan string, 1)
 	w, _, secrets := signInWindow(t, func(u *url.URL) error {
@@ -320,4 +320,40 @@ func TestSaveAndTestStayVisibleAt900PixelsWithAChecklist(t *testing.T) {
 		}
 	}
 	saveShot(t, w.Window, "accounts-900-checklist")
+}
+
+func TestSwitchingASignedInAccountToAPasswordForgetsTheSignInInTheKeyring(t *testing.T) {
+	w, store, secrets := signInWindow(t, nil, time.Minute)
+	ctx := context.Background()
+	if err := store.Add(account.Account{ID: "me", Address: "me@example.test", Host: "smtp.example.test", Port: 465,
+		Security: account.SecurityTLS, Auth: account.AuthAuto,
+		OAuth: &account.OAuthSettings{Provider: account.OAuthCustom, ClientID: "cid", Issuer: "https://id.example.test", Scopes: []string{"mail"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := secrets.SaveRefreshToken(ctx, "me", "custom", "refresh-token-of-the-old-sign-in"); err != nil {
+		t.Fatal(err)
+	}
+	if err := secrets.SaveClientSecret(ctx, "me", "client-secret-of-the-old-sign-in"); err != nil {
+		t.Fatal(err)
+	}
+	w.reload()
+	w.Edit("me")
+	w.LoginWith.SetSelected("A password")
+	test.Type(w.Password, "the-new-app-password")
+	w.Save()
+	w.waitIdle(t)
+	waitFor(t, "the password saved", func() bool { return strings.Contains(w.PasswordWhere.Text, "keyring") || strings.Contains(w.PasswordWhere.Text, "session") })
+	a, _ := store.Get("me")
+	if a.OAuth != nil {
+		t.Fatalf("the account still signs in: %+v", a.OAuth)
+	}
+	if _, _, _, err := secrets.RefreshToken(ctx, "me"); !errors.Is(err, account.ErrNoSecret) && err == nil {
+		t.Error("the old sign-in is still readable from the keyring")
+	}
+	if pw, _, err := secrets.Password(ctx, "me"); err != nil || pw != "the-new-app-password" {
+		t.Errorf("the new password is not what the keyring holds (%v)", err)
+	}
+	if cs, _ := secrets.ClientSecret(ctx, "me"); cs != "" {
+		t.Error("the old client secret is still in the keyring")
+	}
 }
