@@ -342,7 +342,9 @@ func TestSwitchingASignedInAccountToAPasswordForgetsTheSignInInTheKeyring(t *tes
 	test.Type(w.Password, "the-new-app-password")
 	w.Save()
 	w.waitIdle(t)
-	waitFor(t, "the password saved", func() bool { return strings.Contains(w.PasswordWhere.Text, "keyring") || strings.Contains(w.PasswordWhere.Text, "session") })
+	waitFor(t, "the password saved", func() bool {
+		return strings.Contains(w.PasswordWhere.Text, "keyring") || strings.Contains(w.PasswordWhere.Text, "session")
+	})
 	a, _ := store.Get("me")
 	if a.OAuth != nil {
 		t.Fatalf("the account still signs in: %+v", a.OAuth)
