@@ -53,6 +53,8 @@ type signInRow struct {
 	advBox    *fyne.Container
 	usePass   *widget.Button // Google: "Use an app password instead"
 	useSignIn *widget.Button // Google, password mode: "Sign in with Google instead"
+	// choices are LoginWith's options.
+	choices []choice[account.OAuthProvider]
 	// noID: the form's sign-in had no client ID when last shown.
 	noID bool
 	// flow is the sign-in in progress, or nil.
@@ -65,12 +67,15 @@ type signedIn struct {
 	until string
 }
 
-// loginWithChoices are the "Log in with" options.
-var loginWithChoices = []choice[account.OAuthProvider]{
-	{"", lang.X("accounts.login_with.password", "A password")},
-	{account.OAuthGoogle, lang.X("accounts.login_with.google", "Sign in with Google")},
-	{account.OAuthMicrosoft, lang.X("accounts.login_with.microsoft", "Sign in with Microsoft")},
-	{account.OAuthCustom, lang.X("accounts.login_with.custom", "Sign in with your provider (its own client)")},
+// loginWithChoices are the "Log in with" options, in the person's
+// language (so made when the window is, after the translations loaded).
+func loginWithChoices() []choice[account.OAuthProvider] {
+	return []choice[account.OAuthProvider]{
+		{"", lang.X("accounts.login_with.password", "A password")},
+		{account.OAuthGoogle, lang.X("accounts.login_with.google", "Sign in with Google")},
+		{account.OAuthMicrosoft, lang.X("accounts.login_with.microsoft", "Sign in with Microsoft")},
+		{account.OAuthCustom, lang.X("accounts.login_with.custom", "Sign in with your provider (its own client)")},
+	}
 }
 
 // initSignIn makes the sign-in widgets.
@@ -88,12 +93,13 @@ func (w *AccountsWindow) initSignIn(opts AccountsOptions) {
 	}
 	s.who = make(map[string]signedIn)
 
-	w.LoginWith = widget.NewSelect(labels(loginWithChoices), func(string) {
+	s.choices = loginWithChoices()
+	w.LoginWith = widget.NewSelect(labels(s.choices), func(string) {
 		if w.loading {
 			return
 		}
 		w.sign.chosen = true
-		w.setLoginWith(picked(w.LoginWith, loginWithChoices))
+		w.setLoginWith(picked(w.LoginWith, w.sign.choices))
 	})
 	w.SignInButton = widget.NewButtonWithIcon("", theme.LoginIcon(), w.SignIn)
 	w.SignInButton.Importance = widget.HighImportance
@@ -148,7 +154,7 @@ func (w *AccountsWindow) setLoginWith(kind account.OAuthProvider) {
 	s.kind = kind
 	was := w.loading
 	w.loading = true
-	pick(w.LoginWith, loginWithChoices, kind)
+	pick(w.LoginWith, s.choices, kind)
 	w.loading = was
 	if kind == "" {
 		s.box.Hide()
@@ -168,13 +174,23 @@ func (w *AccountsWindow) setLoginWith(kind account.OAuthProvider) {
 		}
 		w.SignInButton.SetText(signInLabel(kind))
 	}
-	s.usePass.Hidden = !(kind == account.OAuthGoogle && s.offered == account.OAuthGoogle)
-	s.useSignIn.Hidden = !(kind == "" && s.offered == account.OAuthGoogle)
-	s.useSignIn.SetText(lang.X("accounts.signin.use_google", "Sign in with Google instead"))
-	s.usePass.Refresh()
+	w.showSignInLinks()
 	w.layoutAdvanced()
 	w.secretForm.Refresh()
 	w.showSignInState()
+}
+
+// showSignInLinks offers Google's alternative: an app password instead of
+// the sign-in, or the sign-in instead of the app password.
+func (w *AccountsWindow) showSignInLinks() {
+	s := &w.sign
+	s.usePass.Hidden = !(s.kind == account.OAuthGoogle && s.offered == account.OAuthGoogle)
+	s.useSignIn.Hidden = !(s.kind == "" && s.offered == account.OAuthGoogle)
+	s.useSignIn.SetText(lang.X("accounts.signin.use_google", "Sign in with Google instead"))
+	s.usePass.Refresh()
+	if w.passwordBox != nil {
+		w.passwordBox.Refresh()
+	}
 }
 
 // signInLabel is the sign-in button's words for kind.
@@ -221,7 +237,7 @@ func (w *AccountsWindow) offerSignIn(login account.Login, host string) {
 	}
 	w.sign.offered = kind
 	if w.sign.chosen {
-		w.setLoginWith(w.sign.kind) // the links follow what is offered
+		w.showSignInLinks() // the person's choice stays; the links follow what is offered
 		return
 	}
 	w.setLoginWith(kind)

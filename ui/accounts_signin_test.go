@@ -343,7 +343,7 @@ func TestSwitchingASignedInAccountToAPasswordForgetsTheSignInInTheKeyring(t *tes
 	w.Save()
 	w.waitIdle(t)
 	waitFor(t, "the password saved", func() bool {
-		return strings.Contains(w.PasswordWhere.Text, "keyring") || strings.Contains(w.PasswordWhere.Text, "session")
+		return w.PasswordWhere.Text == passwordWhere(account.LocationKeyring, nil) || w.PasswordWhere.Text == passwordWhere(account.LocationSession, nil)
 	})
 	a, _ := store.Get("me")
 	if a.OAuth != nil {
