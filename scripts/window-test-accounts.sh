@@ -54,6 +54,52 @@ done
 grep -q '"port": 465' "$saved" || { stop_fixture; fail "the saved account lacks the discovered port 465: $(cat "$saved")"; }
 shot accounts-saved
 stop_fixture
-rm -rf "$fx"
 close_app
+rm -rf "$fx" || true
 echo "window-test: typing an address looked its settings up (ISP database on loopback), showed them and saved them"
+
+# Sign in from the Accounts window with a real browser (issue 15): cmd/stamp's
+# TestWindowTestSignInFixture runs the OpenID provider of oauth/oauthtest on
+# 127.0.0.1 and saves an account that signs in with it (in settings of their
+# own: a fresh XDG_CONFIG_HOME). Stamp opens the sign-in page with xdg-open;
+# the xdg-open first on its PATH here hands the link to the fixture, whose
+# headless Chromium logs in on the provider's page and follows the redirect
+# to Stamp's loopback listener. The window then shows who is signed in.
+fx=$(mktemp -d)
+mkdir -p "$fx/bin" "$fx/config"
+cat >"$fx/bin/xdg-open" <<OPEN
+#!/bin/sh
+printf '%s' "\$1" >"$fx/url.tmp" && mv "$fx/url.tmp" "$fx/url"
+OPEN
+chmod +x "$fx/bin/xdg-open"
+XDG_CONFIG_HOME=$fx/config STAMP_SIGNIN_FIXTURE=$fx "$out/discover-fixture.test" -test.run '^TestWindowTestSignInFixture$' >"$out/signin-fixture.log" 2>&1 &
+fixture=$!
+for _ in $(seq 1 300); do
+  [ -f "$fx/ready" ] && break
+  kill -0 "$fixture" 2>/dev/null || break
+  sleep 0.2
+done
+[ "$(cat "$fx/ready" 2>/dev/null)" = ok ] || { stop_fixture; fail "the sign-in test provider did not start: $(cat "$fx/ready" 2>/dev/null) (see $out/signin-fixture.log)"; }
+(export XDG_CONFIG_HOME=$fx/config PATH=$fx/bin:$PATH && exec "$bin" --accounts >>"$out/stamp.log" 2>&1) &
+app=$!
+acc=$(timeout 10 xdotool search --sync --onlyvisible --name '^Accounts — Stamp$' | head -1) ||
+  { stop_fixture; fail "no Accounts window within 10 s of stamp --accounts"; }
+xdotool windowactivate --sync "$acc" 2>/dev/null || xdotool windowfocus --sync "$acc"
+sleep 1.5 # the saved account is shown with its sign-in button
+shot accounts-sign-in-button
+# The sign-in button: the form's third row (Address, Your name, Sign-in).
+xdotool mousemove --window "$acc" 450 124 click 1
+for _ in $(seq 1 600); do
+  [ -f "$fx/browsed" ] && break
+  sleep 0.1
+done
+[ -f "$fx/browsed" ] || { shot accounts-sign-in-no-browser; stop_fixture; fail "the Accounts window's sign-in never opened the browser (xdg-open)"; }
+head -1 "$fx/browsed" | grep -q '^ok' || { shot accounts-sign-in-failed; stop_fixture; fail "the browser sign-in failed: $(head -3 "$fx/browsed")"; }
+grep -q 'You can close this tab and return to Stamp' "$fx/browsed" ||
+  { stop_fixture; fail "the browser did not end on Stamp's page: $(head -5 "$fx/browsed")"; }
+sleep 1.5 # the window shows the outcome: nothing to poll from outside
+shot accounts-signed-in
+stop_fixture
+close_app
+rm -rf "$fx" || true
+echo "window-test: signed in from the Accounts window: Stamp opened the provider's page, a real Chromium logged in and came back to Stamp's loopback listener"

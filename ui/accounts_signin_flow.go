@@ -92,7 +92,7 @@ func (w *AccountsWindow) startSignIn(a account.Account) {
 // run is the flow, on its own goroutine.
 func (f *signInFlow) run() {
 	w := f.w
-	p, err := oauth.ProviderFor(f.ctx, f.a, w.secrets, w.sign.client)
+	p, err := w.providerFor(f.ctx, f.a)
 	if err != nil {
 		f.finish(nil, nil, err)
 		return
@@ -277,7 +277,7 @@ func (w *AccountsWindow) runSignedInProbe(ctx context.Context, cancel context.Ca
 			p.FailBeforeSending(err)
 		})
 	}
-	prov, err := oauth.ProviderFor(ctx, a, w.secrets, w.sign.client)
+	prov, err := w.providerFor(ctx, a)
 	if err != nil {
 		fail(err)
 		return
@@ -296,4 +296,21 @@ func (w *AccountsWindow) runSignedInProbe(ctx context.Context, cancel context.Ca
 		}
 		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
 	})
+}
+
+// providerFor is oauth.ProviderFor for the account a, except that a
+// keyring that cannot be read (locked, absent) does not stop a sign-in
+// that needs no client secret: the provider is resolved without one, and
+// a client that does need it is refused by the provider in words.
+func (w *AccountsWindow) providerFor(ctx context.Context, a account.Account) (*oauth.Provider, error) {
+	p, err := oauth.ProviderFor(ctx, a, w.secrets, w.sign.client)
+	var ku *account.KeyringUnavailableError
+	if err == nil || !errors.As(err, &ku) {
+		return p, err
+	}
+	s, serr := oauth.SettingsFor(a, "")
+	if serr != nil {
+		return nil, serr
+	}
+	return oauth.Resolve(ctx, s, w.sign.client)
 }

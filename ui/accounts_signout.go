@@ -151,7 +151,7 @@ func (w *AccountsWindow) SignOut(id string) {
 		name := oauth.Kind(a.OAuth.Provider).Name()
 		var canRevoke bool
 		var signOutErr error
-		p, err := oauth.ProviderFor(ctx, a, w.secrets, w.sign.client)
+		p, err := w.providerFor(ctx, a)
 		if err == nil {
 			canRevoke = p.RevocationURL != ""
 			signOutErr = w.sign.mgr.Session(id, p).SignOut(ctx)
