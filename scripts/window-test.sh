@@ -6,7 +6,8 @@
 # Then it sends to the sandbox, sends 100 MiB while typing, and checks that
 # the form comes back after kill -9 (scripts/window-test-inner.sh), and
 # types an address into the Accounts window, whose settings are looked up
-# on loopback servers (scripts/window-test-accounts.sh).
+# on loopback servers, and signs in from it with a real Chromium against a
+# loopback OpenID provider (scripts/window-test-accounts.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.
@@ -15,8 +16,8 @@ cd "$(dirname "$0")/.."
 bin=${1:-bin/stamp}
 [ -x "$bin" ] || { echo "window-test: $bin is not built (run make build)" >&2; exit 1; }
 mkdir -p test-output/window
-# The Accounts window's part asks loopback DNS and HTTPS servers, served by
-# a test of cmd/stamp (scripts/window-test-accounts.sh): built here, before
+# The Accounts window's part asks loopback DNS, HTTPS and OpenID servers,
+# served by tests of cmd/stamp (scripts/window-test-accounts.sh): built here, before
 # the test's throw-away HOME hides the Go caches.
 go test -c -o test-output/window/discover-fixture.test ./cmd/stamp ||
   { echo "window-test: cannot build the discovery test servers (cmd/stamp's test)" >&2; exit 1; }
