@@ -10,6 +10,11 @@
 # appear in the window (screenshot accounts-discovered), and Save keeps the
 # server that was found.
 
+# Data and settings of their own: no draft of the composer's part (closing
+# would ask about it), no account saved before.
+export XDG_DATA_HOME=$tmp/data-accounts XDG_CONFIG_HOME=$tmp/config-accounts
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
+
 fx=$(mktemp -d)
 STAMP_DISCOVER_FIXTURE=$fx "$out/discover-fixture.test" -test.run '^TestWindowTestDiscoverFixture$' >"$out/discover-fixture.log" 2>&1 &
 fixture=$!
