@@ -204,7 +204,7 @@ var presets = []Preset{
 		Auth:      AuthXOAUTH2,
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
-			note(i18n.M("preset.outlook.oauth_only", "Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\"). Only a Microsoft sign-in (OAuth 2) works.")),
+			note(i18n.M("preset.outlook.oauth_only", "Sign in with Microsoft (a browser sign-in, OAuth 2): Outlook.com refuses password login for mail programs, app passwords included (535 5.7.139 \"basic authentication is disabled\").")),
 		},
 		HelpURL: "https://support.microsoft.com/office/d088b986-291d-42b8-9564-9c414e2aa040",
 	},
@@ -216,7 +216,7 @@ var presets = []Preset{
 		Login:     LoginOAuth2Only,
 		Checklist: []Note{
 			note(i18n.M("preset.m365.admin", "Your organisation's administrator must allow \"Authenticated SMTP\" (SMTP AUTH) for your mailbox; it is off in many tenants.")),
-			note(i18n.M("preset.m365.oauth", "Microsoft 365 expects a Microsoft sign-in (OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139).")),
+			note(i18n.M("preset.m365.oauth", "Sign in with Microsoft (a browser sign-in, OAuth 2); password login is being retired and is refused where the tenant disabled it (535 5.7.139).")),
 		},
 		HelpURL: "https://learn.microsoft.com/exchange/clients-and-mobile-in-exchange-online/authenticated-client-smtp-submission",
 	},

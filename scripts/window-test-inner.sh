@@ -106,6 +106,12 @@ expect_body() {
 }
 : >"$out/stamp.log"
 
+# STAMP_WINDOW_TEST_PART=accounts runs only the Accounts window's part.
+if [ "${STAMP_WINDOW_TEST_PART:-}" = accounts ]; then
+  . scripts/window-test-accounts.sh
+  exit 0
+fi
+
 start=$(date +%s.%N)
 "$bin" "$attachment" >>"$out/stamp.log" 2>&1 &
 app=$!
@@ -248,3 +254,5 @@ status=0; wait "$app" || status=$?; app=
 [ "$status" -eq 0 ] || fail "the app exited with status $status after Save draft"
 grep -q 'Survives a crash' "$draft" || fail "Save draft on close lost the draft"
 echo "window-test: closing with unsent text asked, saved the draft and exited cleanly"
+
+. scripts/window-test-accounts.sh

@@ -4,8 +4,11 @@
 # test-output/window/, and closing the window the way a window manager does
 # (WM_DELETE_WINDOW via wmctrl + openbox) must end the process with status 0.
 # Then it sends to the sandbox, completes an address that send taught (two
-# letters, Enter), sends 100 MiB while typing, and checks that
-# the form comes back after kill -9 (scripts/window-test-inner.sh).
+# letters, Enter), sends 100 MiB while typing, checks that the form comes
+# back after kill -9 (scripts/window-test-inner.sh), and types an address
+# into the Accounts window, whose settings are looked up on loopback
+# servers, and signs in from it with a real Chromium against a loopback
+# OpenID provider (scripts/window-test-accounts.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.
@@ -14,6 +17,11 @@ cd "$(dirname "$0")/.."
 bin=${1:-bin/stamp}
 [ -x "$bin" ] || { echo "window-test: $bin is not built (run make build)" >&2; exit 1; }
 mkdir -p test-output/window
+# The Accounts window's part asks loopback DNS, HTTPS and OpenID servers,
+# served by tests of cmd/stamp (scripts/window-test-accounts.sh): built here, before
+# the test's throw-away HOME hides the Go caches.
+go test -c -o test-output/window/discover-fixture.test ./cmd/stamp ||
+  { echo "window-test: cannot build the discovery test servers (cmd/stamp's test)" >&2; exit 1; }
 display=(-a)
 if [ -n "${STAMP_TEST_DISPLAY:-}" ]; then display=(-n "${STAMP_TEST_DISPLAY#:}"); fi
 exec xvfb-run "${display[@]}" -s "-screen 0 1280x800x24 -nolisten tcp" \

@@ -5,52 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
 	"stamp/compose"
-	"stamp/smtpclient"
 )
-
-// choice is one option of a picker: the value it stands for and its words.
-type choice[T comparable] struct {
-	value T
-	label string
-}
-
-// securityChoices are the security modes in the order the picker shows them
-// (smtpclient.SecurityModes, the one definition).
-var securityChoices = func() (c []choice[account.Security]) {
-	for _, m := range smtpclient.SecurityModes() {
-		c = append(c, choice[account.Security]{account.Security(m.Name), m.Label})
-	}
-	return c
-}()
-
-// authChoices are the login mechanisms in the order the picker shows them
-// (smtpclient.LoginMethods, the one definition).
-var authChoices = func() (c []choice[account.AuthMechanism]) {
-	for _, m := range smtpclient.LoginMethods() {
-		c = append(c, choice[account.AuthMechanism]{account.AuthMechanism(m.Name), m.Label})
-	}
-	return c
-}()
-
-func labels[T comparable](choices []choice[T]) []string {
-	out := make([]string, len(choices))
-	for i, c := range choices {
-		out[i] = c.label
-	}
-	return out
-}
 
 // AccountsWindow adds, edits and removes saved accounts. The password goes
 // to the OS keyring (or, when there is none, is kept for this session only);
@@ -70,6 +35,18 @@ type AccountsWindow struct {
 	// ResetButton appears when the settings file is damaged: it keeps the
 	// file aside and starts over, only when the person asks.
 	ResetButton *widget.Button
+
+	// LoginWith chooses between a password and a provider's sign-in
+	// (folded under Server settings; the presets and discovery set it).
+	LoginWith *widget.Select
+	// SignInButton signs in (or again), SignedIn says who is signed in and
+	// until when, SignOutButton ends the sign-in.
+	SignInButton, SignOutButton *widget.Button
+	SignedIn                    *widget.Label
+	// The account's own sign-in client (Advanced sign-in settings).
+	ClientID, ClientSecret, Tenant, Issuer, AuthURL, TokenURL, DeviceAuthURL, RevocationURL, Scopes *widget.Entry
+	// ServerSettings folds the server's settings away.
+	ServerSettings *widget.Accordion
 
 	// OnChanged runs after accounts were saved or removed (the composer
 	// reloads its From picker).
@@ -96,6 +73,13 @@ type AccountsWindow struct {
 	afterProbe  func()
 
 	disc discovery // looking up the settings of a typed address
+	sign signInRow // the password or the provider's sign-in
+
+	// secretForm is the form whose secretItem row holds the password or
+	// the sign-in (passwordBox or sign.box).
+	secretForm  *widget.Form
+	secretItem  *widget.FormItem
+	passwordBox *fyne.Container
 }
 
 // NewAccountsWindow creates the accounts window (not shown yet), with
@@ -114,6 +98,9 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Window.SetOnClosed(func() {
 		w.closed = true
 		w.disc.stop()
+		if w.sign.flow != nil {
+			w.sign.flow.cancel()
+		}
 		if w.probe != nil {
 			w.probe.Cancel()
 			w.probe.Window.Close()
@@ -131,7 +118,9 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
 	w.Port.SetPlaceHolder("default for the security mode")
-	w.Security = widget.NewSelect(labels(securityChoices), nil)
+	w.Security = widget.NewSelect(labels(securityChoices), func(string) { w.showServerTitle() })
+	w.Host.OnChanged = func(string) { w.showServerTitle() }
+	w.Port.OnChanged = func(string) { w.showServerTitle() }
 	w.Auth = widget.NewSelect(labels(authChoices), nil)
 	w.Username = widget.NewEntry()
 	w.Username.SetPlaceHolder("default: the address")
@@ -154,6 +143,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
 	})
 	w.trustRow = container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
+	w.initSignIn(opts)
 
 	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
@@ -185,29 +175,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 		}
 	}
 
-	form := widget.NewForm(
-		widget.NewFormItem("Address", w.Address),
-		widget.NewFormItem("", w.disc.box),
-		widget.NewFormItem("Your name", w.Name),
-		widget.NewFormItem("Label", w.Label),
-		widget.NewFormItem("Server", w.Host),
-		widget.NewFormItem("Port", w.Port),
-		widget.NewFormItem("Security", w.Security),
-		widget.NewFormItem("Login", w.Username),
-		widget.NewFormItem("Password", w.Password),
-		widget.NewFormItem("Login method", w.Auth),
-		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, chooseCA, w.CAFile)),
-		widget.NewFormItem("", w.SaveSent),
-	)
-	w.body = container.NewVBox(form, w.trustRow, w.PasswordWhere, w.Notes, w.Status)
-	// The form scrolls; the buttons stay below it, visible at any height.
-	buttons := container.NewHBox(w.SaveButton, w.TestButton, layout.NewSpacer(), w.DefaultButton, w.RemoveButton)
-	right := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(w.body))
-	left := container.NewBorder(nil, container.NewVBox(w.ResetButton, add), nil, nil, w.list)
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.28
-	w.Window.SetContent(split)
-	w.Window.Resize(fyne.NewSize(900, 640))
+	w.layout(add, chooseCA)
 	w.reload()
 	if len(w.accounts) > 0 {
 		w.list.Select(0)
@@ -215,19 +183,6 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 		w.Edit("")
 	}
 	return w
-}
-
-// reload reads the account list from the store.
-func (w *AccountsWindow) reload() {
-	list, err := w.store.List()
-	var broken *account.BrokenFileError
-	w.ResetButton.Hidden = !errors.As(err, &broken)
-	w.ResetButton.Refresh()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-	}
-	w.accounts = list
-	w.list.Refresh()
 }
 
 // Edit shows the account with this ID in the form, or an empty form for a
@@ -265,6 +220,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.CAFile.SetText(a.CAFile)
 	w.setPinned(a.PinnedSHA256)
 	w.SaveSent.SetChecked(a.SaveSent)
+	w.fillSignInSettings(a)
 	w.Status.SetText("")
 	w.RemoveButton.Hidden = id == ""
 	w.DefaultButton.Hidden = id == "" || a.Default
@@ -307,147 +263,6 @@ func passwordWhere(loc account.PasswordLocation, err error) string {
 	return "No password is saved: Stamp will ask when it sends."
 }
 
-// pick selects the option of sel that stands for v.
-func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
-	for _, c := range choices {
-		if c.value == v {
-			sel.SetSelected(c.label)
-		}
-	}
-}
-
-// picked is the value of sel's selected option (the zero value if none).
-func picked[T comparable](sel *widget.Select, choices []choice[T]) T {
-	for _, c := range choices {
-		if c.label == sel.Selected {
-			return c.value
-		}
-	}
-	var zero T
-	return zero
-}
-
-func (w *AccountsWindow) setSecurity(s account.Security) { pick(w.Security, securityChoices, s) }
-
-func (w *AccountsWindow) setAuth(m account.AuthMechanism) { pick(w.Auth, authChoices, m) }
-
-// addressChanged fills the server settings from the provider presets while
-// the person types the address, unless they set the server themselves.
-func (w *AccountsWindow) addressChanged() {
-	if w.loading {
-		return
-	}
-	p := w.showPreset(w.Address.Text)
-	if p != nil && p.Guess && w.disc.d != nil {
-		// No built-in preset: look the settings up after a short pause
-		// (it fills the fields, or the guess when nothing is found).
-		w.Notes.SetText("")
-		w.discoverSoon(w.Address.Text)
-		return
-	}
-	w.disc.reset()
-	if p == nil {
-		return
-	}
-	w.fillFromPreset(*p)
-}
-
-// fillFromPreset puts the preset's first server into the form, unless
-// the person set the server themselves.
-func (w *AccountsWindow) fillFromPreset(p account.Preset) {
-	if w.Host.Text != "" && w.Host.Text != w.filled {
-		return
-	}
-	w.fillServer(p.Endpoints[0], p.Auth)
-}
-
-// fillServer puts a server Stamp found (a preset's, or discovery's) into
-// the form and remembers that it was filled in, not typed; an empty auth
-// means automatic.
-func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechanism) {
-	w.Host.SetText(e.Host)
-	w.filled = e.Host
-	w.Port.SetText(strconv.Itoa(e.Port))
-	w.setSecurity(e.Security)
-	if auth == "" {
-		auth = account.AuthAuto
-	}
-	w.setAuth(auth)
-}
-
-// showPreset shows what Stamp knows about the address's provider: which
-// secret it wants and the checklist to follow first.
-func (w *AccountsWindow) showPreset(address string) *account.Preset {
-	if !strings.Contains(address, "@") || strings.HasSuffix(address, "@") {
-		w.Notes.SetText("")
-		return nil
-	}
-	p, err := account.Lookup(address)
-	if err != nil {
-		w.Notes.SetText("")
-		return nil
-	}
-	w.Notes.SetText(presetNotes(p))
-	return &p
-}
-
-// presetNotes is what Stamp knows about a provider, in words: which
-// secret it wants and the checklist to follow first.
-func presetNotes(p account.Preset) string {
-	var b strings.Builder
-	if p.Guess {
-		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
-	} else {
-		fmt.Fprintf(&b, "%s: %s. Password: %s.", p.Provider, p.Endpoints[0], p.Login)
-		if p.SenderMustBeLogin {
-			b.WriteString(" The sender address must be the login address.")
-		}
-		if p.Unverified {
-			b.WriteString(" (These settings come from third-party pages; Test connection checks them.)")
-		}
-	}
-	for i, n := range p.Checklist {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, n.EN)
-		if n.ZH != "" {
-			b.WriteString("\n   " + n.ZH)
-		}
-	}
-	return b.String()
-}
-
-// formAccount reads the form into an account (ID: the one being edited).
-func (w *AccountsWindow) formAccount() (account.Account, error) {
-	a := account.Account{
-		ID:       w.current,
-		Label:    strings.TrimSpace(w.Label.Text),
-		Name:     strings.TrimSpace(w.Name.Text),
-		Address:  strings.TrimSpace(w.Address.Text),
-		Host:     strings.TrimSpace(w.Host.Text),
-		Username: strings.TrimSpace(w.Username.Text),
-		CAFile:   strings.TrimSpace(w.CAFile.Text),
-		SaveSent: w.SaveSent.Checked,
-
-		PinnedSHA256: w.pinned,
-	}
-	if p := strings.TrimSpace(w.Port.Text); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return a, fmt.Errorf("port: %q is not a number", p)
-		}
-		a.Port = n
-	}
-	a.Security = picked(w.Security, securityChoices)
-	a.Auth = picked(w.Auth, authChoices)
-	if a.ID == "" {
-		id, err := w.store.SuggestID(a.Address)
-		if err != nil {
-			return a, err
-		}
-		a.ID = id
-	}
-	return a, nil
-}
-
 // Save checks the form and writes the account, then puts the typed
 // password into the keyring. Checking and writing read the CA file, so
 // they run off the UI goroutine.
@@ -460,20 +275,58 @@ func (w *AccountsWindow) Save() {
 		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 		return
 	}
-	isNew := w.current == ""
 	password := w.Password.Text
-	w.offUI(a, func() error {
-		if isNew {
-			return w.store.Add(a) // validates a
-		}
-		return w.store.Put(a)
-	}, func(err error) {
+	if a.OAuth != nil {
+		password = "" // the sign-in replaces it (the field is hidden)
+	}
+	secret := w.ClientSecret.Text
+	w.offUI(a, w.saveWork(a, w.current == "", secret), func(err error) {
 		if err != nil {
 			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
 			return
 		}
+		if w.ClientSecret.Text == secret {
+			w.ClientSecret.SetText("")
+		}
 		w.saved(a, password)
+		w.showSignInState()
 	})
+}
+
+// saveWork writes a (new or not), and the client secret of its own
+// sign-in client when one was typed; it runs off the UI goroutine.
+func (w *AccountsWindow) saveWork(a account.Account, isNew bool, clientSecret string) func() error {
+	return func() error {
+		var err error
+		var before account.Account
+		if isNew {
+			err = w.store.Add(a) // validates a
+		} else {
+			before, _ = w.store.Get(a.ID)
+			err = w.store.Put(a)
+		}
+		if err != nil {
+			return err
+		}
+		if before.OAuth != nil && a.OAuth == nil {
+			// It logs in with a password now: its sign-in is not used
+			// any more (the typed password, if any, is saved next).
+			ctx := context.Background()
+			if err := w.secrets.DeleteRefreshToken(ctx, a.ID); err != nil && !errors.Is(err, account.ErrNoSecret) {
+				return fmt.Errorf("the account is saved, but its sign-in is still in the keyring: %w", err)
+			}
+			if err := w.secrets.SaveClientSecret(ctx, a.ID, ""); err != nil {
+				return fmt.Errorf("the account is saved, but its client secret is still in the keyring: %w", err)
+			}
+		}
+		if a.OAuth == nil || clientSecret == "" {
+			return nil
+		}
+		if err := w.secrets.SaveClientSecret(context.Background(), a.ID, clientSecret); err != nil {
+			return fmt.Errorf("the account is saved, but not its client secret: %w", err)
+		}
+		return nil
+	}
 }
 
 // saved shows a just-written account and saves the password typed for it.
@@ -550,78 +403,9 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 	}()
 }
 
-// reset keeps the damaged settings file aside and starts with no accounts.
-func (w *AccountsWindow) reset() {
-	kept, err := w.store.Reset()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-		return
-	}
-	w.reload()
-	w.Edit("")
-	w.showStatus(widget.WarningImportance, "Starting with no accounts. The damaged settings file is kept as "+kept+".")
-	if w.OnChanged != nil {
-		w.OnChanged()
-	}
-}
-
 func (w *AccountsWindow) showStatus(imp widget.Importance, text string) {
 	w.Status.Importance = imp
 	w.Status.SetText(text)
-}
-
-func (w *AccountsWindow) makeDefault() {
-	if w.current == "" {
-		return
-	}
-	if err := w.store.SetDefault(w.current); err != nil {
-		w.showStatus(widget.DangerImportance, err.Error())
-		return
-	}
-	w.DefaultButton.Hide()
-	w.reload()
-	if w.OnChanged != nil {
-		w.OnChanged()
-	}
-}
-
-func (w *AccountsWindow) confirmRemove() {
-	if w.current == "" {
-		return
-	}
-	id := w.current
-	w.dialogs.show(dialog.NewConfirm("Remove account?",
-		fmt.Sprintf("Remove %s and delete its password from the system keyring? Drafts and sent messages are kept.", id),
-		func(ok bool) {
-			if ok {
-				w.Remove(id)
-			}
-		}, w.Window))
-}
-
-// Remove deletes the account and its keyring entry.
-func (w *AccountsWindow) Remove(id string) {
-	w.showStatus(widget.MediumImportance, "Removing…")
-	go func() {
-		err := w.store.Remove(context.Background(), id, w.secrets)
-		runOnUI(func() {
-			if err != nil {
-				w.showStatus(widget.DangerImportance, "Not removed: "+err.Error())
-				return
-			}
-			w.reload()
-			if len(w.accounts) > 0 {
-				w.list.Select(0)
-				w.Edit(w.accounts[0].ID)
-			} else {
-				w.Edit("")
-			}
-			w.showStatus(widget.SuccessImportance, "Removed "+id+".")
-			if w.OnChanged != nil {
-				w.OnChanged()
-			}
-		})
-	}()
 }
 
 func (w *AccountsWindow) chooseCAFile() {
@@ -633,141 +417,6 @@ func (w *AccountsWindow) chooseCAFile() {
 		r.Close()
 	}, w.Window)
 	w.dialogs.show(d)
-}
-
-// TestConnection runs the engine's Probe with the settings in the form (and
-// the typed or saved password) in a live panel: TLS, certificate, AUTH
-// mechanisms, size limit, and whether the login worked.
-func (w *AccountsWindow) TestConnection() {
-	a, err := w.formAccount()
-	if err != nil {
-		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
-		return
-	}
-	if w.probe != nil && w.probe.running() {
-		w.probe.Present(nil) // one test at a time
-		return
-	}
-	typed := w.Password.Text
-	saved := w.current != ""
-	w.offUI(a, a.Validate, func(err error) {
-		if err != nil {
-			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
-			return
-		}
-		w.testConnection(a, typed, saved)
-	})
-}
-
-// testConnection runs the connection test of a checked account.
-func (w *AccountsWindow) testConnection(a account.Account, typed string, saved bool) {
-	if w.probe != nil && w.probe.running() {
-		w.probe.Present(nil) // one test at a time
-		return
-	}
-	if w.probe == nil {
-		w.probe = newSendPanel(w.app) // kept for the next test, closed with this window
-		w.probe.HideOnClose = true
-	}
-	p := w.probe
-	p.OnProbeFinished = func(err error) { w.probeFinished(p, a, err) }
-	ctx, cancel := context.WithCancel(context.Background())
-	p.PrepareProbe(a.DisplayName(), cancel)
-	p.Present(func() { go w.runProbe(ctx, cancel, p, a, typed, saved) })
-}
-
-// probeFinished offers, after a connection test of a that failed on a
-// certificate this computer does not trust, to trust that certificate for
-// the account; the question is asked on the test's window, where the
-// person is looking.
-func (w *AccountsWindow) probeFinished(p *sendPanel, a account.Account, err error) {
-	if w.afterProbe != nil {
-		defer w.afterProbe()
-	}
-	cert, fp := untrustedCertificate(err)
-	if cert == nil || w.closed {
-		return
-	}
-	w.trustDialog = offerTrust(p.Window, a.DisplayName(), cert, fp, func() { w.trust(a, fp) })
-}
-
-// trust makes the account a (tested from the form) trust exactly the
-// certificate with fingerprint fp: in the form, and in the saved account
-// when it is saved already (only the pin changes there; other edits in
-// the form wait for Save).
-func (w *AccountsWindow) trust(a account.Account, fp string) {
-	if w.current != a.ID && w.current != "" {
-		return // the person went on to another account meanwhile
-	}
-	w.setPinned(fp)
-	if w.current == "" {
-		w.showStatus(widget.WarningImportance, "The certificate will be trusted once you save the account. Test connection again to check.")
-		return
-	}
-	id := a.ID
-	w.offUI(a, func() error {
-		saved, err := w.store.Get(id)
-		if err != nil {
-			return err
-		}
-		saved.PinnedSHA256 = fp
-		return w.store.Put(saved)
-	}, func(err error) {
-		if err != nil {
-			w.showStatus(widget.DangerImportance, "The certificate is not trusted: "+err.Error())
-			return
-		}
-		w.showStatus(widget.SuccessImportance, a.DisplayName()+" now trusts this certificate and no other. Test connection again to check.")
-	})
-}
-
-// setPinned shows which certificate the form's account trusts.
-func (w *AccountsWindow) setPinned(fp string) {
-	w.pinned = fp
-	if fp == "" {
-		w.Trust.SetText("")
-		w.trustRow.Hide()
-	} else {
-		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + smtpclient.ColonHex(fp))
-		w.trustRow.Show()
-	}
-	if w.body != nil {
-		w.body.Refresh() // the row's height changed: lay out again
-	}
-}
-
-// runProbe gets the password for a connection test of a (the typed one, or
-// the saved one when saved is set) off the UI goroutine, then starts the
-// test in p.
-func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc, p *sendPanel, a account.Account, typed string, saved bool) {
-	cred := account.PasswordCredential(typed)
-	if typed == "" && a.EffectiveAuth().NeedsSecret() && saved {
-		if c, _, err := w.secrets.Get(ctx, a.ID); err == nil {
-			cred = c
-		}
-	}
-	fail := func(err error) {
-		cancel()
-		p.FailBeforeSending(err)
-	}
-	if ctx.Err() != nil {
-		runOnUI(func() { fail(errors.New("cancelled")) })
-		return
-	}
-	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
-		runOnUI(func() {
-			fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
-		})
-		return
-	}
-	cfg := a.SMTPConfig(cred)
-	runOnUI(func() {
-		if ctx.Err() != nil { // cancelled, or the window closed, just now
-			fail(errors.New("cancelled"))
-			return
-		}
-		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())
-	})
 }
 
 // accountSender is the From picker entry for a saved account.

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"stamp/account"
 	"stamp/discover"
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -26,6 +29,20 @@ type AccountsOptions struct {
 	// DiscoverDelay is the pause after the last change of the address
 	// before the lookup starts; zero means DefaultDiscoverDelay.
 	DiscoverDelay time.Duration
+
+	// OAuth hands out the accounts' sign-in sessions; share the composer's
+	// so that refreshes of one account never overlap. nil: one of the
+	// window's own.
+	OAuth *oauth.Manager
+	// OpenURL opens the sign-in page in the person's browser; nil means
+	// fyne.App.OpenURL. Tests hand the page to a browser they drive.
+	OpenURL func(*url.URL) error
+	// OAuthHTTPClient makes the sign-in's requests to the provider (nil:
+	// http.DefaultClient).
+	OAuthHTTPClient *http.Client
+	// SignInTimeout bounds the wait for the browser; zero means
+	// oauth.DefaultTimeout.
+	SignInTimeout time.Duration
 }
 
 // DefaultDiscoverDelay is the pause after typing before settings are
@@ -224,6 +241,11 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 		w.disc.warnings = append(w.disc.warnings, p(warn))
 	}
 	w.fillServer(s.Endpoint(), s.Auth)
+	login := account.LoginPassword
+	if dom, err := account.Domain(w.Address.Text); err == nil {
+		login = c.AsPreset(dom).Login
+	}
+	w.offerSignIn(login, s.Host)
 	if w.Username.Text == "" || w.Username.Text == w.disc.filledUser {
 		user := s.Username
 		if strings.EqualFold(user, strings.TrimSpace(w.Address.Text)) {

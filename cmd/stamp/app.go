@@ -17,6 +17,7 @@ import (
 	"stamp/discover"
 	"stamp/i18n"
 	"stamp/instance"
+	"stamp/oauth"
 	"stamp/smtpclient"
 	"stamp/ui"
 )
@@ -75,9 +76,16 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		return accountConfig(ctx, s, parent)
 	}
 	// One Discoverer for the session: it remembers what it found per domain.
-	disc := discover.New(discover.Options{})
+	discOpts, err := discoverOptions()
+	if err != nil {
+		return err
+	}
+	disc := discover.New(discOpts)
+	// One sign-in manager for the session, so that refreshes of one
+	// account never overlap (the composer's sends should share it).
+	signIns := oauth.NewManager(secrets)
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
-		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc})
+		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc, OAuth: signIns})
 		w.OnChanged = c.ReloadSenders
 		w.Window.Show()
 		return w.Window

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"stamp/account"
+	"stamp/smtpclient"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+)
+
+// The Accounts window fills the server settings from what Stamp knows of
+// the address's provider (its preset) while the person types.
+
+// addressChanged fills the server settings from the provider presets while
+// the person types the address, unless they set the server themselves.
+func (w *AccountsWindow) addressChanged() {
+	if w.loading {
+		return
+	}
+	p := w.showPreset(w.Address.Text)
+	if p != nil && p.Guess && w.disc.d != nil {
+		// No built-in preset: look the settings up after a short pause
+		// (it fills the fields, or the guess when nothing is found).
+		w.Notes.SetText("")
+		w.offerSignIn(account.LoginPassword, "") // until the lookup says otherwise
+		w.discoverSoon(w.Address.Text)
+		return
+	}
+	w.disc.reset()
+	if p == nil {
+		w.offerSignIn(account.LoginPassword, "")
+		return
+	}
+	w.fillFromPreset(*p)
+	w.offerSignIn(p.Login, w.Host.Text)
+}
+
+// fillFromPreset puts the preset's first server into the form, unless
+// the person set the server themselves.
+func (w *AccountsWindow) fillFromPreset(p account.Preset) {
+	if w.Host.Text != "" && w.Host.Text != w.filled {
+		return
+	}
+	w.fillServer(p.Endpoints[0], p.Auth)
+}
+
+// fillServer puts a server Stamp found (a preset's, or discovery's) into
+// the form and remembers that it was filled in, not typed; an empty auth
+// means automatic.
+func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechanism) {
+	w.Host.SetText(e.Host)
+	w.filled = e.Host
+	w.Port.SetText(strconv.Itoa(e.Port))
+	w.setSecurity(e.Security)
+	if auth == "" {
+		auth = account.AuthAuto
+	}
+	w.setAuth(auth)
+	w.showServerTitle()
+}
+
+// showServerTitle names the server in the folded Server settings' title,
+// so the settings in use show without unfolding them.
+func (w *AccountsWindow) showServerTitle() {
+	if w.ServerSettings == nil {
+		return
+	}
+	title := lang.X("accounts.server_settings", "Server settings")
+	if host := strings.TrimSpace(w.Host.Text); host != "" {
+		where := host
+		if port := strings.TrimSpace(w.Port.Text); port != "" {
+			where += ":" + port
+		}
+		title = lang.X("accounts.server_settings_named", "Server settings: {{.Server}} ({{.Security}})",
+			map[string]any{"Server": smtpclient.Printable(where), "Security": string(picked(w.Security, securityChoices))})
+	}
+	if item := w.ServerSettings.Items[0]; item.Title != title {
+		item.Title = title
+		w.ServerSettings.Refresh()
+	}
+}
+
+// showPreset shows what Stamp knows about the address's provider: which
+// secret it wants and the checklist to follow first.
+func (w *AccountsWindow) showPreset(address string) *account.Preset {
+	if !strings.Contains(address, "@") || strings.HasSuffix(address, "@") {
+		w.Notes.SetText("")
+		return nil
+	}
+	p, err := account.Lookup(address)
+	if err != nil {
+		w.Notes.SetText("")
+		return nil
+	}
+	w.Notes.SetText(presetNotes(p))
+	return &p
+}
+
+// presetNotes is what Stamp knows about a provider, in words: which
+// secret it wants and the checklist to follow first.
+func presetNotes(p account.Preset) string {
+	var b strings.Builder
+	if p.Guess {
+		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
+	} else {
+		fmt.Fprintf(&b, "%s: %s. Password: %s.", p.Provider, p.Endpoints[0], p.Login)
+		if p.SenderMustBeLogin {
+			b.WriteString(" The sender address must be the login address.")
+		}
+		if p.Unverified {
+			b.WriteString(" (These settings come from third-party pages; Test connection checks them.)")
+		}
+	}
+	for i, n := range p.Checklist {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, n.EN)
+		if n.ZH != "" {
+			b.WriteString("\n   " + n.ZH)
+		}
+	}
+	return b.String()
+}
