@@ -17,7 +17,6 @@ import (
 	"stamp/discover"
 	"stamp/i18n"
 	"stamp/instance"
-	"stamp/oauth"
 	"stamp/smtpclient"
 	"stamp/ui"
 )
@@ -81,11 +80,12 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		return err
 	}
 	disc := discover.New(discOpts)
-	// One sign-in manager for the session, so that refreshes of one
-	// account never overlap (the composer's sends should share it).
-	signIns := oauth.NewManager(secrets)
+	// The Accounts window shares the session's one sign-in manager with the
+	// composer, so that refreshes of one account never overlap.
+	var accounts *ui.AccountsWindow
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
-		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc, OAuth: signIns})
+		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc, OAuth: oauthManager})
+		accounts = w
 		w.OnChanged = c.ReloadSenders
 		w.Window.Show()
 		return w.Window
@@ -101,8 +101,14 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		OpenAccount: func(ui.Sender) { showAccounts() },
 		// OAuth 2 accounts send through their sign-in; "Sign in again"
 		// opens the Accounts window.
-		OAuth:    ui.NewOAuthAccounts(store, secrets, oauthManager),
-		SignIn:   func(ui.Sender) { showAccounts() },
+		OAuth: ui.NewOAuthAccounts(store, secrets, oauthManager),
+		// "Sign in again" opens the Accounts window on that account.
+		SignIn: func(s ui.Sender) {
+			showAccounts()
+			if accounts != nil {
+				accounts.Edit(s.ID)
+			}
+		},
 		Contacts: book,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem(lang.X("menu.accounts", "Accounts…"), showAccounts),
