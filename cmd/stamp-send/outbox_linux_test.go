@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"stamp/account"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,7 +37,10 @@ func newOutboxEnv(t *testing.T, bin string, so sandbox.Options) *outboxEnv {
 	t.Cleanup(func() { srv.Close() })
 	root := t.TempDir()
 	e := &outboxEnv{t: t, bin: bin, srv: srv, data: filepath.Join(root, "data", "Stamp"),
-		env: append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(root, "data"), "XDG_CONFIG_HOME="+filepath.Join(root, "config"))}
+		env: append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(root, "data"), "XDG_CONFIG_HOME="+filepath.Join(root, "config"),
+			// Each environment its own settings folder (TestMain points
+			// STAMP_CONFIG_DIR at one shared by the whole package).
+			account.ConfigDirEnv+"="+filepath.Join(root, "config", "Stamp"))}
 	e.ok("account", "add", "box", "--from", "ann@example.com", "--server", srv.Addr(), "--security", "none", "--auth", "none")
 	return e
 }
