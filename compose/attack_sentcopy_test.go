@@ -1,0 +1,105 @@
+package compose
+
+// Adversarial test (issue 18 review): FAILS on the code it was written
+// against; skipped unless STAMP_ATTACK is set. See ATTACK.md.
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// Finding 6: SaveSent names the copy by the second and the subject and
+// renames over whatever has that name. Two messages with one subject sent
+// in one second (a direct send from stamp-send or the composer, and the
+// outbox's copy, which picks the same name) keep one Sent copy: the first
+// is silently replaced.
+func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 6: not fixed yet (set STAMP_ATTACK=1 to run)")
+	}
+	for try := 0; try < 5; try++ {
+		dir := t.TempDir()
+		start := time.Now()
+		for _, text := range []string{"first message\n", "second message\n"} {
+			m := &Message{From: Address{Addr: "ann@example.com"}, To: []Address{{Addr: "bob@example.com"}},
+				Subject: "Weekly report", Text: text}
+			if _, err := SaveSent(dir, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if time.Now().Unix() != start.Unix() {
+			continue // crossed a second: the names differ anyway
+		}
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		var bodies []string
+		for _, p := range paths {
+			f, err := os.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := mail.CreateReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			part, err := r.NextPart()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(part.Body)
+			bodies = append(bodies, string(b))
+			f.Close()
+		}
+		if len(paths) != 2 {
+			t.Fatalf("two messages sent, %d Sent copies left (bodies %q): one was replaced", len(paths), bodies)
+		}
+		return
+	}
+	t.Skip("could not save twice within one second")
+}
+
+// Finding 8 (its root): SafeFileName cuts at 80 characters, not bytes, so
+// a Sent copy's name for a long subject in Japanese, Chinese or emoji is
+// longer than the 255 bytes a file name may have on ext4, btrfs, APFS or
+// (in UTF-16 units for astral characters) NTFS: the copy cannot be written.
+func TestAttackSentFileNameFitsTheFileSystem(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 8: not fixed yet (set STAMP_ATTACK=1 to run)")
+	}
+	at := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	for _, subject := range []string{
+		strings.Repeat("会議の議事録と来週の予定について", 6),
+		strings.Repeat("📎", 80),
+	} {
+		name := SentFileName(at, subject)
+		if len(name) > 255 {
+			t.Errorf("SentFileName of a %d-character subject is %d bytes, more than 255", len([]rune(subject)), len(name))
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(t.TempDir(), name), []byte("x"), 0o600); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// Finding 10: Unicode format characters (Cf) pass SafeFileName: a subject
+// with U+202E RIGHT-TO-LEFT OVERRIDE names a Sent copy that file managers
+// show reversed ("…\u202Efdp.exe" ends visually in "exe.pdf"), and zero-width
+// characters make two copies look alike.
+func TestAttackSentFileNameKeepsBidiOverrides(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 10: not fixed yet (set STAMP_ATTACK=1 to run)")
+	}
+	name := SafeFileName("invoice \u202Efdp.exe\u200B")
+	for _, r := range name {
+		if unicode.Is(unicode.Cf, r) {
+			t.Fatalf("SafeFileName kept the format character %U: %q", r, name)
+		}
+	}
+}

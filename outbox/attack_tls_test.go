@@ -1,0 +1,77 @@
+//go:build unix
+
+package outbox
+
+// Adversarial test (issue 18 review); skipped unless STAMP_ATTACK is set.
+// See ATTACK.md.
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"stamp/smtpclient"
+	"stamp/smtpclient/sandbox"
+)
+
+// Finding 13: a connection that drops during the TLS handshake (the
+// server restarting, a flaky train Wi-Fi, a middlebox reset — nothing about
+// certificates) is filed as "needs attention: certificate" and never
+// retried. The engine turns every connection error inside the handshake
+// into ErrorTLS (session.go handshake: Kind Connection → TLS; netError:
+// step == StepTLS → TLS), and classify maps ErrorTLS to ReasonCertificate.
+// Then the server is fine again, and the message still waits for the
+// person.
+func TestAttackAConnectionDroppedDuringTLSIsNeverRetried(t *testing.T) {
+	attackOnly(t, 13)
+	// A server that goes away in the middle of the handshake: it reads the
+	// ClientHello and hangs up.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 512))
+			c.Close()
+		}
+	}()
+	e := newEnv(t, sandbox.Options{})
+	var port int
+	var ca []byte
+	o := e.open(Options{Backoff: []time.Duration{10 * time.Millisecond}, Sender: SenderFunc(func(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
+		cfg := smtpclient.Config{Host: "127.0.0.1", Port: port, Security: smtpclient.SecurityTLS, CAPEM: ca, Timeout: 5 * time.Second}
+		return smtpclient.Send(ctx, cfg, env, msg, onEvent)
+	})})
+	port = ln.Addr().(*net.TCPAddr).Port
+	r, err := o.Enqueue(testNew("dropped in TLS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := o.SendNow(context.Background(), r.ID)
+	t.Logf("after the drop: %s %s %+v", got.State, got.Reason, got.LastError)
+
+	// The server is back (a real TLS server on loopback), and the outbox
+	// runs: the message should leave on its own.
+	ln.Close()
+	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.TLS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	port, ca = srv.Port(), srv.CAPEM()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go o.Run(ctx)
+	wctx, wcancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer wcancel()
+	if _, err := srv.Wait(wctx, 1); err != nil {
+		r, _ := o.Get(r.ID)
+		t.Fatalf("a connection dropped during the TLS handshake left the message %q (%q), never retried: %s", r.State, r.Reason, r.LastError.Text)
+	}
+}
