@@ -179,3 +179,28 @@ func TestAttackSilentAutoconfigHoldsTheResult(t *testing.T) {
 		t.Errorf("the ISPDB answered at once but discovery settled after %s (waiting on the silent autoconfig):\n%s", took.Round(time.Millisecond), attemptsText(r))
 	}
 }
+
+// Finding 8: Candidate.Warnings skips every server on a host it has seen,
+// so a plain (no TLS) server on the same host as an earlier TLS one gets
+// no "no encryption" warning whenever the candidate has any other warning
+// (another domain, a guess, unverified). The window's Save question and
+// `stamp-send account discover` then list no word about encryption for
+// the plain alternative the person picked.
+func TestAttackPlainServerWarningHiddenBehindTheSameHost(t *testing.T) {
+	attack(t, 8)
+	e := newEnv(t)
+	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", doc(
+		out("smtp.elsewhere.test", "465", "SSL")+out("smtp.elsewhere.test", "25", "plain")))
+	r, err := New(e.options()).Discover(context.Background(), "me@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, ok := r.Chosen()
+	if !ok || len(c.Servers) != 2 || !c.Servers[1].Plain {
+		t.Fatalf("want the two servers, the second plain: %+v\n%s", c.Servers, attemptsText(r))
+	}
+	w := strings.Join(c.Warnings(), "\n")
+	if !strings.Contains(w, ":25") {
+		t.Errorf("smtp.elsewhere.test:25 has no TLS but the warnings do not say so:\n%s", w)
+	}
+}
