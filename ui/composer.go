@@ -75,6 +75,10 @@ type Options struct {
 	SignIn func(s Sender)
 	// Menu adds items to the main menu's Stamp menu (accounts, sent, inbox).
 	Menu []*fyne.MenuItem
+	// DraftID names this composer's draft file (Drafts/DraftID.json); ""
+	// is the single draft of earlier versions, Drafts/current.json. The
+	// set of composers (composers.go) gives each its own.
+	DraftID string
 }
 
 // Composer is the main window: the form a person writes a message in.
@@ -108,6 +112,10 @@ type Composer struct {
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
+	// closed: the window has closed while other composers stay open
+	// (composers.go); a send's end does no widget or draft work then, as
+	// after the app's loop ended.
+	closed bool
 
 	formatState    // the Markdown toggle and the preview (composer_format.go)
 	signatureState // the sender's signature in the body (composer_signature.go)
@@ -118,7 +126,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	a.SetIcon(Icon)
 	w := a.NewWindow(Title)
 	w.SetIcon(Icon)
-	c := &Composer{Window: w, app: a, opts: opts, drafts: newDraftStore(opts.DataDir)}
+	c := &Composer{Window: w, app: a, opts: opts, drafts: draftStoreFor(opts.DataDir, opts.DraftID)}
 
 	c.From = widget.NewSelect(nil, func(string) {
 		if s, ok := c.Sender(); ok && !c.restoring {

@@ -48,7 +48,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
-	var c *ui.Composer
+	var composers *ui.Composers
 	var storeErr error
 	senders := func() []ui.Sender {
 		list, err := ui.AccountSenders(store)
@@ -66,15 +66,14 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	disc := discover.New(discover.Options{})
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
 		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc})
-		w.OnChanged = c.ReloadSenders
+		w.OnChanged = composers.ReloadSenders
 		w.Window.Show()
 		return w.Window
 	})
-	c = ui.NewComposer(a, ui.Options{
+	composers = ui.NewComposers(a, ui.Options{
 		DataDir: data,
 		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
-		Attach:  args,
 		// After a refused login: ask, save, retry; after a settings problem:
 		// the accounts window.
 		NewPassword: ui.AccountNewPassword(store, secrets),
@@ -88,38 +87,35 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
 			fyne.NewMenuItem("Sandbox inbox", ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
 			// "About" exactly: on macOS Fyne moves it into the app menu.
-			fyne.NewMenuItem("About", func() { ui.ShowAbout(c.Window) }),
+			fyne.NewMenuItem("About", func() {
+				if c := composers.Front(); c != nil {
+					ui.ShowAbout(c.Window)
+				}
+			}),
 		},
 	})
 	startHeapProfile()
+	// Every saved draft comes back in a window of its own (one empty
+	// composer when there is none); the app's loop ends when the last
+	// composer closes (ui.Composers).
+	c := composers.Start(args)
 	defer startFrameLog(c.Window)()
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}
-	showMaster(c)
 	c.FocusFirst()
 	if openAccounts {
 		showAccounts()
 	}
-	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
+	serveHandOver(a, primary, composers, showAccounts) // uidesk hook: later starts hand their files to the front composer
 	a.Run()
-	// The loop has ended (the master window's close said so already, unless
+	// The loop has ended (the last composer's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work
-	// runs. Wait for goroutines only — each send counts itself down.
+	// runs. Wait for goroutines only — each send counts itself down, in
+	// every composer of the run, closed ones too.
 	ui.Stopped()
-	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
+	if !composers.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
 	}
 	return nil
-}
-
-// showMaster shows the composer as the master window: the app's loop ends
-// once it has closed. Its close tells the ui package so, on the UI
-// goroutine, before the loop ends: from the moment the loop stops, Fyne
-// drops queued UI work or runs late fyne.Do calls on the caller's
-// goroutine, so no send may hand its SendFinished over after this.
-func showMaster(c *ui.Composer) {
-	c.Window.SetMaster()
-	c.Window.SetOnClosed(ui.Stopped)
-	c.Window.Show()
 }
