@@ -50,7 +50,8 @@ func NewComposers(a fyne.App, opts Options) *Composers {
 // Start opens a composer for every saved draft (oldest first, so the newest
 // is in front), or one empty composer when there is none, and shows them.
 // Files from the command line go into that empty composer, or into a new
-// message of their own beside the restored drafts. It returns the composer
+// message of their own beside the restored drafts. Each window's keyboard
+// focus is in the first field that needs typing. It returns the composer
 // in front.
 func (s *Composers) Start(files []string) *Composer {
 	ids, err := savedDraftIDs(s.opts.DataDir)
@@ -59,6 +60,9 @@ func (s *Composers) Start(files []string) *Composer {
 	}
 	if len(s.open) == 0 || len(files) > 0 {
 		s.show(s.add(newDraftID(), files))
+	}
+	for _, c := range s.open {
+		c.FocusFirst() // each window keeps its own keyboard focus
 	}
 	if err != nil {
 		s.front.Notify(err.Error())

@@ -103,7 +103,6 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	if storeErr != nil {
 		c.Notify("Your saved accounts could not be read: " + storeErr.Error() + " Open Message › Accounts… to start over; the damaged file is kept.")
 	}
-	c.FocusFirst()
 	if openAccounts {
 		showAccounts()
 	}
