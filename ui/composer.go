@@ -116,6 +116,9 @@ type Composer struct {
 	// (composers.go); a send's end does no widget or draft work then, as
 	// after the app's loop ended.
 	closed bool
+	// others, when set (composers.go), counts the other open composers:
+	// closing this one then closes a message, not Stamp.
+	others func() int
 
 	formatState    // the Markdown toggle and the preview (composer_format.go)
 	signatureState // the sender's signature in the body (composer_signature.go)
@@ -613,7 +616,7 @@ func (c *Composer) closeRequested() {
 		widget.NewLabel(c.closeQuestion()),
 		container.NewHBox(save, discard, cancel),
 	)
-	dlg := dialog.NewCustomWithoutButtons("Close Stamp?", content, c.Window)
+	dlg := dialog.NewCustomWithoutButtons(c.closeTitle(), content, c.Window)
 	save.OnTapped = func() {
 		dlg.Hide()
 		if err := c.SaveDraft(); err != nil {

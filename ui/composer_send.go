@@ -240,8 +240,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 // stops the send and keeps the message in the drafts marked as possibly
 // sent, as the question promises (the send's end does not undo the mark).
 func (c *Composer) closeWhileSending() {
-	c.showDialog(dialog.NewConfirm("A message is being sent",
-		"Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent.",
+	c.showDialog(dialog.NewConfirm("A message is being sent", c.closeSendingText(),
 		func(stop bool) {
 			if !stop {
 				return

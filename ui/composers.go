@@ -117,6 +117,7 @@ func (s *Composers) add(id string, attach []string) *Composer {
 	opts.Attach = attach
 	c := NewComposer(s.app, opts)
 	c.Window.SetOnClosed(func() { s.closed(c) })
+	c.others = func() int { return len(s.open) - 1 }
 	// The Window menu names each composer by its subject; typing anywhere
 	// makes a composer the front one (hand-overs go there).
 	subject, body := c.Subject.OnChanged, c.Body.OnChanged
@@ -152,6 +153,9 @@ func (s *Composers) focus(c *Composer) {
 // app ends.
 func (s *Composers) closed(c *Composer) {
 	c.closed = true
+	if c.panel != nil {
+		c.panel.Window.Close() // its kept send panel goes with it (a GL context each)
+	}
 	for i, o := range s.open {
 		if o == c {
 			s.open = append(s.open[:i], s.open[i+1:]...)
@@ -233,4 +237,21 @@ func composerLabel(c *Composer) string {
 		subject = string(r[:maxLabel-1]) + "…"
 	}
 	return subject
+}
+
+// closeTitle is the title of c's close question: closing the last composer
+// closes Stamp; closing one of several closes that message only.
+func (c *Composer) closeTitle() string {
+	if c.others != nil && c.others() > 0 {
+		return lang.X("composers.close_title", "Close this message?")
+	}
+	return "Close Stamp?"
+}
+
+// closeSendingText is what closing c during a send says it does.
+func (c *Composer) closeSendingText() string {
+	if c.others != nil && c.others() > 0 {
+		return lang.X("composers.close_sending", "Closing this window now stops its send. The message stays in your drafts, marked as possibly sent.")
+	}
+	return "Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent."
 }

@@ -144,8 +144,9 @@ func TestClosingOneComposerKeepsTheOthersDraft(t *testing.T) {
 	a.autosave()
 	b.autosave()
 	a.closeRequested()
-	if text := dialogText(a.Window.Canvas().Overlays().Top()); !strings.Contains(text, "has not been sent") {
-		t.Fatalf("closing a composer with text asks %q", text)
+	if text := dialogText(a.Window.Canvas().Overlays().Top()); !strings.Contains(text, "Close this message?") ||
+		!strings.Contains(text, "has not been sent") {
+		t.Fatalf("closing one of two composers with text asks %q; want it to close this message, not Stamp", text)
 	}
 	if b.Window.Canvas().Overlays().Top() != nil {
 		t.Fatal("closing one composer asked in the other window too")
@@ -158,6 +159,9 @@ func TestClosingOneComposerKeepsTheOthersDraft(t *testing.T) {
 		t.Fatalf("after closing one of two composers: %d open, app ended %d times", len(s.Open()), *stops)
 	}
 	b.closeRequested()
+	if text := dialogText(b.Window.Canvas().Overlays().Top()); !strings.Contains(text, "Close Stamp?") {
+		t.Fatalf("closing the last composer asks %q; want Close Stamp?", text)
+	}
 	tapButton(t, b.Window, "Save draft")
 	if *stops != 1 {
 		t.Fatal("closing the last composer did not end the app")
@@ -301,6 +305,19 @@ func TestASendInOneComposerEndsAsUsualWhileAnotherCloses(t *testing.T) {
 	}
 	if *stops != 0 || len(s.Open()) != 1 {
 		t.Fatal("the app ended while a composer was open")
+	}
+	// Closing the composer closes its kept send panel too.
+	panel := a.panel
+	if panel == nil || !isOpen(s.app, panel.Window) {
+		t.Fatal("no send panel kept after the send")
+	}
+	s.NewComposer()
+	a.closeRequested() // empty after the send: closes without asking
+	if isOpen(s.app, panel.Window) {
+		t.Fatal("the send panel of a closed composer stayed open")
+	}
+	if *stops != 0 {
+		t.Fatal("closing one of two composers ended the app")
 	}
 }
 
