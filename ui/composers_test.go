@@ -113,6 +113,10 @@ func TestCtrlNOpensASecondComposerWithADraftOfItsOwn(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := newTestComposers(t, dir, Options{})
 	first := s.Start(nil)
+	msg := first.Window.MainMenu().Items[0].Items
+	if msg[0].Label != "New message" || !msg[len(msg)-1].IsQuit {
+		t.Fatalf("the Message menu runs from %q to %q; want New message first and Quit last", msg[0].Label, msg[len(msg)-1].Label)
+	}
 	write(first, "Lunch", "At noon?")
 	pressShortcut(t, first.Window, fyne.KeyN)
 	if n := len(s.Open()); n != 2 {
