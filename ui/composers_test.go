@@ -366,3 +366,30 @@ func TestQuitDuringASendStopsItAndKeepsTheMessageMarkedAsPossiblySent(t *testing
 		t.Fatalf("after Quit during a send, %d drafts, marked as possibly sent: %q; want both kept, the one in flight marked", len(paths), marked)
 	}
 }
+
+func TestADamagedDraftBesideAGoodOneIsKeptAsideAndTheGoodOneComesBack(t *testing.T) {
+	dir := t.TempDir()
+	drafts := filepath.Join(dir, "Drafts")
+	os.MkdirAll(drafts, 0o700)
+	writeFile(t, drafts, "draft-good.json", []byte(`{"version":1,"to":"ann@example.com","subject":"Good","body":"Fine.","saved":"2026-12-01T10:00:00Z"}`))
+	writeFile(t, drafts, "draft-bad.json", []byte(`{"version":1,"subject":"Trunc`))
+	s, _ := newTestComposers(t, dir, Options{})
+	s.Start(nil)
+	var subjects, notices []string
+	for _, c := range s.Open() {
+		subjects = append(subjects, c.Subject.Text)
+		notices = append(notices, c.Notice.Text)
+	}
+	if len(subjects) != 2 || !strings.Contains(strings.Join(subjects, "|"), "Good") {
+		t.Fatalf("a damaged draft beside a good one: composers hold %q", subjects)
+	}
+	if !strings.Contains(strings.Join(notices, "|"), "damaged; it was kept as") {
+		t.Fatalf("nobody says the damaged draft was kept aside: %q", notices)
+	}
+	if aside, _ := filepath.Glob(filepath.Join(drafts, "draft-bad.json.broken-*")); len(aside) != 1 {
+		t.Fatal("the damaged draft was not kept aside")
+	}
+	if ids, _ := savedDraftIDs(dir); len(ids) != 1 || ids[0] != "draft-good" {
+		t.Fatalf("the next start would restore %q; want only the good draft", ids)
+	}
+}
