@@ -17,9 +17,9 @@ import (
 var errClosing = instance.ErrClosing
 
 // serveHandOver gives what later starts of Stamp hand over to the front
-// composer (files), or to openAccounts (--accounts), on the UI goroutine. Once the
-// app's loop is ending (ui.IsStopped: the master window closed or the app
-// stopped, a send maybe still finishing) a hand-over is refused, so the
+// composer (files), or to openAccounts (--accounts), on the UI goroutine.
+// Once the app's loop is ending (ui.IsStopped: the last composer closed or
+// the app stopped, a send maybe still finishing) a hand-over is refused, so the
 // later start says so rather than its files being lost; the lock is kept
 // until this process ends, so no second Stamp opens the draft meanwhile.
 func serveHandOver(a fyne.App, p *instance.Primary, composers *ui.Composers, openAccounts func()) {

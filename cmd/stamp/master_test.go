@@ -15,8 +15,8 @@ import (
 // Fyne, its queue drained, runs late fyne.Do calls inline on the caller's
 // goroutine: a send ending then did its UI and draft work on its own
 // goroutine. The last composer's close now stops that work, on the UI
-// goroutine (one of several closing does not). The check runs in a child process: it leaves the ui package
-// stopped for good.
+// goroutine (one of several closing does not). The check runs in a child
+// process: it leaves the ui package stopped for good.
 func TestClosingTheMainWindowStopsUIWorkBeforeTheLoopEnds(t *testing.T) {
 	if os.Getenv("STAMP_TEST_MASTER_CLOSE") != "1" {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestClosingTheMainWindowStopsUIWorkBeforeTheLoopEnds$", "-test.count=1")
