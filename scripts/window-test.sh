@@ -5,10 +5,12 @@
 # (WM_DELETE_WINDOW via wmctrl + openbox) must end the process with status 0.
 # Then it sends to the sandbox, completes an address that send taught (two
 # letters, Enter), sends 100 MiB while typing, checks that the form comes
-# back after kill -9 (scripts/window-test-inner.sh), and types an address
-# into the Accounts window, whose settings are looked up on loopback
-# servers, and signs in from it with a real Chromium against a loopback
-# OpenID provider (scripts/window-test-accounts.sh).
+# back after kill -9, opens a second composer (Ctrl+N), kills Stamp with
+# both open and checks both come back, one window each, listed in the
+# Window menu, and that Quit keeps both (scripts/window-test-inner.sh); then
+# types an address into the Accounts window, whose settings are looked up
+# on loopback servers, and signs in from it with a real Chromium against a
+# loopback OpenID provider (scripts/window-test-accounts.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.

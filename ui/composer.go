@@ -79,6 +79,10 @@ type Options struct {
 	// Contacts, when set, completes addresses in To, Cc and Bcc and learns
 	// the recipients of every successful send (contacts.go).
 	Contacts *contacts.Store
+	// DraftID names this composer's draft file (Drafts/DraftID.json); ""
+	// is the single draft of earlier versions, Drafts/current.json. The
+	// set of composers (composers.go) gives each its own.
+	DraftID string
 }
 
 // Composer is the main window: the form a person writes a message in.
@@ -112,6 +116,13 @@ type Composer struct {
 	// draftUnreadable: the saved draft exists but could not be read (not
 	// damaged, e.g. permissions): never delete it behind the person's back.
 	draftUnreadable bool
+	// closed: the window has closed while other composers stay open
+	// (composers.go); a send's end does no widget or draft work then, as
+	// after the app's loop ended.
+	closed bool
+	// others, when set (composers.go), counts the other open composers:
+	// closing this one then closes a message, not Stamp.
+	others func() int
 
 	formatState    // the Markdown toggle and the preview (composer_format.go)
 	signatureState // the sender's signature in the body (composer_signature.go)
@@ -122,7 +133,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	a.SetIcon(Icon)
 	w := a.NewWindow(Title)
 	w.SetIcon(Icon)
-	c := &Composer{Window: w, app: a, opts: opts, drafts: newDraftStore(opts.DataDir)}
+	c := &Composer{Window: w, app: a, opts: opts, drafts: draftStoreFor(opts.DataDir, opts.DraftID)}
 
 	c.From = widget.NewSelect(nil, func(string) {
 		if s, ok := c.Sender(); ok && !c.restoring {
@@ -609,7 +620,7 @@ func (c *Composer) closeRequested() {
 		widget.NewLabel(c.closeQuestion()),
 		container.NewHBox(save, discard, cancel),
 	)
-	dlg := dialog.NewCustomWithoutButtons("Close Stamp?", content, c.Window)
+	dlg := dialog.NewCustomWithoutButtons(c.closeTitle(), content, c.Window)
 	save.OnTapped = func() {
 		dlg.Hide()
 		if err := c.SaveDraft(); err != nil {

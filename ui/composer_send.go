@@ -185,8 +185,8 @@ func (c *Composer) SendDone() func() {
 // closed Stamp during the send, which promised so), the draft stays marked
 // as possibly sent, so the next start warns instead of inviting a duplicate.
 func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
-	if uiStopped() {
-		return false // the app's loop has ended: no widget or draft work now
+	if uiStopped() || c.closed {
+		return false // the app's loop has ended, or this window has: no widget or draft work now
 	}
 	if c.sending {
 		c.SendDone()() // a SendFunc that did not count itself down
@@ -243,8 +243,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 // stops the send and keeps the message in the drafts marked as possibly
 // sent, as the question promises (the send's end does not undo the mark).
 func (c *Composer) closeWhileSending() {
-	c.showDialog(dialog.NewConfirm("A message is being sent",
-		"Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent.",
+	c.showDialog(dialog.NewConfirm("A message is being sent", c.closeSendingText(),
 		func(stop bool) {
 			if !stop {
 				return

@@ -66,11 +66,19 @@ func (d draft) sameContent(o draft) bool {
 // memory.
 const maxDraftSize = 64 << 20
 
-// draftStore keeps the current draft in one file, written atomically.
+// draftStore keeps one composer's draft in one file (Drafts/ID.json),
+// written atomically. id "" is the single draft of earlier versions
+// (Drafts/current.json, drafts.go).
 type draftStore struct{ path string }
 
-func newDraftStore(dataDir string) draftStore {
-	return draftStore{path: filepath.Join(dataDir, "Drafts", "current.json")}
+func newDraftStore(dataDir string) draftStore { return draftStoreFor(dataDir, "") }
+
+// draftStoreFor is the store of the draft named id in dataDir.
+func draftStoreFor(dataDir, id string) draftStore {
+	if id == "" {
+		id = legacyDraftID
+	}
+	return draftStore{path: filepath.Join(draftsFolder(dataDir), id+".json")}
 }
 
 // Load returns the saved draft, or nil when there is none. A file that cannot

@@ -60,7 +60,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
-	var c *ui.Composer
+	var composers *ui.Composers
 	var storeErr error
 	senders := func() []ui.Sender {
 		list, err := ui.AccountSenders(store)
@@ -86,15 +86,14 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	showAccounts := ui.OneAtATime(a, func() fyne.Window {
 		w := ui.NewAccountsWindowWith(a, store, secrets, ui.AccountsOptions{Discoverer: disc, OAuth: oauthManager})
 		accounts = w
-		w.OnChanged = c.ReloadSenders
+		w.OnChanged = composers.ReloadSenders
 		w.Window.Show()
 		return w.Window
 	})
-	c = ui.NewComposer(a, ui.Options{
+	composers = ui.NewComposers(a, ui.Options{
 		DataDir: data,
 		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
-		Attach:  args,
 		// After a refused login: ask, save, retry; after a settings problem:
 		// the accounts window.
 		NewPassword: ui.AccountNewPassword(store, secrets),
@@ -115,11 +114,23 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
 			fyne.NewMenuItem(lang.X("menu.sent", "Sent messages"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
 			fyne.NewMenuItem(lang.X("menu.sandbox_inbox", "Sandbox inbox"), ui.OneAtATime(a, func() fyne.Window { return sb.ShowInbox(a) })),
-			fyne.NewMenuItem(lang.X("menu.language", "Language…"), func() { ui.ShowLanguage(c.Window, data) }),
-			fyne.NewMenuItem(aboutLabel(), func() { ui.ShowAbout(c.Window) }),
+			fyne.NewMenuItem(lang.X("menu.language", "Language…"), func() {
+				if c := composers.Front(); c != nil {
+					ui.ShowLanguage(c.Window, data)
+				}
+			}),
+			fyne.NewMenuItem(aboutLabel(), func() {
+				if c := composers.Front(); c != nil {
+					ui.ShowAbout(c.Window)
+				}
+			}),
 		},
 	})
 	startHeapProfile()
+	// Every saved draft comes back in a window of its own (one empty
+	// composer when there is none); the app's loop ends when the last
+	// composer closes (ui.Composers).
+	c := composers.Start(args)
 	defer startFrameLog(c.Window)()
 	if bookErr != nil {
 		c.Notify(bookErr.Error())
@@ -131,32 +142,20 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		c.Notify(lang.X("app.settings_unreadable", "Stamp's settings file could not be read ({{.Error}}); it follows the system's language until you choose one again.", map[string]any{"Error": choiceErr.Error()}))
 	}
 	ui.WatchCJKFont(c, uiLang)
-	showMaster(c)
-	c.FocusFirst()
 	if openAccounts {
 		showAccounts()
 	}
-	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
+	serveHandOver(a, primary, composers, showAccounts) // uidesk hook: later starts hand their files to the front composer
 	a.Run()
-	// The loop has ended (the master window's close said so already, unless
+	// The loop has ended (the last composer's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work
-	// runs. Wait for goroutines only — each send counts itself down.
+	// runs. Wait for goroutines only — each send counts itself down, in
+	// every composer of the run, closed ones too.
 	ui.Stopped()
-	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
+	if !composers.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_waiting", "a send or its Sent copy did not finish within a minute of closing; exiting anyway"))
 	}
 	return nil
-}
-
-// showMaster shows the composer as the master window: the app's loop ends
-// once it has closed. Its close tells the ui package so, on the UI
-// goroutine, before the loop ends: from the moment the loop stops, Fyne
-// drops queued UI work or runs late fyne.Do calls on the caller's
-// goroutine, so no send may hand its SendFinished over after this.
-func showMaster(c *ui.Composer) {
-	c.Window.SetMaster()
-	c.Window.SetOnClosed(ui.Stopped)
-	c.Window.Show()
 }
 
 // aboutLabel is the About item's label: "About" exactly on macOS, where

@@ -16,14 +16,14 @@ import (
 // waits for the lock and becomes the Stamp that opens its files.
 var errClosing = instance.ErrClosing
 
-// serveHandOver gives what later starts of Stamp hand over to the composer
-// c (files), or to openAccounts (--accounts), on the UI goroutine. Once the
-// app's loop is ending (ui.IsStopped: the master window closed or the app
-// stopped, a send maybe still finishing) a hand-over is refused, so the
+// serveHandOver gives what later starts of Stamp hand over to the front
+// composer (files), or to openAccounts (--accounts), on the UI goroutine.
+// Once the app's loop is ending (ui.IsStopped: the last composer closed or
+// the app stopped, a send maybe still finishing) a hand-over is refused, so the
 // later start says so rather than its files being lost; the lock is kept
 // until this process ends, so no second Stamp opens the draft meanwhile.
-func serveHandOver(a fyne.App, p *instance.Primary, c *ui.Composer, openAccounts func()) {
-	// The master window's close (showMaster) and the lifecycle's stop both
+func serveHandOver(a fyne.App, p *instance.Primary, composers *ui.Composers, openAccounts func()) {
+	// The last composer's close (ui.Composers) and the lifecycle's stop both
 	// run on the UI goroutine before the loop ends; ui.Stopped is called
 	// again, harmlessly, once a.Run has returned.
 	a.Lifecycle().SetOnStopped(ui.Stopped)
@@ -31,7 +31,9 @@ func serveHandOver(a fyne.App, p *instance.Primary, c *ui.Composer, openAccounts
 	p.Serve(func(args []instance.Arg) error {
 		return handOverOnUI(fyne.Do, args, func(args []instance.Arg) {
 			files, accounts := splitAccounts(args)
-			ui.Receive(c, files)
+			if c := composers.Front(); c != nil {
+				ui.Receive(c, files)
+			}
 			if accounts {
 				openAccounts()
 			}
