@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-
 	"stamp/account"
 	"stamp/oauth"
 )
