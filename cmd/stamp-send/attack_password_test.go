@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"stamp/oauth/oauthtest"
@@ -39,5 +40,36 @@ func TestAttackAccountPasswordOverwritesTheSignIn(t *testing.T) {
 	}
 	if code == exitOK {
 		t.Errorf("account password on an OAuth account succeeded; it should be refused")
+	}
+}
+
+// TestAttackReplacingAnOAuthAccountWithAPasswordOneKeepsTheSignIn:
+// `stamp-send account add NAME --replace` without --oauth turns a signed-in
+// account into a password account. The refresh token stays in the keyring
+// (not revoked, not deleted: the UI's saveWork deletes it in the same
+// case), and stamp-send says "The password saved in the system keyring is
+// kept" although there is no password, only the sign-in.
+func TestAttackReplacingAnOAuthAccountWithAPasswordOneKeepsTheSignIn(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 3")
+	}
+	e := newAccountEnv(t)
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	_, ca := introspectingSandbox(t, srv, "me@example.test", "XOAUTH2")
+	browserLogsIn(t, srv)
+	code, out, errOut := runCmd(t, "", "account", "add", e.name, "--from", "me@example.test", "--server", "127.0.0.1:1", "--security", "tls",
+		"--ca-file", ca, "--oauth", "custom", "--client-id", oauthtest.ClientID, "--issuer", srv.Issuer, "--scopes", "openid offline_access")
+	if code != exitOK {
+		t.Fatalf("add --oauth: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, "", "account", "add", e.name, "--replace", "--from", "me@example.test", "--server", "127.0.0.1:1",
+		"--security", "tls", "--ca-file", ca)
+	t.Logf("add --replace (password): exit %d\n%s%s", code, out, errOut)
+	if strings.Contains(out, "password saved in the system keyring is kept") {
+		t.Errorf("stamp-send says a password is kept; the keyring holds the old sign-in, not a password")
+	}
+	if _, _, _, err := newSecrets().RefreshToken(ctx, e.name); err == nil {
+		t.Errorf("the account logs in with a password now, but its refresh token is still in the keyring")
 	}
 }
