@@ -101,11 +101,16 @@ func (c *Composer) trySend(only []string) {
 			if ok {
 				c.startSend(from, m, only, sent)
 			}
+			c.sendAt = time.Time{} // Send later's time is for this send only
 		}, c.Window))
 }
 
 func (c *Composer) startSend(from Sender, m *compose.Message, only []string, sent draft) {
 	if c.sending {
+		return
+	}
+	if c.opts.Outbox != nil && only == nil {
+		c.enqueue(from, m, sent) // composer_outbox.go
 		return
 	}
 	if c.opts.Send == nil {

@@ -48,6 +48,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
+	ob, err := openOutbox(a, data, store, secrets, sb) // outbox.go
+	if err != nil {
+		return err
+	}
 	var c *ui.Composer
 	var storeErr error
 	senders := func() []ui.Sender {
@@ -83,6 +87,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		// opens the Accounts window.
 		OAuth:  ui.NewOAuthAccounts(store, secrets, oauthManager),
 		SignIn: func(ui.Sender) { showAccounts() },
+		Outbox: ob,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem("Accounts…", showAccounts),
 			fyne.NewMenuItem("Sent messages", ui.OneAtATime(a, func() fyne.Window { return ui.ShowSentFolder(a, sentDir) })),
@@ -102,6 +107,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		showAccounts()
 	}
 	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
+	ob.Start()
 	a.Run()
 	// The loop has ended (the master window's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work
@@ -109,6 +115,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	ui.Stopped()
 	if !c.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp: a send or its Sent copy did not finish within a minute of closing; exiting anyway")
+	}
+	if !ob.Stop(time.Minute) { // the outbox's send under way; the rest waits for the next start
+		fmt.Fprintln(os.Stderr, "stamp: an outbox send did not finish within a minute of closing; it is judged at the next start")
 	}
 	return nil
 }
