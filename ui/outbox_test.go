@@ -363,3 +363,68 @@ func TestSendLatersQuickChoices(t *testing.T) {
 		t.Fatalf("21:30: %v %v", at, err)
 	}
 }
+
+func TestMayHaveBeenDeliveredAsksBeforeSendingAgain(t *testing.T) {
+	srv, plain := plainServer(t, sandbox.Options{FinalReplyDelay: 1500 * time.Millisecond})
+	timeout := 200 * time.Millisecond
+	cfg := func() smtpclient.Config {
+		c := plain()
+		c.FinalReplyTimeout = timeout
+		return c
+	}
+	r := newOutboxRig(t, t.TempDir(), 0, cfg, true)
+	c := r.c
+	seen := notices(c)
+	typeMessage(c, "Unconfirmed")
+	c.TrySend()
+	for ch := waitRecv(t, seen, "the unconfirmed send"); ch.Record.State != outbox.NeedsAttention; ch = waitRecv(t, seen, "the unconfirmed send") {
+	}
+	if !strings.Contains(c.Notice.Text, "may have been delivered") {
+		t.Fatalf("notice %q", c.Notice.Text)
+	}
+	// The panel showed the send live and its end.
+	if r.u.panel == nil || !strings.Contains(r.u.panel.Outcome.Text, "may have been delivered") {
+		t.Fatal("the send panel did not show the unconfirmed send")
+	}
+	w := r.u.showWindow(c)
+	if !strings.Contains(dialogText(w.Window.Content()), "may have been delivered") {
+		t.Fatalf("window: %s", dialogText(w.Window.Content()))
+	}
+	test.Tap(findButton(w.Window.Content(), "Retry"))
+	top := w.Window.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(dialogText(top), "arrive twice") {
+		t.Fatal("Retry of a message that may have been delivered did not ask first")
+	}
+	if got := r.u.Waiting(); len(got) != 1 || got[0].Attempts != 1 {
+		t.Fatalf("before the answer: %+v", got)
+	}
+	timeout = 0 // the server confirms this time
+	test.Tap(findButton(top, "Send again"))
+	for ch := waitRecv(t, seen, "the second send"); !ch.Removed; ch = waitRecv(t, seen, "the second send") {
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("the server received %d messages, want 2 (the person chose to send again)", n)
+	}
+}
+
+func TestEditFromTheOutboxWindowAsksWhenTheComposerHoldsAMessage(t *testing.T) {
+	_, cfg := plainServer(t, sandbox.Options{})
+	r := newOutboxRig(t, t.TempDir(), 60*time.Second, cfg, false)
+	c := r.c
+	typeMessage(c, "Queued one")
+	c.TrySend()
+	waitFor(t, "the message in the outbox", func() bool { return len(queuedIDs(t, r.data)) == 1 && c.draft().Empty() })
+	test.Type(c.Subject, "Another one")
+	w := r.u.showWindow(c)
+	test.Tap(findButton(w.Window.Content(), "Edit"))
+	top := c.Window.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(dialogText(top), "Replace the message") {
+		t.Fatal("Edit replaced the composer's message without asking")
+	}
+	if c.Subject.Text != "Another one" || len(queuedIDs(t, r.data)) != 1 {
+		t.Fatal("something changed before the answer")
+	}
+	test.Tap(findButton(top, "Yes"))
+	waitFor(t, "the queued message in the composer", func() bool { return c.Subject.Text == "Queued one" })
+	waitFor(t, "the outbox to be empty", func() bool { return len(queuedIDs(t, r.data)) == 0 })
+}
