@@ -41,7 +41,7 @@ func (c *Composer) outboxLine() fyne.CanvasObject {
 	c.undoButton = widget.NewButtonWithIcon(lang.X("outbox.undo", "Undo"), theme.ContentUndoIcon(), c.undo)
 	c.undoBar = container.NewHBox(c.undoLabel, c.undoButton)
 	c.undoBar.Hide()
-	c.countLink = widget.NewButton("", c.showOutbox)
+	c.countLink = widget.NewButton("", c.ShowOutbox)
 	c.countLink.Importance = widget.LowImportance
 	c.countLink.Hide()
 	return container.NewHBox(c.undoBar, c.countLink)
@@ -57,8 +57,8 @@ func (c *Composer) startOutbox() {
 	c.showCount()
 }
 
-// showOutbox opens the Outbox window (one at a time).
-func (c *Composer) showOutbox() {
+// ShowOutbox opens the Outbox window (one at a time; Message › Outbox).
+func (c *Composer) ShowOutbox() {
 	if c.opts.Outbox != nil {
 		c.opts.Outbox.showWindow(c)
 	}

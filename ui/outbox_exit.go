@@ -22,7 +22,7 @@ func (c *Composer) outboxMenu() []*fyne.MenuItem {
 	}
 	return []*fyne.MenuItem{
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(lang.X("outbox.menu", "Outbox"), c.showOutbox),
+		fyne.NewMenuItem(lang.X("outbox.menu", "Outbox"), c.ShowOutbox),
 		fyne.NewMenuItem(lang.X("outbox.menu_delay", "Undo send delay…"), c.ShowUndoDelay),
 	}
 }
