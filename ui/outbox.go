@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,6 +53,8 @@ type Outbox struct {
 	started time.Time      // messages created since are this run's
 	running sync.WaitGroup // Run's goroutine and the sends started from the UI
 	stop    context.CancelFunc
+	// stopping: Stop was called; its cancel does not reach the send under way.
+	stopping atomic.Bool
 }
 
 // NewOutbox opens the outbox folder. Call Start to run its scheduler.
@@ -90,6 +93,7 @@ func (u *Outbox) Start() {
 // would become "may have been delivered"). It reports whether all ended;
 // what did not stays in the outbox for the next start.
 func (u *Outbox) Stop(limit time.Duration) bool {
+	u.stopping.Store(true)
 	if u.stop != nil {
 		u.stop()
 	}
@@ -237,12 +241,25 @@ func (s sizedOnly) WriteTo(io.Writer) (int64, error) { return 0, errors.New("not
 
 // send is the outbox's Sender: the app's Send, whose end is shown in the
 // send panel when the attempt is watched. Stop does not cancel it (see
-// Stop).
+// Stop); the outbox's own cancel does.
 func (u *Outbox) send(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 	if u.opts.Send == nil {
 		return nil, errors.New("sending is not set up")
 	}
-	res, err := u.opts.Send.Send(context.WithoutCancel(ctx), account, env, msg, onEvent)
+	// The outbox's own cancel (the DATA stage could not be recorded) must
+	// stop the send; Stop's must not.
+	sctx, scancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer scancel()
+	go func() {
+		select {
+		case <-ctx.Done():
+			if !u.stopping.Load() {
+				scancel()
+			}
+		case <-sctx.Done():
+		}
+	}()
+	res, err := u.opts.Send.Send(sctx, account, env, msg, onEvent)
 	u.mu.Lock()
 	att := u.att
 	u.att = nil

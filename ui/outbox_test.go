@@ -428,3 +428,23 @@ func TestEditFromTheOutboxWindowAsksWhenTheComposerHoldsAMessage(t *testing.T) {
 	waitFor(t, "the queued message in the composer", func() bool { return c.Subject.Text == "Queued one" })
 	waitFor(t, "the outbox to be empty", func() bool { return len(queuedIDs(t, r.data)) == 0 })
 }
+
+func TestQuittingDuringASendLetsItFinishInsteadOfCuttingItShort(t *testing.T) {
+	srv, cfg := plainServer(t, sandbox.Options{FinalReplyDelay: 700 * time.Millisecond})
+	r := newOutboxRig(t, t.TempDir(), 0, cfg, true)
+	c := r.c
+	seen := notices(c)
+	typeMessage(c, "Almost there")
+	c.TrySend()
+	for ch := waitRecv(t, seen, "the send to start"); ch.Record.Stage != outbox.Data; ch = waitRecv(t, seen, "the DATA stage") {
+	}
+	if !r.u.Stop(10 * time.Second) {
+		t.Fatal("Stop did not return within 10 s")
+	}
+	if ids := queuedIDs(t, r.data); len(ids) != 0 {
+		t.Fatalf("after Stop the outbox still holds %v (the send was cut short)", ids)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Fatalf("the server received %d messages", n)
+	}
+}
