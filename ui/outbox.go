@@ -67,6 +67,9 @@ func NewOutbox(a fyne.App, opts OutboxOptions) (*Outbox, error) {
 		NetworkChanges: opts.NetworkChanges,
 		OnEvent:        u.event,
 		OnChange: func(ch outbox.Change) {
+			if r := ch.Record; r.State == outbox.Sending && r.Stage == outbox.Connecting && !ch.Removed {
+				u.attempt(r.ID) // before it connects: the panel's times are the send's own
+			}
 			runOnUI(func() { u.changed(ch) })
 		},
 	})
@@ -184,7 +187,17 @@ type liveAttempt struct {
 // UI goroutine, as the engine waits for its handler), then every event
 // goes to it.
 func (u *Outbox) event(id string, ev smtpclient.Event) {
+	if att := u.attempt(id); att.p != nil {
+		att.p.Post(ev)
+	}
+}
+
+// attempt is the attempt of id under way, made (and its panel shown, when
+// watched) the first time: when the outbox records "sending", or at the
+// first event.
+func (u *Outbox) attempt(id string) *liveAttempt {
 	u.mu.Lock()
+	defer u.mu.Unlock()
 	att := u.att
 	if att == nil || att.id != id {
 		att = &liveAttempt{id: id}
@@ -195,10 +208,7 @@ func (u *Outbox) event(id string, ev smtpclient.Event) {
 			u.mu.Lock()
 		}
 	}
-	u.mu.Unlock()
-	if att.p != nil {
-		att.p.Post(ev)
-	}
+	return att
 }
 
 // presentPanel readies and shows the send panel for id's attempt, from the
