@@ -266,16 +266,4 @@ func (c *Composer) closeWhileSending() {
 // window closed and before the process exits, so that a Sent copy is not
 // lost when Stamp is closed right after a send. It waits for goroutines
 // only: the UI callbacks of a send may be dropped by then.
-func (c *Composer) Wait(limit time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		c.background.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-time.After(limit):
-		return false
-	}
-}
+func (c *Composer) Wait(limit time.Duration) bool { return waitAtMost(&c.background, limit) }

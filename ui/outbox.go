@@ -100,9 +100,15 @@ func (u *Outbox) Stop(limit time.Duration) bool {
 	if u.stop != nil {
 		u.stop()
 	}
+	return waitAtMost(&u.running, limit)
+}
+
+// waitAtMost waits for wg, or until limit has passed; it reports whether
+// wg's count reached zero.
+func waitAtMost(wg *sync.WaitGroup, limit time.Duration) bool {
 	done := make(chan struct{})
 	go func() {
-		u.running.Wait()
+		wg.Wait()
 		close(done)
 	}()
 	select {

@@ -88,6 +88,26 @@ func notices(c *Composer) <-chan outbox.Change {
 	return ch
 }
 
+// queue sends a message with subject from the composer and waits until it
+// is the one message in the outbox and the form is empty; it returns its ID.
+func (r *outboxRig) queue(t *testing.T, subject string) string {
+	t.Helper()
+	typeMessage(r.c, subject)
+	r.c.TrySend()
+	waitFor(t, "the message in the outbox", func() bool { return len(queuedIDs(t, r.data)) == 1 && r.c.draft().Empty() })
+	return queuedIDs(t, r.data)[0]
+}
+
+// waitChange waits for the first change that done accepts.
+func waitChange(t *testing.T, seen <-chan outbox.Change, what string, done func(outbox.Change) bool) outbox.Change {
+	t.Helper()
+	for {
+		if ch := waitRecv(t, seen, what); done(ch) {
+			return ch
+		}
+	}
+}
+
 // queuedIDs lists the IDs whose record is on disk in the outbox folder.
 func queuedIDs(t *testing.T, data string) []string {
 	t.Helper()
@@ -159,14 +179,8 @@ func TestAfterTheDelayTheMessageArrivesOnceAndTheComposerSaysSent(t *testing.T) 
 	test.Type(c.Subject, "Über the delay")
 	test.Type(c.Body, "It waited a second.")
 	c.TrySend()
-	for {
-		ch := waitRecv(t, seen, "the message to leave the outbox")
-		if ch.Removed {
-			if ch.Record.State != outbox.Sent {
-				t.Fatalf("left the outbox as %s", ch.Record.State)
-			}
-			break
-		}
+	if ch := waitChange(t, seen, "the message to leave the outbox", func(ch outbox.Change) bool { return ch.Removed }); ch.Record.State != outbox.Sent {
+		t.Fatalf("left the outbox as %s", ch.Record.State)
 	}
 	if !strings.HasPrefix(c.Notice.Text, "Sent: “Über the delay”") {
 		t.Fatalf("notice %q", c.Notice.Text)
@@ -233,8 +247,7 @@ func TestAScheduledMessagePastItsTimeAtTheNextStartIsSentAndSaysItLeftLate(t *te
 	next := newOutboxRig(t, data, 10*time.Second, cfg, false) // the next start
 	seen := notices(next.c)
 	next.u.Start()
-	for ch := waitRecv(t, seen, "the scheduled message to leave"); !ch.Removed; ch = waitRecv(t, seen, "the scheduled message to leave") {
-	}
+	waitChange(t, seen, "the scheduled message to leave", func(ch outbox.Change) bool { return ch.Removed })
 	if !strings.Contains(next.c.Notice.Text, "left late") {
 		t.Fatalf("notice %q does not say it left late", next.c.Notice.Text)
 	}
@@ -250,8 +263,7 @@ func TestA550NeedsAttentionInTheOutboxWindowAndTheComposerSaysSo(t *testing.T) {
 	seen := notices(c)
 	typeMessage(c, "Refused")
 	c.TrySend()
-	for ch := waitRecv(t, seen, "the refusal"); ch.Record.State != outbox.NeedsAttention; ch = waitRecv(t, seen, "the refusal") {
-	}
+	waitChange(t, seen, "the refusal", func(ch outbox.Change) bool { return ch.Record.State == outbox.NeedsAttention })
 	if !strings.Contains(c.Notice.Text, "needs your attention") {
 		t.Fatalf("notice %q", c.Notice.Text)
 	}
@@ -293,8 +305,7 @@ func TestWithTheServerDownTheMessageWaitsAndGoesOutByItselfOnceItIsBack(t *testi
 	seen := notices(c)
 	typeMessage(c, "Patience")
 	c.TrySend()
-	for ch := waitRecv(t, seen, "the failure"); ch.Record.State != outbox.Retrying; ch = waitRecv(t, seen, "the failure") {
-	}
+	waitChange(t, seen, "the failure", func(ch outbox.Change) bool { return ch.Record.State == outbox.Retrying })
 	if !strings.Contains(c.Notice.Text, "could not be sent yet") {
 		t.Fatalf("notice %q", c.Notice.Text)
 	}
@@ -303,8 +314,7 @@ func TestWithTheServerDownTheMessageWaitsAndGoesOutByItselfOnceItIsBack(t *testi
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { back.Close() })
-	for ch := waitRecv(t, seen, "the send once the server is back"); !ch.Removed; ch = waitRecv(t, seen, "the send once the server is back") {
-	}
+	waitChange(t, seen, "the send once the server is back", func(ch outbox.Change) bool { return ch.Removed })
 	if n := len(back.Messages()); n != 1 {
 		t.Fatalf("the server received %d messages", n)
 	}
@@ -314,10 +324,7 @@ func TestClosingWithAMessageWaitingOffersBothChoicesAndQuitLeavesItOnDisk(t *tes
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 60*time.Second, cfg, false)
 	c := r.c
-	typeMessage(c, "Later")
-	c.TrySend()
-	waitFor(t, "the message in the outbox", func() bool { return len(queuedIDs(t, r.data)) == 1 && c.draft().Empty() })
-	id := queuedIDs(t, r.data)[0]
+	id := r.queue(t, "Later")
 
 	c.closeRequested()
 	top := c.Window.Canvas().Overlays().Top()
@@ -377,8 +384,7 @@ func TestMayHaveBeenDeliveredAsksBeforeSendingAgain(t *testing.T) {
 	seen := notices(c)
 	typeMessage(c, "Unconfirmed")
 	c.TrySend()
-	for ch := waitRecv(t, seen, "the unconfirmed send"); ch.Record.State != outbox.NeedsAttention; ch = waitRecv(t, seen, "the unconfirmed send") {
-	}
+	waitChange(t, seen, "the unconfirmed send", func(ch outbox.Change) bool { return ch.Record.State == outbox.NeedsAttention })
 	if !strings.Contains(c.Notice.Text, "may have been delivered") {
 		t.Fatalf("notice %q", c.Notice.Text)
 	}
@@ -400,8 +406,7 @@ func TestMayHaveBeenDeliveredAsksBeforeSendingAgain(t *testing.T) {
 	}
 	timeout = 0 // the server confirms this time
 	test.Tap(findButton(top, "Send again"))
-	for ch := waitRecv(t, seen, "the second send"); !ch.Removed; ch = waitRecv(t, seen, "the second send") {
-	}
+	waitChange(t, seen, "the second send", func(ch outbox.Change) bool { return ch.Removed })
 	if n := len(srv.Messages()); n != 2 {
 		t.Fatalf("the server received %d messages, want 2 (the person chose to send again)", n)
 	}
@@ -411,9 +416,7 @@ func TestEditFromTheOutboxWindowAsksWhenTheComposerHoldsAMessage(t *testing.T) {
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 60*time.Second, cfg, false)
 	c := r.c
-	typeMessage(c, "Queued one")
-	c.TrySend()
-	waitFor(t, "the message in the outbox", func() bool { return len(queuedIDs(t, r.data)) == 1 && c.draft().Empty() })
+	r.queue(t, "Queued one")
 	test.Type(c.Subject, "Another one")
 	w := r.u.showWindow(c)
 	test.Tap(findButton(w.Window.Content(), "Edit"))
@@ -436,8 +439,7 @@ func TestQuittingDuringASendLetsItFinishInsteadOfCuttingItShort(t *testing.T) {
 	seen := notices(c)
 	typeMessage(c, "Almost there")
 	c.TrySend()
-	for ch := waitRecv(t, seen, "the send to start"); ch.Record.Stage != outbox.Data; ch = waitRecv(t, seen, "the DATA stage") {
-	}
+	waitChange(t, seen, "the send to start", func(ch outbox.Change) bool { return ch.Record.Stage == outbox.Data })
 	if !r.u.Stop(10 * time.Second) {
 		t.Fatal("Stop did not return within 10 s")
 	}
