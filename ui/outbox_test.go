@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"stamp/outbox"
 	"stamp/smtpclient"
@@ -448,5 +449,49 @@ func TestQuittingDuringASendLetsItFinishInsteadOfCuttingItShort(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 1 {
 		t.Fatalf("the server received %d messages", n)
+	}
+}
+
+func TestSendLaterInAnHourSchedulesTheMessageAndTheDelaySettingKeepsOff(t *testing.T) {
+	_, cfg := plainServer(t, sandbox.Options{})
+	r := newOutboxRig(t, t.TempDir(), 10*time.Second, cfg, true)
+	c := r.c
+	typeMessage(c, "In an hour")
+	c.ShowSendLater()
+	top := c.Window.Canvas().Overlays().Top()
+	var hour *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "In an hour (") {
+			hour = b
+		}
+	})
+	if hour == nil {
+		t.Fatalf("no quick choice “In an hour”: %s", dialogText(top))
+	}
+	test.Tap(hour)
+	waitFor(t, "the scheduled notice", func() bool { return strings.HasPrefix(c.Notice.Text, "Scheduled:") })
+	list := r.u.Waiting()
+	if len(list) != 1 || list[0].State != outbox.Scheduled || time.Until(list[0].NextAttempt) < 59*time.Minute || time.Until(list[0].NextAttempt) > time.Hour {
+		t.Fatalf("outbox: %+v", list)
+	}
+	if !c.sendAt.IsZero() {
+		t.Fatal("Send later's time stayed set for the next Send")
+	}
+
+	c.ShowUndoDelay()
+	top = c.Window.Canvas().Overlays().Top()
+	var sel *widget.Select
+	walk(top, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			sel = s
+		}
+	})
+	if sel == nil || sel.Selected != "10 seconds" {
+		t.Fatalf("undo delay choice: %v", sel)
+	}
+	sel.SetSelected("Off: send at once")
+	test.Tap(findButton(top, "Save"))
+	if r.u.UndoDelay() != 0 {
+		t.Fatalf("undo delay %v after choosing Off", r.u.UndoDelay())
 	}
 }
