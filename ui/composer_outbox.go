@@ -99,11 +99,12 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 	}
 	n.Account, n.SentCopy, n.Draft = from.ID, from.KeepSent, form
 	n.Delay, n.At = u.UndoDelay(), at
+	// Marked in the draft while it goes into the outbox: a kill before the
+	// form is cleared brings it back saying it may have been sent, never
+	// as a plain unsent draft beside its queued copy.
+	c.markSending() // an error: only that narrow window goes unmarked
 	c.sending = true // Send waits until the message is in the outbox
 	c.validate()
-	if c.timer != nil {
-		c.timer.Stop()
-	}
 	c.background.Add(1)
 	go func() {
 		defer c.background.Done()
@@ -116,6 +117,8 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 func (c *Composer) queued(r outbox.Record, err error, sent draft) {
 	c.sending = false
 	if err != nil {
+		c.lastSaved = draft{}
+		c.SaveDraft() // the mark off again: nothing was queued
 		c.validate()
 		c.showError(fmt.Errorf("%s %w", lang.X("outbox.enqueue_failed", "The message could not be put in the outbox, so it stays here:"), err))
 		return

@@ -495,3 +495,34 @@ func TestSendLaterInAnHourSchedulesTheMessageAndTheDelaySettingKeepsOff(t *testi
 		t.Fatalf("undo delay %v after choosing Off", r.u.UndoDelay())
 	}
 }
+
+func TestWhenTheMessageCannotBeQueuedTheComposerKeepsItUnmarked(t *testing.T) {
+	_, cfg := plainServer(t, sandbox.Options{})
+	r := newOutboxRig(t, t.TempDir(), 10*time.Second, cfg, false)
+	c := r.c
+	// The outbox folder is gone and a file stands in its place: every
+	// write into it fails (as on a full or read-only disk).
+	dir := filepath.Join(r.data, "Outbox")
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("in the way"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	typeMessage(c, "Stays here")
+	before := c.draft()
+	c.TrySend()
+	waitFor(t, "the error", func() bool { return c.Window.Canvas().Overlays().Top() != nil && !c.sending })
+	if text := dialogText(c.Window.Canvas().Overlays().Top()); !strings.Contains(text, "could not be put in the outbox") {
+		t.Fatalf("error dialog: %q", text)
+	}
+	if !c.draft().sameContent(before) {
+		t.Fatalf("the form changed: %+v", c.draft())
+	}
+	if d, err := c.drafts.Load(); err != nil || d == nil || d.Sending || d.Subject != "Stays here" {
+		t.Fatalf("draft on disk: %+v, %v", d, err)
+	}
+	if c.SendButton.Disabled() {
+		t.Fatal("Send stayed disabled")
+	}
+}
