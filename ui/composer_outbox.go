@@ -102,7 +102,7 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 	// Marked in the draft while it goes into the outbox: a kill before the
 	// form is cleared brings it back saying it may have been sent, never
 	// as a plain unsent draft beside its queued copy.
-	c.markSending() // an error: only that narrow window goes unmarked
+	c.markSending()  // an error: only that narrow window goes unmarked
 	c.sending = true // Send waits until the message is in the outbox
 	c.validate()
 	c.background.Add(1)
