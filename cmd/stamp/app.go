@@ -48,7 +48,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
-	ob, err := openOutbox(a, data, store, secrets, sb) // outbox.go
+	ob, err := openOutbox(a, data, store, secrets, oauthManager, sb) // outbox.go
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"stamp/account"
 	"stamp/internal/datadir"
+	"stamp/oauth"
 	"stamp/outbox"
 	"stamp/smtpclient"
 	"stamp/ui"
@@ -14,9 +15,10 @@ import (
 
 // openOutbox opens the data folder's outbox for the composer: the sandbox
 // sends itself, every saved account through outbox.AccountSender (its
-// keyring password, or oauth.Send for an account that signs in).
-func openOutbox(a fyne.App, data string, store *account.Store, secrets *account.Secrets, sb *ui.Sandbox) (*ui.Outbox, error) {
-	accounts := &outbox.AccountSender{Store: store, Secrets: secrets, Background: true}
+// keyring password, or oauth.Send for an account that signs in, with the
+// app's one oauth.Manager).
+func openOutbox(a fyne.App, data string, store *account.Store, secrets *account.Secrets, oauthManager *oauth.Manager, sb *ui.Sandbox) (*ui.Outbox, error) {
+	accounts := &outbox.AccountSender{Store: store, Secrets: secrets, Background: true, OAuth: oauthManager}
 	send := outbox.SenderFunc(func(ctx context.Context, id string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 		if id == ui.SandboxID {
 			cfg := sb.Config()
