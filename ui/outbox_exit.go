@@ -84,8 +84,12 @@ func (c *Composer) askAboutOutbox() bool {
 			due = append(due, r.ID)
 		}
 	}
-	text := widget.NewLabel(lang.X("outbox.exit_text", "{{.Count}} messages are waiting in the Outbox ({{.Due}} ready to go, the others scheduled or needing attention). They stay safe on disk either way.",
-		map[string]any{"Count": len(list), "Due": len(due)}))
+	words := lang.X("outbox.exit_one", "A message is waiting in the Outbox. It stays safe on disk either way.")
+	if len(list) > 1 {
+		words = lang.X("outbox.exit_many", "{{.Count}} messages are waiting in the Outbox, {{.Due}} of them ready to go (the others are scheduled or need attention). They stay safe on disk either way.",
+			map[string]any{"Count": len(list), "Due": len(due)})
+	}
+	text := widget.NewLabel(words)
 	text.Wrapping = fyne.TextWrapWord
 	sendNow := widget.NewButton(lang.X("outbox.exit_send", "Send them now"), nil)
 	quit := widget.NewButton(lang.X("outbox.exit_quit", "Quit — they will be sent at the next start"), nil)
