@@ -41,11 +41,13 @@ type Outbox struct {
 	app  fyne.App
 	opts OutboxOptions
 
-	mu        sync.Mutex // guards what the send goroutines and the UI share
-	watch     map[string]bool
-	listeners []func(outbox.Change) // on the UI goroutine
-	panel     *sendPanel
-	att       *liveAttempt // the attempt under way (its events' panel)
+	mu         sync.Mutex // guards what the send goroutines and the UI share
+	watch      map[string]bool
+	listeners  []func(outbox.Change) // on the UI goroutine
+	panel      *sendPanel
+	panelID    string       // the message the panel shows (UI goroutine)
+	panelNoted bool         // its outcome says what the outbox does next
+	att        *liveAttempt // the attempt under way (its events' panel)
 
 	window        *outboxWindow // the Outbox window, one at a time
 	windowListens bool
@@ -150,9 +152,31 @@ func (u *Outbox) changed(ch outbox.Change) {
 	if uiStopped() {
 		return
 	}
+	u.panelSays(ch)
 	for _, f := range u.listeners {
 		f(ch)
 	}
+}
+
+// panelSays adds to the send panel's outcome what the outbox does next
+// with the message it showed: retry at a time, or wait for the person.
+func (u *Outbox) panelSays(ch outbox.Change) {
+	p, r := u.panel, ch.Record
+	if p == nil || r.ID != u.panelID || ch.Removed || !p.done || u.panelNoted {
+		return
+	}
+	var next string
+	switch r.State {
+	case outbox.Retrying:
+		next = lang.X("outbox.panel_retry", "It waits in the Outbox: Stamp tries again at {{.When}}, or as soon as the network is back.",
+			map[string]any{"When": shortTime(r.NextAttempt)})
+	case outbox.NeedsAttention:
+		next = lang.X("outbox.panel_attention", "It waits in the Outbox (Message › Outbox) until you send it again, edit or delete it.")
+	default:
+		return
+	}
+	u.panelNoted = true // once per attempt shown: later retries are not
+	p.setOutcome(p.Outcome.Importance, p.Outcome.Text+" "+next)
 }
 
 // showLive makes the sends of id show in the send panel (a message this
@@ -236,6 +260,7 @@ func (u *Outbox) presentPanel(id string) *sendPanel {
 	runOnUI(func() {
 		defer close(ready)
 		p = u.livePanel()
+		u.panelID, u.panelNoted = id, false
 		p.Prepare(job.Title, nil)
 		p.begin(job, func() {})
 		p.CancelButton.Hide() // a stopped outbox send would go again at once

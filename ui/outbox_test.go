@@ -268,6 +268,9 @@ func TestA550NeedsAttentionInTheOutboxWindowAndTheComposerSaysSo(t *testing.T) {
 	if !strings.Contains(c.Notice.Text, "needs your attention") {
 		t.Fatalf("notice %q", c.Notice.Text)
 	}
+	if p := r.u.panel; p == nil || !strings.Contains(p.Outcome.Text, "Not sent") || !strings.Contains(p.Outcome.Text, "It waits in the Outbox") {
+		t.Fatal("the send panel did not show the refusal and what happens next")
+	}
 	w := r.u.showWindow(c)
 	text := dialogText(w.Window.Content())
 	for _, want := range []string{"Refused", "Needs attention", "Last error:"} {
@@ -309,6 +312,9 @@ func TestWithTheServerDownTheMessageWaitsAndGoesOutByItselfOnceItIsBack(t *testi
 	waitChange(t, seen, "the failure", func(ch outbox.Change) bool { return ch.Record.State == outbox.Retrying })
 	if !strings.Contains(c.Notice.Text, "could not be sent yet") {
 		t.Fatalf("notice %q", c.Notice.Text)
+	}
+	if p := r.u.panel; p == nil || !strings.Contains(p.Outcome.Text, "Stamp tries again at") {
+		t.Fatal("the send panel did not say that Stamp tries again")
 	}
 	back, err := sandbox.Start(context.Background(), sandbox.Options{Addr: addr})
 	if err != nil {
