@@ -26,6 +26,10 @@ type AccountSender struct {
 	// Background runs the send at lower priority (the app's sends).
 	Timeout    time.Duration
 	Background bool
+	// OAuth, when set, is the app's one oauth.Manager (shared with its
+	// sign-ins, so refreshes of one account never run at the same time);
+	// nil makes one for this AccountSender.
+	OAuth *oauth.Manager
 
 	once    sync.Once
 	manager *oauth.Manager
@@ -45,7 +49,11 @@ func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Enve
 		if err != nil {
 			return nil, err
 		}
-		s.once.Do(func() { s.manager = oauth.NewManager(s.Secrets) })
+		s.once.Do(func() {
+			if s.manager = s.OAuth; s.manager == nil {
+				s.manager = oauth.NewManager(s.Secrets)
+			}
+		})
 		return oauth.Send(ctx, s.manager.Session(a.ID, p), s.config(a, account.Credential{}), env, msg, onEvent)
 	}
 	var cred account.Credential

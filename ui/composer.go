@@ -83,6 +83,9 @@ type Options struct {
 	// is the single draft of earlier versions, Drafts/current.json. The
 	// set of composers (composers.go) gives each its own.
 	DraftID string
+	// Outbox, when set, takes every Send (undo delay, Send later, retries:
+	// composer_outbox.go); nil sends at once through Send.
+	Outbox *Outbox
 }
 
 // Composer is the main window: the form a person writes a message in.
@@ -126,6 +129,7 @@ type Composer struct {
 
 	formatState    // the Markdown toggle and the preview (composer_format.go)
 	signatureState // the sender's signature in the body (composer_signature.go)
+	outboxState    // undo bar, outbox count, Send later (composer_outbox.go)
 }
 
 // NewComposer creates the composer window on a (running or test) app.
@@ -173,8 +177,8 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	// The container's order is the Tab order: the form, the body, the
 	// attachments, then the buttons (NewBorder would put the body first).
 	top := container.NewVBox(c.Notice, c.signInBar(), c.form)
-	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, c.formatControls(), layout.NewSpacer(), c.SendButton)
-	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status)
+	buttons := container.NewHBox(c.AttachBtn, c.CcBccToggle, c.formatControls(), layout.NewSpacer(), c.sendLaterButton(), c.SendButton)
+	bottom := container.NewVBox(c.Attachments.view, buttons, widget.NewSeparator(), c.Status, c.outboxLine())
 	w.SetContent(container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, c.Body, bottom))
 	w.SetMainMenu(c.mainMenu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { c.AttachFiles(droppedPaths(uris)...) })
@@ -184,6 +188,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 
 	c.restoreDraft()
 	c.startSignature()
+	c.startOutbox()
 	if len(opts.Attach) > 0 {
 		c.AttachFiles(opts.Attach...)
 	}
@@ -288,7 +293,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 	ccbcc := fyne.NewMenuItem("Show/hide Cc and Bcc", func() { c.SetShowCcBcc(!c.showCcBcc) })
 	ccbcc.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: mod | fyne.KeyModifierShift}
 
-	items := []*fyne.MenuItem{send, attach, save, fyne.NewMenuItemSeparator(), ccbcc}
+	items := append([]*fyne.MenuItem{send, attach, save, fyne.NewMenuItemSeparator(), ccbcc}, c.outboxMenu()...)
 	if len(c.opts.Menu) > 0 {
 		items = append(items, fyne.NewMenuItemSeparator())
 		items = append(items, c.opts.Menu...)
@@ -601,6 +606,9 @@ func (c *Composer) Notify(text string) {
 
 // closeRequested asks what to do with unsent text before the window closes.
 func (c *Composer) closeRequested() {
+	if c.askAboutOutbox() {
+		return
+	}
 	if c.sending {
 		c.closeWhileSending()
 		return

@@ -101,11 +101,16 @@ func (c *Composer) trySend(only []string) {
 			if ok {
 				c.startSend(from, m, only, sent)
 			}
+			c.sendAt = time.Time{} // Send later's time is for this send only
 		}, c.Window))
 }
 
 func (c *Composer) startSend(from Sender, m *compose.Message, only []string, sent draft) {
 	if c.sending {
+		return
+	}
+	if c.opts.Outbox != nil && only == nil {
+		c.enqueue(from, m, sent) // composer_outbox.go
 		return
 	}
 	if c.opts.Send == nil {
@@ -263,16 +268,4 @@ func (c *Composer) closeWhileSending() {
 // window closed and before the process exits, so that a Sent copy is not
 // lost when Stamp is closed right after a send. It waits for goroutines
 // only: the UI callbacks of a send may be dropped by then.
-func (c *Composer) Wait(limit time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		c.background.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-time.After(limit):
-		return false
-	}
-}
+func (c *Composer) Wait(limit time.Duration) bool { return waitAtMost(&c.background, limit) }

@@ -92,7 +92,7 @@ func TestAFullDiskWhenSavingTheSentCopyIsReportedNotHidden(t *testing.T) {
 	fill(t, data)
 	m := &compose.Message{From: compose.Address{Addr: "me@example.com"}, To: []compose.Address{{Addr: "ann@example.com"}},
 		Subject: "Hi", Text: strings.Repeat("x", 100_000)}
-	_, err := saveSent(filepath.Join(data, "Sent"), m)
+	_, err := compose.SaveSent(filepath.Join(data, "Sent"), m)
 	if err == nil || !strings.Contains(err.Error(), "save the sent copy") {
 		t.Fatalf("err = %v, want a save-the-sent-copy error", err)
 	}

@@ -3,12 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 
@@ -16,10 +12,6 @@ import (
 	"stamp/compose"
 	"stamp/smtpclient"
 )
-
-// sentNote marks the saved copy in the Sent folder: it keeps the Bcc line
-// for the sender's records, which the transmitted message never has.
-const sentNote = "Saved copy. The Bcc line is kept for your records only; it was not transmitted."
 
 // ConfigFunc gives the engine's settings for a From choice, with the secret
 // for this session. It runs on a background goroutine and may wait for the
@@ -136,7 +128,7 @@ func (r *panelRun) run() {
 	}
 	runOnUI(func() { r.p.begin(job, r.cancel) })
 	res, err := r.p.send(r.ctx, job)
-	outcome := outcomeOf(res, err)
+	outcome := smtpclient.OutcomeOf(res, err)
 	var copyDone <-chan sentCopy
 	if outcome == Sent && r.from.KeepSent {
 		copyDone = r.saveSentCopy()
@@ -189,7 +181,7 @@ func (r *panelRun) saveSentCopy() <-chan sentCopy {
 	r.c.background.Add(1) // before done: the count never touches zero in between
 	go func() {
 		defer r.c.background.Done()
-		path, err := saveSent(r.sentDir, r.m)
+		path, err := compose.SaveSent(r.sentDir, r.m)
 		if err == nil {
 			sentSaved.notify()
 		}
@@ -341,40 +333,4 @@ func providerAuthHint(address string) string {
 		return p.Provider + " refuses password logins entirely; it needs sign-in with the provider (OAuth 2)."
 	}
 	return ""
-}
-
-// saveSent writes the sent copy (Bcc kept and marked) into dir.
-func saveSent(dir string, m *compose.Message) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	copyMsg := *m
-	copyMsg.Headers = append(append([]compose.Header{}, m.Headers...), compose.Header{Name: "X-Stamp-Note", Value: sentNote})
-	name := time.Now().Format("2006-01-02 150405") + " " + safeFileName(m.Subject) + ".eml"
-	path := filepath.Join(dir, name)
-	if err := compose.SaveEML(path, &copyMsg, compose.WriteOptions{KeepBcc: true}); err != nil {
-		return "", fmt.Errorf("save the sent copy: %w", err)
-	}
-	return path, nil
-}
-
-// safeFileName turns a subject into a file name that works on every OS.
-func safeFileName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r):
-			b.WriteRune('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := strings.Trim(strings.TrimSpace(b.String()), ".")
-	if out == "" {
-		out = "no subject"
-	}
-	if r := []rune(out); len(r) > 80 {
-		out = string(r[:80])
-	}
-	return out
 }

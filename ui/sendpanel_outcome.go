@@ -76,35 +76,16 @@ func describeCapabilities(cfg smtpclient.Config, c *smtpclient.Capabilities) str
 	return "Connection works. " + strings.Join(parts, " ")
 }
 
-// SendOutcome is what the end of a send means for the message.
-type SendOutcome int
+// SendOutcome is what the end of a send means for the message: the
+// engine's own classification (smtpclient.Outcome), shared with the outbox.
+type SendOutcome = smtpclient.Outcome
 
+// The three outcomes of a send (see smtpclient.Outcome).
 const (
-	// NotSent: the server did not take the message; sending again is safe.
-	NotSent SendOutcome = iota
-	// Sent: the server accepted the message with its final reply.
-	Sent
-	// MaybeSent: the whole message went out but its final reply never came
-	// (a timeout, a broken connection, a cancel after the final dot). The
-	// server may deliver it; sending again may make it arrive twice.
-	MaybeSent
+	NotSent   = smtpclient.NotSent
+	Sent      = smtpclient.Sent
+	MaybeSent = smtpclient.MaybeSent
 )
-
-var sendOutcomeWords = [...]string{"not sent", "sent", "possibly sent"}
-
-func (o SendOutcome) String() string { return sendOutcomeWords[o] }
-
-// outcomeOf reduces an engine result to a SendOutcome.
-func outcomeOf(res *smtpclient.Result, err error) SendOutcome {
-	var se *smtpclient.Error
-	switch {
-	case res != nil && res.Sent:
-		return Sent
-	case errors.As(err, &se) && se.MayHaveBeenDelivered:
-		return MaybeSent
-	}
-	return NotSent
-}
 
 // mayHaveBeenDelivered is how the engine ends the message of an error after
 // the final dot; the outcome says it in its own words, once.
@@ -124,7 +105,7 @@ func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 	p.syncRecipients(res)
 	var se *smtpclient.Error
 	errors.As(err, &se)
-	switch outcomeOf(res, err) {
+	switch smtpclient.OutcomeOf(res, err) {
 	case Sent:
 		for _, r := range p.steps {
 			if r.state == stepWaiting {

@@ -60,6 +60,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 
 	a := app.NewWithID(ui.AppID)
 	sentDir := filepath.Join(data, "Sent")
+	ob, err := openOutbox(a, data, store, secrets, oauthManager, sb) // outbox.go
+	if err != nil {
+		return err
+	}
 	var composers *ui.Composers
 	var storeErr error
 	senders := func() []ui.Sender {
@@ -109,6 +113,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 			}
 		},
 		Contacts: book,
+		Outbox:   ob,
 		Menu: []*fyne.MenuItem{
 			fyne.NewMenuItem(lang.X("menu.accounts", "Accounts…"), showAccounts),
 			fyne.NewMenuItem(lang.X("menu.contacts", "Contacts…"), ui.OneAtATime(a, func() fyne.Window { return ui.ShowContacts(a, book).Window })),
@@ -146,6 +151,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		showAccounts()
 	}
 	serveHandOver(a, primary, composers, showAccounts) // uidesk hook: later starts hand their files to the front composer
+	ob.Start()
 	a.Run()
 	// The loop has ended (the last composer's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work
@@ -154,6 +160,9 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	ui.Stopped()
 	if !composers.Wait(time.Minute) { // a send ending, a Sent copy being written
 		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_waiting", "a send or its Sent copy did not finish within a minute of closing; exiting anyway"))
+	}
+	if !ob.Stop(time.Minute) { // the outbox's send under way; the rest waits for the next start
+		fmt.Fprintln(os.Stderr, "stamp: an outbox send did not finish within a minute of closing; it is judged at the next start")
 	}
 	return nil
 }

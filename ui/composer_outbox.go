@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/compose"
+	"stamp/outbox"
+)
+
+// outboxState is the composer's side of the outbox: the undo bar of the
+// message that just left the form, the count of waiting messages, and the
+// time Send later chose.
+type outboxState struct {
+	undoID     string // the message the undo bar offers to take back
+	undoAt     time.Time
+	undoLabel  *widget.Label
+	undoButton *widget.Button
+	undoBar    *fyne.Container
+	countLink  *widget.Button // "2 waiting in the Outbox"
+	sendAt     time.Time      // Send later's time for the send being started
+	exitAsked  bool           // the exit question about waiting messages was answered
+	exitDialog dialog.Dialog  // the exit question (tests)
+	// afterQueue (tests) runs after each change the composer handled.
+	afterQueue func(outbox.Change)
+}
+
+// outboxLine is the undo bar and the outbox count, under the status line.
+func (c *Composer) outboxLine() fyne.CanvasObject {
+	c.undoLabel = widget.NewLabel("")
+	c.undoButton = widget.NewButtonWithIcon(lang.X("outbox.undo", "Undo"), theme.ContentUndoIcon(), c.undo)
+	c.undoBar = container.NewHBox(c.undoLabel, c.undoButton)
+	c.undoBar.Hide()
+	c.countLink = widget.NewButton("", c.ShowOutbox)
+	c.countLink.Importance = widget.LowImportance
+	c.countLink.Hide()
+	return container.NewHBox(c.undoBar, c.countLink)
+}
+
+// startOutbox listens to the outbox and shows what waits in it.
+func (c *Composer) startOutbox() {
+	u := c.opts.Outbox
+	if u == nil {
+		return
+	}
+	u.listen(c.outboxChanged)
+	c.showCount()
+}
+
+// ShowOutbox opens the Outbox window (one at a time; Message › Outbox).
+func (c *Composer) ShowOutbox() {
+	if c.opts.Outbox != nil {
+		c.opts.Outbox.showWindow(c)
+	}
+}
+
+// showCount puts the number of waiting messages into the window title and
+// the status line.
+func (c *Composer) showCount() {
+	n := len(c.opts.Outbox.Waiting())
+	if n == 0 {
+		c.Window.SetTitle(Title)
+		c.countLink.Hide()
+		return
+	}
+	c.Window.SetTitle(lang.X("outbox.title_waiting", "Stamp — {{.Count}} waiting", map[string]any{"Count": n}))
+	c.countLink.SetText(lang.X("outbox.count", "{{.Count}} waiting in the Outbox", map[string]any{"Count": n}))
+	c.countLink.Show()
+}
+
+// enqueue puts m in the outbox instead of sending it now: after the undo
+// delay, or at Send later's time. The form clears once the message is
+// safely on disk; an error (a full disk) leaves the form and draft as
+// they were.
+func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
+	u := c.opts.Outbox
+	at := c.sendAt
+	c.sendAt = time.Time{}
+	n, err := outbox.FromCompose(m)
+	if err != nil {
+		c.showError(err)
+		return
+	}
+	sent.Version = draftVersion
+	form, err := json.Marshal(sent)
+	if err != nil {
+		c.showError(err)
+		return
+	}
+	n.Account, n.SentCopy, n.Draft = from.ID, from.KeepSent, form
+	n.Delay, n.At = u.UndoDelay(), at
+	// Marked in the draft while it goes into the outbox: a kill before the
+	// form is cleared brings it back saying it may have been sent, never
+	// as a plain unsent draft beside its queued copy.
+	c.markSending()  // an error: only that narrow window goes unmarked
+	c.sending = true // Send waits until the message is in the outbox
+	c.validate()
+	c.background.Add(1)
+	go func() {
+		defer c.background.Done()
+		r, err := u.Box.Enqueue(n) // reads the attachments: off the UI goroutine
+		runOnUI(func() { c.queued(r, err, sent) })
+	}()
+}
+
+// queued is the end of enqueue, on the UI goroutine.
+func (c *Composer) queued(r outbox.Record, err error, sent draft) {
+	c.sending = false
+	if err != nil {
+		c.lastSaved = draft{}
+		c.SaveDraft() // the mark off again: nothing was queued
+		c.validate()
+		c.showError(fmt.Errorf("%s %w", lang.X("outbox.enqueue_failed", "The message could not be put in the outbox, so it stays here:"), err))
+		return
+	}
+	if c.draft().sameContent(sent) {
+		c.clearForm()
+		if err := c.drafts.Clear(); err != nil {
+			c.Notify(err.Error())
+		}
+		c.lastSaved = draft{}
+	} else if err := c.SaveDraft(); err != nil { // typed meanwhile: that is a new draft
+		c.Notify(err.Error())
+	}
+	c.validate()
+	c.showCount()
+	switch {
+	case r.State == outbox.Scheduled:
+		c.Notify(lang.X("outbox.scheduled", "Scheduled: “{{.Subject}}” leaves on {{.When}}. Message › Outbox shows it.",
+			map[string]any{"Subject": subjectOf(r), "When": shortTime(r.NextAttempt)}))
+	case r.NextAttempt.After(time.Now()):
+		c.undoID, c.undoAt = r.ID, r.NextAttempt
+		c.tickUndo()
+	}
+}
+
+// tickUndo shows the undo bar's countdown, once a second while it lasts.
+func (c *Composer) tickUndo() {
+	id := c.undoID
+	if id == "" {
+		c.undoBar.Hide()
+		return
+	}
+	left := int(time.Until(c.undoAt).Round(time.Second) / time.Second)
+	if left > 0 {
+		c.undoLabel.SetText(lang.X("outbox.sending_in", "Sending in {{.Seconds}} s —", map[string]any{"Seconds": left}))
+	} else {
+		c.undoLabel.SetText(lang.X("outbox.sending_now", "Sending… —"))
+	}
+	c.undoButton.Enable()
+	c.undoBar.Show()
+	time.AfterFunc(time.Until(c.undoAt.Add(-time.Duration(left-1)*time.Second)), func() {
+		runOnUI(func() {
+			if c.undoID == id {
+				c.tickUndo()
+			}
+		})
+	})
+}
+
+// hideUndo removes the undo bar.
+func (c *Composer) hideUndo() {
+	c.undoID = ""
+	c.undoBar.Hide()
+}
+
+// undo takes the message of the undo bar back into the form.
+func (c *Composer) undo() {
+	if c.undoID == "" {
+		return
+	}
+	id := c.undoID
+	c.undoButton.Disable()
+	c.takeBack(id, func(err error) {
+		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
+			c.Notify(lang.X("outbox.undo_too_late", "Too late to undo: the message is already being sent."))
+		}
+		c.hideUndo()
+	})
+}
+
+// takeBack brings queued message id back into the form exactly as it was
+// sent (Undo, and Edit in the Outbox window), asking first when the form
+// holds another message. The draft is on disk before the message leaves
+// the outbox, so a crash in between loses nothing. done, when not nil,
+// runs on the UI goroutine with Take's error.
+func (c *Composer) takeBack(id string, done func(error)) {
+	if !c.draft().Empty() || c.sending {
+		d := dialog.NewConfirm(lang.X("outbox.replace_title", "Replace the message you are writing?"),
+			lang.X("outbox.replace_text", "The composer holds another message. Put the queued one in its place? The one you are writing is lost unless you send or copy it first."),
+			func(ok bool) {
+				if ok && !c.sending {
+					c.takeBackNow(id, done)
+				} else if done != nil {
+					done(nil)
+				}
+			}, c.Window)
+		c.showDialog(d)
+		return
+	}
+	c.takeBackNow(id, done)
+}
+
+func (c *Composer) takeBackNow(id string, done func(error)) {
+	u := c.opts.Outbox
+	store := c.drafts
+	u.goCounted(func() {
+		var got draft
+		err := u.Box.Take(id, func(_ outbox.Record, _ *os.File, form []byte) error {
+			if err := json.Unmarshal(form, &got); err != nil || form == nil {
+				return fmt.Errorf("%s", lang.X("outbox.no_form", "this message has no form to edit (it was queued by stamp-send); send it or delete it"))
+			}
+			got.Sending, got.SentEarlier = false, time.Time{}
+			return store.Save(got)
+		})
+		runOnUI(func() {
+			if err == nil {
+				c.forgetSends()
+				c.fillForm(got)
+				c.lastSaved = got
+				c.validate()
+				c.Notify(lang.X("outbox.taken_back", "Not sent: “{{.Subject}}” is back in the composer as it was.", map[string]any{"Subject": got.Subject}))
+			} else if !errors.Is(err, outbox.ErrBusy) && !errors.Is(err, outbox.ErrNotFound) {
+				c.showError(err)
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	})
+}
+
+// outboxChanged tells the person what happened to a queued message, on
+// the UI goroutine: sent (and whether it left late), back in the queue
+// after a temporary failure, or in need of attention.
+func (c *Composer) outboxChanged(ch outbox.Change) {
+	r := ch.Record
+	if r.ID == c.undoID && (ch.Removed || r.State != outbox.Waiting) {
+		c.hideUndo()
+	}
+	c.showCount()
+	subject := subjectOf(r)
+	switch {
+	case ch.Removed && r.State == outbox.Sent:
+		text := lang.X("outbox.sent", "Sent: “{{.Subject}}”.", map[string]any{"Subject": subject})
+		if r.Account == SandboxID {
+			text += " " + lang.X("outbox.sent_sandbox", "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it).")
+		}
+		if _, late := r.LeftLate(); late {
+			text += " " + lang.X("outbox.left_late", "It was scheduled for {{.Scheduled}} and left late, at {{.Sent}} (Stamp was not running or the network was down).",
+				map[string]any{"Scheduled": shortTime(r.Scheduled), "Sent": shortTime(r.SentAt)})
+		}
+		if ch.SentPath != "" {
+			text += " " + lang.X("outbox.sent_copy", "A copy is in your Sent folder.")
+		}
+		c.Notify(text)
+	case ch.Removed:
+	case r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonMaybeDelivered:
+		c.Notify(lang.X("outbox.maybe_delivered", "“{{.Subject}}” may have been delivered: it was sent completely, but the server never confirmed it. It waits in the Outbox (Message › Outbox): check with a recipient before sending it again.",
+			map[string]any{"Subject": subject}))
+	case r.State == outbox.NeedsAttention:
+		c.Notify(lang.X("outbox.needs_attention", "Not sent: “{{.Subject}}” needs your attention. {{.Why}} It waits in the Outbox (Message › Outbox).",
+			map[string]any{"Subject": subject, "Why": failureText(r)}))
+	case r.State == outbox.Retrying && r.LastError != nil && !r.LastError.At.IsZero():
+		c.Notify(lang.X("outbox.retrying", "“{{.Subject}}” could not be sent yet: {{.Why}} Stamp tries again at {{.When}}, or as soon as the network is back.",
+			map[string]any{"Subject": subject, "Why": failureText(r), "When": shortTime(r.NextAttempt)}))
+	}
+	if c.afterQueue != nil {
+		c.afterQueue(ch)
+	}
+}
+
+// subjectOf names a queued message.
+func subjectOf(r outbox.Record) string {
+	if r.Subject == "" {
+		return lang.X("outbox.no_subject", "(no subject)")
+	}
+	return r.Subject
+}
+
+// failureText is the last error of r for a person (the engine's
+// explanation, already printable).
+func failureText(r outbox.Record) string {
+	if r.LastError == nil {
+		return ""
+	}
+	if r.LastError.Explanation != "" {
+		return r.LastError.Explanation
+	}
+	return r.LastError.Text
+}

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"stamp/outbox"
+)
+
+// outboxMenu is the Message menu's Outbox items: the window and the undo
+// delay setting.
+func (c *Composer) outboxMenu() []*fyne.MenuItem {
+	if c.opts.Outbox == nil {
+		return nil
+	}
+	return []*fyne.MenuItem{
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.X("outbox.menu", "Outbox"), c.ShowOutbox),
+		fyne.NewMenuItem(lang.X("outbox.menu_delay", "Undo send delay…"), c.ShowUndoDelay),
+	}
+}
+
+// undoChoices are the undo delays offered, in seconds.
+var undoChoices = []int{0, 5, 10, 20, 30, 60}
+
+// ShowUndoDelay lets the person choose the undo delay (0 sends at once).
+func (c *Composer) ShowUndoDelay() {
+	u := c.opts.Outbox
+	labels := make([]string, len(undoChoices))
+	current := int(u.UndoDelay() / time.Second)
+	sel := widget.NewSelect(nil, nil)
+	for i, s := range undoChoices {
+		if s == 0 {
+			labels[i] = lang.X("outbox.delay_off", "Off: send at once")
+		} else {
+			labels[i] = lang.X("outbox.delay_seconds", "{{.Seconds}} seconds", map[string]any{"Seconds": s})
+		}
+	}
+	sel.Options = labels
+	for i, s := range undoChoices {
+		if s == current {
+			sel.SetSelectedIndex(i)
+		}
+	}
+	if sel.SelectedIndex() < 0 {
+		sel.Options = append(sel.Options, fmt.Sprintf("%d s", current))
+		sel.SetSelectedIndex(len(sel.Options) - 1)
+	}
+	text := widget.NewLabel(lang.X("outbox.delay_text", "After Send, a message waits this long before it leaves, so Undo can still bring it back."))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(lang.X("outbox.delay_title", "Undo send delay"), lang.X("outbox.save", "Save"), lang.X("outbox.cancel", "Cancel"),
+		container.NewVBox(text, sel), func(ok bool) {
+			if i := sel.SelectedIndex(); ok && i >= 0 && i < len(undoChoices) {
+				u.SetUndoDelay(time.Duration(undoChoices[i]) * time.Second)
+			}
+		}, c.Window)
+	d.Resize(fyne.NewSize(420, 220))
+	c.showDialog(d)
+}
+
+// askAboutOutbox asks, when the composer closes with messages waiting in
+// the outbox, whether to send them now or leave them for the next start;
+// it reports whether it asked (the close goes on once answered). Nothing
+// is lost either way: the messages stay on disk until they are sent.
+func (c *Composer) askAboutOutbox() bool {
+	u := c.opts.Outbox
+	if u == nil || c.exitAsked {
+		return false
+	}
+	list := u.Waiting()
+	if len(list) == 0 {
+		return false
+	}
+	var due []string // what "send them now" sends: not the scheduled ones
+	for _, r := range list {
+		if r.State == outbox.Waiting || r.State == outbox.Retrying {
+			due = append(due, r.ID)
+		}
+	}
+	words := lang.X("outbox.exit_one", "A message is waiting in the Outbox. It stays safe on disk either way.")
+	if len(list) > 1 {
+		words = lang.X("outbox.exit_many", "{{.Count}} messages are waiting in the Outbox, {{.Due}} of them ready to go (the others are scheduled or need attention). They stay safe on disk either way.",
+			map[string]any{"Count": len(list), "Due": len(due)})
+	}
+	text := widget.NewLabel(words)
+	text.Wrapping = fyne.TextWrapWord
+	sendNow := widget.NewButton(lang.X("outbox.exit_send", "Send them now"), nil)
+	quit := widget.NewButton(lang.X("outbox.exit_quit", "Quit — they will be sent at the next start"), nil)
+	cancel := widget.NewButton(lang.X("outbox.cancel", "Cancel"), nil)
+	progress := widget.NewProgressBarInfinite()
+	progress.Hide()
+	if len(due) == 0 {
+		sendNow.Disable()
+	}
+	dlg := dialog.NewCustomWithoutButtons(lang.X("outbox.exit_title", "Messages are waiting"),
+		container.NewVBox(text, progress, container.NewHBox(sendNow, quit, cancel)), c.Window)
+	goOn := func() {
+		dlg.Hide()
+		c.exitAsked = true
+		c.closeRequested()
+	}
+	quit.OnTapped = goOn
+	cancel.OnTapped = dlg.Hide
+	sendNow.OnTapped = func() {
+		sendNow.Disable()
+		quit.Disable()
+		progress.Show()
+		u.goCounted(func() {
+			for _, id := range due {
+				u.Box.SendNow(context.Background(), id) // a failure stays in the outbox
+			}
+			runOnUI(goOn)
+		})
+	}
+	dlg.Resize(fyne.NewSize(560, 200))
+	c.showDialog(dlg)
+	c.exitDialog = dlg
+	return true
+}

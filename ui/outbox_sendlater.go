@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// morningHour is when "tomorrow morning" and "Monday morning" leave.
+const morningHour = 8
+
+// sendLaterButton is "Send later…" beside Send (hidden without an outbox).
+func (c *Composer) sendLaterButton() fyne.CanvasObject {
+	b := widget.NewButtonWithIcon(lang.X("outbox.send_later", "Send later…"), theme.HistoryIcon(), c.ShowSendLater)
+	if c.opts.Outbox == nil {
+		b.Hide()
+	}
+	return b
+}
+
+// quickTimes are Send later's quick choices at now: in an hour, tomorrow
+// at 08:00, and the next Monday at 08:00 (a week on when today is Monday).
+func quickTimes(now time.Time) (hour, tomorrow, monday time.Time) {
+	y, m, d := now.Date()
+	morning := time.Date(y, m, d, morningHour, 0, 0, 0, now.Location())
+	days := (int(time.Monday) - int(now.Weekday()) + 7) % 7
+	if days == 0 {
+		days = 7
+	}
+	return now.Add(time.Hour), morning.AddDate(0, 0, 1), morning.AddDate(0, 0, days)
+}
+
+// parseClock reads a time of day "8:00" or "08:00".
+func parseClock(s string) (hour, minute int, err error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, 0, errors.New(lang.X("outbox.bad_time", "Write the time as hours and minutes, for example 08:30."))
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+// laterAt is the time the picker's date and clock name (local time); it
+// must be in the future.
+func laterAt(date *time.Time, clock string, now time.Time) (time.Time, error) {
+	if date == nil {
+		return time.Time{}, errors.New(lang.X("outbox.no_date", "Choose a day."))
+	}
+	h, m, err := parseClock(clock)
+	if err != nil {
+		return time.Time{}, err
+	}
+	y, mo, d := date.Date()
+	at := time.Date(y, mo, d, h, m, 0, 0, now.Location())
+	if !at.After(now) {
+		return time.Time{}, errors.New(lang.X("outbox.in_past", "That time has passed: choose a later one."))
+	}
+	return at, nil
+}
+
+// ShowSendLater asks when the message should leave: a quick choice or a
+// day and time. The message then goes into the outbox as Scheduled.
+func (c *Composer) ShowSendLater() {
+	if c.opts.Outbox == nil {
+		return
+	}
+	if reason := c.blocker(); reason != "" {
+		c.showDialog(dialog.NewInformation(lang.X("outbox.not_ready", "Not ready to send"), reason, c.Window))
+		return
+	}
+	now := time.Now()
+	hour, tomorrow, monday := quickTimes(now)
+	var dlg dialog.Dialog
+	choose := func(at time.Time) {
+		dlg.Hide()
+		c.sendAt = at
+		c.TrySend()
+		if !c.confirming {
+			c.sendAt = time.Time{} // used, or the send did not start
+		}
+	}
+	quick := func(label string, at time.Time) *widget.Button {
+		return widget.NewButton(fmt.Sprintf("%s (%s)", label, shortTime(at)), func() { choose(at) })
+	}
+	date := widget.NewDateEntry()
+	day := tomorrow
+	date.SetDate(&day)
+	clock := widget.NewEntry()
+	clock.SetText(fmt.Sprintf("%02d:00", morningHour))
+	clock.Validator = func(s string) error { _, _, err := parseClock(s); return err }
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	schedule := widget.NewButtonWithIcon(lang.X("outbox.schedule", "Schedule"), theme.ConfirmIcon(), func() {
+		at, err := laterAt(date.Date, clock.Text, time.Now())
+		if err != nil {
+			problem.SetText(err.Error())
+			problem.Show()
+			return
+		}
+		choose(at)
+	})
+	content := container.NewVBox(
+		quick(lang.X("outbox.in_an_hour", "In an hour"), hour),
+		quick(lang.X("outbox.tomorrow_morning", "Tomorrow morning"), tomorrow),
+		quick(lang.X("outbox.monday_morning", "Monday morning"), monday),
+		widget.NewSeparator(),
+		widget.NewForm(
+			widget.NewFormItem(lang.X("outbox.day", "Day"), date),
+			widget.NewFormItem(lang.X("outbox.time", "Time"), clock)),
+		problem,
+		schedule,
+	)
+	dlg = dialog.NewCustom(lang.X("outbox.send_later_title", "Send later"), lang.X("outbox.cancel", "Cancel"), content, c.Window)
+	dlg.Resize(fyne.NewSize(380, 360))
+	c.showDialog(dlg)
+}
