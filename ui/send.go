@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
 	"stamp/compose"
@@ -214,12 +215,12 @@ func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Resu
 	if outcome != Sent {
 		return
 	}
-	where := "Sent."
+	where := lang.X("send.notice.sent", "Sent.")
 	if from.ID == SandboxID {
-		where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
+		where = lang.X("send.notice.sandbox", "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it).")
 	}
 	if kept {
-		where += " You changed the message while it was being sent; the changed version stays here as a draft."
+		where += lang.X("send.notice.kept_edits", " You changed the message while it was being sent; the changed version stays here as a draft.")
 	}
 	if copyDone == nil {
 		c.Notify(where)
@@ -229,9 +230,9 @@ func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Resu
 		sc := <-copyDone
 		runOnUI(func() {
 			if sc.err != nil {
-				c.Notify(where + " The copy for your Sent folder could not be saved: " + sc.err.Error())
+				c.Notify(where + lang.X("send.notice.copy_failed", " The copy for your Sent folder could not be saved: {{.Error}}", map[string]any{"Error": sc.err.Error()}))
 			} else {
-				c.Notify(where + " A copy is in your Sent folder: " + filepath.Base(sc.path))
+				c.Notify(where + lang.X("send.notice.copy_saved", " A copy is in your Sent folder: {{.File}}", map[string]any{"File": filepath.Base(sc.path)}))
 			}
 		})
 	}()
