@@ -124,6 +124,9 @@ func TestASendToTheSandboxInChinese(t *testing.T) {
 	if strings.Contains(all, "Sent to") || strings.Contains(all, "accepted") {
 		t.Errorf("English left in the Chinese send panel:\n%s", all)
 	}
+	if got := p.Speed.Text; !strings.Contains(got, " / ") || strings.Contains(got, " of ") {
+		t.Errorf("the progress beside the bar in Chinese is %q", got)
+	}
 	if got := p.Window.Title(); !strings.HasPrefix(got, "正在发送 测试邮件：季度报告") {
 		t.Errorf("the panel's title is %q", got)
 	}

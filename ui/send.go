@@ -314,7 +314,7 @@ func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (sendJob
 	}
 	title := m.Subject
 	if strings.TrimSpace(title) == "" {
-		title = "(no subject)"
+		title = lang.X("mailbox.no_subject", "(no subject)")
 	}
 	return sendJob{
 		Config:   cfg,
