@@ -149,7 +149,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 	select {
 	case ans := <-done:
 		if !ans.ok {
-			return "", false, errors.New("no password was given for " + a.DisplayName())
+			return "", false, errors.New(lang.X("credentials.none_given", "no password was given for {{.Account}}", map[string]any{"Account": a.DisplayName()}))
 		}
 		return ans.pw, ans.remember, nil
 	case <-ctx.Done():
