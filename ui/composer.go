@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -17,6 +18,7 @@ import (
 
 	"stamp/compose"
 	"stamp/contacts"
+	"stamp/i18n"
 )
 
 // autosaveDelay is how long after the last change the draft is saved: a
@@ -154,14 +156,14 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 	c.Subject.OnChanged = func(string) { c.changed() }
 	c.Body = widget.NewMultiLineEntry()
 	c.Body.Wrapping = fyne.TextWrapWord
-	c.Body.SetPlaceHolder("Write your message…")
+	c.Body.SetPlaceHolder(lang.X("composer.body_placeholder", "Write your message…"))
 	c.Body.OnChanged = func(string) { c.changed() }
 	c.initFormat()
 	c.Attachments = newAttachmentList(c.changed)
 
-	c.SendButton = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.TrySend)
+	c.SendButton = widget.NewButtonWithIcon(lang.X("composer.send", "Send"), theme.MailSendIcon(), c.TrySend)
 	c.SendButton.Importance = widget.HighImportance
-	c.AttachBtn = widget.NewButtonWithIcon("Attach…", theme.MailAttachmentIcon(), c.ShowAttachDialog)
+	c.AttachBtn = widget.NewButtonWithIcon(lang.X("composer.attach", "Attach…"), theme.MailAttachmentIcon(), c.ShowAttachDialog)
 	c.CcBccToggle = widget.NewButton("", func() { c.SetShowCcBcc(!c.showCcBcc) })
 	c.Status = widget.NewLabel("")
 	c.Status.Wrapping = fyne.TextWrapWord
@@ -198,7 +200,7 @@ func NewComposer(a fyne.App, opts Options) *Composer {
 
 func (c *Composer) recipientEntry(field string) *AddressEntry {
 	e := NewAddressEntry(c.opts.Contacts)
-	e.SetPlaceHolder("Name <someone@example.com>, other@example.com")
+	e.SetPlaceHolder(lang.X("composer.address_placeholder", "Name <someone@example.com>, other@example.com"))
 	e.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil
@@ -212,18 +214,18 @@ func (c *Composer) recipientEntry(field string) *AddressEntry {
 
 func (c *Composer) layoutForm() {
 	items := []*widget.FormItem{
-		widget.NewFormItem("From", c.From),
-		widget.NewFormItem("To", c.To),
+		widget.NewFormItem(lang.X("compose.field.from", "From"), c.From),
+		widget.NewFormItem(lang.X("compose.field.to", "To"), c.To),
 	}
 	if c.showCcBcc {
 		items = append(items,
-			widget.NewFormItem("Cc", c.Cc),
-			&widget.FormItem{Text: "Bcc", Widget: c.Bcc, HintText: "Bcc recipients get the message; nobody sees their addresses."})
-		c.CcBccToggle.SetText("Hide Cc/Bcc")
+			widget.NewFormItem(lang.X("compose.field.cc", "Cc"), c.Cc),
+			&widget.FormItem{Text: lang.X("compose.field.bcc", "Bcc"), Widget: c.Bcc, HintText: lang.X("composer.bcc_hint", "Bcc recipients get the message; nobody sees their addresses.")})
+		c.CcBccToggle.SetText(lang.X("composer.hide_cc_bcc", "Hide Cc/Bcc"))
 	} else {
-		c.CcBccToggle.SetText("Cc/Bcc")
+		c.CcBccToggle.SetText(lang.X("composer.cc_bcc", "Cc/Bcc"))
 	}
-	items = append(items, widget.NewFormItem("Subject", c.Subject))
+	items = append(items, widget.NewFormItem(lang.X("compose.field.subject", "Subject"), c.Subject))
 	c.form.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
 	c.form.Refresh()
 }
@@ -233,7 +235,7 @@ func (c *Composer) layoutForm() {
 func (c *Composer) SetShowCcBcc(show bool) {
 	if !show && (strings.TrimSpace(c.Cc.Text) != "" || strings.TrimSpace(c.Bcc.Text) != "") {
 		show = true
-		c.Notify("Cc and Bcc stay visible while they hold addresses.")
+		c.Notify(lang.X("composer.cc_bcc_kept", "Cc and Bcc stay visible while they hold addresses."))
 	}
 	c.showCcBcc = show
 	c.app.Preferences().SetBool(prefShowCcBcc, show)
@@ -276,21 +278,21 @@ func (c *Composer) Sender() (Sender, bool) {
 
 func (c *Composer) mainMenu() *fyne.MainMenu {
 	mod := fyne.KeyModifierShortcutDefault
-	send := fyne.NewMenuItem("Send", c.TrySend)
+	send := fyne.NewMenuItem(lang.X("composer.send", "Send"), c.TrySend)
 	send.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: mod}
 	send.Icon = theme.MailSendIcon()
-	attach := fyne.NewMenuItem("Attach…", c.ShowAttachDialog)
+	attach := fyne.NewMenuItem(lang.X("composer.attach", "Attach…"), c.ShowAttachDialog)
 	attach.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyA, Modifier: mod | fyne.KeyModifierShift}
 	attach.Icon = theme.MailAttachmentIcon()
-	save := fyne.NewMenuItem("Save draft", func() {
+	save := fyne.NewMenuItem(lang.X("composer.save_draft", "Save draft"), func() {
 		if err := c.SaveDraft(); err != nil {
 			c.showError(err)
 			return
 		}
-		c.Notify("Draft saved.")
+		c.Notify(lang.X("composer.draft_saved", "Draft saved."))
 	})
 	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: mod}
-	ccbcc := fyne.NewMenuItem("Show/hide Cc and Bcc", func() { c.SetShowCcBcc(!c.showCcBcc) })
+	ccbcc := fyne.NewMenuItem(lang.X("composer.menu.cc_bcc", "Show/hide Cc and Bcc"), func() { c.SetShowCcBcc(!c.showCcBcc) })
 	ccbcc.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: mod | fyne.KeyModifierShift}
 
 	items := append([]*fyne.MenuItem{send, attach, save, fyne.NewMenuItemSeparator(), ccbcc}, c.outboxMenu()...)
@@ -298,7 +300,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 		items = append(items, fyne.NewMenuItemSeparator())
 		items = append(items, c.opts.Menu...)
 	}
-	return fyne.NewMainMenu(fyne.NewMenu("Message", items...))
+	return fyne.NewMainMenu(fyne.NewMenu(lang.X("menu.message", "Message"), items...))
 }
 
 // ShowAttachDialog opens the file picker in the folder used last time.
@@ -401,7 +403,7 @@ func (c *Composer) validate() {
 // blocker says why the message cannot be sent as it is, or "".
 func (c *Composer) blocker() string {
 	if _, ok := c.Sender(); !ok {
-		return "Choose who the message is from (add an account, or use the sandbox)."
+		return lang.X("composer.choose_sender", "Choose who the message is from (add an account, or use the sandbox).")
 	}
 	if why := c.signInBlocker(); why != "" {
 		return why
@@ -411,10 +413,10 @@ func (c *Composer) blocker() string {
 		return err.Error()
 	}
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		return "Add at least one recipient in To, Cc or Bcc."
+		return lang.X("composer.no_recipient", "Add at least one recipient in To, Cc or Bcc.")
 	}
 	if p := c.Attachments.Problems(); len(p) > 0 {
-		return "Attachment " + strings.Join(p, "; ") + ". Remove it or put the file back."
+		return lang.X("composer.attachment_problem", "Attachment {{.Problems}}. Remove it or put the file back.", map[string]any{"Problems": strings.Join(p, "; ")})
 	}
 	return ""
 }
@@ -438,20 +440,16 @@ func envelopePreview(m *compose.Message) string {
 			hiddenAddrs = append(hiddenAddrs, a.Addr)
 		}
 	}
-	word := "address"
-	if len(env.To) != 1 {
-		word = "addresses"
-	}
-	s := fmt.Sprintf("Will be delivered to %d %s.", len(env.To), word)
+	s := i18n.N("composer.delivered_to", "Will be delivered to {{.Count}} address.", "Will be delivered to {{.Count}} addresses.", len(env.To))
 	if hidden > 0 {
 		// Name a few; a long list would make the status line unreadable (and
 		// slow to lay out).
 		const named = 5
 		list := strings.Join(hiddenAddrs[:min(hidden, named)], ", ")
 		if hidden > named {
-			list += fmt.Sprintf(" and %d more", hidden-named)
+			list += lang.X("composer.and_more", " and {{.Count}} more", map[string]any{"Count": hidden - named})
 		}
-		s += fmt.Sprintf(" Hidden from the other recipients (Bcc): %s.", list)
+		s += lang.X("composer.hidden_bcc", " Hidden from the other recipients (Bcc): {{.List}}.", map[string]any{"List": list})
 	}
 	return s
 }
@@ -533,7 +531,7 @@ func (c *Composer) scheduleAutosave() {
 // previous draft stays on disk and the text stays in the window.
 func (c *Composer) autosave() {
 	if err := c.SaveDraft(); err != nil {
-		c.Notify("The draft could not be saved (the previous one is kept): " + err.Error())
+		c.Notify(lang.X("composer.autosave_failed", "The draft could not be saved (the previous one is kept): {{.Error}}", map[string]any{"Error": err.Error()}))
 	}
 }
 
@@ -555,17 +553,17 @@ func (c *Composer) restoreDraft() {
 	when := shortTime(d.Saved)
 	switch {
 	case d.Sending:
-		c.Notify("This message was being sent when it was last saved (" + when + "), and Stamp never learnt whether the server took it. It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.")
+		c.Notify(lang.X("composer.restored_sending", "This message was being sent when it was last saved ({{.When}}), and Stamp never learnt whether the server took it. It may or may not have been delivered: check the recipients' replies or your provider's Sent folder before sending it again.", map[string]any{"When": when}))
 	case !d.SentEarlier.IsZero():
-		text := "An earlier version of this message was sent on " + shortTime(d.SentEarlier) + ". The changes you made while it went out (saved " + when + ") were restored; they have not been sent."
+		text := lang.X("composer.restored_sent_earlier", "An earlier version of this message was sent on {{.Sent}}. The changes you made while it went out (saved {{.When}}) were restored; they have not been sent.", map[string]any{"Sent": shortTime(d.SentEarlier), "When": when})
 		if !found {
-			text += " Its account (" + d.Account + ") no longer exists: choose who it is from."
+			text += lang.X("composer.restored_no_account", " Its account ({{.Account}}) no longer exists: choose who it is from.", map[string]any{"Account": d.Account})
 		}
 		c.Notify(text)
 	case !found:
-		c.Notify("Your unsent draft from " + when + " was restored, but its account (" + d.Account + ") no longer exists: choose who it is from.")
+		c.Notify(lang.X("composer.restored_draft_no_account", "Your unsent draft from {{.When}} was restored, but its account ({{.Account}}) no longer exists: choose who it is from.", map[string]any{"When": when, "Account": d.Account}))
 	default:
-		c.Notify("Your unsent draft from " + when + " was restored.")
+		c.Notify(lang.X("composer.restored_draft", "Your unsent draft from {{.When}} was restored.", map[string]any{"When": when}))
 	}
 }
 
@@ -621,9 +619,9 @@ func (c *Composer) closeRequested() {
 		c.closeNow()
 		return
 	}
-	save := widget.NewButtonWithIcon("Save draft", theme.DocumentSaveIcon(), nil)
-	discard := widget.NewButtonWithIcon("Discard", theme.DeleteIcon(), nil)
-	cancel := widget.NewButton("Cancel", nil)
+	save := widget.NewButtonWithIcon(lang.X("composer.save_draft", "Save draft"), theme.DocumentSaveIcon(), nil)
+	discard := widget.NewButtonWithIcon(lang.X("composer.close.discard", "Discard"), theme.DeleteIcon(), nil)
+	cancel := widget.NewButton(lang.X("composer.close.cancel", "Cancel"), nil)
 	content := container.NewVBox(
 		widget.NewLabel(c.closeQuestion()),
 		container.NewHBox(save, discard, cancel),
@@ -632,7 +630,7 @@ func (c *Composer) closeRequested() {
 	save.OnTapped = func() {
 		dlg.Hide()
 		if err := c.SaveDraft(); err != nil {
-			c.showError(fmt.Errorf("the draft could not be saved, so the window stays open: %w", err))
+			c.showError(fmt.Errorf("%s: %w", lang.X("composer.close.save_failed", "the draft could not be saved, so the window stays open"), err))
 			return
 		}
 		c.closeNow()
@@ -651,11 +649,11 @@ func (c *Composer) closeRequested() {
 func (c *Composer) closeQuestion() string {
 	switch {
 	case c.possiblySent:
-		return "This message may already have been delivered: the server never confirmed it.\nKeep it as a draft for next time, marked as possibly sent?"
+		return lang.X("composer.close.possibly_sent", "This message may already have been delivered: the server never confirmed it.\nKeep it as a draft for next time, marked as possibly sent?")
 	case !c.sentEarlier.IsZero():
-		return "An earlier version of this message was sent on " + shortTime(c.sentEarlier) + ";\nthe changes made since have not been sent. Keep them as a draft for next time?"
+		return lang.X("composer.close.sent_earlier", "An earlier version of this message was sent on {{.Sent}};\nthe changes made since have not been sent. Keep them as a draft for next time?", map[string]any{"Sent": shortTime(c.sentEarlier)})
 	default:
-		return "This message has not been sent. Keep it as a draft for next time?"
+		return lang.X("composer.close.unsent", "This message has not been sent. Keep it as a draft for next time?")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/compose"
@@ -64,7 +65,7 @@ func (c *Composer) trySend(only []string) {
 	c.Attachments.Recheck()
 	c.validate()
 	if reason := c.blocker(); reason != "" {
-		c.showDialog(dialog.NewInformation("Not ready to send", reason, c.Window))
+		c.showDialog(dialog.NewInformation(lang.X("composer.not_ready", "Not ready to send"), reason, c.Window))
 		return
 	}
 	from, _ := c.Sender()
@@ -95,7 +96,7 @@ func (c *Composer) trySend(only []string) {
 	}
 	c.confirming = true
 	c.Window.RequestFocus() // Retry is tapped in the send panel: the question is here
-	c.showDialog(dialog.NewCustomConfirm("Before sending", "Send anyway", "Back to the message",
+	c.showDialog(dialog.NewCustomConfirm(lang.X("composer.before_sending", "Before sending"), lang.X("composer.send_anyway", "Send anyway"), lang.X("composer.back_to_message", "Back to the message"),
 		widget.NewLabel(strings.Join(warnings, "\n")), func(ok bool) {
 			c.confirming = false
 			if ok {
@@ -114,7 +115,7 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string, sen
 		return
 	}
 	if c.opts.Send == nil {
-		c.showDialog(dialog.NewInformation("Cannot send", "Sending is not set up in this window.", c.Window))
+		c.showDialog(dialog.NewInformation(lang.X("composer.cannot_send", "Cannot send"), lang.X("composer.send_not_set_up", "Sending is not set up in this window."), c.Window))
 		return
 	}
 	if err := c.markSending(); err != nil {
@@ -122,10 +123,9 @@ func (c *Composer) startSend(from Sender, m *compose.Message, only []string, sen
 		// message back as an unsent draft next time: an invitation to send
 		// it twice. The person decides, knowing that.
 		c.confirming = true
-		text := widget.NewLabel("Stamp could not record in your drafts that this message is being sent (" + err.Error() +
-			"). If Stamp stopped during the send, the next start would not warn that the message may already have been delivered.")
+		text := widget.NewLabel(lang.X("composer.mark_failed", "Stamp could not record in your drafts that this message is being sent ({{.Error}}). If Stamp stopped during the send, the next start would not warn that the message may already have been delivered.", map[string]any{"Error": err.Error()}))
 		text.Wrapping = fyne.TextWrapWord
-		d := dialog.NewCustomConfirm("The draft could not be marked", "Send anyway", "Back to the message", text,
+		d := dialog.NewCustomConfirm(lang.X("composer.mark_failed_title", "The draft could not be marked"), lang.X("composer.send_anyway", "Send anyway"), lang.X("composer.back_to_message", "Back to the message"), text,
 			func(ok bool) {
 				c.confirming = false
 				if ok && !c.sending {
@@ -228,9 +228,9 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 			// not (surely) arrive: bring it back rather than lose it.
 			c.fillForm(c.sendingDraft)
 			if outcome == MaybeSent {
-				c.Notify("The message you sent is back in the form: Stamp does not know whether the server took it, so it stays marked as possibly sent.")
+				c.Notify(lang.X("composer.back_possibly_sent", "The message you sent is back in the form: Stamp does not know whether the server took it, so it stays marked as possibly sent."))
 			} else {
-				c.Notify("The message was not sent, so it is back in the form.")
+				c.Notify(lang.X("composer.back_not_sent", "The message was not sent, so it is back in the form."))
 			}
 		}
 		if err := c.SaveDraft(); err != nil {
@@ -248,7 +248,7 @@ func (c *Composer) SendFinished(outcome SendOutcome) (keptEdits bool) {
 // stops the send and keeps the message in the drafts marked as possibly
 // sent, as the question promises (the send's end does not undo the mark).
 func (c *Composer) closeWhileSending() {
-	c.showDialog(dialog.NewConfirm("A message is being sent", c.closeSendingText(),
+	c.showDialog(dialog.NewConfirm(lang.X("composer.closing_while_sending.title", "A message is being sent"), c.closeSendingText(),
 		func(stop bool) {
 			if !stop {
 				return

@@ -245,7 +245,7 @@ func (c *Composer) closeTitle() string {
 	if c.others != nil && c.others() > 0 {
 		return lang.X("composers.close_title", "Close this message?")
 	}
-	return "Close Stamp?"
+	return lang.X("composer.close.title", "Close Stamp?")
 }
 
 // closeSendingText is what closing c during a send says it does.
@@ -253,5 +253,5 @@ func (c *Composer) closeSendingText() string {
 	if c.others != nil && c.others() > 0 {
 		return lang.X("composers.close_sending", "Closing this window now stops its send. The message stays in your drafts, marked as possibly sent.")
 	}
-	return "Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent."
+	return lang.X("composer.closing_while_sending", "Closing Stamp now stops the send. The message stays in your drafts, marked as possibly sent.")
 }

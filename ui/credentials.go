@@ -43,10 +43,10 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 			}
 			return a.SMTPConfig(cred), settle, nil
 		}
-		why := "No password is saved for " + a.DisplayName() + "."
+		why := lang.X("credentials.no_password", "No password is saved for {{.Account}}.", map[string]any{"Account": a.DisplayName()})
 		var ku *account.KeyringUnavailableError
 		if errors.As(err, &ku) {
-			why = "The system keyring cannot be used (" + ku.Reason.String() + "), so Stamp asks each time. " + ku.Hint() + "."
+			why = lang.X("credentials.keyring_unusable", "The system keyring cannot be used ({{.Reason}}), so Stamp asks each time. {{.Hint}}.", map[string]any{"Reason": ku.Reason.String(), "Hint": ku.Hint()})
 		} else if !errors.Is(err, account.ErrNoSecret) {
 			return smtpclient.Config{}, nil, err
 		}
@@ -67,7 +67,7 @@ func AccountConfig(store *account.Store, secrets *account.Secrets) ConfigFunc {
 				go func() {
 					loc, err := secrets.Save(context.Background(), a.ID, cred)
 					text := keyringSaveOutcome(a, loc, err, secrets.Problem())
-					runOnUI(func() { showNote(parent, "Password", text) })
+					runOnUI(func() { showNote(parent, lang.X("credentials.password", "Password"), text) })
 				}()
 			}
 		}
@@ -100,14 +100,14 @@ func keyringSaveOutcome(a account.Account, loc account.PasswordLocation, err err
 	who := a.Login() // as the prompt named it
 	switch {
 	case err != nil:
-		return "The password for " + who + " worked but could not be saved: " + err.Error() + ". Stamp will ask for it again next time."
+		return lang.X("credentials.save_failed", "The password for {{.Login}} worked but could not be saved: {{.Error}}. Stamp will ask for it again next time.", map[string]any{"Login": who, "Error": err.Error()})
 	case loc == account.LocationKeyring:
-		return "The password for " + who + " is saved in the system keyring; Stamp will not ask for it again."
+		return lang.X("credentials.saved", "The password for {{.Login}} is saved in the system keyring; Stamp will not ask for it again.", map[string]any{"Login": who})
 	case problem != nil:
-		return "The password for " + who + " worked, but it is kept for this session only, because " +
-			problem.Reason.String() + ". Stamp will ask for it again next time. " + problem.Hint() + "."
+		return lang.X("credentials.session_only_because", "The password for {{.Login}} worked, but it is kept for this session only, because {{.Reason}}. Stamp will ask for it again next time. {{.Hint}}.",
+			map[string]any{"Login": who, "Reason": problem.Reason.String(), "Hint": problem.Hint()})
 	}
-	return "The password for " + who + " worked, but it is kept for this session only: the system keyring could not be used. Stamp will ask for it again next time."
+	return lang.X("credentials.session_only", "The password for {{.Login}} worked, but it is kept for this session only: the system keyring could not be used. Stamp will ask for it again next time.", map[string]any{"Login": who})
 }
 
 // askPassword shows a password prompt on parent and waits for the answer.
@@ -124,7 +124,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 	var d *dialog.FormDialog
 	runOnUI(func() {
 		entry := widget.NewPasswordEntry()
-		keep := widget.NewCheck("Save it in the system keyring once it works", nil)
+		keep := widget.NewCheck(lang.X("credentials.keep", "Save it in the system keyring once it works"), nil)
 		keep.SetChecked(canRemember)
 		if !canRemember {
 			keep.Disable()
@@ -133,10 +133,10 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 		hint.Wrapping = fyne.TextWrapWord
 		items := []*widget.FormItem{
 			widget.NewFormItem("", hint),
-			widget.NewFormItem("Password", entry),
+			widget.NewFormItem(lang.X("credentials.password", "Password"), entry),
 			widget.NewFormItem("", keep),
 		}
-		d = dialog.NewForm("Password for "+a.Login(), "Send", "Cancel", items, func(confirmed bool) {
+		d = dialog.NewForm(lang.X("credentials.title", "Password for {{.Login}}", map[string]any{"Login": a.Login()}), lang.X("composer.send", "Send"), lang.X("credentials.cancel", "Cancel"), items, func(confirmed bool) {
 			select { // the callback may run twice (Hide after a button): answer once
 			case done <- answer{entry.Text, keep.Checked, confirmed && entry.Text != ""}:
 			default:
@@ -149,7 +149,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 	select {
 	case ans := <-done:
 		if !ans.ok {
-			return "", false, errors.New("no password was given for " + a.DisplayName())
+			return "", false, errors.New(lang.X("credentials.none_given", "no password was given for {{.Account}}", map[string]any{"Account": a.DisplayName()}))
 		}
 		return ans.pw, ans.remember, nil
 	case <-ctx.Done():

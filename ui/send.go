@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"stamp/account"
 	"stamp/compose"
@@ -206,12 +207,12 @@ func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Resu
 	if outcome != Sent {
 		return
 	}
-	where := "Sent."
+	where := lang.X("send.notice.sent", "Sent.")
 	if from.ID == SandboxID {
-		where = "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it)."
+		where = lang.X("send.notice.sandbox", "Delivered to the built-in sandbox server only: nothing left this computer (Message › Sandbox inbox shows it).")
 	}
 	if kept {
-		where += " You changed the message while it was being sent; the changed version stays here as a draft."
+		where += lang.X("send.notice.kept_edits", " You changed the message while it was being sent; the changed version stays here as a draft.")
 	}
 	if copyDone == nil {
 		c.Notify(where)
@@ -221,9 +222,9 @@ func (r *panelRun) finished(job sendJob, settle func(bool), res *smtpclient.Resu
 		sc := <-copyDone
 		runOnUI(func() {
 			if sc.err != nil {
-				c.Notify(where + " The copy for your Sent folder could not be saved: " + sc.err.Error())
+				c.Notify(where + lang.X("send.notice.copy_failed", " The copy for your Sent folder could not be saved: {{.Error}}", map[string]any{"Error": sc.err.Error()}))
 			} else {
-				c.Notify(where + " A copy is in your Sent folder: " + filepath.Base(sc.path))
+				c.Notify(where + lang.X("send.notice.copy_saved", " A copy is in your Sent folder: {{.File}}", map[string]any{"File": filepath.Base(sc.path)}))
 			}
 		})
 	}()
@@ -305,7 +306,7 @@ func messageJob(cfg smtpclient.Config, from Sender, m *compose.Message) (sendJob
 	}
 	title := m.Subject
 	if strings.TrimSpace(title) == "" {
-		title = "(no subject)"
+		title = lang.X("mailbox.no_subject", "(no subject)")
 	}
 	return sendJob{
 		Config:   cfg,

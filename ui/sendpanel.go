@@ -12,11 +12,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/i18n"
 	"stamp/oauth"
 	"stamp/smtpclient"
 )
@@ -39,21 +41,21 @@ func (s stepState) String() string { return stepStateWords[s] }
 // panelSteps are the steps the panel shows, in protocol order.
 var panelSteps = []struct {
 	step  smtpclient.Step
-	label string
+	label i18n.Message
 }{
-	{oauth.StepRefresh, ""}, // named when the panel is built (refreshStepLabel: translated)
-	{smtpclient.StepConnect, "Connect"},
-	{smtpclient.StepTLS, "TLS"},
-	{smtpclient.StepGreeting, "Greeting"},
-	{smtpclient.StepEHLO, "EHLO"},
-	{smtpclient.StepSTARTTLS, "STARTTLS"},
-	{smtpclient.StepEHLOAgain, "EHLO again"},
-	{smtpclient.StepAuth, "AUTH"},
-	{smtpclient.StepMail, "MAIL FROM"},
-	{smtpclient.StepRcpt, "RCPT TO"},
-	{smtpclient.StepData, "DATA"},
-	{smtpclient.StepMessage, "Message sent"},
-	{smtpclient.StepQuit, "QUIT"},
+	{oauth.StepRefresh, i18n.Message{}}, // named when the panel is built (refreshStepLabel: translated)
+	{smtpclient.StepConnect, i18n.M("sendpanel.step.connect", "Connect")},
+	{smtpclient.StepTLS, i18n.M("sendpanel.step.tls", "TLS")},
+	{smtpclient.StepGreeting, i18n.M("sendpanel.step.greeting", "Greeting")},
+	{smtpclient.StepEHLO, i18n.M("sendpanel.step.ehlo", "EHLO")},
+	{smtpclient.StepSTARTTLS, i18n.M("sendpanel.step.starttls", "STARTTLS")},
+	{smtpclient.StepEHLOAgain, i18n.M("sendpanel.step.ehlo_again", "EHLO again")},
+	{smtpclient.StepAuth, i18n.M("sendpanel.step.auth", "AUTH")},
+	{smtpclient.StepMail, i18n.M("sendpanel.step.mail", "MAIL FROM")},
+	{smtpclient.StepRcpt, i18n.M("sendpanel.step.rcpt", "RCPT TO")},
+	{smtpclient.StepData, i18n.M("sendpanel.step.data", "DATA")},
+	{smtpclient.StepMessage, i18n.M("sendpanel.step.message", "Message sent")},
+	{smtpclient.StepQuit, i18n.M("sendpanel.step.quit", "QUIT")},
 }
 
 // stepRow is one line of the stepper.
@@ -94,7 +96,7 @@ func (r *stepRow) set(s stepState) {
 	r.text.Refresh()
 	switch {
 	case s == stepSkipped:
-		r.duration.SetText("skipped")
+		r.duration.SetText(lang.X("sendpanel.skipped", "skipped"))
 	case r.took > 0:
 		r.duration.SetText(formatDuration(r.took))
 	default:
@@ -121,11 +123,8 @@ type recipientRow struct {
 // String is the row's text: field, address, verdict and the server's reply,
 // made Printable (the reply is the server's text).
 func (r *recipientRow) String() string {
-	field := r.field
-	if field == "" {
-		field = "To"
-	}
-	text := fmt.Sprintf("%-3s  %s — %s", field, r.address, r.state)
+	field := fieldWord(r.field)
+	text := fmt.Sprintf("%-3s  %s — %s", field, r.address, recipientStateWord(r.state))
 	if r.reply != "" {
 		text += " (" + r.reply + ")"
 	}
@@ -144,9 +143,9 @@ const (
 // failPrefix is how a failure before the session starts is introduced.
 func (m panelMode) failPrefix() string {
 	if m == modeProbe {
-		return "The test could not start: "
+		return lang.X("sendpanel.probe_could_not_start", "The test could not start: ")
 	}
-	return "Not sent: "
+	return lang.X("sendpanel.not_sent_prefix", "Not sent: ")
 }
 
 // setMode switches the panel to m: the progress and the recipients belong
@@ -263,7 +262,7 @@ type sendPanel struct {
 
 // newSendPanel creates the send panel window (not shown yet).
 func newSendPanel(a fyne.App) *sendPanel {
-	p := &sendPanel{Window: a.NewWindow("Sending — Stamp"), byStep: map[smtpclient.Step]*stepRow{}}
+	p := &sendPanel{Window: a.NewWindow(lang.X("sendpanel.title", "Sending — Stamp")), byStep: map[smtpclient.Step]*stepRow{}}
 	p.Window.SetIcon(Icon)
 
 	p.Header = widget.NewLabel("")
@@ -272,7 +271,7 @@ func newSendPanel(a fyne.App) *sendPanel {
 
 	p.stepBox = container.NewVBox()
 	for _, s := range panelSteps {
-		label := s.label
+		label := s.label.String()
 		if s.step == oauth.StepRefresh {
 			label = refreshStepLabel()
 		}
@@ -289,7 +288,7 @@ func newSendPanel(a fyne.App) *sendPanel {
 	p.Transcript.onSelect = p.copyLabel
 
 	p.Progress = widget.NewProgressBar()
-	p.progressIdle = widget.NewLabel("Not started: the message goes out after DATA.")
+	p.progressIdle = widget.NewLabel(lang.X("sendpanel.progress_idle", "Not started: the message goes out after DATA."))
 	p.progressIdle.Importance = widget.LowImportance
 	p.Speed = widget.NewLabel("")
 	p.rcptList = widget.NewList(
@@ -319,53 +318,53 @@ func newSendPanel(a fyne.App) *sendPanel {
 	p.Outcome = widget.NewLabel("")
 	p.Outcome.Wrapping = fyne.TextWrapWord
 
-	p.CancelButton = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), p.Cancel)
-	p.RetryButton = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), func() {
+	p.CancelButton = widget.NewButtonWithIcon(lang.X("sendpanel.cancel", "Cancel"), theme.CancelIcon(), p.Cancel)
+	p.RetryButton = widget.NewButtonWithIcon(lang.X("sendpanel.retry", "Retry"), theme.ViewRefreshIcon(), func() {
 		if p.OnRetry != nil {
 			p.OnRetry()
 		}
 	})
-	p.CloseButton = widget.NewButton("Close", p.dismiss)
+	p.CloseButton = widget.NewButton(lang.X("sendpanel.close", "Close"), p.dismiss)
 	p.AcceptedOnly = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() {
 		if p.OnSendAccepted != nil {
 			p.OnSendAccepted(p.result.Accepted())
 		}
 	})
-	p.BackToComposer = widget.NewButton("Back to the composer", p.dismiss)
-	p.NewPassword = widget.NewButtonWithIcon("Enter a new password…", theme.AccountIcon(), func() {
+	p.BackToComposer = widget.NewButton(lang.X("sendpanel.back_to_composer", "Back to the composer"), p.dismiss)
+	p.NewPassword = widget.NewButtonWithIcon(lang.X("sendpanel.new_password", "Enter a new password…"), theme.AccountIcon(), func() {
 		if p.OnNewPassword != nil {
 			p.OnNewPassword()
 		}
 	})
-	p.OpenAccount = widget.NewButtonWithIcon("Open the account", theme.SettingsIcon(), func() {
+	p.OpenAccount = widget.NewButtonWithIcon(lang.X("sendpanel.open_account", "Open the account"), theme.SettingsIcon(), func() {
 		if p.OnOpenAccount != nil {
 			p.OnOpenAccount()
 		}
 	})
 	p.SignInAgain = newSignInAgainButton(p)
-	p.CopyButton = widget.NewButtonWithIcon("Copy transcript", theme.ContentCopyIcon(), func() {
+	p.CopyButton = widget.NewButtonWithIcon(lang.X("sendpanel.copy_transcript", "Copy transcript"), theme.ContentCopyIcon(), func() {
 		text := p.Transcript.selectedText()
 		if text == "" {
 			text = p.TranscriptText()
 		}
 		a.Clipboard().SetContent(text)
 	})
-	saveBtn := widget.NewButtonWithIcon("Save transcript…", theme.DocumentSaveIcon(), p.saveTranscript)
+	saveBtn := widget.NewButtonWithIcon(lang.X("sendpanel.save_transcript", "Save transcript…"), theme.DocumentSaveIcon(), p.saveTranscript)
 
 	// Steps take the whole height on the left; on the right the transcript
 	// grows, with the progress and the recipients under it.
 	steps := container.NewVScroll(container.NewVBox(
-		widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
+		widget.NewLabelWithStyle(lang.X("sendpanel.steps", "Steps"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.stepBox))
 	rcpts := container.NewStack(p.rcptList)
 	rcptMin := canvas.NewRectangle(color.Transparent)
 	rcptMin.SetMinSize(fyne.NewSize(0, 84))
 	rcpts.Add(rcptMin)
 	p.sendParts = container.NewVBox(
 		container.NewBorder(nil, nil, nil, p.Speed, container.NewStack(p.Progress, p.progressIdle)),
-		widget.NewLabelWithStyle("Recipients", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.X("sendpanel.recipients", "Recipients"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		rcpts,
 	)
-	head := container.NewHBox(widget.NewLabelWithStyle("Transcript", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	head := container.NewHBox(widget.NewLabelWithStyle(lang.X("sendpanel.transcript", "Transcript"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		layout.NewSpacer(), p.CopyButton, saveBtn)
 	right := container.NewBorder(head, p.sendParts, nil, nil, p.Transcript)
 	split := container.NewHSplit(steps, right)
@@ -384,7 +383,7 @@ func newSendPanel(a fyne.App) *sendPanel {
 
 func (p *sendPanel) rcptRowLabel() {
 	row := p.byStep[smtpclient.StepRcpt]
-	row.text.SetText(fmt.Sprintf("RCPT TO (%d of %d)", p.rcptDone, len(p.recipients)))
+	row.text.SetText(lang.X("sendpanel.rcpt_progress", "RCPT TO ({{.Done}} of {{.All}})", map[string]any{"Done": p.rcptDone, "All": len(p.recipients)}))
 }
 
 // StepState reports a step's state as a word (tests and accessibility).
@@ -404,20 +403,35 @@ func (p *sendPanel) RecipientStates() []string {
 	return out
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// fieldWord names a form field in the person's language ("" is To).
+func fieldWord(field string) string {
+	switch field {
+	case "Cc":
+		return lang.X("compose.field.cc", "Cc")
+	case "Bcc":
+		return lang.X("compose.field.bcc", "Bcc")
 	}
-	return many
+	return lang.X("compose.field.to", "To")
+}
+
+// recipientStateWord is a recipient's verdict in the person's language.
+func recipientStateWord(state string) string {
+	switch state {
+	case "accepted":
+		return lang.X("sendpanel.rcpt.accepted", "accepted")
+	case "refused":
+		return lang.X("sendpanel.rcpt.refused", "refused")
+	}
+	return lang.X("sendpanel.rcpt.waiting", "waiting")
 }
 
 func formatDuration(d time.Duration) string {
 	switch {
 	case d < time.Millisecond:
-		return "<1 ms"
+		return lang.X("sendpanel.under_ms", "<1 ms")
 	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return lang.X("sendpanel.ms", "{{.Ms}} ms", map[string]any{"Ms": d.Milliseconds()})
 	default:
-		return fmt.Sprintf("%.1f s", d.Seconds())
+		return lang.X("sendpanel.seconds", "{{.Seconds}} s", map[string]any{"Seconds": fmt.Sprintf("%.1f", d.Seconds())})
 	}
 }

@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"stamp/oauth"
 	"stamp/smtpclient"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // redrawInterval batches engine events into at most ~60 UI updates a second,
@@ -129,9 +130,9 @@ func (p *sendPanel) render() {
 			p.Progress.Show()
 			p.Progress.SetValue(float64(p.progressSent) / float64(p.progressTotal))
 		}
-		text := fmt.Sprintf("%s of %s", humanSize(p.progressSent), humanSize(p.progressTotal))
+		text := lang.X("sendpanel.progress", "{{.Sent}} of {{.Total}}", map[string]any{"Sent": humanSize(p.progressSent), "Total": humanSize(p.progressTotal)})
 		if p.speed > 0 {
-			text += fmt.Sprintf(" · %s/s", humanSize(int64(p.speed)))
+			text += lang.X("sendpanel.speed", " · {{.Size}}/s", map[string]any{"Size": humanSize(int64(p.speed))})
 		}
 		p.Speed.SetText(text)
 	}

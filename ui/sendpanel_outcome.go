@@ -9,8 +9,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -22,9 +24,9 @@ func (p *sendPanel) FinishProbe(cfg smtpclient.Config, caps *smtpclient.Capabili
 	var se *smtpclient.Error
 	if err != nil {
 		if errors.As(err, &se) {
-			p.setOutcome(widget.DangerImportance, fmt.Sprintf("The test failed at %s. %s", se.Step.Label(), se.Explain()))
+			p.setOutcome(widget.DangerImportance, lang.X("sendpanel.probe_failed_at", "The test failed at {{.Step}}. {{.Explanation}}", map[string]any{"Step": se.Step.Label(), "Explanation": se.Explain()}))
 		} else {
-			p.setOutcome(widget.DangerImportance, "The test failed: "+err.Error())
+			p.setOutcome(widget.DangerImportance, lang.X("sendpanel.probe_failed", "The test failed: {{.Error}}", map[string]any{"Error": err.Error()}))
 		}
 		p.offerFixes(se)
 		return
@@ -42,38 +44,38 @@ func (p *sendPanel) setOutcome(importance widget.Importance, text string) {
 // describeCapabilities sums up a connection test for a person.
 func describeCapabilities(cfg smtpclient.Config, c *smtpclient.Capabilities) string {
 	if c == nil {
-		return "Connected."
+		return lang.X("sendpanel.probe.connected", "Connected.")
 	}
 	var parts []string
 	if t := c.TLS; t != nil {
-		parts = append(parts, fmt.Sprintf("Encrypted with %s (%s); certificate for %s from %s, valid until %s.",
-			t.Version, t.CipherSuite, t.Subject, t.Issuer, t.NotAfter.Format("2 Jan 2006")))
+		parts = append(parts, lang.X("sendpanel.probe.encrypted", "Encrypted with {{.Version}} ({{.Cipher}}); certificate for {{.Subject}} from {{.Issuer}}, valid until {{.Until}}.",
+			map[string]any{"Version": t.Version, "Cipher": t.CipherSuite, "Subject": t.Subject, "Issuer": t.Issuer, "Until": t.NotAfter.Format(lang.X("sendpanel.probe.date_layout", "2 Jan 2006"))}))
 	} else {
-		parts = append(parts, "Not encrypted (plain text).")
+		parts = append(parts, lang.X("sendpanel.probe.plain", "Not encrypted (plain text)."))
 	}
 	switch {
 	case c.AuthUsed != "":
-		parts = append(parts, fmt.Sprintf("Logged in as %s with %s.", cfg.Username, c.AuthUsed))
+		parts = append(parts, lang.X("sendpanel.probe.logged_in", "Logged in as {{.User}} with {{.Method}}.", map[string]any{"User": cfg.Username, "Method": c.AuthUsed}))
 	case cfg.Username == "":
-		parts = append(parts, "No login was tried (the account has none).")
+		parts = append(parts, lang.X("sendpanel.probe.no_login", "No login was tried (the account has none)."))
 	}
 	if len(c.Auth) > 0 {
-		parts = append(parts, "Login methods offered: "+strings.Join(c.Auth, ", ")+".")
+		parts = append(parts, lang.X("sendpanel.probe.methods", "Login methods offered: {{.Methods}}.", map[string]any{"Methods": strings.Join(c.Auth, ", ")}))
 	}
 	switch {
 	case c.SizeOffered && c.MaxSize > 0:
-		parts = append(parts, "Largest message accepted: "+humanSize(c.MaxSize)+".")
+		parts = append(parts, lang.X("sendpanel.probe.max_size", "Largest message accepted: {{.Size}}.", map[string]any{"Size": humanSize(c.MaxSize)}))
 	case c.SizeOffered:
-		parts = append(parts, "No fixed size limit announced.")
+		parts = append(parts, lang.X("sendpanel.probe.no_limit", "No fixed size limit announced."))
 	}
 	yes := func(b bool) string {
 		if b {
-			return "yes"
+			return lang.X("sendpanel.probe.yes", "yes")
 		}
-		return "no"
+		return lang.X("sendpanel.probe.no", "no")
 	}
-	parts = append(parts, fmt.Sprintf("PIPELINING %s, 8BITMIME %s, SMTPUTF8 %s.", yes(c.Pipelining), yes(c.EightBitMIME), yes(c.SMTPUTF8)))
-	return "Connection works. " + strings.Join(parts, " ")
+	parts = append(parts, lang.X("sendpanel.probe.extensions", "PIPELINING {{.Pipelining}}, 8BITMIME {{.EightBit}}, SMTPUTF8 {{.UTF8}}.", map[string]any{"Pipelining": yes(c.Pipelining), "EightBit": yes(c.EightBitMIME), "UTF8": yes(c.SMTPUTF8)}))
+	return lang.X("sendpanel.probe.works", "Connection works. {{.Details}}", map[string]any{"Details": strings.Join(parts, lang.X("sendpanel.sentence_gap", " "))})
 }
 
 // SendOutcome is what the end of a send means for the message: the
@@ -113,9 +115,9 @@ func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 			}
 		}
 		n := len(res.Accepted())
-		text := fmt.Sprintf("Sent to %d %s.", n, plural(n, "recipient", "recipients"))
+		text := i18n.N("sendpanel.sent_to", "Sent to {{.Count}} recipient.", "Sent to {{.Count}} recipients.", n)
 		if res.QueueID != "" {
-			text += fmt.Sprintf(" The server queued it as %s.", res.QueueID)
+			text += lang.X("sendpanel.queued_as", " The server queued it as {{.ID}}.", map[string]any{"ID": res.QueueID})
 		}
 		importance := widget.SuccessImportance
 		if refused := res.Refused(); len(refused) > 0 {
@@ -123,24 +125,22 @@ func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 			for _, r := range refused {
 				names = append(names, r.Address)
 			}
-			text += " Not delivered to: " + strings.Join(names, ", ") + "."
+			text += lang.X("sendpanel.not_delivered_to", " Not delivered to: {{.Names}}.", map[string]any{"Names": strings.Join(names, ", ")})
 			importance = widget.WarningImportance
 		}
 		p.setOutcome(importance, text)
 	case MaybeSent:
-		why := "the server's confirmation never arrived"
+		text := lang.X("sendpanel.maybe.no_confirmation", "The message may have been delivered: it was sent completely, but the server's confirmation never arrived. Check with a recipient before sending it again, or it may arrive twice.")
 		switch {
 		case se.Kind == smtpclient.ErrorCanceled:
-			why = "the send was stopped before the server confirmed it"
+			text = lang.X("sendpanel.maybe.cancelled", "The message may have been delivered: it was sent completely, but the send was stopped before the server confirmed it. Check with a recipient before sending it again, or it may arrive twice.")
 		case se.Kind == smtpclient.ErrorTimeout:
-			why = "the server did not confirm it in time"
+			text = lang.X("sendpanel.maybe.timeout", "The message may have been delivered: it was sent completely, but the server did not confirm it in time. Check with a recipient before sending it again, or it may arrive twice.")
 		case se.Kind == smtpclient.ErrorConnection:
-			why = "the connection broke before the server confirmed it"
+			text = lang.X("sendpanel.maybe.connection", "The message may have been delivered: it was sent completely, but the connection broke before the server confirmed it. Check with a recipient before sending it again, or it may arrive twice.")
 		}
-		text := "The message may have been delivered: it was sent completely, but " + why + ". " +
-			"Check with a recipient before sending it again, or it may arrive twice."
 		if detail, _, _ := strings.Cut(se.Message, mayHaveBeenDeliveredNote); detail != "" {
-			text += " (At " + se.Step.Label() + ": " + detail + ")"
+			text += lang.X("sendpanel.maybe.detail", " (At {{.Step}}: {{.Detail}})", map[string]any{"Step": se.Step.Label(), "Detail": detail})
 		}
 		p.setOutcome(widget.WarningImportance, text)
 		p.RetryButton.Show()
@@ -163,19 +163,19 @@ func (p *sendPanel) notSent(res *smtpclient.Result, se *smtpclient.Error, err er
 	switch {
 	case se != nil && se.Kind == smtpclient.ErrorCanceled:
 		p.setOutcome(widget.WarningImportance,
-			fmt.Sprintf("Cancelled during %s. Nothing was sent; your message is still in the composer.", se.Step.Label()))
+			lang.X("sendpanel.cancelled_during", "Cancelled during {{.Step}}. Nothing was sent; your message is still in the composer.", map[string]any{"Step": se.Step.Label()}))
 		p.RetryButton.Show()
 	case se != nil:
-		text := fmt.Sprintf("Not sent: it failed at %s. %s", se.Step.Label(), se.Explain())
+		text := lang.X("sendpanel.failed_at", "Not sent: it failed at {{.Step}}. {{.Explanation}}", map[string]any{"Step": se.Step.Label(), "Explanation": se.Explain()})
 		if se.Step == smtpclient.StepAuth && p.job.AuthHint != "" {
 			text += " " + p.job.AuthHint
 		}
 		acc, all := res.Accepted(), len(res.Recipients)
 		if se.Step == smtpclient.StepRcpt && se.Kind == smtpclient.ErrorReply && allAnswered(res) &&
 			len(acc) > 0 && len(acc) < all {
-			text = fmt.Sprintf("Not sent: the server refused %d of %d recipients, so nothing was sent. %s",
-				all-len(acc), all, se.Explain())
-			p.AcceptedOnly.SetText(fmt.Sprintf("Send to the %d accepted %s", len(acc), plural(len(acc), "recipient", "recipients")))
+			text = lang.X("sendpanel.some_refused", "Not sent: the server refused {{.Refused}} of {{.All}} recipients, so nothing was sent. {{.Explanation}}",
+				map[string]any{"Refused": all - len(acc), "All": all, "Explanation": se.Explain()})
+			p.AcceptedOnly.SetText(i18n.N("sendpanel.send_accepted", "Send to the {{.Count}} accepted recipient", "Send to the {{.Count}} accepted recipients", len(acc)))
 			p.AcceptedOnly.Show()
 			p.BackToComposer.Show()
 			p.CloseButton.Hide()
@@ -188,11 +188,11 @@ func (p *sendPanel) notSent(res *smtpclient.Result, se *smtpclient.Error, err er
 		p.setOutcome(widget.DangerImportance, text)
 		p.offerFixes(se)
 	default:
-		msg := "the send stopped"
+		msg := lang.X("sendpanel.stopped", "the send stopped")
 		if err != nil {
 			msg = err.Error()
 		}
-		p.setOutcome(widget.DangerImportance, "Not sent: "+msg)
+		p.setOutcome(widget.DangerImportance, lang.X("sendpanel.not_sent", "Not sent: {{.Error}}", map[string]any{"Error": msg}))
 		p.RetryButton.Show()
 	}
 }
@@ -282,7 +282,7 @@ func (p *sendPanel) saveTranscript() {
 			return
 		}
 		if err := p.writeTranscript(w); err != nil {
-			p.dialogs.show(dialog.NewError(fmt.Errorf("save the transcript: %w", err), p.Window))
+			p.dialogs.show(dialog.NewError(fmt.Errorf("%s: %w", lang.X("sendpanel.save_transcript_failed", "save the transcript"), err), p.Window))
 		}
 	}, p.Window)
 	d.SetFileName("stamp-transcript-" + time.Now().Format("20060102-150405") + ".txt")

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/oauth"
@@ -22,9 +22,8 @@ func (p *sendPanel) closeRequested() {
 		p.dismiss()
 		return
 	}
-	p.dialogs.show(dialog.NewConfirm("Stop sending?",
-		"The message is still being sent. Closing this window stops the send. If the whole message has already gone out, "+
-			"the server may still deliver it, and Stamp will not know.",
+	p.dialogs.show(dialog.NewConfirm(lang.X("sendpanel.stop.title", "Stop sending?"),
+		lang.X("sendpanel.stop.question", "The message is still being sent. Closing this window stops the send. If the whole message has already gone out, the server may still deliver it, and Stamp will not know."),
 		func(stop bool) {
 			if stop {
 				p.Cancel()
@@ -93,8 +92,8 @@ func (p *sendPanel) reset(job sendJob, m panelMode) {
 	p.job = job
 	p.done = false
 	p.clearAttempt()
-	p.Header.SetText(fmt.Sprintf("Sending “%s” through %s (%s)", job.Title, job.Config.Address(), job.Config.Security))
-	p.Window.SetTitle("Sending " + job.Title + " — Stamp")
+	p.Header.SetText(lang.X("sendpanel.header", "Sending “{{.Title}}” through {{.Server}} ({{.Security}})", map[string]any{"Title": job.Title, "Server": job.Config.Address(), "Security": job.Config.Security}))
+	p.Window.SetTitle(lang.X("sendpanel.window_title", "Sending {{.Title}} — Stamp", map[string]any{"Title": job.Title}))
 	// Steps that cannot happen with these settings are skipped from the start.
 	switch job.Config.Security {
 	case smtpclient.SecurityTLS:
@@ -115,9 +114,9 @@ func (p *sendPanel) reset(job sendJob, m panelMode) {
 	}
 	p.rcptRowLabel()
 	p.rcptList.Refresh()
-	p.Speed.SetText(fmt.Sprintf("0 of %s", humanSize(sizeOf(job.Message))))
+	p.Speed.SetText(lang.X("sendpanel.progress_zero", "0 of {{.Total}}", map[string]any{"Total": humanSize(sizeOf(job.Message))}))
 	p.Outcome.Importance = widget.MediumImportance
-	p.Outcome.SetText("Sending…")
+	p.Outcome.SetText(lang.X("sendpanel.sending", "Sending…"))
 	p.CancelButton.Show()
 	p.CancelButton.Enable()
 	p.setMode(m)
@@ -206,15 +205,18 @@ func (p *sendPanel) send(ctx context.Context, job sendJob) (*smtpclient.Result, 
 // keyring, or asked for); Cancel already works.
 func (p *sendPanel) Prepare(subject string, cancel context.CancelFunc) {
 	if strings.TrimSpace(subject) == "" {
-		subject = "(no subject)"
+		subject = lang.X("mailbox.no_subject", "(no subject)")
 	}
-	p.prepare("Preparing “"+subject+"”…", "Sending "+subject+" — Stamp",
-		"Getting the account's password and the message ready…", modeSend, cancel)
+	p.prepare(lang.X("sendpanel.preparing", "Preparing “{{.Title}}”…", map[string]any{"Title": subject}),
+		lang.X("sendpanel.window_title", "Sending {{.Title}} — Stamp", map[string]any{"Title": subject}),
+		lang.X("sendpanel.getting_ready", "Getting the account's password and the message ready…"), modeSend, cancel)
 }
 
 // PrepareProbe is Prepare for a connection test of the account name.
 func (p *sendPanel) PrepareProbe(name string, cancel context.CancelFunc) {
-	p.prepare("Testing "+name+"…", "Testing "+name+" — Stamp", "Getting the password…", modeProbe, cancel)
+	p.prepare(lang.X("sendpanel.testing_name", "Testing {{.Name}}…", map[string]any{"Name": name}),
+		lang.X("sendpanel.testing_title", "Testing {{.Name}} — Stamp", map[string]any{"Name": name}),
+		lang.X("sendpanel.getting_password", "Getting the password…"), modeProbe, cancel)
 }
 
 func (p *sendPanel) prepare(header, title, outcome string, m panelMode, cancel context.CancelFunc) {
@@ -258,12 +260,12 @@ func (p *sendPanel) StartProbe(cfg smtpclient.Config, name string) {
 // that covered getting the password, so one Cancel stops either).
 func (p *sendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
 	p.reset(sendJob{Config: cfg, Title: name}, modeProbe)
-	p.Header.SetText(fmt.Sprintf("Testing %s: %s (%s)", name, cfg.Address(), cfg.Security))
-	p.Window.SetTitle("Testing " + name + " — Stamp")
+	p.Header.SetText(lang.X("sendpanel.testing_header", "Testing {{.Name}}: {{.Server}} ({{.Security}})", map[string]any{"Name": name, "Server": cfg.Address(), "Security": cfg.Security}))
+	p.Window.SetTitle(lang.X("sendpanel.testing_title", "Testing {{.Name}} — Stamp", map[string]any{"Name": name}))
 	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
 		p.byStep[s].set(stepSkipped)
 	}
-	p.Outcome.SetText("Testing…")
+	p.Outcome.SetText(lang.X("sendpanel.testing", "Testing…"))
 	p.cancel = cancel
 	go func() {
 		defer cancel()
@@ -282,7 +284,7 @@ func (p *sendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFun
 func (p *sendPanel) Cancel() {
 	if p.cancel != nil && !p.done {
 		p.CancelButton.Disable()
-		p.Outcome.SetText("Cancelling…")
+		p.Outcome.SetText(lang.X("sendpanel.cancelling", "Cancelling…"))
 		p.cancel()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -216,9 +217,9 @@ func (v *transcriptView) selectedText() string {
 // copyLabel names what Copy copies: the selected lines, or everything.
 func (p *sendPanel) copyLabel() {
 	if lo, _ := p.Transcript.selRange(); lo >= 0 {
-		p.CopyButton.SetText("Copy selected lines")
+		p.CopyButton.SetText(lang.X("sendpanel.copy_selected", "Copy selected lines"))
 	} else {
-		p.CopyButton.SetText("Copy transcript")
+		p.CopyButton.SetText(lang.X("sendpanel.copy_transcript", "Copy transcript"))
 	}
 }
 
