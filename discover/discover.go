@@ -29,6 +29,7 @@ const (
 	DefaultGuessTimeout  = 8 * time.Second
 	DefaultMaxResponse   = 1 << 20
 	DefaultMaxRedirects  = 3
+	DefaultGrace         = 500 * time.Millisecond
 )
 
 // Options configure a Discoverer. The zero value asks the system's DNS and
@@ -58,6 +59,9 @@ type Options struct {
 	Timeout       time.Duration
 	SourceTimeout time.Duration
 	GuessTimeout  time.Duration
+	// Grace is how much longer higher-priority sources are waited for
+	// once a lower one gave a good answer; zero means DefaultGrace.
+	Grace time.Duration
 	// MaxResponse bounds an HTTP answer's size; MaxRedirects the redirects
 	// followed (HTTPS only). Zero means the defaults.
 	MaxResponse  int64
@@ -300,6 +304,9 @@ type Attempt struct {
 	Outcome Outcome       `json:"outcome"`
 	Reason  string        `json:"reason,omitempty"`
 	Took    time.Duration `json:"took_ns"`
+	// incomplete: the lookup was cut short (a time limit, a network
+	// error), so asking again may answer differently.
+	incomplete bool
 }
 
 // Result is what discovery found for an address.
@@ -327,8 +334,10 @@ func (r *Result) Chosen() (c Candidate, s Server, ok bool) {
 	return Candidate{}, Server{}, false
 }
 
-// Discoverer finds settings and remembers them per domain. It is safe
-// for concurrent use.
+// Discoverer finds settings and remembers them per domain for the
+// session: only a complete answer (settings found, no lookup cut short by
+// a time limit or a network error); finding nothing is asked again. It is
+// safe for concurrent use.
 type Discoverer struct {
 	opts    Options
 	client  *http.Client // HTTPS lookups
@@ -366,6 +375,9 @@ func New(opts Options) *Discoverer {
 	}
 	if opts.GuessTimeout <= 0 {
 		opts.GuessTimeout = DefaultGuessTimeout
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = DefaultGrace
 	}
 	if opts.MaxResponse <= 0 {
 		opts.MaxResponse = DefaultMaxResponse
@@ -502,10 +514,25 @@ func (d *Discoverer) discover(ctx context.Context, address, dom string) (*Result
 	for i := range r.Candidates {
 		markOtherDomain(&r.Candidates[i], dom)
 	}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && r.complete() {
 		d.store(dom, r)
 	}
 	return r, nil
+}
+
+// complete reports whether r is worth keeping for the session: settings
+// were found and no lookup was cut short. Finding nothing, or a source
+// that timed out, is asked again next time (a "try again").
+func (r *Result) complete() bool {
+	if _, _, ok := r.Chosen(); !ok {
+		return false
+	}
+	for _, a := range r.Attempts {
+		if a.incomplete {
+			return false
+		}
+	}
+	return true
 }
 
 func anyGood(cs []Candidate) bool {

@@ -50,8 +50,11 @@ func nothing(format string, args ...any) error {
 // race runs the lookups at once, each under its own time limit, and keeps
 // the best answers by priority (the order of ls). When a lookup gives a
 // good answer, every lower one is cancelled (unless Options.All); higher
-// ones are waited for. It returns the candidates with a usable server, in
-// priority order, and one attempt per lookup.
+// ones are waited for, but only for Options.Grace more: a higher source
+// that never answers (a web server that accepts the connection and says
+// nothing) must not hold a good answer for its whole time limit. It
+// returns the candidates with a usable server, in priority order, and one
+// attempt per lookup.
 func (d *Discoverer) race(ctx context.Context, ls []lookup) ([]Candidate, []Attempt) {
 	type res struct {
 		i    int
@@ -84,9 +87,13 @@ func (d *Discoverer) race(ctx context.Context, ls []lookup) ([]Candidate, []Atte
 		}
 		return true
 	}
+	// The grace starts when a good answer first waits for higher ones.
+	var grace <-chan time.Time
+	graceOver := false
 	// Stop as soon as the answer is known: the winner and everything above
-	// it have finished. Cancelled lookups end on their own (some resolvers
-	// only notice their deadline); the channel has room for them.
+	// it have finished, or the grace for those above it is over. Cancelled
+	// lookups end on their own (some resolvers only notice their
+	// deadline); the channel has room for them.
 wait:
 	for pending := n; pending > 0 && !(winner < n && settled()); pending-- {
 		select {
@@ -101,7 +108,15 @@ wait:
 						cancels[j]()
 					}
 				}
+				if grace == nil {
+					t := time.NewTimer(d.opts.Grace)
+					defer t.Stop()
+					grace = t.C
+				}
 			}
+		case <-grace:
+			graceOver = true
+			break wait
 		case <-ctx.Done():
 			break wait
 		}
@@ -129,18 +144,25 @@ wait:
 				a.Reason = "only without encryption"
 			}
 			found = append(found, *r.c)
+		case graceOver && !done[i] && i < winner && ctx.Err() == nil:
+			a.Outcome, a.incomplete = Cancelled, true
+			a.Reason = fmt.Sprintf("a lower source answered and this one did not answer within %s more", d.opts.Grace)
 		case cancelled[i] && lctxs[i].Err() != nil && ctx.Err() == nil:
 			a.Outcome, a.Reason = Cancelled, "a better source answered first"
 		case errors.As(r.err, new(*nothingError)):
 			a.Outcome, a.Reason = NothingThere, r.err.Error()
 		case ctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded):
-			a.Outcome, a.Reason = NotUsable, "discovery ran out of time"
+			a.Outcome, a.Reason, a.incomplete = NotUsable, "discovery ran out of time", true
 		case ctx.Err() != nil:
-			a.Outcome, a.Reason = Cancelled, "discovery was stopped"
+			a.Outcome, a.Reason, a.incomplete = Cancelled, "discovery was stopped", true
 		case errors.Is(lctxs[i].Err(), context.DeadlineExceeded) || r.took >= ls[i].timeout || isTimeout(r.err):
-			a.Outcome, a.Reason = NotUsable, fmt.Sprintf("no answer within %s", ls[i].timeout)
+			a.Outcome, a.Reason, a.incomplete = NotUsable, fmt.Sprintf("no answer within %s", ls[i].timeout), true
 		default:
 			a.Outcome, a.Reason = NotUsable, clipReason(r.err)
+			// A refused file is an answer; a broken connection or a
+			// failing DNS server may be gone next time.
+			var ne net.Error
+			a.incomplete = errors.As(r.err, &ne)
 		}
 		attempts[i] = a
 	}
