@@ -160,6 +160,9 @@ type Candidate struct {
 	// Unverified: fetched over plain HTTP, so anyone on the network path
 	// could have written it.
 	Unverified bool `json:"unverified,omitempty"`
+	// Redirected is the host that served the file when a redirect led
+	// to another domain than the one asked: that host wrote the settings.
+	Redirected string `json:"redirected,omitempty"`
 	// Guess: nobody said so; a server merely answered.
 	Guess bool `json:"guess,omitempty"`
 }
@@ -187,6 +190,9 @@ func (c Candidate) Warnings() []string {
 	}
 	if c.Guess {
 		w = append(w, i18n.T("discover.warn.guess", "This is a guess: a server answered, but nobody said it is your provider's."))
+	}
+	if c.Redirected != "" {
+		w = append(w, i18n.T("discover.warn.redirected", "These settings were served by {{.Host}}, another domain than the one Stamp asked (a redirect): whoever runs {{.Host}} wrote them.", map[string]any{"Host": c.Redirected}))
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Servers {

@@ -215,66 +215,107 @@ func (d *Discoverer) lookups(address, dom string) []lookup {
 // fileLookup fetches and reads one config-v1.1.xml.
 func (d *Discoverer) fileLookup(u, address string, src Source, from string) func(context.Context) (*Candidate, error) {
 	return func(ctx context.Context) (*Candidate, error) {
-		cfg, err := d.fetchConfig(ctx, u, address)
+		cfg, final, err := d.fetchConfig(ctx, u, address)
 		if err != nil {
 			return nil, err
 		}
-		c := configCandidate(cfg, src, from, u)
-		c.Unverified = src == SourceHTTP
+		c := configCandidate(cfg, src, from, final.String())
+		c.servedBy(u, final)
 		return &c, nil
 	}
 }
 
-// fetchConfig GETs a config file within the size and redirect limits.
-func (d *Discoverer) fetchConfig(ctx context.Context, u, address string) (*ClientConfig, error) {
+// servedBy records where the file really came from: Where is the URL that
+// answered (after redirects), a file fetched over plain HTTP is
+// Unverified, and one served by a host in another domain than the one
+// asked names it in Redirected (a warning).
+func (c *Candidate) servedBy(asked string, final *url.URL) {
+	c.Where = final.String()
+	c.Unverified = c.Unverified || final.Scheme != "https"
+	if a, err := url.Parse(asked); err == nil && registrable(a.Hostname()) != registrable(final.Hostname()) {
+		c.Redirected = strings.ToLower(final.Hostname())
+	}
+}
+
+// fetchConfig GETs a config file within the size and redirect limits. It
+// returns the URL that answered (after redirects).
+func (d *Discoverer) fetchConfig(ctx context.Context, u, address string) (*ClientConfig, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
 	req.Header.Set("User-Agent", "Stamp")
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return nil, httpError(req.URL.Hostname(), err)
+		return nil, nil, httpError(req.URL.Hostname(), err)
 	}
 	defer resp.Body.Close()
+	final := resp.Request.URL
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return nil, nothing("no settings file there (HTTP %d)", resp.StatusCode)
+		return nil, nil, nothing("no settings file there (HTTP %d)", resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("the server answered HTTP %d instead of the file", resp.StatusCode)
+		return nil, nil, fmt.Errorf("the server answered HTTP %d instead of the file", resp.StatusCode)
 	case resp.ContentLength > d.opts.MaxResponse:
-		return nil, fmt.Errorf("the answer is %d bytes, more than the %d allowed", resp.ContentLength, d.opts.MaxResponse)
+		return nil, nil, fmt.Errorf("the answer is %d bytes, more than the %d allowed", resp.ContentLength, d.opts.MaxResponse)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, d.opts.MaxResponse+1))
 	if err != nil {
-		return nil, httpError(req.URL.Hostname(), err)
+		return nil, nil, httpError(req.URL.Hostname(), err)
 	}
 	if int64(len(data)) > d.opts.MaxResponse {
-		return nil, fmt.Errorf("the answer is larger than the %d bytes allowed", d.opts.MaxResponse)
+		return nil, nil, fmt.Errorf("the answer is larger than the %d bytes allowed", d.opts.MaxResponse)
 	}
 	cfg, err := ParseConfig(data, address)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !cfg.Usable() {
 		var why []string
 		for i, s := range cfg.Outgoing {
 			why = append(why, fmt.Sprintf("server %d (%s): %s", i+1, clip(s.Hostname), s.NotUsable))
 		}
-		return nil, fmt.Errorf("no usable SMTP server in the file: %s", strings.Join(why, "; "))
+		return nil, nil, fmt.Errorf("no usable SMTP server in the file: %s", strings.Join(why, "; "))
 	}
-	return cfg, nil
+	return cfg, final, nil
 }
 
 // checkRedirect follows at most MaxRedirects redirects, and never from
-// HTTPS to plain HTTP.
+// HTTPS to plain HTTP. No redirect carries a Referer (it would hold the
+// first URL, and with it the address). The address goes only to the
+// host it was asked of: a redirect to another host that would carry it
+// (in its path or query, where the first server may have copied it) loses
+// those query parameters, or is refused when the path holds it.
 func (d *Discoverer) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > d.opts.MaxRedirects {
 		return fmt.Errorf("more than %d redirects", d.opts.MaxRedirects)
 	}
-	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+	first := via[0].URL
+	if first.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("redirected from HTTPS to %s, refused", req.URL.Scheme)
+	}
+	req.Header.Del("Referer")
+	address := strings.ToLower(first.Query().Get("emailaddress"))
+	if address == "" || strings.EqualFold(req.URL.Hostname(), first.Hostname()) {
+		return nil
+	}
+	if p, err := url.PathUnescape(req.URL.EscapedPath()); err != nil || strings.Contains(strings.ToLower(p), address) {
+		return fmt.Errorf("redirected to %s with the address in the path, refused", req.URL.Hostname())
+	}
+	q := req.URL.Query()
+	changed := false
+	for k, vs := range q {
+		for _, v := range vs {
+			if strings.Contains(strings.ToLower(v), address) || strings.Contains(strings.ToLower(k), address) {
+				q.Del(k)
+				changed = true
+				break
+			}
+		}
+	}
+	if changed {
+		req.URL.RawQuery = q.Encode()
 	}
 	return nil
 }
@@ -343,7 +384,7 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 		for _, name := range names {
 			u := d.opts.ISPDB + name
 			ls = append(ls, lookup{SourceISPDB, u, d.opts.SourceTimeout, func(ctx context.Context) (*Candidate, error) {
-				cfg, err := d.fetchConfig(ctx, u, address)
+				cfg, final, err := d.fetchConfig(ctx, u, address)
 				if err != nil {
 					return nil, err
 				}
@@ -351,7 +392,9 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 				if who == "" {
 					who = name
 				}
-				c := configCandidate(cfg, SourceMX, "your domain's mail is handled by "+who+" (MX)", where+" → "+u)
+				c := configCandidate(cfg, SourceMX, i18n.T("discover.from.mx", "your domain's mail is handled by {{.Who}} (MX)", map[string]any{"Who": who}), "")
+				c.servedBy(u, final)
+				c.Where = where + " → " + c.Where
 				return &c, nil
 			}})
 		}

@@ -124,6 +124,10 @@ func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout tim
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return opts, fmt.Errorf("--ispdb %q: want an http(s) URL", ispdb)
 		}
+		if u.Scheme == "http" && !allowHTTP {
+			// Anyone on the network path could write its answers.
+			return opts, fmt.Errorf("--ispdb %q is plain HTTP: add --allow-http to use it (its answers are marked unverified)", ispdb)
+		}
 		opts.ISPDB = ispdb
 	}
 	if caFile != "" {
