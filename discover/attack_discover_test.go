@@ -3,23 +3,15 @@ package discover
 import (
 	"context"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// Adversarial review of issue 16 (see ATTACK.md). Each test FAILS on the
-// code as reviewed; they are skipped unless STAMP_ATTACK is set, so the
-// package stays green.
-
-func attack(t *testing.T, n int) {
-	t.Helper()
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skipf("attack finding %d", n)
-	}
-}
+// Adversarial review of issue 16 (ATTACK-discover.md). Each test failed on
+// the code as reviewed; since the fixes they run always, as regression
+// tests.
 
 // redirectAway makes the domain's autoconfig server redirect to a
 // settings file on another host, and records the Referer that host gets.
@@ -86,7 +78,6 @@ func TestAttackRedirectedFileClaimsToBeTheDomainsOwn(t *testing.T) {
 // a second address of the same domain gets the first person's server
 // (and sees their address in "From:").
 func TestAttackCacheServesTheFirstAddressesHostnameToTheNext(t *testing.T) {
-	attack(t, 3)
 	e := newEnv(t)
 	e.File("autoconfig.example.test", "/mail/config-v1.1.xml",
 		doc(out("%EMAILLOCALPART%.smtp.example.test", "465", "SSL", "<username>%EMAILADDRESS%</username>")))
@@ -114,7 +105,6 @@ func TestAttackCacheServesTheFirstAddressesHostnameToTheNext(t *testing.T) {
 // domain as typed (Unicode), not the A-label the lookups used, so an IDN
 // domain's own file ("smtp.%EMAILDOMAIN%") becomes "not a host name".
 func TestAttackIDNDomainPlaceholderHostIsRefused(t *testing.T) {
-	attack(t, 4)
 	e := newEnv(t)
 	e.File("xn--bcher-kva.example.test", "/.well-known/autoconfig/mail/config-v1.1.xml", conf("smtp.%EMAILDOMAIN%", "465", "SSL"))
 	r, err := New(e.options()).Discover(context.Background(), "me@bücher.example.test")
@@ -183,7 +173,6 @@ func TestAttackSilentAutoconfigHoldsTheResult(t *testing.T) {
 // `stamp-send account discover` then list no word about encryption for
 // the plain alternative the person picked.
 func TestAttackPlainServerWarningHiddenBehindTheSameHost(t *testing.T) {
-	attack(t, 8)
 	e := newEnv(t)
 	e.File("autoconfig.example.test", "/mail/config-v1.1.xml", doc(
 		out("smtp.elsewhere.test", "465", "SSL")+out("smtp.elsewhere.test", "25", "plain")))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -123,6 +124,9 @@ type Server struct {
 	// usernameTemplate keeps the placeholders, to serve the cache to
 	// another address of the same domain.
 	usernameTemplate string
+	// hostTemplate and problems (the reasons not to use it that do not
+	// depend on the address) re-expand Host for another address.
+	hostTemplate, problems string
 	// OtherDomain: the host is not in the address's domain. Show it
 	// before the settings are used.
 	OtherDomain bool `json:"other_domain,omitempty"`
@@ -194,16 +198,19 @@ func (c Candidate) Warnings() []string {
 	if c.Redirected != "" {
 		w = append(w, i18n.T("discover.warn.redirected", "These settings were served by {{.Host}}, another domain than the one Stamp asked (a redirect): whoever runs {{.Host}} wrote them.", map[string]any{"Host": c.Redirected}))
 	}
-	seen := map[string]bool{}
+	// Another domain is said once per host; no encryption once per
+	// host and port (one host may offer TLS on one port, none on another).
+	seenHost, seenPort := map[string]bool{}, map[string]bool{}
 	for _, s := range c.Servers {
-		if s.NotUsable != "" || seen[s.Host] {
+		if s.NotUsable != "" {
 			continue
 		}
-		seen[s.Host] = true
-		if s.OtherDomain {
+		if s.OtherDomain && !seenHost[s.Host] {
+			seenHost[s.Host] = true
 			w = append(w, i18n.T("discover.warn.other_domain", "{{.Host}} is outside your address's domain: your mail and password would go to it.", map[string]any{"Host": s.Host}))
 		}
-		if s.Plain {
+		if hp := fmt.Sprintf("%s:%d", s.Host, s.Port); s.Plain && !seenPort[hp] {
+			seenPort[hp] = true
 			w = append(w, i18n.T("discover.warn.plain", "{{.Host}}:{{.Port}} has no encryption: your password and mail would cross the network readable.", map[string]any{"Host": s.Host, "Port": s.Port}))
 		}
 	}
@@ -571,21 +578,34 @@ func (d *Discoverer) store(dom string, r *Result) {
 	d.mu.Unlock()
 }
 
-// forAddress is a deep copy of r with the user names expanded for address.
+// forAddress is a deep copy of r with the user names and host names
+// expanded for address, and the URLs that carried r's address rebuilt
+// with this one.
 func (r *Result) forAddress(address string) *Result {
 	out := *r
 	out.Address = address
+	oldQ, newQ := "emailaddress="+url.QueryEscape(r.Address), "emailaddress="+url.QueryEscape(address)
 	out.Attempts = append([]Attempt(nil), r.Attempts...)
+	for i := range out.Attempts {
+		out.Attempts[i].Where = strings.ReplaceAll(out.Attempts[i].Where, oldQ, newQ)
+	}
 	out.Candidates = make([]Candidate, len(r.Candidates))
 	for i, c := range r.Candidates {
+		c.Where = strings.ReplaceAll(c.Where, oldQ, newQ)
 		c.Servers = append([]Server(nil), c.Servers...)
 		for j := range c.Servers {
-			if t := c.Servers[j].usernameTemplate; t != "" {
-				c.Servers[j].Username = expand(t, address)
+			s := &c.Servers[j]
+			if t := s.usernameTemplate; t != "" {
+				s.Username = expand(t, address)
+			}
+			if t := s.hostTemplate; strings.Contains(t, "%") {
+				s.Host, s.NotUsable = expandHost(t, s.problems, address)
 			}
 		}
+		markOtherDomain(&c, r.Domain)
 		out.Candidates[i] = c
 	}
+	sortCandidates(out.Candidates)
 	return &out
 }
 
@@ -637,6 +657,7 @@ func configCandidate(cfg *ClientConfig, src Source, from, where string) Candidat
 		s := Server{
 			Host: o.Hostname, Port: o.Port, Security: o.SocketType.Security(), Auth: auth,
 			Methods: o.Methods, Username: o.Username, usernameTemplate: o.UsernameTemplate,
+			hostTemplate: o.HostnameTemplate, problems: o.problems,
 			Plain: o.SocketType == SocketPlain, NotUsable: o.NotUsable,
 		}
 		c.Servers = append(c.Servers, s)
