@@ -2,6 +2,7 @@ package discover
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -10,7 +11,9 @@ import (
 // and every HTTP response takes 200 ms and one source (the SRV records)
 // never answers at all: the lookups run in parallel and the winner cancels
 // the silent one, so discovery settles in about one or two round trips,
-// far below the per-source limit (8 s by default).
+// far below the per-source limit (8 s by default). When a higher-priority
+// source is the silent one, the answer waits for it only Options.Grace
+// (500 ms) more.
 //
 //	go test -run '^$' -bench DiscoverSlowNetwork -benchtime 10x ./discover/
 func BenchmarkDiscoverSlowNetwork(b *testing.B) {
@@ -23,6 +26,14 @@ func BenchmarkDiscoverSlowNetwork(b *testing.B) {
 			e.File("autoconfig.example.test", "/mail/config-v1.1.xml", conf("smtp.example.test", "465", "SSL"))
 		}, "smtp.example.test"},
 		{"ISPDB wins", func(e *env) {
+			e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
+		}, "ispdb.example.test"},
+		{"autoconfig silent, ISPDB wins", func(e *env) {
+			// The domain's web server accepts the connection and never
+			// answers: the ISPDB's answer waits only Options.Grace more.
+			e.Handle("autoconfig.example.test", "/mail/config-v1.1.xml", func(w http.ResponseWriter, r *http.Request) {
+				<-r.Context().Done()
+			})
 			e.File("ispdb.test", "/v1.1/example.test", conf("ispdb.example.test", "465", "SSL"))
 		}, "ispdb.example.test"},
 		{"MX then ISPDB wins", func(e *env) {

@@ -75,8 +75,10 @@ func (m AuthMethod) Mechanism() (mech account.AuthMechanism, ok bool) {
 
 // OutgoingServer is one outgoingServer of type smtp, placeholders expanded.
 type OutgoingServer struct {
-	// Hostname is the server's name, lower case.
-	Hostname string
+	// Hostname is the server's name, lower case; HostnameTemplate the
+	// same as written, with its placeholders.
+	Hostname         string
+	HostnameTemplate string
 	// Port is the TCP port (0 when the file's value was not a port).
 	Port int
 	// SocketType is the first supported socketType listed.
@@ -90,6 +92,9 @@ type OutgoingServer struct {
 	// NotUsable says why this server cannot be used ("port 99999 is not a
 	// TCP port"); empty when it can.
 	NotUsable string
+	// problems are the reasons in NotUsable that do not depend on the
+	// address (all but the expanded hostname's).
+	problems string
 }
 
 // Auth is the login mechanism for the first authentication method Stamp
@@ -383,7 +388,7 @@ func (p *parser) end() error {
 // check turns what was written into a server, noting the first reason it
 // cannot be used. The hostname is checked after expansion (expand).
 func (r *rawServer) check() OutgoingServer {
-	s := OutgoingServer{Hostname: r.hostname, UsernameTemplate: r.username, Methods: r.methods}
+	s := OutgoingServer{Hostname: r.hostname, HostnameTemplate: r.hostname, UsernameTemplate: r.username, Methods: r.methods}
 	var problems []string
 	if !r.hasHost || r.hostname == "" {
 		problems = append(problems, "no hostname")
@@ -440,27 +445,50 @@ func clip(s string) string {
 // expand fills in the placeholders for address and checks the hostname.
 func (s *OutgoingServer) expand(address string) {
 	s.Username = expand(s.UsernameTemplate, address)
-	host := strings.TrimSuffix(strings.ToLower(expand(s.Hostname, address)), ".")
-	if s.Hostname != "" && !validHost(host) {
-		problem := fmt.Sprintf("hostname %q is not a host name", clip(host))
-		host = smtpclient.Printable(host) // kept to be shown, never to connect
-		if s.NotUsable == "" {
-			s.NotUsable = problem
-		} else if !strings.Contains(s.NotUsable, "hostname") {
-			s.NotUsable = problem + "; " + s.NotUsable
-		}
+	s.problems = s.NotUsable
+	s.Hostname, s.NotUsable = expandHost(s.HostnameTemplate, s.problems, address)
+}
+
+// expandHost is hostname template t expanded for address, lower case,
+// and the reasons not to use the server: problems (those that do not
+// depend on the address) and the hostname's own. %EMAILDOMAIN% is the
+// domain as the lookups asked for it (account.Domain: lower case, IDNA
+// A-label), since a host name holds no other form.
+func expandHost(t, problems, address string) (host, notUsable string) {
+	dom, err := account.Domain(address)
+	if err != nil {
+		dom = ""
 	}
-	s.Hostname = host
+	host = strings.TrimSuffix(strings.ToLower(expandWith(t, address, dom)), ".")
+	if t == "" || validHost(host) {
+		return host, problems
+	}
+	problem := fmt.Sprintf("hostname %q is not a host name", clip(host))
+	host = smtpclient.Printable(host) // kept to be shown, never to connect
+	switch {
+	case problems == "":
+		return host, problem
+	case strings.Contains(problems, "hostname"):
+		return host, problems
+	}
+	return host, problem + "; " + problems
 }
 
 // expand replaces %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN% in t.
-func expand(t, address string) string {
+func expand(t, address string) string { return expandWith(t, address, "") }
+
+// expandWith is expand with %EMAILDOMAIN% as domain; empty means the
+// address's domain as typed, lower case.
+func expandWith(t, address, domain string) string {
 	if !strings.Contains(t, "%") {
 		return t
 	}
-	local, domain := address, ""
+	local, typed := address, ""
 	if at := strings.LastIndexByte(address, '@'); at >= 0 {
-		local, domain = address[:at], strings.ToLower(address[at+1:])
+		local, typed = address[:at], strings.ToLower(address[at+1:])
+	}
+	if domain == "" {
+		domain = typed
 	}
 	return strings.NewReplacer(
 		"%EMAILADDRESS%", address,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ const (
 	DefaultGuessTimeout  = 8 * time.Second
 	DefaultMaxResponse   = 1 << 20
 	DefaultMaxRedirects  = 3
+	DefaultGrace         = 500 * time.Millisecond
 )
 
 // Options configure a Discoverer. The zero value asks the system's DNS and
@@ -58,6 +60,9 @@ type Options struct {
 	Timeout       time.Duration
 	SourceTimeout time.Duration
 	GuessTimeout  time.Duration
+	// Grace is how much longer higher-priority sources are waited for
+	// once a lower one gave a good answer; zero means DefaultGrace.
+	Grace time.Duration
 	// MaxResponse bounds an HTTP answer's size; MaxRedirects the redirects
 	// followed (HTTPS only). Zero means the defaults.
 	MaxResponse  int64
@@ -119,6 +124,9 @@ type Server struct {
 	// usernameTemplate keeps the placeholders, to serve the cache to
 	// another address of the same domain.
 	usernameTemplate string
+	// hostTemplate and problems (the reasons not to use it that do not
+	// depend on the address) re-expand Host for another address.
+	hostTemplate, problems string
 	// OtherDomain: the host is not in the address's domain. Show it
 	// before the settings are used.
 	OtherDomain bool `json:"other_domain,omitempty"`
@@ -156,6 +164,9 @@ type Candidate struct {
 	// Unverified: fetched over plain HTTP, so anyone on the network path
 	// could have written it.
 	Unverified bool `json:"unverified,omitempty"`
+	// Redirected is the host that served the file when a redirect led
+	// to another domain than the one asked: that host wrote the settings.
+	Redirected string `json:"redirected,omitempty"`
 	// Guess: nobody said so; a server merely answered.
 	Guess bool `json:"guess,omitempty"`
 }
@@ -184,16 +195,22 @@ func (c Candidate) Warnings() []string {
 	if c.Guess {
 		w = append(w, i18n.T("discover.warn.guess", "This is a guess: a server answered, but nobody said it is your provider's."))
 	}
-	seen := map[string]bool{}
+	if c.Redirected != "" {
+		w = append(w, i18n.T("discover.warn.redirected", "These settings were served by {{.Host}}, another domain than the one Stamp asked (a redirect): whoever runs {{.Host}} wrote them.", map[string]any{"Host": c.Redirected}))
+	}
+	// Another domain is said once per host; no encryption once per
+	// host and port (one host may offer TLS on one port, none on another).
+	seenHost, seenPort := map[string]bool{}, map[string]bool{}
 	for _, s := range c.Servers {
-		if s.NotUsable != "" || seen[s.Host] {
+		if s.NotUsable != "" {
 			continue
 		}
-		seen[s.Host] = true
-		if s.OtherDomain {
+		if s.OtherDomain && !seenHost[s.Host] {
+			seenHost[s.Host] = true
 			w = append(w, i18n.T("discover.warn.other_domain", "{{.Host}} is outside your address's domain: your mail and password would go to it.", map[string]any{"Host": s.Host}))
 		}
-		if s.Plain {
+		if hp := fmt.Sprintf("%s:%d", s.Host, s.Port); s.Plain && !seenPort[hp] {
+			seenPort[hp] = true
 			w = append(w, i18n.T("discover.warn.plain", "{{.Host}}:{{.Port}} has no encryption: your password and mail would cross the network readable.", map[string]any{"Host": s.Host, "Port": s.Port}))
 		}
 	}
@@ -300,6 +317,9 @@ type Attempt struct {
 	Outcome Outcome       `json:"outcome"`
 	Reason  string        `json:"reason,omitempty"`
 	Took    time.Duration `json:"took_ns"`
+	// incomplete: the lookup was cut short (a time limit, a network
+	// error), so asking again may answer differently.
+	incomplete bool
 }
 
 // Result is what discovery found for an address.
@@ -327,8 +347,10 @@ func (r *Result) Chosen() (c Candidate, s Server, ok bool) {
 	return Candidate{}, Server{}, false
 }
 
-// Discoverer finds settings and remembers them per domain. It is safe
-// for concurrent use.
+// Discoverer finds settings and remembers them per domain for the
+// session: only a complete answer (settings found, no lookup cut short by
+// a time limit or a network error); finding nothing is asked again. It is
+// safe for concurrent use.
 type Discoverer struct {
 	opts    Options
 	client  *http.Client // HTTPS lookups
@@ -366,6 +388,9 @@ func New(opts Options) *Discoverer {
 	}
 	if opts.GuessTimeout <= 0 {
 		opts.GuessTimeout = DefaultGuessTimeout
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = DefaultGrace
 	}
 	if opts.MaxResponse <= 0 {
 		opts.MaxResponse = DefaultMaxResponse
@@ -502,10 +527,25 @@ func (d *Discoverer) discover(ctx context.Context, address, dom string) (*Result
 	for i := range r.Candidates {
 		markOtherDomain(&r.Candidates[i], dom)
 	}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && r.complete() {
 		d.store(dom, r)
 	}
 	return r, nil
+}
+
+// complete reports whether r is worth keeping for the session: settings
+// were found and no lookup was cut short. Finding nothing, or a source
+// that timed out, is asked again next time (a "try again").
+func (r *Result) complete() bool {
+	if _, _, ok := r.Chosen(); !ok {
+		return false
+	}
+	for _, a := range r.Attempts {
+		if a.incomplete {
+			return false
+		}
+	}
+	return true
 }
 
 func anyGood(cs []Candidate) bool {
@@ -538,21 +578,34 @@ func (d *Discoverer) store(dom string, r *Result) {
 	d.mu.Unlock()
 }
 
-// forAddress is a deep copy of r with the user names expanded for address.
+// forAddress is a deep copy of r with the user names and host names
+// expanded for address, and the URLs that carried r's address rebuilt
+// with this one.
 func (r *Result) forAddress(address string) *Result {
 	out := *r
 	out.Address = address
+	oldQ, newQ := "emailaddress="+url.QueryEscape(r.Address), "emailaddress="+url.QueryEscape(address)
 	out.Attempts = append([]Attempt(nil), r.Attempts...)
+	for i := range out.Attempts {
+		out.Attempts[i].Where = strings.ReplaceAll(out.Attempts[i].Where, oldQ, newQ)
+	}
 	out.Candidates = make([]Candidate, len(r.Candidates))
 	for i, c := range r.Candidates {
+		c.Where = strings.ReplaceAll(c.Where, oldQ, newQ)
 		c.Servers = append([]Server(nil), c.Servers...)
 		for j := range c.Servers {
-			if t := c.Servers[j].usernameTemplate; t != "" {
-				c.Servers[j].Username = expand(t, address)
+			s := &c.Servers[j]
+			if t := s.usernameTemplate; t != "" {
+				s.Username = expand(t, address)
+			}
+			if t := s.hostTemplate; strings.Contains(t, "%") {
+				s.Host, s.NotUsable = expandHost(t, s.problems, address)
 			}
 		}
+		markOtherDomain(&c, r.Domain)
 		out.Candidates[i] = c
 	}
+	sortCandidates(out.Candidates)
 	return &out
 }
 
@@ -604,6 +657,7 @@ func configCandidate(cfg *ClientConfig, src Source, from, where string) Candidat
 		s := Server{
 			Host: o.Hostname, Port: o.Port, Security: o.SocketType.Security(), Auth: auth,
 			Methods: o.Methods, Username: o.Username, usernameTemplate: o.UsernameTemplate,
+			hostTemplate: o.HostnameTemplate, problems: o.problems,
 			Plain: o.SocketType == SocketPlain, NotUsable: o.NotUsable,
 		}
 		c.Servers = append(c.Servers, s)

@@ -50,8 +50,11 @@ func nothing(format string, args ...any) error {
 // race runs the lookups at once, each under its own time limit, and keeps
 // the best answers by priority (the order of ls). When a lookup gives a
 // good answer, every lower one is cancelled (unless Options.All); higher
-// ones are waited for. It returns the candidates with a usable server, in
-// priority order, and one attempt per lookup.
+// ones are waited for, but only for Options.Grace more: a higher source
+// that never answers (a web server that accepts the connection and says
+// nothing) must not hold a good answer for its whole time limit. It
+// returns the candidates with a usable server, in priority order, and one
+// attempt per lookup.
 func (d *Discoverer) race(ctx context.Context, ls []lookup) ([]Candidate, []Attempt) {
 	type res struct {
 		i    int
@@ -84,9 +87,13 @@ func (d *Discoverer) race(ctx context.Context, ls []lookup) ([]Candidate, []Atte
 		}
 		return true
 	}
+	// The grace starts when a good answer first waits for higher ones.
+	var grace <-chan time.Time
+	graceOver := false
 	// Stop as soon as the answer is known: the winner and everything above
-	// it have finished. Cancelled lookups end on their own (some resolvers
-	// only notice their deadline); the channel has room for them.
+	// it have finished, or the grace for those above it is over. Cancelled
+	// lookups end on their own (some resolvers only notice their
+	// deadline); the channel has room for them.
 wait:
 	for pending := n; pending > 0 && !(winner < n && settled()); pending-- {
 		select {
@@ -101,7 +108,15 @@ wait:
 						cancels[j]()
 					}
 				}
+				if grace == nil {
+					t := time.NewTimer(d.opts.Grace)
+					defer t.Stop()
+					grace = t.C
+				}
 			}
+		case <-grace:
+			graceOver = true
+			break wait
 		case <-ctx.Done():
 			break wait
 		}
@@ -129,18 +144,25 @@ wait:
 				a.Reason = "only without encryption"
 			}
 			found = append(found, *r.c)
+		case graceOver && !done[i] && i < winner && ctx.Err() == nil:
+			a.Outcome, a.incomplete = Cancelled, true
+			a.Reason = fmt.Sprintf("a lower source answered and this one did not answer within %s more", d.opts.Grace)
 		case cancelled[i] && lctxs[i].Err() != nil && ctx.Err() == nil:
 			a.Outcome, a.Reason = Cancelled, "a better source answered first"
 		case errors.As(r.err, new(*nothingError)):
 			a.Outcome, a.Reason = NothingThere, r.err.Error()
 		case ctx.Err() != nil && errors.Is(r.err, context.DeadlineExceeded):
-			a.Outcome, a.Reason = NotUsable, "discovery ran out of time"
+			a.Outcome, a.Reason, a.incomplete = NotUsable, "discovery ran out of time", true
 		case ctx.Err() != nil:
-			a.Outcome, a.Reason = Cancelled, "discovery was stopped"
+			a.Outcome, a.Reason, a.incomplete = Cancelled, "discovery was stopped", true
 		case errors.Is(lctxs[i].Err(), context.DeadlineExceeded) || r.took >= ls[i].timeout || isTimeout(r.err):
-			a.Outcome, a.Reason = NotUsable, fmt.Sprintf("no answer within %s", ls[i].timeout)
+			a.Outcome, a.Reason, a.incomplete = NotUsable, fmt.Sprintf("no answer within %s", ls[i].timeout), true
 		default:
 			a.Outcome, a.Reason = NotUsable, clipReason(r.err)
+			// A refused file is an answer; a broken connection or a
+			// failing DNS server may be gone next time.
+			var ne net.Error
+			a.incomplete = errors.As(r.err, &ne)
 		}
 		attempts[i] = a
 	}
@@ -193,66 +215,107 @@ func (d *Discoverer) lookups(address, dom string) []lookup {
 // fileLookup fetches and reads one config-v1.1.xml.
 func (d *Discoverer) fileLookup(u, address string, src Source, from string) func(context.Context) (*Candidate, error) {
 	return func(ctx context.Context) (*Candidate, error) {
-		cfg, err := d.fetchConfig(ctx, u, address)
+		cfg, final, err := d.fetchConfig(ctx, u, address)
 		if err != nil {
 			return nil, err
 		}
-		c := configCandidate(cfg, src, from, u)
-		c.Unverified = src == SourceHTTP
+		c := configCandidate(cfg, src, from, final.String())
+		c.servedBy(u, final)
 		return &c, nil
 	}
 }
 
-// fetchConfig GETs a config file within the size and redirect limits.
-func (d *Discoverer) fetchConfig(ctx context.Context, u, address string) (*ClientConfig, error) {
+// servedBy records where the file really came from: Where is the URL that
+// answered (after redirects), a file fetched over plain HTTP is
+// Unverified, and one served by a host in another domain than the one
+// asked names it in Redirected (a warning).
+func (c *Candidate) servedBy(asked string, final *url.URL) {
+	c.Where = final.String()
+	c.Unverified = c.Unverified || final.Scheme != "https"
+	if a, err := url.Parse(asked); err == nil && registrable(a.Hostname()) != registrable(final.Hostname()) {
+		c.Redirected = strings.ToLower(final.Hostname())
+	}
+}
+
+// fetchConfig GETs a config file within the size and redirect limits. It
+// returns the URL that answered (after redirects).
+func (d *Discoverer) fetchConfig(ctx context.Context, u, address string) (*ClientConfig, *url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
 	req.Header.Set("User-Agent", "Stamp")
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return nil, httpError(req.URL.Hostname(), err)
+		return nil, nil, httpError(req.URL.Hostname(), err)
 	}
 	defer resp.Body.Close()
+	final := resp.Request.URL
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return nil, nothing("no settings file there (HTTP %d)", resp.StatusCode)
+		return nil, nil, nothing("no settings file there (HTTP %d)", resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("the server answered HTTP %d instead of the file", resp.StatusCode)
+		return nil, nil, fmt.Errorf("the server answered HTTP %d instead of the file", resp.StatusCode)
 	case resp.ContentLength > d.opts.MaxResponse:
-		return nil, fmt.Errorf("the answer is %d bytes, more than the %d allowed", resp.ContentLength, d.opts.MaxResponse)
+		return nil, nil, fmt.Errorf("the answer is %d bytes, more than the %d allowed", resp.ContentLength, d.opts.MaxResponse)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, d.opts.MaxResponse+1))
 	if err != nil {
-		return nil, httpError(req.URL.Hostname(), err)
+		return nil, nil, httpError(req.URL.Hostname(), err)
 	}
 	if int64(len(data)) > d.opts.MaxResponse {
-		return nil, fmt.Errorf("the answer is larger than the %d bytes allowed", d.opts.MaxResponse)
+		return nil, nil, fmt.Errorf("the answer is larger than the %d bytes allowed", d.opts.MaxResponse)
 	}
 	cfg, err := ParseConfig(data, address)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !cfg.Usable() {
 		var why []string
 		for i, s := range cfg.Outgoing {
 			why = append(why, fmt.Sprintf("server %d (%s): %s", i+1, clip(s.Hostname), s.NotUsable))
 		}
-		return nil, fmt.Errorf("no usable SMTP server in the file: %s", strings.Join(why, "; "))
+		return nil, nil, fmt.Errorf("no usable SMTP server in the file: %s", strings.Join(why, "; "))
 	}
-	return cfg, nil
+	return cfg, final, nil
 }
 
 // checkRedirect follows at most MaxRedirects redirects, and never from
-// HTTPS to plain HTTP.
+// HTTPS to plain HTTP. No redirect carries a Referer (it would hold the
+// first URL, and with it the address). The address goes only to the
+// host it was asked of: a redirect to another host that would carry it
+// (in its path or query, where the first server may have copied it) loses
+// those query parameters, or is refused when the path holds it.
 func (d *Discoverer) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > d.opts.MaxRedirects {
 		return fmt.Errorf("more than %d redirects", d.opts.MaxRedirects)
 	}
-	if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+	first := via[0].URL
+	if first.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("redirected from HTTPS to %s, refused", req.URL.Scheme)
+	}
+	req.Header.Del("Referer")
+	address := strings.ToLower(first.Query().Get("emailaddress"))
+	if address == "" || strings.EqualFold(req.URL.Hostname(), first.Hostname()) {
+		return nil
+	}
+	if p, err := url.PathUnescape(req.URL.EscapedPath()); err != nil || strings.Contains(strings.ToLower(p), address) {
+		return fmt.Errorf("redirected to %s with the address in the path, refused", req.URL.Hostname())
+	}
+	q := req.URL.Query()
+	changed := false
+	for k, vs := range q {
+		for _, v := range vs {
+			if strings.Contains(strings.ToLower(v), address) || strings.Contains(strings.ToLower(k), address) {
+				q.Del(k)
+				changed = true
+				break
+			}
+		}
+	}
+	if changed {
+		req.URL.RawQuery = q.Encode()
 	}
 	return nil
 }
@@ -321,7 +384,7 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 		for _, name := range names {
 			u := d.opts.ISPDB + name
 			ls = append(ls, lookup{SourceISPDB, u, d.opts.SourceTimeout, func(ctx context.Context) (*Candidate, error) {
-				cfg, err := d.fetchConfig(ctx, u, address)
+				cfg, final, err := d.fetchConfig(ctx, u, address)
 				if err != nil {
 					return nil, err
 				}
@@ -329,7 +392,9 @@ func (d *Discoverer) mxLookup(address, dom string) func(context.Context) (*Candi
 				if who == "" {
 					who = name
 				}
-				c := configCandidate(cfg, SourceMX, "your domain's mail is handled by "+who+" (MX)", where+" → "+u)
+				c := configCandidate(cfg, SourceMX, i18n.T("discover.from.mx", "your domain's mail is handled by {{.Who}} (MX)", map[string]any{"Who": who}), "")
+				c.servedBy(u, final)
+				c.Where = where + " → " + c.Where
 				return &c, nil
 			}})
 		}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
@@ -68,6 +69,16 @@ type discovery struct {
 	alternatives *widget.Select
 	alts         []discoveredServer
 	filledUser   string // the login name last filled from discovery
+	// filledPort, filledSec and filledAuth are what Stamp last put in the
+	// port, security and login method (the pickers' labels): a field
+	// holding anything else is the person's and is kept. Before Stamp
+	// filled anything (hasFilled), base* are the fields as they were when
+	// the first lookup began (based): the person's edits meanwhile are
+	// kept too. reset (a new account in the form) forgets them.
+	filledPort, filledSec, filledAuth string
+	hasFilled                         bool
+	basePort, baseSec, baseAuth       string
+	based                             bool
 	// warnHost is the server filled from a candidate with warnings, and
 	// warnings those warnings: Save asks before it keeps them, once.
 	warnHost string
@@ -114,8 +125,16 @@ func (d *discovery) stop() {
 	}
 }
 
-// reset stops any lookup and clears what the last one showed.
+// reset stops any lookup, clears what the last one showed, and forgets
+// what Stamp filled in (another account is in the form).
 func (d *discovery) reset() {
+	d.clear()
+	d.filledPort, d.filledSec, d.filledAuth, d.hasFilled = "", "", "", false
+	d.basePort, d.baseSec, d.baseAuth, d.based = "", "", "", false
+}
+
+// clear stops any lookup and clears what the last one showed.
+func (d *discovery) clear() {
 	d.stop()
 	if d.found == nil {
 		return
@@ -134,7 +153,11 @@ func (d *discovery) reset() {
 // cancelling the previous lookup. The lookup runs off the UI goroutine;
 // its result comes back through runOnUI.
 func (w *AccountsWindow) discoverSoon(address string) {
-	w.disc.reset()
+	w.disc.clear()
+	if !w.disc.hasFilled && !w.disc.based {
+		w.disc.basePort, w.disc.baseSec, w.disc.baseAuth = w.Port.Text, w.Security.Selected, w.Auth.Selected
+		w.disc.based = true
+	}
 	address = strings.TrimSpace(address)
 	ctx, cancel := context.WithCancel(context.Background())
 	w.disc.cancel = cancel
@@ -209,6 +232,10 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	p := smtpclient.Printable
 	var b strings.Builder
 	fill := chosen || w.Host.Text == "" || w.Host.Text == w.filled
+	var kept []string
+	if fill {
+		kept = w.fillServerKeeping(s.Endpoint(), s.Auth, chosen)
+	}
 	if fill {
 		fmt.Fprintf(&b, "Settings found: %s", p(c.From))
 	} else {
@@ -220,6 +247,9 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	b.WriteString(".")
 	if c.Where != "" {
 		fmt.Fprintf(&b, "\nFrom: %s", p(c.Where))
+	}
+	if len(kept) > 0 {
+		b.WriteString("\n" + lang.X("accounts.discover.kept", "Kept what you set: {{.Fields}}.", map[string]any{"Fields": strings.Join(kept, lang.X("accounts.discover.kept.separator", ", "))}))
 	}
 	warnings := c.Warnings()
 	if s.Plain && !c.Guess && len(warnings) == 0 {
@@ -240,7 +270,6 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	for _, warn := range warnings {
 		w.disc.warnings = append(w.disc.warnings, p(warn))
 	}
-	w.fillServer(s.Endpoint(), s.Auth)
 	login := account.LoginPassword
 	if dom, err := account.Domain(w.Address.Text); err == nil {
 		login = c.AsPreset(dom).Login

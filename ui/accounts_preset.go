@@ -28,7 +28,7 @@ func (w *AccountsWindow) addressChanged() {
 		w.discoverSoon(w.Address.Text)
 		return
 	}
-	w.disc.reset()
+	w.disc.clear()
 	if p == nil {
 		w.offerSignIn(account.LoginPassword, "")
 		return
@@ -48,17 +48,61 @@ func (w *AccountsWindow) fillFromPreset(p account.Preset) {
 
 // fillServer puts a server Stamp found (a preset's, or discovery's) into
 // the form and remembers that it was filled in, not typed; an empty auth
-// means automatic.
+// means automatic. The port, security and login method the person set
+// are kept (fillServerKeeping).
 func (w *AccountsWindow) fillServer(e account.Endpoint, auth account.AuthMechanism) {
-	w.Host.SetText(e.Host)
-	w.filled = e.Host
-	w.Port.SetText(strconv.Itoa(e.Port))
-	w.setSecurity(e.Security)
+	w.fillServerKeeping(e, auth, false)
+}
+
+// fillServerKeeping fills the server fields with e and auth, except those
+// holding the person's own value (not what Stamp last put there), unless
+// all (the person chose this server). It returns the names of the fields
+// it kept.
+func (w *AccountsWindow) fillServerKeeping(e account.Endpoint, auth account.AuthMechanism, all bool) (kept []string) {
 	if auth == "" {
 		auth = account.AuthAuto
 	}
-	w.setAuth(auth)
+	d := &w.disc
+	personal := func(v, filled, base string) bool {
+		switch {
+		case all || v == "":
+			return false
+		case d.hasFilled:
+			return v != filled
+		}
+		return d.based && v != base
+	}
+	port, sec, login := strconv.Itoa(e.Port), labelOf(securityChoices, e.Security), labelOf(authChoices, auth)
+	w.Host.SetText(e.Host)
+	w.filled = e.Host
+	if personal(w.Port.Text, d.filledPort, d.basePort) {
+		kept = append(kept, lang.X("accounts.discover.kept.port", "the port"))
+	} else {
+		w.Port.SetText(port)
+	}
+	if personal(w.Security.Selected, d.filledSec, d.baseSec) {
+		kept = append(kept, lang.X("accounts.discover.kept.security", "the security"))
+	} else {
+		w.setSecurity(e.Security)
+	}
+	if personal(w.Auth.Selected, d.filledAuth, d.baseAuth) {
+		kept = append(kept, lang.X("accounts.discover.kept.auth", "the login method"))
+	} else {
+		w.setAuth(auth)
+	}
+	d.filledPort, d.filledSec, d.filledAuth, d.hasFilled = port, sec, login, true
 	w.showServerTitle()
+	return kept
+}
+
+// labelOf is the words of the option standing for v.
+func labelOf[T comparable](choices []choice[T], v T) string {
+	for _, c := range choices {
+		if c.value == v {
+			return c.label
+		}
+	}
+	return ""
 }
 
 // showServerTitle names the server in the folded Server settings' title,

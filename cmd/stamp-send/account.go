@@ -56,9 +56,11 @@ database, MX and SRV records; --resolver, --ispdb, --allow-http and add's
 --ca-file as there) and says where they came from. Settings with a warning
 (a server in another domain, unverified, a guess) are saved only with
 --accept-warnings; a server without encryption never. When nothing is found,
-the settings are a guess, clearly marked. --probe tries the servers in
-order, without logging in, and saves the first that answers with TLS or
-STARTTLS.
+the settings are a guess, clearly marked; when the lookup's own check found
+no server answering there, saving it also needs --accept-warnings (or
+--probe). An ISP database over plain HTTP needs --allow-http. --probe tries
+the servers in order, without logging in, and saves the first that answers
+with TLS or STARTTLS.
 --pin trusts exactly the server certificate with that SHA-256 fingerprint
 (64 hex digits, colons allowed; security tls or starttls only), for a
 server with a self-signed certificate; stamp-send prints the fingerprint

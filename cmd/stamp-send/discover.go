@@ -124,6 +124,10 @@ func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout tim
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return opts, fmt.Errorf("--ispdb %q: want an http(s) URL", ispdb)
 		}
+		if u.Scheme == "http" && !allowHTTP {
+			// Anyone on the network path could write its answers.
+			return opts, fmt.Errorf("--ispdb %q is plain HTTP: add --allow-http to use it (its answers are marked unverified)", ispdb)
+		}
 		opts.ISPDB = ispdb
 	}
 	if caFile != "" {
@@ -302,6 +306,17 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 				pr(a.Address), strings.Join(plain, ", "))
 		}
 		fmt.Fprintf(w, "No settings published for %s (%s).\n", pr(r.Domain), attemptSummary(r))
+		if dead := deadGuesses(r); len(dead) > 0 && !f.probe {
+			// Discovery's own check found no server where the guess
+			// points: saving it unchecked would take weaker evidence
+			// than a guess that answered, which needs --accept-warnings.
+			for _, d := range dead {
+				fmt.Fprintf(w, "  ! %s\n", pr(d))
+			}
+			if !f.disc.acceptWarning {
+				return p, nil, false, usagef("no SMTP server answered where the guess for %s points (see above). Nothing was saved.\nAsk your provider for its SMTP server and give --server HOST:PORT; or save the guess anyway with --accept-warnings (or check it again with --probe)", pr(r.Domain))
+			}
+		}
 		return p, nil, false, nil
 	}
 	fmt.Fprintf(w, "Found settings for %s: %s, %s", pr(a.Address), pr(best.String()), pr(chosen.From))
@@ -320,6 +335,23 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 		return p, nil, false, usagef("these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself")
 	}
 	return chosen.AsPreset(r.Domain), &discovered{cand: chosen, server: best}, true, nil
+}
+
+// deadGuesses are discovery's connection checks of the guessed servers,
+// when it made them and none answered ("smtp.x.test:465 (tls): nothing
+// listens…"); nil when no guess was checked or one answered.
+func deadGuesses(r *discover.Result) []string {
+	var dead []string
+	for _, a := range r.Attempts {
+		if a.Source != discover.SourceGuess {
+			continue
+		}
+		if a.Outcome != discover.NothingThere && a.Outcome != discover.NotUsable {
+			return nil
+		}
+		dead = append(dead, a.Where+": "+a.Reason)
+	}
+	return dead
 }
 
 // attemptSummary is the lookups of r in one line: "autoconfig nothing, mx

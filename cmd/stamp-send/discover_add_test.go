@@ -122,10 +122,22 @@ func TestAccountAddNeverSavesAPlainServerFromDiscovery(t *testing.T) {
 	}
 }
 
+// Nothing is published and discovery's own connection check finds no
+// server where the guess points: the unchecked guess is not saved without
+// --accept-warnings (a guess that answered needs it too); with it, it is
+// saved, marked GUESS.
 func TestAccountAddFallsBackToTheMarkedGuessWhenNothingIsFound(t *testing.T) {
 	n, ca := discoverNet(t)
 	newAccountEnv(t)
 	code, out, errs := addWithLookups(t, n, ca, "quiet", "--from", "me@quiet.test")
+	if code != exitUsage || !strings.Contains(out, "! smtp.quiet.test:465 (tls): ") || !strings.Contains(errs, "--accept-warnings") ||
+		!strings.Contains(errs, "Nothing was saved") {
+		t.Fatalf("exit %d, want the dead guess refused (exit %d)\n%s\n%s", code, exitUsage, out, errs)
+	}
+	if _, list, _ := runCmd(t, "", "account", "list"); !strings.Contains(list, "No saved accounts") {
+		t.Fatalf("an account was saved anyway:\n%s", list)
+	}
+	code, out, errs = addWithLookups(t, n, ca, "quiet", "--from", "me@quiet.test", "--accept-warnings")
 	if code != exitOK || !strings.Contains(out, "No settings published for quiet.test") || !strings.Contains(out, "GUESS") ||
 		!strings.Contains(out, "smtp.quiet.test:465 (tls), then smtp.quiet.test:587 (starttls)") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)

@@ -26,7 +26,7 @@ func TestDiscoverRefusesACAFileThatIsAFIFOAtOnce(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		code, _, stderr := runCmd(t, "", "account", "discover", "me@example.test", "--ca-file", fifo,
-			"--timeout", "1s", "--resolver", "127.0.0.1:1", "--ispdb", "http://127.0.0.1:1/")
+			"--timeout", "1s", "--resolver", "127.0.0.1:1", "--ispdb", "https://127.0.0.1:1/")
 		done <- result{code, stderr}
 	}()
 	select {
@@ -51,7 +51,7 @@ func TestDiscoverRefusesACAFileThatIsADevice(t *testing.T) {
 		t.Skip(err)
 	}
 	code, _, stderr := runCmd(t, "", "account", "discover", "me@example.test", "--ca-file", "/dev/zero",
-		"--timeout", "1s", "--resolver", "127.0.0.1:1", "--ispdb", "http://127.0.0.1:1/")
+		"--timeout", "1s", "--resolver", "127.0.0.1:1", "--ispdb", "https://127.0.0.1:1/")
 	if code != exitUsage || !strings.Contains(stderr, "--ca-file /dev/zero: not a regular file but a device") {
 		t.Errorf("exit %d, stderr %q; want /dev/zero refused as not a regular file but a device (exit %d)", code, stderr, exitUsage)
 	}

@@ -143,3 +143,13 @@ func TestAccountDiscoverFlagsReachTheirServers(t *testing.T) {
 		t.Fatalf("--allow-http: exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// An ISP database over plain HTTP is refused unless --allow-http says the
+// person accepts unverified answers (attack finding 5).
+func TestAccountDiscoverRefusesAPlainHTTPISPDBWithoutAllowHTTP(t *testing.T) {
+	_, ca := discoverNet(t)
+	code, _, stderr := runDiscover(t, "me@example.test", "--ca-file", ca, "--resolver", "127.0.0.1:1", "--ispdb", "http://ispdb.test/v1.1/")
+	if code != exitUsage || !strings.Contains(stderr, "--allow-http") {
+		t.Errorf("exit %d, stderr %q; want the plain-HTTP ISPDB refused, naming --allow-http", code, stderr)
+	}
+}
