@@ -29,6 +29,7 @@ type options struct {
 	HTML          string // the content of --html-file
 	Attach        []string
 	EML           string // --eml: send this file as is
+	Mailto        string // --mailto: a mailto: link whose parts join the flags' (mailto.go)
 	DryRun        bool
 	Out           string // --out, with --dry-run
 	Server        string // --server as typed
@@ -72,7 +73,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
                   [--subject S] [--body TEXT | --body-file F] [--html-file F] [--attach F ...]
-                  [--eml F] [--dry-run [--out F]]
+                  [--mailto LINK] [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
                   [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer] [--ca-file PEM] [--pin SHA256]
@@ -81,6 +82,8 @@ const usageText = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...]
        stamp-send account add|list|show|remove|test ...
 
 Address and file flags may be repeated or hold comma-separated lists.
+--mailto takes to, cc, bcc, subject and body from a mailto: link (RFC 6068),
+as Stamp does when a link is clicked; its other fields are ignored and named.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
 and sends nothing. A password never comes from a flag: use --password-env VAR
 or --password-stdin. A server with a self-signed certificate is trusted with
@@ -115,6 +118,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o.Body = raw.body
 	o.To, o.Cc, o.Bcc = raw.to, raw.cc, raw.bcc
 	o.Attach = splitFiles(raw.attach)
+	if err := o.applyMailto(set, stderr); err != nil {
+		return nil, err
+	}
 	if err := o.checkCombinations(set); err != nil {
 		return nil, err
 	}
@@ -146,6 +152,7 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&o.BodyFile, "body-file", "", "read the text body from file `F` (- for stdin)")
 	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
 	fs.Var(&raw.attach, "attach", "attach file `F` (repeatable, or comma-separated)")
+	fs.StringVar(&o.Mailto, "mailto", "", "take to, cc, bcc, subject and body from the mailto: `LINK` (RFC 6068)")
 	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
 	fs.StringVar(&o.Out, "out", "", "with --dry-run: write the message to file `F` instead of stdout")
