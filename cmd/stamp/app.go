@@ -19,7 +19,7 @@ import (
 
 // run wires the parts — data folder, saved accounts and keyring, sandbox
 // server, composer — and runs the window until it is closed.
-func run(args []string, openAccounts bool, primary *instance.Primary) error {
+func run(s startArgs, primary *instance.Primary) error {
 	data, err := dataDir()
 	if err != nil {
 		return fmt.Errorf("cannot find a folder for drafts: %w", err)
@@ -73,7 +73,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		DataDir: data,
 		Senders: senders,
 		Send:    ui.PanelSend(config, sentDir),
-		Attach:  args,
+		Attach:  s.filesAtStart(),
 		// After a refused login: ask, save, retry; after a settings problem:
 		// the accounts window.
 		NewPassword: ui.AccountNewPassword(store, secrets),
@@ -93,7 +93,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	}
 	showMaster(c)
 	c.FocusFirst()
-	if openAccounts {
+	if s.link != "" { // a link or --compose opens as a hand-over would: into the form, or asking
+		ui.Receive(c, s.linkArgs())
+	}
+	if s.accounts {
 		showAccounts()
 	}
 	serveHandOver(a, primary, c, showAccounts) // uidesk hook: later starts hand their files to c
