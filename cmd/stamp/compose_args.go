@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
 
 	"stamp/instance"
 	"stamp/mailto"
@@ -67,7 +70,11 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 	var links int
 	for _, a := range fs.Args() {
 		if !mailto.IsLink(a) {
-			s.files = append(s.files, a)
+			f, err := localFile(a)
+			if err != nil {
+				return s, err
+			}
+			s.files = append(s.files, f)
 			continue
 		}
 		if links++; links > 1 {
@@ -103,6 +110,20 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 		return s, err
 	}
 	return s, nil
+}
+
+// localFile turns a file:// URL into its path: the desktop entry's %U
+// (links and files alike) may hand files over that way. Other arguments are
+// file names as they are.
+func localFile(a string) (string, error) {
+	if len(a) < 7 || !strings.EqualFold(a[:7], "file://") {
+		return a, nil
+	}
+	u, err := url.Parse(a)
+	if err != nil || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
+		return "", fmt.Errorf("%q is not a file on this computer", a)
+	}
+	return filepath.FromSlash(u.Path), nil
 }
 
 // handOver is what this start hands the running Stamp: the link first

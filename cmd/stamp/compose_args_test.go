@@ -26,6 +26,8 @@ func TestStartArgs(t *testing.T) {
 		{"files alone open no message", []string{"a.pdf", "b.txt"}, []string{"a.pdf", "b.txt"}, nil, ""},
 		{"a link and a file", []string{"mailto:ann@example.com?subject=Hi&attach=/etc/passwd", "a.pdf"}, []string{"a.pdf"},
 			&mailto.Link{To: []string{"ann@example.com"}, Subject: "Hi"}, `"attach" field`},
+		{"file URLs from the desktop entry's %U are files", []string{"file:///home/ann/My%20report.pdf", "FILE://localhost/tmp/a.txt"},
+			[]string{"/home/ann/My report.pdf", "/tmp/a.txt"}, nil, ""},
 		{"--compose alone opens an empty message", []string{"--compose"}, nil, &mailto.Link{}, ""},
 		{"--compose with every field", []string{"--compose", "--to", "a@x.example", "--to", "b@x.example", "--cc", "c@x.example",
 			"--bcc", "d@x.example", "--subject", "1+1 = 2 & café", "--body", "line one\nline two", "notes.txt"}, []string{"notes.txt"},
@@ -74,6 +76,7 @@ func TestStartArgsRefuses(t *testing.T) {
 		{"a 1 MB link", []string{"mailto:a@x.example?body=" + strings.Repeat("A", 1<<20)}, "too long"},
 		{"a body over the limit from --body", []string{"--compose", "--body", strings.Repeat("é", 40<<10)}, "too long"},
 		{"invalid UTF-8 in a link", []string{"mailto:?subject=%C3%28"}, "not UTF-8"},
+		{"a file URL of another host", []string{"file://server/share/a.txt"}, "not a file on this computer"},
 		{"a subject twice", []string{"--subject", "x", "mailto:a@x.example?subject=y"}, "give one"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
