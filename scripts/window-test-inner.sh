@@ -234,3 +234,7 @@ status=0; wait "$app" || status=$?; app=
 [ "$status" -eq 0 ] || fail "the app exited with status $status after Save draft"
 grep -q 'Survives a crash' "$draft" || fail "Save draft on close lost the draft"
 echo "window-test: closing with unsent text asked, saved the draft and exited cleanly"
+
+# 4. mailto: links and files handed to a running Stamp (issue 20): a
+# scenario of its own, with its own data folder (scripts/window-test-mailto.sh).
+bash scripts/window-test-mailto.sh "$bin"

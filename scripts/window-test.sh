@@ -4,7 +4,9 @@
 # test-output/window/, and closing the window the way a window manager does
 # (WM_DELETE_WINDOW via wmctrl + openbox) must end the process with status 0.
 # Then it sends to the sandbox, sends 100 MiB while typing, and checks that
-# the form comes back after kill -9 (scripts/window-test-inner.sh).
+# the form comes back after kill -9 (scripts/window-test-inner.sh), and that
+# a mailto: link and files handed to a running Stamp open there and send
+# (scripts/window-test-mailto.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.

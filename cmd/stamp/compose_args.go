@@ -41,10 +41,10 @@ type listFlag []string
 func (l *listFlag) String() string     { return fmt.Sprint(*l) }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// parseStartArgs reads stamp's command line. A message to write (a mailto:
-// link, --compose and its flags, or both: the flags' addresses join the
-// link's) becomes one mailto: link built and checked by the mailto
-// package, the one format a running Stamp is handed and opens.
+// parseStartArgs reads stamp's command line. A message to write is one
+// mailto: link, the one format a running Stamp is handed and opens: the
+// link given (checked), or, with --compose and its flags, one the mailto
+// package builds (the flags' addresses after the link's, if both).
 func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 	var s startArgs
 	var to, cc, bcc listFlag
@@ -84,9 +84,15 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 		if err != nil {
 			return s, err
 		}
-		l = *parsed
+		l, s.link = *parsed, a
 	}
-	if links == 0 && !*compose && !set["to"] && !set["cc"] && !set["bcc"] && !set["subject"] && !set["body"] {
+	composeFlags := *compose || set["to"] || set["cc"] || set["bcc"] || set["subject"] || set["body"]
+	if s.link != "" && !composeFlags {
+		// The link as given: the running Stamp reads it itself and can tell
+		// the person which of its fields it ignored.
+		return s, nil
+	}
+	if !composeFlags {
 		return s, nil
 	}
 	l.To, l.Cc, l.Bcc = append(l.To, to...), append(l.Cc, cc...), append(l.Bcc, bcc...)
@@ -102,7 +108,7 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 		}
 		l.Body = body
 	}
-	for _, ig := range l.Ignored {
+	for _, ig := range l.Ignored { // said here: the link handed on is built without them
 		fmt.Fprintf(stderr, "stamp: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
 	}
 	s.link = mailto.Build(l)
