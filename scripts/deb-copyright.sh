@@ -29,5 +29,11 @@ HEAD
 		exit 1
 	fi
 	printf '\n%s\n%s %s\n%s\n\n' "--------------------------------------------------------------------------" "$mod" "$ver" "--------------------------------------------------------------------------"
-	cat "$lic"
+	if grep -q 'Apache License' "$lic" && grep -q 'Version 2.0, January 2004' "$lic"; then
+		# Debian keeps this one text once (lintian wants it referred to).
+		echo "Licensed under the Apache License, Version 2.0; on Debian systems its"
+		echo "full text is in /usr/share/common-licenses/Apache-2.0."
+	else
+		cat "$lic"
+	fi
 done

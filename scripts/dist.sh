@@ -51,7 +51,8 @@ ldflags="-s -w -X stamp/internal/version.Version=$VERSION -X stamp/internal/vers
 # Linux: build the binary, then hand it to fyne package from the snapshot's
 # root, where FyneApp.toml (name, ID, icon, desktop entry fields) is.
 step "building the Linux binary ($VERSION, commit ${COMMIT:-unknown})"
-(cd "$src" && CGO_ENABLED=1 "$GO" build -ldflags "$ldflags" -o "$tmp/linux/stamp" ./cmd/stamp)
+# PIE: Debian's hardening (lintian checks the .deb's binaries).
+(cd "$src" && CGO_ENABLED=1 "$GO" build -buildmode=pie -ldflags "$ldflags" -o "$tmp/linux/stamp" ./cmd/stamp)
 step "fyne package ($("$FYNE" version 2>/dev/null | head -1))"
 (cd "$src" && "$FYNE" package -os linux --executable "$tmp/linux/stamp")
 rm -rf dist
@@ -61,19 +62,20 @@ mv "$src/Stamp.tar.xz" "dist/$name-linux-amd64.tar.xz"
 # The .deb: stamp-send beside stamp, Depends computed from the binary's
 # shared libraries, the copyright with the licences of the Go modules
 # linked in, then nfpm on the checked-in spec.
-step "building stamp-send and the .deb ($("$NFPM" --version 2>/dev/null | sed -n 's/^GitVersion: *//p'))"
+step "building stamp-send and the .deb ($(basename "$(dirname "$NFPM")"))"
 stage=$tmp/deb
 mkdir -p "$stage/debian"
 cp "$tmp/linux/stamp" "$stage/stamp"
-(cd "$src" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w" -o "$stage/stamp-send" ./cmd/stamp-send)
+(cd "$src" && CGO_ENABLED=1 "$GO" build -buildmode=pie -ldflags "$ldflags" -o "$stage/stamp-send" ./cmd/stamp-send)
 printf 'Source: stamp\n\nPackage: stamp\nArchitecture: amd64\n' >"$stage/debian/control"
-shlibs=$(cd "$stage" && dpkg-shlibdeps -O -e stamp 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(cd "$stage" && dpkg-shlibdeps -O -e stamp -e stamp-send 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "dist: dpkg-shlibdeps found no libraries for stamp" >&2; exit 1; }
 "$src/scripts/deb-copyright.sh" "$stage/stamp" >"$stage/copyright"
+for m in stamp stamp-send; do gzip -9n <"$src/packaging/linux/$m.1" >"$stage/$m.1.gz"; done
 printf 'stamp (%s-1) unstable; urgency=medium\n\n  * Stamp %s: see /usr/share/metainfo/app.stampmail.stamp.metainfo.xml.\n\n -- Stamp contributors <maintainers@stampmail.app>  %s\n' \
   "$VERSION" "$VERSION" "$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")" | gzip -9n >"$stage/changelog.Debian.gz"
 deps=$(tr ',' '\n' <<<"$shlibs" | sed 's/^ *//; s/^/  - /')
-DEPS=$deps awk '/@SHLIBS_DEPENDS@/ { print ENVIRON["DEPS"]; next } { print }' "$src/packaging/nfpm.yaml" |
+DEPS=$deps awk '/^  @SHLIBS_DEPENDS@$/ { print ENVIRON["DEPS"]; next } { print }' "$src/packaging/nfpm.yaml" |
   sed -e "s|\${STAMP_VERSION}|$VERSION|g" -e "s|\${STAMP_STAGE}|$stage|g" -e "s|\${STAMP_SRC}|$src|g" >"$stage/nfpm.yaml"
 deb=stamp_${VERSION}-1_amd64.deb
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s) "$NFPM" package --config "$stage/nfpm.yaml" --packager deb --target "dist/$deb" >/dev/null
