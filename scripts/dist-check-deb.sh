@@ -41,7 +41,7 @@ lintian --fail-on error,warning --tag-display-limit 0 "$deb" >"$tmp/lintian.txt"
 	cat "$tmp/lintian.txt" >&2
 	fail "lintian found errors or warnings"
 }
-ok "lintian: no errors or warnings ($(grep -c '^[IPX]:' "$tmp/lintian.txt" || true) notes)"
+ok "lintian: no errors or warnings"
 
 # A throw-away root with its own dpkg database; the dependencies are this
 # machine's business, not the root's.
