@@ -15,8 +15,10 @@ VERSION_LDFLAGS := -X stamp/internal/version.Version=$(VERSION) -X stamp/interna
 # Packaging tools, pinned, installed from the Go module proxy into bin/tools.
 FYNE_TOOLS_VERSION := v1.7.4
 GO_WINRES_VERSION := v0.3.3
+NFPM_VERSION := v2.48.0
 FYNE := $(BIN)/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
 GO_WINRES := $(BIN)/tools/go-winres-$(GO_WINRES_VERSION)/go-winres
+NFPM := $(BIN)/tools/nfpm-$(NFPM_VERSION)/nfpm
 
 # The packages without Fyne run under the race detector, and so does ui: its
 # tests run the UI work handed over from goroutines (runOnUI) on the test
@@ -46,9 +48,9 @@ run: build
 
 vet:
 	$(GO) vet ./...
-	CGO_ENABLED=0 $(GO) build ./compose/... ./smtpclient/... ./account/... ./oauth/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/...
-	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./oauth/... ./internal/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/... ./cmd/stamp-send/...
-	GOOS=windows CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./oauth/... ./internal/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/... ./cmd/stamp-send/...
+	CGO_ENABLED=0 $(GO) build ./compose/... ./smtpclient/... ./account/... ./oauth/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/... ./mailto/...
+	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./oauth/... ./internal/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/... ./mailto/... ./cmd/stamp-send/...
+	GOOS=windows CGO_ENABLED=0 $(GO) vet ./compose/... ./smtpclient/... ./account/... ./oauth/... ./internal/... ./discover/... ./instance/... ./outbox/... ./i18n/... ./contacts/... ./mailto/... ./cmd/stamp-send/...
 
 # scripts/gotest.sh keeps each run's verbose log in test-output/ and lists
 # every skipped test with its reason (the full-disk tests in ui need root).
@@ -69,14 +71,18 @@ test: test-deps vet unit window-test
 	scripts/secret-audit.sh
 
 # make dist: dist/Stamp-VERSION-linux-amd64.tar.xz (fyne package: binary,
-# desktop entry, icon, and a Makefile with install/user-install) and
-# dist/Stamp-VERSION-windows-amd64.zip (Stamp.exe cross-built with mingw-w64),
-# both built from the committed HEAD.
+# desktop entry, icon, and a Makefile with install/user-install),
+# dist/stamp_VERSION-1_amd64.deb (nfpm, packaging/nfpm.yaml),
+# dist/Stamp-VERSION-windows-amd64.zip (Stamp.exe cross-built with mingw-w64)
+# and dist/Stamp-VERSION-setup.exe (NSIS, packaging/windows/stamp.nsi), all
+# built from the committed HEAD.
 # macOS is built on a Mac: see README.md, "Packaging". make dist-check unpacks
-# and inspects both and starts the Linux one under Xvfb.
-dist: $(FYNE) $(GO_WINRES)
+# and inspects them, installs the .deb into a throw-away root, and starts the
+# Linux binary under Xvfb. Neither is part of make test (a cold make dist
+# cross-builds Fyne for Windows: many minutes).
+dist: $(FYNE) $(GO_WINRES) $(NFPM)
 	@scripts/deps.sh build dist
-	FYNE="$(FYNE)" GO_WINRES="$(GO_WINRES)" scripts/dist.sh
+	FYNE="$(FYNE)" GO_WINRES="$(GO_WINRES)" NFPM="$(NFPM)" scripts/dist.sh
 
 dist-check:
 	@scripts/deps.sh test dist
@@ -87,6 +93,9 @@ $(FYNE):
 
 $(GO_WINRES):
 	GOBIN="$(CURDIR)/$(@D)" $(GO) install github.com/tc-hib/go-winres@$(GO_WINRES_VERSION)
+
+$(NFPM):
+	GOBIN="$(CURDIR)/$(@D)" $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
 
 # Benchmarks (docs/performance.md); not part of test. Takes a few minutes.
 bench:

@@ -12,15 +12,16 @@
 # independent SMTP server, tesseract with Simplified Chinese for
 # scripts/ocr-check.sh), bench (the programs Stamp is compared with),
 # dist (make dist: the mingw-w64 cross compiler for Stamp.exe, xz and zip for
-# the archives; file, the mingw objdump, strings and desktop-file-validate
-# for make dist-check).
+# the archives, dpkg-shlibdeps for the .deb's Depends, makensis for the
+# Windows installer; file, the mingw objdump, strings, desktop-file-validate,
+# appstreamcli, lintian, 7z and xdg-mime for make dist-check).
 set -euo pipefail
 
 declare -A group
 group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev fonts-noto-cjk"
 group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium tesseract-ocr tesseract-ocr-chi-sim"
 group[bench]="curl msmtp swaks time"
-group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils"
+group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils dpkg-dev nsis appstream lintian p7zip-full xdg-utils"
 
 want=()
 for g in "$@"; do

@@ -6,9 +6,15 @@
 #            the installed stamp --version names VERSION; and the installed
 #            binary starts under Xvfb, shows its window and the About dialog
 #            (screenshots in test-output/dist/) and exits cleanly when closed.
+#   .deb     scripts/dist-check-deb.sh: control fields, lintian, installed
+#            into a throw-away root and purged again, the desktop entry and
+#            metainfo validated, the mailto: handler resolved by xdg-mime.
 #   Windows  the .zip holds Stamp.exe, a PE32+ GUI executable (no console
 #            window) with an icon, a manifest and version info naming VERSION,
-#            that needs no DLL outside Windows itself.
+#            that needs no DLL outside Windows itself; the NSIS script
+#            compiles, and the installer (listed with 7z) holds exactly that
+#            Stamp.exe, stamp-send.exe and an uninstaller. (It is not run:
+#            Debian 12's Wine lacks the ProcessPrng Go's runtime needs.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # make dist leaves one version in dist/; its name says which.
@@ -17,10 +23,12 @@ tarball=$(ls dist/Stamp-*-linux-amd64.tar.xz 2>/dev/null | head -1) || true
 VERSION=${tarball#dist/Stamp-}
 VERSION=${VERSION%-linux-amd64.tar.xz}
 zipfile=dist/Stamp-$VERSION-windows-amd64.zip
+debfile=dist/stamp_$VERSION-1_amd64.deb
+setup=dist/Stamp-$VERSION-setup.exe
 out=test-output/dist
 fail() { echo "dist-check: FAIL: $*" >&2; exit 1; }
 ok() { echo "dist-check: ok: $*"; }
-for f in "$tarball" "$zipfile"; do [ -f "$f" ] || fail "$f is missing (run make dist)"; done
+for f in "$tarball" "$zipfile" "$debfile" "$setup"; do [ -f "$f" ] || fail "$f is missing (run make dist)"; done
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "dist/SHA256SUMS does not match the archives"
 ok "archives match dist/SHA256SUMS"
 
@@ -52,6 +60,9 @@ grep -q "dep[[:space:]]*fyne.io/fyne/v2[[:space:]]" <<<"$mods" || fail "the bina
 
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session -- bash scripts/dist-check-window.sh "$bin" "$out" 2> >(grep -v 'Failed to set fd limit' >&2)
+
+# --- .deb ----------------------------------------------------------------
+scripts/dist-check-deb.sh "$debfile" "$VERSION"
 
 # --- Windows -------------------------------------------------------------
 unzip -q "$zipfile" -d "$tmp/win"
@@ -93,4 +104,20 @@ for d in $dlls; do
   esac
 done
 ok "Stamp.exe needs only Windows' own DLLs: $(echo $dlls)"
+
+# The installer: the script compiles (here with stand-in programs, so a
+# broken script is found without make dist), and the built installer holds
+# the zip's Stamp.exe, stamp-send.exe and the uninstaller NSIS writes.
+mkdir -p "$tmp/nsis"
+printf 'MZ' >"$tmp/nsis/Stamp.exe"
+printf 'MZ' >"$tmp/nsis/stamp-send.exe"
+(cd packaging/windows && makensis -V1 -DVERSION="$VERSION" -DSRC="$tmp/nsis" -DOUTFILE="$tmp/nsis/setup.exe" stamp.nsi) ||
+  fail "packaging/windows/stamp.nsi does not compile"
+kind=$(file -b "$setup")
+[[ $kind == "PE32 executable (GUI)"*"Nullsoft Installer self-extracting archive"* ]] || fail "$setup is '$kind', want an NSIS installer"
+listing=$(7z l -slt "$setup")
+paths=$(sed -n 's/^Path = //p' <<<"$listing" | grep -vxF "$setup" | grep -v '^\$PLUGINSDIR/' | LC_ALL=C sort | tr '\n' ' ')
+[ "$paths" = "Stamp.exe Uninstall.exe stamp-send.exe " ] || fail "the installer holds: $paths"
+7z e -so "$setup" Stamp.exe 2>/dev/null | cmp -s - "$exe" || fail "the installer's Stamp.exe is not the zip's"
+ok "the installer is an NSIS GUI executable holding Stamp.exe (the zip's), stamp-send.exe and Uninstall.exe"
 echo "dist-check: all checks passed"

@@ -6,8 +6,14 @@
 #   dist/Stamp-VERSION-linux-amd64.tar.xz    fyne package: bin/stamp, the desktop
 #                                           entry, the icon and a Makefile
 #                                           (sudo make install / make user-install)
+#   dist/stamp_VERSION-1_amd64.deb           nfpm from packaging/nfpm.yaml: stamp and
+#                                           stamp-send in /usr/bin, the desktop entry
+#                                           (mailto: handler), hicolor icons, AppStream
+#                                           metainfo, copyright; Depends from dpkg-shlibdeps
 #   dist/Stamp-VERSION-windows-amd64.zip     Stamp.exe: mingw-w64 cross build, GUI
 #                                           subsystem, icon, manifest and version info
+#   dist/Stamp-VERSION-setup.exe             NSIS (packaging/windows/stamp.nsi): a per-user
+#                                           installer of Stamp.exe and stamp-send.exe
 #   dist/SHA256SUMS
 #
 # Both binaries are built from one snapshot: the committed HEAD in a git
@@ -18,8 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-: "${FYNE:?}" "${GO_WINRES:?}"
-FYNE=$root/$FYNE GO_WINRES=$root/$GO_WINRES
+: "${FYNE:?}" "${GO_WINRES:?}" "${NFPM:?}"
+FYNE=$root/$FYNE GO_WINRES=$root/$GO_WINRES NFPM=$root/$NFPM
 GO=${GO:-go}
 toml_before=$(sha256sum FyneApp.toml)
 
@@ -45,12 +51,34 @@ ldflags="-s -w -X stamp/internal/version.Version=$VERSION -X stamp/internal/vers
 # Linux: build the binary, then hand it to fyne package from the snapshot's
 # root, where FyneApp.toml (name, ID, icon, desktop entry fields) is.
 step "building the Linux binary ($VERSION, commit ${COMMIT:-unknown})"
-(cd "$src" && CGO_ENABLED=1 "$GO" build -ldflags "$ldflags" -o "$tmp/linux/stamp" ./cmd/stamp)
+# PIE: Debian's hardening (lintian checks the .deb's binaries).
+(cd "$src" && CGO_ENABLED=1 "$GO" build -buildmode=pie -ldflags "$ldflags" -o "$tmp/linux/stamp" ./cmd/stamp)
 step "fyne package ($("$FYNE" version 2>/dev/null | head -1))"
 (cd "$src" && "$FYNE" package -os linux --executable "$tmp/linux/stamp")
 rm -rf dist
 mkdir dist
 mv "$src/Stamp.tar.xz" "dist/$name-linux-amd64.tar.xz"
+
+# The .deb: stamp-send beside stamp, Depends computed from the binary's
+# shared libraries, the copyright with the licences of the Go modules
+# linked in, then nfpm on the checked-in spec.
+step "building stamp-send and the .deb ($(basename "$(dirname "$NFPM")"))"
+stage=$tmp/deb
+mkdir -p "$stage/debian"
+cp "$tmp/linux/stamp" "$stage/stamp"
+(cd "$src" && CGO_ENABLED=1 "$GO" build -buildmode=pie -ldflags "$ldflags" -o "$stage/stamp-send" ./cmd/stamp-send)
+printf 'Source: stamp\n\nPackage: stamp\nArchitecture: amd64\n' >"$stage/debian/control"
+shlibs=$(cd "$stage" && dpkg-shlibdeps -O -e stamp -e stamp-send 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[ -n "$shlibs" ] || { echo "dist: dpkg-shlibdeps found no libraries for stamp" >&2; exit 1; }
+"$src/scripts/deb-copyright.sh" "$stage/stamp" >"$stage/copyright"
+for m in stamp stamp-send; do gzip -9n <"$src/packaging/linux/$m.1" >"$stage/$m.1.gz"; done
+printf 'stamp (%s-1) unstable; urgency=medium\n\n  * Stamp %s: see /usr/share/metainfo/app.stampmail.stamp.metainfo.xml.\n\n -- Stamp contributors <maintainers@stampmail.app>  %s\n' \
+  "$VERSION" "$VERSION" "$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")" | gzip -9n >"$stage/changelog.Debian.gz"
+deps=$(tr ',' '\n' <<<"$shlibs" | sed 's/^ *//; s/^/  - /')
+DEPS=$deps awk '/^  @SHLIBS_DEPENDS@$/ { print ENVIRON["DEPS"]; next } { print }' "$src/packaging/nfpm.yaml" |
+  sed -e "s|\${STAMP_VERSION}|$VERSION|g" -e "s|\${STAMP_STAGE}|$stage|g" -e "s|\${STAMP_SRC}|$src|g" >"$stage/nfpm.yaml"
+deb=stamp_${VERSION}-1_amd64.deb
+SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s) "$NFPM" package --config "$stage/nfpm.yaml" --packager deb --target "dist/$deb" >/dev/null
 
 # Windows: go-winres turns the icon, a GUI manifest (DPI-aware, common
 # controls 6) and the version info into a .syso next to main, which go build
@@ -66,7 +94,13 @@ mkdir -p "$tmp/windows"
   "$GO" build -ldflags "-H=windowsgui $ldflags" -o "$tmp/windows/Stamp.exe" ./cmd/stamp)
 (cd "$tmp/windows" && zip -q -9 "$root/dist/$name-windows-amd64.zip" Stamp.exe)
 
-(cd dist && sha256sum "$name-linux-amd64.tar.xz" "$name-windows-amd64.zip" >SHA256SUMS)
+# The installer: stamp-send.exe (pure Go) beside Stamp.exe, then makensis.
+step "building the Windows installer with makensis"
+(cd "$src" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 "$GO" build -trimpath -ldflags "-s -w" -o "$tmp/windows/stamp-send.exe" ./cmd/stamp-send)
+(cd "$src/packaging/windows" && makensis -V2 -DVERSION="$VERSION" -DBUILD="$BUILD" -DSRC="$tmp/windows" \
+  -DOUTFILE="$root/dist/$name-setup.exe" stamp.nsi)
+
+(cd dist && sha256sum "$name-linux-amd64.tar.xz" "$deb" "$name-windows-amd64.zip" "$name-setup.exe" >SHA256SUMS)
 [ "$(sha256sum FyneApp.toml)" = "$toml_before" ] || { echo "dist: FyneApp.toml changed while packaging" >&2; exit 1; }
 step "done:"
 ls -l dist/

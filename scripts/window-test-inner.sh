@@ -354,3 +354,7 @@ status=0; wait "$app" || status=$?; app=
 echo "window-test: Quit asked once, kept both drafts and exited cleanly"
 
 . scripts/window-test-accounts.sh
+
+# 5. mailto: links and files handed to a running Stamp (issue 20): a
+# scenario of its own, with its own data folder (scripts/window-test-mailto.sh).
+bash scripts/window-test-mailto.sh "$bin"

@@ -10,7 +10,9 @@
 # Window menu, and that Quit keeps both (scripts/window-test-inner.sh); then
 # types an address into the Accounts window, whose settings are looked up
 # on loopback servers, and signs in from it with a real Chromium against a
-# loopback OpenID provider (scripts/window-test-accounts.sh).
+# loopback OpenID provider (scripts/window-test-accounts.sh), and that
+# a mailto: link and files handed to a running Stamp open there and send
+# (scripts/window-test-mailto.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.

@@ -60,11 +60,15 @@ func isOpen(a fyne.App, w fyne.Window) bool {
 // package) to the running composer, on the UI goroutine: the window comes to
 // the front, and files are attached to the message — at once when the
 // composer holds no draft, else only after the person agrees in a dialog
-// naming them (they may be writing something else). mailto: URLs are not
-// opened yet (desktop issue 20); the person is told.
+// naming them (they may be writing something else). A mailto: link (a
+// clicked link, stamp --compose) opens as a new message with the files
+// attached to it (receive_compose.go).
 func Receive(c *Composer, args []instance.Arg) {
 	c.Window.Show()
 	c.Window.RequestFocus()
+	if receiveCompose(c, args) {
+		return
+	}
 	var files, other []string
 	for _, a := range args {
 		switch a.Kind {

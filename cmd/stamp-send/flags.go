@@ -31,6 +31,7 @@ type options struct {
 	Markdown      bool   // --markdown: Body is Markdown, sent with its HTML rendering
 	Attach        []string
 	EML           string // --eml: send this file as is
+	Mailto        string // --mailto: a mailto: link whose parts join the flags' (mailto.go)
 	DryRun        bool
 	Out           string // --out, with --dry-run
 	Server        string // --server as typed
@@ -80,7 +81,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // usageSynopsis is the command line's shape; usageNotes (translated) follow it.
 const usageSynopsis = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
                   [--subject S] [--body TEXT | --body-file F] [--markdown | --html-file F] [--attach F ...]
-                  [--eml F] [--dry-run [--out F]]
+                  [--mailto LINK] [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
                   [--user U] [--password-env VAR | --password-stdin]
                   [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer] [--ca-file PEM] [--pin SHA256]
@@ -95,6 +96,8 @@ const usageSynopsis = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc 
 // usageNotes explains the synopsis in the person's language.
 func usageNotes() string {
 	return i18n.T("send.usage.notes", `Address and file flags may be repeated or hold comma-separated lists.
+--mailto takes to, cc, bcc, subject and body from a mailto: link (RFC 6068),
+as Stamp does when a link is clicked; its other fields are ignored and named.
 --dry-run writes the message (to stdout or --out) and the envelope (to stderr)
 and sends nothing. --markdown sends --body or --body-file as typed in
 text/plain and its HTML rendering (no raw HTML, only http, https and mailto
@@ -132,6 +135,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o.Body = raw.body
 	o.To, o.Cc, o.Bcc = raw.to, raw.cc, raw.bcc
 	o.Attach = splitFiles(raw.attach)
+	if err := o.applyMailto(set, stderr); err != nil {
+		return nil, err
+	}
 	if err := o.checkCombinations(set); err != nil {
 		return nil, err
 	}
@@ -164,6 +170,7 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
 	fs.BoolVar(&o.Markdown, "markdown", false, "the body is Markdown: sent as typed (text/plain) and rendered (text/html) in multipart/alternative")
 	fs.Var(&raw.attach, "attach", "attach file `F` (repeatable, or comma-separated)")
+	fs.StringVar(&o.Mailto, "mailto", "", "take to, cc, bcc, subject and body from the mailto: `LINK` (RFC 6068)")
 	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
 	fs.StringVar(&o.Out, "out", "", "with --dry-run: write the message to file `F` instead of stdout")

@@ -145,6 +145,12 @@ func TestEveryFlagReachesTheCommand(t *testing.T) {
 					t.Errorf("the outbox holds %v: %s %v", records, b, err)
 				}
 			}},
+		{"a mailto link", "", []string{"--from", "a@example.com", "--server", "h", "--mailto", "mailto:b@example.com?subject=Link&body=from%20a%20link"},
+			func(t *testing.T, got *options, m *compose.Message) {
+				if m == nil || len(m.To) != 1 || m.To[0].Addr != "b@example.com" || m.Subject != "Link" || m.Text != "from a link" {
+					t.Errorf("message = %+v", m)
+				}
+			}},
 		{"a saved account", "", []string{"--account", e.name, "--to", "b@example.com"},
 			func(t *testing.T, got *options, m *compose.Message) {
 				if got.Account != e.name || got.Host != "saved.example.org" || got.Port != 2525 || got.From != `"Saved" <saved@example.org>` {

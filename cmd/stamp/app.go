@@ -23,10 +23,10 @@ import (
 
 // run wires the parts — data folder, saved accounts and keyring, sandbox
 // server, composer — and runs the window until it is closed.
-func run(args []string, openAccounts bool, primary *instance.Primary) error {
+func run(s startArgs, primary *instance.Primary) error {
 	data, err := dataDir()
 	if err != nil {
-		return fmt.Errorf("cannot find a folder for drafts: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
 	}
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
@@ -135,7 +135,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	// Every saved draft comes back in a window of its own (one empty
 	// composer when there is none); the app's loop ends when the last
 	// composer closes (ui.Composers).
-	c := composers.Start(args)
+	c := composers.Start(s.filesAtStart())
 	defer startFrameLog(c.Window)()
 	if bookErr != nil {
 		c.Notify(bookErr.Error())
@@ -147,7 +147,10 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		c.Notify(lang.X("app.settings_unreadable", "Stamp's settings file could not be read ({{.Error}}); it follows the system's language until you choose one again.", map[string]any{"Error": choiceErr.Error()}))
 	}
 	ui.WatchCJKFont(c, uiLang)
-	if openAccounts {
+	if s.link != "" { // a link or --compose opens as a hand-over would: into the form, or asking
+		ui.Receive(c, s.linkArgs())
+	}
+	if s.accounts {
 		showAccounts()
 	}
 	serveHandOver(a, primary, composers, showAccounts) // uidesk hook: later starts hand their files to the front composer

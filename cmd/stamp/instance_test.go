@@ -60,14 +60,14 @@ func TestTwoStartsForOneDataFolderNeverBothBecomePrimary(t *testing.T) {
 		run1 := filepath.Join(tmp, "run1")
 		os.MkdirAll(run1, 0o700)
 		t.Setenv("XDG_RUNTIME_DIR", run1) // the desktop session
-		p1, err := becomePrimary(nil, false)
+		p1, err := becomePrimary(startArgs{})
 		if err != nil || p1 == nil {
 			t.Fatalf("first start: %v %v", p1, err)
 		}
 		defer p1.Close()
 		got := serve(p1)
 		t.Setenv("XDG_RUNTIME_DIR", "") // a start from a shell without it
-		p2, err := becomePrimary(nil, true)
+		p2, err := becomePrimary(startArgs{accounts: true})
 		handedOver(t, p2, err, got)
 	})
 
@@ -76,7 +76,7 @@ func TestTwoStartsForOneDataFolderNeverBothBecomePrimary(t *testing.T) {
 		os.MkdirAll(run, 0o700)
 		t.Setenv("XDG_RUNTIME_DIR", run)
 		t.Setenv("XDG_DATA_HOME", dataHome)
-		p1, err := becomePrimary(nil, false)
+		p1, err := becomePrimary(startArgs{})
 		if err != nil || p1 == nil {
 			t.Fatalf("first start: %v %v", p1, err)
 		}
@@ -87,7 +87,7 @@ func TestTwoStartsForOneDataFolderNeverBothBecomePrimary(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Setenv("XDG_DATA_HOME", link)
-		p2, err := becomePrimary(nil, true)
+		p2, err := becomePrimary(startArgs{accounts: true})
 		handedOver(t, p2, err, got)
 	})
 }

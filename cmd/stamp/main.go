@@ -1,11 +1,14 @@
 // Command stamp is the Stamp desktop app: a mail composer that shows the SMTP
 // conversation while it sends. Files named on the command line are attached
-// to the new message ("Open with Stamp"). Only one Stamp runs per user and
-// data folder: a second start hands its files to the running one and exits.
+// to the new message ("Open with Stamp"); a mailto: link or --compose opens
+// a new message (compose_args.go). Only one Stamp runs per user and data
+// folder: a second start hands its message and files to the running one and
+// exits.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,18 +20,19 @@ import (
 
 func main() {
 	startLanguage()
-	accounts := flag.Bool("accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
-	showVersion := flag.Bool("version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, i18n.T("cli.usage", "usage: stamp [--accounts] [FILE ...]\n       stamp --version\n\nOpens the Stamp composer; FILEs are attached to the new message.\nWhen Stamp is already running, it is asked to attach the FILEs\n(and, with --accounts, to open its account settings)."))
-		flag.PrintDefaults()
+	s, err := parseStartArgs(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
 	}
-	flag.Parse()
-	if *showVersion {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stamp:", err)
+		os.Exit(2)
+	}
+	if s.version {
 		fmt.Println("Stamp", version.String())
 		return
 	}
-	primary, err := becomePrimary(flag.Args(), *accounts)
+	primary, err := becomePrimary(s)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stamp:", err)
 		os.Exit(1)
@@ -42,7 +46,7 @@ func main() {
 		primary.Close() // os.Exit skips the deferred Close: no socket left behind
 		os.Exit(1)
 	}
-	if err := run(flag.Args(), *accounts, primary); err != nil {
+	if err := run(s, primary); err != nil {
 		fmt.Fprintln(os.Stderr, "stamp:", err)
 		primary.Close()
 		os.Exit(1)
@@ -50,9 +54,9 @@ func main() {
 }
 
 // becomePrimary makes this process the one Stamp for its data folder, or
-// hands files (and --accounts) to the Stamp already running (then it says
-// so and returns nil).
-func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
+// hands its message, files and --accounts to the Stamp already running
+// (then it says so and returns nil).
+func becomePrimary(s startArgs) (*instance.Primary, error) {
 	data, err := dataDir()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
@@ -61,19 +65,16 @@ func becomePrimary(files []string, accounts bool) (*instance.Primary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", i18n.T("cli.no_instance_folder", "cannot find a folder for the single-instance socket"), err)
 	}
-	args, err := instance.FileArgs(files)
+	args, err := s.handOver()
 	if err != nil {
 		return nil, err
-	}
-	if accounts {
-		args = append(args, instance.Arg{Kind: instance.Accounts})
 	}
 	p, err := instance.Start(context.Background(), data, dir, args)
 	if err != nil {
 		return nil, err
 	}
 	if p == nil {
-		fmt.Println(handedOverNote(len(files), accounts))
+		fmt.Println(s.handedOverNote())
 	}
 	return p, nil
 }

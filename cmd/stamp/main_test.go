@@ -96,7 +96,7 @@ func TestEachDataFolderHasItsOwnInstance(t *testing.T) {
 	var ps []*instance.Primary
 	for _, d := range []string{"a", "b"} {
 		t.Setenv("XDG_DATA_HOME", filepath.Join(tmp, d))
-		p, err := becomePrimary(nil, false)
+		p, err := becomePrimary(startArgs{})
 		if err != nil || p == nil {
 			t.Fatalf("data folder %s: %v %v, want a primary of its own beside the other", d, p, err)
 		}

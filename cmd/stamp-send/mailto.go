@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"stamp/mailto"
+)
+
+// applyMailto puts the parts of --mailto into the options: its addresses
+// before the flags' own, its subject and body unless --subject or a body
+// flag gives them (both is a usage error). Every field the link carries
+// that Stamp does not take (attach=, from, X-…) is named on stderr, as the
+// app names it in its window. set holds the names of the flags given.
+func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
+	if o.Mailto == "" {
+		return nil
+	}
+	if o.EML != "" {
+		return usagef("--eml sends a finished message as is; --mailto cannot change it")
+	}
+	l, err := mailto.Parse(o.Mailto)
+	if err != nil {
+		return usagef("--mailto: %v", err)
+	}
+	o.To = append(append([]string{}, l.To...), o.To...)
+	o.Cc = append(append([]string{}, l.Cc...), o.Cc...)
+	o.Bcc = append(append([]string{}, l.Bcc...), o.Bcc...)
+	if l.Subject != "" {
+		if set["subject"] {
+			return usagef("--mailto gives a subject and so does --subject: give one")
+		}
+		o.Subject = l.Subject
+	}
+	if l.Body != "" {
+		if set["body"] || set["body-file"] {
+			return usagef("--mailto gives a body and so does --body or --body-file: give one")
+		}
+		o.Body = l.Body
+	}
+	if !o.Quiet && !o.JSON { // --json keeps stderr to JSON events
+		for _, ig := range l.Ignored {
+			fmt.Fprintf(stderr, "stamp-send: --mailto: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+		}
+		for _, n := range l.Notes {
+			fmt.Fprintf(stderr, "stamp-send: --mailto: %s\n", n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"stamp/i18n"
+	"stamp/instance"
+	"stamp/mailto"
+)
+
+// startArgs is what one start of stamp asks for.
+type startArgs struct {
+	files    []string // to attach ("Send with Stamp", Open with)
+	link     string   // a mailto: link to open as a new message; "" for none
+	accounts bool     // --accounts
+	version  bool     // --version
+}
+
+// listFlag is a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return fmt.Sprint(*l) }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseStartArgs reads stamp's command line. A message to write is one
+// mailto: link, the one format a running Stamp is handed and opens: the
+// link given (checked), or, with --compose and its flags, one the mailto
+// package builds (the flags' addresses after the link's, if both).
+func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
+	var s startArgs
+	var to, cc, bcc listFlag
+	var subject, body string
+	fs := flag.NewFlagSet("stamp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, i18n.T("cli.usage", `usage: stamp [--accounts] [FILE ...]
+       stamp 'mailto:ADDR?subject=…&body=…' [FILE ...]
+       stamp --compose [--to ADDR ...] [--cc ADDR ...] [--bcc ADDR ...] [--subject S] [--body TEXT] [FILE ...]
+       stamp --version
+
+Opens the Stamp composer; FILEs are attached to the message. A mailto: link
+(RFC 6068, as a browser hands it over) or --compose opens a new message with
+those recipients, subject and text; a link's other fields (attach=, from,
+X-…) are ignored and named. When Stamp is already running, it is asked to
+open the message and attach the FILEs (and, with --accounts, to open its
+account settings). A file whose name starts with "mailto:" is given as
+./mailto:….
+
+`))
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&s.accounts, "accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
+	fs.BoolVar(&s.version, "version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
+	compose := fs.Bool("compose", false, "open a new message (with --to, --cc, --bcc, --subject, --body)")
+	fs.Var(&to, "to", "a recipient `ADDR` of the new message (repeatable)")
+	fs.Var(&cc, "cc", "a Cc recipient `ADDR` (repeatable)")
+	fs.Var(&bcc, "bcc", "a Bcc recipient `ADDR` (repeatable)")
+	fs.StringVar(&subject, "subject", "", "the new message's subject `S`")
+	fs.StringVar(&body, "body", "", "the new message's text `TEXT`")
+	if err := fs.Parse(args); err != nil {
+		return s, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var l mailto.Link
+	var links int
+	for _, a := range fs.Args() {
+		if !mailto.IsLink(a) {
+			f, err := localFile(a)
+			if err != nil {
+				return s, err
+			}
+			s.files = append(s.files, f)
+			continue
+		}
+		if links++; links > 1 {
+			return s, fmt.Errorf("give one mailto: link at a time")
+		}
+		parsed, err := mailto.Parse(a)
+		if err != nil {
+			return s, err
+		}
+		l, s.link = *parsed, a
+	}
+	composeFlags := *compose || set["to"] || set["cc"] || set["bcc"] || set["subject"] || set["body"]
+	if s.link != "" && !composeFlags {
+		// The link as given: the running Stamp reads it itself and can tell
+		// the person which of its fields it ignored.
+		return s, nil
+	}
+	if !composeFlags {
+		return s, nil
+	}
+	l.To, l.Cc, l.Bcc = append(l.To, to...), append(l.Cc, cc...), append(l.Bcc, bcc...)
+	if set["subject"] {
+		if l.Subject != "" {
+			return s, fmt.Errorf("the mailto: link gives a subject and so does --subject: give one")
+		}
+		l.Subject = subject
+	}
+	if set["body"] {
+		if l.Body != "" {
+			return s, fmt.Errorf("the mailto: link gives a text and so does --body: give one")
+		}
+		l.Body = body
+	}
+	for _, ig := range l.Ignored { // said here: the link handed on is built without them
+		fmt.Fprintf(stderr, "stamp: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+	}
+	s.link = mailto.Build(l)
+	if _, err := mailto.Parse(s.link); err != nil { // over MaxLength once the flags joined in
+		return s, err
+	}
+	return s, nil
+}
+
+// localFile turns a file:// URL into its path: the desktop entry's %U
+// (links and files alike) may hand files over that way. Other arguments are
+// file names as they are.
+func localFile(a string) (string, error) {
+	if len(a) < 7 || !strings.EqualFold(a[:7], "file://") {
+		return a, nil
+	}
+	u, err := url.Parse(a)
+	if err != nil || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
+		return "", fmt.Errorf("%q is not a file on this computer", a)
+	}
+	return filepath.FromSlash(u.Path), nil
+}
+
+// handOver is what this start hands the running Stamp: the link first
+// (the files are attached to its message), then the files, then the
+// accounts request.
+func (s startArgs) handOver() ([]instance.Arg, error) {
+	var args []instance.Arg
+	if s.link != "" {
+		args = append(args, instance.Arg{Kind: instance.Mailto, Value: s.link})
+	}
+	files, err := instance.FileArgs(s.files)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, files...)
+	if s.accounts {
+		args = append(args, instance.Arg{Kind: instance.Accounts})
+	}
+	return args, nil
+}
+
+// filesAtStart are the files the composer attaches as it opens: none when
+// they belong to a link's message, which linkArgs opens after the restored
+// draft (asking before it replaces one).
+func (s startArgs) filesAtStart() []string {
+	if s.link != "" {
+		return nil
+	}
+	return s.files
+}
+
+// linkArgs is the link and its files as a running Stamp would be handed
+// them (ui.Receive): the first start opens its own link the same way.
+func (s startArgs) linkArgs() []instance.Arg {
+	files, err := instance.FileArgs(s.files) // absolute, as the draft keeps them
+	if err != nil {                          // no current folder: as given
+		files = files[:0]
+		for _, f := range s.files {
+			files = append(files, instance.Arg{Kind: instance.File, Value: f})
+		}
+	}
+	return append([]instance.Arg{{Kind: instance.Mailto, Value: s.link}}, files...)
+}
+
+// handedOverNote tells what the running Stamp was asked to do.
+func (s startArgs) handedOverNote() string {
+	if s.link == "" {
+		return handedOverNote(len(s.files), s.accounts)
+	}
+	n := map[string]any{"Count": len(s.files)}
+	var note string
+	switch {
+	case len(s.files) == 0 && !s.accounts:
+		note = i18n.T("cli.handed.link", "Stamp is already running; it was asked to open the new message.")
+	case len(s.files) == 0:
+		note = i18n.T("cli.handed.link_accounts", "Stamp is already running; it was asked to open the new message and to open its account settings.")
+	case len(s.files) == 1 && !s.accounts:
+		note = i18n.T("cli.handed.link_file", "Stamp is already running; it was asked to open the new message with the file attached.")
+	case len(s.files) == 1:
+		note = i18n.T("cli.handed.link_file_accounts", "Stamp is already running; it was asked to open the new message with the file attached and to open its account settings.")
+	case !s.accounts:
+		note = i18n.T("cli.handed.link_files", "Stamp is already running; it was asked to open the new message with the {{.Count}} files attached.", n)
+	default:
+		note = i18n.T("cli.handed.link_files_accounts", "Stamp is already running; it was asked to open the new message with the {{.Count}} files attached and to open its account settings.", n)
+	}
+	return "stamp: " + note
+}

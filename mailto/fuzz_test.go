@@ -1,0 +1,47 @@
+package mailto
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParse: whatever the link, Parse never panics, and what it returns is
+// safe to put in a form: UTF-8, no NUL, single-line fields without line
+// breaks, a body with "\n" breaks only; and Build gives back the same parts.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"mailto:chris@example.com",
+		"mailto:infobot@example.com?body=send%20current-issue%0D%0Asend%20index",
+		"mailto:list@example.org?In-Reply-To=%3C3469A91.D10AF4C@example.com%3E",
+		"mailto:joe@example.com?cc=bob@example.com?body=hello",
+		"mailto:%22%5C%5C%5C%22it's%5C%20ugly%5C%5C%5C%22%22@example.org",
+		"mailto:user@example.org?subject=%3D%3Fiso-8859-1%3FQ%3Fcaf%3DE9%3F%3D",
+		"mailto:a@x.example%0D%0ABcc:evil@x.example?attach=/etc/passwd#x",
+		"mailto:?subject=%3D%3Futf-8%3FB%3FYQ0KYg%3D%3D%3F%3D",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		l, err := Parse(raw)
+		if err != nil {
+			return
+		}
+		for _, v := range append(append(append([]string{l.Subject}, l.To...), l.Cc...), l.Bcc...) {
+			if !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n\x00") {
+				t.Fatalf("Parse(%q): single-line field %q holds a line break, a NUL or invalid UTF-8", raw, v)
+			}
+		}
+		if !utf8.ValidString(l.Body) || strings.ContainsAny(l.Body, "\r\x00") {
+			t.Fatalf("Parse(%q): body %q holds a CR, a NUL or invalid UTF-8", raw, l.Body)
+		}
+		back, err := Parse(Build(*l))
+		if err != nil {
+			t.Fatalf("Parse(Build(Parse(%q))): %v", raw, err)
+		}
+		if strings.Join(back.To, "\x00") != strings.Join(l.To, "\x00") || strings.Join(back.Cc, "\x00") != strings.Join(l.Cc, "\x00") ||
+			strings.Join(back.Bcc, "\x00") != strings.Join(l.Bcc, "\x00") || back.Body != l.Body {
+			t.Fatalf("round trip of %q changed it: %+v -> %+v", raw, l, back)
+		}
+	})
+}

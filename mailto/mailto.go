@@ -1,0 +1,269 @@
+// Package mailto reads mailto: links (RFC 6068) into the parts of a new
+// message: To, Cc, Bcc, Subject and Body, and nothing else. Every other
+// field a link carries (attach=, from, X-…, In-Reply-To, …) is ignored and
+// listed in Link.Ignored, so the person can be told: RFC 6068 §3 says only
+// a limited set of fields is safe from a link, and "attach=" links have
+// been used to make mail programs send a person's private files
+// (CVE-2020-12673 class, Thunderbird's and Evolution's attach= bugs).
+//
+// The parser is the one used by stamp (a clicked link, stamp --compose) and
+// stamp-send --mailto; it is pure Go and never touches a file or the
+// network.
+package mailto
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxLength bounds a link's length in bytes. Browsers hand over links of a
+// few kilobytes at most (Windows' command line ends at 32 Ki characters),
+// so 64 KiB holds every real link with room to spare, and a hostile page's
+// megabyte-long link is refused with a clear error instead of filling the
+// form (and the hand-over between two Stamps, bounded at 1 MiB) with it.
+const MaxLength = 64 << 10
+
+// Link is what a mailto: link asks for, decoded.
+type Link struct {
+	// To, Cc and Bcc are the addresses as the link gives them (decoded;
+	// several "to" fields and the path's addresses joined in order). They
+	// are not yet checked as addresses: compose.ParseAddressList does that
+	// and names a bad one.
+	To, Cc, Bcc []string
+	// Subject is one line: line breaks in the link become spaces (see
+	// Notes), RFC 2047 encoded words are decoded (RFC 6068 §6.3).
+	Subject string
+	// Body has "\n" line breaks (the link's %0D%0A, RFC 6068 §5).
+	Body string
+	// Ignored lists the fields Stamp does not take from a link, in order,
+	// with why.
+	Ignored []Ignored
+	// Notes lists what was changed on the way in (a line break taken out
+	// of the subject), for the person to be told.
+	Notes []string
+}
+
+// Ignored is one field of a link that Stamp did not use.
+type Ignored struct {
+	// Field is the field's name as the link spelt it (decoded, at most 64
+	// bytes); Value is left out: it may be long or hostile.
+	Field string
+	// Reason says why, in plain English.
+	Reason string
+}
+
+// Error is a link Stamp cannot read. Field names the part of the link
+// ("link", "to", "subject", …).
+type Error struct {
+	Field  string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" || e.Field == "link" {
+		return "mailto link: " + e.Reason
+	}
+	return fmt.Sprintf("mailto link: the %q field %s", e.Field, e.Reason)
+}
+
+// ErrTooLong is wrapped by the error for a link over MaxLength.
+var ErrTooLong = errors.New("the link is too long")
+
+// IsLink reports whether s starts with the mailto: scheme (any case), the
+// way a command line tells a link from a file name.
+func IsLink(s string) bool {
+	return len(s) >= 7 && strings.EqualFold(s[:7], "mailto:")
+}
+
+// Parse reads a mailto: link. An error means nothing of the link should be
+// used: it is not a mailto: link, it is longer than MaxLength, it has a
+// broken %-escape, a field is not UTF-8 after decoding, or a field holds a
+// NUL byte.
+func Parse(raw string) (*Link, error) {
+	if len(raw) > MaxLength {
+		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), MaxLength>>10)
+	}
+	if !IsLink(raw) {
+		return nil, &Error{Field: "link", Reason: "does not start with mailto:"}
+	}
+	rest := raw[7:]
+	l := &Link{}
+	// A "#" is not part of a mailto: link (RFC 6068 §2: it must be
+	// percent-encoded); a fragment is dropped and said so.
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+		l.Ignored = append(l.Ignored, Ignored{Field: "#", Reason: "a fragment is not part of a mailto: link"})
+	}
+	path, query, _ := strings.Cut(rest, "?")
+	if err := l.addAddresses(&l.To, "to", path); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, hf := range strings.Split(query, "&") {
+		if hf == "" {
+			continue // "?&subject=x" or a trailing "&"
+		}
+		rawName, rawValue, hasValue := strings.Cut(hf, "=")
+		name, err := decode("field name", rawName)
+		if err != nil {
+			return nil, err
+		}
+		if !hasValue {
+			l.ignore(name, "has no value")
+			continue
+		}
+		key := strings.ToLower(name) // RFC 6068 §2: field names are case-insensitive
+		switch key {
+		case "to":
+			err = l.addAddresses(&l.To, key, rawValue)
+		case "cc":
+			err = l.addAddresses(&l.Cc, key, rawValue)
+		case "bcc":
+			err = l.addAddresses(&l.Bcc, key, rawValue)
+		case "subject", "body":
+			if seen[key] {
+				l.ignore(name, "appears more than once; the first one is used")
+				continue
+			}
+			seen[key] = true
+			var v string
+			if v, err = decode(key, rawValue); err != nil {
+				return nil, err
+			}
+			if key == "body" {
+				l.Body = newlines(v)
+			} else {
+				l.Subject = l.oneLine(key, decodeWords(v))
+			}
+		default:
+			l.ignore(name, reasonFor(key))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// addAddresses splits raw at its unencoded commas (RFC 6068 §2: a comma
+// inside an address is percent-encoded) and appends the decoded addresses.
+func (l *Link) addAddresses(list *[]string, field, raw string) error {
+	for _, part := range strings.Split(raw, ",") {
+		a, err := decode(field, part)
+		if err != nil {
+			return err
+		}
+		a = strings.TrimSpace(l.oneLine(field, a))
+		if a != "" {
+			*list = append(*list, a)
+		}
+	}
+	return nil
+}
+
+// oneLine takes line breaks out of a single-line field: a %0D%0A there
+// would start a header of the attacker's choosing in a careless writer
+// (header injection). Stamp's writer refuses such a header anyway; here
+// the break becomes a space and the person is told.
+func (l *Link) oneLine(field, v string) string {
+	if !strings.ContainsAny(v, "\r\n") {
+		return v
+	}
+	l.Notes = append(l.Notes, fmt.Sprintf("a line break in the %s field was replaced by a space", field))
+	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
+}
+
+func (l *Link) ignore(name, reason string) {
+	if len(name) > 64 {
+		name = strings.ToValidUTF8(name[:64], "") + "…"
+	}
+	l.Ignored = append(l.Ignored, Ignored{Field: name, Reason: reason})
+}
+
+// reasonFor says why a field other than to, cc, bcc, subject and body is
+// not taken.
+func reasonFor(key string) string {
+	switch {
+	case key == "attach" || key == "attachment" || key == "attachments":
+		return "a link may not attach files (links like this have been used to send people's private files)"
+	case key == "from" || key == "sender" || key == "reply-to":
+		return "a link may not choose who the message is from or where replies go"
+	case strings.HasPrefix(key, "x-"):
+		return "a link may not add its own header fields"
+	case key == "in-reply-to" || key == "references":
+		return "Stamp does not thread messages from a link"
+	default:
+		return "Stamp takes only to, cc, bcc, subject and body from a link"
+	}
+}
+
+// decode undoes %-escapes. "+" stays a "+" (RFC 6068 §5: a plus in an
+// address is common, and forms' "+ for space" cannot be told from it).
+// The result must be UTF-8 without NUL bytes.
+func decode(field, s string) (string, error) {
+	if !strings.Contains(s, "%") {
+		return checkText(field, s)
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return "", &Error{Field: field, Reason: "has a broken %-escape (a % must be followed by two hex digits)"}
+		}
+		b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+		i += 2
+	}
+	return checkText(field, string(b))
+}
+
+func checkText(field, s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", &Error{Field: field, Reason: "is not UTF-8 text once decoded"}
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", &Error{Field: field, Reason: "holds a NUL byte"}
+	}
+	return s, nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// newlines turns CRLF and lone CR into "\n": the form's line breaks.
+func newlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// decodeWords decodes RFC 2047 encoded words (RFC 6068 §6.3 shows a subject
+// given as =?utf-8?Q?…?= and =?iso-8859-1?Q?…?=). Text that does not decode
+// (an unknown charset) is kept as it is.
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	out, err := new(mime.WordDecoder).DecodeHeader(s)
+	if err != nil || !utf8.ValidString(out) || strings.IndexByte(out, 0) >= 0 {
+		return s
+	}
+	return out
+}

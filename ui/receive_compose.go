@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+
+	"stamp/instance"
+	"stamp/mailto"
+	"stamp/smtpclient"
+)
+
+// composeTarget is where a message handed to Stamp (a clicked mailto:
+// link, stamp --compose) is opened.
+type composeTarget int
+
+const (
+	// intoComposer fills the open composer: it holds nothing.
+	intoComposer composeTarget = iota
+	// askReplace asks first: the person is writing something else.
+	askReplace
+)
+
+// targetFor decides where a handed-over message goes. It is the one place
+// to change once Stamp has several composer windows: then the answer for a
+// composer in use becomes "a new window" instead of asking.
+func targetFor(c *Composer) composeTarget {
+	if c.draft().Empty() && !c.sending {
+		return intoComposer
+	}
+	return askReplace
+}
+
+// receiveCompose opens the mailto: link among args (a later start's hand
+// over, or this start's own command line) as a new message, with the files
+// among args attached to it, and reports whether there was a link. Only
+// the first link is opened; a link that cannot be read is explained and
+// nothing changes.
+func receiveCompose(c *Composer, args []instance.Arg) bool {
+	var link string
+	var files []string
+	extra := 0
+	for _, a := range args {
+		switch a.Kind {
+		case instance.Mailto:
+			if link == "" {
+				link = a.Value
+			} else {
+				extra++
+			}
+		case instance.File:
+			files = append(files, a.Value)
+		}
+	}
+	if link == "" {
+		return false
+	}
+	l, err := mailto.Parse(link)
+	if err != nil {
+		c.Notify(lang.X("receive.mailto.unreadable", "Stamp was asked to open a mailto: link it cannot read: {{.Error}}",
+			map[string]any{"Error": smtpclient.Printable(err.Error())}))
+		return true
+	}
+	open := func() {
+		c.openLink(l, files)
+		if extra > 0 {
+			c.Notify(c.Notice.Text + " " + lang.X("receive.mailto.extra", "Stamp opens one link at a time; {{.Count}} more were not opened.",
+				map[string]any{"Count": extra}))
+		}
+	}
+	if targetFor(c) == intoComposer {
+		open()
+		return true
+	}
+	d := dialog.NewConfirm(lang.X("receive.replace.title", "Replace the message you are writing?"),
+		lang.X("receive.replace.text", "Stamp was asked to write a new message:\n\n{{.What}}\n\nThe message you are writing now is kept as a saved draft first.",
+			map[string]any{"What": describeLink(l, files)}),
+		func(ok bool) {
+			if !ok {
+				c.Notify(lang.X("receive.replace.kept", "The new message was not opened; you are still writing yours."))
+				return
+			}
+			aside, err := c.setAside()
+			if err != nil {
+				c.showError(fmt.Errorf("%s %w", lang.X("receive.replace.notsaved", "Your message could not be saved, so it was not replaced:"), err))
+				return
+			}
+			open()
+			c.Notify(lang.X("receive.replace.saved", "Your previous message was saved as {{.File}}.", map[string]any{"File": aside}) + " " + c.Notice.Text)
+		}, c.Window)
+	d.SetConfirmText(lang.X("receive.replace.confirm", "Save mine and open the new one"))
+	d.SetDismissText(lang.X("receive.replace.dismiss", "Keep writing mine"))
+	c.showDialog(d)
+	return true
+}
+
+// openLink fills the form with the link's message and attaches files, and
+// names what the link asked for that Stamp did not take.
+func (c *Composer) openLink(l *mailto.Link, files []string) {
+	d := draft{To: strings.Join(l.To, ", "), Cc: strings.Join(l.Cc, ", "), Bcc: strings.Join(l.Bcc, ", "),
+		Subject: l.Subject, Body: l.Body}
+	if s, ok := c.Sender(); ok {
+		d.Account = s.ID // the link never chooses the sender
+	}
+	c.fillForm(d)
+	if !c.sending {
+		c.forgetSends() // a new message: no earlier send touched it
+	}
+	c.AttachFiles(files...)
+	c.changed() // validate and autosave the new message
+	var said []string
+	if len(l.Ignored) > 0 {
+		names := make([]string, len(l.Ignored))
+		for i, ig := range l.Ignored {
+			names[i] = smtpclient.Printable(ig.Field)
+		}
+		said = append(said, lang.X("receive.mailto.ignored", "The link also asked for {{.Fields}}; Stamp takes only the recipients, subject and text from a link, never attachments or other header fields.",
+			map[string]any{"Fields": strings.Join(names, ", ")}))
+	}
+	if len(l.Notes) > 0 {
+		said = append(said, lang.X("receive.mailto.linebreak", "A line break in a one-line field was replaced by a space."))
+	}
+	c.Notify(strings.Join(append([]string{lang.X("receive.mailto.opened", "A new message from a mailto: link. Check it before you send it.")}, said...), " "))
+}
+
+// setAside saves the message in the form as a draft file of its own beside
+// the current one (Drafts/set-aside-TIME.json, the same format), so that
+// replacing it loses nothing, and returns the file's path.
+func (c *Composer) setAside() (string, error) {
+	d := c.draft()
+	d.Sending = c.sending || c.possiblySent
+	d.SentEarlier = c.sentEarlier
+	name := "set-aside-" + time.Now().Format("20060102-150405.000") + ".json"
+	s := draftStore{path: filepath.Join(filepath.Dir(c.drafts.path), name)}
+	if err := s.Save(d); err != nil {
+		return "", err
+	}
+	return s.path, nil
+}
+
+// describeLink is the new message in a few lines for the question: who it
+// is to, its subject, how many files.
+func describeLink(l *mailto.Link, files []string) string {
+	var lines []string
+	if to := append(append(append([]string{}, l.To...), l.Cc...), l.Bcc...); len(to) > 0 {
+		lines = append(lines, lang.X("receive.describe.to", "To: {{.To}}", map[string]any{"To": smtpclient.Printable(clip(strings.Join(to, ", ")))}))
+	}
+	if l.Subject != "" {
+		lines = append(lines, lang.X("receive.describe.subject", "Subject: {{.Subject}}", map[string]any{"Subject": smtpclient.Printable(clip(l.Subject))}))
+	}
+	if len(files) > 0 {
+		lines = append(lines, lang.X("receive.describe.files", "Files to attach: {{.Count}}", map[string]any{"Count": len(files)}))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, lang.X("receive.describe.empty", "(an empty message)"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clip shortens a long line for a dialog.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return s
+}
