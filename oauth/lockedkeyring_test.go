@@ -1,0 +1,50 @@
+package oauth_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"stamp/account"
+	"stamp/oauth"
+	"stamp/oauth/oauthtest"
+	"stamp/smtpclient"
+	"stamp/smtpclient/sandbox"
+)
+
+// A locked keyring (here: one that refuses every call, as GNOME Keyring
+// does while its collection is locked and nobody answers the prompt) must
+// not stop an account whose own client is public: it has no client secret
+// to read. The sign-in is kept for this session, and the send works.
+func TestALockedKeyringDoesNotStopAPublicClientFromSigningInAndSending(t *testing.T) {
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	kr := account.NewMemoryKeyring()
+	kr.Fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
+	secrets := account.NewSecretsWith(kr)
+	a := account.Account{ID: "me", Address: mailbox, Host: "127.0.0.1", Port: 465, Security: account.SecurityTLS,
+		Auth: account.AuthAuto, OAuth: &account.OAuthSettings{Provider: account.OAuthCustom,
+			ClientID: oauthtest.ClientID, Issuer: srv.Issuer, Scopes: oauthtest.Scopes}}
+
+	p, err := oauth.ProviderFor(ctx, a, secrets, nil)
+	if err != nil {
+		t.Fatalf("ProviderFor with a locked keyring: %v", err)
+	}
+	if p.ClientID != oauthtest.ClientID || p.ClientSecret != "" || p.Endpoint.TokenURL == "" {
+		t.Fatalf("resolved %v, want the account's public client and the discovered endpoints", p)
+	}
+	sess := oauth.NewManager(secrets).Session(a.ID, p)
+	loc, err := sess.Complete(ctx, signIn(t, srv, p))
+	if err != nil || loc != account.LocationSession {
+		t.Fatalf("keeping the sign-in with a locked keyring: %v (kept in %v), want this session", err, loc)
+	}
+
+	sb := startIntrospectingSandbox(t, srv, sandbox.Options{})
+	env := smtpclient.Envelope{From: mailbox, To: []string{"bob@example.test"}}
+	if _, err := oauth.Send(ctx, sess, smtpConfig(sb, mailbox, ""), env, testMail("locked keyring"), nil); err != nil {
+		t.Fatalf("send with a locked keyring: %v", err)
+	}
+	if m := sb.Messages(); len(m) != 1 || m[0].User != mailbox {
+		t.Fatalf("the sandbox kept %d messages, want 1 from %s", len(m), mailbox)
+	}
+}
