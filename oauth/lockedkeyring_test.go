@@ -48,3 +48,50 @@ func TestALockedKeyringDoesNotStopAPublicClientFromSigningInAndSending(t *testin
 		t.Fatalf("the sandbox kept %d messages, want 1 from %s", len(m), mailbox)
 	}
 }
+
+// SignOut with a locked keyring: the copy kept for this session is
+// forgotten, the session says it needs a sign-in, and Send sends nothing
+// until the next sign-in, which works again.
+func TestSignOutWithALockedKeyringNeedsASignInAndSendsNothing(t *testing.T) {
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	kr := account.NewMemoryKeyring()
+	kr.Fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
+	secrets := account.NewSecretsWith(kr)
+	p := provider(t, srv)
+	sess := oauth.NewManager(secrets).Session("me", p)
+	if _, err := sess.Complete(ctx, signIn(t, srv, p)); err != nil {
+		t.Fatal(err)
+	}
+	sb := startIntrospectingSandbox(t, srv, sandbox.Options{})
+	env := smtpclient.Envelope{From: mailbox, To: []string{"bob@example.test"}}
+	// The locked keyring cannot delete its entry: said, and the copy for
+	// this session goes all the same.
+	if err := sess.SignOut(ctx); err == nil {
+		t.Fatal("SignOut with a locked keyring reported no error")
+	}
+	if !sess.NeedsSignIn() || !sess.SignedOut() {
+		t.Fatalf("after SignOut: needs sign-in %v, signed out %v", sess.NeedsSignIn(), sess.SignedOut())
+	}
+	if _, _, loc, err := secrets.RefreshToken(ctx, "me"); err == nil || loc == account.LocationSession {
+		t.Fatalf("the sign-in is still kept for this session (%v)", err)
+	}
+	if _, err := oauth.Send(ctx, sess, smtpConfig(sb, mailbox, ""), env, testMail("signed out"), nil); !errors.Is(err, oauth.ErrSignInAgain) {
+		t.Fatalf("send after signing out: %v, want sign in again", err)
+	}
+	if n := len(sb.Messages()); n != 0 {
+		t.Fatalf("the sandbox kept %d messages after signing out, want none", n)
+	}
+	if _, err := sess.Complete(ctx, signIn(t, srv, p)); err != nil {
+		t.Fatal(err)
+	}
+	if sess.NeedsSignIn() || sess.SignedOut() {
+		t.Fatal("a new sign-in still says signed out")
+	}
+	if _, err := oauth.Send(ctx, sess, smtpConfig(sb, mailbox, ""), env, testMail("signed in again"), nil); err != nil {
+		t.Fatalf("send after signing in again: %v", err)
+	}
+	if n := len(sb.Messages()); n != 1 {
+		t.Fatalf("the sandbox kept %d messages, want 1", n)
+	}
+}
