@@ -8,7 +8,9 @@
 # back after kill -9 (scripts/window-test-inner.sh), and types an address
 # into the Accounts window, whose settings are looked up on loopback
 # servers, and signs in from it with a real Chromium against a loopback
-# OpenID provider (scripts/window-test-accounts.sh).
+# OpenID provider, then sends from the composer with that sign-in to a
+# sandbox that checks the token with the provider
+# (scripts/window-test-accounts.sh).
 #
 # STAMP_TEST_DISPLAY=:NN runs Xvfb on that display number; without it,
 # xvfb-run picks a free one.
