@@ -53,13 +53,20 @@ func TestALockedKeyringDoesNotStopAPublicClientFromSigningInAndSending(t *testin
 // forgotten, the session says it needs a sign-in, and Send sends nothing
 // until the next sign-in, which works again.
 func TestSignOutWithALockedKeyringNeedsASignInAndSendsNothing(t *testing.T) {
+	for _, way := range []string{"Session.SignOut", "Manager.SignOut"} {
+		t.Run(way, func(t *testing.T) { signOutWithALockedKeyring(t, way == "Manager.SignOut") })
+	}
+}
+
+func signOutWithALockedKeyring(t *testing.T, byManager bool) {
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
 	kr := account.NewMemoryKeyring()
 	kr.Fail = errors.New("org.freedesktop.Secret.Error.IsLocked: the collection is locked")
 	secrets := account.NewSecretsWith(kr)
 	p := provider(t, srv)
-	sess := oauth.NewManager(secrets).Session("me", p)
+	mgr := oauth.NewManager(secrets)
+	sess := mgr.Session("me", p)
 	if _, err := sess.Complete(ctx, signIn(t, srv, p)); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +74,13 @@ func TestSignOutWithALockedKeyringNeedsASignInAndSendsNothing(t *testing.T) {
 	env := smtpclient.Envelope{From: mailbox, To: []string{"bob@example.test"}}
 	// The locked keyring cannot delete its entry: said, and the copy for
 	// this session goes all the same.
-	if err := sess.SignOut(ctx); err == nil {
+	var err error
+	if byManager {
+		_, err = mgr.SignOut(ctx, "me", p)
+	} else {
+		err = sess.SignOut(ctx)
+	}
+	if err == nil {
 		t.Fatal("SignOut with a locked keyring reported no error")
 	}
 	if !sess.NeedsSignIn() || !sess.SignedOut() {
