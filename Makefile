@@ -12,6 +12,18 @@ VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 COMMIT := $(shell git describe --always --dirty 2>/dev/null)
 VERSION_LDFLAGS := -X stamp/internal/version.Version=$(VERSION) -X stamp/internal/version.Commit=$(COMMIT)
 
+# Stamp's own OAuth 2 client IDs (README.md, "Your own client ID"): optional,
+# from the environment or a git-ignored oauth-client-ids.mk beside this file,
+# for example
+#   STAMP_GOOGLE_CLIENT_ID ?= 1234-abc.apps.googleusercontent.com
+#   STAMP_GOOGLE_CLIENT_SECRET ?= GOCSPX-...
+#   STAMP_MICROSOFT_CLIENT_ID ?= 00000000-0000-0000-0000-000000000000
+# (with ?= the environment still wins; make build STAMP_...=... always does).
+# scripts/oauth-ldflags.sh turns them into -X stamp/oauth.… flags for make
+# build and make dist; none set is a development build, which has none.
+-include oauth-client-ids.mk
+export STAMP_GOOGLE_CLIENT_ID STAMP_GOOGLE_CLIENT_SECRET STAMP_MICROSOFT_CLIENT_ID
+
 # Packaging tools, pinned, installed from the Go module proxy into bin/tools.
 FYNE_TOOLS_VERSION := v1.7.4
 GO_WINRES_VERSION := v0.3.3
@@ -40,8 +52,12 @@ test-deps:
 	@scripts/deps.sh build test
 
 build: deps
-	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN)/stamp ./cmd/stamp
-	$(GO) build -o $(BIN)/stamp-send ./cmd/stamp-send
+	@# The flags are not echoed: Google's client secret stays out of build logs.
+	@oauth=$$(scripts/oauth-ldflags.sh) && ids=none && { [ -z "$$oauth" ] || ids="built in"; } && \
+	  echo "$(GO) build -ldflags \"$(VERSION_LDFLAGS) [client IDs: $$ids]\" -o $(BIN)/stamp ./cmd/stamp" && \
+	  $(GO) build -ldflags "$(VERSION_LDFLAGS) $$oauth" -o $(BIN)/stamp ./cmd/stamp && \
+	  echo "$(GO) build -ldflags \"[client IDs: $$ids]\" -o $(BIN)/stamp-send ./cmd/stamp-send" && \
+	  $(GO) build -ldflags "$$oauth" -o $(BIN)/stamp-send ./cmd/stamp-send
 
 run: build
 	./$(BIN)/stamp

@@ -85,12 +85,17 @@ func (m *Manager) SignOut(ctx context.Context, id string, p *Provider) (SignedOu
 	m.mu.Lock()
 	s := m.byID[id]
 	m.mu.Unlock()
-	if s != nil { // a composer holding it sees NeedsSignIn
+	if s != nil { // a composer holding it sees NeedsSignIn and SignedOut
 		s.mu.Lock()
-		s.access, s.again = nil, true
+		s.access, s.again, s.signedOut = nil, true, true
 		s.mu.Unlock()
 	}
 	if err := m.secrets.Delete(ctx, id); err != nil {
+		if s != nil { // as Session.SignOut: no refresh finds the old token
+			s.mu.Lock()
+			s.undeleted = true
+			s.mu.Unlock()
+		}
 		return out, fmt.Errorf("forget the sign-in of account %q: %w", id, err)
 	}
 	return out, nil

@@ -35,6 +35,12 @@ func SettingsFor(a account.Account, clientSecret string) (Settings, error) {
 // secret from secrets (when the account's own client has one), and for a
 // custom provider with an issuer, discovery through client (nil:
 // http.DefaultClient).
+//
+// A keyring that cannot be read (locked, absent, not answering) does not
+// stop an account whose client needs no secret (a public client, the
+// usual case): the provider is resolved without one, and a client that
+// does need it is refused by the provider's token endpoint, in words.
+// Only a refresh token in the keyring needs the keyring.
 func ProviderFor(ctx context.Context, a account.Account, secrets *account.Secrets, client *http.Client) (*Provider, error) {
 	if a.OAuth == nil {
 		return nil, fmt.Errorf("account %q does not sign in with OAuth 2", a.ID)
@@ -42,7 +48,12 @@ func ProviderFor(ctx context.Context, a account.Account, secrets *account.Secret
 	var secret string
 	if a.OAuth.ClientID != "" {
 		var err error
-		if secret, err = secrets.ClientSecret(ctx, a.ID); err != nil {
+		secret, err = secrets.ClientSecret(ctx, a.ID)
+		var ku *account.KeyringUnavailableError
+		switch {
+		case errors.As(err, &ku):
+			secret = ""
+		case err != nil:
 			return nil, fmt.Errorf("read the client secret of account %q: %w", a.ID, err)
 		}
 	}

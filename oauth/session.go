@@ -72,6 +72,12 @@ type Session struct {
 	// again: the provider refused the saved sign-in (invalid_grant), or
 	// none is saved; cleared by Complete and by a refresh that works.
 	again bool
+	// signedOut: SignOut ended the sign-in; cleared by Complete and by a
+	// refresh that works (a sign-in saved since by another Stamp).
+	signedOut bool
+	// undeleted: SignOut could not delete the keyring entry, so a refresh
+	// would find the signed-out token: none runs until Complete.
+	undeleted bool
 }
 
 // NeedsSignIn reports whether the last refresh found the sign-in gone
@@ -81,6 +87,15 @@ func (s *Session) NeedsSignIn() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.again
+}
+
+// SignedOut reports whether SignOut ended the sign-in in this session (and
+// no sign-in was completed since): the account is not signed in, so the
+// composer says "Sign in" before Send, not "Sign in again".
+func (s *Session) SignedOut() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signedOut
 }
 
 // Complete keeps a new sign-in's tokens: the refresh token in the keyring
@@ -97,7 +112,7 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 		return loc, fmt.Errorf("keep the sign-in: %w", err)
 	}
 	s.access = accessOnly(tok)
-	s.again = false
+	s.again, s.signedOut, s.undeleted = false, false, false
 	return loc, nil
 }
 
@@ -178,7 +193,8 @@ func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
 	if err != nil {
 		return AccessToken{}, err
 	}
-	s.again = false // the saved sign-in works (saved since by another Manager, say)
+	// The saved sign-in works (saved since by another Manager, say).
+	s.again, s.signedOut = false, false
 	return handOut(tok), nil
 }
 
@@ -188,6 +204,9 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 		lastAccess = s.access.AccessToken
 	}
 	s.access = nil
+	if s.undeleted {
+		return nil, fmt.Errorf("%w (signed out on this computer)", ErrSignInAgain)
+	}
 	old, _, _, err := s.secrets.RefreshToken(ctx, s.id)
 	if errors.Is(err, account.ErrNoSecret) || errors.Is(err, account.ErrTokenDamaged) {
 		return nil, fmt.Errorf("%w (%v)", ErrSignInAgain, err)
@@ -216,17 +235,24 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 }
 
 // SignOut revokes the refresh token where the provider can (RFC 7009) and
-// deletes it from the keyring and memory. The keyring entry is deleted even
-// when revocation fails; that error is returned.
+// deletes it from the keyring and memory (the access token and a copy kept
+// for this session only, when the keyring was unavailable). The keyring
+// entry is deleted even when revocation fails; that error is returned.
+// From then on the session needs a sign-in (NeedsSignIn, SignedOut) and
+// hands out no token until Complete, or, when the keyring entry is
+// deleted, until a sign-in saved since by another Stamp works.
 func (s *Session) SignOut(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.access = nil
+	s.again, s.signedOut = true, true
 	var revokeErr error
 	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.CanRevoke() {
 		revokeErr = Revoke(ctx, s.p, tok)
 	}
+	s.secrets.ForgetSession(s.id)
 	if err := s.secrets.DeleteRefreshToken(ctx, s.id); err != nil {
+		s.undeleted = true
 		return err
 	}
 	return revokeErr

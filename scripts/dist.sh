@@ -47,6 +47,11 @@ VERSION=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' "$src/FyneApp.toml")
 BUILD=$(sed -n 's/^Build *= *\([0-9]*\)/\1/p' "$src/FyneApp.toml")
 name=Stamp-$VERSION
 ldflags="-s -w -X stamp/internal/version.Version=$VERSION -X stamp/internal/version.Commit=$COMMIT"
+# Stamp's own OAuth 2 client IDs, when the packager set them (the
+# environment, or oauth-client-ids.mk through make dist): see the Makefile.
+oauth=$(scripts/oauth-ldflags.sh)
+ldflags="$ldflags $oauth"
+step "client IDs built in: ${oauth:+yes (Google and/or Microsoft)}${oauth:-none (a development build: accounts need their own)}"
 
 # Linux: build the binary, then hand it to fyne package from the snapshot's
 # root, where FyneApp.toml (name, ID, icon, desktop entry fields) is.

@@ -70,6 +70,11 @@ echo "window-test: typing an address looked its settings up (ISP database on loo
 # the xdg-open first on its PATH here hands the link to the fixture, whose
 # headless Chromium logs in on the provider's page and follows the redirect
 # to Stamp's loopback listener. The window then shows who is signed in.
+# Then the composer sends from that account: its server is the fixture's
+# sandbox SMTP server, which takes only an OAuth login with a token the
+# provider's introspection calls active; the message it received is parsed
+# back, the send panel (with its "Renew sign-in" step) is kept as
+# accounts-send-panel, and no token of the sign-in may be in $out.
 fx=$(mktemp -d)
 mkdir -p "$fx/bin" "$fx/config"
 cat >"$fx/bin/xdg-open" <<OPEN
@@ -104,7 +109,42 @@ grep -q 'You can close this tab and return to Stamp' "$fx/browsed" ||
   { stop_fixture; fail "the browser did not end on Stamp's page: $(head -5 "$fx/browsed")"; }
 sleep 1.5 # the window shows the outcome: nothing to poll from outside
 shot accounts-signed-in
+echo "window-test: signed in from the Accounts window: Stamp opened the provider's page, a real Chromium logged in and came back to Stamp's loopback listener"
+
+# Then send from the composer (From: that account, the only one saved, so
+# the first choice). Its server is the fixture's sandbox, which takes only
+# an XOAUTH2/OAUTHBEARER login with a token the provider's introspection
+# calls active; the fixture parses each message it receives back into
+# $fx/received.
+wmctrl -c 'Accounts — Stamp' || true
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Stamp$' | head -1) ||
+  { stop_fixture; fail "no composer window next to the Accounts window"; }
+focus_window
+type 'bob@example.net'
+xdotool key Tab; type 'Signed in from the window'
+xdotool key Tab; type 'Sent with the sign-in, no password.'
+xdotool key ctrl+Return
+for _ in $(seq 1 200); do
+  [ -s "$fx/received" ] && break
+  sleep 0.1
+done
+[ -s "$fx/received" ] || { shot accounts-send-failed; stop_fixture; fail "the sandbox received nothing within 20 s of Ctrl+Enter from the signed-in account"; }
+sleep 1 # the panel shows the outcome
+shot accounts-send-panel
+got=$(head -1 "$fx/received")
+for want in 'from=me@example.test' 'to=bob@example.net' 'subject="Signed in from the window"' \
+  'body="Sent with the sign-in, no password."' 'user=me@example.test'; do
+  case "$got" in *"$want"*) ;; *) stop_fixture; fail "the message the sandbox received lacks $want: $got" ;; esac
+done
+case "$got" in *oauth-logins=0*) stop_fixture; fail "the sandbox received the message without an OAuth login: $got" ;; esac
+# No token in what the window test keeps (logs, screenshots, the fixture's
+# own log): every access token a login offered, and the refresh token when
+# the keyring held one.
+sed '/^$/d' "$fx/tokens" >"$fx/token-list" 2>/dev/null || true
+[ -s "$fx/token-list" ] || { stop_fixture; fail "the fixture recorded no token to look for"; }
+leaks=$(grep -rlF -f "$fx/token-list" "$out" 2>/dev/null || true)
+[ -z "$leaks" ] || { stop_fixture; fail "a token of the sign-in is in $(echo $leaks)"; }
 stop_fixture
 close_app
 rm -rf "$fx" || true
-echo "window-test: signed in from the Accounts window: Stamp opened the provider's page, a real Chromium logged in and came back to Stamp's loopback listener"
+echo "window-test: sent from the composer with the sign-in: the sandbox checked the token with the provider and received the message (parsed back); no token in $out"

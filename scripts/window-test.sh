@@ -10,7 +10,9 @@
 # Window menu, and that Quit keeps both (scripts/window-test-inner.sh); then
 # types an address into the Accounts window, whose settings are looked up
 # on loopback servers, and signs in from it with a real Chromium against a
-# loopback OpenID provider (scripts/window-test-accounts.sh), and that
+# loopback OpenID provider, then sends from the composer with that sign-in
+# to a sandbox that checks the token with the provider
+# (scripts/window-test-accounts.sh), and that
 # a mailto: link and files handed to a running Stamp open there and send
 # (scripts/window-test-mailto.sh).
 #

@@ -78,7 +78,7 @@ func (w *AccountsWindow) setAuth(m account.AuthMechanism) { pick(w.Auth, authCho
 // name, then the password or the provider's sign-in), the server settings
 // folded below, and the buttons fixed at the bottom at any window height.
 func (w *AccountsWindow) layout(add, chooseCA *widget.Button) {
-	w.passwordBox = container.NewVBox(w.Password, w.sign.useSignIn, w.PasswordWhere)
+	w.passwordBox = container.NewVBox(w.Password, w.sign.useSignIn, w.sign.noIDNote, w.PasswordWhere)
 	w.secretItem = widget.NewFormItem(lang.X("accounts.password", "Password"), container.NewVBox(w.passwordBox, w.sign.box))
 	w.secretForm = widget.NewForm(
 		widget.NewFormItem(lang.X("accounts.address", "Address"), w.Address),

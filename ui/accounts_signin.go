@@ -53,6 +53,9 @@ type signInRow struct {
 	advBox    *fyne.Container
 	usePass   *widget.Button // Google: "Use an app password instead"
 	useSignIn *widget.Button // Google, password mode: "Sign in with Google instead"
+	// noIDNote: Google, password mode, no client ID in this build: why,
+	// and how to get one (accounts_signin_devbuild.go).
+	noIDNote *widget.Label
 	// choices are LoginWith's options.
 	choices []choice[account.OAuthProvider]
 	// noID: the form's sign-in had no client ID when last shown.
@@ -118,6 +121,7 @@ func (w *AccountsWindow) initSignIn(opts AccountsOptions) {
 	})
 	s.useSignIn.Importance = widget.LowImportance
 	s.useSignIn.Hide()
+	s.noIDNote = newNoClientIDNote()
 
 	w.ClientID = widget.NewEntry()
 	w.ClientID.OnChanged = func(string) {
@@ -188,6 +192,7 @@ func (w *AccountsWindow) showSignInLinks() {
 	s.useSignIn.Hidden = !(s.kind == "" && s.offered == account.OAuthGoogle)
 	s.useSignIn.SetText(lang.X("accounts.signin.use_google", "Sign in with Google instead"))
 	s.usePass.Refresh()
+	w.showNoClientIDNote()
 	if w.passwordBox != nil {
 		w.passwordBox.Refresh()
 	}
@@ -229,7 +234,8 @@ func (w *AccountsWindow) layoutAdvanced() {
 // offerSignIn notes which sign-in the address's provider wants (from its
 // preset, or the server found for it) and, unless the person chose,
 // switches the form to it: Outlook.com and Microsoft 365 only sign in,
-// Google prefers the sign-in (an app password is the alternative).
+// Google prefers the sign-in (an app password is the alternative; the
+// default in a copy of Stamp without a client ID for Google).
 func (w *AccountsWindow) offerSignIn(login account.Login, host string) {
 	kind := account.OAuthProvider(oauth.Detect(w.Address.Text, host))
 	if kind == "" && login == account.LoginOAuth2Only {
@@ -240,7 +246,7 @@ func (w *AccountsWindow) offerSignIn(login account.Login, host string) {
 		w.showSignInLinks() // the person's choice stays; the links follow what is offered
 		return
 	}
-	w.setLoginWith(kind)
+	w.setLoginWith(defaultLogin(kind))
 }
 
 // fillSignInSettings shows an account's sign-in settings in the form.

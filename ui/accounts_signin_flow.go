@@ -298,19 +298,9 @@ func (w *AccountsWindow) runSignedInProbe(ctx context.Context, cancel context.Ca
 	})
 }
 
-// providerFor is oauth.ProviderFor for the account a, except that a
-// keyring that cannot be read (locked, absent) does not stop a sign-in
-// that needs no client secret: the provider is resolved without one, and
-// a client that does need it is refused by the provider in words.
+// providerFor is oauth.ProviderFor for the account a, with the window's
+// HTTP client (a keyring that cannot be read does not stop a public
+// client: oauth.ProviderFor resolves it without a client secret).
 func (w *AccountsWindow) providerFor(ctx context.Context, a account.Account) (*oauth.Provider, error) {
-	p, err := oauth.ProviderFor(ctx, a, w.secrets, w.sign.client)
-	var ku *account.KeyringUnavailableError
-	if err == nil || !errors.As(err, &ku) {
-		return p, err
-	}
-	s, serr := oauth.SettingsFor(a, "")
-	if serr != nil {
-		return nil, serr
-	}
-	return oauth.Resolve(ctx, s, w.sign.client)
+	return oauth.ProviderFor(ctx, a, w.secrets, w.sign.client)
 }

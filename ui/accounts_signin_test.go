@@ -83,6 +83,7 @@ func TestAnOutlookAddressOffersMicrosoftSignInAndNoPassword(t *testing.T) {
 }
 
 func TestAGmailAddressPrefersGoogleSignInWithAnAppPasswordAsTheAlternative(t *testing.T) {
+	withGoogleClientID(t, "1234-built-in.apps.googleusercontent.com") // a release build
 	w, _, _ := signInWindow(t, nil, time.Minute)
 	w.Address.SetText("someone@gmail.com")
 	if shown(w, w.Password) || w.SignInButton.Text != "Sign in with Google" || !shown(w, w.sign.usePass) {

@@ -117,15 +117,19 @@ func (o *OAuthAccounts) check(ctx context.Context, a account.Account, onVerdict 
 	again := signInVerdict{needed: true, why: lang.X("composer.signin.again",
 		"Sign in again to send from {{.Account}}. {{.Cause}}",
 		map[string]any{"Cause": cause.Cause, "Account": a.DisplayName()})}
-	if sess.NeedsSignIn() {
+	none := signInVerdict{needed: true, first: true, why: lang.X("composer.signin.none",
+		"{{.Account}} is not signed in with {{.Provider}} yet. Sign in to send from it.",
+		map[string]any{"Provider": provider, "Account": a.DisplayName()})}
+	switch {
+	case sess.SignedOut(): // Sign out in the Accounts window
+		onVerdict(none) // at once, even when the keyring cannot be read below
+	case sess.NeedsSignIn():
 		onVerdict(again) // at once; the renewal below may still clear it
 	}
 	_, _, _, err = o.secrets.RefreshToken(ctx, a.ID)
 	switch {
 	case errors.Is(err, account.ErrNoSecret):
-		onVerdict(signInVerdict{needed: true, first: true, why: lang.X("composer.signin.none",
-			"{{.Account}} is not signed in with {{.Provider}} yet. Sign in to send from it.",
-			map[string]any{"Provider": provider, "Account": a.DisplayName()})})
+		onVerdict(none)
 		return
 	case errors.Is(err, account.ErrTokenDamaged):
 		onVerdict(again)
@@ -137,6 +141,8 @@ func (o *OAuthAccounts) check(ctx context.Context, a account.Account, onVerdict 
 	switch {
 	case err == nil:
 		onVerdict(signInVerdict{})
+	case errors.Is(err, oauth.ErrSignInAgain) && sess.SignedOut():
+		onVerdict(none)
 	case errors.Is(err, oauth.ErrSignInAgain):
 		onVerdict(again)
 	}

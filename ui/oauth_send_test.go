@@ -36,9 +36,12 @@ type oauthRig struct {
 	secrets *account.Secrets
 	manager *oauth.Manager
 	acct    account.Account
-	logins  atomic.Int32 // XOAUTH2/OAUTHBEARER logins the sandbox saw
-	mu      sync.Mutex
-	tokens  []string // access tokens the sandbox was handed
+	// locked: the keyring refuses every call, so a sign-in is kept for
+	// this session only (useLockedKeyring).
+	locked bool
+	logins atomic.Int32 // XOAUTH2/OAUTHBEARER logins the sandbox saw
+	mu     sync.Mutex
+	tokens []string // access tokens the sandbox was handed
 }
 
 func newOAuthRig(t *testing.T) *oauthRig {
@@ -110,7 +113,11 @@ func (r *oauthRig) signIn(t *testing.T) {
 	if _, status, _, err := r.srv.Login(ctx, s.AuthURL(), r.srv.Username(), oauthtest.Password, true); err != nil || status != http.StatusOK {
 		t.Fatalf("log in at the provider: HTTP %d, %v", status, err)
 	}
-	if res := <-done; res.err != nil || res.loc != account.LocationKeyring {
+	want := account.LocationKeyring
+	if r.locked {
+		want = account.LocationSession
+	}
+	if res := <-done; res.err != nil || res.loc != want {
 		t.Fatalf("sign-in: %v (kept in %v)", res.err, res.loc)
 	}
 }

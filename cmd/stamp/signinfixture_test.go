@@ -26,6 +26,14 @@ import (
 // and follows the redirect to Stamp's loopback listener; DIR/browsed then
 // holds "ok" and the listener's page, or the error. It stops when DIR/stop
 // appears (or after five minutes).
+//
+// The account's server is a sandbox SMTP server on 127.0.0.1 (its CA in
+// DIR/sandbox-ca.pem) that accepts only XOAUTH2/OAUTHBEARER logins with a
+// token the provider's introspection calls active (sandboxCheckingTokens):
+// a send from the composer needs the sign-in. Each message it receives is
+// parsed back (go-message) into DIR/received; DIR/tokens holds every token
+// the fixture saw, for the window test's check that none reached its logs
+// or screenshots.
 func TestWindowTestSignInFixture(t *testing.T) {
 	dir := os.Getenv("STAMP_SIGNIN_FIXTURE")
 	if dir == "" {
@@ -37,6 +45,11 @@ func TestWindowTestSignInFixture(t *testing.T) {
 		t.Skip("no chromium")
 	}
 	srv := oauthtest.Start(t)
+	sb := sandboxCheckingTokens(t, srv, dir)
+	ca := filepath.Join(dir, "sandbox-ca.pem")
+	if err := os.WriteFile(ca, sb.CAPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := account.DefaultDir()
 	if err != nil {
 		t.Fatal(err)
@@ -45,8 +58,8 @@ func TestWindowTestSignInFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Add(account.Account{ID: "signin", Name: "Window Test", Address: "me@example.test",
-		Host: "smtp.example.test", Port: 465, Security: account.SecurityTLS, Auth: account.AuthAuto, SaveSent: true,
+	if err := store.Add(account.Account{ID: "signin", Name: "Window Test", Address: fixtureMailbox,
+		Host: sb.Host(), Port: sb.Port(), Security: account.SecurityTLS, CAFile: ca, Auth: account.AuthAuto, SaveSent: true,
 		OAuth: &account.OAuthSettings{Provider: account.OAuthCustom, ClientID: oauthtest.ClientID, Issuer: srv.Issuer,
 			Scopes: oauthtest.Scopes}}); err != nil {
 		t.Fatal(err)
@@ -70,6 +83,7 @@ func TestWindowTestSignInFixture(t *testing.T) {
 			}
 			os.WriteFile(filepath.Join(dir, "browsed"), []byte(result+body), 0o600)
 		}
+		sb.report(ctx)
 		time.Sleep(100 * time.Millisecond)
 	}
 }
