@@ -128,6 +128,10 @@ type Composer struct {
 	// others, when set (composers.go), counts the other open composers:
 	// closing this one then closes a message, not Stamp.
 	others func() int
+	// openNew, when set (composers.go), opens another composer window: a
+	// message handed over while this one is in use goes there
+	// (receive_compose.go).
+	openNew func() *Composer
 
 	formatState    // the Markdown toggle and the preview (composer_format.go)
 	signatureState // the sender's signature in the body (composer_signature.go)

@@ -118,6 +118,7 @@ func (s *Composers) add(id string, attach []string) *Composer {
 	c := NewComposer(s.app, opts)
 	c.Window.SetOnClosed(func() { s.closed(c) })
 	c.others = func() int { return len(s.open) - 1 }
+	c.openNew = s.NewComposer
 	// The Window menu names each composer by its subject; typing anywhere
 	// makes a composer the front one (hand-overs go there).
 	subject, body := c.Subject.OnChanged, c.Body.OnChanged

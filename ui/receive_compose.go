@@ -21,16 +21,23 @@ type composeTarget int
 const (
 	// intoComposer fills the open composer: it holds nothing.
 	intoComposer composeTarget = iota
-	// askReplace asks first: the person is writing something else.
+	// newWindow opens a composer window of its own: the person is writing
+	// something else in this one.
+	newWindow
+	// askReplace asks first: the person is writing something else and no
+	// other window can be opened (a composer outside a set, as in tests).
 	askReplace
 )
 
-// targetFor decides where a handed-over message goes. It is the one place
-// to change once Stamp has several composer windows: then the answer for a
-// composer in use becomes "a new window" instead of asking.
+// targetFor decides where a handed-over message goes: into c when it holds
+// nothing, else into a new composer window, never over what the person is
+// writing.
 func targetFor(c *Composer) composeTarget {
-	if c.draft().Empty() && !c.sending {
+	switch {
+	case c.draft().Empty() && !c.sending:
 		return intoComposer
+	case c.openNew != nil:
+		return newWindow
 	}
 	return askReplace
 }
@@ -65,15 +72,20 @@ func receiveCompose(c *Composer, args []instance.Arg) bool {
 			map[string]any{"Error": smtpclient.Printable(err.Error())}))
 		return true
 	}
-	open := func() {
+	openIn := func(c *Composer) {
 		c.openLink(l, files)
 		if extra > 0 {
 			c.Notify(c.Notice.Text + " " + lang.X("receive.mailto.extra", "Stamp opens one link at a time; {{.Count}} more were not opened.",
 				map[string]any{"Count": extra}))
 		}
 	}
-	if targetFor(c) == intoComposer {
+	open := func() { openIn(c) }
+	switch targetFor(c) {
+	case intoComposer:
 		open()
+		return true
+	case newWindow:
+		openIn(c.openNew())
 		return true
 	}
 	d := dialog.NewConfirm(lang.X("receive.replace.title", "Replace the message you are writing?"),

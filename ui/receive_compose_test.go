@@ -92,3 +92,35 @@ func TestAnUnreadableLinkChangesNothingAndSaysWhy(t *testing.T) {
 		t.Fatalf("subject %q, notice %q", c.Subject.Text, c.Notice.Text)
 	}
 }
+
+// With several composer windows, a link handed to Stamp while the front
+// composer holds a message opens in a window of its own: nothing asked,
+// nothing replaced, both messages kept as drafts.
+func TestALinkForAComposerInUseOpensInANewWindow(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := newTestComposers(t, dir, Options{})
+	first := s.Start(nil)
+	test.Type(first.Subject, "Minutes of Monday")
+	test.Type(first.Body, "Half written")
+
+	Receive(first, []instance.Arg{{Kind: instance.Mailto, Value: "mailto:ann@example.com?subject=From%20a%20link&body=Hello"}})
+	if top := first.Window.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("Stamp asked in the first window (%q) instead of opening a new one", dialogText(top))
+	}
+	if n := len(s.Open()); n != 2 {
+		t.Fatalf("%d composers are open after the link, want 2", n)
+	}
+	if first.Subject.Text != "Minutes of Monday" || first.Body.Text != "Half written" || first.To.Text != "" {
+		t.Fatalf("the message being written changed: subject %q body %q to %q", first.Subject.Text, first.Body.Text, first.To.Text)
+	}
+	second := s.Front()
+	if second == first || second.Subject.Text != "From a link" || second.To.Text != "ann@example.com" || second.Body.Text != "Hello" {
+		t.Fatalf("the link did not open in a new front window: subject %q to %q body %q", second.Subject.Text, second.To.Text, second.Body.Text)
+	}
+	for _, c := range s.Open() {
+		c.autosave()
+	}
+	if got := draftFiles(t, dir); strings.Join(got, "|") != "From a link|Minutes of Monday" {
+		t.Fatalf("the drafts folder holds %q, want both messages", got)
+	}
+}
