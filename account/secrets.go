@@ -263,6 +263,8 @@ func NewSecretsWith(b Backend) *Secrets {
 // LocationKeyring. When the keyring is unavailable it keeps the secret in
 // memory for this session instead and returns LocationSession with a nil
 // error; Problem then says why. Other errors are returned as they are.
+// The parts of a split refresh token the entry held before are deleted
+// once the new entry is written.
 func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLocation, error) {
 	if err := ValidateID(id); err != nil {
 		return LocationNone, err
@@ -274,7 +276,14 @@ func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLo
 	if err != nil {
 		return LocationNone, err
 	}
-	return s.settle(id, c, s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) }))
+	// The old head may point to the parts of a split refresh token: once
+	// the new entry is written nothing points to them, so delete them then.
+	oldHead, oldErr := s.rawGet(ctx, id)
+	loc, err := s.settle(id, c, s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) }))
+	if loc == LocationKeyring && oldErr == nil {
+		s.deleteParts(ctx, id, oldHead.splitHead, true)
+	}
+	return loc, err
 }
 
 // settle ends a save: the keyring took the secret (err nil: drop this
