@@ -39,12 +39,15 @@ func Revoke(ctx context.Context, p *Provider, refreshToken string) error {
 	if p.ClientSecret != "" {
 		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
 	}
-	resp, err := p.httpClient().Do(req)
+	resp, err := p.client().Do(req)
 	if err != nil {
+		if timedOut(ctx, err) {
+			return fmt.Errorf("revoke the sign-in: %w", ErrNoAnswer)
+		}
 		if ctx.Err() != nil {
 			return ErrCancelled
 		}
-		return wrapShown("revoke the sign-in", err, []string{refreshToken, p.ClientSecret})
+		return tokenError("revoke the sign-in", err, refreshToken, p.ClientSecret)
 	}
 	resp.Body.Close()
 	// RFC 7009 §2.2: 200 also for a token the server no longer knows.

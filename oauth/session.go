@@ -199,6 +199,9 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
 	tok, err := src.Token()
 	if err != nil {
+		if timedOut(ctx, err) {
+			return nil, fmt.Errorf("refresh the sign-in: %w", ErrNoAnswer)
+		}
 		if ctx.Err() != nil {
 			return nil, ErrCancelled
 		}

@@ -287,10 +287,18 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 	}
 	secrets := newSecrets()
 	secrets.Timeout = accountKeyringTimeout
-	p, err := oauth.ProviderFor(ctx, *o.saved, secrets, oauthHTTPClient())
+	// --timeout bounds each step: the provider's discovery and each token
+	// request too, so a silent provider cannot hold a cron job for ever.
+	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	p, err := oauth.ProviderFor(pctx, *o.saved, secrets, oauthHTTPClient())
+	cancel()
 	if err != nil {
+		if errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("%w: %v", oauth.ErrNoAnswer, err)
+		}
 		return nil, err
 	}
+	p.Timeout = o.Timeout
 	res, err := oauth.Send(ctx, oauth.NewManager(secrets).Session(o.saved.ID, p), cfg, env, m, out.event)
 	var sa *oauth.SignInAgainError
 	if errors.As(err, &sa) {
@@ -302,8 +310,11 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 // oauthExitCode is exitCode, with a sign-in to renew an authentication
 // failure.
 func oauthExitCode(res *smtpclient.Result, err error) int {
-	if errors.Is(err, oauth.ErrSignInAgain) {
+	switch {
+	case errors.Is(err, oauth.ErrSignInAgain):
 		return exitAuth
+	case errors.Is(err, oauth.ErrNoAnswer):
+		return exitTimeout
 	}
 	return exitCode(res, err)
 }
@@ -332,6 +343,7 @@ func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quie
 	if err != nil {
 		return err
 	}
+	p.Timeout = timeout
 	cfg := a.SMTPConfig(account.Credential{})
 	cfg.Timeout = timeout
 	out := &transcript{w: c.stderr, quiet: quiet, json: asJSON}
