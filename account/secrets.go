@@ -71,11 +71,18 @@ type KeyringUnavailableError struct {
 	Op string
 	// Err is the underlying error; it never contains the secret.
 	Err error
+	// SignIn: the secret is an OAuth 2 sign-in, not a password (the text
+	// then speaks of the sign-in, and offers no "enter the password").
+	SignIn bool
 }
 
 func (e *KeyringUnavailableError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cannot %s the password in the system keyring: %s", e.Op, e.Reason)
+	what := "password"
+	if e.SignIn {
+		what = "sign-in"
+	}
+	fmt.Fprintf(&b, "cannot %s the %s in the system keyring: %s", e.Op, what, e.Reason)
 	if e.Err != nil {
 		fmt.Fprintf(&b, " (%v)", e.Err)
 	}
@@ -85,10 +92,35 @@ func (e *KeyringUnavailableError) Error() string {
 	return b.String()
 }
 
+// AboutSignIn returns err with the *KeyringUnavailableError it is (if it
+// is one) marked SignIn, for a keyring call on an OAuth 2 account.
+func AboutSignIn(err error) error {
+	var ku *KeyringUnavailableError
+	if !errors.As(err, &ku) || ku.SignIn {
+		return err
+	}
+	c := *ku
+	c.SignIn = true
+	return &c
+}
+
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
 
 // Hint says what the person can do about it.
 func (e *KeyringUnavailableError) Hint() string {
+	if e.SignIn {
+		switch e.Reason {
+		case ReasonNoService:
+			return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) and try again"
+		case ReasonLocked:
+			return "Unlock the keyring (for example with Seahorse, \"Passwords and Keys\") and try again"
+		case ReasonTimedOut:
+			return "If an unlock prompt is open, answer it and try again"
+		case ReasonDenied:
+			return "Allow Stamp to use the keyring and try again"
+		}
+		return "Try again"
+	}
 	switch e.Reason {
 	case ReasonNoService:
 		return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) or enter the password each time"
@@ -430,6 +462,9 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 	if timeout <= 0 {
 		timeout = DefaultKeyringTimeout
 	}
+	if err := ctx.Err(); err != nil {
+		return err // the caller gave up before asking: not the keyring's fault
+	}
 	if s.stuck.Load() > 0 {
 		return s.note(&KeyringUnavailableError{Reason: ReasonTimedOut, Op: op,
 			Err: errors.New("an earlier keyring request is still waiting for an answer")})
@@ -437,10 +472,10 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
-	var returned atomic.Bool
+	var returned, counted atomic.Bool
 	go func() {
 		err := fn()
-		if returned.Swap(true) {
+		if returned.Swap(true) && counted.Load() {
 			s.stuck.Add(-1) // the caller gave up on us; we are no longer stuck
 		}
 		done <- err
@@ -458,8 +493,14 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 		}
 		return s.note(classify(op, err))
 	case <-tctx.Done():
+		// A call the caller cancelled (not the keyring's time-out) does
+		// not make the keyring stuck for the calls after it.
+		count := ctx.Err() == nil
+		counted.Store(count)
 		if !returned.Swap(true) {
-			s.stuck.Add(1)
+			if count {
+				s.stuck.Add(1)
+			}
 		} else {
 			// fn finished at the same moment: use its result.
 			err := <-done

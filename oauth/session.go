@@ -218,21 +218,23 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	return s.access, nil
 }
 
-// SignOut revokes the refresh token where the provider can (RFC 7009) and
-// deletes it from the keyring and memory. The keyring entry is deleted even
-// when revocation fails; that error is returned.
+// SignOut deletes the refresh token from the keyring and memory, then
+// revokes it where the provider can (RFC 7009), with the token held in
+// memory and under RevokeTimeout: a provider that never answers cannot
+// keep the sign-in in the keyring. When the delete fails nothing is
+// revoked and that error is returned; otherwise the revocation's error.
 func (s *Session) SignOut(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.access = nil
-	var revokeErr error
-	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.CanRevoke() {
-		revokeErr = Revoke(ctx, s.p, tok)
-	}
+	tok, _, _, terr := s.secrets.RefreshToken(ctx, s.id)
 	if err := s.secrets.DeleteRefreshToken(ctx, s.id); err != nil {
-		return err
+		return account.AboutSignIn(err)
 	}
-	return revokeErr
+	if terr != nil || !s.p.CanRevoke() {
+		return nil
+	}
+	return revokeBounded(ctx, s.p, tok)
 }
 
 // accessOnly copies tok without its refresh token, so nothing that holds
