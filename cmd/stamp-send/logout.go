@@ -61,6 +61,29 @@ func (c *accountCmd) logout(args []string) error {
 	return nil
 }
 
+// signOutReplaced ends the sign-in of an account that add --replace just
+// turned into a password account: its refresh token (revoked where the
+// provider can) and client secret leave the keyring.
+func (c *accountCmd) signOutReplaced(before account.Account) error {
+	ctx, stop := signalContext()
+	defer stop()
+	p, perr := oauth.ProviderFor(ctx, before, c.secrets, oauthHTTPClient())
+	if perr != nil {
+		p = nil
+	}
+	out, err := oauth.NewManager(c.secrets).SignOut(ctx, before.ID, p)
+	if err != nil {
+		c.code = exitFailure
+		return fmt.Errorf("the account is saved, but its old sign-in is still in the system keyring: %w", err)
+	}
+	if out.Revoked {
+		fmt.Fprintf(c.stdout, "Its sign-in with %s is revoked and deleted from the system keyring.\n", p.Kind.Name())
+	} else {
+		fmt.Fprintln(c.stdout, "Its sign-in is deleted from the system keyring.")
+	}
+	return nil
+}
+
 // removeAccessHint says where a person ends an app's access themselves.
 func removeAccessHint(p account.OAuthProvider) string {
 	switch p {
