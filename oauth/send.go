@@ -162,6 +162,10 @@ func withToken(ctx context.Context, s *Session, cfg smtpclient.Config, onEvent f
 					Err: &smtpclient.Error{Step: StepRefresh, Kind: ek, Message: smtpclient.Printable(err.Error())}})
 			} else {
 				emit(smtpclient.Event{Kind: smtpclient.EventStepFinished, Step: StepRefresh, Text: "the sign-in is renewed"})
+				if u := s.Unsaved(); u != nil {
+					emit(smtpclient.Event{Kind: smtpclient.EventLine, Direction: smtpclient.Local, Step: StepRefresh,
+						Text: smtpclient.Printable("warning: " + u.Error())})
+				}
 			}
 		}
 		if errors.Is(err, ErrSignInAgain) {

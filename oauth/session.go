@@ -72,6 +72,44 @@ type Session struct {
 	// again: the provider refused the saved sign-in (invalid_grant), or
 	// none is saved; cleared by Complete and by a refresh that works.
 	again bool
+	// unsaved: the last renewed refresh token is kept for this session
+	// only (the keyring refused it); nil once one is saved.
+	unsaved *RenewalNotSavedError
+}
+
+// RenewalNotSavedError says the provider renewed (rotated) the account's
+// sign-in but the keyring did not take the new refresh token: it is kept
+// in memory for this session only, and the one in the keyring no longer
+// works. The access token is good; a process that ends now (stamp-send)
+// loses the sign-in, and the app keeps it until it quits.
+type RenewalNotSavedError struct {
+	Account string
+	// Err is why the keyring refused (a *account.KeyringUnavailableError),
+	// or nil when unknown.
+	Err error
+}
+
+func (e *RenewalNotSavedError) Error() string {
+	why := ""
+	if e.Err != nil {
+		why = " (" + e.Err.Error() + ")"
+	}
+	return fmt.Sprintf("the renewed sign-in of account %q could not be saved in the system keyring and is kept for this session only%s; "+
+		"the next run will have to sign in again unless the keyring takes it", e.Account, why)
+}
+
+// Unwrap returns Err.
+func (e *RenewalNotSavedError) Unwrap() error { return e.Err }
+
+// Unsaved is a *RenewalNotSavedError when the last renewal of the sign-in
+// is kept for this session only, or nil.
+func (s *Session) Unsaved() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsaved == nil {
+		return nil
+	}
+	return s.unsaved
 }
 
 // NeedsSignIn reports whether the last refresh found the sign-in gone
@@ -92,12 +130,15 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(tok.RefreshToken) > MaxRefreshToken {
+		return account.LocationNone, fmt.Errorf("keep the sign-in: %w", errTooLong(len(tok.RefreshToken)))
+	}
 	loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
 	if err != nil {
 		return loc, fmt.Errorf("keep the sign-in: %w", err)
 	}
 	s.access = accessOnly(tok)
-	s.again = false
+	s.again, s.unsaved = false, nil
 	return loc, nil
 }
 
@@ -210,8 +251,19 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	if tok.RefreshToken != "" && tok.RefreshToken != old {
 		// Rotated: the old one may stop working at any moment. Store the
 		// new one first; an access token nobody can renew is not used.
-		if _, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken); err != nil {
-			return nil, fmt.Errorf("keep the renewed sign-in: %w", err)
+		if len(tok.RefreshToken) > MaxRefreshToken {
+			return nil, fmt.Errorf("keep the renewed sign-in: %w", errTooLong(len(tok.RefreshToken)))
+		}
+		loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
+		if err != nil {
+			return nil, fmt.Errorf("keep the renewed sign-in: %w", account.AboutSignIn(err))
+		}
+		s.unsaved = nil
+		if loc != account.LocationKeyring {
+			s.unsaved = &RenewalNotSavedError{Account: s.id}
+			if p := s.secrets.Problem(); p != nil {
+				s.unsaved.Err = account.AboutSignIn(p)
+			}
 		}
 	}
 	s.access = accessOnly(tok)

@@ -299,7 +299,15 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 		return nil, err
 	}
 	p.Timeout = o.Timeout
-	res, err := oauth.Send(ctx, oauth.NewManager(secrets).Session(o.saved.ID, p), cfg, env, m, out.event)
+	session := oauth.NewManager(secrets).Session(o.saved.ID, p)
+	res, err := oauth.Send(ctx, session, cfg, env, m, out.event)
+	if u := session.Unsaved(); u != nil {
+		// The message is sent (or not) all the same, and the exit code
+		// says which: a script that sees a failure may send it twice. The
+		// lost sign-in is said here, and next time as exit 4.
+		fmt.Fprintf(out.w, "stamp-send: warning: %s\nUnlock the system keyring; if the next send says so, sign in again with: stamp-send account login %s\n",
+			printableLines(u.Error()), o.saved.ID)
+	}
 	var sa *oauth.SignInAgainError
 	if errors.As(err, &sa) {
 		return res, fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, o.saved.ID)
