@@ -21,6 +21,12 @@ const ExpiryMargin = 5 * time.Minute
 // Manager hands out one Session per account, so that refreshes of one
 // account never run at the same time. It is safe for concurrent use.
 type Manager struct {
+	// LockDir is the folder of the per-account sign-in locks, which keep
+	// two processes (the app and stamp-send) from refreshing one account
+	// at once: the settings folder, where accounts.json is. Empty means
+	// account.DefaultDir(). Set it before the first Session.
+	LockDir string
+
 	secrets *account.Secrets
 	mu      sync.Mutex
 	byID    map[string]*Session
@@ -40,7 +46,7 @@ func (m *Manager) Session(id string, p *Provider) *Session {
 	defer m.mu.Unlock()
 	s, ok := m.byID[id]
 	if !ok {
-		s = &Session{id: id, p: p, secrets: m.secrets}
+		s = &Session{id: id, p: p, secrets: m.secrets, lockPath: m.lockPath(id)}
 		m.byID[id] = s
 		return s
 	}
@@ -65,6 +71,9 @@ func sameClient(a, b *Provider) bool {
 type Session struct {
 	id      string
 	secrets *account.Secrets
+	// lockPath is the account's sign-in lock file, shared with other
+	// processes ("" for none).
+	lockPath string
 	// mu serialises everything, so refreshes never overlap.
 	mu     sync.Mutex
 	p      *Provider
@@ -130,6 +139,8 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock := lockAccount(ctx, s.lockPath)
+	defer unlock()
 	if len(tok.RefreshToken) > MaxRefreshToken {
 		return account.LocationNone, fmt.Errorf("keep the sign-in: %w", errTooLong(len(tok.RefreshToken)))
 	}
@@ -212,7 +223,11 @@ func (s *Session) Expiry() time.Time {
 }
 
 func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
+	// Read, refresh and save under the lock other processes take too: a
+	// rotated refresh token is saved before another process reads it.
+	unlock := lockAccount(ctx, s.lockPath)
 	tok, err := s.refreshOnce(ctx)
+	unlock()
 	if errors.Is(err, ErrSignInAgain) {
 		s.again = true
 	}
@@ -236,17 +251,19 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	// An expired token with the refresh token makes x/oauth2 refresh now.
-	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
-	tok, err := src.Token()
+	tok, err := s.exchange(ctx, old, lastAccess)
+	if errors.Is(err, ErrSignInAgain) {
+		// Another process (without the lock: another folder, a wait that
+		// ran out) may have rotated the token since we read it: the
+		// provider then refuses the old one. Try once more with the
+		// keyring's token if it changed.
+		if now, _, _, rerr := s.secrets.RefreshToken(ctx, s.id); rerr == nil && now != old {
+			old = now
+			tok, err = s.exchange(ctx, old, lastAccess)
+		}
+	}
 	if err != nil {
-		if timedOut(ctx, err) {
-			return nil, fmt.Errorf("refresh the sign-in: %w", ErrNoAnswer)
-		}
-		if ctx.Err() != nil {
-			return nil, ErrCancelled
-		}
-		return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
+		return nil, err
 	}
 	if tok.RefreshToken != "" && tok.RefreshToken != old {
 		// Rotated: the old one may stop working at any moment. Store the
@@ -268,6 +285,23 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	}
 	s.access = accessOnly(tok)
 	return s.access, nil
+}
+
+// exchange asks the provider for a new access token with the refresh
+// token old.
+func (s *Session) exchange(ctx context.Context, old, lastAccess string) (*oauth2.Token, error) {
+	// An expired token with the refresh token makes x/oauth2 refresh now.
+	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
+	tok, err := src.Token()
+	switch {
+	case err == nil:
+		return tok, nil
+	case timedOut(ctx, err):
+		return nil, fmt.Errorf("refresh the sign-in: %w", ErrNoAnswer)
+	case ctx.Err() != nil:
+		return nil, ErrCancelled
+	}
+	return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
 }
 
 // SignOut deletes the refresh token from the keyring and memory, then

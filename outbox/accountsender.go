@@ -22,6 +22,10 @@ type AccountSender struct {
 	Secrets *account.Secrets
 	// HTTPClient makes OAuth token requests (nil: http.DefaultClient).
 	HTTPClient *http.Client
+	// Manager holds the sign-ins: the app passes its one Manager, so its
+	// composer, Accounts window and outbox never refresh one account at
+	// the same time. Nil: the sender makes its own on first use.
+	Manager *oauth.Manager
 	// Timeout bounds each network step (0: the engine's default);
 	// Background runs the send at lower priority (the app's sends).
 	Timeout    time.Duration
@@ -45,7 +49,13 @@ func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Enve
 		if err != nil {
 			return nil, err
 		}
-		s.once.Do(func() { s.manager = oauth.NewManager(s.Secrets) })
+		p.Timeout = s.Timeout
+		s.once.Do(func() {
+			s.manager = s.Manager
+			if s.manager == nil {
+				s.manager = oauth.NewManager(s.Secrets)
+			}
+		})
 		return oauth.Send(ctx, s.manager.Session(a.ID, p), s.config(a, account.Credential{}), env, msg, onEvent)
 	}
 	var cred account.Credential
