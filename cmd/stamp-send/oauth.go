@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"stamp/account"
 	"stamp/oauth"
 	"stamp/smtpclient"
@@ -220,7 +218,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	if err != nil {
 		return err
 	}
-	var tok *oauth2.Token
+	var tok *oauth.Tokens
 	if f.device {
 		tok, err = c.deviceSignIn(ctx, p)
 	} else {
@@ -236,7 +234,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 		}
 		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
 	}
-	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
+	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).CompleteTokens(ctx, tok)
 	if err != nil {
 		return err
 	}
@@ -249,7 +247,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	return nil
 }
 
-func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a account.Account, timeout time.Duration) (*oauth2.Token, error) {
+func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a account.Account, timeout time.Duration) (*oauth.Tokens, error) {
 	s, err := oauth.Start(p, oauth.Options{Timeout: timeout, LoginHint: a.Address})
 	if err != nil {
 		return nil, err
@@ -260,17 +258,17 @@ func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a acc
 		fmt.Fprintln(c.stdout, "(A browser window should have opened.)")
 	}
 	fmt.Fprintf(c.stdout, "Waiting for the browser to come back (up to %s; Ctrl-C cancels)...\n", timeout)
-	return s.Wait(ctx)
+	return s.WaitTokens(ctx)
 }
 
-func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oauth2.Token, error) {
+func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oauth.Tokens, error) {
 	d, err := oauth.StartDevice(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(c.stdout, "To sign in with %s on any device, open\n\n  %s\n\nand enter the code %s (valid until %s). Waiting (Ctrl-C cancels)...\n",
 		p.Kind.Name(), d.VerificationURI(), d.UserCode(), d.Expiry().Local().Format("15:04"))
-	return d.Wait(ctx)
+	return d.WaitTokens(ctx)
 }
 
 // signedIn reports whether --account names an OAuth account whose token
