@@ -103,8 +103,8 @@ func (e *RenewalNotSavedError) Error() string {
 	if e.Err != nil {
 		why = " (" + e.Err.Error() + ")"
 	}
-	return fmt.Sprintf("the renewed sign-in of account %q could not be saved in the system keyring and is kept for this session only%s; "+
-		"the next run will have to sign in again unless the keyring takes it", e.Account, why)
+	return fmt.Sprintf("the renewed sign-in of account %q could not be saved in the system keyring%s: it is kept for this session only "+
+		"and is lost when the program ends; unlock the keyring and sign in again", e.Account, why)
 }
 
 // Unwrap returns Err.
@@ -190,8 +190,9 @@ func handOut(tok *oauth2.Token) AccessToken {
 
 // Token returns an access token valid for at least ExpiryMargin,
 // refreshing it when needed. A rotated refresh token is stored before the
-// new access token is returned; if it cannot be stored, the access token
-// is not used. ErrSignInAgain (inside a *ProviderError when the server
+// new access token is returned; if the keyring cannot take it, it is kept
+// for this session and Unsaved says so; any other failure to store it
+// means the access token is not used. ErrSignInAgain (inside a *ProviderError when the server
 // said invalid_grant) means the person must sign in again.
 func (s *Session) Token(ctx context.Context) (AccessToken, error) {
 	s.mu.Lock()

@@ -303,7 +303,7 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 		// The message is sent (or not) all the same, and the exit code
 		// says which: a script that sees a failure may send it twice. The
 		// lost sign-in is said here, and next time as exit 4.
-		fmt.Fprintf(out.w, "stamp-send: warning: %s\nUnlock the system keyring; if the next send says so, sign in again with: stamp-send account login %s\n",
+		fmt.Fprintf(out.w, "stamp-send: warning: %s\nAfter unlocking it: stamp-send account login %s\n",
 			printableLines(u.Error()), o.saved.ID)
 	}
 	var sa *oauth.SignInAgainError
