@@ -22,12 +22,7 @@ import (
 // sign-in link (S256), so the test knows it found the real one.
 func TestAttackASignInPrintsItsPKCEVerifier(t *testing.T) {
 	srv := oauthtest.Start(t)
-	p, err := oauth.Resolve(context.Background(), oauth.Settings{Kind: oauth.Custom, Issuer: srv.Issuer,
-		ClientID: oauthtest.ClientID, Scopes: oauthtest.Scopes}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := oauth.Start(p, oauth.Options{})
+	s, err := oauth.Start(provider(t, srv), oauth.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,11 +50,7 @@ func TestAttackASignInPrintsItsPKCEVerifier(t *testing.T) {
 func TestTokensFromASignInNeverPrint(t *testing.T) {
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
-	p, err := oauth.Resolve(ctx, oauth.Settings{Kind: oauth.Custom, Issuer: srv.Issuer,
-		ClientID: oauthtest.ClientID, Scopes: oauthtest.Scopes}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := provider(t, srv)
 	s, err := oauth.Start(p, oauth.Options{})
 	if err != nil {
 		t.Fatal(err)
