@@ -2,7 +2,6 @@ package account_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,9 +15,6 @@ import (
 // still valid at the provider — stay in the keyring, pointed to by
 // nothing, so no Sign out or Remove ever deletes them.
 func TestAttackPasswordOverASplitSignInLeavesItsPartsInTheKeyring(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
-	}
 	ctx := context.Background()
 	kr := account.NewLimitedKeyring()
 	s := account.NewSecretsWith(kr)

@@ -71,11 +71,18 @@ type KeyringUnavailableError struct {
 	Op string
 	// Err is the underlying error; it never contains the secret.
 	Err error
+	// SignIn: the secret is an OAuth 2 sign-in, not a password (the text
+	// then speaks of the sign-in, and offers no "enter the password").
+	SignIn bool
 }
 
 func (e *KeyringUnavailableError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cannot %s the password in the system keyring: %s", e.Op, e.Reason)
+	what := "password"
+	if e.SignIn {
+		what = "sign-in"
+	}
+	fmt.Fprintf(&b, "cannot %s the %s in the system keyring: %s", e.Op, what, e.Reason)
 	if e.Err != nil {
 		fmt.Fprintf(&b, " (%v)", e.Err)
 	}
@@ -85,10 +92,35 @@ func (e *KeyringUnavailableError) Error() string {
 	return b.String()
 }
 
+// AboutSignIn returns err with the *KeyringUnavailableError it is (if it
+// is one) marked SignIn, for a keyring call on an OAuth 2 account.
+func AboutSignIn(err error) error {
+	var ku *KeyringUnavailableError
+	if !errors.As(err, &ku) || ku.SignIn {
+		return err
+	}
+	c := *ku
+	c.SignIn = true
+	return &c
+}
+
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
 
 // Hint says what the person can do about it.
 func (e *KeyringUnavailableError) Hint() string {
+	if e.SignIn {
+		switch e.Reason {
+		case ReasonNoService:
+			return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) and try again"
+		case ReasonLocked:
+			return "Unlock the keyring (for example with Seahorse, \"Passwords and Keys\") and try again"
+		case ReasonTimedOut:
+			return "If an unlock prompt is open, answer it and try again"
+		case ReasonDenied:
+			return "Allow Stamp to use the keyring and try again"
+		}
+		return "Try again"
+	}
 	switch e.Reason {
 	case ReasonNoService:
 		return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) or enter the password each time"
@@ -263,6 +295,8 @@ func NewSecretsWith(b Backend) *Secrets {
 // LocationKeyring. When the keyring is unavailable it keeps the secret in
 // memory for this session instead and returns LocationSession with a nil
 // error; Problem then says why. Other errors are returned as they are.
+// The parts of a split refresh token the entry held before are deleted
+// once the new entry is written.
 func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLocation, error) {
 	if err := ValidateID(id); err != nil {
 		return LocationNone, err
@@ -274,7 +308,14 @@ func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLo
 	if err != nil {
 		return LocationNone, err
 	}
-	return s.settle(id, c, s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) }))
+	// The old head may point to the parts of a split refresh token: once
+	// the new entry is written nothing points to them, so delete them then.
+	oldHead, oldErr := s.rawGet(ctx, id)
+	loc, err := s.settle(id, c, s.call(ctx, "save", func() error { return s.backend.Set(KeyringService, id, value) }))
+	if loc == LocationKeyring && oldErr == nil {
+		s.deleteParts(ctx, id, oldHead.splitHead, true)
+	}
+	return loc, err
 }
 
 // settle ends a save: the keyring took the secret (err nil: drop this
@@ -421,6 +462,9 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 	if timeout <= 0 {
 		timeout = DefaultKeyringTimeout
 	}
+	if err := ctx.Err(); err != nil {
+		return err // the caller gave up before asking: not the keyring's fault
+	}
 	if s.stuck.Load() > 0 {
 		return s.note(&KeyringUnavailableError{Reason: ReasonTimedOut, Op: op,
 			Err: errors.New("an earlier keyring request is still waiting for an answer")})
@@ -428,10 +472,10 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
-	var returned atomic.Bool
+	var returned, counted atomic.Bool
 	go func() {
 		err := fn()
-		if returned.Swap(true) {
+		if returned.Swap(true) && counted.Load() {
 			s.stuck.Add(-1) // the caller gave up on us; we are no longer stuck
 		}
 		done <- err
@@ -449,8 +493,14 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 		}
 		return s.note(classify(op, err))
 	case <-tctx.Done():
+		// A call the caller cancelled (not the keyring's time-out) does
+		// not make the keyring stuck for the calls after it.
+		count := ctx.Err() == nil
+		counted.Store(count)
 		if !returned.Swap(true) {
-			s.stuck.Add(1)
+			if count {
+				s.stuck.Add(1)
+			}
 		} else {
 			// fn finished at the same moment: use its result.
 			err := <-done

@@ -2,12 +2,12 @@ package oauth_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -60,9 +60,6 @@ const attackRefreshToken = "attack-refresh-token-0123456789abcdef"
 // endpoint that answers 307 makes the refresh resend its form, refresh
 // token included, to wherever the redirect points, over plain http.
 func TestAttackTokenEndpointRedirectSendsTheRefreshTokenElsewhere(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	p, stolen := redirectingProvider(t)
 	secrets := account.NewSecretsWith(account.NewLimitedKeyring())
 	if _, err := secrets.SaveRefreshToken(context.Background(), "me@example.com", "custom", attackRefreshToken); err != nil {
@@ -70,6 +67,9 @@ func TestAttackTokenEndpointRedirectSendsTheRefreshTokenElsewhere(t *testing.T) 
 	}
 	_, err := oauth.NewManager(secrets).Session("me@example.com", p).Token(context.Background())
 	t.Logf("Token: %v", err)
+	if !errors.Is(err, oauth.ErrRedirected) {
+		t.Errorf("Token after a redirect: %v, want ErrRedirected", err)
+	}
 	if s := stolen(); strings.Contains(s, attackRefreshToken) {
 		t.Fatalf("the refresh token went to http://mail-thief.example:\n%s", s)
 	}
@@ -78,12 +78,12 @@ func TestAttackTokenEndpointRedirectSendsTheRefreshTokenElsewhere(t *testing.T) 
 // TestAttackRevocationRedirectSendsTheRefreshTokenElsewhere: the same for
 // Sign out's revocation request.
 func TestAttackRevocationRedirectSendsTheRefreshTokenElsewhere(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	p, stolen := redirectingProvider(t)
 	err := oauth.Revoke(context.Background(), p, attackRefreshToken)
 	t.Logf("Revoke: %v", err)
+	if !errors.Is(err, oauth.ErrRedirected) {
+		t.Errorf("Revoke after a redirect: %v, want ErrRedirected", err)
+	}
 	if s := stolen(); strings.Contains(s, attackRefreshToken) {
 		t.Fatalf("the refresh token went to http://mail-thief.example:\n%s", s)
 	}
@@ -92,9 +92,6 @@ func TestAttackRevocationRedirectSendsTheRefreshTokenElsewhere(t *testing.T) {
 // TestAttackCodeExchangeRedirectSendsTheCodeAndVerifierElsewhere: the
 // same for the authorization code and PKCE verifier of a sign-in.
 func TestAttackCodeExchangeRedirectSendsTheCodeAndVerifierElsewhere(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	p, stolen := redirectingProvider(t)
 	s, err := oauth.Start(p, oauth.Options{})
 	if err != nil {

@@ -3,7 +3,6 @@ package oauth_test
 import (
 	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ type rendezvousKeyring struct {
 	mu      sync.Mutex
 	n       int
 	arrived chan struct{}
+	wait    time.Duration // how long a read waits for the other (0: 10 s)
 }
 
 func (k *rendezvousKeyring) Get(service, user string) (string, error) {
@@ -36,11 +36,15 @@ func (k *rendezvousKeyring) Get(service, user string) (string, error) {
 	if n == 2 {
 		close(k.arrived)
 	}
+	wait := k.wait
 	k.mu.Unlock()
+	if wait == 0 {
+		wait = 10 * time.Second
+	}
 	if n <= 2 {
 		select {
 		case <-k.arrived:
-		case <-time.After(10 * time.Second):
+		case <-time.After(wait):
 		}
 	}
 	return v, err
@@ -53,9 +57,6 @@ func (k *rendezvousKeyring) Get(service, user string) (string, error) {
 // then reports "sign in again" although the keyring holds a working
 // sign-in (the first one just saved it).
 func TestAttackTwoProcessesRefreshingOneAccountLoseTheSignIn(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1")
-	}
 	const id = "me@example.com"
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
@@ -70,9 +71,15 @@ func TestAttackTwoProcessesRefreshingOneAccountLoseTheSignIn(t *testing.T) {
 	kr.user = id
 	kr.mu.Unlock()
 
-	// Two processes: two Secrets over the one keyring, two Managers.
-	app := oauth.NewManager(account.NewSecretsWith(kr)).Session(id, p)
-	cli := oauth.NewManager(account.NewSecretsWith(kr)).Session(id, p)
+	// Two processes: two Secrets over the one keyring, two Managers, one
+	// settings folder (where the sign-in lock lives). With the lock the
+	// reads never meet: the rendezvous's wait runs out.
+	kr.wait = 2 * time.Second
+	dir := t.TempDir()
+	appM, cliM := oauth.NewManager(account.NewSecretsWith(kr)), oauth.NewManager(account.NewSecretsWith(kr))
+	appM.LockDir, cliM.LockDir = dir, dir
+	app := appM.Session(id, p)
+	cli := cliM.Session(id, p)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, s := range []*oauth.Session{app, cli} {
@@ -92,5 +99,79 @@ func TestAttackTwoProcessesRefreshingOneAccountLoseTheSignIn(t *testing.T) {
 			t.Errorf("process %d: %v (sign in again: %v; NeedsSignIn %v) although the keyring holds a working sign-in",
 				i, err, errors.Is(err, oauth.ErrSignInAgain), []*oauth.Session{app, cli}[i].NeedsSignIn())
 		}
+	}
+}
+
+// gatedKeyring holds its first read of user's entry until gate closes
+// (it reads the value first): a process that read the refresh token just
+// before another one rotated it.
+type gatedKeyring struct {
+	*account.LimitedKeyring
+	user  string
+	gate  <-chan struct{}
+	first sync.Once
+}
+
+func (k *gatedKeyring) Get(service, user string) (string, error) {
+	v, err := k.LimitedKeyring.Get(service, user)
+	if user == k.user {
+		k.first.Do(func() {
+			select {
+			case <-k.gate:
+			case <-time.After(10 * time.Second):
+			}
+		})
+	}
+	return v, err
+}
+
+// savedKeyring closes saved after its first write of user's entry.
+type savedKeyring struct {
+	*account.LimitedKeyring
+	user  string
+	saved chan struct{}
+	once  sync.Once
+}
+
+func (k *savedKeyring) Set(service, user, secret string) error {
+	err := k.LimitedKeyring.Set(service, user, secret)
+	if user == k.user && err == nil {
+		k.once.Do(func() { close(k.saved) })
+	}
+	return err
+}
+
+// TestARefreshRefusedAfterAnotherProcessRotatedTheTokenRetriesWithTheNewOne:
+// without a shared lock (each Manager its own folder), process B reads the
+// refresh token, process A then refreshes (the provider rotates it) and
+// saves the new one, and only then does B ask the provider with the old
+// one: invalid_grant. B reads the keyring again, finds A's token, and
+// refreshes with it, instead of saying "sign in again".
+func TestARefreshRefusedAfterAnotherProcessRotatedTheTokenRetriesWithTheNewOne(t *testing.T) {
+	const id = "me@example.com"
+	srv := oauthtest.Start(t)
+	ctx := context.Background()
+	p := provider(t, srv)
+	kr := account.NewLimitedKeyring()
+	tok := signIn(t, srv, p)
+	if _, err := oauth.NewManager(account.NewSecretsWith(kr)).Session(id, p).Complete(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	saved := make(chan struct{})
+	aM := oauth.NewManager(account.NewSecretsWith(&savedKeyring{LimitedKeyring: kr, user: id, saved: saved}))
+	bM := oauth.NewManager(account.NewSecretsWith(&gatedKeyring{LimitedKeyring: kr, user: id, gate: saved}))
+	aM.LockDir, bM.LockDir = t.TempDir(), t.TempDir()
+	b := bM.Session(id, p)
+	bDone := make(chan error, 1)
+	go func() { _, err := b.Refresh(ctx); bDone <- err }()
+	if _, err := aM.Session(id, p).Refresh(ctx); err != nil {
+		t.Fatalf("process A: %v", err)
+	}
+	if err := <-bDone; err != nil {
+		t.Fatalf("process B, refused the token A rotated: %v (NeedsSignIn %v)", err, b.NeedsSignIn())
+	}
+	rt, _, _, err := account.NewSecretsWith(kr).RefreshToken(ctx, id)
+	if err != nil || !srv.RefreshTokenActive(ctx, rt) {
+		t.Fatalf("the keyring does not hold a working sign-in after both refreshes: %v", err)
 	}
 }

@@ -95,7 +95,7 @@ func checkVerificationURI(raw string, secrets ...string) error {
 
 // Wait polls until the person has signed in on the other device, the code
 // expires (ErrTimedOut), they decline (ErrCancelled) or ctx is cancelled
-// (ErrCancelled).
+// (ErrCancelled). Prefer WaitTokens, whose Tokens never print.
 func (d *DeviceSignIn) Wait(ctx context.Context) (*oauth2.Token, error) {
 	tok, err := d.p.config("").DeviceAccessToken(d.p.withClient(ctx), d.da)
 	if err != nil {

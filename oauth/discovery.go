@@ -75,7 +75,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadat
 		return nil, fmt.Errorf("issuer: %w", err)
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = &http.Client{Timeout: DefaultRequestTimeout}
 	}
 	base := strings.TrimSuffix(issuer, "/")
 	var firstErr error

@@ -199,6 +199,10 @@ func tokenError(op string, err error, secrets ...string) error {
 		}
 		return fmt.Errorf("%s: %w", op, providerError(code, re.ErrorDescription, secrets))
 	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Timeout() {
+		return fmt.Errorf("%s: %w", op, ErrNoAnswer)
+	}
 	return wrapShown(op, err, secrets)
 }
 

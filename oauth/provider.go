@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -106,9 +107,13 @@ type Provider struct {
 	// RequireIss: the server announced it always sends iss
 	// (authorization_response_iss_parameter_supported).
 	RequireIss bool
-	// HTTPClient makes the token, device and revocation requests; nil
-	// means http.DefaultClient.
+	// HTTPClient's Transport makes the token, device and revocation
+	// requests (nil: http.DefaultTransport). Whatever its CheckRedirect,
+	// those requests never follow a redirect (ErrRedirected).
 	HTTPClient *http.Client
+	// Timeout bounds each token, device and revocation request; 0 means
+	// DefaultRequestTimeout. A request that runs out is ErrNoAnswer.
+	Timeout time.Duration
 }
 
 // String hides the client secret: printing a Provider with fmt (%v, %+v,
@@ -154,21 +159,6 @@ func (p *Provider) config(redirectURL string) *oauth2.Config {
 	}
 	return &oauth2.Config{ClientID: p.ClientID, ClientSecret: p.ClientSecret, Endpoint: ep,
 		RedirectURL: redirectURL, Scopes: p.Scopes}
-}
-
-// withClient puts the provider's HTTP client in the context for x/oauth2.
-func (p *Provider) withClient(ctx context.Context) context.Context {
-	if p.HTTPClient == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, oauth2.HTTPClient, p.HTTPClient)
-}
-
-func (p *Provider) httpClient() *http.Client {
-	if p.HTTPClient != nil {
-		return p.HTTPClient
-	}
-	return http.DefaultClient
 }
 
 // Detect chooses the profile from the account's address and SMTP server,

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"stamp/account"
 )
 
 // ErrNoRevocation: the provider offers no way for an app to revoke a
@@ -39,12 +42,15 @@ func Revoke(ctx context.Context, p *Provider, refreshToken string) error {
 	if p.ClientSecret != "" {
 		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
 	}
-	resp, err := p.httpClient().Do(req)
+	resp, err := p.client().Do(req)
 	if err != nil {
+		if timedOut(ctx, err) {
+			return fmt.Errorf("revoke the sign-in: %w", ErrNoAnswer)
+		}
 		if ctx.Err() != nil {
 			return ErrCancelled
 		}
-		return wrapShown("revoke the sign-in", err, []string{refreshToken, p.ClientSecret})
+		return tokenError("revoke the sign-in", err, refreshToken, p.ClientSecret)
 	}
 	resp.Body.Close()
 	// RFC 7009 §2.2: 200 also for a token the server no longer knows.
@@ -64,24 +70,28 @@ type SignedOut struct {
 	RevokeErr error
 }
 
-// SignOut ends the account's sign-in: it revokes the saved refresh token
-// where the provider can (p may be nil when the account's provider could
-// not be resolved: nothing is revoked then), then deletes every keyring
-// entry of the account (the refresh token and its split parts, the client
-// secret) and the access token in memory. The account's settings stay.
-// The error is the keyring's: the sign-in may still be saved.
+// RevokeTimeout bounds the revocation of a sign-out: the sign-in is
+// already deleted from the keyring then, so waiting longer for the
+// provider gains little.
+const RevokeTimeout = 15 * time.Second
+
+// revokeBounded is Revoke under RevokeTimeout (and ctx).
+func revokeBounded(ctx context.Context, p *Provider, tok string) error {
+	rctx, cancel := context.WithTimeout(ctx, RevokeTimeout)
+	defer cancel()
+	return Revoke(rctx, p, tok)
+}
+
+// SignOut ends the account's sign-in: it deletes every keyring entry of
+// the account (the refresh token and its split parts, the client secret)
+// and the access token in memory, then revokes the refresh token, held in
+// memory, where the provider can (p may be nil when the account's provider
+// could not be resolved: nothing is revoked then), under RevokeTimeout.
+// The account's settings stay. The error is the keyring's: the sign-in may
+// still be saved, and nothing was revoked.
 func (m *Manager) SignOut(ctx context.Context, id string, p *Provider) (SignedOut, error) {
 	var out SignedOut
-	tok, _, _, err := m.secrets.RefreshToken(ctx, id)
-	switch {
-	case err != nil:
-		out.RevokeErr = fmt.Errorf("%w (%v)", ErrSignInAgain, err)
-	case p == nil:
-		out.RevokeErr = errors.New("the provider's settings could not be read")
-	default:
-		out.RevokeErr = Revoke(ctx, p, tok)
-		out.Revoked = out.RevokeErr == nil
-	}
+	tok, _, _, terr := m.secrets.RefreshToken(ctx, id)
 	m.mu.Lock()
 	s := m.byID[id]
 	m.mu.Unlock()
@@ -96,7 +106,16 @@ func (m *Manager) SignOut(ctx context.Context, id string, p *Provider) (SignedOu
 			s.undeleted = true
 			s.mu.Unlock()
 		}
-		return out, fmt.Errorf("forget the sign-in of account %q: %w", id, err)
+		return out, fmt.Errorf("forget the sign-in of account %q: %w", id, account.AboutSignIn(err))
+	}
+	switch {
+	case terr != nil:
+		out.RevokeErr = fmt.Errorf("%w (%v)", ErrSignInAgain, terr)
+	case p == nil:
+		out.RevokeErr = errors.New("the provider's settings could not be read")
+	default:
+		out.RevokeErr = revokeBounded(ctx, p, tok)
+		out.Revoked = out.RevokeErr == nil
 	}
 	return out, nil
 }

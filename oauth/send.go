@@ -165,10 +165,18 @@ func withToken(ctx context.Context, s *Session, cfg smtpclient.Config, onEvent f
 		}
 		if needs {
 			if err != nil {
+				ek := smtpclient.ErrorReply
+				if errors.Is(err, ErrNoAnswer) {
+					ek = smtpclient.ErrorTimeout
+				}
 				emit(smtpclient.Event{Kind: smtpclient.EventStepFailed, Step: StepRefresh, Text: smtpclient.Printable(err.Error()),
-					Err: &smtpclient.Error{Step: StepRefresh, Kind: smtpclient.ErrorReply, Message: smtpclient.Printable(err.Error())}})
+					Err: &smtpclient.Error{Step: StepRefresh, Kind: ek, Message: smtpclient.Printable(err.Error())}})
 			} else {
 				emit(smtpclient.Event{Kind: smtpclient.EventStepFinished, Step: StepRefresh, Text: "the sign-in is renewed"})
+				if u := s.Unsaved(); u != nil {
+					emit(smtpclient.Event{Kind: smtpclient.EventLine, Direction: smtpclient.Local, Step: StepRefresh,
+						Text: smtpclient.Printable("warning: " + u.Error())})
+				}
 			}
 		}
 		if errors.Is(err, ErrSignInAgain) {

@@ -21,6 +21,12 @@ const ExpiryMargin = 5 * time.Minute
 // Manager hands out one Session per account, so that refreshes of one
 // account never run at the same time. It is safe for concurrent use.
 type Manager struct {
+	// LockDir is the folder of the per-account sign-in locks, which keep
+	// two processes (the app and stamp-send) from refreshing one account
+	// at once: the settings folder, where accounts.json is. Empty means
+	// account.DefaultDir(). Set it before the first Session.
+	LockDir string
+
 	secrets *account.Secrets
 	mu      sync.Mutex
 	byID    map[string]*Session
@@ -40,7 +46,7 @@ func (m *Manager) Session(id string, p *Provider) *Session {
 	defer m.mu.Unlock()
 	s, ok := m.byID[id]
 	if !ok {
-		s = &Session{id: id, p: p, secrets: m.secrets}
+		s = &Session{id: id, p: p, secrets: m.secrets, lockPath: m.lockPath(id)}
 		m.byID[id] = s
 		return s
 	}
@@ -65,6 +71,9 @@ func sameClient(a, b *Provider) bool {
 type Session struct {
 	id      string
 	secrets *account.Secrets
+	// lockPath is the account's sign-in lock file, shared with other
+	// processes ("" for none).
+	lockPath string
 	// mu serialises everything, so refreshes never overlap.
 	mu     sync.Mutex
 	p      *Provider
@@ -78,6 +87,44 @@ type Session struct {
 	// undeleted: SignOut could not delete the keyring entry, so a refresh
 	// would find the signed-out token: none runs until Complete.
 	undeleted bool
+	// unsaved: the last renewed refresh token is kept for this session
+	// only (the keyring refused it); nil once one is saved.
+	unsaved *RenewalNotSavedError
+}
+
+// RenewalNotSavedError says the provider renewed (rotated) the account's
+// sign-in but the keyring did not take the new refresh token: it is kept
+// in memory for this session only, and the one in the keyring no longer
+// works. The access token is good; a process that ends now (stamp-send)
+// loses the sign-in, and the app keeps it until it quits.
+type RenewalNotSavedError struct {
+	Account string
+	// Err is why the keyring refused (a *account.KeyringUnavailableError),
+	// or nil when unknown.
+	Err error
+}
+
+func (e *RenewalNotSavedError) Error() string {
+	why := ""
+	if e.Err != nil {
+		why = " (" + e.Err.Error() + ")"
+	}
+	return fmt.Sprintf("the renewed sign-in of account %q could not be saved in the system keyring%s: it is kept for this session only "+
+		"and is lost when the program ends; unlock the keyring and sign in again", e.Account, why)
+}
+
+// Unwrap returns Err.
+func (e *RenewalNotSavedError) Unwrap() error { return e.Err }
+
+// Unsaved is a *RenewalNotSavedError when the last renewal of the sign-in
+// is kept for this session only, or nil.
+func (s *Session) Unsaved() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsaved == nil {
+		return nil
+	}
+	return s.unsaved
 }
 
 // NeedsSignIn reports whether the last refresh found the sign-in gone
@@ -107,12 +154,17 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock := lockAccount(ctx, s.lockPath)
+	defer unlock()
+	if len(tok.RefreshToken) > MaxRefreshToken {
+		return account.LocationNone, fmt.Errorf("keep the sign-in: %w", errTooLong(len(tok.RefreshToken)))
+	}
 	loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
 	if err != nil {
 		return loc, fmt.Errorf("keep the sign-in: %w", err)
 	}
 	s.access = accessOnly(tok)
-	s.again, s.signedOut, s.undeleted = false, false, false
+	s.again, s.signedOut, s.undeleted, s.unsaved = false, false, false, nil
 	return loc, nil
 }
 
@@ -153,8 +205,9 @@ func handOut(tok *oauth2.Token) AccessToken {
 
 // Token returns an access token valid for at least ExpiryMargin,
 // refreshing it when needed. A rotated refresh token is stored before the
-// new access token is returned; if it cannot be stored, the access token
-// is not used. ErrSignInAgain (inside a *ProviderError when the server
+// new access token is returned; if the keyring cannot take it, it is kept
+// for this session and Unsaved says so; any other failure to store it
+// means the access token is not used. ErrSignInAgain (inside a *ProviderError when the server
 // said invalid_grant) means the person must sign in again.
 func (s *Session) Token(ctx context.Context) (AccessToken, error) {
 	s.mu.Lock()
@@ -186,7 +239,11 @@ func (s *Session) Expiry() time.Time {
 }
 
 func (s *Session) refreshLocked(ctx context.Context) (AccessToken, error) {
+	// Read, refresh and save under the lock other processes take too: a
+	// rotated refresh token is saved before another process reads it.
+	unlock := lockAccount(ctx, s.lockPath)
 	tok, err := s.refreshOnce(ctx)
+	unlock()
 	if errors.Is(err, ErrSignInAgain) {
 		s.again = true
 	}
@@ -214,48 +271,84 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	// An expired token with the refresh token makes x/oauth2 refresh now.
-	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
-	tok, err := src.Token()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ErrCancelled
+	tok, err := s.exchange(ctx, old, lastAccess)
+	if errors.Is(err, ErrSignInAgain) {
+		// Another process (without the lock: another folder, a wait that
+		// ran out) may have rotated the token since we read it: the
+		// provider then refuses the old one. Try once more with the
+		// keyring's token if it changed.
+		if now, _, _, rerr := s.secrets.RefreshToken(ctx, s.id); rerr == nil && now != old {
+			old = now
+			tok, err = s.exchange(ctx, old, lastAccess)
 		}
-		return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if tok.RefreshToken != "" && tok.RefreshToken != old {
 		// Rotated: the old one may stop working at any moment. Store the
 		// new one first; an access token nobody can renew is not used.
-		if _, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken); err != nil {
-			return nil, fmt.Errorf("keep the renewed sign-in: %w", err)
+		if len(tok.RefreshToken) > MaxRefreshToken {
+			return nil, fmt.Errorf("keep the renewed sign-in: %w", errTooLong(len(tok.RefreshToken)))
+		}
+		loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
+		if err != nil {
+			return nil, fmt.Errorf("keep the renewed sign-in: %w", account.AboutSignIn(err))
+		}
+		s.unsaved = nil
+		if loc != account.LocationKeyring {
+			s.unsaved = &RenewalNotSavedError{Account: s.id}
+			if p := s.secrets.Problem(); p != nil {
+				s.unsaved.Err = account.AboutSignIn(p)
+			}
 		}
 	}
 	s.access = accessOnly(tok)
 	return s.access, nil
 }
 
-// SignOut revokes the refresh token where the provider can (RFC 7009) and
-// deletes it from the keyring and memory (the access token and a copy kept
-// for this session only, when the keyring was unavailable). The keyring
-// entry is deleted even when revocation fails; that error is returned.
-// From then on the session needs a sign-in (NeedsSignIn, SignedOut) and
-// hands out no token until Complete, or, when the keyring entry is
-// deleted, until a sign-in saved since by another Stamp works.
+// exchange asks the provider for a new access token with the refresh
+// token old.
+func (s *Session) exchange(ctx context.Context, old, lastAccess string) (*oauth2.Token, error) {
+	// An expired token with the refresh token makes x/oauth2 refresh now.
+	src := s.p.config("").TokenSource(s.p.withClient(ctx), &oauth2.Token{RefreshToken: old, Expiry: time.Unix(1, 0)})
+	tok, err := src.Token()
+	switch {
+	case err == nil:
+		return tok, nil
+	case timedOut(ctx, err):
+		return nil, fmt.Errorf("refresh the sign-in: %w", ErrNoAnswer)
+	case ctx.Err() != nil:
+		return nil, ErrCancelled
+	}
+	return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
+}
+
+// SignOut deletes the refresh token from the keyring and memory (the
+// access token and a copy kept for this session only, when the keyring was
+// unavailable), then revokes it where the provider can (RFC 7009), with the
+// token held in memory and under RevokeTimeout: a provider that never
+// answers cannot keep the sign-in in the keyring. When the delete fails
+// nothing is revoked and that error is returned; otherwise the
+// revocation's error. From then on the session needs a sign-in
+// (NeedsSignIn, SignedOut) and hands out no token until Complete, or, when
+// the keyring entry is deleted, until a sign-in saved since by another
+// Stamp works.
 func (s *Session) SignOut(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.access = nil
 	s.again, s.signedOut = true, true
-	var revokeErr error
-	if tok, _, _, err := s.secrets.RefreshToken(ctx, s.id); err == nil && s.p.CanRevoke() {
-		revokeErr = Revoke(ctx, s.p, tok)
-	}
+	tok, _, _, terr := s.secrets.RefreshToken(ctx, s.id)
 	s.secrets.ForgetSession(s.id)
 	if err := s.secrets.DeleteRefreshToken(ctx, s.id); err != nil {
 		s.undeleted = true
-		return err
+		return account.AboutSignIn(err)
 	}
-	return revokeErr
+	if terr != nil || !s.p.CanRevoke() {
+		return nil
+	}
+	return revokeBounded(ctx, s.p, tok)
 }
 
 // accessOnly copies tok without its refresh token, so nothing that holds

@@ -109,7 +109,8 @@ func (s *SignIn) RedirectURL() string { return s.cfg.RedirectURL }
 // Wait blocks until the browser comes back and the code is exchanged, the
 // time limit passes (ErrTimedOut), or ctx is cancelled or Close is called
 // (ErrCancelled). It returns the tokens (keep them with Session.Complete)
-// and closes the listener.
+// and closes the listener. The *oauth2.Token prints its tokens with %v:
+// prefer WaitTokens, whose Tokens never print.
 func (s *SignIn) Wait(ctx context.Context) (*oauth2.Token, error) {
 	defer s.Close()
 	timer := time.NewTimer(s.timeout)

@@ -22,14 +22,14 @@ type AccountSender struct {
 	Secrets *account.Secrets
 	// HTTPClient makes OAuth token requests (nil: http.DefaultClient).
 	HTTPClient *http.Client
+	// Manager holds the sign-ins: the app passes its one Manager, so its
+	// composer, Accounts window and outbox never refresh one account at
+	// the same time. Nil: the sender makes its own on first use.
+	Manager *oauth.Manager
 	// Timeout bounds each network step (0: the engine's default);
 	// Background runs the send at lower priority (the app's sends).
 	Timeout    time.Duration
 	Background bool
-	// OAuth, when set, is the app's one oauth.Manager (shared with its
-	// sign-ins, so refreshes of one account never run at the same time);
-	// nil makes one for this AccountSender.
-	OAuth *oauth.Manager
 
 	once    sync.Once
 	manager *oauth.Manager
@@ -49,8 +49,10 @@ func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Enve
 		if err != nil {
 			return nil, err
 		}
+		p.Timeout = s.Timeout
 		s.once.Do(func() {
-			if s.manager = s.OAuth; s.manager == nil {
+			s.manager = s.Manager
+			if s.manager == nil {
 				s.manager = oauth.NewManager(s.Secrets)
 			}
 		})

@@ -16,6 +16,7 @@ import (
 
 	"stamp/account"
 	"stamp/i18n"
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -277,10 +278,24 @@ func (c *accountCmd) add(args []string) error {
 			return err
 		}
 	}
+	var before account.Account
+	if f.replace {
+		if err := c.open(); err != nil {
+			return err
+		}
+		before, _ = c.store.Get(a.ID)
+	}
 	if err := c.save(a, f.replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
+	if before.OAuth != nil && a.OAuth == nil {
+		// It logs in with a password now: its sign-in is not used any
+		// more; end it, as the Accounts window does.
+		if err := c.signOutReplaced(before); err != nil {
+			return err
+		}
+	}
 	if preset != nil {
 		c.printPreset(*preset, a.ID)
 	}
@@ -291,7 +306,7 @@ func (c *accountCmd) add(args []string) error {
 		return c.savePassword(a.ID, password)
 	}
 	if a.EffectiveAuth().NeedsSecret() {
-		if loc, _ := c.secrets.Location(context.Background(), a.ID); f.replace && loc == account.LocationKeyring {
+		if cred, loc, _ := c.secrets.Get(context.Background(), a.ID); f.replace && loc == account.LocationKeyring && cred.Kind == account.KindPassword {
 			fmt.Fprintln(c.stdout, "The password saved in the system keyring is kept.")
 			return nil
 		}
@@ -654,6 +669,10 @@ func (c *accountCmd) password(args []string) error {
 	}
 	if password == "" {
 		return usagef("give the password with --password-stdin or --password-env VAR")
+	}
+	if a.OAuth != nil {
+		return usagef("account %q signs in with %s, not a password: use stamp-send account login %s (or account logout %s to end the sign-in)",
+			a.ID, oauth.Kind(a.OAuth.Provider).Name(), a.ID, a.ID)
 	}
 	if !a.EffectiveAuth().NeedsSecret() {
 		return usagef("account %q logs in without a password (auth none)", a.ID)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,9 +14,6 @@ import (
 // without being revoked, and sending now says "sign in again"), where it
 // should be refused ("NAME signs in with …; use account login").
 func TestAttackAccountPasswordOverwritesTheSignIn(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
-	}
 	e := newAccountEnv(t)
 	srv := oauthtest.Start(t)
 	ctx := context.Background()
@@ -50,9 +46,6 @@ func TestAttackAccountPasswordOverwritesTheSignIn(t *testing.T) {
 // case), and stamp-send says "The password saved in the system keyring is
 // kept" although there is no password, only the sign-in.
 func TestAttackReplacingAnOAuthAccountWithAPasswordOneKeepsTheSignIn(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
-	}
 	e := newAccountEnv(t)
 	srv := oauthtest.Start(t)
 	ctx := context.Background()

@@ -22,15 +22,7 @@ func (c *accountCmd) logout(args []string) error {
 	if a.OAuth == nil {
 		return usagef("account %q logs in with a password, not a sign-in; stamp-send account remove %s forgets it with its password", a.ID, a.ID)
 	}
-	ctx, stop := signalContext()
-	defer stop()
-	// Without the provider (no client ID any more, a custom issuer out of
-	// reach) nothing can be revoked, but the sign-in is still forgotten.
-	p, perr := oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
-	if perr != nil {
-		p = nil
-	}
-	out, err := oauth.NewManager(c.secrets).SignOut(ctx, a.ID, p)
+	p, perr, out, err := c.signOut(a)
 	if err != nil {
 		c.code = exitFailure
 		return fmt.Errorf("%w\nThe sign-in may still be in the system keyring (service %q)", err, account.KeyringService)
@@ -58,6 +50,37 @@ func (c *accountCmd) logout(args []string) error {
 		c.code = exitFailure
 	}
 	fmt.Fprintf(c.stdout, "The account's settings stay; sign in again with: stamp-send account login %s\n", a.ID)
+	return nil
+}
+
+// signOut ends a's sign-in with oauth.Manager.SignOut. Without the
+// provider (no client ID any more, a custom issuer out of reach: perr)
+// nothing can be revoked, but the sign-in is still forgotten.
+func (c *accountCmd) signOut(a account.Account) (p *oauth.Provider, perr error, out oauth.SignedOut, err error) {
+	ctx, stop := signalContext()
+	defer stop()
+	p, perr = oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
+	if perr != nil {
+		p = nil
+	}
+	out, err = oauth.NewManager(c.secrets).SignOut(ctx, a.ID, p)
+	return p, perr, out, err
+}
+
+// signOutReplaced ends the sign-in of an account that add --replace just
+// turned into a password account: its refresh token (revoked where the
+// provider can) and client secret leave the keyring.
+func (c *accountCmd) signOutReplaced(before account.Account) error {
+	p, _, out, err := c.signOut(before)
+	if err != nil {
+		c.code = exitFailure
+		return fmt.Errorf("the account is saved, but its old sign-in is still in the system keyring: %w", err)
+	}
+	if out.Revoked {
+		fmt.Fprintf(c.stdout, "Its sign-in with %s is revoked and deleted from the system keyring.\n", p.Kind.Name())
+	} else {
+		fmt.Fprintln(c.stdout, "Its sign-in is deleted from the system keyring.")
+	}
 	return nil
 }
 

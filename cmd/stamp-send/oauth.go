@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"stamp/account"
 	"stamp/oauth"
 	"stamp/smtpclient"
@@ -220,7 +218,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	if err != nil {
 		return err
 	}
-	var tok *oauth2.Token
+	var tok *oauth.Tokens
 	if f.device {
 		tok, err = c.deviceSignIn(ctx, p)
 	} else {
@@ -236,7 +234,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 		}
 		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
 	}
-	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).Complete(ctx, tok)
+	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).CompleteTokens(ctx, tok)
 	if err != nil {
 		return err
 	}
@@ -249,7 +247,7 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	return nil
 }
 
-func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a account.Account, timeout time.Duration) (*oauth2.Token, error) {
+func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a account.Account, timeout time.Duration) (*oauth.Tokens, error) {
 	s, err := oauth.Start(p, oauth.Options{Timeout: timeout, LoginHint: a.Address})
 	if err != nil {
 		return nil, err
@@ -260,17 +258,17 @@ func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a acc
 		fmt.Fprintln(c.stdout, "(A browser window should have opened.)")
 	}
 	fmt.Fprintf(c.stdout, "Waiting for the browser to come back (up to %s; Ctrl-C cancels)...\n", timeout)
-	return s.Wait(ctx)
+	return s.WaitTokens(ctx)
 }
 
-func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oauth2.Token, error) {
+func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oauth.Tokens, error) {
 	d, err := oauth.StartDevice(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(c.stdout, "To sign in with %s on any device, open\n\n  %s\n\nand enter the code %s (valid until %s). Waiting (Ctrl-C cancels)...\n",
 		p.Kind.Name(), d.VerificationURI(), d.UserCode(), d.Expiry().Local().Format("15:04"))
-	return d.Wait(ctx)
+	return d.WaitTokens(ctx)
 }
 
 // signedIn reports whether --account names an OAuth account whose token
@@ -287,11 +285,27 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 	}
 	secrets := newSecrets()
 	secrets.Timeout = accountKeyringTimeout
-	p, err := oauth.ProviderFor(ctx, *o.saved, secrets, oauthHTTPClient())
+	// --timeout bounds each step: the provider's discovery and each token
+	// request too, so a silent provider cannot hold a cron job for ever.
+	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	p, err := oauth.ProviderFor(pctx, *o.saved, secrets, oauthHTTPClient())
+	cancel()
 	if err != nil {
+		if errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			return nil, fmt.Errorf("%w: %v", oauth.ErrNoAnswer, err)
+		}
 		return nil, err
 	}
-	res, err := oauth.Send(ctx, oauth.NewManager(secrets).Session(o.saved.ID, p), cfg, env, m, out.event)
+	p.Timeout = o.Timeout
+	session := oauth.NewManager(secrets).Session(o.saved.ID, p)
+	res, err := oauth.Send(ctx, session, cfg, env, m, out.event)
+	if u := session.Unsaved(); u != nil {
+		// The message is sent (or not) all the same, and the exit code
+		// says which: a script that sees a failure may send it twice. The
+		// lost sign-in is said here, and next time as exit 4.
+		fmt.Fprintf(out.w, "stamp-send: warning: %s\nAfter unlocking it: stamp-send account login %s\n",
+			printableLines(u.Error()), o.saved.ID)
+	}
 	var sa *oauth.SignInAgainError
 	if errors.As(err, &sa) {
 		return res, fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, o.saved.ID)
@@ -302,8 +316,11 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 // oauthExitCode is exitCode, with a sign-in to renew an authentication
 // failure.
 func oauthExitCode(res *smtpclient.Result, err error) int {
-	if errors.Is(err, oauth.ErrSignInAgain) {
+	switch {
+	case errors.Is(err, oauth.ErrSignInAgain):
 		return exitAuth
+	case errors.Is(err, oauth.ErrNoAnswer):
+		return exitTimeout
 	}
 	return exitCode(res, err)
 }
@@ -332,6 +349,7 @@ func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quie
 	if err != nil {
 		return err
 	}
+	p.Timeout = timeout
 	cfg := a.SMTPConfig(account.Credential{})
 	cfg.Timeout = timeout
 	out := &transcript{w: c.stderr, quiet: quiet, json: asJSON}

@@ -18,7 +18,7 @@ import (
 // keyring password, or oauth.Send for an account that signs in, with the
 // app's one oauth.Manager).
 func openOutbox(a fyne.App, data string, store *account.Store, secrets *account.Secrets, oauthManager *oauth.Manager, sb *ui.Sandbox) (*ui.Outbox, error) {
-	accounts := &outbox.AccountSender{Store: store, Secrets: secrets, Background: true, OAuth: oauthManager}
+	accounts := &outbox.AccountSender{Store: store, Secrets: secrets, Background: true, Manager: oauthManager}
 	send := outbox.SenderFunc(func(ctx context.Context, id string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 		if id == ui.SandboxID {
 			cfg := sb.Config()
