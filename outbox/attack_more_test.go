@@ -70,7 +70,7 @@ func TestAttackALongNonLatinSubjectNeverReachesSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = o.SendNow(context.Background(), r.ID)
+	_, err = o.SendNow(context.Background(), r.ID, false)
 	if n := e.delivered()[subject]; n != 1 {
 		t.Fatalf("delivered %d times (SendNow: %v)", n, err)
 	}

@@ -43,7 +43,7 @@ func TestAttackAProviderDownForAMomentIsNeverRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := o.SendNow(context.Background(), r.ID)
+	got, _ := o.SendNow(context.Background(), r.ID, false)
 	if got.State != Retrying {
 		t.Fatalf("the provider answered 503 (nothing sent, try later) and the message is %q (%q), not retrying: %+v", got.State, got.Reason, got.LastError)
 	}

@@ -9,6 +9,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,47 +45,67 @@ func killedAfterTheServerAccepted(t *testing.T, e *env, o *Outbox, subject strin
 }
 
 // Finding 1: the person's "Send now" (SendNow) on a message whose sender
-// died after the server took it. What the person sees before deciding
-// (List, Get) is State "sending", no reason, not busy: nothing says "may
-// have been delivered", so the app (and stamp-send outbox send ID) does not
-// ask. SendNow then judges the dead attempt itself (maybe delivered) and
-// sends it anyway, because it is forced: a second delivery nobody chose.
-func TestAttackSendNowAfterAKilledSendDeliversTwice(t *testing.T) {
-	attackOnly(t, 1)
+// died after the server took it. What the person is shown (Get, List)
+// must say "may have been delivered" (the dead attempt is judged when
+// nobody holds the lock), and SendNow decides under the lock: without
+// again it refuses with ErrMaybeDelivered and sends nothing, even when
+// nobody looked first; with again (the person chose) it sends.
+func TestSendNowAfterAKilledSendAsksFirst(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	id := killedAfterTheServerAccepted(t, e, o, "killed after 250")
 
-	shown, err := o.Get(id)
-	if err != nil {
-		t.Fatal(err)
+	// Nobody looked: the decision is SendNow's own, under the lock.
+	r, err := o.SendNow(context.Background(), id, false)
+	if !errors.Is(err, ErrMaybeDelivered) || r.Reason != ReasonMaybeDelivered {
+		t.Fatalf("SendNow without again: state %q reason %q err %v, want ErrMaybeDelivered", r.State, r.Reason, err)
 	}
-	t.Logf("what the person is shown before Send now: state %q reason %q busy %v", shown.State, shown.Reason, shown.Busy)
-	if shown.Reason == ReasonMaybeDelivered {
-		t.Skip("the record is shown as possibly delivered before the decision: the caller can ask")
-	}
-	r, err := o.SendNow(context.Background(), id)
-	t.Logf("SendNow: state %q reason %q err %v", r.State, r.Reason, err)
 	if n := e.delivered()["killed after 250"]; n != 1 {
-		t.Fatalf("delivered %d times: SendNow resent a message that may have been delivered, without the person being told", n)
+		t.Fatalf("delivered %d times: SendNow resent a message that may have been delivered, without the person", n)
+	}
+	if r, err = o.SendNow(context.Background(), id, true); err != nil || r.State != Sent {
+		t.Fatalf("SendNow with again (the person chose): state %q err %v", r.State, err)
+	}
+	if n := e.delivered()["killed after 250"]; n != 2 {
+		t.Fatalf("delivered %d times after the person chose to send again, want 2", n)
+	}
+}
+
+// Finding 1: what List and Get show of a dead attempt after DATA.
+func TestListShowsADeadAttemptAfterDataAsMaybeDelivered(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	o := e.open(Options{})
+	id := killedAfterTheServerAccepted(t, e, o, "killed again")
+	list, err := o.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List: %v %v", list, err)
+	}
+	if r := list[0]; r.State != NeedsAttention || r.Reason != ReasonMaybeDelivered || r.Busy {
+		t.Fatalf("List shows state %q reason %q busy %v, want needs-attention / may-have-been-delivered", r.State, r.Reason, r.Busy)
+	}
+	if r, err := o.Get(id); err != nil || r.Reason != ReasonMaybeDelivered {
+		t.Fatalf("Get: reason %q err %v", r.Reason, err)
 	}
 }
 
 // Finding 2: Reschedule (the Outbox window's "Send later…") on the same
-// message: it judges the dead attempt (maybe delivered), then clears the
-// reason and makes it Waiting, so the scheduler sends it again on its own.
-func TestAttackRescheduleAfterAKilledSendDeliversTwice(t *testing.T) {
-	attackOnly(t, 2)
+// message must not make it due without the person: ErrMaybeDelivered, the
+// scheduler leaves it alone; with again it is rescheduled.
+func TestRescheduleAfterAKilledSendAsksFirst(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	id := killedAfterTheServerAccepted(t, e, o, "rescheduled")
 
-	if _, err := o.Reschedule(id, time.Now().Add(-time.Second)); err != nil {
-		t.Fatal(err)
+	if _, err := o.Reschedule(id, time.Now().Add(-time.Second), false); !errors.Is(err, ErrMaybeDelivered) {
+		t.Fatalf("Reschedule without again: %v, want ErrMaybeDelivered", err)
 	}
 	o.Flush(context.Background(), false) // the scheduler's next pass
 	if n := e.delivered()["rescheduled"]; n != 1 {
 		t.Fatalf("delivered %d times: Reschedule turned a possibly delivered message into a due one", n)
+	}
+	r, err := o.Reschedule(id, time.Now().Add(time.Hour), true)
+	if err != nil || r.State != Scheduled || r.Reason != "" {
+		t.Fatalf("Reschedule with again: state %q reason %q err %v", r.State, r.Reason, err)
 	}
 }
 
@@ -135,7 +156,7 @@ func TestAttackSentCopyLostWhenItsNameIsTakenMeanwhile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb, err := o.SendNow(context.Background(), b.ID)
+		rb, err := o.SendNow(context.Background(), b.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}

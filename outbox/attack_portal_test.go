@@ -48,7 +48,7 @@ func TestAttackACaptivePortalMakesTheMessageNeedAttention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := o.SendNow(context.Background(), r.ID)
+	got, _ := o.SendNow(context.Background(), r.ID, false)
 	t.Logf("behind the portal: %s %s: %s", got.State, got.Reason, got.LastError.Text)
 	if got.State != Retrying {
 		t.Fatalf("a captive portal answering HTTP left the message %q (%q) — not retried after the login (the network change): %s",

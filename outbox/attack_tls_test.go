@@ -53,7 +53,7 @@ func TestAttackAConnectionDroppedDuringTLSIsNeverRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := o.SendNow(context.Background(), r.ID)
+	got, _ := o.SendNow(context.Background(), r.ID, false)
 	t.Logf("after the drop: %s %s %+v", got.State, got.Reason, got.LastError)
 
 	// The server is back (a real TLS server on loopback), and the outbox

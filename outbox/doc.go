@@ -61,8 +61,10 @@
 //     already leaving). Edit from the Outbox window is the same Take.
 //   - The Outbox window lists List() (State, Reason, NextAttempt,
 //     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
-//     Retry are SendNow (for ReasonMaybeDelivered only after asking), Delete
-//     is Remove after a confirmation. A Change with Removed and State Sent
+//     Retry are SendNow(ctx, id, false); when it returns ErrMaybeDelivered
+//     the window asks the person and, if they choose to send it again,
+//     calls SendNow(ctx, id, true) (Reschedule likewise). Delete is Remove
+//     after a confirmation. A Change with Removed and State Sent
 //     says "sent", with Record.LeftLate for a scheduled message that left
 //     late.
 //   - On exit with List() not empty: "send them now" is SendNow for each

@@ -29,7 +29,7 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		if ctx.Err() != nil {
 			return next, ctx.Err()
 		}
-		r, aerr := o.attempt(ctx, id, false, retryNow)
+		r, aerr := o.attempt(ctx, id, false, false, retryNow)
 		switch {
 		case errors.Is(aerr, ErrBusy):
 			// Another sender (or Take, or Enqueue) has it: look again soon.
@@ -127,8 +127,10 @@ func (o *Outbox) cleanOrphans(ids []string) {
 
 // Reschedule sets the time a message leaves (the Outbox window's "Send
 // later…" on a queued message): Scheduled for at, or due now when at is not
-// in the future. A message being sent is ErrBusy.
-func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
+// in the future. A message being sent is ErrBusy. A message that may have
+// been delivered (judged here under the lock) is rescheduled only with
+// again (the person was asked), else ErrMaybeDelivered and no change.
+func (o *Outbox) Reschedule(id string, at time.Time, again bool) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
@@ -142,6 +144,9 @@ func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
 	}
 	if err == nil && r.State == Sent {
 		err = o.finishSent(r)
+	}
+	if err == nil && maybeDelivered(r) && !again {
+		err = ErrMaybeDelivered
 	}
 	if err != nil || r.State == Sent {
 		c.release()

@@ -35,22 +35,30 @@ func (f SenderFunc) Send(ctx context.Context, account string, env smtpclient.Env
 }
 
 // SendNow sends the message id now, whatever its state and time: the
-// person's Send now and Retry. For a message that needs attention because
-// it may have been delivered, the caller must have asked the person first.
-// It returns the record as the attempt left it (State Sent when it went
-// out: it is in the Sent folder and no longer in the outbox) and ErrBusy
-// when another sender has it.
-func (o *Outbox) SendNow(ctx context.Context, id string) (Record, error) {
+// person's Send now and Retry. A message that may have been delivered
+// (ReasonMaybeDelivered, or an attempt that died after DATA, judged here
+// under the lock) is sent only with again, which says the person was asked
+// and chose to send it again; without it SendNow returns the record and
+// ErrMaybeDelivered, sending nothing. It returns the record as the attempt
+// left it (State Sent when it went out: it is in the Sent folder and no
+// longer in the outbox) and ErrBusy when another sender has it.
+func (o *Outbox) SendNow(ctx context.Context, id string, again bool) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
-	return o.attempt(ctx, id, true, false)
+	return o.attempt(ctx, id, true, again, false)
+}
+
+// maybeDelivered reports whether r may have reached the server already.
+func maybeDelivered(r Record) bool {
+	return r.State == NeedsAttention && r.Reason == ReasonMaybeDelivered
 }
 
 // attempt is one go at the message id: lock, judge a dead attempt, send
 // if due (or forced), record the outcome. Without force, a message not due
-// (or one that needs attention) is left as it is and returned.
-func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (Record, error) {
+// (or one that needs attention) is left as it is and returned. A forced
+// attempt of a message that may have been delivered needs again.
+func (o *Outbox) attempt(ctx context.Context, id string, force, again, retryNow bool) (Record, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	c, err := o.lock(id, false)
@@ -75,6 +83,9 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (
 	due := !r.NextAttempt.After(time.Now()) || retryNow && r.State == Retrying
 	if !force && (r.State == NeedsAttention || !due) {
 		return r, nil
+	}
+	if force && maybeDelivered(r) && !again {
+		return r, ErrMaybeDelivered
 	}
 	if force { // the person's decision: a new run of back-off
 		r.Retries, r.FirstFailure = 0, time.Time{}

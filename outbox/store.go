@@ -28,6 +28,12 @@ var ErrBusy = errors.New("the message is being sent right now")
 // never queued).
 var ErrNotFound = errors.New("no such message in the outbox")
 
+// ErrMaybeDelivered says the message may have reached the server already
+// (its record says ReasonMaybeDelivered, or an attempt died after DATA):
+// SendNow and Reschedule send it again only when the person was asked
+// (again). Nothing was changed or sent.
+var ErrMaybeDelivered = errors.New("the message may already have been delivered; it is sent again only after asking")
+
 // Options configure an Outbox.
 type Options struct {
 	// Dir is the outbox folder (created 0700); SentDir the Sent folder.
@@ -243,7 +249,7 @@ func (o *Outbox) List() ([]Record, error) {
 	var out []Record
 	var bad []string
 	for _, id := range ids {
-		r, err := o.load(id)
+		r, err := o.look(id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -251,7 +257,6 @@ func (o *Outbox) List() ([]Record, error) {
 			bad = append(bad, err.Error())
 			continue
 		}
-		r.Busy = o.busy(id)
 		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
@@ -261,14 +266,26 @@ func (o *Outbox) List() ([]Record, error) {
 	return out, nil
 }
 
-// busy reports whether someone holds id's lock right now.
-func (o *Outbox) busy(id string) bool {
+// look reads the record id as the person should see it: Busy when someone
+// holds its lock right now; otherwise an attempt that died (State Sending,
+// nobody holding the lock) is judged first, under the lock, so a message
+// that may have been delivered says so before anyone decides to send it.
+func (o *Outbox) look(id string) (Record, error) {
 	c, err := o.lock(id, false)
-	if err != nil {
-		return errors.Is(err, ErrBusy)
+	if errors.Is(err, ErrBusy) {
+		r, err := o.load(id)
+		r.Busy = err == nil
+		return r, err
 	}
-	c.release()
-	return false
+	if err != nil {
+		return o.load(id) // no lock to be had (a read-only folder): as stored
+	}
+	defer c.release()
+	r, err := o.load(id)
+	if err == nil && r.State == Sending {
+		r, err = o.recover(r)
+	}
+	return r, err
 }
 
 // ids lists the IDs that have a record, sorted (by age).
@@ -287,16 +304,12 @@ func (o *Outbox) ids() ([]string, error) {
 	return ids, nil
 }
 
-// Get returns the record of id.
+// Get returns the record of id (judged as List does).
 func (o *Outbox) Get(id string) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
-	r, err := o.load(id)
-	if err == nil {
-		r.Busy = o.busy(id)
-	}
-	return r, err
+	return o.look(id)
 }
 
 // Remove deletes a message from the outbox (the person's Delete). It

@@ -24,10 +24,7 @@ import (
 // `stamp-send outbox send ID` without --again: it goes out a second time.
 // The --again guard reads the record (Get) before the dead attempt is
 // judged; SendNow judges it and then sends because it is forced.
-func TestAttackOutboxSendIDWithoutAgainResendsAfterAKill(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1: not fixed yet (set STAMP_ATTACK=1 to run)")
-	}
+func TestOutboxSendIDWithoutAgainAfterAKillAsksFirst(t *testing.T) {
 	bin := buildStampSend(t)
 	e := newOutboxEnv(t, bin, sandbox.Options{FinalReplyDelay: 500 * time.Millisecond})
 	e.ok("--account", "box", "--to", "bob@example.com", "--subject", "killed", "--body", "hi", "--queue")
@@ -55,7 +52,9 @@ func TestAttackOutboxSendIDWithoutAgainResendsAfterAKill(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("outbox: %v", list)
 	}
-	t.Logf("outbox list --json shows: state %v reason %v", list[0]["state"], list[0]["reason"])
+	if list[0]["reason"] != "may-have-been-delivered" {
+		t.Errorf("outbox list --json shows: state %v reason %v, want may-have-been-delivered", list[0]["state"], list[0]["reason"])
+	}
 	out, _ := e.cmd("outbox", "send", list[0]["id"].(string)).CombinedOutput()
 	if n := len(e.srv.Messages()); n != 1 {
 		t.Fatalf("`outbox send ID` without --again delivered it again (%d deliveries); it said:\n%s", n, out)

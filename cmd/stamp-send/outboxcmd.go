@@ -161,16 +161,16 @@ func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer
 
 // sendOne sends the message id now.
 func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdout, stderr io.Writer) int {
-	r, err := o.Get(id)
-	if err != nil {
-		complain(stderr, "stamp-send outbox send:", err)
-		return exitFailure
-	}
-	if r.Reason == outbox.ReasonMaybeDelivered && !again {
+	// The outbox decides under the message's lock (an attempt that died
+	// after DATA is judged there): no look beforehand that could be stale.
+	r, err := o.SendNow(ctx, id, again)
+	if errors.Is(err, outbox.ErrMaybeDelivered) {
 		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
+		if r.LastError != nil && r.LastError.Explanation != "" {
+			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
+		}
 		return exitRefused
 	}
-	r, err = o.SendNow(ctx, id)
 	if err != nil && !errors.Is(err, outbox.ErrNotFound) {
 		complain(stderr, "stamp-send outbox send:", err)
 		if r.State != outbox.Sent {
