@@ -58,7 +58,10 @@
 //     and draft as they were.
 //   - The undo bar counts down to Record.NextAttempt; Undo is Take(id,
 //     keep) where keep restores Draft into a composer (ErrBusy: it is
-//     already leaving). Edit from the Outbox window is the same Take.
+//     already leaving). Edit from the Outbox window is the same Take. Take
+//     records ReasonTakenBack before keep runs, so a crash inside keep
+//     leaves a message the window shows as taken back (send or delete),
+//     never one sent on its own.
 //   - The Outbox window lists List() (State, Reason, NextAttempt,
 //     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
 //     Retry are SendNow(ctx, id, false); when it returns ErrMaybeDelivered

@@ -63,6 +63,10 @@ const (
 	// ReasonGaveUp: temporary failures went on for longer than
 	// Options.GiveUpAfter (a day).
 	ReasonGaveUp Reason = "gave-up"
+	// ReasonTakenBack: the person took the message back (Undo, Edit) and
+	// Stamp stopped before it left the outbox: the composer may have it
+	// again. It is never sent on its own; the person sends or deletes it.
+	ReasonTakenBack Reason = "taken-back"
 	// ReasonProblem: anything else that trying again will not fix by
 	// itself (settings, a missing account or password, the server broke
 	// the protocol, the queued file cannot be read).
@@ -70,7 +74,7 @@ const (
 )
 
 var reasons = map[Reason]bool{"": true, ReasonMaybeDelivered: true, ReasonRefused: true, ReasonSignIn: true,
-	ReasonCertificate: true, ReasonGaveUp: true, ReasonProblem: true}
+	ReasonCertificate: true, ReasonGaveUp: true, ReasonProblem: true, ReasonTakenBack: true}
 
 // Failure is the last attempt's failure as the engine explained it. Its
 // texts are Printable with secrets masked (the engine's own), safe to show.

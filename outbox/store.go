@@ -209,6 +209,15 @@ func (o *Outbox) load(id string) (Record, error) {
 
 // save writes r (flushed to disk before it returns) and reports the change.
 func (o *Outbox) save(r *Record) error {
+	if err := o.write(r); err != nil {
+		return err
+	}
+	o.changed(Change{Record: *r})
+	return nil
+}
+
+// write is save without reporting the change.
+func (o *Outbox) write(r *Record) error {
 	b, err := r.marshal()
 	if err != nil {
 		return err
@@ -216,7 +225,6 @@ func (o *Outbox) save(r *Record) error {
 	if err := atomicfile.WriteBytes(o.path(r.ID, ".json"), 0o600, b); err != nil {
 		return fmt.Errorf("outbox: record the message's state: %w", err)
 	}
-	o.changed(Change{Record: *r})
 	return nil
 }
 
@@ -324,7 +332,10 @@ func (o *Outbox) Remove(id string) error {
 // as it was. A nil keep just removes it. Take refuses with ErrBusy while
 // the message is being sent; a message whose attempt died is first judged
 // (see the package doc), so Take of a message that may have been
-// delivered still works, and its record says so.
+// delivered still works, and its record says so. While keep runs the
+// record says NeedsAttention, ReasonTakenBack (on disk, not reported to
+// OnChange): if Stamp dies inside keep, the message is never sent on its
+// own; if keep fails, the record is put back as it was.
 func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte) error) error {
 	if !ValidID(id) {
 		return ErrNotFound
@@ -349,10 +360,26 @@ func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte)
 		if err != nil {
 			return fmt.Errorf("outbox: %w", err)
 		}
-		draft, _ := boundedfile.Read(o.path(id, ".draft"), 64<<20)
+		draft, err := boundedfile.Read(o.path(id, ".draft"), 64<<20)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			f.Close()
+			return fmt.Errorf("outbox: the message's draft: %w", err)
+		}
+		taken := r
+		taken.State, taken.Reason, taken.Stage = NeedsAttention, ReasonTakenBack, ""
+		taken.LastError = &Failure{Text: "taken back", At: time.Now(),
+			Explanation: "You took this message back (Undo or Edit), and Stamp stopped before it was removed from the outbox: it was not sent. Send it or delete it."}
+		if err := o.write(&taken); err != nil {
+			f.Close()
+			return err // nothing handed back
+		}
+		hook("taken-back-recorded", id)
 		err = keep(r, f, draft)
-		f.Close()
+		f.Close() // before the removal: Windows removes no open file
 		if err != nil {
+			if werr := o.write(&r); werr != nil {
+				return fmt.Errorf("%w (and the outbox could not put the message back as it was: %v)", err, werr)
+			}
 			return err
 		}
 	}
