@@ -139,9 +139,13 @@ type Record struct {
 	LastError    *Failure  `json:"last_error,omitempty"`
 
 	// SentAt is when the server accepted it; SentName the Sent copy's
-	// file name in the Sent folder (chosen before it is written).
+	// file name in the Sent folder (chosen before it is written, and
+	// changed when another file took it meanwhile).
 	SentAt   time.Time `json:"sent_at,omitzero"`
 	SentName string    `json:"sent_name,omitempty"`
+	// SentWritten: the Sent copy is written, under SentName (which may
+	// differ from the name first chosen: a copy never replaces a file).
+	SentWritten bool `json:"sent_written,omitempty"`
 
 	// Busy is not stored: List sets it when a process holds the
 	// message's lock (it is being sent, or changed, right now).

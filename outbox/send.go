@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,30 +211,33 @@ func (o *Outbox) backoff(n int) time.Duration {
 	return o.opts.Hourly
 }
 
-// sentName picks the Sent copy's name: compose.SentFileName, with the ID's
-// random part when that name is taken.
+// sentName is the Sent copy's preferred name (compose.SentFileName); the
+// copy takes another when that one is taken (see writeSentCopy).
 func (o *Outbox) sentName(r Record) string {
-	name := compose.SentFileName(r.SentAt, r.Subject)
-	if _, err := os.Lstat(filepath.Join(o.opts.SentDir, name)); err == nil {
-		name = strings.TrimSuffix(name, ".eml") + " " + r.ID[len(r.ID)-10:] + ".eml"
-	}
-	return name
+	return compose.SentFileName(r.SentAt, r.Subject)
 }
 
-// finishSent moves a sent message out of the outbox: its Sent copy (once,
-// under the recorded name), then the entry. The caller holds the lock.
+// finishSent moves a sent message out of the outbox: its Sent copy (once:
+// SentWritten records it), then the entry. The caller holds the lock. A
+// copy that cannot be written keeps the entry, with the error recorded.
 func (o *Outbox) finishSent(r Record) error {
 	var sentPath string
-	if r.SentCopy && r.SentName != "" {
-		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
-		if _, err := os.Lstat(sentPath); errors.Is(err, os.ErrNotExist) {
-			if err := o.writeSentCopy(r, sentPath); err != nil {
+	if r.SentCopy {
+		if r.SentName == "" {
+			return fmt.Errorf("outbox record %s says sent, with a Sent copy but no name for it: left as it is", r.ID)
+		}
+		if !r.SentWritten {
+			name, err := o.writeSentCopy(r)
+			if err != nil {
 				r.LastError = &Failure{Text: err.Error(), At: time.Now(),
 					Explanation: "The message was sent, but its copy for the Sent folder could not be saved: " + err.Error() + ". It stays here until the copy can be written."}
 				o.save(&r)
 				return err
 			}
+			r.SentName, r.SentWritten = name, true
+			o.write(&r) // a crash before the removal: no second copy
 		}
+		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
 	}
 	if err := o.remove(r.ID); err != nil {
 		return err
@@ -242,27 +246,47 @@ func (o *Outbox) finishSent(r Record) error {
 	return nil
 }
 
-// writeSentCopy writes the Sent header and the transmitted message.
-func (o *Outbox) writeSentCopy(r Record, path string) error {
+// writeSentCopy writes the Sent header and the transmitted message under
+// a name no other file has: r.SentName, or with the ID's random part, or
+// a number, when that is taken. It never replaces a file. It returns the
+// name written.
+func (o *Outbox) writeSentCopy(r Record) (string, error) {
 	if err := os.MkdirAll(o.opts.SentDir, 0o700); err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
+		return "", fmt.Errorf("save the sent copy: %w", err)
 	}
+	base := strings.TrimSuffix(r.SentName, ".eml")
+	for i := 0; ; i++ {
+		name := r.SentName
+		switch {
+		case i == 1:
+			name = base + " " + r.ID[len(r.ID)-10:] + ".eml"
+		case i > 1:
+			name = fmt.Sprintf("%s %s %d.eml", base, r.ID[len(r.ID)-10:], i)
+		}
+		err := o.writeSentFile(r, filepath.Join(o.opts.SentDir, name))
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 20 {
+			return "", fmt.Errorf("save the sent copy: %w", err)
+		}
+	}
+}
+
+// writeSentFile writes the copy at path unless a file has that name.
+func (o *Outbox) writeSentFile(r Record, path string) error {
 	src, err := os.Open(o.path(r.ID, ".eml"))
 	if err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
+		return err
 	}
 	defer src.Close()
-	err = atomicfile.Write(path, 0o600, func(w io.Writer) error {
+	return atomicfile.WriteNew(path, 0o600, func(w io.Writer) error {
 		if _, err := io.WriteString(w, r.SentHeader); err != nil {
 			return err
 		}
 		_, err := io.Copy(w, src)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
-	}
-	return nil
 }
 
 // canceled reports whether err is the caller stopping the attempt (Stamp
