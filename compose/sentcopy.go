@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SentNote marks the saved copy in the Sent folder: it keeps the Bcc line
@@ -52,9 +53,15 @@ func SentHeader(m *Message) []byte {
 	return h.b
 }
 
+// maxSafeName bounds SafeFileName in bytes of UTF-8: with the date, a
+// suffix that keeps two names apart and ".eml", a name stays well under the
+// 255 bytes of ext4, btrfs and APFS, and the 255 UTF-16 units of NTFS.
+const maxSafeName = 180
+
 // SafeFileName turns a subject into a file name that works on every OS:
-// reserved characters and controls become "_", at most 80 characters,
-// "no subject" when nothing is left.
+// reserved characters and controls become "_", at most 80 characters and
+// maxSafeName bytes (cut between characters), "no subject" when nothing
+// is left.
 func SafeFileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -65,12 +72,25 @@ func SafeFileName(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	out := strings.Trim(strings.TrimSpace(b.String()), ".")
-	if out == "" {
-		out = "no subject"
-	}
+	out := trimName(b.String())
 	if r := []rune(out); len(r) > 80 {
 		out = string(r[:80])
 	}
+	if len(out) > maxSafeName {
+		cut := maxSafeName
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut-- // between two characters, never inside one
+		}
+		out = out[:cut]
+	}
+	if out = trimName(out); out == "" {
+		out = "no subject"
+	}
 	return out
+}
+
+// trimName drops what Windows refuses at either end of a name: spaces and
+// dots.
+func trimName(s string) string {
+	return strings.Trim(strings.TrimSpace(s), ".")
 }

@@ -7,6 +7,7 @@ package outbox
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,15 +55,12 @@ func TestAttackNetworkChangesDefeatTheBackoffAfterA4xxReply(t *testing.T) {
 	}
 }
 
-// Finding 8: the Sent copy's name is up to 80 characters of subject, not
-// bytes: a subject in Japanese, Chinese or emoji (78+ CJK characters) makes
-// a name longer than the 255 bytes ext4 and btrfs allow. finishSent's
-// os.Lstat of that name fails with ENAMETOOLONG, which is not ErrNotExist,
-// so it skips the copy as "already written" and removes the entry: the
-// delivered message has no Sent copy, silently, no error anywhere. (Any
-// Lstat error — EACCES on the Sent folder, EIO — does the same.)
-func TestAttackALongNonLatinSubjectNeverReachesSent(t *testing.T) {
-	attackOnly(t, 8)
+// Finding 8: a subject in Japanese, Chinese or emoji (78+ CJK characters)
+// made a name longer than the 255 bytes ext4 and btrfs allow, and
+// finishSent took the failing Lstat for "already written": the delivered
+// message had no Sent copy, silently. Now the name fits, and any error
+// writing the copy keeps the entry (TestASentCopyThatCannotBeWrittenKeepsTheEntry).
+func TestALongNonLatinSubjectReachesSent(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	subject := strings.Repeat("会議の議事録と来週の予定について", 6) // 96 characters, 288 bytes
@@ -88,5 +86,36 @@ func TestAttackALongNonLatinSubjectNeverReachesSent(t *testing.T) {
 			}
 			return nil
 		}(), why)
+	}
+}
+
+// Finding 8: any error writing the Sent copy (here the Sent folder's
+// place is taken by a file) keeps the entry with the error recorded; once
+// the folder can be written, the next pass writes the copy and the entry
+// leaves. The server got the message once.
+func TestASentCopyThatCannotBeWrittenKeepsTheEntry(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	if err := os.WriteFile(e.sent, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o := e.open(Options{})
+	r, err := o.Enqueue(testNew("copy blocked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.SendNow(context.Background(), r.ID, false); err == nil {
+		t.Fatal("SendNow: no error although the Sent copy could not be written")
+	}
+	got, err := o.Get(r.ID)
+	if err != nil || got.State != Sent || got.LastError == nil || !strings.Contains(got.LastError.Explanation, "Sent folder") {
+		t.Fatalf("the entry after a failed copy: %+v %v", got, err)
+	}
+	os.Remove(e.sent)
+	if _, err := o.Flush(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	copies, _ := filepath.Glob(filepath.Join(e.sent, "*.eml"))
+	if list, _ := o.List(); len(list) != 0 || len(copies) != 1 || e.delivered()["copy blocked"] != 1 {
+		t.Fatalf("after the folder came back: %d entries, %d copies, %d deliveries", len(list), len(copies), e.delivered()["copy blocked"])
 	}
 }
