@@ -12,6 +12,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,10 +112,9 @@ func TestRescheduleAfterAKilledSendAsksFirst(t *testing.T) {
 
 // Finding 3: Take (Undo, Edit) and Remove (Delete, `stamp-send outbox
 // remove`) of a message that already left (record State Sent, the sender
-// died before moving it to Sent) return nil as if the message had been
-// taken back or deleted. keep is never called; the message was delivered.
-func TestAttackUndoOfAMessageThatLeftReportsSuccess(t *testing.T) {
-	attackOnly(t, 3)
+// died before moving it to Sent) must not say "taken back": they finish
+// the move to Sent and return ErrAlreadySent with the copy's path.
+func TestUndoOfAMessageThatLeftSaysItWasSent(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	r, err := o.Enqueue(testNew("undo too late"))
@@ -124,9 +124,15 @@ func TestAttackUndoOfAMessageThatLeftReportsSuccess(t *testing.T) {
 	e.runKilled("flush", "sent-recorded", nil)
 	kept := false
 	err = o.Take(r.ID, func(Record, *os.File, []byte) error { kept = true; return nil })
-	delivered := e.delivered()["undo too late"]
-	if err == nil && !kept && delivered == 1 {
-		t.Fatalf("Take (Undo) returned nil — \"taken back\" — without handing the message back, and the server has it")
+	var sent *AlreadySentError
+	if !errors.As(err, &sent) || !errors.Is(err, ErrAlreadySent) || kept {
+		t.Fatalf("Take (Undo) of a message the server has: %v (keep called: %v), want ErrAlreadySent", err, kept)
+	}
+	if b, rerr := os.ReadFile(sent.SentPath); rerr != nil || !strings.Contains(string(b), "undo too late") {
+		t.Fatalf("ErrAlreadySent names %q, which does not hold the message: %v", sent.SentPath, rerr)
+	}
+	if n := e.delivered()["undo too late"]; n != 1 {
+		t.Fatalf("delivered %d times", n)
 	}
 }
 

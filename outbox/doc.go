@@ -61,7 +61,9 @@
 //     already leaving). Edit from the Outbox window is the same Take. Take
 //     records ReasonTakenBack before keep runs, so a crash inside keep
 //     leaves a message the window shows as taken back (send or delete),
-//     never one sent on its own.
+//     never one sent on its own. A message that already left makes Take
+//     (and Remove) return ErrAlreadySent (*AlreadySentError with the Sent
+//     copy's path): the bar says "it was already sent", not "undone".
 //   - The Outbox window lists List() (State, Reason, NextAttempt,
 //     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
 //     Retry are SendNow(ctx, id, false); when it returns ErrMaybeDelivered

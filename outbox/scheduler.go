@@ -143,7 +143,7 @@ func (o *Outbox) Reschedule(id string, at time.Time, again bool) (Record, error)
 		r, err = o.recover(r)
 	}
 	if err == nil && r.State == Sent {
-		err = o.finishSent(r)
+		err = o.finishSent(&r)
 	}
 	if err == nil && maybeDelivered(r) && !again {
 		err = ErrMaybeDelivered

@@ -77,7 +77,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, again, retryNow 
 	}
 	if r, err = o.recover(r); err != nil || r.State == Sent {
 		if err == nil {
-			err = o.finishSent(r)
+			err = o.finishSent(&r)
 		}
 		return r, err
 	}
@@ -173,7 +173,8 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 			return r, err
 		}
 		hook("sent-recorded", r.ID)
-		return r, o.finishSent(r)
+		err := o.finishSent(&r)
+		return r, err
 	case smtpclient.MaybeSent:
 		r.State, r.Reason, r.LastError = NeedsAttention, ReasonMaybeDelivered, failureOf(err, now)
 		return r, o.save(&r)
@@ -220,7 +221,7 @@ func (o *Outbox) sentName(r Record) string {
 // finishSent moves a sent message out of the outbox: its Sent copy (once:
 // SentWritten records it), then the entry. The caller holds the lock. A
 // copy that cannot be written keeps the entry, with the error recorded.
-func (o *Outbox) finishSent(r Record) error {
+func (o *Outbox) finishSent(r *Record) error {
 	var sentPath string
 	if r.SentCopy {
 		if r.SentName == "" {
@@ -231,18 +232,18 @@ func (o *Outbox) finishSent(r Record) error {
 			if err != nil {
 				r.LastError = &Failure{Text: err.Error(), At: time.Now(),
 					Explanation: "The message was sent, but its copy for the Sent folder could not be saved: " + err.Error() + ". It stays here until the copy can be written."}
-				o.save(&r)
+				o.save(r)
 				return err
 			}
 			r.SentName, r.SentWritten = name, true
-			o.write(&r) // a crash before the removal: no second copy
+			o.write(r) // a crash before the removal: no second copy
 		}
 		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
 	}
 	if err := o.remove(r.ID); err != nil {
 		return err
 	}
-	o.changed(Change{Record: r, Removed: true, SentPath: sentPath})
+	o.changed(Change{Record: *r, Removed: true, SentPath: sentPath})
 	return nil
 }
 
@@ -250,7 +251,7 @@ func (o *Outbox) finishSent(r Record) error {
 // a name no other file has: r.SentName, or with the ID's random part, or
 // a number, when that is taken. It never replaces a file. It returns the
 // name written.
-func (o *Outbox) writeSentCopy(r Record) (string, error) {
+func (o *Outbox) writeSentCopy(r *Record) (string, error) {
 	if err := os.MkdirAll(o.opts.SentDir, 0o700); err != nil {
 		return "", fmt.Errorf("save the sent copy: %w", err)
 	}
@@ -274,7 +275,7 @@ func (o *Outbox) writeSentCopy(r Record) (string, error) {
 }
 
 // writeSentFile writes the copy at path unless a file has that name.
-func (o *Outbox) writeSentFile(r Record, path string) error {
+func (o *Outbox) writeSentFile(r *Record, path string) error {
 	src, err := os.Open(o.path(r.ID, ".eml"))
 	if err != nil {
 		return err

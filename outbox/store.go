@@ -34,6 +34,30 @@ var ErrNotFound = errors.New("no such message in the outbox")
 // (again). Nothing was changed or sent.
 var ErrMaybeDelivered = errors.New("the message may already have been delivered; it is sent again only after asking")
 
+// ErrAlreadySent says the message had already left (the server accepted
+// it; its sender stopped before moving it to Sent): Take and Remove
+// finished the move instead of taking it back. errors.As finds an
+// *AlreadySentError with its Sent copy's path.
+var ErrAlreadySent = errors.New("the message was already sent")
+
+// AlreadySentError is ErrAlreadySent with where the message is now.
+type AlreadySentError struct {
+	// Record is the message's last record (State Sent, SentAt).
+	Record Record
+	// SentPath is its Sent copy ("" when no copy is kept).
+	SentPath string
+}
+
+func (e *AlreadySentError) Error() string {
+	if e.SentPath != "" {
+		return "the message was already sent; its copy is in " + e.SentPath
+	}
+	return ErrAlreadySent.Error()
+}
+
+// Is makes errors.Is(err, ErrAlreadySent) true.
+func (e *AlreadySentError) Is(target error) bool { return target == ErrAlreadySent }
+
 // Options configure an Outbox.
 type Options struct {
 	// Dir is the outbox folder (created 0700); SentDir the Sent folder.
@@ -352,8 +376,15 @@ func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte)
 	if r, err = o.recover(r); err != nil {
 		return err
 	}
-	if r.State == Sent {
-		return o.finishSent(r) // it left already: the Sent copy is its place
+	if r.State == Sent { // it left already: the Sent copy is its place
+		if err := o.finishSent(&r); err != nil {
+			return err
+		}
+		ae := &AlreadySentError{Record: r}
+		if r.SentCopy {
+			ae.SentPath = filepath.Join(o.opts.SentDir, r.SentName)
+		}
+		return ae
 	}
 	if keep != nil {
 		f, err := os.Open(o.path(id, ".eml"))

@@ -74,7 +74,15 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		return sendOne(ctx, o, ids[0], *again, stdout, stderr)
 	case "remove":
-		if err := o.Remove(ids[0]); err != nil {
+		var sent *outbox.AlreadySentError
+		if err := o.Remove(ids[0]); errors.As(err, &sent) {
+			msg := "stamp-send outbox remove: " + ids[0] + " was already sent (the server accepted it), so it cannot be removed"
+			if sent.SentPath != "" {
+				msg += "; its copy is in " + sent.SentPath
+			}
+			fmt.Fprintln(stderr, smtpclient.Printable(msg))
+			return exitFailure
+		} else if err != nil {
 			complain(stderr, "stamp-send outbox remove:", err)
 			return exitFailure
 		}
