@@ -172,6 +172,7 @@ func TestTheServerComingBackGetsTheMessageOutOnItsOwn(t *testing.T) {
 }
 
 func TestANetworkChangeRetriesAtOnce(t *testing.T) {
+	noNetRetryGap(t)
 	e := newEnv(t, sandbox.Options{})
 	e.srv.Close()
 	net := make(chan struct{}, 1)

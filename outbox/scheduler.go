@@ -64,8 +64,8 @@ func earlier(next time.Time, r Record) time.Time {
 // Run is the scheduler: it sends each message when it is due, until ctx
 // is done. It holds one timer, for the next message due (or the next
 // rescan of the folder, for messages other processes queued), and wakes
-// early on Kick and when the network changes (then messages retrying after
-// a temporary failure go at once). No goroutine per message, no polling
+// early on Kick and when the network changes (then messages retrying
+// because their server could not be reached go at once; see networkRetry). No goroutine per message, no polling
 // while nothing is due.
 func (o *Outbox) Run(ctx context.Context) {
 	watch := o.opts.NetworkChanges

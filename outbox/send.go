@@ -81,8 +81,9 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, again, retryNow 
 		}
 		return r, err
 	}
-	due := !r.NextAttempt.After(time.Now()) || retryNow && r.State == Retrying
-	if !force && (r.State == NeedsAttention || !due) {
+	due := !r.NextAttempt.After(time.Now())
+	early := !due && retryNow && networkRetry(r)
+	if !force && (r.State == NeedsAttention || !due && !early) {
 		return r, nil
 	}
 	if force && maybeDelivered(r) && !again {
@@ -90,8 +91,23 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, again, retryNow 
 	}
 	if force { // the person's decision: a new run of back-off
 		r.Retries, r.FirstFailure = 0, time.Time{}
+		early = false
 	}
-	return o.send(ctx, r)
+	return o.send(ctx, r, early)
+}
+
+// netRetryGap is the least time between two attempts of one message that
+// network changes cause (a flapping link, router advertisements).
+// (A variable: tests shorten it.)
+var netRetryGap = 10 * time.Second
+
+// networkRetry reports whether a network change makes r due before its
+// time: it is Retrying because the server could not be reached (no reply
+// came: a connection failure, a time-out), and its last attempt was not a
+// moment ago. A server that answered 4xx asked for the wait: it is kept.
+func networkRetry(r Record) bool {
+	return r.State == Retrying && r.LastError != nil && r.LastError.Code == 0 && r.LastError.Step != string(smtpclient.StepRcpt) &&
+		time.Since(r.LastAttempt) >= netRetryGap
 }
 
 // recover judges a record left in Sending by an attempt that died (the
@@ -115,8 +131,9 @@ func (o *Outbox) recover(r Record) (Record, error) {
 	return r, o.save(&r)
 }
 
-// send runs one attempt of r (locked) and records its outcome.
-func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
+// send runs one attempt of r (locked) and records its outcome. early: a
+// network change made it due before its time (see settle).
+func (o *Outbox) send(ctx context.Context, r Record, early bool) (Record, error) {
 	if o.opts.Sender == nil {
 		return r, errors.New("outbox: no sender")
 	}
@@ -130,7 +147,7 @@ func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
 	hook("sending-recorded", r.ID)
 	msg, err := smtpclient.OpenFile(o.path(r.ID, ".eml"))
 	if err != nil {
-		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err))
+		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err), false)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -154,11 +171,13 @@ func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
 		err = stageErr
 	}
 	hook("after-send", r.ID)
-	return o.settle(r, res, err)
+	return o.settle(r, res, err, early)
 }
 
-// settle records what an attempt came to.
-func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, error) {
+// settle records what an attempt came to. A temporary failure of an early
+// attempt (a network change's) is no back-off step: the message keeps
+// the time it had.
+func (o *Outbox) settle(r Record, res *smtpclient.Result, err error, early bool) (Record, error) {
 	now := time.Now()
 	r.Stage = ""
 	switch smtpclient.OutcomeOf(res, err) {
@@ -187,6 +206,8 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 		// Stopped (Stamp is closing): not the server's fault, not counted.
 		r.State, r.NextAttempt, r.LastError = Retrying, now, f
 		r.Attempts--
+	case temporary && early && r.NextAttempt.After(now):
+		r.State, r.LastError = Retrying, f
 	case temporary:
 		if r.FirstFailure.IsZero() {
 			r.FirstFailure = now
