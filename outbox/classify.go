@@ -23,6 +23,8 @@ func classify(err error) (Reason, bool) {
 		return ReasonSignIn, false
 	case errors.As(err, new(*account.KeyringUnavailableError)):
 		return "", true // a locked keyring may open later
+	case errors.Is(err, oauth.ErrProviderUnavailable):
+		return "", true // the sign-in provider down for a moment (429, 503)
 	case errors.As(err, &se):
 		switch se.Kind {
 		case smtpclient.ErrorConnection, smtpclient.ErrorTimeout:
