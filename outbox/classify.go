@@ -32,6 +32,9 @@ func classify(err error) (Reason, bool) {
 		case smtpclient.ErrorCanceled:
 			return "", false // settle handles a cancel
 		case smtpclient.ErrorTLS:
+			if se.Temporary || se.Code/100 == 4 {
+				return "", true // 454 "TLS not available due to temporary reason" (RFC 3207)
+			}
 			return ReasonCertificate, false
 		case smtpclient.ErrorReply:
 			if se.Temporary || se.Code/100 == 4 {
