@@ -13,6 +13,7 @@ import (
 
 	"stamp/compose"
 	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
 
@@ -297,7 +298,7 @@ func (o *Outbox) writeSentCopy(r *Record) (string, error) {
 
 // writeSentFile writes the copy at path unless a file has that name.
 func (o *Outbox) writeSentFile(r *Record, path string) error {
-	src, err := os.Open(o.path(r.ID, ".eml"))
+	src, _, err := boundedfile.Open(o.path(r.ID, ".eml")) // never a FIFO's wait
 	if err != nil {
 		return err
 	}

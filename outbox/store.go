@@ -387,7 +387,7 @@ func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte)
 		return ae
 	}
 	if keep != nil {
-		f, err := os.Open(o.path(id, ".eml"))
+		f, _, err := boundedfile.Open(o.path(id, ".eml")) // never a FIFO's wait
 		if err != nil {
 			return fmt.Errorf("outbox: %w", err)
 		}
