@@ -100,7 +100,9 @@ func (o *Outbox) Run(ctx context.Context) {
 }
 
 // cleanOrphans removes what a killed Enqueue or removal left: message,
-// draft and lock files without a record, once their lock is free.
+// draft and lock files without a record, and the temporary files of a
+// write that was killed (atomicfile's ".ID.eml.tmp-N"), once their lock is
+// free; and, once per Outbox, stale temporary files in the Sent folder.
 func (o *Outbox) cleanOrphans(ids []string) {
 	have := map[string]bool{}
 	for _, id := range ids {
@@ -110,19 +112,34 @@ func (o *Outbox) cleanOrphans(ids []string) {
 	if err != nil {
 		return
 	}
+	temps := map[string]bool{}
+	for _, name := range entries {
+		if id, ok := cutTemp(name); ok {
+			temps[id] = true
+		}
+	}
 	for _, name := range entries {
 		id, ok := cutExt(name)
-		if !ok || have[id] {
+		if !ok {
+			id, ok = cutTemp(name)
+		}
+		if !ok || have[id] && !temps[id] {
 			continue
 		}
-		have[id] = true // once per id
+		delete(temps, id) // once per id
+		record := have[id]
+		have[id] = true
 		if c, err := o.lockOrphan(id); err == nil {
-			if !exists(o.path(id, ".json")) {
+			if record || exists(o.path(id, ".json")) {
+				o.removeTemps(id, false) // a killed save of the record
+			} else {
+				o.removeTemps(id, true)
 				o.remove(id)
 			}
 			c.release()
 		}
 	}
+	o.sentTemps.Do(o.cleanSentTemps)
 }
 
 // Reschedule sets the time a message leaves (the Outbox window's "Send

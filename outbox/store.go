@@ -108,6 +108,8 @@ type Outbox struct {
 	opts Options
 	kick chan struct{}
 	mu   sync.Mutex // serialises this process's attempts (one send at a time)
+	// sentTemps cleans the Sent folder's stale temporary files once.
+	sentTemps sync.Once
 }
 
 // Open opens (creates) the outbox folder.
