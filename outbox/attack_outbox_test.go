@@ -183,11 +183,10 @@ func TestSentCopyKeptWhenItsNameIsTakenMeanwhile(t *testing.T) {
 }
 
 // Finding 5: a record edited or damaged on disk into State "sent" (with
-// sent_copy and no sent_name) passes ParseRecord; the next pass "finishes
-// the move": no Sent copy, the .eml is deleted, nothing was delivered and
-// no error is given. The message is gone.
-func TestAttackADamagedRecordSayingSentDeletesTheMessage(t *testing.T) {
-	attackOnly(t, 5)
+// sent_copy and no sent_name) passed ParseRecord, and the next pass
+// "finished the move": the message was gone. Now the record is refused
+// with a clear error naming it, and nothing is removed.
+func TestADamagedRecordSayingSentLosesNothing(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	r, err := o.Enqueue(testNew("never sent"))
@@ -211,7 +210,13 @@ func TestAttackADamagedRecordSayingSentDeletesTheMessage(t *testing.T) {
 	_, ferr := o.Flush(context.Background(), false)
 	_, statErr := os.Stat(filepath.Join(e.dir, r.ID+".eml"))
 	copies, _ := filepath.Glob(filepath.Join(e.sent, "*.eml"))
-	if os.IsNotExist(statErr) && len(copies) == 0 && e.delivered()["never sent"] == 0 {
-		t.Fatalf("the message is gone: never delivered, no Sent copy, its file deleted; Flush said %v", ferr)
+	if statErr != nil || len(copies) != 0 || e.delivered()["never sent"] != 0 {
+		t.Fatalf("the message file: %v; %d Sent copies; Flush said %v", statErr, len(copies), ferr)
+	}
+	if ferr == nil || !strings.Contains(ferr.Error(), "sent without the time") {
+		t.Fatalf("Flush said %v, want the damaged record named", ferr)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the record was removed: %v", err)
 	}
 }

@@ -216,6 +216,14 @@ func (r *Record) check() error {
 		return errors.New("a Sent header that would end the copy's header section")
 	case r.SentName != "" && !safeName(r.SentName):
 		return errors.New("a Sent copy name that is not a plain file name")
+	case r.State == Sent && r.SentAt.IsZero():
+		return errors.New("state sent without the time it was sent")
+	case r.State == Sent && r.SentCopy && r.SentName == "":
+		return errors.New("state sent with a Sent copy but no name for it")
+	case r.State == Sending && r.Stage == "":
+		return errors.New("state sending without a stage")
+	case r.State != Sending && r.Stage != "":
+		return fmt.Errorf("a stage (%q) outside state sending", r.Stage)
 	}
 	return nil
 }
