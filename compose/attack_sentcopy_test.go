@@ -1,7 +1,6 @@
 package compose
 
-// Adversarial test (issue 18 review): FAILS on the code it was written
-// against; skipped unless STAMP_ATTACK is set. See ATTACK.md.
+// Sent copies' names and places (issue 18 review, findings 6, 8, 10).
 
 import (
 	"io"
@@ -18,14 +17,11 @@ import (
 )
 
 // Finding 6: SaveSent names the copy by the second and the subject and
-// renames over whatever has that name. Two messages with one subject sent
+// renamed over whatever had that name. Two messages with one subject sent
 // in one second (a direct send from stamp-send or the composer, and the
-// outbox's copy, which picks the same name) keep one Sent copy: the first
-// is silently replaced.
-func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 6: not fixed yet (set STAMP_ATTACK=1 to run)")
-	}
+// outbox's copy, which picks the same name) kept one Sent copy. Now the
+// second takes another name.
+func TestSaveSentKeepsACopyOfTheSameSecond(t *testing.T) {
 	for try := 0; try < 5; try++ {
 		dir := t.TempDir()
 		start := time.Now()
@@ -58,7 +54,7 @@ func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
 			bodies = append(bodies, string(b))
 			f.Close()
 		}
-		if len(paths) != 2 {
+		if len(paths) != 2 || bodies[0] == bodies[1] {
 			t.Fatalf("two messages sent, %d Sent copies left (bodies %q): one was replaced", len(paths), bodies)
 		}
 		return

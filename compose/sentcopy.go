@@ -1,13 +1,18 @@
 package compose
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"stamp/internal/atomicfile"
 )
 
 // SentNote marks the saved copy in the Sent folder: it keeps the Bcc line
@@ -21,18 +26,35 @@ func SentFileName(t time.Time, subject string) string {
 }
 
 // SaveSent writes the Sent copy of m (Bcc kept, SentNote added) into dir,
-// named by SentFileName, atomically, and returns its path.
+// named by SentFileName, atomically, and returns its path. It never
+// replaces a file: when another copy has that name (the same subject sent
+// in the same second), it takes the name with " 2", " 3", … added.
 func SaveSent(dir string, m *Message) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	copyMsg := *m
 	copyMsg.Headers = append(append([]Header{}, m.Headers...), Header{Name: "X-Stamp-Note", Value: SentNote})
-	path := filepath.Join(dir, SentFileName(time.Now(), m.Subject))
-	if err := SaveEML(path, &copyMsg, WriteOptions{KeepBcc: true}); err != nil {
+	w, err := copyMsg.NewWriter(WriteOptions{KeepBcc: true})
+	if err != nil {
 		return "", fmt.Errorf("save the sent copy: %w", err)
 	}
-	return path, nil
+	name := SentFileName(time.Now(), m.Subject)
+	base := strings.TrimSuffix(name, ".eml")
+	for i := 1; ; i++ {
+		path := filepath.Join(dir, name)
+		err := atomicfile.WriteNew(path, 0o600, func(f io.Writer) error {
+			_, err := w.WriteTo(f)
+			return err
+		})
+		if err == nil {
+			return path, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 100 {
+			return "", fmt.Errorf("save the sent copy: %w", err)
+		}
+		name = fmt.Sprintf("%s %d.eml", base, i+1)
+	}
 }
 
 // SentHeader is what a Sent copy has on top of the transmitted message m

@@ -3,12 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 
@@ -16,10 +12,6 @@ import (
 	"stamp/compose"
 	"stamp/smtpclient"
 )
-
-// sentNote marks the saved copy in the Sent folder: it keeps the Bcc line
-// for the sender's records, which the transmitted message never has.
-const sentNote = "Saved copy. The Bcc line is kept for your records only; it was not transmitted."
 
 // ConfigFunc gives the engine's settings for a From choice, with the secret
 // for this session. It runs on a background goroutine and may wait for the
@@ -343,38 +335,9 @@ func providerAuthHint(address string) string {
 	return ""
 }
 
-// saveSent writes the sent copy (Bcc kept and marked) into dir.
+// saveSent writes the sent copy (Bcc kept and marked) into dir: the one
+// format and naming of compose.SaveSent, which the outbox's copies share
+// (a copy never replaces another).
 func saveSent(dir string, m *compose.Message) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	copyMsg := *m
-	copyMsg.Headers = append(append([]compose.Header{}, m.Headers...), compose.Header{Name: "X-Stamp-Note", Value: sentNote})
-	name := time.Now().Format("2006-01-02 150405") + " " + safeFileName(m.Subject) + ".eml"
-	path := filepath.Join(dir, name)
-	if err := compose.SaveEML(path, &copyMsg, compose.WriteOptions{KeepBcc: true}); err != nil {
-		return "", fmt.Errorf("save the sent copy: %w", err)
-	}
-	return path, nil
-}
-
-// safeFileName turns a subject into a file name that works on every OS.
-func safeFileName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r):
-			b.WriteRune('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	out := strings.Trim(strings.TrimSpace(b.String()), ".")
-	if out == "" {
-		out = "no subject"
-	}
-	if r := []rune(out); len(r) > 80 {
-		out = string(r[:80])
-	}
-	return out
+	return compose.SaveSent(dir, m)
 }
