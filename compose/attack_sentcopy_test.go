@@ -92,15 +92,15 @@ func TestSentFileNameFitsTheFileSystem(t *testing.T) {
 	}
 }
 
-// Finding 10: Unicode format characters (Cf) pass SafeFileName: a subject
-// with U+202E RIGHT-TO-LEFT OVERRIDE names a Sent copy that file managers
-// show reversed ("…\u202Efdp.exe" ends visually in "exe.pdf"), and zero-width
-// characters make two copies look alike.
-func TestAttackSentFileNameKeepsBidiOverrides(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 10: not fixed yet (set STAMP_ATTACK=1 to run)")
+// Finding 10: Unicode format characters (Cf) passed SafeFileName: a
+// subject with U+202E RIGHT-TO-LEFT OVERRIDE named a Sent copy that file
+// managers show reversed ("…\u202Efdp.exe" ends visually in "exe.pdf"), and
+// zero-width characters made two copies look alike. Now they become "_".
+func TestSentFileNameHasNoBidiOverrides(t *testing.T) {
+	name := SafeFileName("invoice \u202Efdp.exe\u200B\u2066x\u200E")
+	if name != "invoice _fdp.exe__x_" {
+		t.Errorf("SafeFileName = %q", name)
 	}
-	name := SafeFileName("invoice \u202Efdp.exe\u200B")
 	for _, r := range name {
 		if unicode.Is(unicode.Cf, r) {
 			t.Fatalf("SafeFileName kept the format character %U: %q", r, name)

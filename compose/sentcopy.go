@@ -81,14 +81,17 @@ func SentHeader(m *Message) []byte {
 const maxSafeName = 180
 
 // SafeFileName turns a subject into a file name that works on every OS:
-// reserved characters and controls become "_", at most 80 characters and
+// reserved characters, controls and format characters (bidi overrides,
+// zero-width) become "_", at most 80 characters and
 // maxSafeName bytes (cut between characters), "no subject" when nothing
 // is left.
 func SafeFileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r):
+		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			// Cf: bidi overrides (U+202E shows "…exe.pdf" reversed) and
+			// zero-width characters (two names that look alike).
 			b.WriteRune('_')
 		default:
 			b.WriteRune(r)
