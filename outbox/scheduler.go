@@ -3,6 +3,8 @@ package outbox
 import (
 	"context"
 	"errors"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -25,7 +27,7 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		return time.Time{}, err
 	}
 	o.cleanOrphans(ids)
-	for _, id := range ids {
+	for _, id := range o.byAge(ids) {
 		if ctx.Err() != nil {
 			return next, ctx.Err()
 		}
@@ -43,6 +45,28 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		}
 	}
 	return next, err
+}
+
+// byAge orders ids as they were queued (their records' Created, to the
+// nanosecond; IDs only say the second): messages queued in one second
+// leave in that order. An unreadable record sorts by its ID's second.
+func (o *Outbox) byAge(ids []string) []string {
+	created := make(map[string]time.Time, len(ids))
+	for _, id := range ids {
+		if r, err := o.load(id); err == nil {
+			created[id] = r.Created
+		} else {
+			created[id], _ = time.Parse("20060102T150405Z", id[:16]) // the ID's second
+		}
+	}
+	out := slices.Clone(ids)
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := created[out[i]], created[out[j]]; !a.Equal(b) {
+			return a.Before(b)
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // busyRecheck is when the scheduler looks again at a message another
