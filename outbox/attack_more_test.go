@@ -2,8 +2,8 @@
 
 package outbox
 
-// More adversarial tests (issue 18 review); skipped unless STAMP_ATTACK is
-// set. See ATTACK.md.
+// Regression tests from the adversarial review of the outbox (issue 18,
+// findings 7, 8).
 
 import (
 	"context"

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"stamp/compose"
@@ -152,27 +153,59 @@ func (o *Outbox) send(ctx context.Context, r Record, early bool) (Record, error)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Stage Data is recorded from the engine's DATA event, and again (if a
+	// Sender did not forward the event) from the message's own WriteTo,
+	// which runs after 354 and before any byte of it: no Sender can let
+	// the message out unrecorded. The two may run on different goroutines.
+	var stageMu sync.Mutex
 	var stageErr error
-	onEvent := func(ev smtpclient.Event) {
-		if ev.Kind == smtpclient.EventStepStarted && ev.Step == smtpclient.StepData && r.Stage != Data && stageErr == nil {
+	markData := func() error {
+		stageMu.Lock()
+		defer stageMu.Unlock()
+		if r.Stage != Data && stageErr == nil {
 			r.Stage = Data
 			if stageErr = o.save(&r); stageErr != nil {
-				cancel() // not recorded: DATA must not go out
+				cancel() // not recorded: the message must not go out
 			}
 			hook("data-recorded", r.ID)
+		}
+		return stageErr
+	}
+	onEvent := func(ev smtpclient.Event) {
+		if ev.Kind == smtpclient.EventStepStarted && ev.Step == smtpclient.StepData {
+			markData()
 		}
 		if o.opts.OnEvent != nil {
 			o.opts.OnEvent(r.ID, ev)
 		}
 	}
 	env := smtpclient.Envelope{From: r.From, To: r.To, SMTPUTF8: r.SMTPUTF8, EightBitMIME: r.EightBitMIME}
-	res, err := o.opts.Sender.Send(ctx, r.Account, env, msg, onEvent)
+	res, err := o.opts.Sender.Send(ctx, r.Account, env, dataMarked{msg, markData}, onEvent)
 	msg.Close() // before settle: Windows removes no open file
+	stageMu.Lock()
 	if stageErr != nil && smtpclient.OutcomeOf(res, err) == smtpclient.NotSent {
 		err = stageErr
 	}
+	stageMu.Unlock()
 	hook("after-send", r.ID)
 	return o.settle(r, res, err, early)
+}
+
+// dataMarked is the queued message as the Sender gets it: its WriteTo
+// (called after the server's 354, before any byte goes out) first records
+// Stage Data, and fails — so the engine closes the connection without
+// ending the data — when that record cannot be written.
+type dataMarked struct {
+	smtpclient.Message
+	mark func() error
+}
+
+// WriteTo records Stage Data, then writes the message.
+func (m dataMarked) WriteTo(w io.Writer) (int64, error) {
+	if err := m.mark(); err != nil {
+		return 0, err
+	}
+	return m.Message.WriteTo(w)
 }
 
 // settle records what an attempt came to. A temporary failure of an early
