@@ -51,6 +51,9 @@ func TestOutboxSendIDWithoutAgainAfterAKillAsksFirst(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("outbox: %v", list)
 	}
+	if list[0]["busy"] != false {
+		t.Errorf("outbox list --json: busy %v, want false (nobody holds it)", list[0]["busy"])
+	}
 	if list[0]["reason"] != "may-have-been-delivered" {
 		t.Errorf("outbox list --json shows: state %v reason %v, want may-have-been-delivered", list[0]["state"], list[0]["reason"])
 	}
