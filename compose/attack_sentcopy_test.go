@@ -1,7 +1,6 @@
 package compose
 
-// Adversarial test (issue 18 review): FAILS on the code it was written
-// against; skipped unless STAMP_ATTACK is set. See ATTACK.md.
+// Sent copies' names and places (issue 18 review, findings 6, 8, 10).
 
 import (
 	"io"
@@ -11,19 +10,18 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 )
 
 // Finding 6: SaveSent names the copy by the second and the subject and
-// renames over whatever has that name. Two messages with one subject sent
+// renamed over whatever had that name. Two messages with one subject sent
 // in one second (a direct send from stamp-send or the composer, and the
-// outbox's copy, which picks the same name) keep one Sent copy: the first
-// is silently replaced.
-func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 6: not fixed yet (set STAMP_ATTACK=1 to run)")
-	}
+// outbox's copy, which picks the same name) kept one Sent copy. Now the
+// second takes another name.
+func TestSaveSentKeepsACopyOfTheSameSecond(t *testing.T) {
 	for try := 0; try < 5; try++ {
 		dir := t.TempDir()
 		start := time.Now()
@@ -56,7 +54,7 @@ func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
 			bodies = append(bodies, string(b))
 			f.Close()
 		}
-		if len(paths) != 2 {
+		if len(paths) != 2 || bodies[0] == bodies[1] {
 			t.Fatalf("two messages sent, %d Sent copies left (bodies %q): one was replaced", len(paths), bodies)
 		}
 		return
@@ -64,20 +62,26 @@ func TestAttackSaveSentReplacesACopyOfTheSameSecond(t *testing.T) {
 	t.Skip("could not save twice within one second")
 }
 
-// Finding 8 (its root): SafeFileName cuts at 80 characters, not bytes, so
-// a Sent copy's name for a long subject in Japanese, Chinese or emoji is
+// Finding 8 (its root): SafeFileName cut at 80 characters, not bytes, so
+// a Sent copy's name for a long subject in Japanese, Chinese or emoji was
 // longer than the 255 bytes a file name may have on ext4, btrfs, APFS or
-// (in UTF-16 units for astral characters) NTFS: the copy cannot be written.
-func TestAttackSentFileNameFitsTheFileSystem(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 8: not fixed yet (set STAMP_ATTACK=1 to run)")
-	}
+// (in UTF-16 units for astral characters) NTFS: the copy could not be
+// written. Now it is cut by bytes, between characters.
+func TestSentFileNameFitsTheFileSystem(t *testing.T) {
 	at := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	for _, subject := range []string{
 		strings.Repeat("会議の議事録と来週の予定について", 6),
 		strings.Repeat("📎", 80),
+		strings.Repeat("é", 200),
 	} {
 		name := SentFileName(at, subject)
+		if !utf8.ValidString(name) || !strings.HasPrefix(name, "2026-12-04 090000 "+subject[:9]) {
+			t.Errorf("SentFileName cut a character or lost the subject: %q", name)
+		}
+		if units := len(utf16.Encode([]rune(name))); len(name)+len(" abcdefghij 20") > 255 || units > 255 {
+			t.Errorf("SentFileName of a %d-character subject is %d bytes (%d UTF-16 units): no room under 255 for a suffix", len([]rune(subject)), len(name), units)
+			continue
+		}
 		if len(name) > 255 {
 			t.Errorf("SentFileName of a %d-character subject is %d bytes, more than 255", len([]rune(subject)), len(name))
 			continue
@@ -88,15 +92,15 @@ func TestAttackSentFileNameFitsTheFileSystem(t *testing.T) {
 	}
 }
 
-// Finding 10: Unicode format characters (Cf) pass SafeFileName: a subject
-// with U+202E RIGHT-TO-LEFT OVERRIDE names a Sent copy that file managers
-// show reversed ("…\u202Efdp.exe" ends visually in "exe.pdf"), and zero-width
-// characters make two copies look alike.
-func TestAttackSentFileNameKeepsBidiOverrides(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 10: not fixed yet (set STAMP_ATTACK=1 to run)")
+// Finding 10: Unicode format characters (Cf) passed SafeFileName: a
+// subject with U+202E RIGHT-TO-LEFT OVERRIDE named a Sent copy that file
+// managers show reversed ("…\u202Efdp.exe" ends visually in "exe.pdf"), and
+// zero-width characters made two copies look alike. Now they become "_".
+func TestSentFileNameHasNoBidiOverrides(t *testing.T) {
+	name := SafeFileName("invoice \u202Efdp.exe\u200B\u2066x\u200E")
+	if name != "invoice _fdp.exe__x_" {
+		t.Errorf("SafeFileName = %q", name)
 	}
-	name := SafeFileName("invoice \u202Efdp.exe\u200B")
 	for _, r := range name {
 		if unicode.Is(unicode.Cf, r) {
 			t.Fatalf("SafeFileName kept the format character %U: %q", r, name)

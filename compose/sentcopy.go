@@ -1,12 +1,18 @@
 package compose
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"stamp/internal/atomicfile"
 )
 
 // SentNote marks the saved copy in the Sent folder: it keeps the Bcc line
@@ -20,18 +26,35 @@ func SentFileName(t time.Time, subject string) string {
 }
 
 // SaveSent writes the Sent copy of m (Bcc kept, SentNote added) into dir,
-// named by SentFileName, atomically, and returns its path.
+// named by SentFileName, atomically, and returns its path. It never
+// replaces a file: when another copy has that name (the same subject sent
+// in the same second), it takes the name with " 2", " 3", … added.
 func SaveSent(dir string, m *Message) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	copyMsg := *m
 	copyMsg.Headers = append(append([]Header{}, m.Headers...), Header{Name: "X-Stamp-Note", Value: SentNote})
-	path := filepath.Join(dir, SentFileName(time.Now(), m.Subject))
-	if err := SaveEML(path, &copyMsg, WriteOptions{KeepBcc: true}); err != nil {
+	w, err := copyMsg.NewWriter(WriteOptions{KeepBcc: true})
+	if err != nil {
 		return "", fmt.Errorf("save the sent copy: %w", err)
 	}
-	return path, nil
+	name := SentFileName(time.Now(), m.Subject)
+	base := strings.TrimSuffix(name, ".eml")
+	for i := 1; ; i++ {
+		path := filepath.Join(dir, name)
+		err := atomicfile.WriteNew(path, 0o600, func(f io.Writer) error {
+			_, err := w.WriteTo(f)
+			return err
+		})
+		if err == nil {
+			return path, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 100 {
+			return "", fmt.Errorf("save the sent copy: %w", err)
+		}
+		name = fmt.Sprintf("%s %d.eml", base, i+1)
+	}
 }
 
 // SentHeader is what a Sent copy has on top of the transmitted message m
@@ -52,25 +75,47 @@ func SentHeader(m *Message) []byte {
 	return h.b
 }
 
+// maxSafeName bounds SafeFileName in bytes of UTF-8: with the date, a
+// suffix that keeps two names apart and ".eml", a name stays well under the
+// 255 bytes of ext4, btrfs and APFS, and the 255 UTF-16 units of NTFS.
+const maxSafeName = 180
+
 // SafeFileName turns a subject into a file name that works on every OS:
-// reserved characters and controls become "_", at most 80 characters,
-// "no subject" when nothing is left.
+// reserved characters, controls and format characters (bidi overrides,
+// zero-width) become "_", at most 80 characters and
+// maxSafeName bytes (cut between characters), "no subject" when nothing
+// is left.
 func SafeFileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r):
+		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			// Cf: bidi overrides (U+202E shows "…exe.pdf" reversed) and
+			// zero-width characters (two names that look alike).
 			b.WriteRune('_')
 		default:
 			b.WriteRune(r)
 		}
 	}
-	out := strings.Trim(strings.TrimSpace(b.String()), ".")
-	if out == "" {
-		out = "no subject"
-	}
+	out := trimName(b.String())
 	if r := []rune(out); len(r) > 80 {
 		out = string(r[:80])
 	}
+	if len(out) > maxSafeName {
+		cut := maxSafeName
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut-- // between two characters, never inside one
+		}
+		out = out[:cut]
+	}
+	if out = trimName(out); out == "" {
+		out = "no subject"
+	}
 	return out
+}
+
+// trimName drops what Windows refuses at either end of a name: spaces and
+// dots.
+func trimName(s string) string {
+	return strings.Trim(strings.TrimSpace(s), ".")
 }

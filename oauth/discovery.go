@@ -84,8 +84,8 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadat
 		if err == nil {
 			return m, nil
 		}
-		if firstErr == nil {
-			firstErr = err
+		if firstErr == nil || errors.Is(err, ErrProviderUnavailable) && !errors.Is(firstErr, ErrProviderUnavailable) {
+			firstErr = err // a provider down for a moment says so, whichever document said it
 		}
 	}
 	// The error may quote a certificate's names or a proxy's words: shown
@@ -105,7 +105,7 @@ func discoverOne(ctx context.Context, client *http.Client, u, issuer string) (*M
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
+		return nil, statusError(u, resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadata+1))
 	if err != nil {

@@ -65,7 +65,7 @@ type ProviderError struct {
 	Code        string
 	Description string
 	// Err is the sentinel callers act on (ErrSignInAgain, ErrCancelled,
-	// ErrAdminApproval), or nil.
+	// ErrAdminApproval, ErrProviderUnavailable), or nil.
 	Err error
 }
 
@@ -106,6 +106,8 @@ func providerError(code, desc string, secrets []string) *ProviderError {
 		e.Err = ErrSignInAgain
 	case code == "access_denied":
 		e.Err = ErrCancelled
+	case code == "temporarily_unavailable":
+		e.Err = ErrProviderUnavailable
 	}
 	return e
 }
@@ -197,7 +199,11 @@ func tokenError(op string, err error, secrets ...string) error {
 		if code == "" && re.Response != nil {
 			code = fmt.Sprintf("HTTP %d", re.Response.StatusCode)
 		}
-		return fmt.Errorf("%s: %w", op, providerError(code, re.ErrorDescription, secrets))
+		pe := providerError(code, re.ErrorDescription, secrets)
+		if pe.Err == nil && re.Response != nil && temporaryStatus(re.Response.StatusCode) {
+			pe.Err = ErrProviderUnavailable // 429, 503: try again later
+		}
+		return fmt.Errorf("%s: %w", op, pe)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) && ue.Timeout() {

@@ -48,7 +48,7 @@ func TestAccountSenderUsesTheKeyringPasswordAndNeverStoresIt(t *testing.T) {
 	}
 	// The person fixes the password and sends it again.
 	secrets.SavePassword(context.Background(), "work", accountTestSecret)
-	if got, err := o.SendNow(context.Background(), r.ID); err != nil || got.State != Sent {
+	if got, err := o.SendNow(context.Background(), r.ID, false); err != nil || got.State != Sent {
 		t.Fatalf("after the fix: %+v %v", got, err)
 	}
 	if d := e.delivered(); d["with a password"] != 1 {

@@ -2,27 +2,20 @@
 
 package outbox
 
-// Adversarial tests (issue 18 review). Each one FAILS on the code it was
-// written against: it shows a broken promise. They are skipped unless
-// STAMP_ATTACK is set, so the package stays green until they are fixed.
-// See ATTACK.md at the top of the repository.
+// Regression tests from the adversarial review of the outbox (issue 18,
+// findings 1-5): each failed on the code it was written against.
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"stamp/smtpclient/sandbox"
 )
-
-func attackOnly(t *testing.T, n int) {
-	t.Helper()
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skipf("attack finding %d: not fixed yet (set STAMP_ATTACK=1 to run)", n)
-	}
-}
 
 // killedAfterTheServerAccepted queues one due message and has a helper
 // process send it, killed (SIGKILL) right after the server's final 250 and
@@ -44,56 +37,75 @@ func killedAfterTheServerAccepted(t *testing.T, e *env, o *Outbox, subject strin
 }
 
 // Finding 1: the person's "Send now" (SendNow) on a message whose sender
-// died after the server took it. What the person sees before deciding
-// (List, Get) is State "sending", no reason, not busy: nothing says "may
-// have been delivered", so the app (and stamp-send outbox send ID) does not
-// ask. SendNow then judges the dead attempt itself (maybe delivered) and
-// sends it anyway, because it is forced: a second delivery nobody chose.
-func TestAttackSendNowAfterAKilledSendDeliversTwice(t *testing.T) {
-	attackOnly(t, 1)
+// died after the server took it. What the person is shown (Get, List)
+// must say "may have been delivered" (the dead attempt is judged when
+// nobody holds the lock), and SendNow decides under the lock: without
+// again it refuses with ErrMaybeDelivered and sends nothing, even when
+// nobody looked first; with again (the person chose) it sends.
+func TestSendNowAfterAKilledSendAsksFirst(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	id := killedAfterTheServerAccepted(t, e, o, "killed after 250")
 
-	shown, err := o.Get(id)
-	if err != nil {
-		t.Fatal(err)
+	// Nobody looked: the decision is SendNow's own, under the lock.
+	r, err := o.SendNow(context.Background(), id, false)
+	if !errors.Is(err, ErrMaybeDelivered) || r.Reason != ReasonMaybeDelivered {
+		t.Fatalf("SendNow without again: state %q reason %q err %v, want ErrMaybeDelivered", r.State, r.Reason, err)
 	}
-	t.Logf("what the person is shown before Send now: state %q reason %q busy %v", shown.State, shown.Reason, shown.Busy)
-	if shown.Reason == ReasonMaybeDelivered {
-		t.Skip("the record is shown as possibly delivered before the decision: the caller can ask")
-	}
-	r, err := o.SendNow(context.Background(), id)
-	t.Logf("SendNow: state %q reason %q err %v", r.State, r.Reason, err)
 	if n := e.delivered()["killed after 250"]; n != 1 {
-		t.Fatalf("delivered %d times: SendNow resent a message that may have been delivered, without the person being told", n)
+		t.Fatalf("delivered %d times: SendNow resent a message that may have been delivered, without the person", n)
+	}
+	if r, err = o.SendNow(context.Background(), id, true); err != nil || r.State != Sent {
+		t.Fatalf("SendNow with again (the person chose): state %q err %v", r.State, err)
+	}
+	if n := e.delivered()["killed after 250"]; n != 2 {
+		t.Fatalf("delivered %d times after the person chose to send again, want 2", n)
+	}
+}
+
+// Finding 1: what List and Get show of a dead attempt after DATA.
+func TestListShowsADeadAttemptAfterDataAsMaybeDelivered(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	o := e.open(Options{})
+	id := killedAfterTheServerAccepted(t, e, o, "killed again")
+	list, err := o.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List: %v %v", list, err)
+	}
+	if r := list[0]; r.State != NeedsAttention || r.Reason != ReasonMaybeDelivered || r.Busy {
+		t.Fatalf("List shows state %q reason %q busy %v, want needs-attention / may-have-been-delivered", r.State, r.Reason, r.Busy)
+	}
+	if r, err := o.Get(id); err != nil || r.Reason != ReasonMaybeDelivered {
+		t.Fatalf("Get: reason %q err %v", r.Reason, err)
 	}
 }
 
 // Finding 2: Reschedule (the Outbox window's "Send later…") on the same
-// message: it judges the dead attempt (maybe delivered), then clears the
-// reason and makes it Waiting, so the scheduler sends it again on its own.
-func TestAttackRescheduleAfterAKilledSendDeliversTwice(t *testing.T) {
-	attackOnly(t, 2)
+// message must not make it due without the person: ErrMaybeDelivered, the
+// scheduler leaves it alone; with again it is rescheduled.
+func TestRescheduleAfterAKilledSendAsksFirst(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	id := killedAfterTheServerAccepted(t, e, o, "rescheduled")
 
-	if _, err := o.Reschedule(id, time.Now().Add(-time.Second)); err != nil {
-		t.Fatal(err)
+	if _, err := o.Reschedule(id, time.Now().Add(-time.Second), false); !errors.Is(err, ErrMaybeDelivered) {
+		t.Fatalf("Reschedule without again: %v, want ErrMaybeDelivered", err)
 	}
 	o.Flush(context.Background(), false) // the scheduler's next pass
 	if n := e.delivered()["rescheduled"]; n != 1 {
 		t.Fatalf("delivered %d times: Reschedule turned a possibly delivered message into a due one", n)
 	}
+	r, err := o.Reschedule(id, time.Now().Add(time.Hour), true)
+	if err != nil || r.State != Scheduled || r.Reason != "" {
+		t.Fatalf("Reschedule with again: state %q reason %q err %v", r.State, r.Reason, err)
+	}
 }
 
 // Finding 3: Take (Undo, Edit) and Remove (Delete, `stamp-send outbox
 // remove`) of a message that already left (record State Sent, the sender
-// died before moving it to Sent) return nil as if the message had been
-// taken back or deleted. keep is never called; the message was delivered.
-func TestAttackUndoOfAMessageThatLeftReportsSuccess(t *testing.T) {
-	attackOnly(t, 3)
+// died before moving it to Sent) must not say "taken back": they finish
+// the move to Sent and return ErrAlreadySent with the copy's path.
+func TestUndoOfAMessageThatLeftSaysItWasSent(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	r, err := o.Enqueue(testNew("undo too late"))
@@ -103,20 +115,24 @@ func TestAttackUndoOfAMessageThatLeftReportsSuccess(t *testing.T) {
 	e.runKilled("flush", "sent-recorded", nil)
 	kept := false
 	err = o.Take(r.ID, func(Record, *os.File, []byte) error { kept = true; return nil })
-	delivered := e.delivered()["undo too late"]
-	if err == nil && !kept && delivered == 1 {
-		t.Fatalf("Take (Undo) returned nil — \"taken back\" — without handing the message back, and the server has it")
+	var sent *AlreadySentError
+	if !errors.As(err, &sent) || !errors.Is(err, ErrAlreadySent) || kept {
+		t.Fatalf("Take (Undo) of a message the server has: %v (keep called: %v), want ErrAlreadySent", err, kept)
+	}
+	if b, rerr := os.ReadFile(sent.SentPath); rerr != nil || !strings.Contains(string(b), "undo too late") {
+		t.Fatalf("ErrAlreadySent names %q, which does not hold the message: %v", sent.SentPath, rerr)
+	}
+	if n := e.delivered()["undo too late"]; n != 1 {
+		t.Fatalf("delivered %d times", n)
 	}
 }
 
 // Finding 4: a Sent copy's name is chosen (and recorded) before the copy is
-// written, and finishSent skips writing when a file of that name exists. A
-// second message with the same subject that leaves in the same second
-// (another process, or this one after a crash before the copy) takes the
-// free name and writes it first; the first message's copy is then never
-// written, and its entry removed: its Sent copy is lost.
-func TestAttackSentCopyLostWhenItsNameIsTakenMeanwhile(t *testing.T) {
-	attackOnly(t, 4)
+// written. A second message with the same subject that leaves in the same
+// second (another process, or this one after a crash before the copy)
+// takes the free name and writes it first; the first message's copy must
+// still be written, under another name (never replacing a file).
+func TestSentCopyKeptWhenItsNameIsTakenMeanwhile(t *testing.T) {
 	for try := 0; try < 5; try++ {
 		e := newEnv(t, sandbox.Options{})
 		o := e.open(Options{})
@@ -135,7 +151,7 @@ func TestAttackSentCopyLostWhenItsNameIsTakenMeanwhile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb, err := o.SendNow(context.Background(), b.ID)
+		rb, err := o.SendNow(context.Background(), b.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,11 +174,10 @@ func TestAttackSentCopyLostWhenItsNameIsTakenMeanwhile(t *testing.T) {
 }
 
 // Finding 5: a record edited or damaged on disk into State "sent" (with
-// sent_copy and no sent_name) passes ParseRecord; the next pass "finishes
-// the move": no Sent copy, the .eml is deleted, nothing was delivered and
-// no error is given. The message is gone.
-func TestAttackADamagedRecordSayingSentDeletesTheMessage(t *testing.T) {
-	attackOnly(t, 5)
+// sent_copy and no sent_name) passed ParseRecord, and the next pass
+// "finished the move": the message was gone. Now the record is refused
+// with a clear error naming it, and nothing is removed.
+func TestADamagedRecordSayingSentLosesNothing(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	r, err := o.Enqueue(testNew("never sent"))
@@ -186,7 +201,13 @@ func TestAttackADamagedRecordSayingSentDeletesTheMessage(t *testing.T) {
 	_, ferr := o.Flush(context.Background(), false)
 	_, statErr := os.Stat(filepath.Join(e.dir, r.ID+".eml"))
 	copies, _ := filepath.Glob(filepath.Join(e.sent, "*.eml"))
-	if os.IsNotExist(statErr) && len(copies) == 0 && e.delivered()["never sent"] == 0 {
-		t.Fatalf("the message is gone: never delivered, no Sent copy, its file deleted; Flush said %v", ferr)
+	if statErr != nil || len(copies) != 0 || e.delivered()["never sent"] != 0 {
+		t.Fatalf("the message file: %v; %d Sent copies; Flush said %v", statErr, len(copies), ferr)
+	}
+	if ferr == nil || !strings.Contains(ferr.Error(), "sent without the time") {
+		t.Fatalf("Flush said %v, want the damaged record named", ferr)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the record was removed: %v", err)
 	}
 }

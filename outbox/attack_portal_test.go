@@ -2,8 +2,7 @@
 
 package outbox
 
-// Adversarial test (issue 18 review); skipped unless STAMP_ATTACK is set.
-// See ATTACK.md.
+// Behind a captive portal (issue 18 review, finding 15).
 
 import (
 	"context"
@@ -18,11 +17,10 @@ import (
 // Finding 15: the train's Wi-Fi before its portal login (the case issue 18
 // starts from): the network is "up", but every TCP connection reaches the
 // portal's web server, which answers HTTP. The engine calls that a protocol
-// error, classify files it as "needs attention: problem", and when the
-// person has logged in (a network change, the server reachable) nothing
-// retries: the message waits for the person.
-func TestAttackACaptivePortalMakesTheMessageNeedAttention(t *testing.T) {
-	attackOnly(t, 15)
+// error at the greeting; it was filed as "needs attention: problem", never
+// retried. Now it is temporary (and retried on a network change, as a
+// server that could not be reached).
+func TestACaptivePortalIsRetried(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -48,10 +46,19 @@ func TestAttackACaptivePortalMakesTheMessageNeedAttention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := o.SendNow(context.Background(), r.ID)
-	t.Logf("behind the portal: %s %s: %s", got.State, got.Reason, got.LastError.Text)
+	got, _ := o.SendNow(context.Background(), r.ID, false)
 	if got.State != Retrying {
 		t.Fatalf("a captive portal answering HTTP left the message %q (%q) — not retried after the login (the network change): %s",
 			got.State, got.Reason, got.LastError.Text)
+	}
+}
+
+// A server that greeted properly and then broke the protocol still needs
+// the person.
+func TestAProtocolErrorAfterTheGreetingNeedsAttention(t *testing.T) {
+	for step, want := range map[smtpclient.Step]bool{smtpclient.StepGreeting: true, smtpclient.StepEHLO: false, smtpclient.StepMessage: false} {
+		if reason, temp := classify(&smtpclient.Error{Kind: smtpclient.ErrorProtocol, Step: step}); temp != want || !temp && reason != ReasonProblem {
+			t.Errorf("protocol error at %s: %q %v, want temporary %v", step, reason, temp, want)
+		}
 	}
 }

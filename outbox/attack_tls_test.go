@@ -2,8 +2,7 @@
 
 package outbox
 
-// Adversarial test (issue 18 review); skipped unless STAMP_ATTACK is set.
-// See ATTACK.md.
+// A connection dropped during TLS (issue 18 review, finding 13).
 
 import (
 	"context"
@@ -17,14 +16,10 @@ import (
 
 // Finding 13: a connection that drops during the TLS handshake (the
 // server restarting, a flaky train Wi-Fi, a middlebox reset — nothing about
-// certificates) is filed as "needs attention: certificate" and never
-// retried. The engine turns every connection error inside the handshake
-// into ErrorTLS (session.go handshake: Kind Connection → TLS; netError:
-// step == StepTLS → TLS), and classify maps ErrorTLS to ReasonCertificate.
-// Then the server is fine again, and the message still waits for the
-// person.
-func TestAttackAConnectionDroppedDuringTLSIsNeverRetried(t *testing.T) {
-	attackOnly(t, 13)
+// certificates) was filed as "needs attention: certificate" and never
+// retried. Now the engine keeps it a connection failure: the message
+// retries and leaves once the server is back.
+func TestAConnectionDroppedDuringTLSIsRetried(t *testing.T) {
 	// A server that goes away in the middle of the handshake: it reads the
 	// ClientHello and hangs up.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -53,8 +48,10 @@ func TestAttackAConnectionDroppedDuringTLSIsNeverRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := o.SendNow(context.Background(), r.ID)
-	t.Logf("after the drop: %s %s %+v", got.State, got.Reason, got.LastError)
+	got, _ := o.SendNow(context.Background(), r.ID, false)
+	if got.State != Retrying {
+		t.Fatalf("after the drop: %s %s %+v, want retrying", got.State, got.Reason, got.LastError)
+	}
 
 	// The server is back (a real TLS server on loopback), and the outbox
 	// runs: the message should leave on its own.
@@ -66,12 +63,31 @@ func TestAttackAConnectionDroppedDuringTLSIsNeverRetried(t *testing.T) {
 	defer srv.Close()
 	port, ca = srv.Port(), srv.CAPEM()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go o.Run(ctx)
+	ran := make(chan struct{})
+	go func() { o.Run(ctx); close(ran) }()
+	defer func() { cancel(); <-ran }() // before TempDir's clean-up
 	wctx, wcancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer wcancel()
 	if _, err := srv.Wait(wctx, 1); err != nil {
 		r, _ := o.Get(r.ID)
 		t.Fatalf("a connection dropped during the TLS handshake left the message %q (%q), never retried: %s", r.State, r.Reason, r.LastError.Text)
+	}
+}
+
+// 454 "TLS not available due to temporary reason" (RFC 3207) is
+// temporary; a certificate verdict needs the person.
+func TestClassifyTLSFailures(t *testing.T) {
+	for _, c := range []struct {
+		err    *smtpclient.Error
+		reason Reason
+		temp   bool
+	}{
+		{&smtpclient.Error{Kind: smtpclient.ErrorTLS, Step: smtpclient.StepSTARTTLS, Code: 454, Temporary: true}, "", true},
+		{&smtpclient.Error{Kind: smtpclient.ErrorTLS, Step: smtpclient.StepTLS, CertificateSHA256: "ab"}, ReasonCertificate, false},
+		{&smtpclient.Error{Kind: smtpclient.ErrorConnection, Step: smtpclient.StepTLS}, "", true},
+	} {
+		if reason, temp := classify(c.err); reason != c.reason || temp != c.temp {
+			t.Errorf("%+v: %q %v, want %q %v", c.err, reason, temp, c.reason, c.temp)
+		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 // classify says why a failed attempt (outcome NotSent) needs the person,
 // or that it was temporary (try again later). The rule of issue 18: a
-// connection failure, a time-out or a 4xx reply is temporary; a 5xx
+// connection failure, a time-out, a 4xx reply or a peer that is no SMTP
+// server at all (a captive portal answering HTTP) is temporary; a 5xx
 // reply, a refused login or a certificate problem is never retried
 // blindly, nor anything the outbox does not recognise.
 func classify(err error) (Reason, bool) {
@@ -23,13 +24,24 @@ func classify(err error) (Reason, bool) {
 		return ReasonSignIn, false
 	case errors.As(err, new(*account.KeyringUnavailableError)):
 		return "", true // a locked keyring may open later
+	case errors.Is(err, oauth.ErrProviderUnavailable):
+		return "", true // the sign-in provider down for a moment (429, 503)
 	case errors.As(err, &se):
 		switch se.Kind {
 		case smtpclient.ErrorConnection, smtpclient.ErrorTimeout:
 			return "", true
 		case smtpclient.ErrorCanceled:
 			return "", false // settle handles a cancel
+		case smtpclient.ErrorProtocol:
+			if se.Step == smtpclient.StepGreeting || se.Step == smtpclient.StepConnect {
+				// Not an SMTP server at all: a captive portal's web server
+				// answering every connection. Temporary, like no network.
+				return "", true
+			}
 		case smtpclient.ErrorTLS:
+			if se.Temporary || se.Code/100 == 4 {
+				return "", true // 454 "TLS not available due to temporary reason" (RFC 3207)
+			}
 			return ReasonCertificate, false
 		case smtpclient.ErrorReply:
 			if se.Temporary || se.Code/100 == 4 {

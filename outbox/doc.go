@@ -27,7 +27,10 @@
 //  2. Stage Data, from the engine's "DATA" step event, before the DATA
 //     command is written (the engine calls the event handler on its own
 //     goroutine and waits for it; when this record cannot be written the
-//     attempt is cancelled before DATA);
+//     attempt is cancelled before DATA), and at the latest from the
+//     message's WriteTo, which the outbox wraps (after 354, before any
+//     byte of the message; if the record cannot be written there, WriteTo
+//     fails and the engine closes without ending the data);
 //  3. State Sent, with the Sent copy's file name, once the server's final
 //     2xx came; then the Sent copy is written and the entry removed.
 //
@@ -36,7 +39,9 @@
 // the server never got a DATA command, so the message goes back to the
 // queue; at Stage Data the whole message may have reached the server, so
 // it goes to NeedsAttention with ReasonMaybeDelivered and is never sent
-// again without the person. A record in Sent finishes its move (the Sent
+// again without the person (SendNow and Reschedule refuse it with
+// ErrMaybeDelivered unless again; List and Get judge such a dead attempt
+// as soon as its lock is free, so the person sees it before deciding). A record in Sent finishes its move (the Sent
 // copy, written once under its recorded name, then removal). So every
 // kill ends in exactly one delivery, or in a visible "may have been
 // delivered".
@@ -58,11 +63,18 @@
 //     and draft as they were.
 //   - The undo bar counts down to Record.NextAttempt; Undo is Take(id,
 //     keep) where keep restores Draft into a composer (ErrBusy: it is
-//     already leaving). Edit from the Outbox window is the same Take.
+//     already leaving). Edit from the Outbox window is the same Take. Take
+//     records ReasonTakenBack before keep runs, so a crash inside keep
+//     leaves a message the window shows as taken back (send or delete),
+//     never one sent on its own. A message that already left makes Take
+//     (and Remove) return ErrAlreadySent (*AlreadySentError with the Sent
+//     copy's path): the bar says "it was already sent", not "undone".
 //   - The Outbox window lists List() (State, Reason, NextAttempt,
 //     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
-//     Retry are SendNow (for ReasonMaybeDelivered only after asking), Delete
-//     is Remove after a confirmation. A Change with Removed and State Sent
+//     Retry are SendNow(ctx, id, false); when it returns ErrMaybeDelivered
+//     the window asks the person and, if they choose to send it again,
+//     calls SendNow(ctx, id, true) (Reschedule likewise). Delete is Remove
+//     after a confirmation. A Change with Removed and State Sent
 //     says "sent", with Record.LeftLate for a scheduled message that left
 //     late.
 //   - On exit with List() not empty: "send them now" is SendNow for each

@@ -145,7 +145,7 @@ func TestAPermanentRefusalNeedsAttentionAndIsNotRetried(t *testing.T) {
 		t.Fatalf("%d attempts, want 1: a 550 is never retried on its own", got.Attempts)
 	}
 	// The person decides: Send now tries again.
-	if got, _ := o.SendNow(context.Background(), r.ID); got.Attempts != 2 || got.State != NeedsAttention {
+	if got, _ := o.SendNow(context.Background(), r.ID, false); got.Attempts != 2 || got.State != NeedsAttention {
 		t.Fatalf("after Send now: %+v", got)
 	}
 }
@@ -172,6 +172,7 @@ func TestTheServerComingBackGetsTheMessageOutOnItsOwn(t *testing.T) {
 }
 
 func TestANetworkChangeRetriesAtOnce(t *testing.T) {
+	noNetRetryGap(t)
 	e := newEnv(t, sandbox.Options{})
 	e.srv.Close()
 	net := make(chan struct{}, 1)
@@ -220,7 +221,7 @@ func TestACancelledAttemptIsNotCountedAndGoesAgain(t *testing.T) {
 		return sandboxSender(e.srv.Port()).Send(c, account, env, msg, onEvent)
 	})})
 	r, _ := o.Enqueue(testNew("cancelled"))
-	got, err := o.SendNow(ctx, r.ID)
+	got, err := o.SendNow(ctx, r.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestUndoDuringTheSendIsRefusedAsBusy(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		o.SendNow(context.Background(), r.ID)
+		o.SendNow(context.Background(), r.ID, false)
 	}()
 	e.waitChange("the send to start", func(c Change) bool { return c.Record.State == Sending })
 	if err := o.Take(r.ID, nil); !errors.Is(err, ErrBusy) {
@@ -265,7 +266,7 @@ func TestTemporaryFailuresForTooLongNeedAttention(t *testing.T) {
 	}
 	// Send now starts a new run of back-off: one attempt, then retrying.
 	cancel()
-	got, err := o.SendNow(context.Background(), r.ID)
+	got, err := o.SendNow(context.Background(), r.ID, false)
 	if err != nil || got.State != Retrying || got.Retries != 1 {
 		t.Fatalf("after Send now: %+v %v", got, err)
 	}
@@ -278,11 +279,11 @@ func TestRescheduleMovesAQueuedMessage(t *testing.T) {
 	n.Delay = time.Minute
 	r, _ := o.Enqueue(n)
 	at := time.Now().Add(48 * time.Hour)
-	got, err := o.Reschedule(r.ID, at)
+	got, err := o.Reschedule(r.ID, at, false)
 	if err != nil || got.State != Scheduled || !got.NextAttempt.Equal(at) {
 		t.Fatalf("rescheduled: %+v %v", got, err)
 	}
-	if got, err = o.Reschedule(r.ID, time.Time{}); err != nil || got.State != Waiting {
+	if got, err = o.Reschedule(r.ID, time.Time{}, false); err != nil || got.State != Waiting {
 		t.Fatalf("rescheduled for now: %+v %v", got, err)
 	}
 	o.Flush(context.Background(), false)

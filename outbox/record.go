@@ -63,6 +63,10 @@ const (
 	// ReasonGaveUp: temporary failures went on for longer than
 	// Options.GiveUpAfter (a day).
 	ReasonGaveUp Reason = "gave-up"
+	// ReasonTakenBack: the person took the message back (Undo, Edit) and
+	// Stamp stopped before it left the outbox: the composer may have it
+	// again. It is never sent on its own; the person sends or deletes it.
+	ReasonTakenBack Reason = "taken-back"
 	// ReasonProblem: anything else that trying again will not fix by
 	// itself (settings, a missing account or password, the server broke
 	// the protocol, the queued file cannot be read).
@@ -70,7 +74,7 @@ const (
 )
 
 var reasons = map[Reason]bool{"": true, ReasonMaybeDelivered: true, ReasonRefused: true, ReasonSignIn: true,
-	ReasonCertificate: true, ReasonGaveUp: true, ReasonProblem: true}
+	ReasonCertificate: true, ReasonGaveUp: true, ReasonProblem: true, ReasonTakenBack: true}
 
 // Failure is the last attempt's failure as the engine explained it. Its
 // texts are Printable with secrets masked (the engine's own), safe to show.
@@ -135,9 +139,13 @@ type Record struct {
 	LastError    *Failure  `json:"last_error,omitempty"`
 
 	// SentAt is when the server accepted it; SentName the Sent copy's
-	// file name in the Sent folder (chosen before it is written).
+	// file name in the Sent folder (chosen before it is written, and
+	// changed when another file took it meanwhile).
 	SentAt   time.Time `json:"sent_at,omitzero"`
 	SentName string    `json:"sent_name,omitempty"`
+	// SentWritten: the Sent copy is written, under SentName (which may
+	// differ from the name first chosen: a copy never replaces a file).
+	SentWritten bool `json:"sent_written,omitempty"`
 
 	// Busy is not stored: List sets it when a process holds the
 	// message's lock (it is being sent, or changed, right now).
@@ -208,6 +216,14 @@ func (r *Record) check() error {
 		return errors.New("a Sent header that would end the copy's header section")
 	case r.SentName != "" && !safeName(r.SentName):
 		return errors.New("a Sent copy name that is not a plain file name")
+	case r.State == Sent && r.SentAt.IsZero():
+		return errors.New("state sent without the time it was sent")
+	case r.State == Sent && r.SentCopy && r.SentName == "":
+		return errors.New("state sent with a Sent copy but no name for it")
+	case r.State == Sending && r.Stage == "":
+		return errors.New("state sending without a stage")
+	case r.State != Sending && r.Stage != "":
+		return fmt.Errorf("a stage (%q) outside state sending", r.Stage)
 	}
 	return nil
 }

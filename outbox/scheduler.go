@@ -3,6 +3,8 @@ package outbox
 import (
 	"context"
 	"errors"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -25,11 +27,11 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		return time.Time{}, err
 	}
 	o.cleanOrphans(ids)
-	for _, id := range ids {
+	for _, id := range o.byAge(ids) {
 		if ctx.Err() != nil {
 			return next, ctx.Err()
 		}
-		r, aerr := o.attempt(ctx, id, false, retryNow)
+		r, aerr := o.attempt(ctx, id, false, false, retryNow)
 		switch {
 		case errors.Is(aerr, ErrBusy):
 			// Another sender (or Take, or Enqueue) has it: look again soon.
@@ -43,6 +45,28 @@ func (o *Outbox) Flush(ctx context.Context, retryNow bool) (next time.Time, err 
 		}
 	}
 	return next, err
+}
+
+// byAge orders ids as they were queued (their records' Created, to the
+// nanosecond; IDs only say the second): messages queued in one second
+// leave in that order. An unreadable record sorts by its ID's second.
+func (o *Outbox) byAge(ids []string) []string {
+	created := make(map[string]time.Time, len(ids))
+	for _, id := range ids {
+		if r, err := o.load(id); err == nil {
+			created[id] = r.Created
+		} else {
+			created[id], _ = time.Parse("20060102T150405Z", id[:16]) // the ID's second
+		}
+	}
+	out := slices.Clone(ids)
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := created[out[i]], created[out[j]]; !a.Equal(b) {
+			return a.Before(b)
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // busyRecheck is when the scheduler looks again at a message another
@@ -64,8 +88,8 @@ func earlier(next time.Time, r Record) time.Time {
 // Run is the scheduler: it sends each message when it is due, until ctx
 // is done. It holds one timer, for the next message due (or the next
 // rescan of the folder, for messages other processes queued), and wakes
-// early on Kick and when the network changes (then messages retrying after
-// a temporary failure go at once). No goroutine per message, no polling
+// early on Kick and when the network changes (then messages retrying
+// because their server could not be reached go at once; see networkRetry). No goroutine per message, no polling
 // while nothing is due.
 func (o *Outbox) Run(ctx context.Context) {
 	watch := o.opts.NetworkChanges
@@ -100,7 +124,9 @@ func (o *Outbox) Run(ctx context.Context) {
 }
 
 // cleanOrphans removes what a killed Enqueue or removal left: message,
-// draft and lock files without a record, once their lock is free.
+// draft and lock files without a record, and the temporary files of a
+// write that was killed (atomicfile's ".ID.eml.tmp-N"), once their lock is
+// free; and, once per Outbox, stale temporary files in the Sent folder.
 func (o *Outbox) cleanOrphans(ids []string) {
 	have := map[string]bool{}
 	for _, id := range ids {
@@ -110,25 +136,42 @@ func (o *Outbox) cleanOrphans(ids []string) {
 	if err != nil {
 		return
 	}
+	temps := map[string]bool{}
+	for _, name := range entries {
+		if id, ok := cutTemp(name); ok {
+			temps[id] = true
+		}
+	}
 	for _, name := range entries {
 		id, ok := cutExt(name)
-		if !ok || have[id] {
+		if !ok {
+			id, ok = cutTemp(name)
+		}
+		if !ok || have[id] && !temps[id] {
 			continue
 		}
-		have[id] = true // once per id
+		delete(temps, id) // once per id
+		record := have[id]
+		have[id] = true
 		if c, err := o.lockOrphan(id); err == nil {
-			if !exists(o.path(id, ".json")) {
+			if record || exists(o.path(id, ".json")) {
+				o.removeTemps(id, false) // a killed save of the record
+			} else {
+				o.removeTemps(id, true)
 				o.remove(id)
 			}
 			c.release()
 		}
 	}
+	o.sentTemps.Do(o.cleanSentTemps)
 }
 
 // Reschedule sets the time a message leaves (the Outbox window's "Send
 // later…" on a queued message): Scheduled for at, or due now when at is not
-// in the future. A message being sent is ErrBusy.
-func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
+// in the future. A message being sent is ErrBusy. A message that may have
+// been delivered (judged here under the lock) is rescheduled only with
+// again (the person was asked), else ErrMaybeDelivered and no change.
+func (o *Outbox) Reschedule(id string, at time.Time, again bool) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
@@ -141,7 +184,10 @@ func (o *Outbox) Reschedule(id string, at time.Time) (Record, error) {
 		r, err = o.recover(r)
 	}
 	if err == nil && r.State == Sent {
-		err = o.finishSent(r)
+		err = o.finishSent(&r)
+	}
+	if err == nil && maybeDelivered(r) && !again {
+		err = ErrMaybeDelivered
 	}
 	if err != nil || r.State == Sent {
 		c.release()

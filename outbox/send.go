@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"stamp/compose"
 	"stamp/internal/atomicfile"
+	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
 
@@ -35,22 +38,30 @@ func (f SenderFunc) Send(ctx context.Context, account string, env smtpclient.Env
 }
 
 // SendNow sends the message id now, whatever its state and time: the
-// person's Send now and Retry. For a message that needs attention because
-// it may have been delivered, the caller must have asked the person first.
-// It returns the record as the attempt left it (State Sent when it went
-// out: it is in the Sent folder and no longer in the outbox) and ErrBusy
-// when another sender has it.
-func (o *Outbox) SendNow(ctx context.Context, id string) (Record, error) {
+// person's Send now and Retry. A message that may have been delivered
+// (ReasonMaybeDelivered, or an attempt that died after DATA, judged here
+// under the lock) is sent only with again, which says the person was asked
+// and chose to send it again; without it SendNow returns the record and
+// ErrMaybeDelivered, sending nothing. It returns the record as the attempt
+// left it (State Sent when it went out: it is in the Sent folder and no
+// longer in the outbox) and ErrBusy when another sender has it.
+func (o *Outbox) SendNow(ctx context.Context, id string, again bool) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
-	return o.attempt(ctx, id, true, false)
+	return o.attempt(ctx, id, true, again, false)
+}
+
+// maybeDelivered reports whether r may have reached the server already.
+func maybeDelivered(r Record) bool {
+	return r.State == NeedsAttention && r.Reason == ReasonMaybeDelivered
 }
 
 // attempt is one go at the message id: lock, judge a dead attempt, send
 // if due (or forced), record the outcome. Without force, a message not due
-// (or one that needs attention) is left as it is and returned.
-func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (Record, error) {
+// (or one that needs attention) is left as it is and returned. A forced
+// attempt of a message that may have been delivered needs again.
+func (o *Outbox) attempt(ctx context.Context, id string, force, again, retryNow bool) (Record, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	c, err := o.lock(id, false)
@@ -68,18 +79,37 @@ func (o *Outbox) attempt(ctx context.Context, id string, force, retryNow bool) (
 	}
 	if r, err = o.recover(r); err != nil || r.State == Sent {
 		if err == nil {
-			err = o.finishSent(r)
+			err = o.finishSent(&r)
 		}
 		return r, err
 	}
-	due := !r.NextAttempt.After(time.Now()) || retryNow && r.State == Retrying
-	if !force && (r.State == NeedsAttention || !due) {
+	due := !r.NextAttempt.After(time.Now())
+	early := !due && retryNow && networkRetry(r)
+	if !force && (r.State == NeedsAttention || !due && !early) {
 		return r, nil
+	}
+	if force && maybeDelivered(r) && !again {
+		return r, ErrMaybeDelivered
 	}
 	if force { // the person's decision: a new run of back-off
 		r.Retries, r.FirstFailure = 0, time.Time{}
+		early = false
 	}
-	return o.send(ctx, r)
+	return o.send(ctx, r, early)
+}
+
+// netRetryGap is the least time between two attempts of one message that
+// network changes cause (a flapping link, router advertisements).
+// (A variable: tests shorten it.)
+var netRetryGap = 10 * time.Second
+
+// networkRetry reports whether a network change makes r due before its
+// time: it is Retrying because the server could not be reached (no reply
+// came: a connection failure, a time-out), and its last attempt was not a
+// moment ago. A server that answered 4xx asked for the wait: it is kept.
+func networkRetry(r Record) bool {
+	return r.State == Retrying && r.LastError != nil && r.LastError.Code == 0 && r.LastError.Step != string(smtpclient.StepRcpt) &&
+		time.Since(r.LastAttempt) >= netRetryGap
 }
 
 // recover judges a record left in Sending by an attempt that died (the
@@ -103,8 +133,9 @@ func (o *Outbox) recover(r Record) (Record, error) {
 	return r, o.save(&r)
 }
 
-// send runs one attempt of r (locked) and records its outcome.
-func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
+// send runs one attempt of r (locked) and records its outcome. early: a
+// network change made it due before its time (see settle).
+func (o *Outbox) send(ctx context.Context, r Record, early bool) (Record, error) {
 	if o.opts.Sender == nil {
 		return r, errors.New("outbox: no sender")
 	}
@@ -118,35 +149,69 @@ func (o *Outbox) send(ctx context.Context, r Record) (Record, error) {
 	hook("sending-recorded", r.ID)
 	msg, err := smtpclient.OpenFile(o.path(r.ID, ".eml"))
 	if err != nil {
-		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err))
+		return o.settle(r, nil, fmt.Errorf("outbox: the queued message cannot be read: %w", err), false)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Stage Data is recorded from the engine's DATA event, and again (if a
+	// Sender did not forward the event) from the message's own WriteTo,
+	// which runs after 354 and before any byte of it: no Sender can let
+	// the message out unrecorded. The two may run on different goroutines.
+	var stageMu sync.Mutex
 	var stageErr error
-	onEvent := func(ev smtpclient.Event) {
-		if ev.Kind == smtpclient.EventStepStarted && ev.Step == smtpclient.StepData && r.Stage != Data && stageErr == nil {
+	markData := func() error {
+		stageMu.Lock()
+		defer stageMu.Unlock()
+		if r.Stage != Data && stageErr == nil {
 			r.Stage = Data
 			if stageErr = o.save(&r); stageErr != nil {
-				cancel() // not recorded: DATA must not go out
+				cancel() // not recorded: the message must not go out
 			}
 			hook("data-recorded", r.ID)
+		}
+		return stageErr
+	}
+	onEvent := func(ev smtpclient.Event) {
+		if ev.Kind == smtpclient.EventStepStarted && ev.Step == smtpclient.StepData {
+			markData()
 		}
 		if o.opts.OnEvent != nil {
 			o.opts.OnEvent(r.ID, ev)
 		}
 	}
 	env := smtpclient.Envelope{From: r.From, To: r.To, SMTPUTF8: r.SMTPUTF8, EightBitMIME: r.EightBitMIME}
-	res, err := o.opts.Sender.Send(ctx, r.Account, env, msg, onEvent)
+	res, err := o.opts.Sender.Send(ctx, r.Account, env, dataMarked{msg, markData}, onEvent)
 	msg.Close() // before settle: Windows removes no open file
+	stageMu.Lock()
 	if stageErr != nil && smtpclient.OutcomeOf(res, err) == smtpclient.NotSent {
 		err = stageErr
 	}
+	stageMu.Unlock()
 	hook("after-send", r.ID)
-	return o.settle(r, res, err)
+	return o.settle(r, res, err, early)
 }
 
-// settle records what an attempt came to.
-func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, error) {
+// dataMarked is the queued message as the Sender gets it: its WriteTo
+// (called after the server's 354, before any byte goes out) first records
+// Stage Data, and fails — so the engine closes the connection without
+// ending the data — when that record cannot be written.
+type dataMarked struct {
+	smtpclient.Message
+	mark func() error
+}
+
+// WriteTo records Stage Data, then writes the message.
+func (m dataMarked) WriteTo(w io.Writer) (int64, error) {
+	if err := m.mark(); err != nil {
+		return 0, err
+	}
+	return m.Message.WriteTo(w)
+}
+
+// settle records what an attempt came to. A temporary failure of an early
+// attempt (a network change's) is no back-off step: the message keeps
+// the time it had.
+func (o *Outbox) settle(r Record, res *smtpclient.Result, err error, early bool) (Record, error) {
 	now := time.Now()
 	r.Stage = ""
 	switch smtpclient.OutcomeOf(res, err) {
@@ -161,7 +226,8 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 			return r, err
 		}
 		hook("sent-recorded", r.ID)
-		return r, o.finishSent(r)
+		err := o.finishSent(&r)
+		return r, err
 	case smtpclient.MaybeSent:
 		r.State, r.Reason, r.LastError = NeedsAttention, ReasonMaybeDelivered, failureOf(err, now)
 		return r, o.save(&r)
@@ -174,6 +240,8 @@ func (o *Outbox) settle(r Record, res *smtpclient.Result, err error) (Record, er
 		// Stopped (Stamp is closing): not the server's fault, not counted.
 		r.State, r.NextAttempt, r.LastError = Retrying, now, f
 		r.Attempts--
+	case temporary && early && r.NextAttempt.After(now):
+		r.State, r.LastError = Retrying, f
 	case temporary:
 		if r.FirstFailure.IsZero() {
 			r.FirstFailure = now
@@ -199,59 +267,82 @@ func (o *Outbox) backoff(n int) time.Duration {
 	return o.opts.Hourly
 }
 
-// sentName picks the Sent copy's name: compose.SentFileName, with the ID's
-// random part when that name is taken.
+// sentName is the Sent copy's preferred name (compose.SentFileName); the
+// copy takes another when that one is taken (see writeSentCopy).
 func (o *Outbox) sentName(r Record) string {
-	name := compose.SentFileName(r.SentAt, r.Subject)
-	if _, err := os.Lstat(filepath.Join(o.opts.SentDir, name)); err == nil {
-		name = strings.TrimSuffix(name, ".eml") + " " + r.ID[len(r.ID)-10:] + ".eml"
-	}
-	return name
+	return compose.SentFileName(r.SentAt, r.Subject)
 }
 
-// finishSent moves a sent message out of the outbox: its Sent copy (once,
-// under the recorded name), then the entry. The caller holds the lock.
-func (o *Outbox) finishSent(r Record) error {
+// finishSent moves a sent message out of the outbox: its Sent copy (once:
+// SentWritten records it), then the entry. The caller holds the lock. A
+// copy that cannot be written keeps the entry, with the error recorded.
+func (o *Outbox) finishSent(r *Record) error {
 	var sentPath string
-	if r.SentCopy && r.SentName != "" {
-		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
-		if _, err := os.Lstat(sentPath); errors.Is(err, os.ErrNotExist) {
-			if err := o.writeSentCopy(r, sentPath); err != nil {
+	if r.SentCopy {
+		if r.SentName == "" {
+			return fmt.Errorf("outbox record %s says sent, with a Sent copy but no name for it: left as it is", r.ID)
+		}
+		if !r.SentWritten {
+			name, err := o.writeSentCopy(r)
+			if err != nil {
 				r.LastError = &Failure{Text: err.Error(), At: time.Now(),
 					Explanation: "The message was sent, but its copy for the Sent folder could not be saved: " + err.Error() + ". It stays here until the copy can be written."}
-				o.save(&r)
+				o.save(r)
 				return err
 			}
+			r.SentName, r.SentWritten = name, true
+			o.write(r) // a crash before the removal: no second copy
 		}
+		sentPath = filepath.Join(o.opts.SentDir, r.SentName)
 	}
 	if err := o.remove(r.ID); err != nil {
 		return err
 	}
-	o.changed(Change{Record: r, Removed: true, SentPath: sentPath})
+	o.changed(Change{Record: *r, Removed: true, SentPath: sentPath})
 	return nil
 }
 
-// writeSentCopy writes the Sent header and the transmitted message.
-func (o *Outbox) writeSentCopy(r Record, path string) error {
+// writeSentCopy writes the Sent header and the transmitted message under
+// a name no other file has: r.SentName, or with the ID's random part, or
+// a number, when that is taken. It never replaces a file. It returns the
+// name written.
+func (o *Outbox) writeSentCopy(r *Record) (string, error) {
 	if err := os.MkdirAll(o.opts.SentDir, 0o700); err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
+		return "", fmt.Errorf("save the sent copy: %w", err)
 	}
-	src, err := os.Open(o.path(r.ID, ".eml"))
+	base := strings.TrimSuffix(r.SentName, ".eml")
+	for i := 0; ; i++ {
+		name := r.SentName
+		switch {
+		case i == 1:
+			name = base + " " + r.ID[len(r.ID)-10:] + ".eml"
+		case i > 1:
+			name = fmt.Sprintf("%s %s %d.eml", base, r.ID[len(r.ID)-10:], i)
+		}
+		err := o.writeSentFile(r, filepath.Join(o.opts.SentDir, name))
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 20 {
+			return "", fmt.Errorf("save the sent copy: %w", err)
+		}
+	}
+}
+
+// writeSentFile writes the copy at path unless a file has that name.
+func (o *Outbox) writeSentFile(r *Record, path string) error {
+	src, _, err := boundedfile.Open(o.path(r.ID, ".eml")) // never a FIFO's wait
 	if err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
+		return err
 	}
 	defer src.Close()
-	err = atomicfile.Write(path, 0o600, func(w io.Writer) error {
+	return atomicfile.WriteNew(path, 0o600, func(w io.Writer) error {
 		if _, err := io.WriteString(w, r.SentHeader); err != nil {
 			return err
 		}
 		_, err := io.Copy(w, src)
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("save the sent copy: %w", err)
-	}
-	return nil
 }
 
 // canceled reports whether err is the caller stopping the attempt (Stamp

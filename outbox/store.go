@@ -28,6 +28,12 @@ var ErrBusy = errors.New("the message is being sent right now")
 // never queued).
 var ErrNotFound = errors.New("no such message in the outbox")
 
+// ErrMaybeDelivered says the message may have reached the server already
+// (its record says ReasonMaybeDelivered, or an attempt died after DATA):
+// SendNow and Reschedule send it again only when the person was asked
+// (again). Nothing was changed or sent.
+var ErrMaybeDelivered = errors.New("the message may already have been delivered; it is sent again only after asking")
+
 // Options configure an Outbox.
 type Options struct {
 	// Dir is the outbox folder (created 0700); SentDir the Sent folder.
@@ -78,6 +84,8 @@ type Outbox struct {
 	opts Options
 	kick chan struct{}
 	mu   sync.Mutex // serialises this process's attempts (one send at a time)
+	// sentTemps cleans the Sent folder's stale temporary files once.
+	sentTemps sync.Once
 }
 
 // Open opens (creates) the outbox folder.
@@ -203,6 +211,15 @@ func (o *Outbox) load(id string) (Record, error) {
 
 // save writes r (flushed to disk before it returns) and reports the change.
 func (o *Outbox) save(r *Record) error {
+	if err := o.write(r); err != nil {
+		return err
+	}
+	o.changed(Change{Record: *r})
+	return nil
+}
+
+// write is save without reporting the change.
+func (o *Outbox) write(r *Record) error {
 	b, err := r.marshal()
 	if err != nil {
 		return err
@@ -210,7 +227,6 @@ func (o *Outbox) save(r *Record) error {
 	if err := atomicfile.WriteBytes(o.path(r.ID, ".json"), 0o600, b); err != nil {
 		return fmt.Errorf("outbox: record the message's state: %w", err)
 	}
-	o.changed(Change{Record: *r})
 	return nil
 }
 
@@ -243,7 +259,7 @@ func (o *Outbox) List() ([]Record, error) {
 	var out []Record
 	var bad []string
 	for _, id := range ids {
-		r, err := o.load(id)
+		r, err := o.look(id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -251,7 +267,6 @@ func (o *Outbox) List() ([]Record, error) {
 			bad = append(bad, err.Error())
 			continue
 		}
-		r.Busy = o.busy(id)
 		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
@@ -261,14 +276,26 @@ func (o *Outbox) List() ([]Record, error) {
 	return out, nil
 }
 
-// busy reports whether someone holds id's lock right now.
-func (o *Outbox) busy(id string) bool {
+// look reads the record id as the person should see it: Busy when someone
+// holds its lock right now; otherwise an attempt that died (State Sending,
+// nobody holding the lock) is judged first, under the lock, so a message
+// that may have been delivered says so before anyone decides to send it.
+func (o *Outbox) look(id string) (Record, error) {
 	c, err := o.lock(id, false)
-	if err != nil {
-		return errors.Is(err, ErrBusy)
+	if errors.Is(err, ErrBusy) {
+		r, err := o.load(id)
+		r.Busy = err == nil
+		return r, err
 	}
-	c.release()
-	return false
+	if err != nil {
+		return o.load(id) // no lock to be had (a read-only folder): as stored
+	}
+	defer c.release()
+	r, err := o.load(id)
+	if err == nil && r.State == Sending {
+		r, err = o.recover(r)
+	}
+	return r, err
 }
 
 // ids lists the IDs that have a record, sorted (by age).
@@ -287,67 +314,12 @@ func (o *Outbox) ids() ([]string, error) {
 	return ids, nil
 }
 
-// Get returns the record of id.
+// Get returns the record of id (judged as List does).
 func (o *Outbox) Get(id string) (Record, error) {
 	if !ValidID(id) {
 		return Record{}, ErrNotFound
 	}
-	r, err := o.load(id)
-	if err == nil {
-		r.Busy = o.busy(id)
-	}
-	return r, err
-}
-
-// Remove deletes a message from the outbox (the person's Delete). It
-// refuses with ErrBusy while the message is being sent.
-func (o *Outbox) Remove(id string) error {
-	return o.Take(id, nil)
-}
-
-// Take hands a queued message back (Undo, Edit): keep gets the record,
-// the message file (open) and the caller's draft (nil if none was given);
-// when keep returns nil the message leaves the outbox, otherwise it stays
-// as it was. A nil keep just removes it. Take refuses with ErrBusy while
-// the message is being sent; a message whose attempt died is first judged
-// (see the package doc), so Take of a message that may have been
-// delivered still works, and its record says so.
-func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte) error) error {
-	if !ValidID(id) {
-		return ErrNotFound
-	}
-	c, err := o.lockSoon(id)
-	if err != nil {
-		return err
-	}
-	defer c.release()
-	r, err := o.load(id)
-	if err != nil {
-		return err
-	}
-	if r, err = o.recover(r); err != nil {
-		return err
-	}
-	if r.State == Sent {
-		return o.finishSent(r) // it left already: the Sent copy is its place
-	}
-	if keep != nil {
-		f, err := os.Open(o.path(id, ".eml"))
-		if err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		draft, _ := boundedfile.Read(o.path(id, ".draft"), 64<<20)
-		err = keep(r, f, draft)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	if err := o.remove(id); err != nil {
-		return err
-	}
-	o.changed(Change{Record: r, Removed: true})
-	return nil
+	return o.look(id)
 }
 
 // writeMessage copies msg into path atomically and checks its size.

@@ -559,3 +559,27 @@ func TestTheRecordsOfOneChunkLeaveInOneWrite(t *testing.T) {
 		t.Fatalf("the server read %d bytes, want the %d-byte DATA stream", len(b), want.Len())
 	}
 }
+
+// A cancel from the DATA step's event (the outbox could not record that
+// the message may go out) stops the send before the DATA command, on this
+// goroutine, whatever the connection's closer goroutine is doing.
+func TestCancelFromTheDataEventSendsNoDataCommand(t *testing.T) {
+	srv := startSandbox(t, sandbox.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var rec recorder
+	res, err := Send(ctx, configFor(srv), Envelope{From: "a@sandbox.test", To: []string{"b@example.test"}}, Bytes("Subject: x\r\n\r\nhi\r\n"), func(ev Event) {
+		if ev.Kind == EventStepStarted && ev.Step == StepData {
+			cancel()
+		}
+		rec.on(ev)
+	})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrorCanceled || e.Step != StepData || res.Sent {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(rec.transcript(), "-> DATA") {
+		t.Errorf("DATA was written after the cancel:\n%s", rec.transcript())
+	}
+	assertServerStoredNothing(t, srv, "a message cancelled before DATA")
+}

@@ -329,6 +329,15 @@ func replyError(step Step, r *Reply) *Error {
 }
 
 // netError classifies an I/O error at step. ctx tells a cancel from a timeout.
+// transportError reports whether err is the connection itself failing
+// (closed, reset, broken) rather than a TLS verdict: during a handshake
+// that is a connection failure (try again), not a certificate problem.
+func transportError(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH)
+}
+
 func netError(ctx context.Context, step Step, err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -351,7 +360,7 @@ func netError(ctx context.Context, step Step, err error) *Error {
 	)
 	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &unknownCA) ||
 		errors.As(err, &invalidErr) || errors.As(err, &recordErr) || errors.As(err, &alertErr) ||
-		step == StepTLS || strings.HasPrefix(err.Error(), "tls: ") {
+		!transportError(err) && (step == StepTLS || strings.HasPrefix(err.Error(), "tls: ")) {
 		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Err: err}
 	}
 	msg := err.Error()

@@ -2,9 +2,12 @@ package smtpclient
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"stamp/internal/boundedfile"
 )
 
 // Bytes is a Message held in memory.
@@ -26,20 +29,16 @@ type File struct {
 	size int64
 }
 
-// OpenFile opens path as a Message; Close it after sending.
+// OpenFile opens path as a Message; Close it after sending. Only a
+// regular file (after following links) is opened, without ever waiting: a
+// FIFO, device or folder is refused at once (boundedfile.Open).
 func OpenFile(path string) (*File, error) {
-	f, err := os.Open(path)
+	f, st, err := boundedfile.Open(path)
 	if err != nil {
+		if errors.Is(err, boundedfile.ErrNotRegular) {
+			return nil, fmt.Errorf("%s is %w", path, err)
+		}
 		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	return &File{f: f, size: st.Size()}, nil
 }

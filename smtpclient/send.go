@@ -363,6 +363,11 @@ func (s *session) flushRead(step Step) (*Reply, error) {
 // data sends DATA, streams the message and waits for the final reply.
 func (s *session) data(msg Message, res *Result) error {
 	s.begin(StepData, "DATA")
+	if err := s.ctx.Err(); err != nil {
+		// Cancelled from the DATA event (the outbox could not record the
+		// stage): the close runs on another goroutine, so look here too.
+		return s.fail(StepData, netError(s.ctx, StepData, err))
+	}
 	r, err := s.cmd(StepData, "DATA", "DATA")
 	if err != nil {
 		return s.fail(StepData, err)

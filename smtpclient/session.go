@@ -512,8 +512,8 @@ func (s *session) handshake(step Step, starttls bool) error {
 	conn.SetDeadline(time.Now().Add(s.cfg.timeout()))
 	if err := conn.HandshakeContext(s.ctx); err != nil {
 		e := netError(s.ctx, step, err)
-		if e.Kind == ErrorConnection {
-			e.Kind = ErrorTLS
+		if e.Kind == ErrorConnection && !transportError(err) {
+			e.Kind = ErrorTLS // only the connection failing stays a connection failure
 		}
 		e.CertificateSHA256 = unverifiedFingerprint(err)
 		return e

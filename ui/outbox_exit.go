@@ -114,7 +114,7 @@ func (c *Composer) askAboutOutbox() bool {
 		progress.Show()
 		u.goCounted(func() {
 			for _, id := range due {
-				u.Box.SendNow(context.Background(), id) // a failure stays in the outbox
+				u.Box.SendNow(context.Background(), id, false) // a failure, or a message that may have been delivered, stays in the outbox
 			}
 			runOnUI(goOn)
 		})

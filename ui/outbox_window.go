@@ -129,30 +129,40 @@ func (w *outboxWindow) row(r outbox.Record) fyne.CanvasObject {
 // goes again only after the person says so.
 func (w *outboxWindow) sendNow(r outbox.Record) {
 	if r.Reason == outbox.ReasonMaybeDelivered {
-		d := dialog.NewConfirm(lang.X("outbox.again_title", "Send it again?"),
-			lang.X("outbox.again_text", "“{{.Subject}}” may already have been delivered: it was sent completely, but the server never confirmed it. Sending it again may make it arrive twice. Check with a recipient first.",
-				map[string]any{"Subject": smtpclient.Printable(subjectOf(r))}),
-			func(ok bool) {
-				if ok {
-					w.u.sendNow(r.ID, w.Window)
-				}
-			}, w.Window)
-		d.SetConfirmText(lang.X("outbox.send_again", "Send again"))
-		d.Show()
+		askSendAgain(r, w.Window, func() { w.u.sendNow(r, w.Window, true) })
 		return
 	}
-	w.u.sendNow(r.ID, w.Window)
+	w.u.sendNow(r, w.Window, false)
 }
 
-// sendNow sends id now on a goroutine, shown live in the send panel.
-func (u *Outbox) sendNow(id string, parent fyne.Window) {
-	u.showLive(id)
+// askSendAgain asks before a message that may have been delivered goes
+// again, and runs again if the person says so.
+func askSendAgain(r outbox.Record, parent fyne.Window, again func()) {
+	d := dialog.NewConfirm(lang.X("outbox.again_title", "Send it again?"),
+		lang.X("outbox.again_text", "“{{.Subject}}” may already have been delivered: it was sent completely, but the server never confirmed it. Sending it again may make it arrive twice. Check with a recipient first.",
+			map[string]any{"Subject": smtpclient.Printable(subjectOf(r))}),
+		func(ok bool) {
+			if ok {
+				again()
+			}
+		}, parent)
+	d.SetConfirmText(lang.X("outbox.send_again", "Send again"))
+	d.Show()
+}
+
+// sendNow sends r now on a goroutine, shown live in the send panel; again
+// is the person's yes to a message that may have been delivered. One found
+// to be so only now (its sender died after DATA) is asked about first.
+func (u *Outbox) sendNow(r outbox.Record, parent fyne.Window, again bool) {
+	u.showLive(r.ID)
 	u.goCounted(func() {
-		_, err := u.Box.SendNow(context.Background(), id)
-		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
-			return // it is being sent, or it left already
-		}
-		if err != nil {
+		now, err := u.Box.SendNow(context.Background(), r.ID, again)
+		switch {
+		case errors.Is(err, outbox.ErrMaybeDelivered):
+			runOnUI(func() { askSendAgain(now, parent, func() { u.sendNow(now, parent, true) }) })
+		case errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound):
+			// it is being sent, or it left already
+		case err != nil:
 			runOnUI(func() { dialog.ShowError(err, parent) })
 		}
 	})

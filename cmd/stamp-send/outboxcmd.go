@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"stamp/outbox"
@@ -58,7 +59,13 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	out := &transcript{w: stderr, json: *asJSON, quiet: *quiet}
-	o, err := openOutbox(*timeout, func(_ string, ev smtpclient.Event) { out.event(ev) })
+	var mu sync.Mutex
+	changed := map[string]outbox.Change{} // this process's last change of each message
+	o, err := openOutbox(*timeout, func(_ string, ev smtpclient.Event) { out.event(ev) }, func(c outbox.Change) {
+		mu.Lock()
+		changed[c.Record.ID] = c
+		mu.Unlock()
+	})
 	if err != nil {
 		complain(stderr, "stamp-send outbox:", err)
 		return exitFailure
@@ -70,11 +77,24 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := signalContext()
 		defer stop()
 		if len(ids) == 0 {
-			return flushOutbox(ctx, o, stdout, stderr, *quiet)
+			return flushOutbox(ctx, o, stdout, stderr, *quiet, func(id string) (outbox.Change, bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				c, ok := changed[id]
+				return c, ok
+			})
 		}
 		return sendOne(ctx, o, ids[0], *again, stdout, stderr)
 	case "remove":
-		if err := o.Remove(ids[0]); err != nil {
+		var sent *outbox.AlreadySentError
+		if err := o.Remove(ids[0]); errors.As(err, &sent) {
+			msg := "stamp-send outbox remove: " + ids[0] + " was already sent (the server accepted it), so it cannot be removed"
+			if sent.SentPath != "" {
+				msg += "; its copy is in " + sent.SentPath
+			}
+			fmt.Fprintln(stderr, smtpclient.Printable(msg))
+			return exitFailure
+		} else if err != nil {
 			complain(stderr, "stamp-send outbox remove:", err)
 			return exitFailure
 		}
@@ -92,10 +112,17 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 		complain(stderr, "stamp-send outbox list:", err)
 	}
 	if asJSON {
-		if list == nil {
-			list = []outbox.Record{}
+		// busy: a process holds the message right now (being sent), as
+		// opposed to an attempt that died; the record on disk never says.
+		type listed struct {
+			outbox.Record
+			Busy bool `json:"busy"`
 		}
-		b, _ := json.Marshal(list)
+		out := []listed{}
+		for _, r := range list {
+			out = append(out, listed{r, r.Busy})
+		}
+		b, _ := json.Marshal(out)
 		stdout.Write(append(printableJSON(b), '\n'))
 	} else {
 		for _, r := range list {
@@ -127,7 +154,10 @@ func describe(r outbox.Record) string {
 }
 
 // flushOutbox sends what is due (and what waits after a temporary failure).
-func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer, quiet bool) int {
+// changed is this process's last change of a message: it sent it, or
+// judged an attempt that had died (List does, before the flush), as
+// opposed to another process sending, taking back or deleting it.
+func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer, quiet bool, changed func(id string) (outbox.Change, bool)) int {
 	before, _ := o.List()
 	_, err := o.Flush(ctx, true)
 	after, _ := o.List()
@@ -138,12 +168,15 @@ func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer
 	code := exitOK
 	for _, r := range before {
 		now, still := left[r.ID]
+		c, touched := changed(r.ID)
 		switch {
-		case !still:
+		case !still && touched && c.Removed && c.Record.State == outbox.Sent:
 			if !quiet {
 				fmt.Fprintln(stdout, "sent", r.ID, smtpclient.Printable(fmt.Sprintf("%q", r.Subject)))
 			}
-		case now.LastAttempt.After(r.LastAttempt), now.State != r.State:
+		case !still:
+			// Another process sent, took back or deleted it meanwhile.
+		case touched, now.LastAttempt.After(r.LastAttempt), now.State != r.State:
 			fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(now)))
 			if c := recordExitCode(now); code == exitOK {
 				code = c
@@ -161,16 +194,16 @@ func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer
 
 // sendOne sends the message id now.
 func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdout, stderr io.Writer) int {
-	r, err := o.Get(id)
-	if err != nil {
-		complain(stderr, "stamp-send outbox send:", err)
-		return exitFailure
-	}
-	if r.Reason == outbox.ReasonMaybeDelivered && !again {
+	// The outbox decides under the message's lock (an attempt that died
+	// after DATA is judged there): no look beforehand that could be stale.
+	r, err := o.SendNow(ctx, id, again)
+	if errors.Is(err, outbox.ErrMaybeDelivered) {
 		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
+		if r.LastError != nil && r.LastError.Explanation != "" {
+			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
+		}
 		return exitRefused
 	}
-	r, err = o.SendNow(ctx, id)
 	if err != nil && !errors.Is(err, outbox.ErrNotFound) {
 		complain(stderr, "stamp-send outbox send:", err)
 		if r.State != outbox.Sent {

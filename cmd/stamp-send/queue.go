@@ -61,7 +61,7 @@ func parseAt(s string) (time.Time, error) {
 }
 
 // openOutbox opens the app's outbox with the saved accounts' send paths.
-func openOutbox(timeout time.Duration, onEvent func(string, smtpclient.Event)) (*outbox.Outbox, error) {
+func openOutbox(timeout time.Duration, onEvent func(string, smtpclient.Event), onChange func(outbox.Change)) (*outbox.Outbox, error) {
 	data, err := datadir.Dir()
 	if err != nil {
 		return nil, fmt.Errorf("cannot find the data folder: %w", err)
@@ -74,8 +74,9 @@ func openOutbox(timeout time.Duration, onEvent func(string, smtpclient.Event)) (
 	secrets.Timeout = accountKeyringTimeout
 	return outbox.Open(outbox.Options{
 		Dir: datadir.Outbox(data), SentDir: datadir.Sent(data),
-		Sender:  &outbox.AccountSender{Store: st, Secrets: secrets, HTTPClient: oauthHTTPClient(), Timeout: timeout},
-		OnEvent: onEvent,
+		Sender:   &outbox.AccountSender{Store: st, Secrets: secrets, HTTPClient: oauthHTTPClient(), Timeout: timeout},
+		OnEvent:  onEvent,
+		OnChange: onChange,
 	})
 }
 
@@ -90,7 +91,7 @@ func queue(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	if c, ok := n.Message.(io.Closer); ok {
 		defer c.Close()
 	}
-	o, err := openOutbox(opts.Timeout, nil)
+	o, err := openOutbox(opts.Timeout, nil, nil)
 	if err != nil {
 		complain(stderr, "stamp-send: --queue:", err)
 		return exitFailure

@@ -22,6 +22,11 @@ import (
 // place, but a crash could still undo it). write gets the temporary
 // *os.File; its Name is the temporary path.
 func Write(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+	return place(path, perm, write, renameReplace)
+}
+
+// place is Write with the last step (the temporary file into path) given.
+func place(path string, perm os.FileMode, write func(io.Writer) error, into func(tmp, path string) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -46,7 +51,7 @@ func Write(path string, perm os.FileMode, write func(io.Writer) error) (err erro
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = renameReplace(tmp.Name(), path); err != nil {
+	if err = into(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := SyncDir(dir); err != nil {
