@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,9 +25,12 @@ type AccountsWindow struct {
 	Window fyne.Window
 
 	Address, Name, Label, Host, Port, Username, Password, CAFile *widget.Entry
-	Security, Auth                                               *widget.Select
-	SaveSent                                                     *widget.Check
-	Notes, PasswordWhere, Status                                 *widget.Label
+	// Signature is the account's plain-text signature, put under "-- " in
+	// every new message sent from it (composer_signature.go).
+	Signature                    *widget.Entry
+	Security, Auth               *widget.Select
+	SaveSent                     *widget.Check
+	Notes, PasswordWhere, Status *widget.Label
 	// Trust names the one certificate the account trusts, if any
 	// (PinnedSHA256); ForgetTrust drops it from the form.
 	Trust                                               *widget.Label
@@ -114,6 +118,9 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Name.SetPlaceHolder("Your name, as recipients see it")
 	w.Label = widget.NewEntry()
 	w.Label.SetPlaceHolder("Work, Personal… (optional)")
+	w.Signature = widget.NewMultiLineEntry()
+	w.Signature.SetMinRowsVisible(3)
+	w.Signature.SetPlaceHolder(lang.X("accounts.signature.placeholder", "Optional: a few lines under \"-- \" at the end of every new message, e.g. your name and phone number"))
 	w.Host = widget.NewEntry()
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
@@ -205,6 +212,7 @@ func (w *AccountsWindow) Edit(id string) {
 	w.Address.SetText(a.Address)
 	w.Name.SetText(a.Name)
 	w.Label.SetText(a.Label)
+	w.Signature.SetText(a.Signature)
 	w.Host.SetText(a.Host)
 	w.filled = ""
 	w.disc.reset()

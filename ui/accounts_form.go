@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/account"
+	"stamp/compose"
 	"stamp/smtpclient"
 )
 
@@ -99,6 +100,7 @@ func (w *AccountsWindow) layout(add, chooseCA *widget.Button) {
 		container.NewVBox(server, w.trustRow)))
 	more := widget.NewForm(
 		widget.NewFormItem(lang.X("accounts.label", "Label"), w.Label),
+		widget.NewFormItem(lang.X("accounts.signature", "Signature"), w.Signature),
 		widget.NewFormItem("", w.SaveSent),
 	)
 	w.body = container.NewVBox(w.secretForm, w.ServerSettings, more, w.Notes, w.Status)
@@ -115,14 +117,15 @@ func (w *AccountsWindow) layout(add, chooseCA *widget.Button) {
 // formAccount reads the form into an account (ID: the one being edited).
 func (w *AccountsWindow) formAccount() (account.Account, error) {
 	a := account.Account{
-		ID:       w.current,
-		Label:    strings.TrimSpace(w.Label.Text),
-		Name:     strings.TrimSpace(w.Name.Text),
-		Address:  strings.TrimSpace(w.Address.Text),
-		Host:     strings.TrimSpace(w.Host.Text),
-		Username: strings.TrimSpace(w.Username.Text),
-		CAFile:   strings.TrimSpace(w.CAFile.Text),
-		SaveSent: w.SaveSent.Checked,
+		ID:        w.current,
+		Label:     strings.TrimSpace(w.Label.Text),
+		Name:      strings.TrimSpace(w.Name.Text),
+		Address:   strings.TrimSpace(w.Address.Text),
+		Host:      strings.TrimSpace(w.Host.Text),
+		Username:  strings.TrimSpace(w.Username.Text),
+		CAFile:    strings.TrimSpace(w.CAFile.Text),
+		SaveSent:  w.SaveSent.Checked,
+		Signature: compose.NormalizeSignature(w.Signature.Text),
 
 		PinnedSHA256: w.pinned,
 		OAuth:        w.formSignIn(),

@@ -166,3 +166,41 @@ func TestADamagedSettingsFileIsKeptAndStartingOverIsAChoice(t *testing.T) {
 		t.Fatal("the reset button stays after starting over")
 	}
 }
+
+// The signature is edited in the Accounts window: Save keeps it with the
+// account (normalised: no delimiter of its own, no trailing blanks), the
+// open composer's new message gets it under "-- ", and editing the account
+// again shows it.
+func TestASignatureEditedInTheAccountsWindowReachesTheComposer(t *testing.T) {
+	w, store, _, _ := newTestAccountsWindow(t)
+	c := NewComposer(test.NewTempApp(t), Options{DataDir: t.TempDir(), Senders: func() []Sender {
+		s, _ := AccountSenders(store)
+		return s
+	}})
+	w.OnChanged = c.ReloadSenders
+	test.Type(w.Address, "ann@example.org")
+	w.Host.SetText("127.0.0.1")
+	w.Port.SetText("2525")
+	w.setSecurity(account.SecurityNone)
+	w.Signature.SetText("-- \nAnn Example\nExample Ltd, +1 555 0100  \n\n")
+	w.Save()
+	w.waitIdle(t)
+	if w.Status.Importance == widget.DangerImportance || !strings.Contains(w.Status.Text, "Saved") {
+		t.Fatalf("status after Save = %q", w.Status.Text)
+	}
+	list, _ := store.List()
+	if len(list) != 1 || list[0].Signature != "Ann Example\nExample Ltd, +1 555 0100" {
+		t.Fatalf("saved signature = %q", list[0].Signature)
+	}
+	waitFor(t, "the composer's new message to take the signature", func() bool {
+		return c.Body.Text == "\n\n-- \nAnn Example\nExample Ltd, +1 555 0100"
+	})
+	w.Edit("")
+	if w.Signature.Text != "" {
+		t.Fatalf("a new account's form shows the signature %q", w.Signature.Text)
+	}
+	w.Edit(list[0].ID)
+	if w.Signature.Text != "Ann Example\nExample Ltd, +1 555 0100" {
+		t.Fatalf("editing the account shows the signature %q", w.Signature.Text)
+	}
+}
