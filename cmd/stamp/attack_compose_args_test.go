@@ -90,3 +90,22 @@ func TestAttackComposeSubjectIsDecodedAsAnEncodedWord(t *testing.T) {
 		t.Fatalf("--subject %q arrives in the running Stamp as %q", subject, l.Subject)
 	}
 }
+
+// Finding 6: --compose's flags travel as a built link, every non-ASCII
+// byte escaped as %XX (three bytes each), and the link is then held to
+// mailto.MaxLength. A letter of 8 000 Chinese characters (24 KB, a quarter
+// of what Windows' command line takes) is refused, with an error about "the
+// link" the person never gave; stamp-send --body takes the same text.
+func TestAttackComposeBodyRefusedAsATooLongLink(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 6")
+	}
+	body := strings.Repeat("你好", 4000)
+	s, err := parseStartArgs([]string{"--compose", "--to", "ann@example.com", "--body", body}, new(bytes.Buffer))
+	if err != nil {
+		t.Fatalf("stamp --compose --body (%d bytes of text) refused: %v", len(body), err)
+	}
+	if l, err := mailto.Parse(s.link); err != nil || l.Body != body {
+		t.Fatalf("the body did not arrive: %v", err)
+	}
+}
