@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"stamp/instance"
+)
+
+// Finding 2: a flood of hand-overs (a page or script opening mailto: links
+// in a loop; each browser launch is a new stamp process handing over) opens
+// one composer window, and one draft file, per link, without bound.
+func TestAttackHandOverFloodOpensUnboundedWindows(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 2")
+	}
+	dir := t.TempDir()
+	s, _ := newTestComposers(t, dir, Options{})
+	first := s.Start(nil)
+	test.Type(first.Subject, "Minutes of Monday")
+	const links = 40
+	for i := 0; i < links; i++ {
+		Receive(s.Front(), []instance.Arg{{Kind: instance.Mailto, Value: fmt.Sprintf("mailto:spam%d@example.com?subject=Flood%%20%d", i, i)}})
+	}
+	if n := len(s.Open()); n > 10 {
+		t.Fatalf("%d hand-overs opened %d composer windows: a flood of links is not bounded (no question, no cap)", links, n)
+	}
+}
+
+// Finding 3: a 64 KiB link of 32 000 bare field names ("?a&a&a…") is
+// within MaxLength, and every ignored name is joined into the composer's
+// one-line notice: a ~100 KB status line.
+func TestAttackIgnoredFieldsFloodTheNotice(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 3")
+	}
+	c, _ := newTestComposer(t, t.TempDir())
+	link := "mailto:ann@example.com?" + strings.Repeat("x-a&", 16000)
+	Receive(c, []instance.Arg{{Kind: instance.Mailto, Value: link}})
+	if c.To.Text != "ann@example.com" {
+		t.Fatalf("the link did not open: To %q", c.To.Text)
+	}
+	if n := len(c.Notice.Text); n > 2000 {
+		t.Fatalf("the notice is %d bytes long (%q…): the ignored fields are listed without bound", n, c.Notice.Text[:200])
+	}
+}
+
+// Finding 8: targetFor looks only at the form: an empty composer with the
+// file picker open (the person is choosing a file to attach to the message
+// they are about to write) is filled by a link behind the picker, and the
+// file they then pick is attached to the link's message, addressed by the
+// page that opened the link.
+func TestAttackLinkFillsAComposerWhoseFilePickerIsOpen(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 8")
+	}
+	dir := t.TempDir()
+	s, _ := newTestComposers(t, dir, Options{})
+	first := s.Start(nil)
+	first.ShowAttachDialog()
+	if first.Window.Canvas().Overlays().Top() == nil {
+		t.Fatal("the file picker did not open")
+	}
+	Receive(first, []instance.Arg{{Kind: instance.Mailto, Value: "mailto:collector@evil.example?subject=Your%20file"}})
+	if first.To.Text != "" {
+		secret := writeFile(t, t.TempDir(), "tax-return.pdf", []byte("%PDF-1.4"))
+		first.AttachFiles(secret) // what the still-open picker does when the person picks
+		t.Fatalf("a link filled the composer behind its open file picker: To %q, Subject %q; the file picked next goes to it (attachments %v)",
+			first.To.Text, first.Subject.Text, first.Attachments.Paths())
+	}
+}
