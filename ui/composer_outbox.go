@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,8 +28,10 @@ type outboxState struct {
 	undoBar    *fyne.Container
 	countLink  *widget.Button // "2 waiting in the Outbox"
 	sendAt     time.Time      // Send later's time for the send being started
-	exitAsked  bool           // the exit question about waiting messages was answered
-	exitDialog dialog.Dialog  // the exit question (tests)
+	exitDialog dialog.Dialog  // the exit question, when this composer showed it (tests)
+	// stopListening stops the outbox's changes reaching this composer
+	// (its window closed).
+	stopListening func()
 	// afterQueue (tests) runs after each change the composer handled.
 	afterQueue func(outbox.Change)
 }
@@ -53,8 +54,19 @@ func (c *Composer) startOutbox() {
 	if u == nil {
 		return
 	}
-	u.listen(c.outboxChanged)
+	c.stopListening = u.listen(c.outboxChanged)
 	c.showCount()
+}
+
+// stopOutbox is the composer's side of the outbox when its window closes:
+// it hears no more changes and offers no more undo. Calling it again does
+// nothing.
+func (c *Composer) stopOutbox() {
+	if c.stopListening != nil {
+		c.stopListening()
+		c.stopListening = nil
+	}
+	c.undoID = ""
 }
 
 // ShowOutbox opens the Outbox window (one at a time; Message › Outbox).
@@ -134,6 +146,11 @@ func (c *Composer) queued(r outbox.Record, err error, sent draft) {
 	}
 	c.validate()
 	c.showCount()
+	u := c.opts.Outbox
+	u.forms[r.ID] = sent // its recipients teach the contacts once it is sent
+	if !c.closed {
+		u.owners[r.ID] = c // Undo and Edit bring it back here while it is open and empty
+	}
 	switch {
 	case r.State == outbox.Scheduled:
 		c.Notify(lang.X("outbox.scheduled", "Scheduled: “{{.Subject}}” leaves on {{.When}}. Message › Outbox shows it.",
@@ -181,11 +198,13 @@ func (c *Composer) undo() {
 	}
 	id := c.undoID
 	c.undoButton.Disable()
-	c.takeBack(id, func(err error) {
+	c.opts.Outbox.takeBackFor(id, c, func(into *Composer, err error) {
 		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
 			c.Notify(lang.X("outbox.undo_too_late", "Too late to undo: the message is already being sent."))
 		}
-		c.hideUndo()
+		if !c.closed {
+			c.hideUndo()
+		}
 	})
 }
 
@@ -215,14 +234,7 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 	u := c.opts.Outbox
 	store := c.drafts
 	u.goCounted(func() {
-		var got draft
-		err := u.Box.Take(id, func(_ outbox.Record, _ *os.File, form []byte) error {
-			if err := json.Unmarshal(form, &got); err != nil || form == nil {
-				return fmt.Errorf("%s", lang.X("outbox.no_form", "this message has no form to edit (it was queued by stamp-send); send it or delete it"))
-			}
-			got.Sending, got.SentEarlier = false, time.Time{}
-			return store.Save(got)
-		})
+		got, err := u.takeInto(id, store)
 		runOnUI(func() {
 			if err == nil {
 				c.forgetSends()
@@ -244,6 +256,9 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 // the UI goroutine: sent (and whether it left late), back in the queue
 // after a temporary failure, or in need of attention.
 func (c *Composer) outboxChanged(ch outbox.Change) {
+	if c.closed {
+		return // its window is gone (stopOutbox has removed this listener)
+	}
 	r := ch.Record
 	if r.ID == c.undoID && (ch.Removed || r.State != outbox.Waiting) {
 		c.hideUndo()

@@ -158,11 +158,15 @@ func (u *Outbox) sendNow(id string, parent fyne.Window) {
 	})
 }
 
-// edit takes the message back into the composer.
+// edit takes the message back into a composer: the one that sent it when
+// it is open and empty, else a new one (takeBackFor).
 func (w *outboxWindow) edit(r outbox.Record) {
-	c := w.c
-	c.takeBack(r.ID, func(err error) {
-		if err == nil {
+	owner := w.u.owners[r.ID]
+	if w.u.composers == nil {
+		owner = w.c // a lone composer: it asks before replacing its message
+	}
+	w.u.takeBackFor(r.ID, owner, func(c *Composer, err error) {
+		if err == nil && c != nil {
 			c.Window.Show()
 			c.Window.RequestFocus()
 		} else if errors.Is(err, outbox.ErrBusy) {
