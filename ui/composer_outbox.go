@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,6 +99,37 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 	u := c.opts.Outbox
 	at := c.sendAt
 	c.sendAt = time.Time{}
+	p := u.opts.Passwords
+	if p == nil || from.ID == SandboxID {
+		c.enqueueAt(from, m, sent, at)
+		return
+	}
+	// A password the keyring does not have is asked now, while the person
+	// is here, not when the outbox sends (outbox_password.go).
+	c.confirming = true // Send waits for the answer
+	c.validate()
+	c.background.Add(1)
+	go func() {
+		defer c.background.Done()
+		err := p.ensure(context.Background(), from.ID, c.Window, false)
+		runOnUI(func() {
+			c.confirming = false
+			if c.closed {
+				return
+			}
+			if err != nil {
+				c.validate()
+				c.Notify(lang.X("outbox.no_password_given", "Not sent: {{.Error}}. The message stays here.", map[string]any{"Error": err.Error()}))
+				return
+			}
+			c.enqueueAt(from, m, sent, at)
+		})
+	}()
+}
+
+// enqueueAt is enqueue once the password is at hand.
+func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at time.Time) {
+	u := c.opts.Outbox
 	n, err := outbox.FromCompose(m)
 	if err != nil {
 		c.showError(err)

@@ -29,6 +29,9 @@ type OutboxOptions struct {
 	// Describe gives an account's server settings without any secret, for
 	// the send panel's header and steps; nil shows no server.
 	Describe func(account string) smtpclient.Config
+	// Passwords, when set, asks at Send for a password the keyring does
+	// not have, before the message is queued (outbox_password.go).
+	Passwords *OutboxPasswords
 	// Backoff and NetworkChanges pass through to outbox.Options (tests).
 	Backoff        []time.Duration
 	NetworkChanges func(ctx context.Context) <-chan struct{}
@@ -169,6 +172,13 @@ func (u *Outbox) changed(ch outbox.Change) {
 		return
 	}
 	u.panelSays(ch)
+	if p := u.opts.Passwords; p != nil {
+		var parent fyne.Window
+		if c := u.someComposer(u.owners[ch.Record.ID]); c != nil {
+			parent = c.Window
+		}
+		p.settle(ch, parent)
+	}
 	if ch.Removed {
 		u.sentFrom(ch)
 	}

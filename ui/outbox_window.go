@@ -108,7 +108,12 @@ func (w *outboxWindow) row(r outbox.Record) fyne.CanvasObject {
 		parts = append(parts, e)
 	}
 	var buttons []fyne.CanvasObject
-	if r.State == outbox.Retrying || r.State == outbox.NeedsAttention {
+	if p := w.u.opts.Passwords; r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonSignIn && p != nil && p.usesPassword(r.Account) {
+		// The password is missing (a restart, nothing in the keyring) or
+		// was refused: Retry asks for it.
+		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.enter_password", "Enter the password and retry…"), theme.AccountIcon(),
+			func() { w.u.sendNowAsking(r.ID, w.Window, true) }))
+	} else if r.State == outbox.Retrying || r.State == outbox.NeedsAttention {
 		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.retry", "Retry"), theme.ViewRefreshIcon(), func() { w.sendNow(r) }))
 	} else {
 		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.send_now", "Send now"), theme.MailSendIcon(), func() { w.sendNow(r) }))
@@ -145,9 +150,21 @@ func (w *outboxWindow) sendNow(r outbox.Record) {
 }
 
 // sendNow sends id now on a goroutine, shown live in the send panel.
-func (u *Outbox) sendNow(id string, parent fyne.Window) {
+func (u *Outbox) sendNow(id string, parent fyne.Window) { u.sendNowAsking(id, parent, false) }
+
+// sendNowAsking is sendNow; a password the keyring does not have is asked
+// first on parent (always, when askPassword: the person chose to enter
+// it). No password given: nothing is sent.
+func (u *Outbox) sendNowAsking(id string, parent fyne.Window, askPassword bool) {
 	u.showLive(id)
 	u.goCounted(func() {
+		if p := u.opts.Passwords; p != nil {
+			if r, err := u.Box.Get(id); err == nil && r.Account != SandboxID {
+				if err := p.ensure(context.Background(), r.Account, parent, askPassword); err != nil {
+					return // the person cancelled the question
+				}
+			}
+		}
 		_, err := u.Box.SendNow(context.Background(), id)
 		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
 			return // it is being sent, or it left already
