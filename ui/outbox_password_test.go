@@ -36,7 +36,7 @@ func untickSave(t *testing.T, w fyne.Window) {
 }
 
 func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
-	const password = "s3cret-outbox-pw"
+	const password = "stamp-test-secret-outbox-pw"
 	srv, err := sandbox.Start(context.Background(), sandbox.Options{Username: "me@example.com", Password: password})
 	if err != nil {
 		t.Fatal(err)
