@@ -68,6 +68,13 @@ func (c *Composer) stopOutbox() {
 		c.stopListening = nil
 	}
 	c.undoID = ""
+	if u := c.opts.Outbox; u != nil {
+		for id, o := range u.owners {
+			if o == c {
+				delete(u.owners, id) // Undo and Edit go to a new composer now
+			}
+		}
+	}
 }
 
 // ShowOutbox opens the Outbox window (one at a time; Message › Outbox).
