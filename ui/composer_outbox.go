@@ -33,6 +33,8 @@ type outboxState struct {
 	// stopListening stops the outbox's changes reaching this composer
 	// (its window closed).
 	stopListening func()
+	// stopAsking ends the password question of a Send (its window closed).
+	stopAsking context.CancelFunc
 	// afterQueue (tests) runs after each change the composer handled.
 	afterQueue func(outbox.Change)
 }
@@ -68,6 +70,9 @@ func (c *Composer) stopOutbox() {
 		c.stopListening = nil
 	}
 	c.undoID = ""
+	if c.stopAsking != nil {
+		c.stopAsking() // the password question goes with the window
+	}
 	if u := c.opts.Outbox; u != nil {
 		for id, o := range u.owners {
 			if o == c {
@@ -115,12 +120,16 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 	// is here, not when the outbox sends (outbox_password.go).
 	c.confirming = true // Send waits for the answer
 	c.validate()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.stopAsking = cancel
 	c.background.Add(1)
 	go func() {
 		defer c.background.Done()
-		err := p.ensure(context.Background(), from.ID, c.Window, false)
+		defer cancel()
+		err := p.ensure(ctx, from.ID, c.Window, false)
 		runOnUI(func() {
 			c.confirming = false
+			c.stopAsking = nil
 			if c.closed {
 				return
 			}

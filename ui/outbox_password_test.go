@@ -35,8 +35,21 @@ func untickSave(t *testing.T, w fyne.Window) {
 	box.SetChecked(false)
 }
 
-func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
-	const password = "stamp-test-secret-outbox-pw"
+// passwordRig is the app's wiring for an account whose password the
+// keyring does not have: a real AUTH server on 127.0.0.1, the outbox
+// with AccountSender and OutboxPasswords over an in-memory keyring.
+type passwordRig struct {
+	srv *sandbox.Server
+	kr  *account.MemoryKeyring
+	sec *account.Secrets
+	u   *Outbox
+	s   *Composers
+	p   *OutboxPasswords
+	dir string
+}
+
+func newPasswordRig(t *testing.T, password string) *passwordRig {
+	t.Helper()
 	srv, err := sandbox.Start(context.Background(), sandbox.Options{Username: "me@example.com", Password: password})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +87,13 @@ func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
 			}
 		}
 	})
+	return &passwordRig{srv: srv, kr: kr, sec: secrets, u: u, s: s, p: passwords, dir: dir}
+}
+
+func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
+	const password = "stamp-test-secret-outbox-pw"
+	r := newPasswordRig(t, password)
+	srv, kr, secrets, u, s, passwords, dir := r.srv, r.kr, r.sec, r.u, r.s, r.p, r.dir
 	c := s.Start(nil)
 	typeMessage(c, "Needs a password")
 	c.TrySend()
@@ -120,4 +140,34 @@ func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
 	untickSave(t, w.Window)
 	answerPasswordPrompt(t, w.Window, password)
 	waitFor(t, "the third delivery", func() bool { return len(srv.Messages()) == 3 && len(queuedIDs(t, dir)) == 0 })
+}
+
+func TestATickedPasswordGoesToTheKeyringOnceItWorkedAndARefusedOneIsAskedAgain(t *testing.T) {
+	const password = "stamp-test-secret-outbox-pw"
+	r := newPasswordRig(t, password)
+	c := r.s.Start(nil)
+	seen := notices(c)
+	typeMessage(c, "Wrong password first")
+	c.TrySend()
+	answerPasswordPrompt(t, c.Window, "not-the-password") // "save it" stays ticked
+	waitChange(t, seen, "the refused login", func(ch outbox.Change) bool { return ch.Record.State == outbox.NeedsAttention })
+	if n := len(r.kr.Entries()); n != 0 {
+		t.Fatal("a refused password reached the keyring")
+	}
+	if _, _, err := r.sec.Get(context.Background(), "work"); err == nil {
+		t.Fatal("the refused password stayed in the session")
+	}
+	w := r.u.showWindow(c)
+	test.Tap(findButton(w.Window.Content(), "Enter the password and retry…"))
+	answerPasswordPrompt(t, w.Window, password) // ticked: saved once it works
+	waitFor(t, "the delivery", func() bool { return len(r.srv.Messages()) == 1 && len(queuedIDs(t, r.dir)) == 0 })
+	waitFor(t, "the password in the keyring", func() bool { return len(r.kr.Entries()) == 1 })
+	var text string
+	waitFor(t, "a word on where the password went", func() bool {
+		text = ""
+		if top := c.Window.Canvas().Overlays().Top(); top != nil {
+			text = dialogText(top)
+		}
+		return strings.Contains(text, "saved in the system keyring")
+	})
 }
