@@ -331,6 +331,10 @@ func (c *Composer) outboxChanged(ch outbox.Change) {
 	case r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonMaybeDelivered:
 		c.Notify(lang.X("outbox.maybe_delivered", "“{{.Subject}}” may have been delivered: it was sent completely, but the server never confirmed it. It waits in the Outbox (Message › Outbox): check with a recipient before sending it again.",
 			map[string]any{"Subject": subject}))
+	case r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonSignIn && c.opts.Outbox.opts.Passwords != nil &&
+		c.opts.Outbox.opts.Passwords.usesPassword(r.Account):
+		c.Notify(lang.X("outbox.needs_password", "Not sent: “{{.Subject}}” needs the account's password. {{.Why}} Open Message › Outbox and choose “Enter the password and retry…”.",
+			map[string]any{"Subject": subject, "Why": failureText(r)}))
 	case r.State == outbox.NeedsAttention:
 		c.Notify(lang.X("outbox.needs_attention", "Not sent: “{{.Subject}}” needs your attention. {{.Why}} It waits in the Outbox (Message › Outbox).",
 			map[string]any{"Subject": subject, "Why": failureText(r)}))

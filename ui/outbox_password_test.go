@@ -93,7 +93,7 @@ func newPasswordRig(t *testing.T, password string) *passwordRig {
 func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
 	const password = "stamp-test-secret-outbox-pw"
 	r := newPasswordRig(t, password)
-	srv, kr, secrets, u, s, passwords, dir := r.srv, r.kr, r.sec, r.u, r.s, r.p, r.dir
+	srv, kr, secrets, u, s, dir := r.srv, r.kr, r.sec, r.u, r.s, r.dir
 	c := s.Start(nil)
 	typeMessage(c, "Needs a password")
 	c.TrySend()
@@ -125,12 +125,24 @@ func TestAMissingPasswordIsAskedAtSendAndKeptInMemoryOnly(t *testing.T) {
 	// without it (by stamp-send, or an earlier run) needs attention, and
 	// the Outbox window's action asks for it.
 	secrets.ForgetSession("work")
-	u.opts.Passwords = nil
 	seen := notices(c)
 	typeMessage(c, "After a restart")
-	c.TrySend()
+	m, err := c.formMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := outbox.FromCompose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Account = "work"
+	if _, err := u.Box.Enqueue(n); err != nil { // as stamp-send --queue or an earlier run left it
+		t.Fatal(err)
+	}
 	waitChange(t, seen, "needs attention", func(ch outbox.Change) bool { return ch.Record.State == outbox.NeedsAttention })
-	u.opts.Passwords = passwords
+	if !strings.Contains(c.Notice.Text, "Enter the password and retry") {
+		t.Fatalf("the notice does not say what to do: %q", c.Notice.Text)
+	}
 	w := u.showWindow(c)
 	b := findButton(w.Window.Content(), "Enter the password and retry…")
 	if b == nil {
