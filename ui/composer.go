@@ -608,7 +608,11 @@ func (c *Composer) Notify(text string) {
 // closes; closing the last composer, which ends Stamp, first asks about
 // the messages waiting in the outbox (outbox_exit.go).
 func (c *Composer) closeRequested() {
-	if u := c.opts.Outbox; u != nil && (c.others == nil || c.others() == 0) && u.askExit(c, c.closeAsked) {
+	if u := c.opts.Outbox; u != nil && (c.others == nil || c.others() == 0) && u.askExit(c, func() {
+		if !c.closed { // it may have gone while "Send them now" ran
+			c.closeAsked()
+		}
+	}) {
 		return
 	}
 	c.closeAsked()
