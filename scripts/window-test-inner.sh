@@ -353,6 +353,40 @@ status=0; wait "$app" || status=$?; app=
 [ "$(grep -ls 'Body of the' "$drafts"/*.json | wc -l)" -eq 2 ] || fail "Quit did not keep both drafts: $(ls "$drafts")"
 echo "window-test: Quit asked once, kept both drafts and exited cleanly"
 
+# 5. The outbox with two composers: Send waits out the undo delay in the
+# outbox (15 s here), the waiting count shows in both windows' titles, and
+# a kill -9 during the delay loses nothing: the next start sends it.
+rm -f "$drafts"/*.json "$inbox"/*
+mkdir -p "$XDG_CONFIG_HOME/fyne/app.stampmail.stamp"
+echo '{"outbox.undoDelay":15}' >"$XDG_CONFIG_HOME/fyne/app.stampmail.stamp/preferences.json"
+waiting() { xdotool search --onlyvisible --name '^Stamp — 1 waiting$' 2>/dev/null | wc -l; }
+start_app
+type 'ann@example.com'; xdotool key Tab; type 'Queued'; xdotool key Tab; type 'Waits in the outbox.'
+xdotool key ctrl+Return
+for _ in $(seq 1 50); do [ "$(waiting)" -ge 1 ] && break; sleep 0.1; done
+[ "$(waiting)" -eq 1 ] || { shot outbox-not-waiting; fail "after Send with an undo delay the title does not say 1 waiting"; }
+xdotool key ctrl+n
+for _ in $(seq 1 50); do [ "$(waiting)" -eq 2 ] && break; sleep 0.1; done
+[ "$(waiting)" -eq 2 ] || { shot outbox-count-missing; fail "the second composer's title does not show the waiting message"; }
+ls "$inbox"/*.json >/dev/null 2>&1 && fail "the message left during its undo delay"
+ls "$XDG_DATA_HOME"/Stamp/Outbox/*.eml >/dev/null 2>&1 || fail "the queued message is not in the outbox folder"
+sleep 0.5 # for the screenshot only: the undo bar in the first, the count in both
+shot outbox-two-composers
+kill -9 "$app"; wait "$app" 2>/dev/null || true; app=
+# The next start: its window is titled "Stamp — 1 waiting" until the
+# message has left.
+"$bin" >>"$out/stamp.log" 2>&1 &
+app=$!
+timeout 10 xdotool search --sync --onlyvisible --name '^Stamp' >/dev/null || fail "no Stamp window within 10 s of the restart"
+for _ in $(seq 1 300); do ls "$inbox"/*.json >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$inbox"/*.json >/dev/null 2>&1 || { shot outbox-not-sent; fail "the message queued before kill -9 was not sent within 30 s of the next start"; }
+grep -q 'ann@example.com' "$inbox"/*.json || fail "the sandbox received the queued message for the wrong recipient"
+for _ in $(seq 1 50); do ls "$XDG_DATA_HOME"/Stamp/Outbox/*.eml >/dev/null 2>&1 || break; sleep 0.1; done
+ls "$XDG_DATA_HOME"/Stamp/Outbox/*.eml >/dev/null 2>&1 && fail "the sent message stayed in the outbox"
+for _ in $(seq 1 50); do xdotool search --onlyvisible --name '^Stamp$' >/dev/null 2>&1 && break; sleep 0.1; done
+close_app
+echo "window-test: Send waited in the outbox with its count in both composers; after kill -9 the next start sent it"
+
 . scripts/window-test-accounts.sh
 
 # 5. mailto: links and files handed to a running Stamp (issue 20): a

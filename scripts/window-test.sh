@@ -7,7 +7,9 @@
 # letters, Enter), sends 100 MiB while typing, checks that the form comes
 # back after kill -9, opens a second composer (Ctrl+N), kills Stamp with
 # both open and checks both come back, one window each, listed in the
-# Window menu, and that Quit keeps both (scripts/window-test-inner.sh); then
+# Window menu, and that Quit keeps both, and that a message waiting out its
+# undo delay shows its count in both composers and survives kill -9 to be
+# sent at the next start (scripts/window-test-inner.sh); then
 # types an address into the Accounts window, whose settings are looked up
 # on loopback servers, and signs in from it with a real Chromium against a
 # loopback OpenID provider, then sends from the composer with that sign-in

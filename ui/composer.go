@@ -606,11 +606,23 @@ func (c *Composer) Notify(text string) {
 	c.Notice.Show()
 }
 
-// closeRequested asks what to do with unsent text before the window closes.
+// closeRequested asks what to do with unsent text before the window
+// closes; closing the last composer, which ends Stamp, first asks about
+// the messages waiting in the outbox (outbox_exit.go).
 func (c *Composer) closeRequested() {
-	if c.askAboutOutbox() {
+	if u := c.opts.Outbox; u != nil && (c.others == nil || c.others() == 0) && u.askExit(c, func() {
+		if !c.closed { // it may have gone while "Send them now" ran
+			c.closeAsked()
+		}
+	}) {
 		return
 	}
+	c.closeAsked()
+}
+
+// closeAsked is the close once the outbox is settled: the question about
+// the message in the form.
+func (c *Composer) closeAsked() {
 	if c.sending {
 		c.closeWhileSending()
 		return
@@ -661,11 +673,13 @@ func (c *Composer) closeQuestion() string {
 	}
 }
 
-// closeNow closes the window for good: no autosave may run after it.
+// closeNow closes the window for good: no autosave may run after it, and
+// no outbox change reaches it.
 func (c *Composer) closeNow() {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
+	c.stopOutbox()
 	c.Window.Close()
 }
 

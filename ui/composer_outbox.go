@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,8 +29,12 @@ type outboxState struct {
 	undoBar    *fyne.Container
 	countLink  *widget.Button // "2 waiting in the Outbox"
 	sendAt     time.Time      // Send later's time for the send being started
-	exitAsked  bool           // the exit question about waiting messages was answered
-	exitDialog dialog.Dialog  // the exit question (tests)
+	exitDialog dialog.Dialog  // the exit question, when this composer showed it (tests)
+	// stopListening stops the outbox's changes reaching this composer
+	// (its window closed).
+	stopListening func()
+	// stopAsking ends the password question of a Send (its window closed).
+	stopAsking context.CancelFunc
 	// afterQueue (tests) runs after each change the composer handled.
 	afterQueue func(outbox.Change)
 }
@@ -53,8 +57,29 @@ func (c *Composer) startOutbox() {
 	if u == nil {
 		return
 	}
-	u.listen(c.outboxChanged)
+	c.stopListening = u.listen(c.outboxChanged)
 	c.showCount()
+}
+
+// stopOutbox is the composer's side of the outbox when its window closes:
+// it hears no more changes and offers no more undo. Calling it again does
+// nothing.
+func (c *Composer) stopOutbox() {
+	if c.stopListening != nil {
+		c.stopListening()
+		c.stopListening = nil
+	}
+	c.undoID = ""
+	if c.stopAsking != nil {
+		c.stopAsking() // the password question goes with the window
+	}
+	if u := c.opts.Outbox; u != nil {
+		for id, o := range u.owners {
+			if o == c {
+				delete(u.owners, id) // Undo and Edit go to a new composer now
+			}
+		}
+	}
 }
 
 // ShowOutbox opens the Outbox window (one at a time; Message › Outbox).
@@ -86,6 +111,41 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 	u := c.opts.Outbox
 	at := c.sendAt
 	c.sendAt = time.Time{}
+	p := u.opts.Passwords
+	if p == nil || from.ID == SandboxID {
+		c.enqueueAt(from, m, sent, at)
+		return
+	}
+	// A password the keyring does not have is asked now, while the person
+	// is here, not when the outbox sends (outbox_password.go).
+	c.confirming = true // Send waits for the answer
+	c.validate()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.stopAsking = cancel
+	c.background.Add(1)
+	go func() {
+		defer c.background.Done()
+		defer cancel()
+		err := p.ensure(ctx, from.ID, c.Window, false)
+		runOnUI(func() {
+			c.confirming = false
+			c.stopAsking = nil
+			if c.closed {
+				return
+			}
+			if err != nil {
+				c.validate()
+				c.Notify(lang.X("outbox.no_password_given", "Not sent: {{.Error}}. The message stays here.", map[string]any{"Error": err.Error()}))
+				return
+			}
+			c.enqueueAt(from, m, sent, at)
+		})
+	}()
+}
+
+// enqueueAt is enqueue once the password is at hand.
+func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at time.Time) {
+	u := c.opts.Outbox
 	n, err := outbox.FromCompose(m)
 	if err != nil {
 		c.showError(err)
@@ -134,6 +194,11 @@ func (c *Composer) queued(r outbox.Record, err error, sent draft) {
 	}
 	c.validate()
 	c.showCount()
+	u := c.opts.Outbox
+	u.forms[r.ID] = sent // its recipients teach the contacts once it is sent
+	if !c.closed {
+		u.owners[r.ID] = c // Undo and Edit bring it back here while it is open and empty
+	}
 	switch {
 	case r.State == outbox.Scheduled:
 		c.Notify(lang.X("outbox.scheduled", "Scheduled: “{{.Subject}}” leaves on {{.When}}. Message › Outbox shows it.",
@@ -181,11 +246,13 @@ func (c *Composer) undo() {
 	}
 	id := c.undoID
 	c.undoButton.Disable()
-	c.takeBack(id, func(err error) {
+	c.opts.Outbox.takeBackFor(id, c, func(into *Composer, err error) {
 		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
 			c.Notify(lang.X("outbox.undo_too_late", "Too late to undo: the message is already being sent."))
 		}
-		c.hideUndo()
+		if !c.closed {
+			c.hideUndo()
+		}
 	})
 }
 
@@ -215,14 +282,7 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 	u := c.opts.Outbox
 	store := c.drafts
 	u.goCounted(func() {
-		var got draft
-		err := u.Box.Take(id, func(_ outbox.Record, _ *os.File, form []byte) error {
-			if err := json.Unmarshal(form, &got); err != nil || form == nil {
-				return fmt.Errorf("%s", lang.X("outbox.no_form", "this message has no form to edit (it was queued by stamp-send); send it or delete it"))
-			}
-			got.Sending, got.SentEarlier = false, time.Time{}
-			return store.Save(got)
-		})
+		got, err := u.takeInto(id, store)
 		runOnUI(func() {
 			if err == nil {
 				c.forgetSends()
@@ -244,6 +304,9 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 // the UI goroutine: sent (and whether it left late), back in the queue
 // after a temporary failure, or in need of attention.
 func (c *Composer) outboxChanged(ch outbox.Change) {
+	if c.closed {
+		return // its window is gone (stopOutbox has removed this listener)
+	}
 	r := ch.Record
 	if r.ID == c.undoID && (ch.Removed || r.State != outbox.Waiting) {
 		c.hideUndo()
@@ -268,6 +331,10 @@ func (c *Composer) outboxChanged(ch outbox.Change) {
 	case r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonMaybeDelivered:
 		c.Notify(lang.X("outbox.maybe_delivered", "“{{.Subject}}” may have been delivered: it was sent completely, but the server never confirmed it. It waits in the Outbox (Message › Outbox): check with a recipient before sending it again.",
 			map[string]any{"Subject": subject}))
+	case r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonSignIn && c.opts.Outbox.opts.Passwords != nil &&
+		c.opts.Outbox.opts.Passwords.usesPassword(r.Account):
+		c.Notify(lang.X("outbox.needs_password", "Not sent: “{{.Subject}}” needs the account's password. {{.Why}} Open Message › Outbox and choose “Enter the password and retry…”.",
+			map[string]any{"Subject": subject, "Why": failureText(r)}))
 	case r.State == outbox.NeedsAttention:
 		c.Notify(lang.X("outbox.needs_attention", "Not sent: “{{.Subject}}” needs your attention. {{.Why}} It waits in the Outbox (Message › Outbox).",
 			map[string]any{"Subject": subject, "Why": failureText(r)}))

@@ -38,6 +38,9 @@ const menuRefreshDelay = 400 * time.Millisecond
 // every composer it opens (opts.DraftID and opts.Attach are ignored).
 func NewComposers(a fyne.App, opts Options) *Composers {
 	s := &Composers{app: a, opts: opts}
+	if opts.Outbox != nil {
+		opts.Outbox.composers = s // a message taken back may need a new composer
+	}
 	s.lastClosed = func() {
 		// On the UI goroutine, before the loop ends: no send's end may do
 		// UI or draft work after this (stopping.go, uithread.go).
@@ -154,6 +157,7 @@ func (s *Composers) focus(c *Composer) {
 // app ends.
 func (s *Composers) closed(c *Composer) {
 	c.closed = true
+	c.stopOutbox() // no outbox change reaches a closed window
 	if c.panel != nil {
 		c.panel.Window.Close() // its kept send panel goes with it (a GL context each)
 	}

@@ -16,10 +16,30 @@ import (
 // every message that is not sent (and each send under way, which quitting
 // stops, as closing its window would); on yes every draft is kept and
 // every window closes, the last one ending the app. Nothing is asked when
-// no composer holds anything.
+// no composer holds anything. Messages waiting in the outbox are asked
+// about first, once (outbox_exit.go), then the unsent drafts.
 func (s *Composers) Quit() {
-	if len(s.open) == 1 {
-		s.open[0].closeRequested()
+	switch len(s.open) {
+	case 0:
+		return
+	case 1:
+		s.open[0].closeRequested() // asks about the outbox too: it is the last
+		return
+	}
+	front := s.front
+	if front == nil {
+		front = s.open[len(s.open)-1]
+	}
+	if u := s.opts.Outbox; u != nil && u.askExit(front, s.quitAsked) {
+		return
+	}
+	s.quitAsked()
+}
+
+// quitAsked is Quit once the outbox is settled: the question about every
+// unsent message, then every window closes.
+func (s *Composers) quitAsked() {
+	if len(s.open) == 0 {
 		return
 	}
 	var lines []string

@@ -43,6 +43,9 @@ func (c *Composer) learnRecipients(d draft) {
 		defer c.background.Done()
 		if err := book.Learn(to, cc, bcc); err != nil {
 			runOnUI(func() {
+				if c.closed {
+					return
+				}
 				c.Notify(lang.X("contacts.learn_failed", "The message was sent, but the contacts could not be updated: {{.Error}}",
 					map[string]any{"Error": err.Error()}))
 			})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,9 @@ type OutboxOptions struct {
 	// Describe gives an account's server settings without any secret, for
 	// the send panel's header and steps; nil shows no server.
 	Describe func(account string) smtpclient.Config
+	// Passwords, when set, asks at Send for a password the keyring does
+	// not have, before the message is queued (outbox_password.go).
+	Passwords *OutboxPasswords
 	// Backoff and NetworkChanges pass through to outbox.Options (tests).
 	Backoff        []time.Duration
 	NetworkChanges func(ctx context.Context) <-chan struct{}
@@ -43,7 +47,16 @@ type Outbox struct {
 
 	mu         sync.Mutex // guards what the send goroutines and the UI share
 	watch      map[string]bool
-	listeners  []func(outbox.Change) // on the UI goroutine
+	listeners  map[int]func(outbox.Change) // on the UI goroutine, by listen's number
+	nextListen int
+	// composers, when the app has a set of them (NewComposers), opens a
+	// new composer for a message taken back; owners is the composer that
+	// queued each message of this run (outbox_composers.go). UI goroutine.
+	composers *Composers
+	owners    map[string]*Composer
+	// forms is the form of each message queued in this run: once it is
+	// sent, its To, Cc and Bcc teach the contacts (UI goroutine).
+	forms      map[string]draft
 	panel      *sendPanel
 	panelID    string       // the message the panel shows (UI goroutine)
 	panelNoted bool         // its outcome says what the outbox does next
@@ -61,7 +74,8 @@ type Outbox struct {
 
 // NewOutbox opens the outbox folder. Call Start to run its scheduler.
 func NewOutbox(a fyne.App, opts OutboxOptions) (*Outbox, error) {
-	u := &Outbox{app: a, opts: opts, watch: map[string]bool{}, started: time.Now()}
+	u := &Outbox{app: a, opts: opts, watch: map[string]bool{}, started: time.Now(),
+		listeners: map[int]func(outbox.Change){}, owners: map[string]*Composer{}, forms: map[string]draft{}}
 	box, err := outbox.Open(outbox.Options{
 		Dir: opts.Dir, SentDir: opts.SentDir,
 		Sender:         outbox.SenderFunc(u.send),
@@ -142,9 +156,14 @@ func (u *Outbox) SetUndoDelay(d time.Duration) {
 	u.app.Preferences().SetInt(prefUndoDelay, s)
 }
 
-// listen adds f to what hears every change, on the UI goroutine.
-func (u *Outbox) listen(f func(outbox.Change)) {
-	u.listeners = append(u.listeners, f)
+// listen adds f to what hears every change, on the UI goroutine; the
+// returned func removes it (a composer that closes: no work on a closed
+// window, nothing kept alive).
+func (u *Outbox) listen(f func(outbox.Change)) (stop func()) {
+	n := u.nextListen
+	u.nextListen++
+	u.listeners[n] = f
+	return func() { delete(u.listeners, n) }
 }
 
 // changed hands a change to the listeners (on the UI goroutine).
@@ -153,8 +172,27 @@ func (u *Outbox) changed(ch outbox.Change) {
 		return
 	}
 	u.panelSays(ch)
-	for _, f := range u.listeners {
-		f(ch)
+	if p := u.opts.Passwords; p != nil {
+		var parent fyne.Window
+		if c := u.someComposer(u.owners[ch.Record.ID]); c != nil {
+			parent = c.Window
+		}
+		p.settle(ch, parent)
+	}
+	if ch.Removed {
+		u.sentFrom(ch)
+	}
+	// In the order they listened; one may stop listening (or another)
+	// while it hears the change.
+	keys := make([]int, 0, len(u.listeners))
+	for k := range u.listeners {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if f, ok := u.listeners[k]; ok {
+			f(ch)
+		}
 	}
 }
 

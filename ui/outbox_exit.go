@@ -65,15 +65,14 @@ func (c *Composer) ShowUndoDelay() {
 	c.showDialog(d)
 }
 
-// askAboutOutbox asks, when the composer closes with messages waiting in
-// the outbox, whether to send them now or leave them for the next start;
-// it reports whether it asked (the close goes on once answered). Nothing
-// is lost either way: the messages stay on disk until they are sent.
-func (c *Composer) askAboutOutbox() bool {
-	u := c.opts.Outbox
-	if u == nil || c.exitAsked {
-		return false
-	}
+// askExit asks, in c's window, when Stamp is about to end with messages
+// waiting in the outbox (the last composer closes, or Quit), whether to
+// send them now or leave them for the next start; it reports whether it
+// asked. Once answered (and the sends asked for have ended), then runs:
+// the rest of the close or Quit, with its own question about unsent
+// drafts. Cancel ends it there. Nothing is lost either way: the messages
+// stay on disk until they are sent.
+func (u *Outbox) askExit(c *Composer, then func()) bool {
 	list := u.Waiting()
 	if len(list) == 0 {
 		return false
@@ -103,8 +102,7 @@ func (c *Composer) askAboutOutbox() bool {
 		container.NewVBox(text, progress, container.NewHBox(sendNow, quit, cancel)), c.Window)
 	goOn := func() {
 		dlg.Hide()
-		c.exitAsked = true
-		c.closeRequested()
+		then()
 	}
 	quit.OnTapped = goOn
 	cancel.OnTapped = dlg.Hide

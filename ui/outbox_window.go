@@ -108,7 +108,12 @@ func (w *outboxWindow) row(r outbox.Record) fyne.CanvasObject {
 		parts = append(parts, e)
 	}
 	var buttons []fyne.CanvasObject
-	if r.State == outbox.Retrying || r.State == outbox.NeedsAttention {
+	if p := w.u.opts.Passwords; r.State == outbox.NeedsAttention && r.Reason == outbox.ReasonSignIn && p != nil && p.usesPassword(r.Account) {
+		// The password is missing (a restart, nothing in the keyring) or
+		// was refused: Retry asks for it.
+		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.enter_password", "Enter the password and retry…"), theme.AccountIcon(),
+			func() { w.u.sendNowAsking(r, w.Window, true, false) }))
+	} else if r.State == outbox.Retrying || r.State == outbox.NeedsAttention {
 		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.retry", "Retry"), theme.ViewRefreshIcon(), func() { w.sendNow(r) }))
 	} else {
 		buttons = append(buttons, widget.NewButtonWithIcon(lang.X("outbox.send_now", "Send now"), theme.MailSendIcon(), func() { w.sendNow(r) }))
@@ -154,12 +159,24 @@ func askSendAgain(r outbox.Record, parent fyne.Window, again func()) {
 // is the person's yes to a message that may have been delivered. One found
 // to be so only now (its sender died after DATA) is asked about first.
 func (u *Outbox) sendNow(r outbox.Record, parent fyne.Window, again bool) {
+	u.sendNowAsking(r, parent, false, again)
+}
+
+// sendNowAsking is sendNow; a password the keyring does not have is asked
+// first on parent (always, when askPassword: the person chose to enter
+// it). No password given: nothing is sent.
+func (u *Outbox) sendNowAsking(r outbox.Record, parent fyne.Window, askPassword, again bool) {
 	u.showLive(r.ID)
 	u.goCounted(func() {
+		if p := u.opts.Passwords; p != nil && r.Account != SandboxID {
+			if err := p.ensure(context.Background(), r.Account, parent, askPassword); err != nil {
+				return // the person cancelled the question
+			}
+		}
 		now, err := u.Box.SendNow(context.Background(), r.ID, again)
 		switch {
 		case errors.Is(err, outbox.ErrMaybeDelivered):
-			runOnUI(func() { askSendAgain(now, parent, func() { u.sendNow(now, parent, true) }) })
+			runOnUI(func() { askSendAgain(now, parent, func() { u.sendNowAsking(now, parent, false, true) }) })
 		case errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound):
 			// it is being sent, or it left already
 		case err != nil:
@@ -168,11 +185,15 @@ func (u *Outbox) sendNow(r outbox.Record, parent fyne.Window, again bool) {
 	})
 }
 
-// edit takes the message back into the composer.
+// edit takes the message back into a composer: the one that sent it when
+// it is open and empty, else a new one (takeBackFor).
 func (w *outboxWindow) edit(r outbox.Record) {
-	c := w.c
-	c.takeBack(r.ID, func(err error) {
-		if err == nil {
+	owner := w.u.owners[r.ID]
+	if w.u.composers == nil {
+		owner = w.c // a lone composer: it asks before replacing its message
+	}
+	w.u.takeBackFor(r.ID, owner, func(c *Composer, err error) {
+		if err == nil && c != nil {
 			c.Window.Show()
 			c.Window.RequestFocus()
 		} else if errors.Is(err, outbox.ErrBusy) {

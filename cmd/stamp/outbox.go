@@ -15,7 +15,7 @@ import (
 
 // openOutbox opens the data folder's outbox for the composer: the sandbox
 // sends itself, every saved account through outbox.AccountSender (its
-// keyring password, or oauth.Send for an account that signs in, with the
+// keyring password or the one typed at Send for this session, or oauth.Send for an account that signs in, with the
 // app's one oauth.Manager).
 func openOutbox(a fyne.App, data string, store *account.Store, secrets *account.Secrets, oauthManager *oauth.Manager, sb *ui.Sandbox) (*ui.Outbox, error) {
 	accounts := &outbox.AccountSender{Store: store, Secrets: secrets, Background: true, Manager: oauthManager}
@@ -38,5 +38,8 @@ func openOutbox(a fyne.App, data string, store *account.Store, secrets *account.
 		}
 		return smtpclient.Config{}
 	}
-	return ui.NewOutbox(a, ui.OutboxOptions{Dir: datadir.Outbox(data), SentDir: datadir.Sent(data), Send: send, Describe: describe})
+	// A password the keyring does not have is asked at Send and kept in
+	// secrets' session copy (memory only), which accounts.Send reads first.
+	return ui.NewOutbox(a, ui.OutboxOptions{Dir: datadir.Outbox(data), SentDir: datadir.Sent(data), Send: send, Describe: describe,
+		Passwords: ui.NewOutboxPasswords(store, secrets)})
 }
