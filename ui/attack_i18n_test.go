@@ -135,3 +135,30 @@ func TestAttackTheChineseQQLoginFailureEndsInEnglish(t *testing.T) {
 		t.Errorf("the Chinese outcome of a refused QQ Mail login has English (%q): %q", m, p.Outcome.Text)
 	}
 }
+
+// Finding 11: the warning that no CJK font is installed is itself in
+// Chinese when Stamp speaks Chinese, the one case it is shown at once: with
+// no font for Chinese, the person sees boxes, and only the trailing command
+// "sudo apt install fonts-noto-cjk" can be read. The reason (no Chinese
+// font; the recipients see the text right) must be legible without one.
+func TestAttackTheMissingCJKFontWarningIsWrittenInTheMissingGlyphs(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 11")
+	}
+	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
+	cjkFontCheck = func() bool { return true } // a Linux desktop without fonts-noto-cjk
+	speak(t, "zh-Hans")
+	c, _ := newTestComposer(t, t.TempDir())
+	WatchCJKFont(c, i18n.SimplifiedChinese)
+	waitFor(t, "the font warning", func() bool { return strings.Contains(c.Notice.Text, "fonts-noto-cjk") })
+	// What a person reads on a system without CJK glyphs: the non-CJK part.
+	var legible strings.Builder
+	for _, r := range c.Notice.Text {
+		if !needsCJK(string(r)) && !strings.ContainsRune("，。（）：", r) {
+			legible.WriteRune(r)
+		}
+	}
+	if !englishSentence.MatchString(strings.ReplaceAll(legible.String(), "sudo apt install fonts-noto-cjk", "")) {
+		t.Errorf("without a CJK font the warning reads only %q (full text %q)", legible.String(), c.Notice.Text)
+	}
+}
