@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -130,7 +130,7 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 	if p := strings.TrimSpace(w.Port.Text); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return a, fmt.Errorf("port: %q is not a number", p)
+			return a, errors.New(lang.X("accounts.port_not_number", "port: {{.Port}} is not a number", map[string]any{"Port": strconv.Quote(p)}))
 		}
 		a.Port = n
 	}
