@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"stamp/i18n"
 	"strings"
 	"time"
 	"unicode"
@@ -29,7 +30,7 @@ func SaveSent(dir string, m *Message) (string, error) {
 	copyMsg.Headers = append(append([]Header{}, m.Headers...), Header{Name: "X-Stamp-Note", Value: SentNote})
 	path := filepath.Join(dir, SentFileName(time.Now(), m.Subject))
 	if err := SaveEML(path, &copyMsg, WriteOptions{KeepBcc: true}); err != nil {
-		return "", fmt.Errorf("save the sent copy: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("compose.sent_copy_failed", "save the sent copy"), err)
 	}
 	return path, nil
 }

@@ -26,10 +26,10 @@ import (
 func run(args []string, openAccounts bool, primary *instance.Primary) error {
 	data, err := dataDir()
 	if err != nil {
-		return fmt.Errorf("cannot find a folder for drafts: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
 	}
 	if err := os.MkdirAll(data, 0o700); err != nil {
-		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
+		return fmt.Errorf("%s: %w", i18n.T("cli.cannot_create_data", "cannot create {{.Folder}} for drafts", map[string]any{"Folder": data}), err)
 	}
 	// main chose the language (startLanguage) before anything was printed;
 	// the windows and Fyne's own texts speak it too. A settings file that
