@@ -45,7 +45,7 @@ var authChoices = func() (c []choice[account.AuthMechanism]) {
 func labels[T comparable](choices []choice[T]) []string {
 	out := make([]string, len(choices))
 	for i, c := range choices {
-		out[i] = c.label
+		out[i] = choiceText(c.label)
 	}
 	return out
 }
@@ -54,7 +54,7 @@ func labels[T comparable](choices []choice[T]) []string {
 func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
 	for _, c := range choices {
 		if c.value == v {
-			sel.SetSelected(c.label)
+			sel.SetSelected(choiceText(c.label))
 		}
 	}
 }
@@ -62,7 +62,7 @@ func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
 // picked is the value of sel's selected option (the zero value if none).
 func picked[T comparable](sel *widget.Select, choices []choice[T]) T {
 	for _, c := range choices {
-		if c.label == sel.Selected {
+		if choiceText(c.label) == sel.Selected {
 			return c.value
 		}
 	}
