@@ -80,8 +80,10 @@ OCR_CROP=$crop scripts/ocr-check.sh "$out/language.png" 语言 跟随系统 简�
 xdotool key shift+Tab shift+Tab space
 sleep 0.8
 
-# The composer: click into To (right of its label 收件人), type the
-# address, Tab to Subject and Body and paste the Chinese texts.
+# The composer: click into Subject (right of its label 主题, which no
+# other text on screen contains; 收件人 is also in the status line), go back
+# to To with Shift+Tab, type the address, Tab to Subject and Body and paste
+# the Chinese texts.
 subject='测试邮件：第三季度报告'
 body='你好，这是一封中文测试邮件，请查阅。'
 paste() {
@@ -91,7 +93,8 @@ paste() {
   sleep 0.3
 }
 import -window root "$out/composer-empty.png"
-clickon "$out/composer-empty.png" 收件人 200
+clickon "$out/composer-empty.png" 主题 200
+xdotool key shift+Tab
 xdotool type --delay 15 -- 'ann@example.com'
 xdotool key Tab; paste "$subject"
 xdotool key Tab; paste "$body"
