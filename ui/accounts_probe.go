@@ -133,7 +133,7 @@ func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc
 		p.FailBeforeSending(err)
 	}
 	if ctx.Err() != nil {
-		runOnUI(func() { fail(errors.New("cancelled")) })
+		runOnUI(func() { fail(errors.New(lang.X("accounts.test_cancelled", "cancelled"))) })
 		return
 	}
 	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
@@ -145,7 +145,7 @@ func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc
 	cfg := a.SMTPConfig(cred)
 	runOnUI(func() {
 		if ctx.Err() != nil { // cancelled, or the window closed, just now
-			fail(errors.New("cancelled"))
+			fail(errors.New(lang.X("accounts.test_cancelled", "cancelled")))
 			return
 		}
 		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())

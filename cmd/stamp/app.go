@@ -162,7 +162,7 @@ func run(args []string, openAccounts bool, primary *instance.Primary) error {
 		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_waiting", "a send or its Sent copy did not finish within a minute of closing; exiting anyway"))
 	}
 	if !ob.Stop(time.Minute) { // the outbox's send under way; the rest waits for the next start
-		fmt.Fprintln(os.Stderr, "stamp: an outbox send did not finish within a minute of closing; it is judged at the next start")
+		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_outbox", "an outbox send did not finish within a minute of closing; it is judged at the next start"))
 	}
 	return nil
 }
