@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"stamp/i18n"
 	"strings"
 	"time"
 	"unicode"
@@ -37,7 +38,7 @@ func SaveSent(dir string, m *Message) (string, error) {
 	copyMsg.Headers = append(append([]Header{}, m.Headers...), Header{Name: "X-Stamp-Note", Value: SentNote})
 	w, err := copyMsg.NewWriter(WriteOptions{KeepBcc: true})
 	if err != nil {
-		return "", fmt.Errorf("save the sent copy: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("compose.sent_copy_failed", "save the sent copy"), err)
 	}
 	name := SentFileName(time.Now(), m.Subject)
 	base := strings.TrimSuffix(name, ".eml")
@@ -51,7 +52,7 @@ func SaveSent(dir string, m *Message) (string, error) {
 			return path, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || i >= 100 {
-			return "", fmt.Errorf("save the sent copy: %w", err)
+			return "", fmt.Errorf("%s: %w", i18n.T("compose.sent_copy_failed", "save the sent copy"), err)
 		}
 		name = fmt.Sprintf("%s %d.eml", base, i+1)
 	}

@@ -51,6 +51,16 @@ eval "$(xdotool getwindowgeometry --shell "$win")"
 crop="${WIDTH}x${HEIGHT}+${X}+${Y}"
 
 click() { xdotool mousemove $((X + $1)) $((Y + $2)) click 1; sleep 0.8; }
+# clickon PNG WORD [DX]: clicks WORD (or DX pixels right of it) where
+# tesseract finds it on the screenshot (scripts/ocr-locate.sh), so a menu
+# that gains an item or a form that moves does not make the test click the
+# wrong thing.
+clickon() {
+  local at
+  at=$(OCR_CROP=$crop scripts/ocr-locate.sh "$1" "$2") || { echo "window-test-zh: cannot find \"$2\" to click on $1" >&2; exit 1; }
+  xdotool mousemove $((${at% *} + ${3:-0})) ${at#* } click 1
+  sleep 0.8
+}
 
 # The main menu: Stamp's items are translated, Fyne's own Quit too (a lone
 # two-character item such as 关于 is too short for tesseract to read reliably).
@@ -60,15 +70,20 @@ OCR_CROP=$crop scripts/ocr-check.sh "$out/menu.png" 发送 保存草稿 账户 �
 
 # Message › Language…: the dialog in Chinese, the language names in their own
 # (button labels on coloured buttons are not read reliably by tesseract).
-# The item's place: the 10th of the menu (send, attach, save, Cc/Bcc,
-# accounts, contacts, sent, sandbox inbox, language).
-click 35 369
+# The item is found on the menu's screenshot by its text.
+clickon "$out/menu.png" 语言
 import -window root "$out/language.png"
 OCR_CROP=$crop scripts/ocr-check.sh "$out/language.png" 语言 跟随系统 简体中文 English
-click 345 412 # 取消 (Cancel) closes the dialog
+# Cancel, left of Save at the dialog's end, closes it. tesseract does not
+# read button labels next to their icons, so the keyboard reaches it:
+# Shift+Tab from nothing focuses the last control (Save), again Cancel.
+xdotool key shift+Tab shift+Tab space
+sleep 0.8
 
-# The composer: click into To (the second row of the form), type the
-# address, Tab to Subject and Body and paste the Chinese texts.
+# The composer: click into Subject (right of its label 主题, which no
+# other text on screen contains; 收件人 is also in the status line), go back
+# to To with Shift+Tab, type the address, Tab to Subject and Body and paste
+# the Chinese texts.
 subject='测试邮件：第三季度报告'
 body='你好，这是一封中文测试邮件，请查阅。'
 paste() {
@@ -77,7 +92,9 @@ paste() {
   xdotool key ctrl+v
   sleep 0.3
 }
-click 400 89
+import -window root "$out/composer-empty.png"
+clickon "$out/composer-empty.png" 主题 200
+xdotool key shift+Tab
 xdotool type --delay 15 -- 'ann@example.com'
 xdotool key Tab; paste "$subject"
 xdotool key Tab; paste "$body"
@@ -85,9 +102,10 @@ sleep 0.8
 import -window root "$out/composer.png"
 convert "$out/composer.png" -crop "$crop" +repage "$out/composer-window.png"
 OCR_CROP=$crop scripts/ocr-check.sh "$out/composer.png" 收件人 主题 测试邮件 将投递到
-# Send, white on the blue button at the bottom right, is read alone (in
-# the whole window tesseract takes the coloured button for a picture).
-OCR_CROP="70x30+$((X + WIDTH - 80))+$((Y + HEIGHT - 80))" scripts/ocr-check.sh "$out/composer.png" 发送
+# Send, white on the blue button at the bottom right, is read alone: its
+# label without the icon (in the whole window tesseract takes the coloured
+# button for a picture, and the icon for a character).
+OCR_CROP="45x30+$((X + WIDTH - 49))+$((Y + HEIGHT - 82))" scripts/ocr-check.sh "$out/composer.png" 发送
 
 # Send (Ctrl+Enter) and read what the sandbox received.
 inbox=$home/.local/share/Stamp/Sandbox

@@ -95,7 +95,7 @@ func NewAccountsWindow(a fyne.App, store *account.Store, secrets *account.Secret
 // NewAccountsWindowWith creates the accounts window (not shown yet) with
 // opts.
 func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Secrets, opts AccountsOptions) *AccountsWindow {
-	w := &AccountsWindow{Window: a.NewWindow("Accounts — Stamp"), app: a, store: store, secrets: secrets}
+	w := &AccountsWindow{Window: a.NewWindow(lang.X("accounts.title", "Accounts — Stamp")), app: a, store: store, secrets: secrets}
 	w.disc.init(opts)
 	w.Window.SetIcon(Icon)
 	w.dialogs = escDialogs(w.Window)
@@ -115,27 +115,27 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Address.SetPlaceHolder("you@example.com")
 	w.Address.OnChanged = func(string) { w.addressChanged() }
 	w.Name = widget.NewEntry()
-	w.Name.SetPlaceHolder("Your name, as recipients see it")
+	w.Name.SetPlaceHolder(lang.X("accounts.name_hint", "Your name, as recipients see it"))
 	w.Label = widget.NewEntry()
-	w.Label.SetPlaceHolder("Work, Personal… (optional)")
+	w.Label.SetPlaceHolder(lang.X("accounts.label_hint", "Work, Personal… (optional)"))
 	w.Signature = widget.NewMultiLineEntry()
 	w.Signature.SetMinRowsVisible(3)
 	w.Signature.SetPlaceHolder(lang.X("accounts.signature.placeholder", "Optional: a few lines under \"-- \" at the end of every new message, e.g. your name and phone number"))
 	w.Host = widget.NewEntry()
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
-	w.Port.SetPlaceHolder("default for the security mode")
+	w.Port.SetPlaceHolder(lang.X("accounts.port_hint", "default for the security mode"))
 	w.Security = widget.NewSelect(labels(securityChoices), func(string) { w.showServerTitle() })
 	w.Host.OnChanged = func(string) { w.showServerTitle() }
 	w.Port.OnChanged = func(string) { w.showServerTitle() }
 	w.Auth = widget.NewSelect(labels(authChoices), nil)
 	w.Username = widget.NewEntry()
-	w.Username.SetPlaceHolder("default: the address")
+	w.Username.SetPlaceHolder(lang.X("accounts.login_hint", "default: the address"))
 	w.Password = widget.NewPasswordEntry()
 	w.CAFile = widget.NewEntry()
-	w.CAFile.SetPlaceHolder("only for a server with a self-signed certificate")
+	w.CAFile.SetPlaceHolder(lang.X("accounts.ca_file_hint", "only for a server with a self-signed certificate"))
 	chooseCA := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), w.chooseCAFile)
-	w.SaveSent = widget.NewCheck("Keep a copy of each sent message in Stamp's Sent folder", nil)
+	w.SaveSent = widget.NewCheck(lang.X("accounts.save_sent", "Keep a copy of each sent message in Stamp's Sent folder"), nil)
 	w.Notes = widget.NewLabel("")
 	w.Notes.Wrapping = fyne.TextWrapWord
 	w.PasswordWhere = widget.NewLabel("")
@@ -145,21 +145,21 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Status.Wrapping = fyne.TextWrapWord
 	w.Trust = widget.NewLabel("")
 	w.Trust.Wrapping = fyne.TextWrapBreak
-	w.ForgetTrust = widget.NewButtonWithIcon("Stop trusting it", theme.CancelIcon(), func() {
+	w.ForgetTrust = widget.NewButtonWithIcon(lang.X("accounts.forget_trust", "Stop trusting it"), theme.CancelIcon(), func() {
 		w.setPinned("")
-		w.showStatus(widget.WarningImportance, "Save to stop trusting the certificate.")
+		w.showStatus(widget.WarningImportance, lang.X("accounts.forget_trust_save", "Save to stop trusting the certificate."))
 	})
 	w.trustRow = container.NewBorder(nil, nil, nil, w.ForgetTrust, w.Trust)
 	w.initSignIn(opts)
 
-	w.SaveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), w.Save)
+	w.SaveButton = widget.NewButtonWithIcon(lang.X("accounts.save", "Save"), theme.DocumentSaveIcon(), w.Save)
 	w.SaveButton.Importance = widget.HighImportance
-	w.TestButton = widget.NewButtonWithIcon("Test connection", theme.MediaPlayIcon(), w.TestConnection)
-	w.RemoveButton = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), w.confirmRemove)
-	w.DefaultButton = widget.NewButton("Make default", w.makeDefault)
-	w.ResetButton = widget.NewButtonWithIcon("Start with no accounts", theme.WarningIcon(), w.reset)
+	w.TestButton = widget.NewButtonWithIcon(lang.X("accounts.test", "Test connection"), theme.MediaPlayIcon(), w.TestConnection)
+	w.RemoveButton = widget.NewButtonWithIcon(lang.X("accounts.remove", "Remove"), theme.DeleteIcon(), w.confirmRemove)
+	w.DefaultButton = widget.NewButton(lang.X("accounts.make_default", "Make default"), w.makeDefault)
+	w.ResetButton = widget.NewButtonWithIcon(lang.X("accounts.reset", "Start with no accounts"), theme.WarningIcon(), w.reset)
 	w.ResetButton.Hide()
-	add := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), func() { w.Edit("") })
+	add := widget.NewButtonWithIcon(lang.X("accounts.add", "Add account"), theme.ContentAddIcon(), func() { w.Edit("") })
 
 	w.list = widget.NewList(
 		func() int { return len(w.accounts) },
@@ -172,7 +172,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 			a := w.accounts[id]
 			text := a.DisplayName()
 			if a.Default {
-				text += " (default)"
+				text = lang.X("accounts.default_named", "{{.Name}} (default)", map[string]any{"Name": text})
 			}
 			o.(*widget.Label).SetText(text)
 		})
@@ -236,13 +236,13 @@ func (w *AccountsWindow) Edit(id string) {
 	w.DefaultButton.Refresh()
 	w.showPreset(a.Address)
 	if id == "" {
-		w.Password.SetPlaceHolder("the password, app password or authorization code")
-		w.PasswordWhere.SetText("The password goes to the system keyring, never to a file; without a keyring Stamp keeps it for this session only.")
+		w.Password.SetPlaceHolder(lang.X("accounts.password_hint", "the password, app password or authorization code"))
+		w.PasswordWhere.SetText(lang.X("accounts.password_where_new", "The password goes to the system keyring, never to a file; without a keyring Stamp keeps it for this session only."))
 		w.Window.Canvas().Focus(w.Address)
 		return
 	}
-	w.Password.SetPlaceHolder("leave empty to keep the saved one")
-	w.PasswordWhere.SetText("Looking for the saved password…")
+	w.Password.SetPlaceHolder(lang.X("accounts.password_keep_hint", "leave empty to keep the saved one"))
+	w.PasswordWhere.SetText(lang.X("accounts.password_looking", "Looking for the saved password…"))
 	go func() {
 		loc, err := w.secrets.Location(context.Background(), id)
 		runOnUI(func() {
@@ -258,17 +258,17 @@ func passwordWhere(loc account.PasswordLocation, err error) string {
 	var ku *account.KeyringUnavailableError
 	switch {
 	case errors.As(err, &ku):
-		return "Keyring unavailable (" + ku.Reason.String() + "): Stamp will ask for the password each time. " + ku.Hint() + "."
+		return lang.X("accounts.password_no_keyring", "Keyring unavailable ({{.Reason}}): Stamp will ask for the password each time. {{.Hint}}.", map[string]any{"Reason": ku.Reason.String(), "Hint": ku.Hint()})
 	case err != nil:
-		return "The keyring could not be asked: " + err.Error()
+		return lang.X("accounts.password_keyring_error", "The keyring could not be asked: {{.Error}}", map[string]any{"Error": err.Error()})
 	}
 	switch loc {
 	case account.LocationKeyring:
-		return "The password is saved in the system keyring."
+		return lang.X("accounts.password_in_keyring", "The password is saved in the system keyring.")
 	case account.LocationSession:
-		return "The password is kept for this session only; Stamp will ask again next time."
+		return lang.X("accounts.password_in_session", "The password is kept for this session only; Stamp will ask again next time.")
 	}
-	return "No password is saved: Stamp will ask when it sends."
+	return lang.X("accounts.password_none", "No password is saved: Stamp will ask when it sends.")
 }
 
 // Save checks the form and writes the account, then puts the typed
@@ -280,7 +280,7 @@ func (w *AccountsWindow) Save() {
 	}
 	a, err := w.formAccount()
 	if err != nil {
-		w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+		w.showStatus(widget.DangerImportance, lang.X("accounts.not_saved", "Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
 		return
 	}
 	password := w.Password.Text
@@ -290,7 +290,7 @@ func (w *AccountsWindow) Save() {
 	secret := w.ClientSecret.Text
 	w.offUI(a, w.saveWork(a, w.current == "", secret), func(err error) {
 		if err != nil {
-			w.showStatus(widget.DangerImportance, "Not saved: "+err.Error())
+			w.showStatus(widget.DangerImportance, lang.X("accounts.not_saved", "Not saved: {{.Error}}", map[string]any{"Error": err.Error()}))
 			return
 		}
 		if w.ClientSecret.Text == secret {
@@ -321,17 +321,17 @@ func (w *AccountsWindow) saveWork(a account.Account, isNew bool, clientSecret st
 			// any more (the typed password, if any, is saved next).
 			ctx := context.Background()
 			if err := w.secrets.DeleteRefreshToken(ctx, a.ID); err != nil && !errors.Is(err, account.ErrNoSecret) {
-				return fmt.Errorf("the account is saved, but its sign-in is still in the keyring: %w", err)
+				return fmt.Errorf("%s: %w", lang.X("accounts.signin_still_kept", "the account is saved, but its sign-in is still in the keyring"), err)
 			}
 			if err := w.secrets.SaveClientSecret(ctx, a.ID, ""); err != nil {
-				return fmt.Errorf("the account is saved, but its client secret is still in the keyring: %w", err)
+				return fmt.Errorf("%s: %w", lang.X("accounts.secret_still_kept", "the account is saved, but its client secret is still in the keyring"), err)
 			}
 		}
 		if a.OAuth == nil || clientSecret == "" {
 			return nil
 		}
 		if err := w.secrets.SaveClientSecret(context.Background(), a.ID, clientSecret); err != nil {
-			return fmt.Errorf("the account is saved, but not its client secret: %w", err)
+			return fmt.Errorf("%s: %w", lang.X("accounts.secret_not_saved", "the account is saved, but not its client secret"), err)
 		}
 		return nil
 	}
@@ -350,14 +350,14 @@ func (w *AccountsWindow) saved(a account.Account, password string) {
 		}
 	}
 	w.RemoveButton.Show()
-	w.showStatus(widget.SuccessImportance, "Saved.")
+	w.showStatus(widget.SuccessImportance, lang.X("accounts.saved", "Saved."))
 	if w.OnChanged != nil {
 		w.OnChanged()
 	}
 	if password == "" {
 		return
 	}
-	w.PasswordWhere.SetText("Saving the password in the system keyring…")
+	w.PasswordWhere.SetText(lang.X("accounts.password_saving", "Saving the password in the system keyring…"))
 	go func() {
 		loc, err := w.secrets.SavePassword(context.Background(), a.ID, password)
 		if err == nil && loc == account.LocationSession {
@@ -365,7 +365,7 @@ func (w *AccountsWindow) saved(a account.Account, password string) {
 		}
 		runOnUI(func() {
 			if err != nil && loc != account.LocationSession {
-				w.showStatus(widget.DangerImportance, "The account is saved, but the password is not: "+err.Error())
+				w.showStatus(widget.DangerImportance, lang.X("accounts.password_not_saved", "The account is saved, but the password is not: {{.Error}}", map[string]any{"Error": err.Error()}))
 				return
 			}
 			w.PasswordWhere.SetText(passwordWhere(loc, err))
@@ -385,7 +385,7 @@ var checkTimeout = 5 * time.Second
 func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(error)) {
 	w.SaveButton.Disable()
 	w.TestButton.Disable()
-	w.showStatus(widget.MediumImportance, "Checking the settings…")
+	w.showStatus(widget.MediumImportance, lang.X("accounts.checking", "Checking the settings…"))
 	result := make(chan error, 1)
 	go func() { result <- work() }()
 	w.checking++
@@ -396,7 +396,7 @@ func (w *AccountsWindow) offUI(a account.Account, work func() error, then func(e
 		case <-time.After(checkTimeout):
 			// The reading goroutine may stay blocked (a FIFO nobody
 			// writes); it holds nothing but the path.
-			err = fmt.Errorf("the CA file %s could not be read within %s; choose a regular PEM file, not a pipe or a device", a.CAFile, checkTimeout)
+			err = errors.New(lang.X("accounts.ca_file_slow", "the CA file {{.File}} could not be read within {{.Timeout}}; choose a regular PEM file, not a pipe or a device", map[string]any{"File": a.CAFile, "Timeout": checkTimeout.String()}))
 		}
 		runOnUI(func() {
 			w.checking--

@@ -101,13 +101,13 @@ func (d *discovery) init(opts AccountsOptions) {
 		d.delay = DefaultDiscoverDelay
 	}
 	d.spinner = widget.NewActivity()
-	d.looking = container.NewHBox(d.spinner, widget.NewLabel("Looking up settings…"))
+	d.looking = container.NewHBox(d.spinner, widget.NewLabel(lang.X("accounts.discover.looking", "Looking up settings…")))
 	d.looking.Hide()
 	d.found = widget.NewLabel("")
 	d.found.Wrapping = fyne.TextWrapWord
 	d.found.Hide()
 	d.alternatives = widget.NewSelect(nil, nil)
-	d.alternatives.PlaceHolder = "Other settings found…"
+	d.alternatives.PlaceHolder = lang.X("accounts.discover.others", "Other settings found…")
 	d.alternatives.Hide()
 	d.box = container.NewVBox(d.looking, d.found, d.alternatives)
 }
@@ -193,7 +193,7 @@ func (w *AccountsWindow) discoverSoon(address string) {
 func (w *AccountsWindow) showDiscovery(address string, r *discover.Result, err error) {
 	p := smtpclient.Printable
 	if err != nil {
-		w.showFound(widget.WarningImportance, "The settings could not be looked up: "+p(err.Error()))
+		w.showFound(widget.WarningImportance, lang.X("accounts.discover.failed", "The settings could not be looked up: {{.Error}}", map[string]any{"Error": p(err.Error())}))
 		w.fillGuess(address)
 		return
 	}
@@ -205,16 +205,16 @@ func (w *AccountsWindow) showDiscovery(address string, r *discover.Result, err e
 			}
 			label := fmt.Sprintf("%s — %s", s, c.From)
 			if s.Plain {
-				label += " (no encryption)"
+				label += lang.X("accounts.discover.no_encryption_suffix", " (no encryption)")
 			}
 			w.disc.alts = append(w.disc.alts, discoveredServer{cand: c, server: s, label: p(label)})
 		}
 	}
 	chosen, best, ok := r.Chosen()
 	if !ok {
-		text := fmt.Sprintf("No settings are published for %s.", p(r.Domain))
+		text := lang.X("accounts.discover.none", "No settings are published for {{.Domain}}.", map[string]any{"Domain": p(r.Domain)})
 		if len(w.disc.alts) > 0 {
-			text += " Only servers without encryption were found; your password and mail would cross the network readable."
+			text += lang.X("accounts.discover.only_plain", " Only servers without encryption were found; your password and mail would cross the network readable.")
 		}
 		w.showFound(widget.WarningImportance, text)
 		w.fillGuess(address)
@@ -237,23 +237,23 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 		kept = w.fillServerKeeping(s.Endpoint(), s.Auth, chosen)
 	}
 	if fill {
-		fmt.Fprintf(&b, "Settings found: %s", p(c.From))
+		b.WriteString(lang.X("accounts.discover.found", "Settings found: {{.From}}", map[string]any{"From": p(c.From)}))
 	} else {
-		fmt.Fprintf(&b, "Found %s, %s; the server you typed is kept", p(s.String()), p(c.From))
+		b.WriteString(lang.X("accounts.discover.found_kept", "Found {{.Server}}, {{.From}}; the server you typed is kept", map[string]any{"Server": p(s.String()), "From": p(c.From)}))
 	}
 	if c.Provider != "" && !strings.Contains(c.From, c.Provider) {
 		fmt.Fprintf(&b, " — %s", p(c.Provider))
 	}
-	b.WriteString(".")
+	b.WriteString(lang.X("accounts.discover.period", "."))
 	if c.Where != "" {
-		fmt.Fprintf(&b, "\nFrom: %s", p(c.Where))
+		b.WriteString("\n" + lang.X("accounts.discover.where", "From: {{.Where}}", map[string]any{"Where": p(c.Where)}))
 	}
 	if len(kept) > 0 {
 		b.WriteString("\n" + lang.X("accounts.discover.kept", "Kept what you set: {{.Fields}}.", map[string]any{"Fields": strings.Join(kept, lang.X("accounts.discover.kept.separator", ", "))}))
 	}
 	warnings := c.Warnings()
 	if s.Plain && !c.Guess && len(warnings) == 0 {
-		warnings = append(warnings, "This server has no encryption.")
+		warnings = append(warnings, lang.X("accounts.discover.plain", "This server has no encryption."))
 	}
 	for _, warn := range warnings {
 		b.WriteString("\n⚠ " + p(warn))
@@ -338,12 +338,12 @@ func (w *AccountsWindow) askAboutWarnings(retry func()) bool {
 	if len(w.disc.warnings) == 0 || strings.TrimSpace(w.Host.Text) != w.disc.warnHost {
 		return false
 	}
-	text := "Stamp found these settings, but:\n\n• " + strings.Join(w.disc.warnings, "\n• ") + "\n\nSave them anyway?"
+	text := lang.X("accounts.discover.ask", "Stamp found these settings, but:\n\n{{.Warnings}}\n\nSave them anyway?", map[string]any{"Warnings": "• " + strings.Join(w.disc.warnings, "\n• ")})
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Use these settings?", "Save anyway", "Cancel", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(lang.X("accounts.discover.ask_title", "Use these settings?"), lang.X("accounts.discover.save_anyway", "Save anyway"), lang.X("accounts.discover.cancel", "Cancel"), msg, func(ok bool) {
 		if !ok {
-			w.showStatus(widget.WarningImportance, "Not saved. Check the server settings, or type your provider's.")
+			w.showStatus(widget.WarningImportance, lang.X("accounts.discover.not_saved", "Not saved. Check the server settings, or type your provider's."))
 			return
 		}
 		w.disc.warnings = nil // asked once for these settings

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -46,7 +46,7 @@ var authChoices = func() (c []choice[account.AuthMechanism]) {
 func labels[T comparable](choices []choice[T]) []string {
 	out := make([]string, len(choices))
 	for i, c := range choices {
-		out[i] = c.label
+		out[i] = choiceText(c.label)
 	}
 	return out
 }
@@ -55,7 +55,7 @@ func labels[T comparable](choices []choice[T]) []string {
 func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
 	for _, c := range choices {
 		if c.value == v {
-			sel.SetSelected(c.label)
+			sel.SetSelected(choiceText(c.label))
 		}
 	}
 }
@@ -63,7 +63,7 @@ func pick[T comparable](sel *widget.Select, choices []choice[T], v T) {
 // picked is the value of sel's selected option (the zero value if none).
 func picked[T comparable](sel *widget.Select, choices []choice[T]) T {
 	for _, c := range choices {
-		if c.label == sel.Selected {
+		if choiceText(c.label) == sel.Selected {
 			return c.value
 		}
 	}
@@ -133,7 +133,7 @@ func (w *AccountsWindow) formAccount() (account.Account, error) {
 	if p := strings.TrimSpace(w.Port.Text); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return a, fmt.Errorf("port: %q is not a number", p)
+			return a, errors.New(lang.X("accounts.port_not_number", "port: {{.Port}} is not a number", map[string]any{"Port": strconv.Quote(p)}))
 		}
 		a.Port = n
 	}

@@ -3,10 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"stamp/account"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -35,7 +35,7 @@ func (w *AccountsWindow) reset() {
 	}
 	w.reload()
 	w.Edit("")
-	w.showStatus(widget.WarningImportance, "Starting with no accounts. The damaged settings file is kept as "+kept+".")
+	w.showStatus(widget.WarningImportance, lang.X("accounts.reset_done", "Starting with no accounts. The damaged settings file is kept as {{.File}}.", map[string]any{"File": kept}))
 	if w.OnChanged != nil {
 		w.OnChanged()
 	}
@@ -61,8 +61,8 @@ func (w *AccountsWindow) confirmRemove() {
 		return
 	}
 	id := w.current
-	w.dialogs.show(dialog.NewConfirm("Remove account?",
-		fmt.Sprintf("Remove %s and delete its password from the system keyring? Drafts and sent messages are kept.", id),
+	w.dialogs.show(dialog.NewConfirm(lang.X("accounts.remove_title", "Remove account?"),
+		lang.X("accounts.remove_text", "Remove {{.Account}} and delete its password from the system keyring? Drafts and sent messages are kept.", map[string]any{"Account": id}),
 		func(ok bool) {
 			if ok {
 				w.Remove(id)
@@ -72,12 +72,12 @@ func (w *AccountsWindow) confirmRemove() {
 
 // Remove deletes the account and its keyring entry.
 func (w *AccountsWindow) Remove(id string) {
-	w.showStatus(widget.MediumImportance, "Removing…")
+	w.showStatus(widget.MediumImportance, lang.X("accounts.removing", "Removing…"))
 	go func() {
 		err := w.store.Remove(context.Background(), id, w.secrets)
 		runOnUI(func() {
 			if err != nil {
-				w.showStatus(widget.DangerImportance, "Not removed: "+err.Error())
+				w.showStatus(widget.DangerImportance, lang.X("accounts.not_removed", "Not removed: {{.Error}}", map[string]any{"Error": err.Error()}))
 				return
 			}
 			w.reload()
@@ -87,7 +87,7 @@ func (w *AccountsWindow) Remove(id string) {
 			} else {
 				w.Edit("")
 			}
-			w.showStatus(widget.SuccessImportance, "Removed "+id+".")
+			w.showStatus(widget.SuccessImportance, lang.X("accounts.removed", "Removed {{.Account}}.", map[string]any{"Account": id}))
 			if w.OnChanged != nil {
 				w.OnChanged()
 			}

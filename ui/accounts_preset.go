@@ -147,19 +147,19 @@ func (w *AccountsWindow) showPreset(address string) *account.Preset {
 func presetNotes(p account.Preset) string {
 	var b strings.Builder
 	if p.Guess {
-		fmt.Fprintf(&b, "Stamp does not know this provider; it guessed %s. Use Test connection to check, or type your provider's settings.", p.Endpoints[0])
+		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": p.Endpoints[0].String()}))
 	} else {
-		fmt.Fprintf(&b, "%s: %s. Password: %s.", p.Provider, p.Endpoints[0], p.Login)
+		b.WriteString(lang.X("accounts.preset", "{{.Provider}}: {{.Server}}. Password: {{.Login}}.", map[string]any{"Provider": p.Provider, "Server": p.Endpoints[0].String(), "Login": p.Login}))
 		if p.SenderMustBeLogin {
-			b.WriteString(" The sender address must be the login address.")
+			b.WriteString(lang.X("accounts.preset_sender_is_login", " The sender address must be the login address."))
 		}
 		if p.Unverified {
-			b.WriteString(" (These settings come from third-party pages; Test connection checks them.)")
+			b.WriteString(lang.X("accounts.preset_unverified", " (These settings come from third-party pages; Test connection checks them.)"))
 		}
 	}
 	for i, n := range p.Checklist {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, n.EN)
-		if n.ZH != "" {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, n.String())
+		if n.ZH != "" && n.ZH != n.String() {
 			b.WriteString("\n   " + n.ZH)
 		}
 	}

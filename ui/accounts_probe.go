@@ -6,6 +6,7 @@ import (
 	"stamp/account"
 	"stamp/smtpclient"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -18,7 +19,7 @@ import (
 func (w *AccountsWindow) TestConnection() {
 	a, err := w.formAccount()
 	if err != nil {
-		w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
+		w.showStatus(widget.DangerImportance, lang.X("accounts.cannot_test", "Cannot test: {{.Error}}", map[string]any{"Error": err.Error()}))
 		return
 	}
 	if w.probe != nil && w.probe.running() {
@@ -29,7 +30,7 @@ func (w *AccountsWindow) TestConnection() {
 	saved := w.current != ""
 	w.offUI(a, a.Validate, func(err error) {
 		if err != nil {
-			w.showStatus(widget.DangerImportance, "Cannot test: "+err.Error())
+			w.showStatus(widget.DangerImportance, lang.X("accounts.cannot_test", "Cannot test: {{.Error}}", map[string]any{"Error": err.Error()}))
 			return
 		}
 		w.testConnection(a, typed, saved)
@@ -78,7 +79,7 @@ func (w *AccountsWindow) trust(a account.Account, fp string) {
 	}
 	w.setPinned(fp)
 	if w.current == "" {
-		w.showStatus(widget.WarningImportance, "The certificate will be trusted once you save the account. Test connection again to check.")
+		w.showStatus(widget.WarningImportance, lang.X("accounts.trust_on_save", "The certificate will be trusted once you save the account. Test connection again to check."))
 		return
 	}
 	id := a.ID
@@ -91,10 +92,10 @@ func (w *AccountsWindow) trust(a account.Account, fp string) {
 		return w.store.Put(saved)
 	}, func(err error) {
 		if err != nil {
-			w.showStatus(widget.DangerImportance, "The certificate is not trusted: "+err.Error())
+			w.showStatus(widget.DangerImportance, lang.X("accounts.trust_failed", "The certificate is not trusted: {{.Error}}", map[string]any{"Error": err.Error()}))
 			return
 		}
-		w.showStatus(widget.SuccessImportance, a.DisplayName()+" now trusts this certificate and no other. Test connection again to check.")
+		w.showStatus(widget.SuccessImportance, lang.X("accounts.trusted", "{{.Account}} now trusts this certificate and no other. Test connection again to check.", map[string]any{"Account": a.DisplayName()}))
 	})
 }
 
@@ -105,7 +106,7 @@ func (w *AccountsWindow) setPinned(fp string) {
 		w.Trust.SetText("")
 		w.trustRow.Hide()
 	} else {
-		w.Trust.SetText("Trusts only the server certificate with SHA-256\n" + smtpclient.ColonHex(fp))
+		w.Trust.SetText(lang.X("accounts.trusts_only", "Trusts only the server certificate with SHA-256\n{{.Fingerprint}}", map[string]any{"Fingerprint": smtpclient.ColonHex(fp)}))
 		w.trustRow.Show()
 	}
 	if w.body != nil {
@@ -132,19 +133,19 @@ func (w *AccountsWindow) runProbe(ctx context.Context, cancel context.CancelFunc
 		p.FailBeforeSending(err)
 	}
 	if ctx.Err() != nil {
-		runOnUI(func() { fail(errors.New("cancelled")) })
+		runOnUI(func() { fail(errors.New(lang.X("accounts.test_cancelled", "cancelled"))) })
 		return
 	}
 	if cred.Empty() && a.EffectiveAuth().NeedsSecret() {
 		runOnUI(func() {
-			fail(errors.New("no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)"))
+			fail(errors.New(lang.X("accounts.test_no_password", "no password is available for the login test: type it in the Password field (the keyring has none or cannot be read)")))
 		})
 		return
 	}
 	cfg := a.SMTPConfig(cred)
 	runOnUI(func() {
 		if ctx.Err() != nil { // cancelled, or the window closed, just now
-			fail(errors.New("cancelled"))
+			fail(errors.New(lang.X("accounts.test_cancelled", "cancelled")))
 			return
 		}
 		p.StartProbeWith(ctx, cancel, cfg, a.DisplayName())

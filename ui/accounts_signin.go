@@ -377,7 +377,7 @@ func (w *AccountsWindow) showSignedIn(got signedIn) {
 func lastsText(kind account.OAuthProvider, expiresIn time.Duration) string {
 	if expiresIn > 0 {
 		return lang.X("accounts.signin.until", "The provider ends this sign-in on {{.Date}}; sign in again then.",
-			map[string]any{"Date": time.Now().Add(expiresIn).Format("2 January 2006 15:04")})
+			map[string]any{"Date": time.Now().Add(expiresIn).Format(lang.X("accounts.signin.date_layout", "2 January 2006 15:04"))})
 	}
 	switch kind {
 	case account.OAuthGoogle:

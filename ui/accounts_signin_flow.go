@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -284,7 +285,7 @@ func (w *AccountsWindow) runSignedInProbe(ctx context.Context, cancel context.Ca
 	}
 	tok, err := w.sign.mgr.Session(a.ID, prov).Token(ctx)
 	if err != nil {
-		fail(fmt.Errorf("%w. Use %q in the Accounts window first", err, signInLabel(a.OAuth.Provider)))
+		fail(fmt.Errorf("%w. %s", err, lang.X("accounts.signin.use_first", "Use {{.Button}} in the Accounts window first", map[string]any{"Button": strconv.Quote(signInLabel(a.OAuth.Provider))})))
 		return
 	}
 	cfg := a.SMTPConfig(account.Credential{Kind: account.KindOAuth2, OAuth2: &account.OAuth2Token{AccessToken: tok.Secret()}})

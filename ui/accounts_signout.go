@@ -166,7 +166,7 @@ func (w *AccountsWindow) SignOut(id string) {
 		switch {
 		case !gone:
 			imp = widget.DangerImportance
-			msg := "the sign-in is still in the keyring"
+			msg := lang.X("accounts.signout.still_kept", "the sign-in is still in the keyring")
 			if signOutErr != nil {
 				msg = signOutErr.Error()
 			}

@@ -160,7 +160,7 @@ func askPassword(ctx context.Context, parent fyne.Window, a account.Account, why
 		})
 		return "", false, ctx.Err()
 	case <-stoppedChan():
-		return "", false, fmt.Errorf("the app was closed before a password was given: %w", context.Canceled)
+		return "", false, fmt.Errorf("%s: %w", lang.X("credentials.app_closed", "the app was closed before a password was given"), context.Canceled)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // legacyDraftID names the one draft file of Stamp before several composers
@@ -40,7 +42,7 @@ func savedDraftIDs(dataDir string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list the saved drafts: %w", err)
+		return nil, fmt.Errorf("%s: %w", lang.X("drafts.list_failed", "list the saved drafts"), err)
 	}
 	type saved struct {
 		id  string

@@ -26,7 +26,7 @@ import (
 // written.
 func saveSandboxMessage(dir string, m sandbox.Message) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("save the sandbox message: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("inbox.save_failed", "save the sandbox message"), err)
 	}
 	base := filepath.Join(dir, m.Received.UTC().Format("20060102T150405.000000000Z"))
 	env, err := json.MarshalIndent(envelopeRecord{From: m.From, To: m.To, User: m.User, TLS: m.TLS,
@@ -38,13 +38,13 @@ func saveSandboxMessage(dir string, m sandbox.Message) error {
 		// The envelope's atomic write below syncs the folder, this rename too.
 		if err := os.Rename(m.Path, base+".eml"); err != nil {
 			os.Remove(m.Path)
-			return fmt.Errorf("save the sandbox message: %w", err)
+			return fmt.Errorf("%s: %w", lang.X("inbox.save_failed", "save the sandbox message"), err)
 		}
 	} else if err := atomicfile.WriteBytes(base+".eml", 0o600, m.Data); err != nil {
-		return fmt.Errorf("save the sandbox message: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("inbox.save_failed", "save the sandbox message"), err)
 	}
 	if err := atomicfile.WriteBytes(base+".json", 0o600, env); err != nil {
-		return fmt.Errorf("save the sandbox message: %w", err)
+		return fmt.Errorf("%s: %w", lang.X("inbox.save_failed", "save the sandbox message"), err)
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func StartSandbox(ctx context.Context, dir string) (*Sandbox, error) {
 		SpoolDir: dir,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("start the sandbox server: %w", err)
+		return nil, fmt.Errorf("%s: %w", lang.X("inbox.start_failed", "start the sandbox server"), err)
 	}
 	sb.Server = srv
 	sb.stop = srv.OnMessage(func(m sandbox.Message) {

@@ -323,7 +323,7 @@ func (s sizedOnly) WriteTo(io.Writer) (int64, error) { return 0, errors.New("not
 // Stop); the outbox's own cancel does.
 func (u *Outbox) send(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 	if u.opts.Send == nil {
-		return nil, errors.New("sending is not set up")
+		return nil, errors.New(lang.X("outbox.not_set_up", "sending is not set up"))
 	}
 	// The outbox's own cancel (the DATA stage could not be recorded) must
 	// stop the send; Stop's must not.

@@ -29,7 +29,7 @@ func run(s startArgs, primary *instance.Primary) error {
 		return fmt.Errorf("%s: %w", i18n.T("cli.no_data_folder", "cannot find a folder for drafts"), err)
 	}
 	if err := os.MkdirAll(data, 0o700); err != nil {
-		return fmt.Errorf("cannot create %s for drafts: %w", data, err)
+		return fmt.Errorf("%s: %w", i18n.T("cli.cannot_create_data", "cannot create {{.Folder}} for drafts", map[string]any{"Folder": data}), err)
 	}
 	// main chose the language (startLanguage) before anything was printed;
 	// the windows and Fyne's own texts speak it too. A settings file that
@@ -165,7 +165,7 @@ func run(s startArgs, primary *instance.Primary) error {
 		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_waiting", "a send or its Sent copy did not finish within a minute of closing; exiting anyway"))
 	}
 	if !ob.Stop(time.Minute) { // the outbox's send under way; the rest waits for the next start
-		fmt.Fprintln(os.Stderr, "stamp: an outbox send did not finish within a minute of closing; it is judged at the next start")
+		fmt.Fprintln(os.Stderr, "stamp:", lang.X("app.exit_outbox", "an outbox send did not finish within a minute of closing; it is judged at the next start"))
 	}
 	return nil
 }
