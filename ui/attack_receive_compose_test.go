@@ -55,9 +55,6 @@ func TestAttackIgnoredFieldsFloodTheNotice(t *testing.T) {
 // file they then pick is attached to the link's message, addressed by the
 // page that opened the link.
 func TestAttackLinkFillsAComposerWhoseFilePickerIsOpen(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 8")
-	}
 	dir := t.TempDir()
 	s, _ := newTestComposers(t, dir, Options{})
 	first := s.Start(nil)
@@ -71,5 +68,8 @@ func TestAttackLinkFillsAComposerWhoseFilePickerIsOpen(t *testing.T) {
 		first.AttachFiles(secret) // what the still-open picker does when the person picks
 		t.Fatalf("a link filled the composer behind its open file picker: To %q, Subject %q; the file picked next goes to it (attachments %v)",
 			first.To.Text, first.Subject.Text, first.Attachments.Paths())
+	}
+	if n := len(s.Open()); n != 2 || s.Front() == first || s.Front().To.Text != "collector@evil.example" {
+		t.Fatalf("the link did not open in a window of its own: %d windows, front To %q", n, s.Front().To.Text)
 	}
 }

@@ -30,11 +30,13 @@ const (
 )
 
 // targetFor decides where a handed-over message goes: into c when it holds
-// nothing, else into a new composer window, never over what the person is
-// writing.
+// nothing and the person is not in the middle of something with it (a file
+// picker or any other dialog or pop-up open over it: the file picked next
+// would join the link's message), else into a new composer window, never
+// over what the person is writing.
 func targetFor(c *Composer) composeTarget {
 	switch {
-	case c.draft().Empty() && !c.sending:
+	case c.draft().Empty() && !c.sending && c.Window.Canvas().Overlays().Top() == nil:
 		return intoComposer
 	case c.openNew != nil:
 		return newWindow
