@@ -15,9 +15,6 @@ import (
 // in a loop; each browser launch is a new stamp process handing over) opens
 // one composer window, and one draft file, per link, without bound.
 func TestAttackHandOverFloodOpensUnboundedWindows(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	dir := t.TempDir()
 	s, _ := newTestComposers(t, dir, Options{})
 	first := s.Start(nil)
@@ -28,6 +25,42 @@ func TestAttackHandOverFloodOpensUnboundedWindows(t *testing.T) {
 	}
 	if n := len(s.Open()); n > 10 {
 		t.Fatalf("%d hand-overs opened %d composer windows: a flood of links is not bounded (no question, no cap)", links, n)
+	}
+	// One question holds the rest, and saying no is said.
+	asking := s.Front()
+	top := asking.Window.Canvas().Overlays().Top()
+	if top == nil || findButton(top, "Don't open them") == nil {
+		t.Fatal("no question about the links past the limit")
+	}
+	waiting := links - (len(s.Open()) - 1)
+	test.Tap(findButton(top, "Don't open them"))
+	if want := fmt.Sprintf("%d messages handed to Stamp were not opened", waiting); !strings.Contains(asking.Notice.Text, want) {
+		t.Fatalf("after Don't open them: notice %q, want %q", asking.Notice.Text, want)
+	}
+}
+
+// Past the limit nothing is lost: the person's yes opens every link that
+// waited, each in its window.
+func TestLinksPastTheWindowLimitOpenWhenThePersonSaysSo(t *testing.T) {
+	s, _ := newTestComposers(t, t.TempDir(), Options{})
+	first := s.Start(nil)
+	test.Type(first.Subject, "Minutes of Monday")
+	const links = maxLinkWindows + 3
+	for i := 0; i < links; i++ {
+		Receive(s.Front(), []instance.Arg{{Kind: instance.Mailto, Value: fmt.Sprintf("mailto:ann%d@example.com", i)}})
+	}
+	if n := len(s.Open()); n != 1+maxLinkWindows {
+		t.Fatalf("%d windows before the answer, want %d", n, 1+maxLinkWindows)
+	}
+	test.Tap(findButton(s.Front().Window.Canvas().Overlays().Top(), "Open them"))
+	got := map[string]bool{}
+	for _, c := range s.Open()[1:] {
+		got[c.To.Text] = true
+	}
+	for i := 0; i < links; i++ {
+		if a := fmt.Sprintf("ann%d@example.com", i); !got[a] {
+			t.Errorf("the link to %s was not opened (windows' To: %v)", a, got)
+		}
 	}
 }
 
