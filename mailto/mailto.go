@@ -172,8 +172,43 @@ func (l *Link) oneLine(field, v string) string {
 	if !strings.ContainsAny(v, "\r\n") {
 		return v
 	}
-	l.Notes = append(l.Notes, fmt.Sprintf("a line break in the %s field was replaced by a space", field))
+	l.note(fmt.Sprintf("a line break in the %s field was replaced by a space", field))
 	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
+}
+
+// note adds n to Notes once: a link of many fields says each thing once.
+func (l *Link) note(n string) {
+	for _, have := range l.Notes {
+		if have == n {
+			return
+		}
+	}
+	l.Notes = append(l.Notes, n)
+}
+
+// MaxIgnoredShown is how many ignored fields a person is shown by name:
+// a link of thousands of made-up fields must not make a notice of them.
+const MaxIgnoredShown = 5
+
+// IgnoredShown returns the ignored fields to name: each name once (compared
+// without case: "Attach" and "attach" are one), the first max of them in
+// the link's order, and how many other distinct names there are ("and N
+// more").
+func (l *Link) IgnoredShown(max int) (shown []Ignored, more int) {
+	seen := map[string]bool{}
+	for _, ig := range l.Ignored {
+		k := strings.ToLower(ig.Field)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if len(shown) < max {
+			shown = append(shown, ig)
+		} else {
+			more++
+		}
+	}
+	return shown, more
 }
 
 func (l *Link) ignore(name, reason string) {

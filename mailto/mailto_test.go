@@ -226,3 +226,23 @@ func TestBuildRoundTrip(t *testing.T) {
 		t.Fatalf("Parse(Build(l)) = %+v\nwant %+v", out, in)
 	}
 }
+
+// A link of many fields says each ignored name once (whatever its case),
+// the first MaxIgnoredShown of them, and counts the rest; each note once.
+func TestIgnoredShownNamesEachFieldOnceAndCountsTheRest(t *testing.T) {
+	l, err := Parse("mailto:a@example.com?attach=x&ATTACH=y&from=b&x-1&x-2&x-3&x-4&X-4&to=b@example.com%0A&to=c@example.com%0A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, more := l.IgnoredShown(MaxIgnoredShown)
+	var names []string
+	for _, ig := range shown {
+		names = append(names, ig.Field)
+	}
+	if got := strings.Join(names, ","); got != "attach,from,x-1,x-2,x-3" || more != 1 {
+		t.Fatalf("shown %q, %d more; want attach,from,x-1,x-2,x-3 and 1 more", got, more)
+	}
+	if len(l.Notes) != 1 {
+		t.Fatalf("notes %q: want the line break said once", l.Notes)
+	}
+}

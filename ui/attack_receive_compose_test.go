@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -68,9 +67,6 @@ func TestLinksPastTheWindowLimitOpenWhenThePersonSaysSo(t *testing.T) {
 // within MaxLength, and every ignored name is joined into the composer's
 // one-line notice: a ~100 KB status line.
 func TestAttackIgnoredFieldsFloodTheNotice(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
-	}
 	c, _ := newTestComposer(t, t.TempDir())
 	link := "mailto:ann@example.com?" + strings.Repeat("x-a&", 16000)
 	Receive(c, []instance.Arg{{Kind: instance.Mailto, Value: link}})
@@ -79,6 +75,16 @@ func TestAttackIgnoredFieldsFloodTheNotice(t *testing.T) {
 	}
 	if n := len(c.Notice.Text); n > 2000 {
 		t.Fatalf("the notice is %d bytes long (%q…): the ignored fields are listed without bound", n, c.Notice.Text[:200])
+	}
+	// Distinct names: five named, the rest counted.
+	c2, _ := newTestComposer(t, t.TempDir())
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "&x-f%d=1&X-F%d=2", i, i)
+	}
+	Receive(c2, []instance.Arg{{Kind: instance.Mailto, Value: "mailto:ann@example.com?attach=/etc/passwd" + b.String()}})
+	if want := "attach, x-f0, x-f1, x-f2, x-f3 and 2996 more;"; !strings.Contains(c2.Notice.Text, want) || len(c2.Notice.Text) > 600 {
+		t.Fatalf("notice %q, want it to hold %q", c2.Notice.Text, want)
 	}
 }
 

@@ -134,10 +134,13 @@ func (c *Composer) openLink(l *mailto.Link, files []string) {
 	c.AttachFiles(files...)
 	c.changed() // validate and autosave the new message
 	var said []string
-	if len(l.Ignored) > 0 {
-		names := make([]string, len(l.Ignored))
-		for i, ig := range l.Ignored {
+	if shown, more := l.IgnoredShown(mailto.MaxIgnoredShown); len(shown) > 0 {
+		names := make([]string, len(shown))
+		for i, ig := range shown {
 			names[i] = smtpclient.Printable(ig.Field)
+		}
+		if more > 0 {
+			names[len(names)-1] += " " + lang.X("receive.mailto.ignored_more", "and {{.Count}} more", map[string]any{"Count": more})
 		}
 		said = append(said, lang.X("receive.mailto.ignored", "The link also asked for {{.Fields}}; Stamp takes only the recipients, subject and text from a link, never attachments or other header fields.",
 			map[string]any{"Fields": strings.Join(names, ", ")}))

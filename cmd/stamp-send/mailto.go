@@ -39,8 +39,12 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 		o.Body = l.Body
 	}
 	if !o.Quiet && !o.JSON { // --json keeps stderr to JSON events
-		for _, ig := range l.Ignored {
+		shown, more := l.IgnoredShown(mailto.MaxIgnoredShown)
+		for _, ig := range shown {
 			fmt.Fprintf(stderr, "stamp-send: --mailto: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+		}
+		if more > 0 {
+			fmt.Fprintf(stderr, "stamp-send: --mailto: and %d more fields ignored\n", more)
 		}
 		for _, n := range l.Notes {
 			fmt.Fprintf(stderr, "stamp-send: --mailto: %s\n", n)

@@ -117,8 +117,12 @@ account settings). A file whose name starts with "mailto:" is given as
 		}
 		l.Body = body
 	}
-	for _, ig := range l.Ignored { // said here: the link handed on is built without them
+	shown, more := l.IgnoredShown(mailto.MaxIgnoredShown) // said here: the link handed on is built without them
+	for _, ig := range shown {
 		fmt.Fprintf(stderr, "stamp: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+	}
+	if more > 0 {
+		fmt.Fprintf(stderr, "stamp: and %d more fields of the link ignored\n", more)
 	}
 	s.link = mailto.Build(l)
 	if _, err := mailto.Parse(s.link); err != nil { // over MaxLength once the flags joined in
