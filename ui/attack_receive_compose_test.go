@@ -112,3 +112,18 @@ func TestAttackLinkFillsAComposerWhoseFilePickerIsOpen(t *testing.T) {
 		t.Fatalf("the link did not open in a window of its own: %d windows, front To %q", n, s.Front().To.Text)
 	}
 }
+
+// Finding 4, as the person sees it: a subject with a Unicode line break and
+// a direction override arrives as one line, and the notice says so.
+func TestALinksControlCharactersAreTakenOutAndSaid(t *testing.T) {
+	c, _ := newTestComposer(t, t.TempDir())
+	Receive(c, []instance.Arg{{Kind: instance.Mailto, Value: "mailto:ann@example.com?subject=Invoice%E2%80%A8Bcc:%20boss%E2%80%AE@example.com"}})
+	if c.Subject.Text != "Invoice Bcc: boss@example.com" {
+		t.Fatalf("subject %q", c.Subject.Text)
+	}
+	for _, want := range []string{"A line break in a one-line field was replaced by a space.", "Invisible control characters"} {
+		if !strings.Contains(c.Notice.Text, want) {
+			t.Errorf("notice %q does not say %q", c.Notice.Text, want)
+		}
+	}
+}

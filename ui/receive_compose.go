@@ -145,8 +145,11 @@ func (c *Composer) openLink(l *mailto.Link, files []string) {
 		said = append(said, lang.X("receive.mailto.ignored", "The link also asked for {{.Fields}}; Stamp takes only the recipients, subject and text from a link, never attachments or other header fields.",
 			map[string]any{"Fields": strings.Join(names, ", ")}))
 	}
-	if len(l.Notes) > 0 {
+	if l.LineBreaks {
 		said = append(said, lang.X("receive.mailto.linebreak", "A line break in a one-line field was replaced by a space."))
+	}
+	if l.Controls {
+		said = append(said, lang.X("receive.mailto.controls", "Invisible control characters (such as ones that reverse the direction of text) were taken out of the link's fields."))
 	}
 	c.Notify(strings.Join(append([]string{lang.X("receive.mailto.opened", "A new message from a mailto: link. Check it before you send it.")}, said...), " "))
 }
