@@ -20,6 +20,7 @@ func FuzzParse(f *testing.F) {
 		"mailto:user@example.org?subject=%3D%3Fiso-8859-1%3FQ%3Fcaf%3DE9%3F%3D",
 		"mailto:a@x.example%0D%0ABcc:evil@x.example?attach=/etc/passwd#x",
 		"mailto:?subject=%3D%3Futf-8%3FB%3FYQ0KYg%3D%3D%3F%3D",
+		"mailto:?subject=Why%20%3D%3Futf-8%3Fq%3FHello%3F%3D%20is%20not%20%3D%3Fx%3F",
 		"mailto:%22Ann%E2%80%AEx%22%20%3Ca@x.example%3E?subject=a%C2%85b%1B%5B2J&body=x%0Cy",
 	} {
 		f.Add(s)
@@ -52,7 +53,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(Build(Parse(%q))): %v", raw, err)
 		}
 		if strings.Join(back.To, "\x00") != strings.Join(l.To, "\x00") || strings.Join(back.Cc, "\x00") != strings.Join(l.Cc, "\x00") ||
-			strings.Join(back.Bcc, "\x00") != strings.Join(l.Bcc, "\x00") || back.Body != l.Body {
+			strings.Join(back.Bcc, "\x00") != strings.Join(l.Bcc, "\x00") || back.Body != l.Body || back.Subject != l.Subject {
 			t.Fatalf("round trip of %q changed it: %+v -> %+v", raw, l, back)
 		}
 	})

@@ -246,3 +246,22 @@ func TestIgnoredShownNamesEachFieldOnceAndCountsTheRest(t *testing.T) {
 		t.Fatalf("notes %q: want the line break said once", l.Notes)
 	}
 }
+
+// A subject that looks like RFC 2047 encoded words comes back from
+// Parse(Build(l)) as the same text, long and non-ASCII ones too.
+func TestBuildKeepsASubjectThatLooksEncoded(t *testing.T) {
+	for _, subject := range []string{
+		"Why =?utf-8?q?Hello?= is not decoded",
+		"=?",
+		strings.Repeat("日本語 =?iso-8859-1?Q?caf=E9?= ", 20),
+		"a =?utf-8?b?YQ0KYg==?= b",
+	} {
+		out, err := Parse(Build(Link{Subject: subject}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Subject != subject || out.Notes != nil {
+			t.Errorf("subject %q came back as %q (%v, notes %q)", subject, out.Subject, err, out.Notes)
+		}
+	}
+}
