@@ -92,8 +92,27 @@ func IsLink(s string) bool {
 // broken %-escape, a field is not UTF-8 after decoding, or a field holds a
 // NUL byte.
 func Parse(raw string) (*Link, error) {
-	if len(raw) > MaxLength {
-		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), MaxLength>>10)
+	return parse(raw, MaxLength)
+}
+
+// MaxBuiltLength bounds a link Build wrote from a message's parts (stamp
+// --compose's flags): the size of the hand-over to the running Stamp (1
+// MiB) less room for the files' names that go with it. Such a link is
+// three times its text where the text is not ASCII (%XX), so MaxLength,
+// meant for links a page gives, would refuse a letter of 22 KB.
+const MaxBuiltLength = 960 << 10
+
+// ParseBuilt is Parse for a link Build wrote (or one Parse already took at
+// MaxLength, joined with flags): bounded by MaxBuiltLength. The running
+// Stamp reads handed-over links with it; the start that handed them over
+// held a link it was given to MaxLength.
+func ParseBuilt(raw string) (*Link, error) {
+	return parse(raw, MaxBuiltLength)
+}
+
+func parse(raw string, limit int) (*Link, error) {
+	if len(raw) > limit {
+		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), limit>>10)
 	}
 	if !IsLink(raw) {
 		return nil, &Error{Field: "link", Reason: "does not start with mailto:"}

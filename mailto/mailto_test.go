@@ -265,3 +265,18 @@ func TestBuildKeepsASubjectThatLooksEncoded(t *testing.T) {
 		}
 	}
 }
+
+// A link a page gives is held to MaxLength; one Build wrote, to
+// MaxBuiltLength (the hand-over's bound).
+func TestParseBuiltTakesTheHandOversBound(t *testing.T) {
+	raw := Build(Link{To: []string{"ann@example.com"}, Body: strings.Repeat("你好", 8000)})
+	if _, err := Parse(raw); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("Parse of a %d-byte link: %v", len(raw), err)
+	}
+	if l, err := ParseBuilt(raw); err != nil || l.Body != strings.Repeat("你好", 8000) {
+		t.Fatalf("ParseBuilt of a %d-byte link: %v", len(raw), err)
+	}
+	if _, err := ParseBuilt("mailto:?body=" + strings.Repeat("A", MaxBuiltLength)); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("ParseBuilt over MaxBuiltLength: %v", err)
+	}
+}

@@ -71,7 +71,7 @@ func receiveCompose(c *Composer, args []instance.Arg) bool {
 	if link == "" {
 		return false
 	}
-	l, err := mailto.Parse(link)
+	l, err := mailto.ParseBuilt(link) // a link given was held to MaxLength by the start that handed it over
 	if err != nil {
 		c.Notify(lang.X("receive.mailto.unreadable", "Stamp was asked to open a mailto: link it cannot read: {{.Error}}",
 			map[string]any{"Error": smtpclient.Printable(err.Error())}))

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 
+	"stamp/instance"
 	"stamp/mailto"
 )
 
@@ -124,15 +126,25 @@ func TestAttackComposeSubjectIsDecodedAsAnEncodedWord(t *testing.T) {
 // of what Windows' command line takes) is refused, with an error about "the
 // link" the person never gave; stamp-send --body takes the same text.
 func TestAttackComposeBodyRefusedAsATooLongLink(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 6")
-	}
 	body := strings.Repeat("你好", 4000)
 	s, err := parseStartArgs([]string{"--compose", "--to", "ann@example.com", "--body", body}, new(bytes.Buffer))
 	if err != nil {
 		t.Fatalf("stamp --compose --body (%d bytes of text) refused: %v", len(body), err)
 	}
-	if l, err := mailto.Parse(s.link); err != nil || l.Body != body {
+	if l, err := mailto.ParseBuilt(s.link); err != nil || l.Body != body {
 		t.Fatalf("the body did not arrive: %v", err)
+	}
+	// What the running Stamp is handed fits the hand-over, and a link a
+	// page gives is still held to MaxLength.
+	if args, err := s.handOver(); err != nil || len(args) != 1 || len(args[0].Value) > instance.MaxMessage {
+		t.Fatalf("hand-over: %v", err)
+	}
+	if _, err := parseStartArgs([]string{"mailto:ann@example.com?body=" + strings.Repeat("A", mailto.MaxLength)}, new(bytes.Buffer)); !errors.Is(err, mailto.ErrTooLong) {
+		t.Fatalf("a given link over MaxLength: %v", err)
+	}
+	// Past the hand-over's bound: refused in words about --body, not a link.
+	_, err = parseStartArgs([]string{"--compose", "--body", strings.Repeat("你好", 60000)}, new(bytes.Buffer))
+	if err == nil || !strings.Contains(err.Error(), "--body") {
+		t.Fatalf("a body past the hand-over's bound: %v", err)
 	}
 }

@@ -125,7 +125,11 @@ account settings). A file whose name starts with "mailto:" is given as
 		fmt.Fprintf(stderr, "stamp: and %d more fields of the link ignored\n", more)
 	}
 	s.link = mailto.Build(l)
-	if _, err := mailto.Parse(s.link); err != nil { // over MaxLength once the flags joined in
+	if len(s.link) > mailto.MaxBuiltLength { // the hand-over's bound, not a page's link's
+		return s, fmt.Errorf("the new message is too long to hand to Stamp: %d KiB once written as a link (non-ASCII text counts three times), at most %d KiB; shorten --body",
+			len(s.link)>>10, mailto.MaxBuiltLength>>10)
+	}
+	if _, err := mailto.ParseBuilt(s.link); err != nil {
 		return s, err
 	}
 	return s, nil
