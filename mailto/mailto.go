@@ -272,24 +272,37 @@ func (l *Link) note(n string) {
 const MaxIgnoredShown = 5
 
 // IgnoredShown returns the ignored fields to name: each name once (compared
-// without case: "Attach" and "attach" are one), the first max of them in
-// the link's order, and how many other distinct names there are ("and N
-// more").
+// without case: "Attach" and "attach" are one), at most max of them, and
+// how many other distinct names there are ("and N more"). Fields that ask
+// to attach files or choose the sender come first, so decoys before them
+// cannot push them into "more"; the rest keep the link's order.
 func (l *Link) IgnoredShown(max int) (shown []Ignored, more int) {
 	seen := map[string]bool{}
-	for _, ig := range l.Ignored {
-		k := strings.ToLower(ig.Field)
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		if len(shown) < max {
-			shown = append(shown, ig)
-		} else {
-			more++
+	for _, first := range []bool{true, false} {
+		for _, ig := range l.Ignored {
+			k := strings.ToLower(ig.Field)
+			if seen[k] || first != grave(k) {
+				continue
+			}
+			seen[k] = true
+			if len(shown) < max {
+				shown = append(shown, ig)
+			} else {
+				more++
+			}
 		}
 	}
 	return shown, more
+}
+
+// grave reports whether a field (lower case) asks for what links have
+// been used to steal files or impersonate with.
+func grave(key string) bool {
+	switch key {
+	case "attach", "attachment", "attachments", "from", "sender", "reply-to":
+		return true
+	}
+	return false
 }
 
 func (l *Link) ignore(name, reason string) {

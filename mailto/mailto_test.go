@@ -230,7 +230,7 @@ func TestBuildRoundTrip(t *testing.T) {
 // A link of many fields says each ignored name once (whatever its case),
 // the first MaxIgnoredShown of them, and counts the rest; each note once.
 func TestIgnoredShownNamesEachFieldOnceAndCountsTheRest(t *testing.T) {
-	l, err := Parse("mailto:a@example.com?attach=x&ATTACH=y&from=b&x-1&x-2&x-3&x-4&X-4&to=b@example.com%0A&to=c@example.com%0A")
+	l, err := Parse("mailto:a@example.com?x-1&x-2&attach=x&x-3&ATTACH=y&x-4&X-4&from=b&to=b@example.com%0A&to=c@example.com%0A")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,8 @@ import (
 // before the flags' own, its subject and body unless --subject or a body
 // flag gives them (both is a usage error). Every field the link carries
 // that Stamp does not take (attach=, from, X-…) is named on stderr, as the
-// app names it in its window. set holds the names of the flags given.
+// app names it in its window (five, then "and N more"); with --json, as one
+// "mailto_ignored" event per distinct field and one "mailto_note" per note. set holds the names of the flags given.
 func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 	if o.Mailto == "" {
 		return nil
@@ -37,6 +38,22 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 			return usagef("--mailto gives a body and so does --body or --body-file: give one")
 		}
 		o.Body = l.Body
+	}
+	if !o.Quiet && o.JSON { // every distinct field, for scripts: one event each
+		all, _ := l.IgnoredShown(len(l.Ignored))
+		for _, ig := range all {
+			writeJSONLine(stderr, struct {
+				Kind   string `json:"kind"`
+				Field  string `json:"field"`
+				Reason string `json:"reason"`
+			}{"mailto_ignored", ig.Field, ig.Reason})
+		}
+		for _, n := range l.Notes {
+			writeJSONLine(stderr, struct {
+				Kind string `json:"kind"`
+				Note string `json:"note"`
+			}{"mailto_note", n})
+		}
 	}
 	if !o.Quiet && !o.JSON { // --json keeps stderr to JSON events
 		shown, more := l.IgnoredShown(mailto.MaxIgnoredShown)
