@@ -83,10 +83,15 @@ func TestAttackWindowsHandlerQuoteInjectsAFileToAttach(t *testing.T) {
 		t.Fatalf("Open with one file: %+v, %v", s, err)
 	}
 	// --url anywhere but first and alone is refused.
-	for _, args := range [][]string{{"--accounts", "--url", "mailto:a@b.example"}, {"--url"}, {"--url", "mailto:a@b.example", "/etc/passwd"}} {
+	for _, args := range [][]string{{"--accounts", "--url", "mailto:a@b.example"}, {"--url", ""}, {"--url", "mailto:a@b.example", "/etc/passwd"}, {"--url=mailto:a@b.example"}} {
 		if _, err := parseStartArgs(args, new(bytes.Buffer)); err == nil {
 			t.Errorf("%q was taken", args)
 		}
+	}
+	// Started from the menu, the desktop entry's %u expands to nothing:
+	// Stamp opens as plain "stamp" does.
+	if s, err := parseStartArgs([]string{"--url"}, new(bytes.Buffer)); err != nil || s.link != "" || len(s.files) != 0 || s.accounts {
+		t.Fatalf("stamp --url alone: %+v, %v", s, err)
 	}
 }
 

@@ -140,9 +140,14 @@ account settings). A file whose name starts with "mailto:" is given as
 // argument, a mailto: link opened as a new message or one file "Open with"
 // hands over, never both. A link carrying a raw quote can break out of
 // Windows' "%1" into more arguments (a file of the person's to attach to
-// the link's message, other flags): any second argument is refused.
+// the link's message, other flags): any second argument is refused. None
+// at all is Stamp started from the menu (the entry's %u expands to
+// nothing): it opens as plain "stamp" does.
 func parseURLArg(args []string) (startArgs, error) {
 	var s startArgs
+	if len(args) == 0 {
+		return s, nil
+	}
 	if len(args) != 1 || args[0] == "" {
 		return s, fmt.Errorf("--url takes exactly one mailto: link or file (got %d arguments); nothing was opened", len(args))
 	}
