@@ -1,7 +1,6 @@
 package mailto
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"unicode"
@@ -15,9 +14,6 @@ import (
 // the recipient's client (a fake "Bcc: …" line under it), and an escape
 // sequence reaches any terminal that prints the subject.
 func TestAttackSubjectKeepsUnicodeLineBreaksAndControls(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
-	}
 	for _, enc := range []string{"%C2%85", "%E2%80%A8", "%E2%80%A9", "%0B", "%0C", "%1B%5B2J", "%E2%80%AE"} {
 		l, err := Parse("mailto:ann@example.com?subject=Invoice" + enc + "Bcc:%20boss@example.com")
 		if err != nil {
@@ -29,8 +25,18 @@ func TestAttackSubjectKeepsUnicodeLineBreaksAndControls(t *testing.T) {
 				break
 			}
 		}
+		if len(l.Notes) == 0 || !l.LineBreaks && !l.Controls {
+			t.Errorf("subject from %s was changed to %q without a note", enc, l.Subject)
+		}
+		if !strings.Contains(l.Subject, "Invoice") || !strings.Contains(l.Subject, "Bcc: boss@example.com") {
+			t.Errorf("subject from %s lost its text: %q", enc, l.Subject)
+		}
 	}
-	l, err := Parse("mailto:%22Ann%E2%80%A8Bcc:%20boss%22%20%3Cann@example.com%3E")
+	l, err := Parse("mailto:ann@example.com?body=Hi%1B%5B2J%09there%0D%0Abye")
+	if err != nil || l.Body != "Hi[2J\tthere\nbye" || !l.Controls {
+		t.Errorf("body with ESC: %q, %v (notes %q)", l.Body, err, l.Notes)
+	}
+	l, err = Parse("mailto:%22Ann%E2%80%A8Bcc:%20boss%22%20%3Cann@example.com%3E")
 	if err == nil && strings.ContainsRune(strings.Join(l.To, ""), '\u2028') {
 		t.Errorf("a display name holds U+2028: %q", l.To)
 	}

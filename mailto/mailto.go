@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"mime"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -33,10 +34,14 @@ type Link struct {
 	// are not yet checked as addresses: compose.ParseAddressList does that
 	// and names a bad one.
 	To, Cc, Bcc []string
-	// Subject is one line: line breaks in the link become spaces (see
-	// Notes), RFC 2047 encoded words are decoded (RFC 6068 §6.3).
+	// Subject is one line: line breaks in the link (CR, LF, and Unicode's
+	// NEL, LINE and PARAGRAPH SEPARATOR) and other control characters
+	// become spaces, text-direction controls (U+202E…) are removed (see
+	// Notes), RFC 2047 encoded words are decoded (RFC 6068 §6.3). The
+	// addresses are cleaned the same way.
 	Subject string
-	// Body has "\n" line breaks (the link's %0D%0A, RFC 6068 §5).
+	// Body has "\n" line breaks (the link's %0D%0A, RFC 6068 §5); control
+	// characters other than TAB and line breaks are removed.
 	Body string
 	// Ignored lists the fields Stamp does not take from a link, in order,
 	// with why.
@@ -44,6 +49,10 @@ type Link struct {
 	// Notes lists what was changed on the way in (a line break taken out
 	// of the subject), for the person to be told.
 	Notes []string
+	// LineBreaks and Controls say which kinds of change Notes tell: a
+	// line break taken out of a one-line field; a control or text-direction
+	// character replaced or removed.
+	LineBreaks, Controls bool
 }
 
 // Ignored is one field of a link that Stamp did not use.
@@ -83,8 +92,27 @@ func IsLink(s string) bool {
 // broken %-escape, a field is not UTF-8 after decoding, or a field holds a
 // NUL byte.
 func Parse(raw string) (*Link, error) {
-	if len(raw) > MaxLength {
-		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), MaxLength>>10)
+	return parse(raw, MaxLength)
+}
+
+// MaxBuiltLength bounds a link Build wrote from a message's parts (stamp
+// --compose's flags): the size of the hand-over to the running Stamp (1
+// MiB) less room for the files' names that go with it. Such a link is
+// three times its text where the text is not ASCII (%XX), so MaxLength,
+// meant for links a page gives, would refuse a letter of 22 KB.
+const MaxBuiltLength = 960 << 10
+
+// ParseBuilt is Parse for a link Build wrote (or one Parse already took at
+// MaxLength, joined with flags): bounded by MaxBuiltLength. The running
+// Stamp reads handed-over links with it; the start that handed them over
+// held a link it was given to MaxLength.
+func ParseBuilt(raw string) (*Link, error) {
+	return parse(raw, MaxBuiltLength)
+}
+
+func parse(raw string, limit int) (*Link, error) {
+	if len(raw) > limit {
+		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), limit>>10)
 	}
 	if !IsLink(raw) {
 		return nil, &Error{Field: "link", Reason: "does not start with mailto:"}
@@ -134,7 +162,7 @@ func Parse(raw string) (*Link, error) {
 				return nil, err
 			}
 			if key == "body" {
-				l.Body = newlines(v)
+				l.Body = l.bodyText(newlines(v))
 			} else {
 				l.Subject = l.oneLine(key, decodeWords(v))
 			}
@@ -164,16 +192,117 @@ func (l *Link) addAddresses(list *[]string, field, raw string) error {
 	return nil
 }
 
-// oneLine takes line breaks out of a single-line field: a %0D%0A there
-// would start a header of the attacker's choosing in a careless writer
-// (header injection). Stamp's writer refuses such a header anyway; here
-// the break becomes a space and the person is told.
+// oneLine makes a single-line field one line of plain text. A line break
+// (%0D%0A, or Unicode's NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH
+// SEPARATOR U+2029) would start a header of the attacker's choosing in a
+// careless writer, or show a fake "Bcc:" line under the subject in the
+// recipient's client: it becomes a space. Other control characters (ESC
+// and its terminal sequences, VT, FF, C1, DEL; a TAB quietly) become a
+// space, and text-direction controls (U+202E and the rest of Unicode's
+// Bidi_Control) are removed: they make an address or subject read other
+// than it is. Each change is said in Notes. (Joiners such as ZWJ, which
+// emoji and scripts need, stay.)
 func (l *Link) oneLine(field, v string) string {
-	if !strings.ContainsAny(v, "\r\n") {
+	clean := true
+	for _, r := range v {
+		if isBreak(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return v
 	}
-	l.Notes = append(l.Notes, fmt.Sprintf("a line break in the %s field was replaced by a space", field))
-	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
+	if strings.IndexFunc(v, isBreak) >= 0 {
+		l.LineBreaks = true
+		l.note(fmt.Sprintf("a line break in the %s field was replaced by a space", field))
+		v = strings.Join(strings.FieldsFunc(v, isBreak), " ")
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			l.Controls = true
+			l.note(fmt.Sprintf("a control character in the %s field was replaced by a space", field))
+			return ' '
+		case unicode.Is(unicode.Bidi_Control, r):
+			l.Controls = true
+			l.note(fmt.Sprintf("a text-direction control character in the %s field was removed", field))
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// isBreak reports whether r ends a line.
+func isBreak(r rune) bool {
+	return r == '\r' || r == '\n' || r == '\u0085' || r == '\u2028' || r == '\u2029'
+}
+
+// bodyText removes the control characters other than TAB and "\n" from
+// the body (an ESC sequence reaches any terminal that prints it).
+func (l *Link) bodyText(v string) string {
+	bad := func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' }
+	if strings.IndexFunc(v, bad) < 0 {
+		return v
+	}
+	l.Controls = true
+	l.note("a control character in the body was removed")
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// note adds n to Notes once: a link of many fields says each thing once.
+func (l *Link) note(n string) {
+	for _, have := range l.Notes {
+		if have == n {
+			return
+		}
+	}
+	l.Notes = append(l.Notes, n)
+}
+
+// MaxIgnoredShown is how many ignored fields a person is shown by name:
+// a link of thousands of made-up fields must not make a notice of them.
+const MaxIgnoredShown = 5
+
+// IgnoredShown returns the ignored fields to name: each name once (compared
+// without case: "Attach" and "attach" are one), at most max of them, and
+// how many other distinct names there are ("and N more"). Fields that ask
+// to attach files or choose the sender come first, so decoys before them
+// cannot push them into "more"; the rest keep the link's order.
+func (l *Link) IgnoredShown(max int) (shown []Ignored, more int) {
+	seen := map[string]bool{}
+	for _, first := range []bool{true, false} {
+		for _, ig := range l.Ignored {
+			k := strings.ToLower(ig.Field)
+			if seen[k] || first != grave(k) {
+				continue
+			}
+			seen[k] = true
+			if len(shown) < max {
+				shown = append(shown, ig)
+			} else {
+				more++
+			}
+		}
+	}
+	return shown, more
+}
+
+// grave reports whether a field (lower case) asks for what links have
+// been used to steal files or impersonate with.
+func grave(key string) bool {
+	switch key {
+	case "attach", "attachment", "attachments", "from", "sender", "reply-to":
+		return true
+	}
+	return false
 }
 
 func (l *Link) ignore(name, reason string) {

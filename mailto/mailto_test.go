@@ -226,3 +226,57 @@ func TestBuildRoundTrip(t *testing.T) {
 		t.Fatalf("Parse(Build(l)) = %+v\nwant %+v", out, in)
 	}
 }
+
+// A link of many fields says each ignored name once (whatever its case),
+// the first MaxIgnoredShown of them, and counts the rest; each note once.
+func TestIgnoredShownNamesEachFieldOnceAndCountsTheRest(t *testing.T) {
+	l, err := Parse("mailto:a@example.com?x-1&x-2&attach=x&x-3&ATTACH=y&x-4&X-4&from=b&to=b@example.com%0A&to=c@example.com%0A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, more := l.IgnoredShown(MaxIgnoredShown)
+	var names []string
+	for _, ig := range shown {
+		names = append(names, ig.Field)
+	}
+	if got := strings.Join(names, ","); got != "attach,from,x-1,x-2,x-3" || more != 1 {
+		t.Fatalf("shown %q, %d more; want attach,from,x-1,x-2,x-3 and 1 more", got, more)
+	}
+	if len(l.Notes) != 1 {
+		t.Fatalf("notes %q: want the line break said once", l.Notes)
+	}
+}
+
+// A subject that looks like RFC 2047 encoded words comes back from
+// Parse(Build(l)) as the same text, long and non-ASCII ones too.
+func TestBuildKeepsASubjectThatLooksEncoded(t *testing.T) {
+	for _, subject := range []string{
+		"Why =?utf-8?q?Hello?= is not decoded",
+		"=?",
+		strings.Repeat("日本語 =?iso-8859-1?Q?caf=E9?= ", 20),
+		"a =?utf-8?b?YQ0KYg==?= b",
+	} {
+		out, err := Parse(Build(Link{Subject: subject}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Subject != subject || out.Notes != nil {
+			t.Errorf("subject %q came back as %q (%v, notes %q)", subject, out.Subject, err, out.Notes)
+		}
+	}
+}
+
+// A link a page gives is held to MaxLength; one Build wrote, to
+// MaxBuiltLength (the hand-over's bound).
+func TestParseBuiltTakesTheHandOversBound(t *testing.T) {
+	raw := Build(Link{To: []string{"ann@example.com"}, Body: strings.Repeat("你好", 8000)})
+	if _, err := Parse(raw); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("Parse of a %d-byte link: %v", len(raw), err)
+	}
+	if l, err := ParseBuilt(raw); err != nil || l.Body != strings.Repeat("你好", 8000) {
+		t.Fatalf("ParseBuilt of a %d-byte link: %v", len(raw), err)
+	}
+	if _, err := ParseBuilt("mailto:?body=" + strings.Repeat("A", MaxBuiltLength)); !errors.Is(err, ErrTooLong) {
+		t.Fatalf("ParseBuilt over MaxBuiltLength: %v", err)
+	}
+}

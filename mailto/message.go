@@ -1,8 +1,10 @@
 package mailto
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"stamp/compose"
 )
@@ -33,8 +35,10 @@ func (l *Link) Message() (*compose.Message, error) {
 
 // Build writes a mailto: link for the parts of l (Ignored and Notes are
 // not part of a link). Everything but RFC 3986's unreserved characters and
-// "@" is percent-encoded, so Parse gives back exactly l's fields (a
-// subject's line breaks aside). stamp --compose hands its flags to the
+// "@" is percent-encoded, and a subject holding "=?" is written as RFC 2047
+// words, so Parse gives back exactly l's fields (what Parse cleans out of
+// them aside: line breaks and controls in one-line fields, controls in the
+// body). stamp --compose hands its flags to the
 // running Stamp this way: one format, one parser.
 func Build(l Link) string {
 	var b strings.Builder
@@ -61,13 +65,38 @@ func Build(l Link) string {
 		field(f.name, strings.Join(enc, ","))
 	}
 	if l.Subject != "" {
-		field("subject", escape(l.Subject))
+		field("subject", escape(subjectWords(l.Subject)))
 	}
 	if l.Body != "" {
 		// RFC 6068 §5: a line break in the body is %0D%0A.
 		field("body", escape(strings.ReplaceAll(newlines(l.Body), "\n", "\r\n")))
 	}
 	return b.String()
+}
+
+// subjectWords keeps a subject that holds "=?" from being read as RFC 2047
+// encoded words by Parse (stamp --compose --subject 'Why =?utf-8?q?Hi?='
+// would arrive as "Why Hi"): such a subject is written as encoded words
+// itself, which Parse decodes back to exactly this text. Others are as
+// they are.
+func subjectWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	var words []string
+	for s != "" {
+		n := 0 // at most 45 bytes (60 in base64), whole characters
+		for n < len(s) {
+			_, w := utf8.DecodeRuneInString(s[n:])
+			if n > 0 && n+w > 45 {
+				break
+			}
+			n += w
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 // escape percent-encodes every byte but the unreserved ones and "@".

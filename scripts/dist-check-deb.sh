@@ -55,7 +55,7 @@ grep -q "xdg-mime default app.stampmail.stamp.desktop x-scheme-handler/mailto" "
 ok "installs into a throw-away root and offers: xdg-mime default app.stampmail.stamp.desktop x-scheme-handler/mailto"
 desktop=$root/usr/share/applications/app.stampmail.stamp.desktop
 desktop-file-validate "$desktop" || fail "the installed desktop entry is not valid"
-grep -qx 'Exec=stamp %U' "$desktop" || fail "the desktop entry does not start 'stamp %U': $(grep ^Exec "$desktop")"
+grep -qx 'Exec=stamp --url %u' "$desktop" || fail "the desktop entry does not start 'stamp --url %u': $(grep ^Exec "$desktop")"
 grep -qx 'MimeType=x-scheme-handler/mailto;' "$desktop" || fail "the desktop entry does not declare the mailto: handler"
 appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/app.stampmail.stamp.metainfo.xml" >"$tmp/as.txt" 2>&1 || {
 	cat "$tmp/as.txt" >&2

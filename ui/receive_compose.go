@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"stamp/instance"
 	"stamp/mailto"
@@ -30,11 +33,13 @@ const (
 )
 
 // targetFor decides where a handed-over message goes: into c when it holds
-// nothing, else into a new composer window, never over what the person is
-// writing.
+// nothing and the person is not in the middle of something with it (a file
+// picker or any other dialog or pop-up open over it: the file picked next
+// would join the link's message), else into a new composer window, never
+// over what the person is writing.
 func targetFor(c *Composer) composeTarget {
 	switch {
-	case c.draft().Empty() && !c.sending:
+	case c.draft().Empty() && !c.sending && c.Window.Canvas().Overlays().Top() == nil:
 		return intoComposer
 	case c.openNew != nil:
 		return newWindow
@@ -66,7 +71,7 @@ func receiveCompose(c *Composer, args []instance.Arg) bool {
 	if link == "" {
 		return false
 	}
-	l, err := mailto.Parse(link)
+	l, err := mailto.ParseBuilt(link) // a link given was held to MaxLength by the start that handed it over
 	if err != nil {
 		c.Notify(lang.X("receive.mailto.unreadable", "Stamp was asked to open a mailto: link it cannot read: {{.Error}}",
 			map[string]any{"Error": smtpclient.Printable(err.Error())}))
@@ -85,6 +90,10 @@ func receiveCompose(c *Composer, args []instance.Arg) bool {
 		open()
 		return true
 	case newWindow:
+		if !linkWindowsFor(c.app).allow() {
+			linkWindowsFor(c.app).hold(c, func(c *Composer) { openIn(c.openNew()) })
+			return true
+		}
 		openIn(c.openNew())
 		return true
 	}
@@ -125,16 +134,22 @@ func (c *Composer) openLink(l *mailto.Link, files []string) {
 	c.AttachFiles(files...)
 	c.changed() // validate and autosave the new message
 	var said []string
-	if len(l.Ignored) > 0 {
-		names := make([]string, len(l.Ignored))
-		for i, ig := range l.Ignored {
+	if shown, more := l.IgnoredShown(mailto.MaxIgnoredShown); len(shown) > 0 {
+		names := make([]string, len(shown))
+		for i, ig := range shown {
 			names[i] = smtpclient.Printable(ig.Field)
+		}
+		if more > 0 {
+			names[len(names)-1] += " " + lang.X("receive.mailto.ignored_more", "and {{.Count}} more", map[string]any{"Count": more})
 		}
 		said = append(said, lang.X("receive.mailto.ignored", "The link also asked for {{.Fields}}; Stamp takes only the recipients, subject and text from a link, never attachments or other header fields.",
 			map[string]any{"Fields": strings.Join(names, ", ")}))
 	}
-	if len(l.Notes) > 0 {
+	if l.LineBreaks {
 		said = append(said, lang.X("receive.mailto.linebreak", "A line break in a one-line field was replaced by a space."))
+	}
+	if l.Controls {
+		said = append(said, lang.X("receive.mailto.controls", "Invisible control characters (such as ones that reverse the direction of text) were taken out of the link's fields."))
 	}
 	c.Notify(strings.Join(append([]string{lang.X("receive.mailto.opened", "A new message from a mailto: link. Check it before you send it.")}, said...), " "))
 }
@@ -179,4 +194,103 @@ func clip(s string) string {
 		return string(r[:120]) + "…"
 	}
 	return s
+}
+
+// Links open at most maxLinkWindows windows of their own within
+// linkWindowSpan; more (a page or a script opening links in a loop) wait
+// for one question, "open them?", and nothing is lost without the person
+// saying so.
+const (
+	maxLinkWindows = 5
+	linkWindowSpan = time.Minute
+)
+
+// linkWindows counts the windows links opened in one app and holds the
+// links past the limit.
+type linkWindows struct {
+	opened  []time.Time         // when links opened windows, the last span's
+	pending []func(c *Composer) // links waiting for the person's answer
+	label   *widget.Label       // the open question's text; nil when none is open
+	asking  *Composer           // the composer the question is over
+	mu      sync.Mutex          // UI thread only, but tests run apps side by side
+}
+
+var (
+	linkWindowsMu    sync.Mutex
+	linkWindowsByApp = map[fyne.App]*linkWindows{}
+)
+
+// linkWindowsFor is the app's count (each test runs an app of its own).
+func linkWindowsFor(a fyne.App) *linkWindows {
+	linkWindowsMu.Lock()
+	defer linkWindowsMu.Unlock()
+	lw := linkWindowsByApp[a]
+	if lw == nil {
+		lw = &linkWindows{}
+		linkWindowsByApp[a] = lw
+	}
+	return lw
+}
+
+// allow reports whether a link may open one more window now, and counts it
+// if so.
+func (lw *linkWindows) allow() bool {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	now := time.Now()
+	kept := lw.opened[:0]
+	for _, t := range lw.opened {
+		if now.Sub(t) < linkWindowSpan {
+			kept = append(kept, t)
+		}
+	}
+	lw.opened = kept
+	if len(lw.opened) >= maxLinkWindows || lw.label != nil {
+		return false
+	}
+	lw.opened = append(lw.opened, now)
+	return true
+}
+
+// hold keeps a link past the limit and asks, once, over c, whether to open
+// the links waiting; a question already open counts the new one in.
+func (lw *linkWindows) hold(c *Composer, open func(c *Composer)) {
+	lw.mu.Lock()
+	lw.pending = append(lw.pending, open)
+	if lw.asking != nil && lw.asking.closed { // its window closed, the question with it
+		lw.label, lw.asking = nil, nil
+	}
+	n, label := len(lw.pending), lw.label
+	lw.mu.Unlock()
+	text := func(n int) string {
+		return lang.X("receive.flood.text", "Stamp was handed more messages than it opens on its own in a minute ({{.Max}} windows). {{.Count}} more are waiting: open each in a window of its own?",
+			map[string]any{"Max": maxLinkWindows, "Count": n})
+	}
+	if label != nil {
+		label.SetText(text(n))
+		return
+	}
+	label = widget.NewLabel(text(n))
+	label.Wrapping = fyne.TextWrapWord
+	lw.mu.Lock()
+	lw.label, lw.asking = label, c
+	lw.mu.Unlock()
+	d := dialog.NewCustomConfirm(lang.X("receive.flood.title", "Open more messages?"),
+		lang.X("receive.flood.confirm", "Open them"), lang.X("receive.flood.dismiss", "Don't open them"), label,
+		func(ok bool) {
+			lw.mu.Lock()
+			waiting := lw.pending
+			lw.pending, lw.label, lw.asking = nil, nil, nil
+			lw.mu.Unlock()
+			if !ok {
+				c.Notify(lang.X("receive.flood.declined", "{{.Count}} messages handed to Stamp were not opened, as you chose.",
+					map[string]any{"Count": len(waiting)}))
+				return
+			}
+			for _, open := range waiting {
+				open(c)
+			}
+		}, c.Window)
+	d.Resize(fyne.NewSize(420, 200))
+	c.showDialog(d)
 }

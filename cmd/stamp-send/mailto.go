@@ -11,7 +11,8 @@ import (
 // before the flags' own, its subject and body unless --subject or a body
 // flag gives them (both is a usage error). Every field the link carries
 // that Stamp does not take (attach=, from, X-…) is named on stderr, as the
-// app names it in its window. set holds the names of the flags given.
+// app names it in its window (five, then "and N more"); with --json, as one
+// "mailto_ignored" event per distinct field and one "mailto_note" per note. set holds the names of the flags given.
 func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 	if o.Mailto == "" {
 		return nil
@@ -38,9 +39,29 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 		}
 		o.Body = l.Body
 	}
+	if !o.Quiet && o.JSON { // every distinct field, for scripts: one event each
+		all, _ := l.IgnoredShown(len(l.Ignored))
+		for _, ig := range all {
+			writeJSONLine(stderr, struct {
+				Kind   string `json:"kind"`
+				Field  string `json:"field"`
+				Reason string `json:"reason"`
+			}{"mailto_ignored", ig.Field, ig.Reason})
+		}
+		for _, n := range l.Notes {
+			writeJSONLine(stderr, struct {
+				Kind string `json:"kind"`
+				Note string `json:"note"`
+			}{"mailto_note", n})
+		}
+	}
 	if !o.Quiet && !o.JSON { // --json keeps stderr to JSON events
-		for _, ig := range l.Ignored {
+		shown, more := l.IgnoredShown(mailto.MaxIgnoredShown)
+		for _, ig := range shown {
 			fmt.Fprintf(stderr, "stamp-send: --mailto: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+		}
+		if more > 0 {
+			fmt.Fprintf(stderr, "stamp-send: --mailto: and %d more fields ignored\n", more)
 		}
 		for _, n := range l.Notes {
 			fmt.Fprintf(stderr, "stamp-send: --mailto: %s\n", n)

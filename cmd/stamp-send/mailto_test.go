@@ -56,3 +56,16 @@ func TestMailtoUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// A link of thousands of fields names five of them and counts the rest:
+// stderr does not grow with the link.
+func TestMailtoManyIgnoredFieldsAreCounted(t *testing.T) {
+	link := "mailto:ann@example.com?" + strings.Repeat("x-a&", 3000) + "x-b&x-c&x-d&x-e&x-f&x-g"
+	code, _, stderr := runCmd(t, "", "--dry-run", "--from", "me@example.com", "--mailto", link)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if n := strings.Count(stderr, "ignored the link's"); n != 5 || !strings.Contains(stderr, "and 2 more fields ignored") {
+		t.Fatalf("%d ignored lines; stderr:\n%s", n, stderr)
+	}
+}

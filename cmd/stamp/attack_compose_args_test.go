@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 
+	"stamp/instance"
 	"stamp/mailto"
 )
 
@@ -46,26 +48,61 @@ func windowsArgs(cmdline string) []string {
 // "%1" and names a file of the person's to attach: the attach= attack the
 // parser refuses, through the command line instead.
 func TestAttackWindowsHandlerQuoteInjectsAFileToAttach(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1")
-	}
 	nsi, err := os.ReadFile("../../packaging/windows/stamp.nsi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const registered = `'"$INSTDIR\Stamp.exe" "%1"'`
-	if !strings.Contains(string(nsi), registered) {
-		t.Skipf("the handler command is no longer %s; re-check", registered)
+	const registered = `'"$INSTDIR\Stamp.exe" --url "%1"'`
+	if n := strings.Count(string(nsi), registered); n != 2 {
+		t.Fatalf("the installer registers %s %d times, want 2 (the mailto: handler and Open with)", registered, n)
 	}
-	link := `mailto:attacker@evil.example?subject=invoice" "C:\Users\ann\Documents\passwords.kdbx`
-	cmdline := `"C:\Users\ann\AppData\Local\Programs\Stamp\Stamp.exe" "` + link + `"`
-	argv := windowsArgs(cmdline)
-	s, err := parseStartArgs(argv[1:], new(bytes.Buffer))
+	if strings.Contains(string(nsi), `'"$INSTDIR\Stamp.exe" "%1"'`) {
+		t.Fatal(`the installer still registers a command without --url`)
+	}
+	exe := `"C:\Users\ann\AppData\Local\Programs\Stamp\Stamp.exe"`
+	command := func(link string) []string {
+		return windowsArgs(exe + ` --url "` + link + `"`)[1:] // the registered command, %1 filled in
+	}
+	for _, link := range []string{
+		`mailto:attacker@evil.example?subject=invoice" "C:\Users\ann\Documents\passwords.kdbx`,
+		`mailto:attacker@evil.example?subject=invoice" --accounts "C:\Users\ann\Documents\passwords.kdbx`,
+		`mailto:attacker@evil.example" --compose --body "hi`,
+	} {
+		s, err := parseStartArgs(command(link), new(bytes.Buffer))
+		if err == nil {
+			t.Errorf("a link breaking out of the handler's quotes was taken: files %q, link %q, accounts %v", s.files, s.link, s.accounts)
+		}
+	}
+	// What the handler is for still works: one link, or one file (Open with).
+	s, err := parseStartArgs(command("mailto:ann@example.com?subject=Hi"), new(bytes.Buffer))
+	if err != nil || s.link != "mailto:ann@example.com?subject=Hi" || len(s.files) != 0 {
+		t.Fatalf("the handler's own link: %+v, %v", s, err)
+	}
+	s, err = parseStartArgs(command(`C:\Users\ann\report.pdf`), new(bytes.Buffer))
+	if err != nil || s.link != "" || len(s.files) != 1 || s.files[0] != `C:\Users\ann\report.pdf` {
+		t.Fatalf("Open with one file: %+v, %v", s, err)
+	}
+	// --url anywhere but first and alone is refused.
+	for _, args := range [][]string{{"--accounts", "--url", "mailto:a@b.example"}, {"--url", ""}, {"--url", "mailto:a@b.example", "/etc/passwd"}, {"--url=mailto:a@b.example"}} {
+		if _, err := parseStartArgs(args, new(bytes.Buffer)); err == nil {
+			t.Errorf("%q was taken", args)
+		}
+	}
+	// Started from the menu, the desktop entry's %u expands to nothing:
+	// Stamp opens as plain "stamp" does.
+	if s, err := parseStartArgs([]string{"--url"}, new(bytes.Buffer)); err != nil || s.link != "" || len(s.files) != 0 || s.accounts {
+		t.Fatalf("stamp --url alone: %+v, %v", s, err)
+	}
+}
+
+// The Linux desktop entry hands links over the same way: one argument.
+func TestDesktopEntryHandsOneURL(t *testing.T) {
+	entry, err := os.ReadFile("../../packaging/linux/app.stampmail.stamp.desktop")
 	if err != nil {
-		return // refused: held
+		t.Fatal(err)
 	}
-	if len(s.files) > 0 {
-		t.Fatalf("a link from the mailto: handler attached %q to the new message to %s", s.files, s.link)
+	if !strings.Contains(string(entry), "\nExec=stamp --url %u\n") {
+		t.Fatalf("the desktop entry does not start stamp --url %%u:\n%s", entry)
 	}
 }
 
@@ -74,9 +111,6 @@ func TestAttackWindowsHandlerQuoteInjectsAFileToAttach(t *testing.T) {
 // so a --subject typed (or scripted) as text that looks like an encoded
 // word arrives as different text: Parse(Build(l)) is not l.
 func TestAttackComposeSubjectIsDecodedAsAnEncodedWord(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 5")
-	}
 	subject := "Why =?utf-8?q?Hello?= is not decoded"
 	s, err := parseStartArgs([]string{"--compose", "--to", "ann@example.com", "--subject", subject}, new(bytes.Buffer))
 	if err != nil {
@@ -97,15 +131,25 @@ func TestAttackComposeSubjectIsDecodedAsAnEncodedWord(t *testing.T) {
 // of what Windows' command line takes) is refused, with an error about "the
 // link" the person never gave; stamp-send --body takes the same text.
 func TestAttackComposeBodyRefusedAsATooLongLink(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 6")
-	}
 	body := strings.Repeat("你好", 4000)
 	s, err := parseStartArgs([]string{"--compose", "--to", "ann@example.com", "--body", body}, new(bytes.Buffer))
 	if err != nil {
 		t.Fatalf("stamp --compose --body (%d bytes of text) refused: %v", len(body), err)
 	}
-	if l, err := mailto.Parse(s.link); err != nil || l.Body != body {
+	if l, err := mailto.ParseBuilt(s.link); err != nil || l.Body != body {
 		t.Fatalf("the body did not arrive: %v", err)
+	}
+	// What the running Stamp is handed fits the hand-over, and a link a
+	// page gives is still held to MaxLength.
+	if args, err := s.handOver(); err != nil || len(args) != 1 || len(args[0].Value) > instance.MaxMessage {
+		t.Fatalf("hand-over: %v", err)
+	}
+	if _, err := parseStartArgs([]string{"mailto:ann@example.com?body=" + strings.Repeat("A", mailto.MaxLength)}, new(bytes.Buffer)); !errors.Is(err, mailto.ErrTooLong) {
+		t.Fatalf("a given link over MaxLength: %v", err)
+	}
+	// Past the hand-over's bound: refused in words about --body, not a link.
+	_, err = parseStartArgs([]string{"--compose", "--body", strings.Repeat("你好", 60000)}, new(bytes.Buffer))
+	if err == nil || !strings.Contains(err.Error(), "--body") {
+		t.Fatalf("a body past the hand-over's bound: %v", err)
 	}
 }

@@ -32,6 +32,9 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // link given (checked), or, with --compose and its flags, one the mailto
 // package builds (the flags' addresses after the link's, if both).
 func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
+	if len(args) > 0 && (args[0] == "--url" || args[0] == "-url") {
+		return parseURLArg(args[1:])
+	}
 	var s startArgs
 	var to, cc, bcc listFlag
 	var subject, body string
@@ -55,6 +58,7 @@ account settings). A file whose name starts with "mailto:" is given as
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&s.accounts, "accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
+	fs.Bool("url", false, "`stamp --url LINK`, alone: the one mailto: link (or file) the desktop hands over; nothing else may follow")
 	fs.BoolVar(&s.version, "version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
 	compose := fs.Bool("compose", false, "open a new message (with --to, --cc, --bcc, --subject, --body)")
 	fs.Var(&to, "to", "a recipient `ADDR` of the new message (repeatable)")
@@ -67,6 +71,9 @@ account settings). A file whose name starts with "mailto:" is given as
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["url"] {
+		return s, fmt.Errorf("--url comes first and alone: stamp --url LINK")
+	}
 
 	var l mailto.Link
 	var links int
@@ -110,13 +117,53 @@ account settings). A file whose name starts with "mailto:" is given as
 		}
 		l.Body = body
 	}
-	for _, ig := range l.Ignored { // said here: the link handed on is built without them
+	shown, more := l.IgnoredShown(mailto.MaxIgnoredShown) // said here: the link handed on is built without them
+	for _, ig := range shown {
 		fmt.Fprintf(stderr, "stamp: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
 	}
+	if more > 0 {
+		fmt.Fprintf(stderr, "stamp: and %d more fields of the link ignored\n", more)
+	}
 	s.link = mailto.Build(l)
-	if _, err := mailto.Parse(s.link); err != nil { // over MaxLength once the flags joined in
+	if len(s.link) > mailto.MaxBuiltLength { // the hand-over's bound, not a page's link's
+		return s, fmt.Errorf("the new message is too long to hand to Stamp: %d KiB once written as a link (non-ASCII text counts three times), at most %d KiB; shorten --body",
+			len(s.link)>>10, mailto.MaxBuiltLength>>10)
+	}
+	if _, err := mailto.ParseBuilt(s.link); err != nil {
 		return s, err
 	}
+	return s, nil
+}
+
+// parseURLArg reads the command line the desktop registers for links
+// (stamp --url LINK: Windows' "%1", the desktop entry's %u): exactly one
+// argument, a mailto: link opened as a new message or one file "Open with"
+// hands over, never both. A link carrying a raw quote can break out of
+// Windows' "%1" into more arguments (a file of the person's to attach to
+// the link's message, other flags): any second argument is refused. None
+// at all is Stamp started from the menu (the entry's %u expands to
+// nothing): it opens as plain "stamp" does.
+func parseURLArg(args []string) (startArgs, error) {
+	var s startArgs
+	if len(args) == 0 {
+		return s, nil
+	}
+	if len(args) != 1 || args[0] == "" {
+		return s, fmt.Errorf("--url takes exactly one mailto: link or file (got %d arguments); nothing was opened", len(args))
+	}
+	a := args[0]
+	if !mailto.IsLink(a) {
+		f, err := localFile(a)
+		if err != nil {
+			return s, err
+		}
+		s.files = []string{f}
+		return s, nil
+	}
+	if _, err := mailto.Parse(a); err != nil {
+		return s, err
+	}
+	s.link = a
 	return s, nil
 }
 

@@ -74,7 +74,7 @@ func TestStartArgsRefuses(t *testing.T) {
 	}{
 		{"two links", []string{"mailto:a@x.example", "mailto:b@x.example"}, "one mailto: link"},
 		{"a 1 MB link", []string{"mailto:a@x.example?body=" + strings.Repeat("A", 1<<20)}, "too long"},
-		{"a body over the limit from --body", []string{"--compose", "--body", strings.Repeat("é", 40<<10)}, "too long"},
+		{"a body over the limit from --body", []string{"--compose", "--body", strings.Repeat("é", 200<<10)}, "too long to hand to Stamp"},
 		{"invalid UTF-8 in a link", []string{"mailto:?subject=%C3%28"}, "not UTF-8"},
 		{"a file URL of another host", []string{"file://server/share/a.txt"}, "not a file on this computer"},
 		{"a subject twice", []string{"--subject", "x", "mailto:a@x.example?subject=y"}, "give one"},

@@ -103,7 +103,9 @@ Section "Stamp" SecMain
   WriteRegStr HKCU "Software\Classes\${PROGID}" "URL Protocol" ""
   WriteRegStr HKCU "Software\Classes\${PROGID}" "FriendlyTypeName" "Stamp mailto: link"
   WriteRegStr HKCU "Software\Classes\${PROGID}\DefaultIcon" "" "$INSTDIR\Stamp.exe,0"
-  WriteRegStr HKCU "Software\Classes\${PROGID}\shell\open\command" "" '"$INSTDIR\Stamp.exe" "%1"'
+  ; --url takes exactly one argument: a link whose raw quote breaks out of
+  ; "%1" into more arguments (a file to attach, a flag) is refused.
+  WriteRegStr HKCU "Software\Classes\${PROGID}\shell\open\command" "" '"$INSTDIR\Stamp.exe" --url "%1"'
   ; Stamp in Default apps (Settings > Apps > Default apps > Stamp).
   WriteRegStr HKCU "${CAPS_KEY}" "ApplicationName" "Stamp"
   WriteRegStr HKCU "${CAPS_KEY}" "ApplicationDescription" "Write a message, attach files, and watch it being sent over SMTP"
@@ -112,7 +114,7 @@ Section "Stamp" SecMain
   WriteRegStr HKCU "Software\RegisteredApplications" "Stamp" "${CAPS_KEY}"
   ; "Open with" knows Stamp by its exe.
   WriteRegStr HKCU "Software\Classes\Applications\Stamp.exe" "FriendlyAppName" "Stamp"
-  WriteRegStr HKCU "Software\Classes\Applications\Stamp.exe\shell\open\command" "" '"$INSTDIR\Stamp.exe" "%1"'
+  WriteRegStr HKCU "Software\Classes\Applications\Stamp.exe\shell\open\command" "" '"$INSTDIR\Stamp.exe" --url "%1"'
 
   ; Apps & features.
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "Stamp"
