@@ -69,3 +69,25 @@ func TestAttackEscapedQuoteInNameBreaksCompletionOfNextAddress(t *testing.T) {
 		t.Fatalf("after %q, typing bo suggests %v; want bob@example.com (the quote in the first name hides the comma)", c.To.Text, got)
 	}
 }
+
+// Finding 6: cursor in the middle. The person fixes a typo inside an
+// address already in the field (anabel@… → annabel@…, a known contact):
+// the query is only the text before the cursor ("ann"), so the list opens
+// with the best-ranked "ann" contact (Ann Smith) preselected, and the Tab
+// that would move on replaces the whole corrected address, up to the next
+// comma, with a different person.
+func TestAttackFixingATypoMidAddressThenTabSwapsThePerson(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 6")
+	}
+	c := completingComposer(t, testBook(t))
+	w := c.Window
+	w.Canvas().Focus(c.To)
+	c.To.SetText("anabel@example.net, bob@example.com")
+	c.To.CursorColumn = 2
+	keyboardType(w, "n")
+	press(w, fyne.KeyTab)
+	if !strings.Contains(c.To.Text, "annabel@example.net") || strings.Contains(c.To.Text, "ann@example.org") {
+		t.Fatalf("after fixing anabel→annabel and pressing Tab, To is %q; the person chose annabel@example.net", c.To.Text)
+	}
+}
