@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Finding 3: Bcc recipients are "never shown as sent with" anyone, but the
+// Finding 4: Bcc recipients are "never shown as sent with" anyone, but the
 // file (and `stamp-send contacts list --json`, which prints last_used)
 // still says who was Bcc'd together: every address of one send gets the
 // very same LastUsed, to the nanosecond, and the same Uses step. Read
@@ -17,7 +17,7 @@ import (
 // recipient sits in a group with the visible ones of that message.
 func TestAttackBccRecipientsShareTheSendInstantWithTheVisibleOnes(t *testing.T) {
 	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
+		t.Skip("attack finding 4")
 	}
 	dir := t.TempDir()
 	s, err := Open(dir)
@@ -58,13 +58,13 @@ func TestAttackBccRecipientsShareTheSendInstantWithTheVisibleOnes(t *testing.T) 
 	}
 }
 
-// Finding 4: ranking lowercases with strings.ToLower instead of folding
+// Finding 6: ranking lowercases with strings.ToLower instead of folding
 // case: a name stored in capitals with a Greek final sigma
 // (ΟΔΥΣΣΕΑΣ) is not found when typed as it is written in lower case
 // (Οδυσσεας, final ς), though "ΟΔΥΣΣΕΑΣ" finds it.
 func TestAttackGreekFinalSigmaIsNotCaseFolded(t *testing.T) {
 	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
+		t.Skip("attack finding 6")
 	}
 	s, err := Open(t.TempDir())
 	if err != nil {

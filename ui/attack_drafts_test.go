@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// Finding 5: a window closed with "Discard" while its autosave is under
+// Finding 3: a window closed with "Discard" while its autosave is under
 // way. The autosave timer's func has already fired and queued
 // runOnUI(c.autosave) (exactly what scheduleAutosave's timer does) when
 // the person taps Discard: closeNow stops the timer, which no longer
@@ -18,7 +18,7 @@ import (
 // reopens the message the person threw away.
 func TestAttackDiscardedDraftComesBackFromAQueuedAutosave(t *testing.T) {
 	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 5")
+		t.Skip("attack finding 3")
 	}
 	dir := t.TempDir()
 	s, _ := newTestComposers(t, dir, Options{})
