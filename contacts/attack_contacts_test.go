@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,5 +76,25 @@ func TestAttackGreekFinalSigmaIsNotCaseFolded(t *testing.T) {
 	}
 	if got := s.Search("Οδυσσεας", 5); len(got) != 1 {
 		t.Fatalf("typing the name Οδυσσεας finds %v; want the contact ΟΔΥΣΣΕΑΣ (case folding)", got)
+	}
+}
+
+// Finding 7: a pathological query is not fast. Search takes the longest
+// word as the lead and checks every other word against each contact the
+// lead matches, so the cost is words × contacts: a pasted text of a few
+// thousand characters whose longest word is the company domain (every
+// contact has it) costs seconds per keystroke in a 50,000-contact book
+// (the paste itself runs suggest; the To field then lags on every key,
+// and `stamp-send contacts list QUERY` hangs the same way).
+func TestAttackManyWordQueryIsQuadraticIn50kBook(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack finding 7")
+	}
+	s := &Store{idx: buildIndex(syntheticBook(50000))}
+	q := "example " + strings.Repeat("e ", 2000) + "zz"
+	start := time.Now()
+	s.Search(q, 8)
+	if took := time.Since(start); took > 100*time.Millisecond {
+		t.Fatalf("one keystroke's search of a %d-character, 2002-word query took %v in 50,000 contacts (budget 5 ms)", len(q), took)
 	}
 }
