@@ -33,7 +33,9 @@ acc=$(timeout 10 xdotool search --sync --onlyvisible --name '^Accounts — Stamp
 xdotool windowactivate --sync "$acc" 2>/dev/null || xdotool windowfocus --sync "$acc"
 sleep 1 # the window opens with the keyboard focus in Address
 type 'me@example.test'
-for _ in $(seq 1 100); do
+# Up to 30 s: on a loaded machine the lookup (after the typing pause) can
+# take a while; the loop ends as soon as the request is seen.
+for _ in $(seq 1 300); do
   grep -q 'ispdb.test.*/v1.1/example.test' "$fx/requests" 2>/dev/null && break
   sleep 0.1
 done

@@ -120,7 +120,8 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	w.Label.SetPlaceHolder(lang.X("accounts.label_hint", "Work, Personal… (optional)"))
 	w.Signature = widget.NewMultiLineEntry()
 	w.Signature.SetMinRowsVisible(3)
-	w.Signature.SetPlaceHolder(lang.X("accounts.signature.placeholder", "Optional: a few lines under \"-- \" at the end of every new message, e.g. your name and phone number"))
+	w.Signature.Wrapping = fyne.TextWrapWord
+	w.Signature.SetPlaceHolder(lang.X("accounts.signature.placeholder", "Optional: a few lines under \"-- \" in every new message, e.g. your name and phone"))
 	w.Host = widget.NewEntry()
 	w.Host.SetPlaceHolder("smtp.example.com")
 	w.Port = widget.NewEntry()
