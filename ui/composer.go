@@ -534,6 +534,9 @@ func (c *Composer) scheduleAutosave() {
 // autosave saves the draft and says so when it cannot (a full disk): the
 // previous draft stays on disk and the text stays in the window.
 func (c *Composer) autosave() {
+	if c.closed {
+		return // queued before the window closed (a Discard must stay discarded)
+	}
 	if err := c.SaveDraft(); err != nil {
 		c.Notify(lang.X("composer.autosave_failed", "The draft could not be saved (the previous one is kept): {{.Error}}", map[string]any{"Error": err.Error()}))
 	}
@@ -676,6 +679,7 @@ func (c *Composer) closeQuestion() string {
 // closeNow closes the window for good: no autosave may run after it, and
 // no outbox change reaches it.
 func (c *Composer) closeNow() {
+	c.closed = true // first: an autosave already queued on the UI goroutine then does nothing
 	if c.timer != nil {
 		c.timer.Stop()
 	}
