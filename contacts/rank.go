@@ -146,13 +146,53 @@ func isIdeograph(r rune) bool {
 // The cost of a keystroke does not grow with the square of anything: a
 // binary search finds the tokens that start with the longest query word,
 // each sets its contact's bit, and the bits are read in rank order until
-// limit contacts also match the other words.
+// limit contacts also match the other words. A query longer than
+// MaxQueryBytes, or of more than MaxQueryWords different words (once the
+// words that only start another one are dropped), matches nothing: no
+// address or name is that long, and a pasted page must not cost seconds
+// per keystroke.
 func (s *Store) Search(query string, limit int) []Contact {
+	if len(query) > MaxQueryBytes {
+		return nil
+	}
+	words := queryWords(strings.ToLower(query))
+	if len(words) > MaxQueryWords {
+		return nil
+	}
 	idx := s.snapshot()
-	ids := idx.search(strings.Fields(strings.ToLower(query)), limit)
+	ids := idx.search(words, limit)
 	out := make([]Contact, len(ids))
 	for i, id := range ids {
 		out[i] = idx.list[id].clone()
+	}
+	return out
+}
+
+// Query limits of Search.
+const (
+	// MaxQueryBytes is the longest query Search looks up.
+	MaxQueryBytes = 256
+	// MaxQueryWords is the most different words a query may have.
+	MaxQueryWords = 8
+)
+
+// queryWords splits query into its words, without duplicates and without
+// the words that start another one (a contact matching "example" also
+// matches "e").
+func queryWords(query string) []string {
+	words := strings.Fields(query)
+	out := make([]string, 0, len(words))
+	for i, w := range words {
+		implied := false
+		for j, o := range words {
+			if strings.HasPrefix(o, w) && (len(o) > len(w) || j < i) {
+				implied = true // a longer word it starts, or the same word earlier
+				break
+			}
+		}
+		if !implied {
+			out = append(out, w)
+		}
 	}
 	return out
 }
