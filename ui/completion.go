@@ -170,12 +170,18 @@ func (e *AddressEntry) choose(i int) {
 
 // addressBounds returns the rune range of the address under the cursor in
 // runes: from after the comma or semicolon before it to the next one (or
-// the end), separators inside double quotes not counting.
+// the end), separators inside double quotes not counting. Inside quotes a
+// backslash escapes the next character (a name such as "5\" Floppy, Inc"),
+// as compose's splitAddressList reads it.
 func addressBounds(runes []rune, cursor int) (start, end int) {
 	end = len(runes)
-	quoted := false
+	quoted, escaped := false, false
 	for i, r := range runes {
 		switch {
+		case escaped:
+			escaped = false
+		case quoted && r == '\\':
+			escaped = true
 		case r == '"':
 			quoted = !quoted
 		case (r == ',' || r == ';') && !quoted:
