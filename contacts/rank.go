@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // halfLifeDays is how fast a use fades: a send 30 days ago counts half as
@@ -93,7 +96,7 @@ func buildIndex(in []Contact) *index {
 	return idx
 }
 
-// tokens are the lower-case words a query word may be a prefix of: each
+// tokens are the case-folded words a query word may be a prefix of: each
 // word of the name (and, in a run of Chinese or Japanese characters, each
 // position in it, as such names have no spaces), the whole address, the
 // local part and its pieces (split at . _ - +), and the domain and its
@@ -105,7 +108,7 @@ func tokens(c *Contact) []string {
 			out = append(out, t)
 		}
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(c.Name), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(fold(c.Name), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 	}) {
 		add(w)
@@ -115,7 +118,7 @@ func tokens(c *Contact) []string {
 			}
 		}
 	}
-	addr := strings.ToLower(c.Address)
+	addr := fold(c.Address)
 	add(addr)
 	local, domain := addr, ""
 	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
@@ -130,6 +133,18 @@ func tokens(c *Contact) []string {
 		add(l)
 	}
 	return out
+}
+
+// fold case-folds s (Unicode full case folding: final ς and σ, ß and ss
+// match), as both the tokens and the query are compared. A Caser keeps
+// state, so each call has its own; plain ASCII (most addresses) needs none.
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return cases.Fold().String(s)
+		}
+	}
+	return strings.ToLower(s)
 }
 
 func isIdeograph(r rune) bool {
@@ -155,7 +170,7 @@ func (s *Store) Search(query string, limit int) []Contact {
 	if len(query) > MaxQueryBytes {
 		return nil
 	}
-	words := queryWords(strings.ToLower(query))
+	words := queryWords(fold(query))
 	if len(words) > MaxQueryWords {
 		return nil
 	}
