@@ -17,9 +17,6 @@ import (
 // back from contacts.json by an independent JSON decode, the Bcc'd
 // recipient sits in a group with the visible ones of that message.
 func TestAttackBccRecipientsShareTheSendInstantWithTheVisibleOnes(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
-	}
 	dir := t.TempDir()
 	s, err := Open(dir)
 	if err != nil {
@@ -64,9 +61,6 @@ func TestAttackBccRecipientsShareTheSendInstantWithTheVisibleOnes(t *testing.T) 
 // (ΟΔΥΣΣΕΑΣ) is not found when typed as it is written in lower case
 // (Οδυσσεας, final ς), though "ΟΔΥΣΣΕΑΣ" finds it.
 func TestAttackGreekFinalSigmaIsNotCaseFolded(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 6")
-	}
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -87,9 +81,6 @@ func TestAttackGreekFinalSigmaIsNotCaseFolded(t *testing.T) {
 // (the paste itself runs suggest; the To field then lags on every key,
 // and `stamp-send contacts list QUERY` hangs the same way).
 func TestAttackManyWordQueryIsQuadraticIn50kBook(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 7")
-	}
 	s := &Store{idx: buildIndex(syntheticBook(50000))}
 	q := "example " + strings.Repeat("e ", 2000) + "zz"
 	start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 )
 
 // Learn records a successful send: each To, Cc and Bcc address is added or
@@ -11,9 +12,13 @@ import (
 // once), and a display name typed with it replaces the one known. The To
 // and Cc addresses of a message with few recipients remember each other as
 // "recently sent with"; a Bcc address is stored like the others but never
-// named as sent with anyone, and nobody is named as sent with it.
+// named as sent with anyone, and nobody is named as sent with it. Nor does
+// its date pair it with the others: a Bcc address's last use (and, when
+// new, the day it was added) is kept to the day only (bccDay), never the
+// instant of the send that its To and Cc addresses share.
 func (s *Store) Learn(to, cc, bcc []mail.Address) error {
 	now := s.now().UTC()
+	day := bccDay(now)
 	type seen struct {
 		addr    mail.Address
 		visible bool
@@ -48,12 +53,18 @@ func (s *Store) Learn(to, cc, bcc []mail.Address) error {
 	return s.update(func(b *book) error {
 		for _, k := range order {
 			a := all[k].addr
+			when := now
+			if !all[k].visible {
+				when = day
+			}
 			c := b.get(k)
 			if c == nil {
-				c = b.add(Contact{Address: strings.TrimSpace(a.Address), Added: now})
+				c = b.add(Contact{Address: strings.TrimSpace(a.Address), Added: when})
 			}
 			c.Uses++
-			c.LastUsed = now
+			if when.After(c.LastUsed) { // a Bcc's day never moves an exact later use back
+				c.LastUsed = when
+			}
 			if n := cleanName(a.Name); n != "" {
 				c.Name = n
 			}
@@ -64,6 +75,10 @@ func (s *Store) Learn(to, cc, bcc []mail.Address) error {
 		return nil
 	})
 }
+
+// bccDay is the start (UTC) of the day of t: the only time a Bcc
+// recipient's use is stored with.
+func bccDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 // withOthers puts the others of visible (not self) first in with, once
 // each, keeping at most maxWith.

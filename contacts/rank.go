@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // halfLifeDays is how fast a use fades: a send 30 days ago counts half as
@@ -93,7 +96,7 @@ func buildIndex(in []Contact) *index {
 	return idx
 }
 
-// tokens are the lower-case words a query word may be a prefix of: each
+// tokens are the case-folded words a query word may be a prefix of: each
 // word of the name (and, in a run of Chinese or Japanese characters, each
 // position in it, as such names have no spaces), the whole address, the
 // local part and its pieces (split at . _ - +), and the domain and its
@@ -105,7 +108,7 @@ func tokens(c *Contact) []string {
 			out = append(out, t)
 		}
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(c.Name), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(fold(c.Name), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 	}) {
 		add(w)
@@ -115,7 +118,7 @@ func tokens(c *Contact) []string {
 			}
 		}
 	}
-	addr := strings.ToLower(c.Address)
+	addr := fold(c.Address)
 	add(addr)
 	local, domain := addr, ""
 	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
@@ -132,6 +135,18 @@ func tokens(c *Contact) []string {
 	return out
 }
 
+// fold case-folds s (Unicode full case folding: final ς and σ, ß and ss
+// match), as both the tokens and the query are compared. A Caser keeps
+// state, so each call has its own; plain ASCII (most addresses) needs none.
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return cases.Fold().String(s)
+		}
+	}
+	return strings.ToLower(s)
+}
+
 func isIdeograph(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
 }
@@ -146,13 +161,53 @@ func isIdeograph(r rune) bool {
 // The cost of a keystroke does not grow with the square of anything: a
 // binary search finds the tokens that start with the longest query word,
 // each sets its contact's bit, and the bits are read in rank order until
-// limit contacts also match the other words.
+// limit contacts also match the other words. A query longer than
+// MaxQueryBytes, or of more than MaxQueryWords different words (once the
+// words that only start another one are dropped), matches nothing: no
+// address or name is that long, and a pasted page must not cost seconds
+// per keystroke.
 func (s *Store) Search(query string, limit int) []Contact {
+	if len(query) > MaxQueryBytes {
+		return nil
+	}
+	words := queryWords(fold(query))
+	if len(words) > MaxQueryWords {
+		return nil
+	}
 	idx := s.snapshot()
-	ids := idx.search(strings.Fields(strings.ToLower(query)), limit)
+	ids := idx.search(words, limit)
 	out := make([]Contact, len(ids))
 	for i, id := range ids {
 		out[i] = idx.list[id].clone()
+	}
+	return out
+}
+
+// Query limits of Search.
+const (
+	// MaxQueryBytes is the longest query Search looks up.
+	MaxQueryBytes = 256
+	// MaxQueryWords is the most different words a query may have.
+	MaxQueryWords = 8
+)
+
+// queryWords splits query into its words, without duplicates and without
+// the words that start another one (a contact matching "example" also
+// matches "e").
+func queryWords(query string) []string {
+	words := strings.Fields(query)
+	out := make([]string, 0, len(words))
+	for i, w := range words {
+		implied := false
+		for j, o := range words {
+			if strings.HasPrefix(o, w) && (len(o) > len(w) || j < i) {
+				implied = true // a longer word it starts, or the same word earlier
+				break
+			}
+		}
+		if !implied {
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/mail"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,9 +17,6 @@ import (
 // accepts it: the address typed is silently replaced by one the person
 // never chose.
 func TestAttackTabAfterFullTypedAddressReplacesIt(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1")
-	}
 	book, err := contacts.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -45,9 +41,6 @@ func TestAttackTabAfterFullTypedAddressReplacesIt(t *testing.T) {
 // quoted string: the next address typed after the comma gets no
 // suggestions at all.
 func TestAttackEscapedQuoteInNameBreaksCompletionOfNextAddress(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 5")
-	}
 	book := testBook(t)
 	if err := book.Learn([]mail.Address{{Name: `5" Floppy, Inc`, Address: "floppy@example.org"}}, nil, nil); err != nil {
 		t.Fatal(err)
@@ -59,6 +52,7 @@ func TestAttackEscapedQuoteInNameBreaksCompletionOfNextAddress(t *testing.T) {
 	if len(suggested(c.To)) == 0 {
 		t.Fatal("no suggestion for flo")
 	}
+	press(w, fyne.KeyDown) // nothing is chosen before
 	press(w, fyne.KeyReturn)
 	if !strings.Contains(c.To.Text, "floppy@example.org") {
 		t.Fatalf("accept gave %q", c.To.Text)
@@ -77,9 +71,6 @@ func TestAttackEscapedQuoteInNameBreaksCompletionOfNextAddress(t *testing.T) {
 // that would move on replaces the whole corrected address, up to the next
 // comma, with a different person.
 func TestAttackFixingATypoMidAddressThenTabSwapsThePerson(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	c := completingComposer(t, testBook(t))
 	w := c.Window
 	w.Canvas().Focus(c.To)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -17,9 +16,6 @@ import (
 // form and writes the discarded draft back. At the next start Stamp
 // reopens the message the person threw away.
 func TestAttackDiscardedDraftComesBackFromAQueuedAutosave(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
-	}
 	dir := t.TempDir()
 	s, _ := newTestComposers(t, dir, Options{})
 	a := s.Start(nil)

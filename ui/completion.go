@@ -25,10 +25,13 @@ const (
 // comma-separated list of addresses that suggests contacts for the address
 // being typed (the one under the cursor, not the whole field). The list
 // keeps the keyboard while it is open: Up and Down choose, Enter or Tab
-// accept, Esc closes, Shift+Delete (or the row's Forget button) forgets
-// the chosen address; everything
-// else still types into the field. Without a contacts book it is a plain
-// entry.
+// accept the chosen row, Esc closes, Shift+Delete (or the row's Forget
+// button) forgets the chosen address; everything else still types into the
+// field. Nothing is chosen until Up or Down: Enter then keeps the address
+// as typed and Tab moves on to the next field, so completion never changes
+// an address the person did not choose. The list opens only while the
+// cursor is at the end of the address under it. Without a contacts book it
+// is a plain entry.
 //
 // fyne.io/x/fyne's CompletionEntry was the first choice, but it replaces
 // the whole text with the chosen option and sends keys to the entry
@@ -41,7 +44,7 @@ type AddressEntry struct {
 	popup    *widget.PopUp
 	list     *suggestList
 	matches  []contacts.Contact
-	selected int
+	selected int // the chosen row; -1: none (Up or Down chooses one)
 	// start and end are the rune range of the address being completed.
 	start, end int
 }
@@ -64,6 +67,12 @@ func (e *AddressEntry) TypedRune(r rune) {
 // rest to the entry.
 func (e *AddressEntry) TypedKey(k *fyne.KeyEvent) {
 	if e.listShown() && e.listKey(k) {
+		return
+	}
+	if k.Name == fyne.KeyTab {
+		// The window moves the focus itself (AcceptsTab is false), but a
+		// Tab handed here must not type a tab into an address either.
+		e.focusNext()
 		return
 	}
 	e.Entry.TypedKey(k)
@@ -115,12 +124,29 @@ func (e *AddressEntry) listShown() bool { return e.popup != nil && e.popup.Visib
 
 // listKey handles a key of the open list; false means the entry takes it.
 func (e *AddressEntry) listKey(k *fyne.KeyEvent) bool {
+	n := len(e.matches)
 	switch k.Name {
 	case fyne.KeyDown:
-		e.choose((e.selected + 1) % len(e.matches))
+		e.choose((e.selected + 1) % n)
 	case fyne.KeyUp:
-		e.choose((e.selected - 1 + len(e.matches)) % len(e.matches))
-	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyTab:
+		if e.selected <= 0 {
+			e.choose(n - 1)
+		} else {
+			e.choose(e.selected - 1)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if e.selected < 0 {
+			e.HideSuggestions() // nothing chosen: the address stays as typed
+			return true
+		}
+		e.Accept(e.selected)
+	case fyne.KeyTab:
+		if e.selected < 0 {
+			// Nothing chosen: Tab does what it does everywhere else.
+			e.HideSuggestions()
+			e.focusNext()
+			return true
+		}
 		e.Accept(e.selected)
 	case fyne.KeyEscape:
 		e.HideSuggestions()
@@ -130,6 +156,13 @@ func (e *AddressEntry) listKey(k *fyne.KeyEvent) bool {
 	return true
 }
 
+// focusNext moves the keyboard on to the next field, as Tab does.
+func (e *AddressEntry) focusNext() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+		c.FocusNext()
+	}
+}
+
 func (e *AddressEntry) choose(i int) {
 	e.selected = i
 	e.list.Select(i) // the highlight; a click goes to the row (suggestRow.Tapped)
@@ -137,12 +170,18 @@ func (e *AddressEntry) choose(i int) {
 
 // addressBounds returns the rune range of the address under the cursor in
 // runes: from after the comma or semicolon before it to the next one (or
-// the end), separators inside double quotes not counting.
+// the end), separators inside double quotes not counting. Inside quotes a
+// backslash escapes the next character (a name such as "5\" Floppy, Inc"),
+// as compose's splitAddressList reads it.
 func addressBounds(runes []rune, cursor int) (start, end int) {
 	end = len(runes)
-	quoted := false
+	quoted, escaped := false, false
 	for i, r := range runes {
 		switch {
+		case escaped:
+			escaped = false
+		case quoted && r == '\\':
+			escaped = true
 		case r == '"':
 			quoted = !quoted
 		case (r == ',' || r == ';') && !quoted:
@@ -176,7 +215,11 @@ func (e *AddressEntry) suggest() {
 	cursor := min(e.CursorColumn, len(runes))
 	e.start, e.end = addressBounds(runes, cursor)
 	q := query(string(runes[e.start:cursor]))
-	if len([]rune(q)) < minQueryRunes || strings.ContainsRune(string(runes[e.start:cursor]), '>') {
+	if len([]rune(q)) < minQueryRunes || strings.ContainsRune(string(runes[e.start:cursor]), '>') ||
+		strings.TrimSpace(string(runes[cursor:e.end])) != "" {
+		// Too short, already complete, or the cursor is inside an address
+		// (a typo being fixed): the rest of it is not part of the query,
+		// and a suggestion would replace it.
 		e.HideSuggestions()
 		return
 	}
@@ -216,7 +259,8 @@ func (e *AddressEntry) showList() {
 	}
 	e.popup.Resize(fyne.NewSize(e.Size().Width, height))
 	e.popup.ShowAtPosition(pos)
-	e.choose(0)
+	e.selected = -1 // nothing chosen until Up or Down
+	e.list.UnselectAll()
 	e.list.ScrollToTop()
 	c.Focus(e.list) // the list takes the keys while shown, and hands typing back here
 }
@@ -305,7 +349,7 @@ func (r *suggestRow) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.forget, r.label))
 }
 
-// Tapped accepts the suggestion.
+// Tapped accepts the suggestion (a click is a choice, chosen row or not).
 func (r *suggestRow) Tapped(*fyne.PointEvent) { r.entry.Accept(r.id) }
 
 func (l *suggestList) rowHeight() float32 { return l.CreateItem().MinSize().Height }
@@ -344,7 +388,7 @@ func (l *suggestList) KeyUp(k *fyne.KeyEvent) {
 // address. (Fyne's desktop driver turns Shift+Delete into a Cut, as Ctrl+X;
 // the Shift held tells them apart.)
 func (l *suggestList) TypedShortcut(s fyne.Shortcut) {
-	if _, cut := s.(*fyne.ShortcutCut); cut && l.shift && l.entry.SelectedText() == "" {
+	if _, cut := s.(*fyne.ShortcutCut); cut && l.shift && l.entry.SelectedText() == "" && l.entry.selected >= 0 {
 		l.entry.forget(l.entry.selected)
 		return
 	}

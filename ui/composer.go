@@ -125,6 +125,9 @@ type Composer struct {
 	// (composers.go); a send's end does no widget or draft work then, as
 	// after the app's loop ended.
 	closed bool
+	// closing: closeNow has run; an autosave queued before it does nothing
+	// (a send under way still ends as after any close: SendFinished).
+	closing bool
 	// others, when set (composers.go), counts the other open composers:
 	// closing this one then closes a message, not Stamp.
 	others func() int
@@ -534,6 +537,9 @@ func (c *Composer) scheduleAutosave() {
 // autosave saves the draft and says so when it cannot (a full disk): the
 // previous draft stays on disk and the text stays in the window.
 func (c *Composer) autosave() {
+	if c.closing {
+		return // queued before the window closed (a Discard must stay discarded)
+	}
 	if err := c.SaveDraft(); err != nil {
 		c.Notify(lang.X("composer.autosave_failed", "The draft could not be saved (the previous one is kept): {{.Error}}", map[string]any{"Error": err.Error()}))
 	}
@@ -676,6 +682,7 @@ func (c *Composer) closeQuestion() string {
 // closeNow closes the window for good: no autosave may run after it, and
 // no outbox change reaches it.
 func (c *Composer) closeNow() {
+	c.closing = true // first: an autosave already queued on the UI goroutine then does nothing
 	if c.timer != nil {
 		c.timer.Stop()
 	}

@@ -160,7 +160,9 @@ func contactsList(store *contacts.Store, query string, asJSON bool, stdout io.Wr
 		for _, c := range list {
 			j := contactJSON{Address: smtpclient.Printable(c.Address), Name: smtpclient.Printable(c.Name), Uses: c.Uses}
 			if !c.LastUsed.IsZero() {
-				j.LastUsed = c.LastUsed.UTC().Format(time.RFC3339)
+				// To the day, as the plain list: an instant would pair
+				// the recipients of one send, Bcc ones included.
+				j.LastUsed = c.LastUsed.UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
 			}
 			for _, w := range store.SentWith(c.Address) {
 				j.With = append(j.With, smtpclient.Printable(w))
