@@ -67,9 +67,6 @@ func TestAttackAChineseDamagedDraftMakesEmptiedMessagesComeBack(t *testing.T) {
 // account.Reason.String() and KeyringUnavailableError.Hint(), plain English,
 // inside the Chinese sentence.
 func TestAttackTheChinesePasswordDialogExplainsTheKeyringInEnglish(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	speak(t, "zh-Hans")
 	store, _ := account.Open(t.TempDir())
 	acct := account.Account{ID: "work", Address: "me@example.com", Host: "127.0.0.1", Port: 2525, Security: account.SecurityNone}
