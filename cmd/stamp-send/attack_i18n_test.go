@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,9 +13,6 @@ var englishSentence = regexp.MustCompile(`[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}
 // encryption): account.Validate's messages and the --server parser never go
 // through i18n.
 func TestAttackAccountAddRefusesInEnglishInChinese(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 5")
-	}
 	inChinese(t)
 	e := newAccountEnv(t)
 	for _, args := range [][]string{
