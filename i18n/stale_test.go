@@ -118,3 +118,28 @@ func TestTranslationsFollowTheEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslationsKeepTheEnglishFields: a translation that drops a
+// {{.Field}} of its English drops a fact (an address, a count, the server's
+// reply). The key check rejects fields a translation adds; this is the other
+// way.
+func TestTranslationsKeepTheEnglishFields(t *testing.T) {
+	files := loadFiles(t)
+	for lang, msgs := range files {
+		if lang == "en" {
+			continue
+		}
+		for key, forms := range msgs {
+			enForms, ok := files["en"][key]
+			if !ok {
+				continue
+			}
+			have := fields(forms["other"])
+			for f := range fields(enForms["other"]) {
+				if !have[f] {
+					t.Errorf("%s.json: %q drops {{.%s}} of its English %q: %q", lang, key, f, enForms["other"], forms["other"])
+				}
+			}
+		}
+	}
+}
