@@ -173,7 +173,8 @@ func (s *session) startTLS() error {
 	if r.Code != 220 {
 		e := replyError(StepSTARTTLS, r)
 		e.Kind = ErrorTLS
-		e.Message = "STARTTLS refused: " + e.Message + " (no fallback to plain text)"
+		// Message stays the server's reply; Stamp's words are the Note.
+		e.Note = i18n.T("smtp.note.starttls_refused", "The server refused STARTTLS; Stamp never falls back to plain text.")
 		return s.fail(StepSTARTTLS, e)
 	}
 	if n := s.br.Buffered(); n > 0 {
