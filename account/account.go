@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
@@ -241,7 +242,7 @@ func (e *ValidationError) Error() string {
 	for i, p := range e.Problems {
 		parts[i] = p.Error()
 	}
-	return "invalid account: " + strings.Join(parts, "; ")
+	return i18n.T("account.invalid", "invalid account: {{.Problems}}", map[string]any{"Problems": strings.Join(parts, "; ")})
 }
 
 // Field returns the problem with the named field, or nil.
@@ -298,15 +299,16 @@ func (a Account) Validate() error {
 	add := func(field, format string, args ...any) {
 		probs = append(probs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
+	say := func(field, text string) { add(field, "%s", text) } // a translated reason
 
 	if err := ValidateID(a.ID); err != nil {
 		add("id", "%s", err)
 	}
 	if hasLineBreak(a.Label) {
-		add("label", "may not contain line breaks")
+		say("label", i18n.T("account.invalid.line_breaks", "may not contain line breaks"))
 	}
 	if hasLineBreak(a.Name) {
-		add("name", "may not contain line breaks")
+		say("name", i18n.T("account.invalid.line_breaks", "may not contain line breaks"))
 	}
 	if err := checkAddress(a.Address); err != nil {
 		add("address", "%s", err)
@@ -315,29 +317,27 @@ func (a Account) Validate() error {
 		add("host", "%s", err)
 	}
 	if a.Port < 0 || a.Port > 65535 {
-		add("port", "%d is out of range (1 to 65535, or 0 for the default)", a.Port)
+		say("port", i18n.T("account.invalid.port", "{{.Port}} is out of range (1 to 65535, or 0 for the default)", map[string]any{"Port": a.Port}))
 	}
 	if !a.Security.valid() {
-		add("security", "%q is not %s", a.Security, smtpclient.SecurityNames())
+		say("security", i18n.T("account.invalid.choice", "{{.Value}} is not {{.Choices}}", map[string]any{"Value": fmt.Sprintf("%q", a.Security), "Choices": smtpclient.SecurityNames()}))
 	}
 	if hasLineBreak(a.Username) || strings.ContainsRune(a.Username, 0) {
-		add("username", "may not contain line breaks or NUL")
+		say("username", i18n.T("account.invalid.line_breaks_nul", "may not contain line breaks or NUL"))
 	}
 	auth := a.EffectiveAuth()
 	if !auth.valid() {
-		add("auth", "%q is not %s", a.Auth, smtpclient.AuthNames(true))
+		say("auth", i18n.T("account.invalid.choice", "{{.Value}} is not {{.Choices}}", map[string]any{"Value": fmt.Sprintf("%q", a.Auth), "Choices": smtpclient.AuthNames(true)}))
 	}
 	if a.Security == SecurityNone && auth.NeedsSecret() && a.Host != "" && !IsLoopback(a.Host) {
-		add("security", "refusing to send a password without encryption to %s: anyone on the network "+
-			"between you and the server could read it. Choose TLS or STARTTLS, or set auth to none "+
-			"if this relay accepts mail without logging in", a.Host)
+		say("security", i18n.T("account.invalid.cleartext_password", "refusing to send a password without encryption to {{.Host}}: anyone on the network between you and the server could read it. Choose TLS or STARTTLS, or set auth to none if this relay accepts mail without logging in", map[string]any{"Host": a.Host}))
 	}
 	a.validateOAuth(add)
 	switch {
 	case !utf8.ValidString(a.Signature) || strings.ContainsRune(a.Signature, 0):
-		add("signature", "is not valid text (invalid UTF-8 or a NUL character)")
+		say("signature", i18n.T("account.invalid.signature_text", "is not valid text (invalid UTF-8 or a NUL character)"))
 	case utf8.RuneCountInString(a.Signature) > MaxSignatureLength:
-		add("signature", "is longer than %d characters", MaxSignatureLength)
+		say("signature", i18n.T("account.invalid.signature_long", "is longer than {{.Max}} characters", map[string]any{"Max": MaxSignatureLength}))
 	}
 	if a.CAFile != "" {
 		if err := checkCAFile(a.CAFile); err != nil {

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // OAuthProvider names a sign-in provider profile; the values are those of
@@ -71,21 +73,22 @@ func (a Account) validateOAuth(add func(field, format string, args ...any)) {
 	if o == nil {
 		return
 	}
+	say := func(field, text string) { add(field, "%s", text) } // a translated reason
 	if _, err := ParseOAuthProvider(string(o.Provider)); err != nil || string(o.Provider) != strings.ToLower(string(o.Provider)) {
-		add("oauth.provider", "%q is not google, microsoft or custom", o.Provider)
+		say("oauth.provider", i18n.T("account.invalid.oauth_provider", "{{.Value}} is not google, microsoft or custom", map[string]any{"Value": fmt.Sprintf("%q", o.Provider)}))
 	}
 	switch a.EffectiveAuth() {
 	case AuthAuto, AuthXOAUTH2, AuthOAuthBearer:
 	default:
-		add("auth", "an account that signs in with OAuth 2 logs in with xoauth2 or oauthbearer (or auto), not %s", a.Auth)
+		say("auth", i18n.T("account.invalid.oauth_auth", "an account that signs in with OAuth 2 logs in with xoauth2 or oauthbearer (or auto), not {{.Auth}}", map[string]any{"Auth": a.Auth}))
 	}
 	for name, v := range map[string]string{"oauth.client_id": o.ClientID, "oauth.tenant": o.Tenant} {
 		if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			add(name, "may not contain line breaks or control characters")
+			say(name, i18n.T("account.invalid.control_chars", "may not contain line breaks or control characters"))
 		}
 	}
 	if strings.ContainsAny(o.Tenant, "/?#% ") {
-		add("oauth.tenant", "%q is not a tenant name, domain or ID", o.Tenant)
+		say("oauth.tenant", i18n.T("account.invalid.tenant", "{{.Value}} is not a tenant name, domain or ID", map[string]any{"Value": fmt.Sprintf("%q", o.Tenant)}))
 	}
 	for _, f := range []struct{ name, url string }{{"oauth.issuer", o.Issuer}, {"oauth.auth_url", o.AuthURL},
 		{"oauth.token_url", o.TokenURL}, {"oauth.device_auth_url", o.DeviceAuthURL}, {"oauth.revocation_url", o.RevocationURL}} {
@@ -98,26 +101,26 @@ func (a Account) validateOAuth(add func(field, format string, args ...any)) {
 	}
 	for _, s := range o.Scopes {
 		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }) {
-			add("oauth.scopes", "%q is not a scope (no spaces or control characters)", s)
+			say("oauth.scopes", i18n.T("account.invalid.scope", "{{.Value}} is not a scope (no spaces or control characters)", map[string]any{"Value": fmt.Sprintf("%q", s)}))
 			break
 		}
 	}
 	if o.Provider == OAuthCustom {
 		if strings.TrimSpace(o.ClientID) == "" {
-			add("oauth.client_id", "a custom provider needs the client ID its admin registered")
+			say("oauth.client_id", i18n.T("account.invalid.custom_client_id", "a custom provider needs the client ID its admin registered"))
 		}
 		if o.Issuer == "" && (o.AuthURL == "" || o.TokenURL == "") {
-			add("oauth.issuer", "a custom provider needs an issuer, or the authorization and token endpoints")
+			say("oauth.issuer", i18n.T("account.invalid.custom_issuer", "a custom provider needs an issuer, or the authorization and token endpoints"))
 		}
 		if len(o.Scopes) == 0 {
-			add("oauth.scopes", "a custom provider needs the scopes that allow sending mail (ask the provider)")
+			say("oauth.scopes", i18n.T("account.invalid.custom_scopes", "a custom provider needs the scopes that allow sending mail (ask the provider)"))
 		}
 	}
 	if o.Provider != OAuthCustom && (o.Issuer != "" || o.AuthURL != "" || o.TokenURL != "" || o.DeviceAuthURL != "" || o.RevocationURL != "") {
-		add("oauth.issuer", "endpoints and issuers are for a custom provider only; %s's are built in", o.Provider)
+		say("oauth.issuer", i18n.T("account.invalid.builtin_endpoints", "endpoints and issuers are for a custom provider only; {{.Provider}}'s are built in", map[string]any{"Provider": o.Provider}))
 	}
 	if o.Provider != OAuthMicrosoft && o.Tenant != "" {
-		add("oauth.tenant", "only Microsoft has tenants")
+		say("oauth.tenant", i18n.T("account.invalid.tenant_microsoft_only", "only Microsoft has tenants"))
 	}
 }
 

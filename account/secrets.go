@@ -43,25 +43,6 @@ const (
 	ReasonFailed
 )
 
-// String describes the reason for a person.
-func (r Reason) String() string {
-	switch r {
-	case ReasonNoService:
-		return "no keyring service is running on this desktop"
-	case ReasonLocked:
-		return "the keyring is locked"
-	case ReasonTimedOut:
-		return "the keyring did not answer in time"
-	case ReasonDenied:
-		return "the keyring refused access"
-	case ReasonUnsupported:
-		return "this system has no keyring Stamp can use"
-	case ReasonFailed:
-		return "the keyring reported an error"
-	}
-	return fmt.Sprintf("Reason(%d)", int(r))
-}
-
 // KeyringUnavailableError says the OS keyring could not be used, and why.
 // Find it with errors.As. The honest fallback is to ask for the password
 // and keep it for this session only (Secrets does that in Save).
@@ -74,22 +55,6 @@ type KeyringUnavailableError struct {
 	// SignIn: the secret is an OAuth 2 sign-in, not a password (the text
 	// then speaks of the sign-in, and offers no "enter the password").
 	SignIn bool
-}
-
-func (e *KeyringUnavailableError) Error() string {
-	var b strings.Builder
-	what := "password"
-	if e.SignIn {
-		what = "sign-in"
-	}
-	fmt.Fprintf(&b, "cannot %s the %s in the system keyring: %s", e.Op, what, e.Reason)
-	if e.Err != nil {
-		fmt.Fprintf(&b, " (%v)", e.Err)
-	}
-	if hint := e.Hint(); hint != "" {
-		b.WriteString(". " + hint)
-	}
-	return b.String()
 }
 
 // AboutSignIn returns err with the *KeyringUnavailableError it is (if it
@@ -105,34 +70,6 @@ func AboutSignIn(err error) error {
 }
 
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
-
-// Hint says what the person can do about it.
-func (e *KeyringUnavailableError) Hint() string {
-	if e.SignIn {
-		switch e.Reason {
-		case ReasonNoService:
-			return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) and try again"
-		case ReasonLocked:
-			return "Unlock the keyring (for example with Seahorse, \"Passwords and Keys\") and try again"
-		case ReasonTimedOut:
-			return "If an unlock prompt is open, answer it and try again"
-		case ReasonDenied:
-			return "Allow Stamp to use the keyring and try again"
-		}
-		return "Try again"
-	}
-	switch e.Reason {
-	case ReasonNoService:
-		return "Install and start a Secret Service keyring (on Debian or Ubuntu: sudo apt install gnome-keyring, then log in again; KWallet 6 or KeePassXC also work) or enter the password each time"
-	case ReasonLocked:
-		return "Unlock the keyring (for example with Seahorse, \"Passwords and Keys\") and try again, or enter the password each time"
-	case ReasonTimedOut:
-		return "If an unlock prompt is open, answer it and try again; otherwise enter the password each time"
-	case ReasonDenied:
-		return "Allow Stamp to use the keyring, or enter the password each time"
-	}
-	return "Enter the password each time"
-}
 
 // PasswordLocation says where an account's password (or token) lives, so the
 // UI and `stamp-send account list` can tell the person.

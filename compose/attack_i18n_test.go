@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -11,9 +10,6 @@ import (
 // bytes, now 1" (no grouping, unlike smtp.detail.too_big, and "1" with no
 // unit), in both languages.
 func TestAttackAResizedAttachmentsSizesAreFormatted(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 12")
-	}
 	e := &AttachmentError{Name: "report.pdf", Path: "/home/ann/report.pdf", Want: 30_000_000, Got: 1}
 	got := e.Error()
 	if !strings.Contains(got, "30,000,000") || strings.Contains(got, "30000000") {

@@ -117,12 +117,12 @@ func (e *AttachmentError) Error() string {
 	if e.Path != "" {
 		file += " (" + e.Path + ")"
 	}
-	data := map[string]any{"File": file, "Error": fmt.Sprint(e.Err), "Want": e.Want, "Got": e.Got}
+	data := map[string]any{"File": file, "Error": fmt.Sprint(e.Err), "Want": i18n.Number(e.Want), "Got": i18n.Number(e.Got)}
 	switch {
 	case e.Err != nil:
 		return i18n.T("compose.attachment.vanished", "{{.File}} changed or vanished while the message was being written: {{.Error}}; attach it again", data)
 	case e.Got >= 0:
-		return i18n.T("compose.attachment.resized", "{{.File}} changed while the message was being written: it was {{.Want}} bytes, now {{.Got}}; attach it again", data)
+		return i18n.T("compose.attachment.resized", "{{.File}} changed while the message was being written: it was {{.Want}} bytes, now {{.Got}} bytes; attach it again", data)
 	}
 	return i18n.T("compose.attachment.changed", "{{.File}} changed while the message was being written; attach it again", data)
 }

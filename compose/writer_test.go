@@ -378,7 +378,7 @@ func TestWriterFileChangedAfterLayout(t *testing.T) {
 		want   string
 	}{
 		{"a file that shrank fails the write", func(p string) error { return os.WriteFile(p, []byte("short"), 0o644) }, "now 5"},
-		{"a file that grew fails the write", func(p string) error { return os.WriteFile(p, bytes.Repeat([]byte("x"), 5000), 0o644) }, "now 5000"},
+		{"a file that grew fails the write", func(p string) error { return os.WriteFile(p, bytes.Repeat([]byte("x"), 5000), 0o644) }, "now 5,000 bytes"},
 		{"a file that vanished fails the write", os.Remove, "no such file"},
 	}
 	for _, tt := range tests {

@@ -30,19 +30,23 @@ type settings struct {
 type Choice string
 
 // Resolve returns the language a start with this choice speaks: the chosen
-// one, or the system's (Detect) when the choice is empty or unknown.
+// one, or the system's (Detect) when the choice is empty or unknown (no
+// language, or one Stamp does not speak, e.g. written by a later version).
 func (c Choice) Resolve() language.Tag {
 	if c != "" {
 		if t, err := language.Parse(string(c)); err == nil {
-			return Match(t)
+			if m, ok := matchSupported(t); ok {
+				return m
+			}
 		}
 	}
 	return Detect()
 }
 
 // LoadChoice reads the language choice from SettingsFile in dir. A missing
-// file is no choice (follow the system); a broken one is an error and no
-// choice.
+// file is no choice (follow the system); a broken one, or a language that is
+// no language tag at all, is an error and no choice. A well-formed tag Stamp
+// does not speak is returned as it is (Resolve follows the system for it).
 func LoadChoice(dir string) (Choice, error) {
 	raw, err := readSettings(dir)
 	if err != nil || raw == nil {
@@ -52,6 +56,11 @@ func LoadChoice(dir string) (Choice, error) {
 	if b, ok := raw["language"]; ok {
 		if err := json.Unmarshal(b, &s.Language); err != nil {
 			return "", fmt.Errorf("%s: language: %w", SettingsFile, err)
+		}
+	}
+	if s.Language != "" {
+		if _, err := language.Parse(s.Language); err != nil {
+			return "", fmt.Errorf("%s: language %q is not a language tag (such as en or zh-Hans)", SettingsFile, s.Language)
 		}
 	}
 	return Choice(s.Language), nil

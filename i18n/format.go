@@ -16,14 +16,15 @@ func Number(n int64) string {
 
 // Size formats a byte count the way mail providers state their limits
 // (decimal units: a "25 MB" limit is 25,000,000 bytes), in the current
-// language ("1 byte", "512 bytes", "1.5 MB"; "512 字节").
+// language ("1 byte", "512 bytes", "1.5 MB"; "512 字节"). The unit is chosen
+// after rounding: 999,950 bytes is "1.0 MB", never "1000.0 kB".
 func Size(n int64) string {
 	switch {
 	case n < 1000:
 		return N("size.bytes", "{{.Count}} byte", "{{.Count}} bytes", int(n))
-	case n < 1000*1000:
+	case n < 999_950: // rounds to at most 999.9 kB
 		return T("size.kb", "{{.Value}} kB", map[string]any{"Value": fmt.Sprintf("%.1f", float64(n)/1e3)})
-	case n < 1000*1000*1000:
+	case n < 999_950_000: // rounds to at most 999.9 MB
 		return T("size.mb", "{{.Value}} MB", map[string]any{"Value": fmt.Sprintf("%.1f", float64(n)/1e6)})
 	default:
 		return T("size.gb", "{{.Value}} GB", map[string]any{"Value": fmt.Sprintf("%.2f", float64(n)/1e9)})

@@ -81,6 +81,31 @@ func Parse(s string) (language.Tag, error) {
 	return Match(t), nil
 }
 
+// ParseSupported is Parse for a language a person names on purpose (--lang):
+// an error when s is no language or one Stamp does not speak, instead of a
+// quiet English.
+func ParseSupported(s string) (language.Tag, error) {
+	t, err := language.Parse(cleanLocale(s))
+	if err != nil {
+		return English, fmt.Errorf("unknown language %q: %w", s, err)
+	}
+	m, ok := matchSupported(t)
+	if !ok {
+		return English, fmt.Errorf("language %q is not one Stamp speaks", s)
+	}
+	return m, nil
+}
+
+// matchSupported is Match for one tag, with false when no supported language
+// is close to it.
+func matchSupported(t language.Tag) (language.Tag, bool) {
+	_, i, conf := matcher.Match(t)
+	if conf == language.No {
+		return English, false
+	}
+	return Supported()[i], true
+}
+
 // SetLanguage makes the supported language closest to tag the one T and N
 // answer in, and returns it. Safe for concurrent use.
 func SetLanguage(tag language.Tag) language.Tag {

@@ -142,9 +142,34 @@ func fileKeys(fset *token.FileSet, f *ast.File) (uses []use, problems []string) 
 		if imp.Name != nil {
 			n = imp.Name.Name
 		}
+		if n == "." {
+			problems = append(problems, fset.Position(imp.Pos()).String()+": import "+p+" by name, not with a dot (the key check reads lang.X and i18n.T calls)")
+			continue
+		}
 		names[n] = p
 	}
 	inI18n := f.Name.Name == "i18n" && len(names) == 0
+	// A translation function used as a value (var x = lang.X) hides its
+	// calls from the check: report it.
+	called := map[*ast.SelectorExpr]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				called[sel] = true
+			}
+		}
+		return true
+	})
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok || called[sel] {
+			return true
+		}
+		if id, ok := sel.X.(*ast.Ident); ok && translationFuncs[names[id.Name]][sel.Sel.Name] {
+			problems = append(problems, fset.Position(sel.Pos()).String()+": call "+id.Name+"."+sel.Sel.Name+" directly, never through a variable (the key check reads only calls)")
+		}
+		return true
+	})
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
@@ -212,6 +237,13 @@ func fileKeys(fset *token.FileSet, f *ast.File) (uses []use, problems []string) 
 		return true
 	})
 	return uses, problems
+}
+
+// translationFuncs are the functions whose calls the key check reads, by
+// import path.
+var translationFuncs = map[string]map[string]bool{
+	fynelangPath: {"X": true, "XN": true, "LocalizeKey": true, "LocalizePluralKey": true, "L": true, "N": true, "Localize": true, "LocalizePlural": true},
+	i18nPath:     {"T": true, "N": true, "M": true, "TIn": true},
 }
 
 var (

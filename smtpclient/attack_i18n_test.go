@@ -3,7 +3,6 @@ package smtpclient
 import (
 	"context"
 	"errors"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,9 +18,6 @@ import (
 // said): Stamp's words in English inside a Chinese explanation, and passed
 // off as the server's.
 func TestAttackRefusedRecipientsAreExplainedInEnglishAsTheServersWords(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
-	}
 	i18n.SetLanguage(i18n.SimplifiedChinese)
 	t.Cleanup(func() { i18n.SetLanguage(i18n.English) })
 	refusals := map[string]sandbox.Reply{"nobody@example.test": {Code: 550, Enhanced: "5.1.1", Text: "No such user"}}

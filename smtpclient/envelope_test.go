@@ -30,9 +30,9 @@ func TestRefusedRecipients(t *testing.T) {
 		{"with continue-on-rejected the accepted recipients get it", []string{"bob@example.test", "nobody@example.test", "carol@example.test"},
 			true, false, []string{"bob@example.test", "carol@example.test"}, false, ""},
 		{"when every recipient is refused nothing is sent even with continue", []string{"nobody@example.test", "later@example.test"},
-			true, true, nil, false, "every recipient was refused"},
+			true, true, nil, false, "Every recipient was refused"},
 		{"only temporary refusals make a temporary error", []string{"later@example.test"},
-			false, true, nil, true, "every recipient was refused"},
+			false, true, nil, true, "Every recipient was refused"},
 	} {
 		for _, pipelining := range []bool{true, false} {
 			name := tc.name + map[bool]string{true: " (pipelined)", false: " (one by one)"}[pipelining]
@@ -77,7 +77,7 @@ func TestRefusedRecipients(t *testing.T) {
 				}
 				if err != nil {
 					var e *Error
-					if !errors.As(err, &e) || e.Step != StepRcpt || e.Temporary != tc.wantTemporary || !strings.Contains(e.Message, tc.wantErrMessage) {
+					if !errors.As(err, &e) || e.Step != StepRcpt || e.Temporary != tc.wantTemporary || !strings.Contains(e.Note, tc.wantErrMessage) {
 						t.Errorf("error = %+v", e)
 					}
 				}

@@ -70,6 +70,11 @@ type Error struct {
 	// Message is the server's text, or a description of a local failure;
 	// from Send and Probe always Printable, with secrets masked.
 	Message string
+	// Note is Stamp's own sentence about the failure, in the current
+	// language, shown beside the server's words (Message), never inside
+	// them: "Every recipient was refused: …" with each refused recipient
+	// and its reply. Empty for most failures. From Send, clean like Message.
+	Note string
 	// Temporary is true for 4xx replies and timeouts: trying later may work.
 	Temporary bool
 	// MayHaveBeenDelivered is true when the whole message was sent but its
@@ -115,6 +120,9 @@ func (e *Error) Error() string {
 		}
 	}
 	b.WriteString(e.Message)
+	if e.Note != "" {
+		b.WriteString(" (" + e.Note + ")")
+	}
 	if e.MayHaveBeenDelivered {
 		b.WriteString(" (the message may have been delivered)")
 	}
@@ -136,6 +144,9 @@ func (e *Error) Explain() string {
 	x := e.explanation()
 	data := map[string]any{"Summary": x.summary.String(), "Advice": x.advice.String(), "Step": e.Step.Label()}
 	switch {
+	case e.Code != 0 && e.Note != "":
+		data["Reply"], data["Note"] = e.replyText(), e.Note
+		return i18n.T("smtp.explain.with_note", "{{.Summary}} {{.Advice}} {{.Note}} (At {{.Step}} the server said: {{.Reply}})", data)
 	case e.Code != 0:
 		data["Reply"] = e.replyText()
 		return i18n.T("smtp.explain.with_reply", "{{.Summary}} {{.Advice}} (At {{.Step}} the server said: {{.Reply}})", data)
@@ -162,12 +173,13 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		Code                 int       `json:"code,omitempty"`
 		EnhancedCode         string    `json:"enhanced_code,omitempty"`
 		Message              string    `json:"message"`
+		Note                 string    `json:"note,omitempty"`
 		Temporary            bool      `json:"temporary,omitempty"`
 		MayHaveBeenDelivered bool      `json:"may_have_been_delivered,omitempty"`
 		CertificateSHA256    string    `json:"certificate_sha256,omitempty"`
 		Summary              string    `json:"summary"`
 		Advice               string    `json:"advice"`
-	}{e.Step, e.Kind, e.Code, e.EnhancedCode, e.Message, e.Temporary, e.MayHaveBeenDelivered, e.CertificateSHA256, e.Summary(), e.Advice()})
+	}{e.Step, e.Kind, e.Code, e.EnhancedCode, e.Message, e.Note, e.Temporary, e.MayHaveBeenDelivered, e.CertificateSHA256, e.Summary(), e.Advice()})
 }
 
 // explanation is one row of the advice table.

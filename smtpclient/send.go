@@ -173,7 +173,8 @@ func (s *session) startTLS() error {
 	if r.Code != 220 {
 		e := replyError(StepSTARTTLS, r)
 		e.Kind = ErrorTLS
-		e.Message = "STARTTLS refused: " + e.Message + " (no fallback to plain text)"
+		// Message stays the server's reply; Stamp's words are the Note.
+		e.Note = i18n.T("smtp.note.starttls_refused", "The server refused STARTTLS; Stamp never falls back to plain text.")
 		return s.fail(StepSTARTTLS, e)
 	}
 	if n := s.br.Buffered(); n > 0 {
@@ -338,11 +339,14 @@ func (s *session) applyRefusals(env Envelope, ref rcptRefusals) error {
 	if n > 0 && (!s.cfg.ContinueOnRejected || n == len(env.To)) {
 		e := replyError(StepRcpt, ref.first)
 		e.Temporary = ref.allTemp
+		// Message stays the server's reply to the first refused recipient;
+		// Stamp's own sentence, with every refusal, is the Note.
+		list := strings.Join(ref.list, "; ")
 		if n == len(env.To) {
-			e.Message = "every recipient was refused: " + strings.Join(ref.list, "; ")
+			e.Note = i18n.T("smtp.note.all_refused", "Every recipient was refused: {{.List}}.", map[string]any{"List": list})
 		} else {
-			e.Message = fmt.Sprintf("%d of %d recipients were refused, so nothing was sent: %s",
-				n, len(env.To), strings.Join(ref.list, "; "))
+			e.Note = i18n.T("smtp.note.some_refused", "{{.Refused}} of {{.All}} recipients were refused, so nothing was sent: {{.List}}.",
+				map[string]any{"Refused": n, "All": len(env.To), "List": list})
 		}
 		return s.failAndReset(StepRcpt, e)
 	}

@@ -86,6 +86,7 @@ func (s *session) emit(ev Event) {
 	if ev.Err != nil {
 		e := *ev.Err
 		e.Message = s.clean(e.Message)
+		e.Note = s.clean(e.Note)
 		ev.Err = &e
 	}
 	s.onEvent(ev)
@@ -150,6 +151,7 @@ func (s *session) fail(step Step, err error) *Error {
 		e.Step = step
 	}
 	e.Message = s.clean(e.Message)
+	e.Note = s.clean(e.Note)
 	if _, done := e.Err.(*cleanError); e.Err != nil && !done {
 		e.Err = &cleanError{s.clean(e.Err.Error()), e.Err}
 	}

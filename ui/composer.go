@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -549,7 +550,8 @@ func (c *Composer) autosave() {
 func (c *Composer) restoreDraft() {
 	d, err := c.drafts.Load()
 	if err != nil {
-		c.draftUnreadable = !strings.Contains(err.Error(), "kept as")
+		var kept *draftKeptAsideError
+		c.draftUnreadable = !errors.As(err, &kept)
 		c.Notify(err.Error())
 		return
 	}

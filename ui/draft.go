@@ -98,9 +98,21 @@ func (s draftStore) Load() (*draft, error) {
 		if rerr := os.Rename(s.path, aside); rerr != nil {
 			return nil, fmt.Errorf("%s: %w", lang.X("draft.damaged_not_kept", "the saved draft {{.Path}} is damaged and could not be kept aside", map[string]any{"Path": s.path}), rerr)
 		}
-		return nil, errors.New(lang.X("draft.damaged_kept", "the saved draft was damaged; it was kept as {{.Path}}", map[string]any{"Path": aside}))
+		return nil, &draftKeptAsideError{Path: aside}
 	}
 	return &d, nil
+}
+
+// draftKeptAsideError reports a saved draft that could not be read as a draft
+// and was moved aside to Path: the draft file is gone, so saving and clearing
+// may go on. Callers tell it apart with errors.As, never by its text, which is
+// translated.
+type draftKeptAsideError struct {
+	Path string // where the damaged file now is
+}
+
+func (e *draftKeptAsideError) Error() string {
+	return lang.X("draft.damaged_kept", "the saved draft was damaged; it was kept as {{.Path}}", map[string]any{"Path": e.Path})
 }
 
 // Save writes the draft atomically: a crash or a full disk leaves the

@@ -55,9 +55,19 @@ func needsCJK(s string) bool {
 	return false
 }
 
-// cjkFontWarning is the line that tells what to install.
+// cjkFontWarning is the line that tells what to install. It is English
+// first whatever the language, then the translation: a person with no CJK
+// font reads boxes for the Chinese, so the reason must be legible without
+// one.
 func cjkFontWarning() string {
-	return lang.X("fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
+	local := lang.X("fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
+	// The English of the same key, from en.json (which the key check holds
+	// equal to the text above).
+	english := i18n.TIn(i18n.English, "fonts.cjk_missing", local)
+	if english == local || !needsCJK(local) {
+		return local
+	}
+	return english + "\n" + local
 }
 
 // WatchCJKFont checks once, off the UI goroutine, whether a CJK font is

@@ -325,13 +325,14 @@ func providerAuthHint(address string) string {
 	if err != nil || p.Guess {
 		return ""
 	}
+	data := map[string]any{"Provider": p.DisplayName()}
 	switch p.Login {
 	case account.LoginAuthCode:
-		return p.Provider + " wants the authorization code (授权码) from its web settings as the password, not your login password (授权码 ≠ 登录密码)."
+		return lang.X("sendpanel.auth_hint.auth_code", "{{.Provider}} wants the authorization code (授权码) from its web settings as the password, not your login password (授权码 ≠ 登录密码).", data)
 	case account.LoginAppPassword, account.LoginOAuth2OrAppPassword:
-		return p.Provider + " wants an app password from its security settings, not your normal password."
+		return lang.X("sendpanel.auth_hint.app_password", "{{.Provider}} wants an app password from its security settings, not your normal password.", data)
 	case account.LoginOAuth2Only:
-		return p.Provider + " refuses password logins entirely; it needs sign-in with the provider (OAuth 2)."
+		return lang.X("sendpanel.auth_hint.oauth_only", "{{.Provider}} refuses password logins entirely; it needs sign-in with the provider (OAuth 2).", data)
 	}
 	return ""
 }

@@ -478,7 +478,7 @@ func (c *accountCmd) printPreset(p account.Preset, id string) {
 			fmt.Fprintln(w, i18n.T("send.account.found", "Where the settings came from: {{.From}}. Login: {{.Login}}.", data))
 		}
 	default:
-		data := map[string]any{"Provider": p.Provider, "Login": p.Login.String()}
+		data := map[string]any{"Provider": p.DisplayName(), "Login": p.Login.String()}
 		if p.Unverified {
 			fmt.Fprintln(w, i18n.T("send.account.preset_unverified", "Settings from the {{.Provider}} preset (from third-party pages; please confirm). Login: {{.Login}}.", data))
 		} else {

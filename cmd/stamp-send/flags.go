@@ -295,7 +295,7 @@ func (o *options) resolveServer() error {
 	if h, p, err := net.SplitHostPort(o.Server); err == nil {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return usagef("--server %q: the port must be a number from 1 to 65535", o.Server)
+			return usagef("%s", i18n.T("send.server.bad_port", "--server {{.Server}}: the port must be a number from 1 to 65535", map[string]any{"Server": fmt.Sprintf("%q", o.Server)}))
 		}
 		host, port = h, n
 	} else if strings.Count(o.Server, ":") == 1 {

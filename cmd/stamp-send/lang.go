@@ -33,7 +33,7 @@ func useLanguage(args []string) ([]string, error) {
 			i++
 			value = args[i]
 		}
-		t, err := i18n.Parse(value)
+		t, err := i18n.ParseSupported(value)
 		if err != nil {
 			return nil, usagef("%s", i18n.T("send.lang.unknown", "--lang {{.Value}}: not a language (en or zh-Hans)", map[string]any{"Value": value}))
 		}
