@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -165,17 +166,55 @@ func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at tim
 	c.markSending()  // an error: only that narrow window goes unmarked
 	c.sending = true // Send waits until the message is in the outbox
 	c.validate()
+	// Closing the window (or Quit) now says it stops the send and keeps the
+	// draft marked: stop really takes the message out of the outbox again
+	// (it is still in its undo delay), here or in queued, whichever is later.
+	stop := &queueStop{}
+	c.cancelSend = stop.set
 	c.background.Add(1)
 	go func() {
 		defer c.background.Done()
 		r, err := u.Box.Enqueue(n) // reads the attachments: off the UI goroutine
-		runOnUI(func() { c.queued(r, err, sent) })
+		removed := false
+		if err == nil && stop.isSet() {
+			removed = u.Box.Remove(r.ID) == nil // the app may be ending: not on the UI goroutine
+		}
+		runOnUI(func() { c.queued(r, err, sent, stop, removed) })
 	}()
 }
 
+// queueStop is the close's "stop the send" for a message going into the
+// outbox: set on the UI goroutine, read by the queueing goroutine.
+type queueStop struct {
+	mu      sync.Mutex
+	stopped bool
+}
+
+func (s *queueStop) set() {
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
+}
+
+func (s *queueStop) isSet() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
+}
+
 // queued is the end of enqueue, on the UI goroutine.
-func (c *Composer) queued(r outbox.Record, err error, sent draft) {
+func (c *Composer) queued(r outbox.Record, err error, sent draft, stop *queueStop, removed bool) {
 	c.sending = false
+	c.cancelSend = nil
+	if err == nil && (stop.isSet() || c.closed) {
+		// The window closed (or Stamp quit) saying the send stops and the
+		// draft stays, marked: the message leaves the outbox again and
+		// the form and draft are not touched.
+		if !removed {
+			c.opts.Outbox.Box.Remove(r.ID) // a few small files; ErrBusy: it left, as marked
+		}
+		return
+	}
 	if err != nil {
 		c.lastSaved = draft{}
 		c.SaveDraft() // the mark off again: nothing was queued
