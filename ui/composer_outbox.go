@@ -321,14 +321,14 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 	u := c.opts.Outbox
 	store := c.drafts
 	u.goCounted(func() {
-		got, err := u.takeInto(id, store)
+		got, copied, err := u.takeInto(id, store, c.opts.DataDir)
 		runOnUI(func() {
 			if err == nil {
 				c.forgetSends()
 				c.fillForm(got)
 				c.lastSaved = got
 				c.validate()
-				c.Notify(lang.X("outbox.taken_back", "Not sent: “{{.Subject}}” is back in the composer as it was.", map[string]any{"Subject": got.Subject}))
+				c.Notify(takenBackText(got, copied))
 			} else if !errors.Is(err, outbox.ErrBusy) && !errors.Is(err, outbox.ErrNotFound) {
 				c.showError(err)
 			}
