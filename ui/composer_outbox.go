@@ -147,6 +147,15 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 // enqueueAt is enqueue once the password is at hand.
 func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at time.Time) {
 	u := c.opts.Outbox
+	if !at.IsZero() && !at.After(time.Now()) {
+		// Send later's time passed meanwhile (a dialog left open, a long
+		// password question): the outbox would send it at once. Refuse,
+		// keeping the form, rather than send now what was meant for later.
+		c.validate()
+		c.showError(errors.New(lang.X("outbox.send_later_passed", "Not sent: the time chosen in Send later ({{.When}}) has passed. The message stays here: choose a later time.",
+			map[string]any{"When": shortTime(at)})))
+		return
+	}
 	n, err := outbox.FromCompose(m)
 	if err != nil {
 		c.showError(err)
