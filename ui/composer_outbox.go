@@ -23,14 +23,18 @@ import (
 // message that just left the form, the count of waiting messages, and the
 // time Send later chose.
 type outboxState struct {
-	undoID     string // the message the undo bar offers to take back
-	undoAt     time.Time
-	undoLabel  *widget.Label
-	undoButton *widget.Button
-	undoBar    *fyne.Container
-	countLink  *widget.Button // "2 waiting in the Outbox"
-	sendAt     time.Time      // Send later's time for the send being started
-	exitDialog dialog.Dialog  // the exit question, when this composer showed it (tests)
+	undoID string // the message the undo bar offers to take back (the newest)
+	undoAt time.Time
+	// undoEarlier are this composer's earlier messages still in their
+	// undo delay, oldest first: the bar offers the last of them once the
+	// one it offers is undone or has left.
+	undoEarlier []undoEntry
+	undoLabel   *widget.Label
+	undoButton  *widget.Button
+	undoBar     *fyne.Container
+	countLink   *widget.Button // "2 waiting in the Outbox"
+	sendAt      time.Time      // Send later's time for the send being started
+	exitDialog  dialog.Dialog  // the exit question, when this composer showed it (tests)
 	// stopListening stops the outbox's changes reaching this composer
 	// (its window closed).
 	stopListening func()
@@ -70,7 +74,7 @@ func (c *Composer) stopOutbox() {
 		c.stopListening()
 		c.stopListening = nil
 	}
-	c.undoID = ""
+	c.undoID, c.undoEarlier = "", nil
 	if c.stopAsking != nil {
 		c.stopAsking() // the password question goes with the window
 	}
@@ -252,6 +256,9 @@ func (c *Composer) queued(r outbox.Record, err error, sent draft, stop *queueSto
 		c.Notify(lang.X("outbox.scheduled", "Scheduled: “{{.Subject}}” leaves on {{.When}}. Message › Outbox shows it.",
 			map[string]any{"Subject": subjectOf(r), "When": shortTime(r.NextAttempt)}))
 	case r.NextAttempt.After(time.Now()):
+		if c.undoID != "" { // still offered: offered again once this one is settled
+			c.undoEarlier = append(c.undoEarlier, undoEntry{c.undoID, c.undoAt})
+		}
 		c.undoID, c.undoAt = r.ID, r.NextAttempt
 		c.tickUndo()
 	}
@@ -281,9 +288,33 @@ func (c *Composer) tickUndo() {
 	})
 }
 
-// hideUndo removes the undo bar.
-func (c *Composer) hideUndo() {
+// undoEntry is a message of this composer in its undo delay.
+type undoEntry struct {
+	id string
+	at time.Time
+}
+
+// dropUndo forgets message id for the undo bar (undone, sent, or no longer
+// waiting): when the bar offered it, it offers the next earlier message
+// still in its delay, or goes.
+func (c *Composer) dropUndo(id string) {
+	for i, e := range c.undoEarlier {
+		if e.id == id {
+			c.undoEarlier = append(c.undoEarlier[:i:i], c.undoEarlier[i+1:]...)
+			return
+		}
+	}
+	if id != c.undoID {
+		return
+	}
 	c.undoID = ""
+	if n := len(c.undoEarlier); n > 0 {
+		e := c.undoEarlier[n-1]
+		c.undoEarlier = c.undoEarlier[:n-1]
+		c.undoID, c.undoAt = e.id, e.at
+		c.tickUndo()
+		return
+	}
 	c.undoBar.Hide()
 }
 
@@ -295,11 +326,14 @@ func (c *Composer) undo() {
 	id := c.undoID
 	c.undoButton.Disable()
 	c.opts.Outbox.takeBackFor(id, c, func(into *Composer, err error) {
-		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
+		switch {
+		case errors.Is(err, outbox.ErrBusy):
 			c.Notify(lang.X("outbox.undo_too_late", "Too late to undo: the message is already being sent."))
+		case errors.Is(err, outbox.ErrNotFound) || errors.Is(err, outbox.ErrAlreadySent):
+			c.Notify(lang.X("outbox.undo_already_sent", "Too late to undo: the message has already been sent."))
 		}
 		if !c.closed {
-			c.hideUndo()
+			c.dropUndo(id)
 		}
 	})
 }
@@ -356,8 +390,8 @@ func (c *Composer) outboxChanged(ch outbox.Change) {
 		return // its window is gone (stopOutbox has removed this listener)
 	}
 	r := ch.Record
-	if r.ID == c.undoID && (ch.Removed || r.State != outbox.Waiting) {
-		c.hideUndo()
+	if ch.Removed || r.State != outbox.Waiting {
+		c.dropUndo(r.ID) // the bar then offers the next of this composer's messages still waiting
 	}
 	c.showCount()
 	subject := subjectOf(r)
