@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +16,6 @@ import (
 // (The closed composer also keeps ticking its undo bar once a second for
 // ever: nothing clears undoID after stopOutbox.)
 func TestAttackClosingDuringQueueingSaysItStopsButTheMessageIsSentAndTheDraftGone(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 4")
-	}
 	dir := t.TempDir()
 	s, _, _, _ := newComposersOutbox(t, dir, 60*time.Second)
 	s.Start(nil)

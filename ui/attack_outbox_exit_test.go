@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,9 +59,6 @@ func slowComposersOutbox(t *testing.T, dir string, delay time.Duration, opts san
 // runs (a slow server), is ignored: once the sends end, the rest of the
 // close runs anyway and the last window closes, ending Stamp.
 func TestAttackCancelDuringSendThemNowStillClosesTheWindow(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 1")
-	}
 	dir := t.TempDir()
 	s, u, srv, stops := slowComposersOutbox(t, dir, 60*time.Second, sandbox.Options{FinalReplyDelay: 1500 * time.Millisecond})
 	c := s.Start(nil)

@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"os"
+	"strings"
 	"testing"
 	"time"
 
-	"stamp/outbox"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -18,9 +17,6 @@ import (
 // TrySend) with the time the button holds, a minute in the past, since
 // the test cannot wait an hour with the dialog open.
 func TestAttackAStaleSendLaterQuickChoiceSendsAtOnce(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 3")
-	}
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 10*time.Second, cfg, false)
 	c := r.c
@@ -29,10 +25,19 @@ func TestAttackAStaleSendLaterQuickChoiceSendsAtOnce(t *testing.T) {
 	hour, _, _ := quickTimes(opened)            // "In an hour (…)", as its button holds it
 	c.sendAt = hour
 	c.TrySend()
-	waitFor(t, "the message queued", func() bool { return len(r.u.Waiting()) == 1 && !c.sending })
-	got := r.u.Waiting()[0]
-	if got.State != outbox.Scheduled {
+	drainUI()
+	if c.sending {
+		waitFor(t, "the queueing to end", func() bool { return !c.sending })
+	}
+	if got := r.u.Waiting(); len(got) != 0 {
 		t.Fatalf("a Send later choice whose time had passed was queued as %s, leaving at %s (in %v): sent now instead of later, without a word",
-			got.State, got.NextAttempt.Format(time.TimeOnly), time.Until(got.NextAttempt).Round(time.Second))
+			got[0].State, got[0].NextAttempt.Format(time.TimeOnly), time.Until(got[0].NextAttempt).Round(time.Second))
+	}
+	top := c.Window.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(dialogText(top), "has passed") {
+		t.Fatalf("the refusal said %q", dialogText(top))
+	}
+	if c.Subject.Text != "Later please" {
+		t.Fatalf("the form was not kept: subject %q", c.Subject.Text)
 	}
 }

@@ -16,9 +16,6 @@ import (
 // folder"), the message comes back without its attachment and nothing
 // anywhere still holds it.
 func TestAttackUndoAfterTheAttachedFileWentAwayLosesTheAttachment(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack finding 2")
-	}
 	srv, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 30*time.Second, cfg, true)
 	c := r.c

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,14 +23,18 @@ import (
 // message that just left the form, the count of waiting messages, and the
 // time Send later chose.
 type outboxState struct {
-	undoID     string // the message the undo bar offers to take back
-	undoAt     time.Time
-	undoLabel  *widget.Label
-	undoButton *widget.Button
-	undoBar    *fyne.Container
-	countLink  *widget.Button // "2 waiting in the Outbox"
-	sendAt     time.Time      // Send later's time for the send being started
-	exitDialog dialog.Dialog  // the exit question, when this composer showed it (tests)
+	undoID string // the message the undo bar offers to take back (the newest)
+	undoAt time.Time
+	// undoEarlier are this composer's earlier messages still in their
+	// undo delay, oldest first: the bar offers the last of them once the
+	// one it offers is undone or has left.
+	undoEarlier []undoEntry
+	undoLabel   *widget.Label
+	undoButton  *widget.Button
+	undoBar     *fyne.Container
+	countLink   *widget.Button // "2 waiting in the Outbox"
+	sendAt      time.Time      // Send later's time for the send being started
+	exitDialog  dialog.Dialog  // the exit question, when this composer showed it (tests)
 	// stopListening stops the outbox's changes reaching this composer
 	// (its window closed).
 	stopListening func()
@@ -69,7 +74,7 @@ func (c *Composer) stopOutbox() {
 		c.stopListening()
 		c.stopListening = nil
 	}
-	c.undoID = ""
+	c.undoID, c.undoEarlier = "", nil
 	if c.stopAsking != nil {
 		c.stopAsking() // the password question goes with the window
 	}
@@ -146,6 +151,15 @@ func (c *Composer) enqueue(from Sender, m *compose.Message, sent draft) {
 // enqueueAt is enqueue once the password is at hand.
 func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at time.Time) {
 	u := c.opts.Outbox
+	if !at.IsZero() && !at.After(time.Now()) {
+		// Send later's time passed meanwhile (a dialog left open, a long
+		// password question): the outbox would send it at once. Refuse,
+		// keeping the form, rather than send now what was meant for later.
+		c.validate()
+		c.showError(errors.New(lang.X("outbox.send_later_passed", "Not sent: the time chosen in Send later ({{.When}}) has passed. The message stays here: choose a later time.",
+			map[string]any{"When": shortTime(at)})))
+		return
+	}
 	n, err := outbox.FromCompose(m)
 	if err != nil {
 		c.showError(err)
@@ -165,17 +179,55 @@ func (c *Composer) enqueueAt(from Sender, m *compose.Message, sent draft, at tim
 	c.markSending()  // an error: only that narrow window goes unmarked
 	c.sending = true // Send waits until the message is in the outbox
 	c.validate()
+	// Closing the window (or Quit) now says it stops the send and keeps the
+	// draft marked: stop really takes the message out of the outbox again
+	// (it is still in its undo delay), here or in queued, whichever is later.
+	stop := &queueStop{}
+	c.cancelSend = stop.set
 	c.background.Add(1)
 	go func() {
 		defer c.background.Done()
 		r, err := u.Box.Enqueue(n) // reads the attachments: off the UI goroutine
-		runOnUI(func() { c.queued(r, err, sent) })
+		removed := false
+		if err == nil && stop.isSet() {
+			removed = u.Box.Remove(r.ID) == nil // the app may be ending: not on the UI goroutine
+		}
+		runOnUI(func() { c.queued(r, err, sent, stop, removed) })
 	}()
 }
 
+// queueStop is the close's "stop the send" for a message going into the
+// outbox: set on the UI goroutine, read by the queueing goroutine.
+type queueStop struct {
+	mu      sync.Mutex
+	stopped bool
+}
+
+func (s *queueStop) set() {
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
+}
+
+func (s *queueStop) isSet() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
+}
+
 // queued is the end of enqueue, on the UI goroutine.
-func (c *Composer) queued(r outbox.Record, err error, sent draft) {
+func (c *Composer) queued(r outbox.Record, err error, sent draft, stop *queueStop, removed bool) {
 	c.sending = false
+	c.cancelSend = nil
+	if err == nil && (stop.isSet() || c.closed) {
+		// The window closed (or Stamp quit) saying the send stops and the
+		// draft stays, marked: the message leaves the outbox again and
+		// the form and draft are not touched.
+		if !removed {
+			c.opts.Outbox.Box.Remove(r.ID) // a few small files; ErrBusy: it left, as marked
+		}
+		return
+	}
 	if err != nil {
 		c.lastSaved = draft{}
 		c.SaveDraft() // the mark off again: nothing was queued
@@ -204,6 +256,9 @@ func (c *Composer) queued(r outbox.Record, err error, sent draft) {
 		c.Notify(lang.X("outbox.scheduled", "Scheduled: “{{.Subject}}” leaves on {{.When}}. Message › Outbox shows it.",
 			map[string]any{"Subject": subjectOf(r), "When": shortTime(r.NextAttempt)}))
 	case r.NextAttempt.After(time.Now()):
+		if c.undoID != "" { // still offered: offered again once this one is settled
+			c.undoEarlier = append(c.undoEarlier, undoEntry{c.undoID, c.undoAt})
+		}
 		c.undoID, c.undoAt = r.ID, r.NextAttempt
 		c.tickUndo()
 	}
@@ -233,9 +288,33 @@ func (c *Composer) tickUndo() {
 	})
 }
 
-// hideUndo removes the undo bar.
-func (c *Composer) hideUndo() {
+// undoEntry is a message of this composer in its undo delay.
+type undoEntry struct {
+	id string
+	at time.Time
+}
+
+// dropUndo forgets message id for the undo bar (undone, sent, or no longer
+// waiting): when the bar offered it, it offers the next earlier message
+// still in its delay, or goes.
+func (c *Composer) dropUndo(id string) {
+	for i, e := range c.undoEarlier {
+		if e.id == id {
+			c.undoEarlier = append(c.undoEarlier[:i:i], c.undoEarlier[i+1:]...)
+			return
+		}
+	}
+	if id != c.undoID {
+		return
+	}
 	c.undoID = ""
+	if n := len(c.undoEarlier); n > 0 {
+		e := c.undoEarlier[n-1]
+		c.undoEarlier = c.undoEarlier[:n-1]
+		c.undoID, c.undoAt = e.id, e.at
+		c.tickUndo()
+		return
+	}
 	c.undoBar.Hide()
 }
 
@@ -247,11 +326,14 @@ func (c *Composer) undo() {
 	id := c.undoID
 	c.undoButton.Disable()
 	c.opts.Outbox.takeBackFor(id, c, func(into *Composer, err error) {
-		if errors.Is(err, outbox.ErrBusy) || errors.Is(err, outbox.ErrNotFound) {
+		switch {
+		case errors.Is(err, outbox.ErrBusy):
 			c.Notify(lang.X("outbox.undo_too_late", "Too late to undo: the message is already being sent."))
+		case errors.Is(err, outbox.ErrNotFound) || errors.Is(err, outbox.ErrAlreadySent):
+			c.Notify(lang.X("outbox.undo_already_sent", "Too late to undo: the message has already been sent."))
 		}
 		if !c.closed {
-			c.hideUndo()
+			c.dropUndo(id)
 		}
 	})
 }
@@ -282,14 +364,14 @@ func (c *Composer) takeBackNow(id string, done func(error)) {
 	u := c.opts.Outbox
 	store := c.drafts
 	u.goCounted(func() {
-		got, err := u.takeInto(id, store)
+		got, copied, err := u.takeInto(id, store, c.opts.DataDir)
 		runOnUI(func() {
 			if err == nil {
 				c.forgetSends()
 				c.fillForm(got)
 				c.lastSaved = got
 				c.validate()
-				c.Notify(lang.X("outbox.taken_back", "Not sent: “{{.Subject}}” is back in the composer as it was.", map[string]any{"Subject": got.Subject}))
+				c.Notify(takenBackText(got, copied))
 			} else if !errors.Is(err, outbox.ErrBusy) && !errors.Is(err, outbox.ErrNotFound) {
 				c.showError(err)
 			}
@@ -308,8 +390,8 @@ func (c *Composer) outboxChanged(ch outbox.Change) {
 		return // its window is gone (stopOutbox has removed this listener)
 	}
 	r := ch.Record
-	if r.ID == c.undoID && (ch.Removed || r.State != outbox.Waiting) {
-		c.hideUndo()
+	if ch.Removed || r.State != outbox.Waiting {
+		c.dropUndo(r.ID) // the bar then offers the next of this composer's messages still waiting
 	}
 	c.showCount()
 	subject := subjectOf(r)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -20,17 +21,34 @@ import (
 
 // takeInto takes queued message id out of the outbox, its form saved in
 // store before it leaves (a crash in between loses nothing: the draft is
-// restored at the next start). It runs off the UI goroutine.
-func (u *Outbox) takeInto(id string, store draftStore) (draft, error) {
-	var got draft
-	err := u.Box.Take(id, func(_ outbox.Record, _ *os.File, form []byte) error {
+// restored at the next start). An attached file that has gone or changed
+// since Send comes back as what was sent, copied out of the queued message
+// into dataDir (keepSentAttachments); copied names them. It runs off the
+// UI goroutine.
+func (u *Outbox) takeInto(id string, store draftStore, dataDir string) (got draft, copied []string, err error) {
+	err = u.Box.Take(id, func(_ outbox.Record, msg *os.File, form []byte) error {
 		if err := json.Unmarshal(form, &got); err != nil || form == nil {
 			return fmt.Errorf("%s", lang.X("outbox.no_form", "this message has no form to edit (it was queued by stamp-send); send it or delete it"))
 		}
 		got.Sending, got.SentEarlier = false, time.Time{}
+		var err error
+		if copied, err = keepSentAttachments(dataDir, id, msg, &got); err != nil {
+			return err // the message stays in the outbox, its bytes with it
+		}
 		return store.Save(got)
 	})
-	return got, err
+	return got, copied, err
+}
+
+// takenBackText is the notice of a message taken back: back as it was,
+// and which attachments are copies of what was sent.
+func takenBackText(got draft, copied []string) string {
+	text := lang.X("outbox.taken_back", "Not sent: “{{.Subject}}” is back in the composer as it was.", map[string]any{"Subject": got.Subject})
+	if len(copied) > 0 {
+		text += " " + lang.X("outbox.taken_back_copies", "The attached file {{.Names}} had gone or changed since Send: what was sent is attached, copied into Stamp's “Taken back” folder.",
+			map[string]any{"Names": strings.Join(copied, ", ")})
+	}
+	return text
 }
 
 // takeBackFor brings queued message id back into a composer exactly as it
@@ -53,12 +71,12 @@ func (u *Outbox) takeBackFor(id string, owner *Composer, done func(into *Compose
 	draftID := newDraftID()
 	store := draftStoreFor(s.opts.DataDir, draftID)
 	u.goCounted(func() {
-		got, err := u.takeInto(id, store)
+		got, copied, err := u.takeInto(id, store, s.opts.DataDir)
 		runOnUI(func() {
 			var into *Composer
 			switch {
 			case err == nil:
-				into = u.placeTaken(owner, draftID, store, got)
+				into = u.placeTaken(owner, draftID, store, got, copied)
 			case !errors.Is(err, outbox.ErrBusy) && !errors.Is(err, outbox.ErrNotFound):
 				if c := u.someComposer(owner); c != nil {
 					c.showError(err)
@@ -72,8 +90,8 @@ func (u *Outbox) takeBackFor(id string, owner *Composer, done func(into *Compose
 // placeTaken puts a message taken back (its form already saved as draft
 // draftID in store) into owner when it is open and empty, else opens a
 // new composer on that draft. It returns the composer.
-func (u *Outbox) placeTaken(owner *Composer, draftID string, store draftStore, got draft) *Composer {
-	text := lang.X("outbox.taken_back", "Not sent: “{{.Subject}}” is back in the composer as it was.", map[string]any{"Subject": got.Subject})
+func (u *Outbox) placeTaken(owner *Composer, draftID string, store draftStore, got draft, copied []string) *Composer {
+	text := takenBackText(got, copied)
 	if owner != nil && !owner.closed && owner.canTakeBack() {
 		owner.forgetSends()
 		owner.fillForm(got)

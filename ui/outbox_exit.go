@@ -70,7 +70,8 @@ func (c *Composer) ShowUndoDelay() {
 // send them now or leave them for the next start; it reports whether it
 // asked. Once answered (and the sends asked for have ended), then runs:
 // the rest of the close or Quit, with its own question about unsent
-// drafts. Cancel ends it there. Nothing is lost either way: the messages
+// drafts. Cancel ends it there, also while "Send them now" runs (the send
+// under way finishes, no other starts, the person stays). Nothing is lost either way: the messages
 // stay on disk until they are sent.
 func (u *Outbox) askExit(c *Composer, then func()) bool {
 	list := u.Waiting()
@@ -100,18 +101,34 @@ func (u *Outbox) askExit(c *Composer, then func()) bool {
 	}
 	dlg := dialog.NewCustomWithoutButtons(lang.X("outbox.exit_title", "Messages are waiting"),
 		container.NewVBox(text, progress, container.NewHBox(sendNow, quit, cancel)), c.Window)
+	// The answer is given once: Cancel or Quit during "Send them now" ends
+	// it there, and the end of the sends does nothing more than stop.
+	answered := false
+	ctx, stopSends := context.WithCancel(context.Background())
 	goOn := func() {
+		if answered {
+			return
+		}
+		answered = true
+		stopSends()
 		dlg.Hide()
 		then()
 	}
-	quit.OnTapped = goOn
-	cancel.OnTapped = dlg.Hide
+	quit.OnTapped = goOn // during the sends too: the one under way finishes (Stop waits), the rest wait for the next start
+	cancel.OnTapped = func() {
+		answered = true // the person stays: the sends' end must not close anything
+		stopSends()     // no next message starts; one under way finishes
+		dlg.Hide()
+	}
 	sendNow.OnTapped = func() {
 		sendNow.Disable()
-		quit.Disable()
 		progress.Show()
 		u.goCounted(func() {
-			for _, id := range due {
+			for i, id := range due {
+				if i > 0 && ctx.Err() != nil {
+					break // Cancel or Quit: the next ones stay in the outbox (the first was under way)
+				}
+				// Not ctx: a send under way (perhaps past its data) finishes.
 				u.Box.SendNow(context.Background(), id, false) // a failure, or a message that may have been delivered, stays in the outbox
 			}
 			runOnUI(goOn)

@@ -77,7 +77,15 @@ func (c *Composer) ShowSendLater() {
 	now := time.Now()
 	hour, tomorrow, monday := quickTimes(now)
 	var dlg dialog.Dialog
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
 	choose := func(at time.Time) {
+		if !at.After(time.Now()) { // the dialog was left open past it
+			problem.SetText(lang.X("outbox.in_past", "That time has passed: choose a later one."))
+			problem.Show()
+			return
+		}
 		dlg.Hide()
 		c.sendAt = at
 		c.TrySend()
@@ -85,8 +93,31 @@ func (c *Composer) ShowSendLater() {
 			c.sendAt = time.Time{} // used, or the send did not start
 		}
 	}
-	quick := func(label string, at time.Time) *widget.Button {
-		return widget.NewButton(fmt.Sprintf("%s (%s)", label, shortTime(at)), func() { choose(at) })
+	// The quick choices are checked when tapped: a dialog left open never
+	// sends at a time already past. "In an hour" is an hour from the tap;
+	// a morning that has passed brings the labels up to date and asks
+	// again.
+	labels := []string{lang.X("outbox.in_an_hour", "In an hour"), lang.X("outbox.tomorrow_morning", "Tomorrow morning"), lang.X("outbox.monday_morning", "Monday morning")}
+	buttons := make([]*widget.Button, len(labels))
+	shown := []time.Time{hour, tomorrow, monday}
+	for i := range buttons {
+		buttons[i] = widget.NewButton(fmt.Sprintf("%s (%s)", labels[i], shortTime(shown[i])), func() {
+			h, t, m := quickTimes(time.Now())
+			if i == 0 {
+				choose(h)
+				return
+			}
+			if !shown[i].After(time.Now()) {
+				shown = []time.Time{h, t, m}
+				for j, b := range buttons {
+					b.SetText(fmt.Sprintf("%s (%s)", labels[j], shortTime(shown[j])))
+				}
+				problem.SetText(lang.X("outbox.in_past", "That time has passed: choose a later one."))
+				problem.Show()
+				return
+			}
+			choose(shown[i])
+		})
 	}
 	date := widget.NewDateEntry()
 	day := tomorrow
@@ -94,9 +125,6 @@ func (c *Composer) ShowSendLater() {
 	clock := widget.NewEntry()
 	clock.SetText(fmt.Sprintf("%02d:00", morningHour))
 	clock.Validator = func(s string) error { _, _, err := parseClock(s); return err }
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Hide()
 	schedule := widget.NewButtonWithIcon(lang.X("outbox.schedule", "Schedule"), theme.ConfirmIcon(), func() {
 		at, err := laterAt(date.Date, clock.Text, time.Now())
 		if err != nil {
@@ -107,9 +135,7 @@ func (c *Composer) ShowSendLater() {
 		choose(at)
 	})
 	content := container.NewVBox(
-		quick(lang.X("outbox.in_an_hour", "In an hour"), hour),
-		quick(lang.X("outbox.tomorrow_morning", "Tomorrow morning"), tomorrow),
-		quick(lang.X("outbox.monday_morning", "Monday morning"), monday),
+		buttons[0], buttons[1], buttons[2],
 		widget.NewSeparator(),
 		widget.NewForm(
 			widget.NewFormItem(lang.X("outbox.day", "Day"), date),
