@@ -13,7 +13,7 @@
 #      attached and /etc/passwd is not;
 #   4. a file handed over alone to the now empty composer is attached.
 set -euo pipefail
-bin=$1
+bin=$(realpath "$1") # absolute: the second start runs in another folder
 out=test-output/window
 log=$out/stamp-mailto.log
 fail() { echo "window-test: mailto: FAIL: $*" >&2; [ -f "$log" ] && tail -20 "$log" >&2; exit 1; }
