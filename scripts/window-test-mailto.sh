@@ -23,7 +23,8 @@ tmp=$(mktemp -d)
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
 inbox=$XDG_DATA_HOME/Stamp/Sandbox
-draft=$XDG_DATA_HOME/Stamp/Drafts/current.json
+drafts=$XDG_DATA_HOME/Stamp/Drafts
+draft=$drafts/current.json # each composer has its own draft file: found below by its content
 app=
 cleanup() { [ -n "$app" ] && kill -9 "$app" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -42,7 +43,11 @@ second=$(cd "$tmp" && timeout 20 "$bin" "$link" minutes.txt 2>&1) || fail "the s
 echo "window-test: mailto: the second start handed the link and a file over and exited: $second"
 
 # The form autosaves 2 s after a change: its draft is what the window holds.
-for _ in $(seq 1 100); do grep -q 'From a link' "$draft" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do
+  found=$(grep -l 'From a link' "$drafts"/*.json 2>/dev/null | head -1 || true)
+  [ -n "$found" ] && { draft=$found; break; }
+  sleep 0.1
+done
 sleep 0.5 # the frame after the hand-over, for the screenshot
 shot mailto-composer
 python3 - "$draft" "$minutes" <<'PY' || fail "the composer does not hold the link's message: $(cat "$draft" 2>/dev/null)"
