@@ -22,6 +22,10 @@ shot() { import -window root "$out/$1.png"; echo "window-test: screenshot $out/$
 tmp=$(mktemp -d)
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+# Send goes through the outbox: with no undo delay it leaves at once (the
+# undo delay has its own scenario in window-test-inner.sh).
+mkdir -p "$XDG_CONFIG_HOME/fyne/app.stampmail.stamp"
+echo '{"outbox.undoDelay":0}' >"$XDG_CONFIG_HOME/fyne/app.stampmail.stamp/preferences.json"
 inbox=$XDG_DATA_HOME/Stamp/Sandbox
 drafts=$XDG_DATA_HOME/Stamp/Drafts
 draft=$drafts/current.json # each composer has its own draft file: found below by its content
