@@ -16,7 +16,7 @@ export XDG_DATA_HOME=$tmp/data-accounts XDG_CONFIG_HOME=$tmp/config-accounts
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
 
 fx=$(mktemp -d)
-STAMP_DISCOVER_FIXTURE=$fx "$out/discover-fixture.test" -test.run '^TestWindowTestDiscoverFixture$' >"$out/discover-fixture.log" 2>&1 &
+STAMP_DISCOVER_FIXTURE=$fx bin/discover-fixture.test -test.run '^TestWindowTestDiscoverFixture$' >"$out/discover-fixture.log" 2>&1 &
 fixture=$!
 stop_fixture() { touch "$fx/stop"; wait "$fixture" 2>/dev/null || true; }
 for _ in $(seq 1 900); do
@@ -84,7 +84,7 @@ cat >"$fx/bin/xdg-open" <<OPEN
 printf '%s' "\$1" >"$fx/url.tmp" && mv "$fx/url.tmp" "$fx/url"
 OPEN
 chmod +x "$fx/bin/xdg-open"
-XDG_CONFIG_HOME=$fx/config STAMP_SIGNIN_FIXTURE=$fx "$out/discover-fixture.test" -test.run '^TestWindowTestSignInFixture$' >"$out/signin-fixture.log" 2>&1 &
+XDG_CONFIG_HOME=$fx/config STAMP_SIGNIN_FIXTURE=$fx bin/discover-fixture.test -test.run '^TestWindowTestSignInFixture$' >"$out/signin-fixture.log" 2>&1 &
 fixture=$!
 for _ in $(seq 1 300); do
   [ -f "$fx/ready" ] && break

@@ -28,7 +28,7 @@ mkdir -p test-output/window
 # The Accounts window's part asks loopback DNS, HTTPS and OpenID servers,
 # served by tests of cmd/stamp (scripts/window-test-accounts.sh): built here, before
 # the test's throw-away HOME hides the Go caches.
-go test -c -o test-output/window/discover-fixture.test ./cmd/stamp ||
+go test -c -o bin/discover-fixture.test ./cmd/stamp ||
   { echo "window-test: cannot build the discovery test servers (cmd/stamp's test)" >&2; exit 1; }
 display=(-a)
 if [ -n "${STAMP_TEST_DISPLAY:-}" ]; then display=(-n "${STAMP_TEST_DISPLAY#:}"); fi
