@@ -4,7 +4,7 @@
 #
 # 1. Runs the tests of the packages that handle secrets or run beside them
 #    (smtpclient, compose, account, stamp-send, ui, oauth, discover,
-#    instance, cmd/stamp) once more (verbose,
+#    instance, outbox, contacts, mailto, i18n, cmd/stamp) once more (verbose,
 #    -short, without the race detector) with HOME, XDG_* and STAMP_CONFIG_DIR
 #    inside test-output/secret-audit/, TMPDIR in a fresh folder, with
 #    STAMP_TEST_TRANSCRIPTS set so every SMTP session and every stamp-send
@@ -161,7 +161,7 @@ chmod 0711 "$testtmp"
 # The Go caches stay where they are when HOME moves.
 GOCACHE=$("$GO" env GOCACHE) GOMODCACHE=$("$GO" env GOMODCACHE) GOPATH=$("$GO" env GOPATH)
 export GOCACHE GOMODCACHE GOPATH
-pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/... ./ui/... ./oauth/... ./discover/... ./instance/... ./cmd/stamp/..."
+pkgs="./smtpclient/... ./compose/... ./account/... ./cmd/stamp-send/... ./ui/... ./oauth/... ./discover/... ./instance/... ./outbox/... ./contacts/... ./mailto/... ./i18n/... ./cmd/stamp/..."
 echo "secret-audit: running the tests of $pkgs with their output kept in $out"
 set +e
 (
