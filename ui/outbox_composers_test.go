@@ -19,7 +19,14 @@ import (
 // scheduler runs (a "running Stamp").
 func newComposersOutbox(t *testing.T, dir string, delay time.Duration) (*Composers, *Outbox, *sandbox.Server, *int) {
 	t.Helper()
-	srv, cfg := plainServer(t, sandbox.Options{})
+	return composersOutbox(t, dir, delay, sandbox.Options{})
+}
+
+// composersOutbox is newComposersOutbox with a server of the given options
+// (a slow one, say).
+func composersOutbox(t *testing.T, dir string, delay time.Duration, opts sandbox.Options) (*Composers, *Outbox, *sandbox.Server, *int) {
+	t.Helper()
+	srv, cfg := plainServer(t, opts)
 	a := test.NewTempApp(t)
 	a.Preferences().SetInt(prefUndoDelay, int(delay/time.Second))
 	u, err := NewOutbox(a, OutboxOptions{

@@ -15,7 +15,7 @@ import (
 // runs once: the end of the sends does not run it again.
 func TestExitQuitDuringSendThemNowEndsOnce(t *testing.T) {
 	dir := t.TempDir()
-	s, u, srv, stops := slowComposersOutbox(t, dir, 60*time.Second, sandbox.Options{FinalReplyDelay: 1500 * time.Millisecond})
+	s, u, srv, stops := composersOutbox(t, dir, 60*time.Second, sandbox.Options{FinalReplyDelay: 1500 * time.Millisecond})
 	c := s.Start(nil)
 	queueFrom(t, c, dir, "Slow one", 1)
 
