@@ -21,20 +21,9 @@ import (
 // retried. Now it is temporary (and retried on a network change, as a
 // server that could not be reached).
 func TestACaptivePortalIsRetried(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte("HTTP/1.1 302 Found\r\nLocation: http://portal.train.example/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-			c.Close()
-		}
-	}()
+	ln := rawServer(t, func(c net.Conn) {
+		c.Write([]byte("HTTP/1.1 302 Found\r\nLocation: http://portal.train.example/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+	})
 	e := newEnv(t, sandbox.Options{})
 	port := ln.Addr().(*net.TCPAddr).Port
 	o := e.open(Options{Backoff: []time.Duration{time.Hour},

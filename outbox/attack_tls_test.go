@@ -22,20 +22,7 @@ import (
 func TestAConnectionDroppedDuringTLSIsRetried(t *testing.T) {
 	// A server that goes away in the middle of the handshake: it reads the
 	// ClientHello and hangs up.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Read(make([]byte, 512))
-			c.Close()
-		}
-	}()
+	ln := rawServer(t, func(c net.Conn) { c.Read(make([]byte, 512)) })
 	e := newEnv(t, sandbox.Options{})
 	var port int
 	var ca []byte
