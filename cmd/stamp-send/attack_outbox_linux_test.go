@@ -5,8 +5,6 @@ package main
 // Kill -9 of stamp-send around the outbox (issue 18 review, findings 1, 12).
 
 import (
-	"bufio"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,28 +23,7 @@ import (
 // judged; SendNow judges it and then sends because it is forced.
 func TestOutboxSendIDWithoutAgainAfterAKillAsksFirst(t *testing.T) {
 	bin := buildStampSend(t)
-	e := newOutboxEnv(t, bin, sandbox.Options{FinalReplyDelay: 500 * time.Millisecond})
-	e.ok("--account", "box", "--to", "bob@example.com", "--subject", "killed", "--body", "hi", "--queue")
-	c := e.cmd("outbox", "send")
-	stderr, _ := c.StderrPipe()
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if sc.Text() == "-> ." {
-			c.Process.Signal(syscall.SIGKILL)
-		}
-	}
-	c.Wait()
-	if ws := c.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() {
-		t.Fatalf("stamp-send was not killed: %v", c.ProcessState)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := e.srv.Wait(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	e, _ := killedAfterTheDot(t, bin)
 	list := e.list()
 	if len(list) != 1 {
 		t.Fatalf("outbox: %v", list)

@@ -114,10 +114,12 @@ func queuesAndSendsLater(t *testing.T, bin string) {
 	}
 }
 
-// kill -9 of stamp-send after the message's final dot, before the reply:
-// the server delivers it, and the outbox shows it as possibly delivered
-// and never sends it again on its own.
-func killedDuringTheSend(t *testing.T, bin string) {
+// killedAfterTheDot queues a message and runs `stamp-send outbox send`,
+// killing it with SIGKILL right after the message's final dot, and waits
+// until the server (which answers the dot slowly) has delivered it. It
+// returns the environment and the killed command.
+func killedAfterTheDot(t *testing.T, bin string) (*outboxEnv, *exec.Cmd) {
+	t.Helper()
 	e := newOutboxEnv(t, bin, sandbox.Options{FinalReplyDelay: 500 * time.Millisecond})
 	e.ok("--account", "box", "--to", "bob@example.com", "--subject", "killed", "--body", "hi", "--queue")
 	c := e.cmd("outbox", "send")
@@ -140,6 +142,14 @@ func killedDuringTheSend(t *testing.T, bin string) {
 	if _, err := e.srv.Wait(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
+	return e, c
+}
+
+// kill -9 of stamp-send after the message's final dot, before the reply:
+// the server delivers it, and the outbox shows it as possibly delivered
+// and never sends it again on its own.
+func killedDuringTheSend(t *testing.T, bin string) {
+	e, c := killedAfterTheDot(t, bin)
 	out, err := e.cmd("outbox", "send").CombinedOutput()
 	if code := c.ProcessState.ExitCode(); err == nil || !strings.Contains(string(out), "may-have-been-delivered") {
 		t.Fatalf("the next flush (exit %d, %v) said:\n%s", code, err, out)
