@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -91,14 +90,7 @@ func TestStartArgsRefuses(t *testing.T) {
 // A second start with a link and a file hands both over, in one message,
 // the file made absolute, and exits 0 saying so.
 func TestASecondStampHandsItsLinkAndFileToTheRunningOne(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG folders")
-	}
-	tmp, err := os.MkdirTemp("", "stm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
+	tmp := xdgTemp(t)
 	runDir := filepath.Join(tmp, "run")
 	os.MkdirAll(runDir, 0o700)
 	t.Setenv("XDG_RUNTIME_DIR", runDir)

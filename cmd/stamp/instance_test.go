@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -17,14 +16,7 @@ import (
 // symbolic link, hands over to the running Stamp instead of becoming a
 // second primary that edits the same draft.
 func TestTwoStartsForOneDataFolderNeverBothBecomePrimary(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG folders")
-	}
-	tmp, err := os.MkdirTemp("", "stm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
+	tmp := xdgTemp(t)
 	dataHome := filepath.Join(tmp, "data")
 	os.MkdirAll(dataHome, 0o700)
 	t.Setenv("XDG_DATA_HOME", dataHome)

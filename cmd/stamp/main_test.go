@@ -35,14 +35,7 @@ func flagArgs() []string {
 }
 
 func TestASecondStampHandsItsFileToTheRunningOneAndExitsZero(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG folders")
-	}
-	tmp, err := os.MkdirTemp("", "stm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
+	tmp := xdgTemp(t)
 	runDir, dataHome := filepath.Join(tmp, "run"), filepath.Join(tmp, "data")
 	os.MkdirAll(runDir, 0o700)
 	t.Setenv("XDG_RUNTIME_DIR", runDir)
@@ -82,14 +75,7 @@ func TestASecondStampHandsItsFileToTheRunningOneAndExitsZero(t *testing.T) {
 }
 
 func TestEachDataFolderHasItsOwnInstance(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG folders")
-	}
-	tmp, err := os.MkdirTemp("", "stm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
+	tmp := xdgTemp(t)
 	runDir := filepath.Join(tmp, "run")
 	os.MkdirAll(runDir, 0o700)
 	t.Setenv("XDG_RUNTIME_DIR", runDir)
@@ -122,4 +108,20 @@ func TestTheNoteSaysTheRunningStampWasAsked(t *testing.T) {
 			t.Errorf("%d files, accounts %v: %q, want %q", tc.files, tc.accounts, got, tc.want)
 		}
 	}
+}
+
+// xdgTemp skips the test off Linux (it sets XDG folders) and returns a
+// short temporary folder (the instance socket's path must stay under 108
+// bytes), removed when the test ends.
+func xdgTemp(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG folders")
+	}
+	tmp, err := os.MkdirTemp("", "stm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	return tmp
 }
