@@ -78,6 +78,7 @@ unit:
 window-test: build
 	scripts/window-test.sh $(BIN)/stamp
 	scripts/window-test-zh.sh $(BIN)/stamp
+	scripts/window-test-ime.sh $(BIN)/stamp
 
 test: test-deps vet unit window-test
 	scripts/test-server.sh

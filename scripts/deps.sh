@@ -10,7 +10,8 @@
 # renders: Fyne draws glyphs its theme lacks with a system font; the lighter
 # fonts-wqy-microhei, 5 MB, works too), test (Xvfb, keyring, Chromium for the OAuth sign-in, the
 # independent SMTP server, tesseract with Simplified Chinese for
-# scripts/ocr-check.sh), bench (the programs Stamp is compared with),
+# scripts/ocr-check.sh, fcitx5 and ibus with pinyin for the input-method
+# window test), bench (the programs Stamp is compared with),
 # dist (make dist: the mingw-w64 cross compiler for Stamp.exe, xz and zip for
 # the archives, dpkg-shlibdeps for the .deb's Depends, makensis for the
 # Windows installer; file, the mingw objdump, strings, desktop-file-validate,
@@ -19,7 +20,7 @@ set -euo pipefail
 
 declare -A group
 group[build]="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxext-dev fonts-noto-cjk"
-group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium tesseract-ocr tesseract-ocr-chi-sim"
+group[test]="xvfb xauth xdotool xclip x11-utils imagemagick openbox wmctrl dbus dbus-x11 gnome-keyring libsecret-tools python3 python3-aiosmtpd openssl procps psmisc file chromium tesseract-ocr tesseract-ocr-chi-sim fcitx5 fcitx5-chinese-addons ibus ibus-libpinyin"
 group[bench]="curl msmtp swaks time"
 group[dist]="gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev xz-utils zip unzip file binutils desktop-file-utils dpkg-dev nsis appstream lintian p7zip-full xdg-utils"
 

@@ -19,6 +19,7 @@ import (
 )
 
 func main() {
+	useInputLocale()
 	startLanguage()
 	s, err := parseStartArgs(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
