@@ -176,3 +176,52 @@ func TestAttackZhFyneDialogButtonsReadAsChineseSoftware(t *testing.T) {
 		t.Errorf("a yes/no question's No in Chinese is 不 (want 否):\n%s", confirm)
 	}
 }
+
+// The send panel's header in Chinese names the connection's security by
+// its settings name: 正在通过 127.0.0.1:PORT（none）发送… — "none"/"tls"/
+// "starttls" are the flag values (smtpclient.Security.String), where the
+// Accounts window's picker shows the translated labels
+// (ui/sendpanel_run.go:95, :263).
+func TestAttackZhSendPanelHeaderNamesSecurityByItsFlagValue(t *testing.T) {
+	attackZh(t)
+	speak(t, "zh-Hans")
+	c, _ := slowServerComposer(t, t.TempDir(), 0, 0)
+	test.Type(c.To, "ann@example.com")
+	test.Type(c.Subject, "测试邮件")
+	test.Type(c.Body, "你好")
+	done := sendsDone(c)
+	c.TrySend()
+	waitDone(t, done)
+	p := c.panel
+	if p == nil {
+		t.Fatal("no send panel")
+	}
+	if m := regexp.MustCompile(`[（(](none|tls|starttls)[）)]`).FindString(p.Header.Text); m != "" {
+		t.Errorf("the Chinese send panel's header is %q: the security as %s", p.Header.Text, m)
+	}
+	// Everything else the panel shows but the transcript (the server's
+	// own words) is Chinese.
+	for _, s := range everyText(p.Window) {
+		if strings.HasPrefix(s, "C:") || strings.HasPrefix(s, "S:") || strings.Contains(s, "ESMTP") {
+			continue
+		}
+		if en := englishIn(s); len(en) > 0 {
+			t.Logf("English in the Chinese send panel: %q", s)
+		}
+	}
+}
+
+// The Accounts window's folded server settings in Chinese:
+// 服务器设置：smtp.qq.com:465（tls） — the flag value again, not the
+// picker's Chinese label (ui/accounts_preset.go:121).
+func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) {
+	attackZh(t)
+	speak(t, "zh-Hans")
+	w, _, _, _ := newTestAccountsWindow(t)
+	test.Type(w.Address, "someone@qq.com")
+	for _, s := range everyText(w.Window) {
+		if strings.HasPrefix(s, "服务器设置") && regexp.MustCompile(`[（(](none|tls|starttls)[）)]`).MatchString(s) {
+			t.Errorf("the Chinese Accounts window shows %q", s)
+		}
+	}
+}
