@@ -225,3 +225,40 @@ func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) 
 		}
 	}
 }
+
+// A message whose send was cut off (Stamp killed during DATA) comes back at
+// the next start as "may have been delivered"; in Chinese the Outbox window
+// explains it in English: the outbox package writes its own explanations
+// into the record in English (outbox/send.go:126, :131, :289,
+// outbox/take.go:92), and the window shows them as they are
+// (ui/outbox_window.go:106 上次错误：{{.Error}}). Explanations made from an
+// engine error are stored in the language of the moment of the send
+// (outbox/classify.go:80), so a queue made by stamp-send in English (or
+// before switching the language) stays English too.
+func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
+	attackZh(t)
+	speak(t, "zh-Hans")
+	_, cfg := plainServer(t, sandbox.Options{})
+	r := newOutboxRig(t, t.TempDir(), time.Hour, cfg, false)
+	id := r.queue(t, "季度报告")
+	// What a killed Stamp leaves: the record says sending, at the data stage.
+	path := filepath.Join(r.data, "Outbox", id+".json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := regexp.MustCompile(`"state":\s*"[a-z-]+"`).ReplaceAllString(string(b), `"state":"sending","stage":"data"`)
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := r.u.showWindow(r.c)
+	all := strings.Join(everyText(w.Window), "\n")
+	if !strings.Contains(all, "需要处理") && !strings.Contains(all, "可能") {
+		t.Fatalf("the record was not judged as may-have-been-delivered:\n%s", all)
+	}
+	for _, line := range strings.Split(all, "\n") {
+		if en := englishIn(line); len(en) > 0 {
+			t.Errorf("the Chinese Outbox window says %q", line)
+		}
+	}
+}
