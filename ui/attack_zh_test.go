@@ -262,3 +262,28 @@ func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// The undo-delay dialog shows a delay that is not one of its choices as
+// "7 s" (fmt.Sprintf, ui/outbox_exit.go:53): an English unit in the
+// Chinese dialog, where every other choice says 秒.
+func TestAttackZhUndoDelayOutsideTheChoicesHasAnEnglishUnit(t *testing.T) {
+	attackZh(t)
+	speak(t, "zh-Hans")
+	_, cfg := plainServer(t, sandbox.Options{})
+	r := newOutboxRig(t, t.TempDir(), 7*time.Second, cfg, false)
+	r.c.ShowUndoDelay()
+	var sel *widget.Select
+	for _, o := range r.c.Window.Canvas().Overlays().List() {
+		walk(o, func(x fyne.CanvasObject) {
+			if s, ok := x.(*widget.Select); ok {
+				sel = s
+			}
+		})
+	}
+	if sel == nil {
+		t.Fatal("no delay picker")
+	}
+	if !strings.Contains(sel.Selected, "秒") {
+		t.Errorf("the Chinese undo-delay picker shows the current 7 s delay as %q (the choices: %q)", sel.Selected, sel.Options)
+	}
+}
