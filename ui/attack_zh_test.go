@@ -287,3 +287,29 @@ func TestAttackZhUndoDelayOutsideTheChoicesHasAnEnglishUnit(t *testing.T) {
 		t.Errorf("the Chinese undo-delay picker shows the current 7 s delay as %q (the choices: %q)", sel.Selected, sel.Options)
 	}
 }
+
+// Attach… in Chinese: Fyne's file dialog names its places in English
+// (Home, Documents, Downloads, Desktop, …: fyne dialog/file.go:400-416 never
+// goes through lang) and titles itself 打开 文件 (label + " " + File, a
+// space inside a Chinese word). Attach is the composer's second button;
+// Import vCard and Save transcript use the same dialog. Stamp promises every
+// dialog in Chinese and shows this one as Fyne made it.
+func TestAttackZhTheAttachDialogNamesItsPlacesInEnglish(t *testing.T) {
+	attackZh(t)
+	speak(t, "zh-Hans")
+	home := t.TempDir()
+	for _, d := range []string{"Documents", "Downloads", "Desktop"} {
+		os.Mkdir(filepath.Join(home, d), 0o700)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	c, _ := newTestComposer(t, t.TempDir())
+	c.ShowAttachDialog()
+	all := everyText(c.Window)
+	for _, s := range all {
+		switch s {
+		case "Home", "Documents", "Downloads", "Desktop", "App Files", "打开 文件":
+			t.Errorf("the Chinese Attach dialog shows %q", s)
+		}
+	}
+}
