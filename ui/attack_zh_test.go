@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/contacts"
+	"stamp/outbox"
 	"stamp/smtpclient/sandbox"
 )
 
@@ -310,6 +311,32 @@ func TestAttackZhTheAttachDialogNamesItsPlacesInEnglish(t *testing.T) {
 		switch s {
 		case "Home", "Documents", "Downloads", "Desktop", "App Files", "打开 文件":
 			t.Errorf("the Chinese Attach dialog shows %q", s)
+		}
+	}
+}
+
+// The outbox keeps a failed send's explanation as text, in the language
+// of the moment (outbox/classify.go:80 stores se.Explain()). A message
+// refused while Stamp spoke English (or queued by stamp-send with an
+// English LANG) is explained in English in the Chinese Outbox window ever
+// after, though the record keeps the step, code and reply it could be
+// explained from again.
+func TestAttackZhAStoredExplanationKeepsTheLanguageOfTheSend(t *testing.T) {
+	attackZh(t)
+	_, cfg := plainServer(t, sandbox.Options{RejectData: &sandbox.Reply{Code: 550, Enhanced: "5.7.1", Text: "Message refused by policy"}})
+	r := newOutboxRig(t, t.TempDir(), 0, cfg, true)
+	seen := notices(r.c)
+	typeMessage(r.c, "Refused")
+	r.c.TrySend()
+	waitChange(t, seen, "the refusal", func(ch outbox.Change) bool { return ch.Record.State == outbox.NeedsAttention })
+	speak(t, "zh-Hans") // the person switches to Chinese (next start)
+	w := r.u.showWindow(r.c)
+	for _, line := range strings.Split(strings.Join(everyText(w.Window), "\n"), "\n") {
+		if strings.Contains(line, "Message refused by policy") {
+			line = strings.Split(line, "Message refused by policy")[0] // the server's words may stay
+		}
+		if en := englishIn(line); len(en) > 0 {
+			t.Errorf("the Chinese Outbox window says %q", line)
 		}
 	}
 }
