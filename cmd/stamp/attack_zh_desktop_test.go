@@ -43,3 +43,23 @@ func TestAttackZhTheDesktopEntryAndInstallerAreEnglishOnly(t *testing.T) {
 		t.Errorf("the Windows installer speaks English only (no MUI_LANGUAGE \"SimpChinese\")")
 	}
 }
+
+// README.zh-CN.md's first mail says 点击发送 and the send panel shows each
+// step; since the outbox (issue 18) Send empties the form and waits (10 秒后
+// 发送 — 撤销) before anything is sent, and Send later and the Outbox
+// (邮件 › 发件箱) exist: the Chinese README names none of them (nor the
+// 联系人 window), so a reader's first send does not do what it says.
+func TestAttackZhTheChineseReadmeDescribesTheSendBeforeTheOutbox(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack test")
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.zh-CN.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, word := range []string{"撤销", "发件箱", "稍后发送"} {
+		if !strings.Contains(string(b), word) {
+			t.Errorf("README.zh-CN.md never says %s", word)
+		}
+	}
+}
