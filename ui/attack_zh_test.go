@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/contacts"
+	"stamp/i18n"
 	"stamp/outbox"
 	"stamp/smtpclient/sandbox"
 )
@@ -338,5 +339,23 @@ func TestAttackZhAStoredExplanationKeepsTheLanguageOfTheSend(t *testing.T) {
 		if en := englishIn(line); len(en) > 0 {
 			t.Errorf("the Chinese Outbox window says %q", line)
 		}
+	}
+}
+
+// "When … the typed text needs CJK glyphs and no font has them, Stamp says
+// what to install": only Subject and Body are watched (ui/fonts.go:85). A
+// Chinese name typed into To (张三 <zhangsan@example.com>, as the README's
+// own example writes it), Cc or Bcc shows as boxes and nothing is said.
+func TestAttackZhChineseInToWithoutACJKFontIsNotTold(t *testing.T) {
+	attackZh(t)
+	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
+	cjkFontCheck = func() bool { return true } // a Linux desktop without fonts-noto-cjk
+	c, _ := newTestComposer(t, t.TempDir())
+	WatchCJKFont(c, i18n.English)
+	waitFor(t, "the font check", func() bool { return fontState.Load() == 2 })
+	test.Type(c.To, "张三 <zhangsan@example.com>")
+	drainUI()
+	if !strings.Contains(c.Notice.Text, "fonts-noto-cjk") {
+		t.Errorf("a Chinese name typed into To without a CJK font: no word of what to install (notice %q)", c.Notice.Text)
 	}
 }
