@@ -44,6 +44,7 @@ func TestAttackZhSubcommandsSpeakEnglish(t *testing.T) {
 		{"contacts", "import", vcf},
 		{"contacts", "remove", "nobody@example.org"},
 		{"--help"},
+		{"--dry-run", "--from", "a@example.com", "--mailto", "mailto:c@example.com?attach=/etc/passwd&X-Foo=1", "--body", "x"},
 	} {
 		_, out, errOut := runCmd(t, "", args...)
 		var english []string
