@@ -34,7 +34,7 @@ type Choice string
 // language, or one Stamp does not speak, e.g. written by a later version).
 func (c Choice) Resolve() language.Tag {
 	if c != "" {
-		if t, err := language.Parse(string(c)); err == nil {
+		if t, err := language.Parse(cleanLocale(string(c))); err == nil {
 			if m, ok := matchSupported(t); ok {
 				return m
 			}
