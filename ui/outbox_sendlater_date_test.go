@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,15 +17,13 @@ import (
 // Chinese as 2026年12月5日, English as 5 Dec 2026; never Fyne's 05/12/2026,
 // whose order depends on the country.
 func TestSendLaterDateFollowsTheLanguage(t *testing.T) {
-	months := []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 	for _, tc := range []struct {
 		lang     i18n.Choice
-		write    func(time.Time) string
 		schedule string
 		notice   string
 	}{
-		{"zh-Hans", func(d time.Time) string { return fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day()) }, "定时发送", "已定时"},
-		{"en", func(d time.Time) string { return fmt.Sprintf("%d %s %d", d.Day(), months[d.Month()-1], d.Year()) }, "Schedule", "Scheduled:"},
+		{"zh-Hans", "定时发送", "已定时"},
+		{"en", "Schedule", "Scheduled:"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			speak(t, tc.lang)
@@ -53,16 +50,33 @@ func TestSendLaterDateFollowsTheLanguage(t *testing.T) {
 				t.Fatalf("no day and time entries in the dialog: %s", dialogText(top))
 			}
 			tomorrow := time.Now().AddDate(0, 0, 1)
-			if want := tc.write(tomorrow); day.Text != want {
+			if want := dayAsWritten(tc.lang, tomorrow); day.Text != want {
 				t.Errorf("the day shows %q, want %q", day.Text, want)
+			}
+
+			// The calendar button picks a day and writes it the same way.
+			test.Tap(day.ActionItem.(*widget.Button))
+			var cal *widget.Calendar
+			walk(c.Window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+				if k, ok := o.(*widget.Calendar); ok {
+					cal = k
+				}
+			})
+			if cal == nil {
+				t.Fatal("the calendar button showed no calendar")
+			}
+			test.Tap(findButton(c.Window.Canvas().Overlays().Top(), "28"))
+			picked := time.Date(tomorrow.Year(), tomorrow.Month(), 28, 0, 0, 0, 0, time.Local)
+			if want := dayAsWritten(tc.lang, picked); day.Text != want {
+				t.Errorf("after picking the 28th the day shows %q, want %q", day.Text, want)
 			}
 
 			// A country-ordered day is refused, naming the form to use.
 			day.SetText("")
 			test.Type(day, "05/12/2027")
 			test.Tap(findButton(top, tc.schedule))
-			if texts := dialogText(top); !strings.Contains(texts, tc.write(tomorrow)) {
-				t.Errorf("05/12/2027 gave no problem naming the form %q: %s", tc.write(tomorrow), texts)
+			if texts := dialogText(top); !strings.Contains(texts, dayAsWritten(tc.lang, tomorrow)) {
+				t.Errorf("05/12/2027 gave no problem naming the form %q: %s", dayAsWritten(tc.lang, tomorrow), texts)
 			}
 			if n := len(r.u.Waiting()); n != 0 {
 				t.Fatalf("an ambiguous day queued %d messages", n)
@@ -71,7 +85,7 @@ func TestSendLaterDateFollowsTheLanguage(t *testing.T) {
 			// The language's own form, typed, schedules that day.
 			target := time.Now().AddDate(0, 1, 10)
 			day.SetText("")
-			test.Type(day, tc.write(target))
+			test.Type(day, dayAsWritten(tc.lang, target))
 			clock.SetText("")
 			test.Type(clock, "09:30")
 			test.Tap(findButton(top, tc.schedule))
