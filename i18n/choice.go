@@ -71,8 +71,9 @@ func LoadChoice(dir string) (Choice, error) {
 
 // SaveChoice writes the language choice into SettingsFile in dir atomically,
 // keeping the file's other settings. A SettingsFile that is a symbolic link
-// is written through (the link stays); one that leads nowhere is an error. A damaged file is kept aside
-// (settings.json.broken-TIME) and a new one written.
+// is written through (the link stays); one that leads nowhere is an error.
+// A damaged file is kept aside (settings.json.broken-TIME) and a new one
+// written.
 func SaveChoice(dir string, c Choice) error {
 	path, err := settingsPath(dir)
 	if err != nil {
