@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/text/language"
@@ -34,7 +33,7 @@ type Choice string
 // language, or one Stamp does not speak, e.g. written by a later version).
 func (c Choice) Resolve() language.Tag {
 	if c != "" {
-		if t, err := language.Parse(string(c)); err == nil {
+		if t, err := language.Parse(cleanLocale(string(c))); err == nil {
 			if m, ok := matchSupported(t); ok {
 				return m
 			}
@@ -48,7 +47,11 @@ func (c Choice) Resolve() language.Tag {
 // no language tag at all, is an error and no choice. A well-formed tag Stamp
 // does not speak is returned as it is (Resolve follows the system for it).
 func LoadChoice(dir string) (Choice, error) {
-	raw, err := readSettings(dir)
+	path, err := settingsPath(dir)
+	if err != nil {
+		return "", err
+	}
+	raw, err := readSettings(path)
 	if err != nil || raw == nil {
 		return "", err
 	}
@@ -67,11 +70,16 @@ func LoadChoice(dir string) (Choice, error) {
 }
 
 // SaveChoice writes the language choice into SettingsFile in dir atomically,
-// keeping the file's other settings. A damaged file is kept aside
-// (settings.json.broken-TIME) and a new one written.
+// keeping the file's other settings. A SettingsFile that is a symbolic link
+// is written through (the link stays); one that leads nowhere is an error.
+// A damaged file is kept aside (settings.json.broken-TIME) and a new one
+// written.
 func SaveChoice(dir string, c Choice) error {
-	path := filepath.Join(dir, SettingsFile)
-	raw, err := readSettings(dir)
+	path, err := settingsPath(dir)
+	if err != nil {
+		return err
+	}
+	raw, err := readSettings(path)
 	if err != nil {
 		aside := path + ".broken-" + time.Now().Format("20060102-150405")
 		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
@@ -95,8 +103,10 @@ func SaveChoice(dir string, c Choice) error {
 	return atomicfile.WriteBytes(path, 0o600, append(data, '\n'))
 }
 
-func readSettings(dir string) (map[string]json.RawMessage, error) {
-	data, err := boundedfile.Read(filepath.Join(dir, SettingsFile), 64<<10)
+// readSettings reads the settings file at path (settingsPath); nil when
+// there is none.
+func readSettings(path string) (map[string]json.RawMessage, error) {
+	data, err := boundedfile.Read(path, 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

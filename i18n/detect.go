@@ -7,9 +7,10 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Detect returns the supported language closest to the system's: on Unix the
-// first of LANGUAGE (a colon-separated list, read unless the locale is C or
-// POSIX), LC_ALL, LC_MESSAGES and LANG, as gettext reads them; on Windows the
+// Detect returns the first language in the system's list that Stamp speaks
+// (any Chinese variant counts as Simplified Chinese, see Match): on Unix the
+// entries of LANGUAGE (a colon-separated list, read unless the locale is C or
+// POSIX), then LC_ALL, LC_MESSAGES or LANG, as gettext reads them; on Windows the
 // user's preferred UI languages; on macOS the AppleLanguages list. English
 // when the system says nothing Stamp speaks.
 func Detect() language.Tag {
@@ -61,3 +62,14 @@ func cleanLocale(s string) string {
 }
 
 func getenv(k string) string { return os.Getenv(k) }
+
+// parseAppleLanguages reads macOS's `defaults read -g AppleLanguages`, a
+// plist array such as ("zh-Hans-CN", "en-US"), in its order. It lives here,
+// not in detect_darwin.go, so every system's tests read a macOS list.
+func parseAppleLanguages(s string) []language.Tag {
+	var tags []language.Tag
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("(),\"\n\t ", r) }) {
+		tags = appendParsed(tags, f)
+	}
+	return tags
+}

@@ -5,7 +5,6 @@ package i18n
 import (
 	"context"
 	"os/exec"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -24,12 +23,4 @@ func systemLanguages() []language.Tag {
 		return tags
 	}
 	return append(tags, parseAppleLanguages(string(out))...)
-}
-
-func parseAppleLanguages(s string) []language.Tag {
-	var tags []language.Tag
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("(),\"\n\t ", r) }) {
-		tags = appendParsed(tags, f)
-	}
-	return tags
 }

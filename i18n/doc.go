@@ -14,4 +14,13 @@
 // (keys_test.go) fails when a key used in code is missing from a language
 // file, a file holds a key no code uses, or en.json differs from the code's
 // English.
+//
+// The language follows the system's list of preferred languages in its
+// order (gettext's LANGUAGE, then LC_ALL / LC_MESSAGES / LANG on Unix; the
+// preferred UI languages on Windows; AppleLanguages on macOS): the first one
+// Stamp speaks wins, English when none. Stamp has no Traditional Chinese
+// translation yet, so every Chinese variant (zh_TW, zh_HK, zh-Hant, zh_SG,
+// zh) gets Simplified Chinese, wherever it stands in that list; the Language
+// dialog still offers English. Adding a language is one more JSON file in
+// translations/ and one more entry in Supported.
 package i18n

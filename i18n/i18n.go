@@ -58,17 +58,18 @@ func loadBundle() *goi18n.Bundle {
 	return b
 }
 
-// Match returns the supported language closest to the given ones (in order
-// of preference), English when none is close.
+// Match returns the supported language of the first given one (in order of
+// preference, as the system lists them) that Stamp speaks, English when it
+// speaks none. Every Chinese variant (zh-TW, zh-HK, zh-Hant, zh-SG, zh)
+// counts as Simplified Chinese: Stamp has no Traditional translation yet, and
+// Simplified is closer to a Traditional reader than English.
 func Match(prefs ...language.Tag) language.Tag {
-	if len(prefs) == 0 {
-		return English
+	for _, p := range prefs {
+		if m, ok := matchSupported(p); ok {
+			return m
+		}
 	}
-	_, i, conf := matcher.Match(prefs...)
-	if conf == language.No {
-		return English
-	}
-	return Supported()[i]
+	return English
 }
 
 // Parse reads a language name as a person or the system writes it ("zh_CN.UTF-8",
@@ -96,9 +97,12 @@ func ParseSupported(s string) (language.Tag, error) {
 	return m, nil
 }
 
-// matchSupported is Match for one tag, with false when no supported language
-// is close to it.
+// matchSupported is the supported language close to t, with false when
+// none is: any Chinese is Simplified Chinese (see Match).
 func matchSupported(t language.Tag) (language.Tag, bool) {
+	if base, _ := t.Base(); base.String() == "zh" {
+		return SimplifiedChinese, true
+	}
 	_, i, conf := matcher.Match(t)
 	if conf == language.No {
 		return English, false

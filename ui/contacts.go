@@ -15,6 +15,8 @@ import (
 
 	"stamp/compose"
 	"stamp/contacts"
+
+	"stamp/i18n"
 )
 
 // learnRecipients records the To, Cc and Bcc of a message that went out
@@ -155,7 +157,7 @@ func (w *ContactsWindow) edit(c contacts.Contact) {
 	info := lang.X("contacts.never_sent", "Never sent to from Stamp.")
 	if c.Uses > 0 {
 		info = lang.X("contacts.uses", "Sent {{.Uses}} times, last on {{.Date}}.",
-			map[string]any{"Uses": c.Uses, "Date": c.LastUsed.Local().Format("2006-01-02")})
+			map[string]any{"Uses": c.Uses, "Date": i18n.Date(c.LastUsed)})
 	}
 	if with := w.book.SentWith(c.Address); len(with) > 0 {
 		info += "\n" + lang.X("contacts.sent_with", "Recently sent with: {{.List}}", map[string]any{"List": strings.Join(with, ", ")})

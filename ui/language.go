@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sync"
+	"sync/atomic"
 	_ "unsafe" // go:linkname, to make Fyne's lang speak the chosen language
 
 	"fyne.io/fyne/v2"
@@ -27,12 +28,25 @@ func fyneSetupLang(string)
 
 var addTranslations sync.Once
 
+// appRunning is set by Running: from then on UseLanguage refuses.
+var appRunning atomic.Bool
+
+// Running tells the package that the app's event loop starts (call it just
+// before a.Run). From then on the language is fixed: UseLanguage panics.
+func Running() { appRunning.Store(true) }
+
 // UseLanguage makes tag the language of every text from now on, in both
 // layers: i18n (the engine's explanations, validation, presets) and Fyne's
 // lang (every lang.X in ui, and Fyne's own dialogs). The translation files
 // are the same embedded ones (i18n.FS), registered with Fyne once. Call it
-// before the first window is built: windows already open keep their texts.
+// before the app runs (Running), on the goroutine that builds the windows:
+// Fyne's switch of the language is not synchronised with the texts its
+// event loop reads, and windows already open keep their texts. Once the app
+// runs it panics rather than race; a new choice applies at the next start.
 func UseLanguage(tag language.Tag) language.Tag {
+	if appRunning.Load() {
+		panic("ui.UseLanguage called while the app runs: Fyne's language is not synchronised; choose the language before a.Run (the Language dialog's choice applies at the next start)")
+	}
 	tag = i18n.SetLanguage(tag)
 	addTranslations.Do(func() {
 		if err := lang.AddTranslationsFS(i18n.FS, i18n.Dir); err != nil {

@@ -19,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stamp/internal/boundedfile"
+
+	"stamp/i18n"
 )
 
 // rawPreviewLimit is how much of a raw message the viewer shows: the
@@ -177,7 +179,7 @@ func newMailboxWindow(a fyne.App, title, empty, dir string) *mailboxWindow {
 			if subject == "" {
 				subject = lang.X("mailbox.no_subject", "(no subject)")
 			}
-			o.(*widget.Label).SetText(it.Time.Local().Format("2006-01-02 15:04") + "  " + subject)
+			o.(*widget.Label).SetText(i18n.DateTime(it.Time) + "  " + subject)
 		})
 	m.list.OnSelected = m.show
 	right := container.NewBorder(m.detail, nil, nil, nil, m.raw)

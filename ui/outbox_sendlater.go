@@ -119,14 +119,17 @@ func (c *Composer) ShowSendLater() {
 			choose(shown[i])
 		})
 	}
-	date := widget.NewDateEntry()
-	day := tomorrow
-	date.SetDate(&day)
+	date := newDayEntry(tomorrow, c.Window.Canvas()) // outbox_sendlater_day.go
 	clock := widget.NewEntry()
 	clock.SetText(fmt.Sprintf("%02d:00", morningHour))
 	clock.Validator = func(s string) error { _, _, err := parseClock(s); return err }
 	schedule := widget.NewButtonWithIcon(lang.X("outbox.schedule", "Schedule"), theme.ConfirmIcon(), func() {
-		at, err := laterAt(date.Date, clock.Text, time.Now())
+		if err := date.entry.Validate(); err != nil && date.entry.Text != "" {
+			problem.SetText(err.Error())
+			problem.Show()
+			return
+		}
+		at, err := laterAt(date.day, clock.Text, time.Now())
 		if err != nil {
 			problem.SetText(err.Error())
 			problem.Show()
@@ -138,7 +141,7 @@ func (c *Composer) ShowSendLater() {
 		buttons[0], buttons[1], buttons[2],
 		widget.NewSeparator(),
 		widget.NewForm(
-			widget.NewFormItem(lang.X("outbox.day", "Day"), date),
+			widget.NewFormItem(lang.X("outbox.day", "Day"), date.entry),
 			widget.NewFormItem(lang.X("outbox.time", "Time"), clock)),
 		problem,
 		schedule,

@@ -28,7 +28,8 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stdout, stderr := terminalStreams(os.Args[1:], os.Stdout, os.Stderr) // terminal.go
+	os.Exit(run(os.Args[1:], os.Stdin, stdout, stderr))
 }
 
 // The three parts of run, as package variables only so that tests can

@@ -155,6 +155,7 @@ func run(s startArgs, primary *instance.Primary) error {
 	}
 	serveHandOver(a, primary, composers, showAccounts) // uidesk hook: later starts hand their files to the front composer
 	ob.Start()
+	ui.Running() // from here on ui.UseLanguage panics: Fyne's language is not synchronised
 	a.Run()
 	// The loop has ended (the last composer's close said so already, unless
 	// Fyne quit without closing it): from now on no widget or draft work
