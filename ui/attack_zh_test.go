@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -116,7 +117,6 @@ func TestAttackZhContactsCountOneInThePlural(t *testing.T) {
 // English ("December 2026", fyne widget/calendar.go:161), the one English
 // line in the dialog.
 func TestAttackZhSendLaterCalendarNamesTheMonthInEnglish(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), time.Minute, cfg, false)
@@ -124,35 +124,29 @@ func TestAttackZhSendLaterCalendarNamesTheMonthInEnglish(t *testing.T) {
 	test.Type(c.To, "ann@example.com")
 	test.Type(c.Subject, "季度报告")
 	c.ShowSendLater()
-	var date *widget.DateEntry
-	for _, o := range c.Window.Canvas().Overlays().List() {
-		walk(o, func(x fyne.CanvasObject) {
-			if d, ok := x.(*widget.DateEntry); ok {
-				date = d
-			}
-		})
-	}
-	if date == nil {
-		t.Fatal("no day picker in Send later")
-	}
-	// The calendar button at the entry's end.
-	var opener *widget.Button
-	walk(date, func(x fyne.CanvasObject) {
-		if b, ok := x.(*widget.Button); ok {
-			opener = b
+	var day *widget.Entry
+	walk(c.Window.Canvas().Overlays().Top(), func(x fyne.CanvasObject) {
+		if e, ok := x.(*widget.Entry); ok && e.ActionItem != nil {
+			day = e
 		}
 	})
-	if opener == nil {
-		t.Fatal("no calendar button")
+	if day == nil {
+		t.Fatal("no day picker in Send later")
 	}
-	test.Tap(opener)
+	test.Tap(day.ActionItem.(*widget.Button)) // the calendar button at the entry's end
 	month := regexp.MustCompile(`(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}`)
 	all := strings.Join(everyText(c.Window), "\n")
 	if m := month.FindString(all); m != "" {
 		t.Errorf("the Chinese Send later calendar names the month %q", m)
 	}
-	if !strings.Contains(all, "周") {
-		t.Fatalf("the calendar did not open (no weekday shown):\n%s", all)
+	tomorrow := time.Now().AddDate(0, 0, 1)
+	if want := fmt.Sprintf("%d年%d月", tomorrow.Year(), tomorrow.Month()); !strings.Contains(all, want) {
+		t.Errorf("the calendar's heading is not %q:\n%s", want, all)
+	}
+	for _, w := range []string{"一", "日"} {
+		if !regexp.MustCompile(`(?m)^` + w + `$`).MatchString(all) {
+			t.Errorf("the calendar has no weekday %q in its heading row:\n%s", w, all)
+		}
 	}
 }
 

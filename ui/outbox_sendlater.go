@@ -64,6 +64,12 @@ func laterAt(date *time.Time, clock string, now time.Time) (time.Time, error) {
 	return at, nil
 }
 
+// quickLabel is a quick choice's button: its name and when it leaves, in
+// the language's brackets ("In an hour (Fri 4 Dec 21:55)", "一小时后（12月4日 周五 21:55）").
+func quickLabel(name string, at time.Time) string {
+	return lang.X("outbox.quick_choice", "{{.Choice}} ({{.When}})", map[string]any{"Choice": name, "When": shortTime(at)})
+}
+
 // ShowSendLater asks when the message should leave: a quick choice or a
 // day and time. The message then goes into the outbox as Scheduled.
 func (c *Composer) ShowSendLater() {
@@ -101,7 +107,7 @@ func (c *Composer) ShowSendLater() {
 	buttons := make([]*widget.Button, len(labels))
 	shown := []time.Time{hour, tomorrow, monday}
 	for i := range buttons {
-		buttons[i] = widget.NewButton(fmt.Sprintf("%s (%s)", labels[i], shortTime(shown[i])), func() {
+		buttons[i] = widget.NewButton(quickLabel(labels[i], shown[i]), func() {
 			h, t, m := quickTimes(time.Now())
 			if i == 0 {
 				choose(h)
@@ -110,7 +116,7 @@ func (c *Composer) ShowSendLater() {
 			if !shown[i].After(time.Now()) {
 				shown = []time.Time{h, t, m}
 				for j, b := range buttons {
-					b.SetText(fmt.Sprintf("%s (%s)", labels[j], shortTime(shown[j])))
+					b.SetText(quickLabel(labels[j], shown[j]))
 				}
 				problem.SetText(lang.X("outbox.in_past", "That time has passed: choose a later one."))
 				problem.Show()

@@ -56,9 +56,9 @@ func TestSendLaterDateFollowsTheLanguage(t *testing.T) {
 
 			// The calendar button picks a day and writes it the same way.
 			test.Tap(day.ActionItem.(*widget.Button))
-			var cal *widget.Calendar
+			var cal *calendar
 			walk(c.Window.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-				if k, ok := o.(*widget.Calendar); ok {
+				if k, ok := o.(*calendar); ok {
 					cal = k
 				}
 			})

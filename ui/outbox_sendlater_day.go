@@ -42,12 +42,12 @@ func newDayEntry(day time.Time, c fyne.Canvas) *dayEntry {
 		if d.day != nil {
 			start = *d.day
 		}
-		d.popUp = widget.NewPopUp(widget.NewCalendar(start, func(t time.Time) {
+		d.popUp = widget.NewPopUp(newCalendar(start, time.Now(), func(t time.Time) { // calendar.go
 			d.set(t)
 			d.popUp.Hide()
 		}), c)
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.entry)
-		d.popUp.ShowAtPosition(pos.Add(fyne.NewPos(0, d.entry.Size().Height)))
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.entry)
+		d.popUp.ShowAtPosition(popUpPlace(at, d.entry.Size().Height, c.Size(), d.popUp.MinSize()))
 	})
 	pick.Importance = widget.LowImportance
 	d.entry.ActionItem = pick
@@ -58,4 +58,22 @@ func newDayEntry(day time.Time, c fyne.Canvas) *dayEntry {
 // set shows day in the entry.
 func (d *dayEntry) set(day time.Time) {
 	d.entry.SetText(i18n.Date(day))
+}
+
+// popUpPlace is where a pop-up of size goes in a window of size win, for
+// an object at pos, height high: under it when the window has room there,
+// else above it, else as low as fits; moved left when it would pass the
+// window's right edge.
+func popUpPlace(pos fyne.Position, high float32, win, size fyne.Size) fyne.Position {
+	p := pos.Add(fyne.NewPos(0, high))
+	if p.Y+size.Height > win.Height {
+		p.Y = pos.Y - size.Height
+		if p.Y < 0 {
+			p.Y = max(0, win.Height-size.Height)
+		}
+	}
+	if p.X+size.Width > win.Width {
+		p.X = max(0, win.Width-size.Width)
+	}
+	return p
 }
