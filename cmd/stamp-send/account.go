@@ -168,7 +168,7 @@ func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, erro
 				return "", err
 			}
 			if strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-") {
-				return "", usagef("a password is never taken from a flag (it would show in the process list); use --password-stdin or --password-env VAR")
+				return "", usagef("%s", i18n.T("send.usage.password_flag", "a password is never taken from a flag (it would show in the process list); use --password-stdin or --password-env VAR"))
 			}
 			return "", usagef("%v", err)
 		}
@@ -180,11 +180,11 @@ func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, erro
 	}
 	switch {
 	case len(names) > 1:
-		return "", usagef("one account name expected, got %q", names)
+		return "", usagef("%s", i18n.T("send.usage.one_name", "one account name expected, got {{.Names}}", map[string]any{"Names": fmt.Sprintf("%q", names)}))
 	case needName && len(names) == 0:
-		return "", usagef("the account NAME is missing (see stamp-send account --help)")
+		return "", usagef("%s", i18n.T("send.usage.name_missing", "the account NAME is missing (see stamp-send account --help)"))
 	case !needName && len(names) > 0:
-		return "", usagef("unexpected argument %q", names[0])
+		return "", usagef("%s", i18n.T("send.usage.unexpected_arg", "unexpected argument {{.Arg}}", map[string]any{"Arg": fmt.Sprintf("%q", names[0])}))
 	}
 	if len(names) == 1 {
 		return names[0], nil
@@ -207,7 +207,7 @@ func (p *passwordFlags) register(fs *flag.FlagSet) {
 func (p *passwordFlags) read(stdin io.Reader) (string, error) {
 	o := options{PasswordStdin: p.stdin, PasswordEnv: p.env}
 	if p.stdin && p.env != "" {
-		return "", usagef("--password-env and --password-stdin: give one or the other")
+		return "", usagef("%s", i18n.T("send.usage.password_both", "--password-env and --password-stdin: give one or the other"))
 	}
 	if err := o.readPassword(stdin); err != nil {
 		return "", err
@@ -271,7 +271,7 @@ func (c *accountCmd) add(args []string) error {
 		return err
 	}
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
-		return usagef("--auth none logs in without a password; leave out the password")
+		return usagef("%s", i18n.T("send.usage.auth_none_password", "--auth none logs in without a password; leave out the password"))
 	}
 	if a.OAuth != nil {
 		if err := c.checkSignIn(a, f.oauth.signIn); err != nil {
@@ -320,11 +320,11 @@ func (c *accountCmd) add(args []string) error {
 func (f *addFlags) account(name string) (account.Account, account.Security, error) {
 	var a account.Account
 	if f.from == "" {
-		return a, "", usagef("--from ADDR is required")
+		return a, "", usagef("%s", i18n.T("send.usage.from_required", "--from ADDR is required"))
 	}
 	addr, err := mail.ParseAddress(f.from)
 	if err != nil {
-		return a, "", usagef("--from %q: not an email address", f.from)
+		return a, "", usagef("%s", i18n.T("send.usage.from_not_address", "--from {{.Address}}: not an email address", map[string]any{"Address": fmt.Sprintf("%q", f.from)}))
 	}
 	a = account.Account{ID: name, Label: f.label, Name: addr.Name, Address: addr.Address,
 		Username: f.user, CAFile: f.caFile, SaveSent: !f.noSent, Default: f.makeDefault}
@@ -392,7 +392,7 @@ func (c *accountCmd) chooseServer(a *account.Account, sec account.Security, f *a
 			}
 		}
 		if len(candidates.Endpoints) == 0 {
-			return nil, usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
+			return nil, usagef("%s", i18n.T("send.usage.security_not_offered", "--security {{.Security}}: {{.Provider}} offers {{.Endpoints}}; give --server to choose yourself", map[string]any{"Security": fmt.Sprint(sec), "Provider": fmt.Sprint(p.Provider), "Endpoints": fmt.Sprint(endpointList(p.Endpoints))}))
 		}
 	}
 	i := 0
@@ -668,14 +668,13 @@ func (c *accountCmd) password(args []string) error {
 		return err
 	}
 	if password == "" {
-		return usagef("give the password with --password-stdin or --password-env VAR")
+		return usagef("%s", i18n.T("send.usage.password_give", "give the password with --password-stdin or --password-env VAR"))
 	}
 	if a.OAuth != nil {
-		return usagef("account %q signs in with %s, not a password: use stamp-send account login %s (or account logout %s to end the sign-in)",
-			a.ID, oauth.Kind(a.OAuth.Provider).Name(), a.ID, a.ID)
+		return usagef("%s", i18n.T("send.usage.account_signs_in", "account {{.Account}} signs in with {{.Provider}}, not a password: use stamp-send account login {{.ID}} (or account logout {{.ID}} to end the sign-in)", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Provider": fmt.Sprint(oauth.Kind(a.OAuth.Provider).Name()), "ID": fmt.Sprint(a.ID)}))
 	}
 	if !a.EffectiveAuth().NeedsSecret() {
-		return usagef("account %q logs in without a password (auth none)", a.ID)
+		return usagef("%s", i18n.T("send.usage.account_auth_none", "account {{.Account}} logs in without a password (auth none)", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	}
 	return c.savePassword(a.ID, password)
 }
@@ -736,7 +735,7 @@ func (c *accountCmd) test(args []string) error {
 		return err
 	}
 	if *timeout <= 0 {
-		return usagef("--timeout %v: must be more than zero", *timeout)
+		return usagef("%s", i18n.T("send.usage.timeout_positive", "--timeout {{.Timeout}}: must be more than zero", map[string]any{"Timeout": fmt.Sprint(*timeout)}))
 	}
 	password, err := pw.read(c.stdin)
 	if err != nil {
@@ -753,9 +752,9 @@ func (c *accountCmd) test(args []string) error {
 		cred, _, err = c.secrets.Get(context.Background(), a.ID)
 		switch {
 		case errors.Is(err, account.ErrNoSecret):
-			return usagef("no password is saved for %q; pass it with --password-stdin or --password-env VAR, or save it with: stamp-send account password %s --password-stdin", a.ID, a.ID)
+			return usagef("%s", i18n.T("send.usage.no_password_saved", "no password is saved for {{.Account}}; pass it with --password-stdin or --password-env VAR, or save it with: stamp-send account password {{.ID}} --password-stdin", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "ID": fmt.Sprint(a.ID)}))
 		case err != nil:
-			return usagef("%v. Pass the password with --password-stdin or --password-env VAR", err)
+			return usagef("%s", i18n.T("send.usage.pass_password", "{{.Error}}. Pass the password with --password-stdin or --password-env VAR", map[string]any{"Error": fmt.Sprint(err)}))
 		}
 	}
 	cfg := a.SMTPConfig(cred)

@@ -17,6 +17,7 @@ import (
 
 	"stamp/account"
 	"stamp/discover"
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
@@ -302,8 +303,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 			}
 		}
 		if len(plain) > 0 {
-			return p, nil, false, usagef("the only server found for %s has no encryption: %s.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none",
-				pr(a.Address), strings.Join(plain, ", "))
+			return p, nil, false, usagef("%s", i18n.T("send.usage.discover_plain_only", "the only server found for {{.Address}} has no encryption: {{.Servers}}.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none", map[string]any{"Address": fmt.Sprint(pr(a.Address)), "Servers": fmt.Sprint(strings.Join(plain, ", "))}))
 		}
 		fmt.Fprintf(w, "No settings published for %s (%s).\n", pr(r.Domain), attemptSummary(r))
 		if dead := deadGuesses(r); len(dead) > 0 && !f.probe {
@@ -314,7 +314,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 				fmt.Fprintf(w, "  ! %s\n", pr(d))
 			}
 			if !f.disc.acceptWarning {
-				return p, nil, false, usagef("no SMTP server answered where the guess for %s points (see above). Nothing was saved.\nAsk your provider for its SMTP server and give --server HOST:PORT; or save the guess anyway with --accept-warnings (or check it again with --probe)", pr(r.Domain))
+				return p, nil, false, usagef("%s", i18n.T("send.usage.discover_dead_guess", "no SMTP server answered where the guess for {{.Domain}} points (see above). Nothing was saved.\nAsk your provider for its SMTP server and give --server HOST:PORT; or save the guess anyway with --accept-warnings (or check it again with --probe)", map[string]any{"Domain": fmt.Sprint(pr(r.Domain))}))
 			}
 		}
 		return p, nil, false, nil
@@ -332,7 +332,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 		fmt.Fprintf(w, "  ! %s\n", pr(warn))
 	}
 	if len(warnings) > 0 && !f.disc.acceptWarning {
-		return p, nil, false, usagef("these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself")
+		return p, nil, false, usagef("%s", i18n.T("send.usage.discover_needs_say", "these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself"))
 	}
 	return chosen.AsPreset(r.Domain), &discovered{cand: chosen, server: best}, true, nil
 }
