@@ -109,3 +109,26 @@ func TestUsageErrorsInChineseAsAProcess(t *testing.T) {
 		})
 	}
 }
+
+func TestHelpFlagsInChineseAsAProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds stamp-send")
+	}
+	bin := buildStampSend(t)
+	code, zh := runProcess(t, bin, "zh_CN.UTF-8", "--help")
+	if code != exitOK {
+		t.Errorf("--help in Chinese: exit %d", code)
+	}
+	for _, want := range []string{"-to ADDR\n    \t收件人 ADDR（可重复，或用逗号分隔）", "-password-env VAR\n    \t从环境变量 VAR 读取密码", "-auth METHOD\n    \tMETHOD：auto"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("--help in Chinese lacks %q:\n%s", want, zh)
+		}
+	}
+	if strings.Contains(zh, "send.flag.") || strings.Contains(zh, "recipient ADDR") {
+		t.Errorf("--help in Chinese shows a raw key or English:\n%s", zh)
+	}
+	code, en := runProcess(t, bin, "C", "--help")
+	if code != exitOK || !strings.Contains(en, "-to ADDR\n    \trecipient ADDR (repeatable, or comma-separated)") {
+		t.Errorf("--help in English: exit %d:\n%s", code, en)
+	}
+}
