@@ -35,7 +35,7 @@ var (
 // terminal user is not waiting for a prompt they cannot see.
 const accountKeyringTimeout = 10 * time.Second
 
-const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
+const accountSynopsis = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
                             [--user U] [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer|none]
                             [--ca-file PEM] [--pin SHA256]
                             [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
@@ -50,7 +50,11 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account reset
        stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL] [--ca-file PEM] [--allow-http]
 
-Without --server, add takes the settings from Stamp's provider presets for
+`
+
+// accountNotes explains the account synopsis in the person's language.
+func accountNotes() string {
+	return i18n.T("send.account.usage_notes", `Without --server, add takes the settings from Stamp's provider presets for
 the address's domain (instant, offline); for another domain it looks them
 up as "account discover" does (the domain's autoconfig file, the ISP
 database, MX and SRV records; --resolver, --ispdb, --allow-http and add's
@@ -69,13 +73,18 @@ and this command when it meets one.
 Passwords go to the system keyring, never to the settings file, and are never
 taken from a flag value. list and show say where each password is kept.
 reset keeps an unreadable settings file aside as accounts.json.broken-<time>
-and starts with no accounts.
-`
+and starts with no accounts.`) + "\n"
+}
+
+// accountHelp is "stamp-send account --help": the synopses, then the notes.
+func accountHelp() string {
+	return accountSynopsis + accountNotes() + oauthSynopsis + "\n" + oauthNotes()
+}
 
 // accountCommand runs "stamp-send account ...".
 func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, accountUsage+oauthUsage)
+		fmt.Fprint(stderr, accountHelp())
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -93,7 +102,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	}
 	h, ok := handlers[sub]
 	if !ok {
-		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage+oauthUsage)
+		fmt.Fprintf(stderr, "stamp-send account: %s\n%s", i18n.T("send.account.unknown_command", "unknown command {{.Command}}", map[string]any{"Command": fmt.Sprintf("%q", sub)}), accountHelp())
 		return exitUsage
 	}
 	err := h(rest)
@@ -101,7 +110,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return c.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, accountUsage+oauthUsage)
+		fmt.Fprint(stderr, accountHelp())
 		return exitOK
 	}
 	// Errors may quote a server (test, add --probe) or a settings file:

@@ -23,15 +23,18 @@ import (
 // account login NAME, and --account NAME sending with a fresh token
 // (oauth.Send).
 
-const oauthUsage = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
+const oauthSynopsis = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
                             [--client-id ID] [--client-secret-env VAR] [--tenant T]
                             [--issuer URL | --auth-url URL --token-url URL] [--device-auth-url URL]
                             [--revocation-url URL] [--scopes "S1 S2"] [--device] [--sign-in-timeout D]
                             [the server flags above]
        stamp-send account login NAME [--device] [--client-secret-env VAR] [--sign-in-timeout D]
        stamp-send account logout NAME      (alias: signout)
+`
 
---oauth signs in with the provider in your browser (stamp-send prints the
+// oauthNotes explains the sign-in synopsis in the person's language.
+func oauthNotes() string {
+	return i18n.T("send.account.oauth_notes", `--oauth signs in with the provider in your browser (stamp-send prints the
 link and opens a browser when there is one, then waits for it to come back
 to http://127.0.0.1:PORT/callback), or with --device (Microsoft, custom) on
 any other device with a code. The refresh token goes to the system keyring;
@@ -39,8 +42,8 @@ sending with --account NAME gets a fresh access token each time. A client
 secret (of your own client) is read from an environment variable and kept in
 the keyring, never in the settings file. login signs in again. logout
 revokes the sign-in where the provider can (Google; Microsoft cannot) and
-deletes it and the client secret from the keyring; the settings stay.
-`
+deletes it and the client secret from the keyring; the settings stay.`) + "\n"
+}
 
 // openBrowser opens a web address in the person's browser. Tests replace
 // it (oauth_test.go), so no test ever starts a browser.

@@ -127,6 +127,14 @@ func TestHelpFlagsInChineseAsAProcess(t *testing.T) {
 	if strings.Contains(zh, "send.flag.") || strings.Contains(zh, "recipient ADDR") {
 		t.Errorf("--help in Chinese shows a raw key or English:\n%s", zh)
 	}
+	code, zh = runProcess(t, bin, "zh_CN.UTF-8", "account", "--help")
+	if code != exitOK || !strings.Contains(zh, "密码保存在系统密钥环中") || !strings.Contains(zh, "--oauth 会在浏览器中通过服务商登录") {
+		t.Errorf("account --help in Chinese: exit %d:\n%s", code, zh)
+	}
+	code, zh = runProcess(t, bin, "zh_CN.UTF-8", "account", "frobnicate")
+	if code != exitUsage || !strings.Contains(zh, `未知的命令 "frobnicate"`) {
+		t.Errorf("an unknown account command in Chinese: exit %d:\n%s", code, zh)
+	}
 	code, en := runProcess(t, bin, "C", "--help")
 	if code != exitOK || !strings.Contains(en, "-to ADDR\n    \trecipient ADDR (repeatable, or comma-separated)") {
 		t.Errorf("--help in English: exit %d:\n%s", code, en)
