@@ -118,7 +118,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	fmt.Fprintln(stderr, "stamp-send account "+sub+": "+printableLines(err.Error()))
 	var broken *account.BrokenFileError
 	if errors.As(err, &broken) {
-		fmt.Fprintln(stderr, "To keep the file aside and start with no accounts, run: stamp-send account reset")
+		fmt.Fprintln(stderr, i18n.T("send.account.reset_hint", "To keep the file aside and start with no accounts, run: stamp-send account reset"))
 	}
 	var ue *usageError
 	var ve *account.ValidationError
@@ -297,7 +297,7 @@ func (c *accountCmd) add(args []string) error {
 	if err := c.save(a, f.replace); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
+	fmt.Fprintln(c.stdout, i18n.T("send.account.saved", "Saved account {{.Account}}: {{.Address}} via {{.Server}} ({{.Security}}).", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Address": a.Address, "Server": a.Server(), "Security": a.Security.Describe()}))
 	if before.OAuth != nil && a.OAuth == nil {
 		// It logs in with a password now: its sign-in is not used any
 		// more; end it, as the Accounts window does.
@@ -316,10 +316,10 @@ func (c *accountCmd) add(args []string) error {
 	}
 	if a.EffectiveAuth().NeedsSecret() {
 		if cred, loc, _ := c.secrets.Get(context.Background(), a.ID); f.replace && loc == account.LocationKeyring && cred.Kind == account.KindPassword {
-			fmt.Fprintln(c.stdout, "The password saved in the system keyring is kept.")
+			fmt.Fprintln(c.stdout, i18n.T("send.account.password_kept", "The password saved in the system keyring is kept."))
 			return nil
 		}
-		fmt.Fprintf(c.stdout, "No password saved. Save one with: stamp-send account password %s --password-stdin\n", a.ID)
+		fmt.Fprintln(c.stdout, i18n.T("send.account.no_password", "No password saved. Save one with: stamp-send account password {{.ID}} --password-stdin", map[string]any{"ID": a.ID}))
 	}
 	return nil
 }
@@ -465,10 +465,10 @@ func (c *accountCmd) savePassword(id, password string) error {
 		return err
 	}
 	if loc == account.LocationKeyring {
-		fmt.Fprintln(c.stdout, "Password saved in the system keyring.")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.password_saved", "Password saved in the system keyring."))
 		return nil
 	}
-	fmt.Fprintf(c.stderr, "The password was NOT saved: %v\nWhen sending, pass it with --password-stdin or --password-env VAR.\n", c.secrets.Problem())
+	fmt.Fprintln(c.stderr, i18n.T("send.account.password_not_saved", "The password was NOT saved: {{.Problem}}\nWhen sending, pass it with --password-stdin or --password-env VAR.", map[string]any{"Problem": fmt.Sprint(c.secrets.Problem())}))
 	c.code = exitFailure
 	return nil
 }
@@ -567,7 +567,7 @@ func (c *accountCmd) list(args []string) error {
 		return nil
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(c.stdout, "No saved accounts. Add one with: stamp-send account add NAME --from ADDR")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.none", "No saved accounts. Add one with: stamp-send account add NAME --from ADDR"))
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
@@ -650,17 +650,17 @@ func (c *accountCmd) remove(args []string) error {
 	switch {
 	case errors.As(err, &ku):
 		// The settings are gone; only the keyring part failed.
-		fmt.Fprintf(c.stdout, "Removed account %q.\n", a.ID)
+		fmt.Fprintln(c.stdout, i18n.T("send.account.removed", "Removed account {{.Account}}.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 		if ku.Reason == account.ReasonNoService {
 			return nil // no keyring on this desktop: nothing can be stored in one
 		}
-		fmt.Fprintf(c.stderr, "Its password may still be in the system keyring (service %q, user %q): %v\n", account.KeyringService, a.ID, ku)
+		fmt.Fprintln(c.stderr, i18n.T("send.account.password_may_remain", "Its password may still be in the system keyring (service {{.Service}}, user {{.User}}): {{.Error}}", map[string]any{"Service": fmt.Sprintf("%q", account.KeyringService), "User": fmt.Sprintf("%q", a.ID), "Error": fmt.Sprint(ku)}))
 		c.code = exitFailure
 		return nil
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Removed account %q and its saved password.\n", a.ID)
+	fmt.Fprintln(c.stdout, i18n.T("send.account.removed_with_password", "Removed account {{.Account}} and its saved password.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	return nil
 }
 
@@ -714,11 +714,11 @@ func (c *accountCmd) reset(args []string) error {
 		return err
 	}
 	if kept == "" {
-		fmt.Fprintln(c.stdout, "There was no settings file; starting with no accounts.")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.reset_none", "There was no settings file; starting with no accounts."))
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "The old settings file is kept as %s; starting with no accounts.\n", kept)
-	fmt.Fprintln(c.stdout, "Passwords saved in the keyring were left alone.")
+	fmt.Fprintln(c.stdout, i18n.T("send.account.reset_kept", "The old settings file is kept as {{.Path}}; starting with no accounts.", map[string]any{"Path": kept}))
+	fmt.Fprintln(c.stdout, i18n.T("send.account.reset_passwords", "Passwords saved in the keyring were left alone."))
 	return nil
 }
 

@@ -66,10 +66,10 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 		err = fs.Parse(fs.Args()[1:])
 	}
 	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		err = errors.New(i18n.T("send.usage.unexpected_arg", "unexpected argument {{.Arg}}", map[string]any{"Arg": fmt.Sprintf("%q", fs.Arg(0))}))
 	}
 	if err == nil && addr == "" {
-		err = errors.New("the address to look up is missing")
+		err = errors.New(i18n.T("send.discover.address_missing", "the address to look up is missing"))
 	}
 	var opts discover.Options
 	if err == nil {
@@ -285,7 +285,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 	opts.All = false
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(c.stderr, "Looking up the settings for %s…\n", smtpclient.Printable(a.Address))
+	fmt.Fprintln(c.stderr, i18n.T("send.discover.looking_up", "Looking up the settings for {{.Address}}…", map[string]any{"Address": smtpclient.Printable(a.Address)}))
 	r, err := discover.New(opts).Discover(ctx, a.Address)
 	if err != nil {
 		return p, nil, false, err
@@ -305,7 +305,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 		if len(plain) > 0 {
 			return p, nil, false, usagef("%s", i18n.T("send.usage.discover_plain_only", "the only server found for {{.Address}} has no encryption: {{.Servers}}.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none", map[string]any{"Address": fmt.Sprint(pr(a.Address)), "Servers": fmt.Sprint(strings.Join(plain, ", "))}))
 		}
-		fmt.Fprintf(w, "No settings published for %s (%s).\n", pr(r.Domain), attemptSummary(r))
+		fmt.Fprintln(w, i18n.T("send.discover.none_published", "No settings published for {{.Domain}} ({{.Attempts}}).", map[string]any{"Domain": pr(r.Domain), "Attempts": attemptSummary(r)}))
 		if dead := deadGuesses(r); len(dead) > 0 && !f.probe {
 			// Discovery's own check found no server where the guess
 			// points: saving it unchecked would take weaker evidence
@@ -319,7 +319,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 		}
 		return p, nil, false, nil
 	}
-	fmt.Fprintf(w, "Found settings for %s: %s, %s", pr(a.Address), pr(best.String()), pr(chosen.From))
+	fmt.Fprint(w, i18n.T("send.discover.found", "Found settings for {{.Address}}: {{.Server}}, {{.From}}", map[string]any{"Address": pr(a.Address), "Server": pr(best.String()), "From": pr(chosen.From)}))
 	if chosen.Provider != "" {
 		fmt.Fprintf(w, " — %s", pr(chosen.Provider))
 	}

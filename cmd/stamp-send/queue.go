@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -58,7 +59,7 @@ func parseAt(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\"")
+	return time.Time{}, errors.New(i18n.T("send.queue.not_a_time", "not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\""))
 }
 
 // openOutbox opens the app's outbox with the saved accounts' send paths.

@@ -135,6 +135,10 @@ func TestHelpFlagsInChineseAsAProcess(t *testing.T) {
 	if code != exitUsage || !strings.Contains(zh, `未知的命令 "frobnicate"`) {
 		t.Errorf("an unknown account command in Chinese: exit %d:\n%s", code, zh)
 	}
+	code, zh = runProcess(t, bin, "zh_CN.UTF-8", "account", "discover")
+	if code != exitUsage || !strings.Contains(zh, "缺少要查找的地址") {
+		t.Errorf("account discover without an address in Chinese: exit %d:\n%s", code, zh)
+	}
 	code, en := runProcess(t, bin, "C", "--help")
 	if code != exitOK || !strings.Contains(en, "-to ADDR\n    \trecipient ADDR (repeatable, or comma-separated)") {
 		t.Errorf("--help in English: exit %d:\n%s", code, en)
