@@ -53,9 +53,8 @@ type BrokenFileError struct {
 }
 
 func (e *BrokenFileError) Error() string {
-	return fmt.Sprintf("the account settings file %s cannot be read (%v); it has been left untouched. "+
-		"Fix it by hand, or reset to keep it aside as %s.broken-<time> and start with no accounts",
-		e.Path, e.Err, filepath.Base(e.Path))
+	return i18n.T("account.err.broken_file", "the account settings file {{.Path}} cannot be read ({{.Error}}); it has been left untouched. Fix it by hand, or reset to keep it aside as {{.Name}}.broken-<time> and start with no accounts",
+		map[string]any{"Path": e.Path, "Error": fmt.Sprint(e.Err), "Name": filepath.Base(e.Path)})
 }
 
 func (e *BrokenFileError) Unwrap() error { return e.Err }
@@ -101,7 +100,7 @@ func DefaultDir() (string, error) {
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find the settings folder: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("account.err.find_folder", "find the settings folder"), err)
 	}
 	return filepath.Join(base, "Stamp"), nil
 }
@@ -123,7 +122,7 @@ func Open(dir string) (*Store, error) {
 	}
 	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("create the settings folder: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.create_folder", "create the settings folder"), err)
 	}
 	// MkdirAll leaves an existing folder's mode alone. The folder holds
 	// nothing secret, but which accounts exist is nobody else's business:
@@ -334,7 +333,7 @@ func (s *Store) Reset() (keptAt string, err error) {
 		keptAt = s.path + ".broken-" + stamp + "-" + strconv.Itoa(n)
 	}
 	if err := os.Rename(s.path, keptAt); err != nil {
-		return "", fmt.Errorf("keep the old settings file aside: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("account.err.keep_aside", "keep the old settings file aside"), err)
 	}
 	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return keptAt, err
@@ -363,7 +362,7 @@ func (s *Store) read() (*fileData, error) {
 	case errors.As(err, &refused):
 		return nil, &BrokenFileError{Path: s.path, Err: err}
 	case err != nil:
-		return nil, fmt.Errorf("read the account settings: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.read_settings", "read the account settings"), err)
 	}
 	return parseFile(s.path, data)
 }
@@ -439,7 +438,7 @@ func (s *Store) update(change func(*fileData) error) error {
 	// under the lock.
 	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
-		return fmt.Errorf("save the account settings: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("account.err.save_settings", "save the account settings"), err)
 	}
 	return nil
 }
@@ -456,7 +455,7 @@ func (s *Store) lock() (unlock func(), err error) {
 	case errors.Is(err, filelock.ErrBusy):
 		return nil, errors.New(i18n.T("account.err.locked", "the account settings are being changed by another Stamp (still locked after {{.Duration}}); try again", map[string]any{"Duration": timeout.String()}))
 	case err != nil:
-		return nil, fmt.Errorf("lock the account settings: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.lock_settings", "lock the account settings"), err)
 	}
 	return unlock, nil
 }

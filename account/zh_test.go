@@ -2,6 +2,7 @@ package account
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -144,6 +145,25 @@ func TestStoreErrorsInChinese(t *testing.T) {
 		t.Fatalf("Add twice = %v, want ErrAccountExists", err)
 	}
 	checkChinese(t, "exists", err.Error(), `"work"`)
+}
+
+func TestABrokenSettingsFileInChinese(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "accounts.json"), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	i18n.SetLanguage(i18n.SimplifiedChinese)
+	defer i18n.SetLanguage(i18n.English)
+	_, err := Open(dir)
+	if err == nil {
+		s, _ := Open(dir)
+		_, err = s.List()
+	}
+	var broken *BrokenFileError
+	if !errors.As(err, &broken) {
+		t.Fatalf("a broken settings file: %v, want a *BrokenFileError", err)
+	}
+	checkChinese(t, "broken file", broken.Error(), broken.Path, "accounts.json.broken-", fmt.Sprint(broken.Err))
 }
 
 func TestValidationInEnglish(t *testing.T) {
