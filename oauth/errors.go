@@ -72,23 +72,17 @@ type ProviderError struct {
 }
 
 func (e *ProviderError) Error() string {
-	var b strings.Builder
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-		b.WriteString(" (")
-	}
 	// Printable again: a ProviderError built elsewhere is shown safely too.
+	answer := i18n.T("oauth.err.provider_answered", "the provider answered {{.Code}}",
+		map[string]any{"Code": smtpclient.Printable(e.Code)})
 	if e.Description != "" {
-		b.WriteString(i18n.T("oauth.err.provider_answered_desc", "the provider answered {{.Code}}: {{.Description}}",
-			map[string]any{"Code": smtpclient.Printable(e.Code), "Description": smtpclient.Printable(e.Description)}))
-	} else {
-		b.WriteString(i18n.T("oauth.err.provider_answered", "the provider answered {{.Code}}",
-			map[string]any{"Code": smtpclient.Printable(e.Code)}))
+		answer = i18n.T("oauth.err.provider_answered_desc", "the provider answered {{.Code}}: {{.Description}}",
+			map[string]any{"Code": smtpclient.Printable(e.Code), "Description": smtpclient.Printable(e.Description)})
 	}
-	if e.Err != nil {
-		b.WriteString(")")
+	if e.Err == nil {
+		return answer
 	}
-	return b.String()
+	return i18n.T("oauth.err.provider_wrapped", "{{.Why}} ({{.Answer}})", map[string]any{"Why": e.Err.Error(), "Answer": answer})
 }
 
 func (e *ProviderError) Unwrap() error { return e.Err }

@@ -101,7 +101,7 @@ func TestSignInFailuresInChinese(t *testing.T) {
 			t.Fatalf("Wait = %v, want a ProviderError wrapping ErrCancelled", err)
 		}
 		checkChinese(t, "error", err.Error(), "access_denied", "the user declined")
-		if !strings.Contains(err.Error(), "登录已取消") {
+		if !strings.Contains(err.Error(), "登录已取消（") {
 			t.Errorf("the error does not say the sign-in was cancelled: %q", err)
 		}
 		checkChinese(t, "browser page", page, "access_denied", "the user declined", "Stamp")
