@@ -27,20 +27,25 @@ import (
 // the real network.
 var discoverDial func(ctx context.Context, network, address string) (net.Conn, error)
 
-const discoverUsage = `usage: stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL]
+const discoverSynopsis = `usage: stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL]
                                  [--ca-file PEM] [--allow-http] [--timeout D]
 
-Shows the SMTP settings Stamp finds for ADDR and where each came from: the
+`
+
+// discoverHelp is "stamp-send account discover --help": the synopsis, then
+// the notes in the person's language.
+func discoverHelp() string {
+	return discoverSynopsis + i18n.T("send.discover.usage_notes", `Shows the SMTP settings Stamp finds for ADDR and where each came from: the
 built-in presets, the domain's autoconfig file (HTTPS), the Thunderbird ISP
 database, the MX and SRV records, and, when nothing else answers, a guess
 checked by connecting (EHLO only, no password). Nothing is saved.
   --resolver HOST:PORT  ask this DNS server instead of the system's
-  --ispdb URL           another ISP database base URL (default ` + discover.DefaultISPDB + `)
+  --ispdb URL           another ISP database base URL (default {{.ISPDB}})
   --ca-file PEM         also trust this CA for HTTPS and the guess (verification stays on)
   --allow-http          also fetch the autoconfig file over plain HTTP (marked unverified)
   --json                print the result as JSON
-Exit status: 0 when settings were found, 1 when none, 2 for a usage error.
-`
+Exit status: 0 when settings were found, 1 when none, 2 for a usage error.`, map[string]any{"ISPDB": discover.DefaultISPDB}) + "\n"
+}
 
 // discoverCommand runs "stamp-send account discover ...".
 func discoverCommand(args []string, stdout, stderr io.Writer) int {
@@ -58,7 +63,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, discoverUsage)
+		fmt.Fprint(stderr, discoverHelp())
 		return exitOK
 	}
 	if err == nil && addr == "" && fs.NArg() > 0 {
@@ -76,7 +81,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 		opts, err = discoverOptions(*resolver, *ispdb, *caFile, *allowHTTP, *timeout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverUsage)
+		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverHelp())
 		return exitUsage
 	}
 

@@ -139,6 +139,14 @@ func TestHelpFlagsInChineseAsAProcess(t *testing.T) {
 	if code != exitUsage || !strings.Contains(zh, "缺少要查找的地址") {
 		t.Errorf("account discover without an address in Chinese: exit %d:\n%s", code, zh)
 	}
+	code, zh = runProcess(t, bin, "zh_CN.UTF-8", "account", "discover", "--help")
+	if code != exitOK || !strings.Contains(zh, "不会保存任何内容") || !strings.Contains(zh, "默认 https://") {
+		t.Errorf("account discover --help in Chinese: exit %d:\n%s", code, zh)
+	}
+	code, zh = runProcess(t, bin, "zh_CN.UTF-8", "outbox", "--help")
+	if code != exitOK || !strings.Contains(zh, "4 需要登录或密码") {
+		t.Errorf("outbox --help in Chinese: exit %d:\n%s", code, zh)
+	}
 	code, en := runProcess(t, bin, "C", "--help")
 	if code != exitOK || !strings.Contains(en, "-to ADDR\n    \trecipient ADDR (repeatable, or comma-separated)") {
 		t.Errorf("--help in English: exit %d:\n%s", code, en)
