@@ -277,15 +277,15 @@ const MaxIDLength = 64
 func ValidateID(id string) error {
 	switch {
 	case id == "":
-		return errors.New("the account needs a name")
+		return errors.New(i18n.T("account.invalid.id_empty", "the account needs a name"))
 	case !utf8.ValidString(id):
-		return errors.New("the name is not valid UTF-8")
+		return errors.New(i18n.T("account.invalid.id_utf8", "the name is not valid UTF-8"))
 	case utf8.RuneCountInString(id) > MaxIDLength:
-		return fmt.Errorf("the name is longer than %d characters", MaxIDLength)
+		return errors.New(i18n.T("account.invalid.id_long", "the name is longer than {{.Max}} characters", map[string]any{"Max": MaxIDLength}))
 	}
 	for _, r := range id {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) || r == '/' || r == '\\' {
-			return fmt.Errorf("the name %q may not contain spaces, control characters or slashes", id)
+			return errors.New(i18n.T("account.invalid.id_chars", "the name {{.ID}} may not contain spaces, control characters or slashes", map[string]any{"ID": fmt.Sprintf("%q", id)}))
 		}
 	}
 	return nil
@@ -350,7 +350,7 @@ func (a Account) Validate() error {
 		}
 		if a.Security == SecurityNone {
 			// The engine would refuse it at send time; say so now.
-			add("pinned_sha256", "%s", smtpclient.ErrPinWithoutTLS)
+			say("pinned_sha256", i18n.T("account.invalid.pin_without_tls", "a pinned certificate needs an encrypted connection (security tls or starttls): with security none there is no certificate to check and everything goes in clear text; choose TLS or STARTTLS, or stop trusting the pinned certificate"))
 		}
 	}
 	if len(probs) == 0 {
@@ -366,11 +366,11 @@ func (a Account) Validate() error {
 func NormalizeSHA256(s string) (string, error) {
 	h := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), ":", ""))
 	if len(h) != 64 {
-		return "", fmt.Errorf("the SHA-256 fingerprint must be 64 hex digits (colons allowed), got %d", len(h))
+		return "", errors.New(i18n.T("account.invalid.sha256_length", "the SHA-256 fingerprint must be 64 hex digits (colons allowed), got {{.Count}}", map[string]any{"Count": len(h)}))
 	}
 	for _, r := range h {
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
-			return "", fmt.Errorf("the SHA-256 fingerprint may hold only hex digits and colons, not %q", r)
+			return "", errors.New(i18n.T("account.invalid.sha256_digit", "the SHA-256 fingerprint may hold only hex digits and colons, not {{.Char}}", map[string]any{"Char": fmt.Sprintf("%q", r)}))
 		}
 	}
 	return h, nil
@@ -391,17 +391,17 @@ func hasLineBreak(s string) bool { return strings.ContainsAny(s, "\r\n") }
 
 func checkAddress(addr string) error {
 	if strings.TrimSpace(addr) == "" {
-		return errors.New("the sender address is empty")
+		return errors.New(i18n.T("account.invalid.address_empty", "the sender address is empty"))
 	}
 	if hasLineBreak(addr) {
-		return errors.New("may not contain line breaks")
+		return errors.New(i18n.T("account.invalid.line_breaks", "may not contain line breaks"))
 	}
 	parsed, err := mail.ParseAddress(addr)
 	if err != nil {
-		return fmt.Errorf("%q is not an email address", addr)
+		return errors.New(i18n.T("account.invalid.not_address", "{{.Address}} is not an email address", map[string]any{"Address": fmt.Sprintf("%q", addr)}))
 	}
 	if parsed.Address != addr || parsed.Name != "" {
-		return fmt.Errorf("write the bare address (like name@example.com) here and the name in the name field, not %q", addr)
+		return errors.New(i18n.T("account.invalid.bare_address", "write the bare address (like name@example.com) here and the name in the name field, not {{.Address}}", map[string]any{"Address": fmt.Sprintf("%q", addr)}))
 	}
 	return nil
 }
@@ -409,27 +409,27 @@ func checkAddress(addr string) error {
 func checkHost(host string) error {
 	switch {
 	case host == "":
-		return errors.New("the server name is empty")
+		return errors.New(i18n.T("account.invalid.host_empty", "the server name is empty"))
 	case strings.Contains(host, "://"):
-		return fmt.Errorf("write the server name only (like smtp.example.com), without %q", host[:strings.Index(host, "://")+3])
+		return errors.New(i18n.T("account.invalid.host_scheme", "write the server name only (like smtp.example.com), without {{.Scheme}}", map[string]any{"Scheme": fmt.Sprintf("%q", host[:strings.Index(host, "://")+3])}))
 	case strings.ContainsAny(host, " \t\r\n/@"):
-		return fmt.Errorf("%q is not a server name", host)
+		return errors.New(i18n.T("account.invalid.host_not_name", "{{.Host}} is not a server name", map[string]any{"Host": fmt.Sprintf("%q", host)}))
 	}
 	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
 		return nil
 	}
 	if h, p, err := net.SplitHostPort(host); err == nil {
-		return fmt.Errorf("put the port %s in the port field and only %q here", p, h)
+		return errors.New(i18n.T("account.invalid.host_port", "put the port {{.Port}} in the port field and only {{.Host}} here", map[string]any{"Port": p, "Host": fmt.Sprintf("%q", h)}))
 	}
 	// A name in Unicode is kept as typed; it must have an A-label form,
 	// which is what the engine dials and checks the certificate against,
 	// and DNS lengths apply to that form.
 	ascii, err := smtpclient.ASCIIHost(host)
 	if err != nil {
-		return fmt.Errorf("%q is not a valid server name", host)
+		return errors.New(i18n.T("account.invalid.host_invalid", "{{.Host}} is not a valid server name", map[string]any{"Host": fmt.Sprintf("%q", host)}))
 	}
 	if len(ascii) > 253 {
-		return errors.New("the server name is longer than 253 characters")
+		return errors.New(i18n.T("account.invalid.host_long", "the server name is longer than 253 characters"))
 	}
 	// The lookup rules fold some characters into others and drop
 	// invisible ones (fullwidth "ｅｘａｍｐｌｅ" is dialled as "example", a
@@ -441,16 +441,16 @@ func checkHost(host string) error {
 			u = ascii
 		}
 		if u != strings.ToLower(host) {
-			return fmt.Errorf("%q would be dialled as %q: write it as %q", host, ascii, u)
+			return errors.New(i18n.T("account.invalid.host_dialled_as", "{{.Host}} would be dialled as {{.ASCII}}: write it as {{.Unicode}}", map[string]any{"Host": fmt.Sprintf("%q", host), "ASCII": fmt.Sprintf("%q", ascii), "Unicode": fmt.Sprintf("%q", u)}))
 		}
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
 		if label == "" || len(label) > 63 && isASCII(label) || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return fmt.Errorf("%q is not a valid server name", host)
+			return errors.New(i18n.T("account.invalid.host_invalid", "{{.Host}} is not a valid server name", map[string]any{"Host": fmt.Sprintf("%q", host)}))
 		}
 		for _, r := range label {
 			if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > unicode.MaxASCII && unicode.IsLetter(r)) {
-				return fmt.Errorf("%q is not a valid server name", host)
+				return errors.New(i18n.T("account.invalid.host_invalid", "{{.Host}} is not a valid server name", map[string]any{"Host": fmt.Sprintf("%q", host)}))
 			}
 		}
 	}
@@ -470,11 +470,11 @@ func isASCII(s string) bool {
 // so a typo shows up when the account is saved rather than at send time.
 func checkCAFile(path string) error {
 	if !filepath.IsAbs(path) {
-		return fmt.Errorf("%q is not an absolute path", path)
+		return errors.New(i18n.T("account.invalid.ca_not_absolute", "{{.Path}} is not an absolute path", map[string]any{"Path": fmt.Sprintf("%q", path)}))
 	}
 	data, err := boundedfile.Read(path, boundedfile.DefaultLimit)
 	if err != nil {
-		return fmt.Errorf("cannot read the CA file: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("account.invalid.ca_unreadable", "cannot read the CA file"), err)
 	}
 	found := 0
 	for {
@@ -487,12 +487,12 @@ func checkCAFile(path string) error {
 			continue
 		}
 		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return fmt.Errorf("%s holds a certificate that does not parse: %v", path, err)
+			return errors.New(i18n.T("account.invalid.ca_bad_cert", "{{.Path}} holds a certificate that does not parse: {{.Error}}", map[string]any{"Path": path, "Error": err.Error()}))
 		}
 		found++
 	}
 	if found == 0 {
-		return fmt.Errorf("%s holds no PEM certificate (BEGIN CERTIFICATE)", path)
+		return errors.New(i18n.T("account.invalid.ca_no_cert", "{{.Path}} holds no PEM certificate (BEGIN CERTIFICATE)", map[string]any{"Path": path}))
 	}
 	return nil
 }

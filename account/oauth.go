@@ -60,7 +60,7 @@ func ParseOAuthProvider(s string) (OAuthProvider, error) {
 	case OAuthGoogle, OAuthMicrosoft, OAuthCustom:
 		return p, nil
 	}
-	return "", fmt.Errorf("unknown sign-in provider %q: use google, microsoft or custom", s)
+	return "", errors.New(i18n.T("account.invalid.oauth_provider_unknown", "unknown sign-in provider {{.Provider}}: use google, microsoft or custom", map[string]any{"Provider": fmt.Sprintf("%q", s)}))
 }
 
 // UsesOAuth reports whether the account signs in with OAuth 2 instead of a
@@ -128,7 +128,7 @@ func (a Account) validateOAuth(add func(field, format string, args ...any)) {
 func checkOAuthURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not a web address", raw)
+		return errors.New(i18n.T("account.invalid.not_web_address", "{{.URL}} is not a web address", map[string]any{"URL": fmt.Sprintf("%q", raw)}))
 	}
 	if u.Scheme == "https" {
 		return nil
@@ -139,7 +139,7 @@ func checkOAuthURL(raw string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%q must use https", raw)
+	return errors.New(i18n.T("account.invalid.needs_https", "{{.URL}} must use https", map[string]any{"URL": fmt.Sprintf("%q", raw)}))
 }
 
 // ClientSecretName is the keyring user name of the account's OAuth 2

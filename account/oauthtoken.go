@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // MaxKeyringValue is the largest value Stamp puts in one keyring entry.
@@ -20,7 +22,7 @@ const MaxKeyringValue = 2000
 
 // ErrTokenDamaged says the parts of a split refresh token in the keyring do
 // not fit together (one was changed or deleted by hand): sign in again.
-var ErrTokenDamaged = errors.New("the saved sign-in in the keyring is damaged")
+var ErrTokenDamaged = newTextError(i18n.M("account.err.token_damaged", "the saved sign-in in the keyring is damaged"))
 
 // splitHead is the account's entry when its refresh token is split: the
 // usual entry (kind oauth2, no token) plus where the parts are.
@@ -114,7 +116,7 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 	head, err := s.rawGet(ctx, id)
 	switch {
 	case errors.Is(err, ErrNoSecret):
-		return "", "", LocationNone, fmt.Errorf("account %q: %w", id, ErrNoSecret)
+		return "", "", LocationNone, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoSecret)
 	case err != nil:
 		return "", "", LocationUnknown, err
 	}
@@ -135,7 +137,7 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	if hex.EncodeToString(sum[:]) != head.Sum {
-		return "", "", LocationKeyring, fmt.Errorf("account %q: %w", id, ErrTokenDamaged)
+		return "", "", LocationKeyring, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrTokenDamaged)
 	}
 	provider = ""
 	if head.OAuth2 != nil {
@@ -147,7 +149,7 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 // refreshOf is RefreshToken's answer for a whole credential found at loc.
 func refreshOf(id string, c Credential, loc PasswordLocation) (token, provider string, _ PasswordLocation, err error) {
 	if c.Kind != KindOAuth2 || c.OAuth2 == nil || c.OAuth2.RefreshToken == "" {
-		return "", "", loc, fmt.Errorf("account %q keeps a password, not a sign-in: %w", id, ErrNoSecret)
+		return "", "", loc, fmt.Errorf("%s: %w", i18n.T("account.err.keeps_password", "account {{.Account}} keeps a password, not a sign-in", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoSecret)
 	}
 	return c.OAuth2.RefreshToken, c.OAuth2.Provider, loc, nil
 }
@@ -175,7 +177,7 @@ func (s *Secrets) rawGet(ctx context.Context, id string) (rawHead, error) {
 	h := rawHead{raw: value}
 	if strings.HasPrefix(value, "{") && json.Unmarshal([]byte(value), &h.splitHead) == nil && h.Parts > 0 {
 		if h.Parts > 1000 || h.Gen == "" || strings.Contains(h.Gen, "/") {
-			return rawHead{}, fmt.Errorf("account %q: %w", id, ErrTokenDamaged)
+			return rawHead{}, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrTokenDamaged)
 		}
 		return h, nil
 	}

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -409,14 +410,14 @@ func Domain(address string) (string, error) {
 	}
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 || at == len(addr)-1 {
-		return "", fmt.Errorf("%q is not an email address", address)
+		return "", errors.New(i18n.T("account.invalid.not_address", "{{.Address}} is not an email address", map[string]any{"Address": fmt.Sprintf("%q", address)}))
 	}
 	d := strings.TrimSuffix(strings.ToLower(addr[at+1:]), ".")
 	if ascii, err := idna.Lookup.ToASCII(d); err == nil {
 		d = ascii
 	}
 	if err := checkHost(d); err != nil || !strings.Contains(d, ".") {
-		return "", fmt.Errorf("%q does not end in a domain name", address)
+		return "", errors.New(i18n.T("account.invalid.no_domain", "{{.Address}} does not end in a domain name", map[string]any{"Address": fmt.Sprintf("%q", address)}))
 	}
 	return d, nil
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"stamp/i18n"
 )
 
 // KeyringService is the service name of Stamp's entries in the OS keyring;
@@ -21,7 +23,7 @@ const DefaultKeyringTimeout = 20 * time.Second
 
 // ErrNoSecret says no password or token is saved for the account (neither in
 // the keyring nor for this session): ask the person.
-var ErrNoSecret = errors.New("no password saved for this account")
+var ErrNoSecret = newTextError(i18n.M("account.err.no_secret", "no password saved for this account"))
 
 // Reason says why the keyring could not be used.
 type Reason int
@@ -309,7 +311,7 @@ func (s *Secrets) Get(ctx context.Context, id string) (Credential, PasswordLocat
 	case err == nil:
 		return decodeEntry(value), LocationKeyring, nil
 	case errors.Is(err, ErrNoSecret):
-		return Credential{}, LocationNone, fmt.Errorf("account %q: %w", id, ErrNoSecret)
+		return Credential{}, LocationNone, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoSecret)
 	}
 	return Credential{}, LocationUnknown, err
 }
@@ -337,7 +339,7 @@ func (s *Secrets) Password(ctx context.Context, id string) (string, PasswordLoca
 		return "", loc, err
 	}
 	if c.Kind != KindPassword {
-		return "", loc, fmt.Errorf("account %q keeps an OAuth 2 sign-in, not a password", id)
+		return "", loc, errors.New(i18n.T("account.err.keeps_signin", "account {{.Account}} keeps an OAuth 2 sign-in, not a password", map[string]any{"Account": fmt.Sprintf("%q", id)}))
 	}
 	return c.Password, loc, nil
 }

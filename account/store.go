@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"stamp/i18n"
 	"stamp/internal/atomicfile"
 	"stamp/internal/boundedfile"
 	"stamp/internal/filelock"
@@ -38,9 +39,9 @@ const DefaultLockTimeout = 10 * time.Second
 var (
 	// ErrNoAccount is returned (wrapped, with the name) for an account that
 	// does not exist.
-	ErrNoAccount = errors.New("no such account")
+	ErrNoAccount = newTextError(i18n.M("account.err.no_account", "no such account"))
 	// ErrAccountExists is returned by Add for an ID that is already taken.
-	ErrAccountExists = errors.New("an account with this name already exists")
+	ErrAccountExists = newTextError(i18n.M("account.err.exists", "an account with this name already exists"))
 )
 
 // BrokenFileError says the settings file exists but cannot be understood.
@@ -52,9 +53,8 @@ type BrokenFileError struct {
 }
 
 func (e *BrokenFileError) Error() string {
-	return fmt.Sprintf("the account settings file %s cannot be read (%v); it has been left untouched. "+
-		"Fix it by hand, or reset to keep it aside as %s.broken-<time> and start with no accounts",
-		e.Path, e.Err, filepath.Base(e.Path))
+	return i18n.T("account.err.broken_file", "the account settings file {{.Path}} cannot be read ({{.Error}}); it has been left untouched. Fix it by hand, or reset to keep it aside as {{.Name}}.broken-<time> and start with no accounts",
+		map[string]any{"Path": e.Path, "Error": fmt.Sprint(e.Err), "Name": filepath.Base(e.Path)})
 }
 
 func (e *BrokenFileError) Unwrap() error { return e.Err }
@@ -100,7 +100,7 @@ func DefaultDir() (string, error) {
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find the settings folder: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("account.err.find_folder", "find the settings folder"), err)
 	}
 	return filepath.Join(base, "Stamp"), nil
 }
@@ -122,7 +122,7 @@ func Open(dir string) (*Store, error) {
 	}
 	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("create the settings folder: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.create_folder", "create the settings folder"), err)
 	}
 	// MkdirAll leaves an existing folder's mode alone. The folder holds
 	// nothing secret, but which accounts exist is nobody else's business:
@@ -162,7 +162,7 @@ func (s *Store) Get(id string) (Account, error) {
 	if i := d.index(id); i >= 0 {
 		return d.Accounts[i], nil
 	}
-	return Account{}, fmt.Errorf("account %q: %w", id, ErrNoAccount)
+	return Account{}, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoAccount)
 }
 
 // Find returns the account a person means by name: the exact ID, else the
@@ -197,9 +197,9 @@ func (s *Store) Find(name string) (Account, error) {
 		for i, a := range found {
 			ids[i] = strconv.Quote(a.ID)
 		}
-		return Account{}, fmt.Errorf("%q matches several accounts (%s); use the exact name", name, strings.Join(ids, ", "))
+		return Account{}, errors.New(i18n.T("account.err.ambiguous", "{{.Name}} matches several accounts ({{.IDs}}); use the exact name", map[string]any{"Name": fmt.Sprintf("%q", name), "IDs": strings.Join(ids, ", ")}))
 	}
-	return Account{}, fmt.Errorf("account %q: %w", name, ErrNoAccount)
+	return Account{}, fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", name)}), ErrNoAccount)
 }
 
 // Default returns the default account, or an error wrapping ErrNoAccount
@@ -214,7 +214,7 @@ func (s *Store) Default() (Account, error) {
 			return a, nil
 		}
 	}
-	return Account{}, fmt.Errorf("no default account: %w", ErrNoAccount)
+	return Account{}, fmt.Errorf("%s: %w", i18n.T("account.err.no_default", "no default account"), ErrNoAccount)
 }
 
 // Put validates a and saves it, replacing the account with the same ID or
@@ -245,7 +245,7 @@ func (s *Store) Add(a Account) error {
 	}
 	return s.update(func(d *fileData) error {
 		if d.index(a.ID) >= 0 {
-			return fmt.Errorf("account %q: %w", a.ID, ErrAccountExists)
+			return fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}), ErrAccountExists)
 		}
 		d.Accounts = append(d.Accounts, a)
 		if a.Default {
@@ -259,7 +259,7 @@ func (s *Store) Add(a Account) error {
 func (s *Store) SetDefault(id string) error {
 	return s.update(func(d *fileData) error {
 		if d.index(id) < 0 {
-			return fmt.Errorf("account %q: %w", id, ErrNoAccount)
+			return fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoAccount)
 		}
 		d.Default = id
 		return nil
@@ -275,7 +275,7 @@ func (s *Store) Remove(ctx context.Context, id string, secrets *Secrets) error {
 	err := s.update(func(d *fileData) error {
 		i := d.index(id)
 		if i < 0 {
-			return fmt.Errorf("account %q: %w", id, ErrNoAccount)
+			return fmt.Errorf("%s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), ErrNoAccount)
 		}
 		d.Accounts = append(d.Accounts[:i], d.Accounts[i+1:]...)
 		return nil
@@ -284,7 +284,7 @@ func (s *Store) Remove(ctx context.Context, id string, secrets *Secrets) error {
 		return err
 	}
 	if err := secrets.Delete(ctx, id); err != nil {
-		return fmt.Errorf("account %q was removed, but its password could not be deleted from the keyring: %w", id, err)
+		return fmt.Errorf("%s: %w", i18n.T("account.err.removed_secret_kept", "account {{.Account}} was removed, but its password could not be deleted from the keyring", map[string]any{"Account": fmt.Sprintf("%q", id)}), err)
 	}
 	return nil
 }
@@ -333,7 +333,7 @@ func (s *Store) Reset() (keptAt string, err error) {
 		keptAt = s.path + ".broken-" + stamp + "-" + strconv.Itoa(n)
 	}
 	if err := os.Rename(s.path, keptAt); err != nil {
-		return "", fmt.Errorf("keep the old settings file aside: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("account.err.keep_aside", "keep the old settings file aside"), err)
 	}
 	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return keptAt, err
@@ -362,7 +362,7 @@ func (s *Store) read() (*fileData, error) {
 	case errors.As(err, &refused):
 		return nil, &BrokenFileError{Path: s.path, Err: err}
 	case err != nil:
-		return nil, fmt.Errorf("read the account settings: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.read_settings", "read the account settings"), err)
 	}
 	return parseFile(s.path, data)
 }
@@ -438,7 +438,7 @@ func (s *Store) update(change func(*fileData) error) error {
 	// under the lock.
 	atomicfile.RemoveStaleTemps(s.path, time.Minute)
 	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
-		return fmt.Errorf("save the account settings: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("account.err.save_settings", "save the account settings"), err)
 	}
 	return nil
 }
@@ -453,9 +453,9 @@ func (s *Store) lock() (unlock func(), err error) {
 	unlock, err = filelock.Acquire(s.path+".lock", timeout)
 	switch {
 	case errors.Is(err, filelock.ErrBusy):
-		return nil, fmt.Errorf("the account settings are being changed by another Stamp (still locked after %s); try again", timeout)
+		return nil, errors.New(i18n.T("account.err.locked", "the account settings are being changed by another Stamp (still locked after {{.Duration}}); try again", map[string]any{"Duration": timeout.String()}))
 	case err != nil:
-		return nil, fmt.Errorf("lock the account settings: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.lock_settings", "lock the account settings"), err)
 	}
 	return unlock, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -57,7 +58,7 @@ func StartDevice(ctx context.Context, p *Provider) (*DeviceSignIn, error) {
 		if ctx.Err() != nil {
 			return nil, ErrCancelled
 		}
-		return nil, tokenError("ask for a device code", err, p.ClientSecret)
+		return nil, tokenError(i18n.T("oauth.op.device_code", "ask for a device code"), err, p.ClientSecret)
 	}
 	if err := checkVerificationURI(da.VerificationURI, da.DeviceCode, p.ClientSecret); err != nil {
 		return nil, err
@@ -80,17 +81,17 @@ func checkVerificationURI(raw string, secrets ...string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case raw == "":
-		return errors.New("the provider sent no address for signing in on another device")
+		return errors.New(i18n.T("oauth.err.device_no_uri", "the provider sent no address for signing in on another device"))
 	case err != nil || u.Host == "" || shown != raw || strings.ContainsAny(raw, " \t"):
-		return fmt.Errorf("the provider's address for signing in on another device, %s, is not a plain web address; sign-in refused", shown)
+		return errors.New(i18n.T("oauth.err.device_uri_not_plain", "the provider's address for signing in on another device, {{.URI}}, is not a plain web address; sign-in refused", map[string]any{"URI": shown}))
 	case u.User != nil:
-		return fmt.Errorf("the provider's address for signing in on another device, %s, holds a user name before the host, a way to disguise an address; sign-in refused", shown)
+		return errors.New(i18n.T("oauth.err.device_uri_user", "the provider's address for signing in on another device, {{.URI}}, holds a user name before the host, a way to disguise an address; sign-in refused", map[string]any{"URI": shown}))
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http" && net.ParseIP(u.Hostname()) != nil && net.ParseIP(u.Hostname()).IsLoopback():
 		return nil
 	}
-	return fmt.Errorf("the provider's address for signing in on another device, %s, does not use https; sign-in refused", shown)
+	return errors.New(i18n.T("oauth.err.device_uri_http", "the provider's address for signing in on another device, {{.URI}}, does not use https; sign-in refused", map[string]any{"URI": shown}))
 }
 
 // Wait polls until the person has signed in on the other device, the code
@@ -107,11 +108,11 @@ func (d *DeviceSignIn) Wait(ctx context.Context) (*oauth2.Token, error) {
 			}
 			return nil, ErrCancelled
 		case errors.Is(err, context.DeadlineExceeded):
-			return nil, fmt.Errorf("%w (the code expired)", ErrTimedOut)
+			return nil, fmt.Errorf("%w (%s)", ErrTimedOut, i18n.T("oauth.err.code_expired", "the code expired"))
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
-			return nil, fmt.Errorf("%w (the code expired)", ErrTimedOut)
+			return nil, fmt.Errorf("%w (%s)", ErrTimedOut, i18n.T("oauth.err.code_expired", "the code expired"))
 		}
-		return nil, tokenError("sign in on another device", err, d.da.DeviceCode, d.p.ClientSecret)
+		return nil, tokenError(i18n.T("oauth.op.device_sign_in", "sign in on another device"), err, d.da.DeviceCode, d.p.ClientSecret)
 	}
 	if tok.RefreshToken == "" {
 		return nil, ErrNoRefreshToken

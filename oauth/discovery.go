@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -36,25 +37,25 @@ const maxMetadata = 256 << 10
 func ParseMetadata(data []byte, issuer string) (*Metadata, error) {
 	var m Metadata
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("the discovery document is not valid JSON: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("oauth.err.discovery_json", "the discovery document is not valid JSON"), err)
 	}
 	if strings.TrimSuffix(m.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
-		return nil, fmt.Errorf("the discovery document is for the issuer %q, not %q",
-			smtpclient.Printable(m.Issuer), smtpclient.Printable(issuer))
+		return nil, errors.New(i18n.T("oauth.err.discovery_issuer", "the discovery document is for the issuer {{.Got}}, not {{.Want}}",
+			map[string]any{"Got": fmt.Sprintf("%q", smtpclient.Printable(m.Issuer)), "Want": fmt.Sprintf("%q", smtpclient.Printable(issuer))}))
 	}
 	if m.AuthorizationEndpoint == "" || m.TokenEndpoint == "" {
-		return nil, errors.New("the discovery document names no authorization or token endpoint")
+		return nil, errors.New(i18n.T("oauth.err.discovery_no_endpoints", "the discovery document names no authorization or token endpoint"))
 	}
 	for _, u := range []string{m.AuthorizationEndpoint, m.TokenEndpoint, m.DeviceAuthorizationEndpoint,
 		m.RevocationEndpoint, m.IntrospectionEndpoint} {
 		if u != "" {
 			if err := checkEndpoint(u); err != nil {
-				return nil, fmt.Errorf("the discovery document: %w", err)
+				return nil, fmt.Errorf("%s: %w", i18n.T("oauth.err.discovery_document", "the discovery document"), err)
 			}
 		}
 	}
 	if len(m.CodeChallengeMethods) > 0 && !contains(m.CodeChallengeMethods, "S256") {
-		return nil, errors.New("the authorization server does not support PKCE with S256, which Stamp requires")
+		return nil, errors.New(i18n.T("oauth.err.discovery_no_pkce", "the authorization server does not support PKCE with S256, which Stamp requires"))
 	}
 	return &m, nil
 }
@@ -72,7 +73,7 @@ func contains(list []string, s string) bool {
 // RFC 8414's oauth-authorization-server document.
 func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadata, error) {
 	if err := checkEndpoint(issuer); err != nil {
-		return nil, fmt.Errorf("issuer: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.issuer", "issuer"), err)
 	}
 	if client == nil {
 		client = &http.Client{Timeout: DefaultRequestTimeout}
@@ -90,7 +91,7 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (*Metadat
 	}
 	// The error may quote a certificate's names or a proxy's words: shown
 	// printable, the original kept for errors.As.
-	return nil, wrapShown("cannot discover the sign-in endpoints of "+issuer, firstErr, nil)
+	return nil, wrapShown(i18n.T("oauth.op.discover", "cannot discover the sign-in endpoints of {{.Issuer}}", map[string]any{"Issuer": issuer}), firstErr, nil)
 }
 
 func discoverOne(ctx context.Context, client *http.Client, u, issuer string) (*Metadata, error) {
@@ -112,7 +113,7 @@ func discoverOne(ctx context.Context, client *http.Client, u, issuer string) (*M
 		return nil, err
 	}
 	if len(data) > maxMetadata {
-		return nil, fmt.Errorf("%s is larger than %d KiB", u, maxMetadata>>10)
+		return nil, errors.New(i18n.T("oauth.err.discovery_too_large", "{{.URL}} is larger than {{.Size}} KiB", map[string]any{"URL": u, "Size": maxMetadata >> 10}))
 	}
 	return ParseMetadata(data, issuer)
 }

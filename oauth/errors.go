@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -17,22 +18,22 @@ var (
 	// (invalid_grant: revoked, expired, unused for months, password
 	// changed, or a Google app in testing status after 7 days), or none is
 	// saved. Mark the account "Sign in again" and start a new sign-in.
-	ErrSignInAgain = errors.New("the sign-in has expired or was revoked: sign in again")
+	ErrSignInAgain = newTextError(i18n.M("oauth.err.sign_in_again", "the sign-in has expired or was revoked: sign in again"))
 	// ErrTimedOut: the browser never came back to Stamp within the time
 	// limit.
-	ErrTimedOut = errors.New("the sign-in timed out: the browser did not come back to Stamp")
+	ErrTimedOut = newTextError(i18n.M("oauth.err.timed_out", "the sign-in timed out: the browser did not come back to Stamp"))
 	// ErrCancelled: the person cancelled the sign-in, in Stamp or on the
 	// provider's page.
-	ErrCancelled = errors.New("the sign-in was cancelled")
+	ErrCancelled = newTextError(i18n.M("oauth.err.cancelled", "the sign-in was cancelled"))
 	// ErrAdminApproval: the organization's administrator must approve Stamp
 	// (or the client ID in use) before its people can sign in with it.
-	ErrAdminApproval = errors.New("an administrator of your organization must approve this app before you can sign in")
+	ErrAdminApproval = newTextError(i18n.M("oauth.err.admin_approval", "an administrator of your organization must approve this app before you can sign in"))
 	// ErrNoRefreshToken: the provider signed the person in but sent no
 	// refresh token, so Stamp could not keep the sign-in.
-	ErrNoRefreshToken = errors.New("the provider sent no refresh token, so the sign-in cannot be kept")
+	ErrNoRefreshToken = newTextError(i18n.M("oauth.err.no_refresh_token", "the provider sent no refresh token, so the sign-in cannot be kept"))
 	// ErrDeviceUnsupported: the provider has no device-code sign-in
 	// (Google refuses it for mail).
-	ErrDeviceUnsupported = errors.New("this provider does not offer sign-in on another device")
+	ErrDeviceUnsupported = newTextError(i18n.M("oauth.err.device_unsupported", "this provider does not offer sign-in on another device"))
 )
 
 // NoClientIDError says no OAuth client ID is configured for the provider:
@@ -42,18 +43,19 @@ type NoClientIDError struct {
 }
 
 func (e *NoClientIDError) Error() string {
-	return "this build of Stamp has no client ID for " + e.Kind.Name() + " sign-in, and the account sets none. " + e.Hint()
+	return i18n.T("oauth.err.no_client_id", "this build of Stamp has no client ID for {{.Provider}} sign-in, and the account sets none.",
+		map[string]any{"Provider": e.Kind.Name()}) + " " + e.Hint()
 }
 
 // Hint says how to get a client ID.
 func (e *NoClientIDError) Hint() string {
 	switch e.Kind {
 	case Google:
-		return "Create a \"Desktop app\" OAuth client in the Google Cloud console (APIs & Services, Credentials), add the scope https://mail.google.com/ to its consent screen, and enter its client ID and client secret in the account's sign-in settings."
+		return i18n.T("oauth.hint.client_id.google", "Create a \"Desktop app\" OAuth client in the Google Cloud console (APIs & Services, Credentials), add the scope https://mail.google.com/ to its consent screen, and enter its client ID and client secret in the account's sign-in settings.")
 	case Microsoft:
-		return "Register an app in the Microsoft Entra admin center (App registrations) as a public client with the redirect URI http://127.0.0.1/callback (\"Mobile and desktop applications\"), allow public client flows for sign-in on another device, add the delegated permission SMTP.Send, and enter its Application (client) ID in the account's sign-in settings."
+		return i18n.T("oauth.hint.client_id.microsoft", "Register an app in the Microsoft Entra admin center (App registrations) as a public client with the redirect URI http://127.0.0.1/callback (\"Mobile and desktop applications\"), allow public client flows for sign-in on another device, add the delegated permission SMTP.Send, and enter its Application (client) ID in the account's sign-in settings.")
 	}
-	return "Ask the mail provider's administrator to register a client for Stamp (redirect URI http://127.0.0.1/callback, any port) and enter its client ID in the account's sign-in settings."
+	return i18n.T("oauth.hint.client_id.custom", "Ask the mail provider's administrator to register a client for Stamp (redirect URI http://127.0.0.1/callback, any port) and enter its client ID in the account's sign-in settings.")
 }
 
 // ProviderError is an error the authorization server reported, from the
@@ -70,20 +72,17 @@ type ProviderError struct {
 }
 
 func (e *ProviderError) Error() string {
-	var b strings.Builder
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-		b.WriteString(" (")
-	}
 	// Printable again: a ProviderError built elsewhere is shown safely too.
-	b.WriteString("the provider answered " + smtpclient.Printable(e.Code))
+	answer := i18n.T("oauth.err.provider_answered", "the provider answered {{.Code}}",
+		map[string]any{"Code": smtpclient.Printable(e.Code)})
 	if e.Description != "" {
-		b.WriteString(": " + smtpclient.Printable(e.Description))
+		answer = i18n.T("oauth.err.provider_answered_desc", "the provider answered {{.Code}}: {{.Description}}",
+			map[string]any{"Code": smtpclient.Printable(e.Code), "Description": smtpclient.Printable(e.Description)})
 	}
-	if e.Err != nil {
-		b.WriteString(")")
+	if e.Err == nil {
+		return answer
 	}
-	return b.String()
+	return i18n.T("oauth.err.provider_wrapped", "{{.Why}} ({{.Answer}})", map[string]any{"Why": e.Err.Error(), "Answer": answer})
 }
 
 func (e *ProviderError) Unwrap() error { return e.Err }
@@ -233,36 +232,36 @@ func ExplainSMTP(kind Kind, code int, text string) (Explanation, bool) {
 	case hasStatus(text, "5.7.139") && strings.Contains(lower, "smtpclientauthentication is disabled"),
 		hasStatus(text, "5.7.139") && strings.Contains(lower, "disabled for the tenant"):
 		return Explanation{
-			Cause: "The organization's Microsoft 365 administrator has turned off authenticated SMTP (SMTP AUTH) for the tenant or this mailbox.",
-			Fix:   "Ask the administrator to enable \"Authenticated SMTP\" for your mailbox (Microsoft 365 admin center, Users, Mail, Manage email apps), or for the tenant. Signing in again does not help.",
+			Cause: i18n.T("oauth.explain.smtp.smtp_auth_disabled.cause", "The organization's Microsoft 365 administrator has turned off authenticated SMTP (SMTP AUTH) for the tenant or this mailbox."),
+			Fix:   i18n.T("oauth.explain.smtp.smtp_auth_disabled.fix", "Ask the administrator to enable \"Authenticated SMTP\" for your mailbox (Microsoft 365 admin center, Users, Mail, Manage email apps), or for the tenant. Signing in again does not help."),
 		}, true
 	case hasStatus(text, "5.7.139"):
 		return Explanation{
-			Cause: "Microsoft refused the sign-in for sending (5.7.139): SMTP AUTH may be off for the mailbox, or security defaults block it.",
-			Fix:   "Ask the administrator to enable \"Authenticated SMTP\" for your mailbox; if it is on, sign in again.",
+			Cause: i18n.T("oauth.explain.smtp.ms_5_7_139.cause", "Microsoft refused the sign-in for sending (5.7.139): SMTP AUTH may be off for the mailbox, or security defaults block it."),
+			Fix:   i18n.T("oauth.explain.smtp.ms_5_7_139.fix", "Ask the administrator to enable \"Authenticated SMTP\" for your mailbox; if it is on, sign in again."),
 		}, true
 	case hasStatus(text, "5.7.3") && kind == Microsoft:
 		return Explanation{
-			Cause:       "Microsoft refused the login (5.7.3). Most often you signed in with another account than the address you send from.",
-			Fix:         "Sign in again and choose the account of the From address on Microsoft's page.",
+			Cause:       i18n.T("oauth.explain.smtp.ms_5_7_3.cause", "Microsoft refused the login (5.7.3). Most often you signed in with another account than the address you send from."),
+			Fix:         i18n.T("oauth.explain.smtp.ms_5_7_3.fix", "Sign in again and choose the account of the From address on Microsoft's page."),
 			SignInAgain: true,
 		}, true
 	case hasStatus(text, "5.7.30"):
 		return Explanation{
-			Cause: "The server no longer accepts passwords (basic authentication) for SMTP.",
-			Fix:   "Use \"Sign in with Microsoft\" for this account.",
+			Cause: i18n.T("oauth.explain.smtp.basic_auth_off.cause", "The server no longer accepts passwords (basic authentication) for SMTP."),
+			Fix:   i18n.T("oauth.explain.smtp.basic_auth_off.fix", "Use \"Sign in with Microsoft\" for this account."),
 		}, true
 	case kind == Google && code == 535 || kind == Google && hasStatus(text, "5.7.8") ||
 		kind == Google && strings.Contains(text, `"status":"401"`):
 		return Explanation{
-			Cause:       "Gmail refused the token. The sign-in may have ended: apps whose Google project is in \"Testing\" status get sign-ins that last only 7 days, and a password change or six months unused also ends them.",
-			Fix:         "Sign in again. If this happens every week, publish the Google Cloud project's consent screen (or use Stamp's own client ID).",
+			Cause:       i18n.T("oauth.explain.smtp.google_token.cause", "Gmail refused the token. The sign-in may have ended: apps whose Google project is in \"Testing\" status get sign-ins that last only 7 days, and a password change or six months unused also ends them."),
+			Fix:         i18n.T("oauth.explain.smtp.google_token.fix", "Sign in again. If this happens every week, publish the Google Cloud project's consent screen (or use Stamp's own client ID)."),
 			SignInAgain: true,
 		}, true
 	case code == 535 || code == 454 && hasStatus(text, "4.7.0"):
 		return Explanation{
-			Cause:       "The server refused the sign-in token.",
-			Fix:         "Sign in again; if it keeps failing, check that the account you sign in with is the one you send from.",
+			Cause:       i18n.T("oauth.explain.smtp.token_refused.cause", "The server refused the sign-in token."),
+			Fix:         i18n.T("oauth.explain.smtp.token_refused.fix", "Sign in again; if it keeps failing, check that the account you sign in with is the one you send from."),
 			SignInAgain: true,
 		}, true
 	}

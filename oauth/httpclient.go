@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"stamp/i18n"
 )
 
 // DefaultRequestTimeout bounds each token, device and revocation request
@@ -21,12 +23,12 @@ const DefaultRequestTimeout = 30 * time.Second
 // holds the refresh token or the code and PKCE verifier, and following a
 // 307/308 would send them to the new address, which nothing has checked
 // (RFC 6749 gives the token endpoint no redirects).
-var ErrRedirected = errors.New("the sign-in server answered with a redirect, which Stamp does not follow for sign-in requests; check the endpoint's address")
+var ErrRedirected = newTextError(i18n.M("oauth.err.redirected", "the sign-in server answered with a redirect, which Stamp does not follow for sign-in requests; check the endpoint's address"))
 
 // ErrNoAnswer: the provider did not answer a token, device or revocation
 // request within the time limit (Provider.Timeout, or the caller's
 // context's deadline).
-var ErrNoAnswer = errors.New("the sign-in server did not answer in time")
+var ErrNoAnswer = newTextError(i18n.M("oauth.err.no_answer", "the sign-in server did not answer in time"))
 
 // refuseRedirect is the CheckRedirect of the provider's requests: the
 // redirect is not followed, so the body is not sent again. The error

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -35,7 +36,7 @@ func (k Kind) Name() string {
 	case Microsoft:
 		return "Microsoft"
 	case Custom:
-		return "your provider"
+		return i18n.T("oauth.kind.custom", "your provider")
 	}
 	return string(k)
 }
@@ -231,7 +232,7 @@ func Resolve(ctx context.Context, s Settings, client *http.Client) (*Provider, e
 			tenant = DefaultTenant
 		}
 		if strings.ContainsAny(tenant, "/?#% ") {
-			return nil, fmt.Errorf("the Microsoft tenant %q is not a tenant name, domain or ID", tenant)
+			return nil, errors.New(i18n.T("oauth.err.tenant", "the Microsoft tenant {{.Tenant}} is not a tenant name, domain or ID", map[string]any{"Tenant": fmt.Sprintf("%q", tenant)}))
 		}
 		base := "https://login.microsoftonline.com/" + url.PathEscape(tenant) + "/oauth2/v2.0/"
 		p.Endpoint = oauth2.Endpoint{AuthURL: base + "authorize", TokenURL: base + "token",
@@ -256,7 +257,7 @@ func Resolve(ctx context.Context, s Settings, client *http.Client) (*Provider, e
 			p.RequireIss = m.IssParameterSupported
 		}
 		if p.Endpoint.AuthURL == "" || p.Endpoint.TokenURL == "" {
-			return nil, errors.New("a custom sign-in needs the authorization and token endpoints, or an issuer to discover them from")
+			return nil, errors.New(i18n.T("oauth.err.custom_endpoints", "a custom sign-in needs the authorization and token endpoints, or an issuer to discover them from"))
 		}
 		for _, u := range []string{p.Endpoint.AuthURL, p.Endpoint.TokenURL, p.Endpoint.DeviceAuthURL, p.RevocationURL} {
 			if u != "" {
@@ -266,10 +267,10 @@ func Resolve(ctx context.Context, s Settings, client *http.Client) (*Provider, e
 			}
 		}
 		if len(p.Scopes) == 0 {
-			return nil, errors.New("a custom sign-in needs the scopes that allow sending mail (ask the provider)")
+			return nil, errors.New(i18n.T("oauth.err.custom_scopes", "a custom sign-in needs the scopes that allow sending mail (ask the provider)"))
 		}
 	default:
-		return nil, fmt.Errorf("unknown sign-in provider %q (google, microsoft or custom)", s.Kind)
+		return nil, errors.New(i18n.T("oauth.err.unknown_provider", "unknown sign-in provider {{.Provider}} (google, microsoft or custom)", map[string]any{"Provider": fmt.Sprintf("%q", string(s.Kind))}))
 	}
 	if p.ClientID == "" {
 		return nil, &NoClientIDError{Kind: s.Kind}
@@ -282,10 +283,10 @@ func Resolve(ctx context.Context, s Settings, client *http.Client) (*Provider, e
 func checkEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("the sign-in endpoint %q is not a web address", raw)
+		return errors.New(i18n.T("oauth.err.endpoint_not_url", "the sign-in endpoint {{.URL}} is not a web address", map[string]any{"URL": fmt.Sprintf("%q", raw)}))
 	}
 	if u.Scheme == "https" || u.Scheme == "http" && isLoopbackHost(u.Hostname()) {
 		return nil
 	}
-	return fmt.Errorf("the sign-in endpoint %q must use https", raw)
+	return errors.New(i18n.T("oauth.err.endpoint_http", "the sign-in endpoint {{.URL}} must use https", map[string]any{"URL": fmt.Sprintf("%q", raw)}))
 }

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 )
 
 // ErrNoRevocation: the provider offers no way for an app to revoke a
 // sign-in (Microsoft has no RFC 7009 endpoint for its tokens). Signing out
 // then only forgets the sign-in on this computer; the person removes the
 // app's access in their account's web settings.
-var ErrNoRevocation = errors.New("the provider offers no way to revoke a sign-in from an app")
+var ErrNoRevocation = newTextError(i18n.M("oauth.err.no_revocation", "the provider offers no way to revoke a sign-in from an app"))
 
 // CanRevoke reports whether the provider has an RFC 7009 revocation
 // endpoint (Google and custom providers that announce one; not Microsoft).
@@ -36,7 +37,7 @@ func Revoke(ctx context.Context, p *Provider, refreshToken string) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.RevocationURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return wrapShown("revoke the sign-in", err, []string{refreshToken, p.ClientSecret})
+		return wrapShown(i18n.T("oauth.op.revoke", "revoke the sign-in"), err, []string{refreshToken, p.ClientSecret})
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if p.ClientSecret != "" {
@@ -45,17 +46,17 @@ func Revoke(ctx context.Context, p *Provider, refreshToken string) error {
 	resp, err := p.client().Do(req)
 	if err != nil {
 		if timedOut(ctx, err) {
-			return fmt.Errorf("revoke the sign-in: %w", ErrNoAnswer)
+			return fmt.Errorf("%s: %w", i18n.T("oauth.op.revoke", "revoke the sign-in"), ErrNoAnswer)
 		}
 		if ctx.Err() != nil {
 			return ErrCancelled
 		}
-		return tokenError("revoke the sign-in", err, refreshToken, p.ClientSecret)
+		return tokenError(i18n.T("oauth.op.revoke", "revoke the sign-in"), err, refreshToken, p.ClientSecret)
 	}
 	resp.Body.Close()
 	// RFC 7009 §2.2: 200 also for a token the server no longer knows.
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("revoke the sign-in: %s answered HTTP %d", p.Kind.Name(), resp.StatusCode)
+		return fmt.Errorf("%s: %s", i18n.T("oauth.op.revoke", "revoke the sign-in"), i18n.T("oauth.err.answered_http", "{{.Provider}} answered HTTP {{.Status}}", map[string]any{"Provider": p.Kind.Name(), "Status": resp.StatusCode}))
 	}
 	return nil
 }
@@ -106,13 +107,13 @@ func (m *Manager) SignOut(ctx context.Context, id string, p *Provider) (SignedOu
 			s.undeleted = true
 			s.mu.Unlock()
 		}
-		return out, fmt.Errorf("forget the sign-in of account %q: %w", id, account.AboutSignIn(err))
+		return out, fmt.Errorf("%s: %w", i18n.T("oauth.op.forget", "forget the sign-in of account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}), account.AboutSignIn(err))
 	}
 	switch {
 	case terr != nil:
 		out.RevokeErr = fmt.Errorf("%w (%v)", ErrSignInAgain, terr)
 	case p == nil:
-		out.RevokeErr = errors.New("the provider's settings could not be read")
+		out.RevokeErr = errors.New(i18n.T("oauth.err.settings_unreadable", "the provider's settings could not be read"))
 	default:
 		out.RevokeErr = revokeBounded(ctx, p, tok)
 		out.Revoked = out.RevokeErr == nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -24,7 +25,7 @@ const StepRefresh smtpclient.Step = "oauth-refresh"
 func SettingsFor(a account.Account, clientSecret string) (Settings, error) {
 	o := a.OAuth
 	if o == nil {
-		return Settings{}, fmt.Errorf("account %q does not sign in with OAuth 2", a.ID)
+		return Settings{}, errors.New(i18n.T("oauth.err.not_oauth", "account {{.Account}} does not sign in with OAuth 2", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	}
 	return Settings{Kind: Kind(o.Provider), ClientID: o.ClientID, ClientSecret: clientSecret, Tenant: o.Tenant,
 		Issuer: o.Issuer, AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceAuthURL,
@@ -43,7 +44,7 @@ func SettingsFor(a account.Account, clientSecret string) (Settings, error) {
 // Only a refresh token in the keyring needs the keyring.
 func ProviderFor(ctx context.Context, a account.Account, secrets *account.Secrets, client *http.Client) (*Provider, error) {
 	if a.OAuth == nil {
-		return nil, fmt.Errorf("account %q does not sign in with OAuth 2", a.ID)
+		return nil, errors.New(i18n.T("oauth.err.not_oauth", "account {{.Account}} does not sign in with OAuth 2", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	}
 	var secret string
 	if a.OAuth.ClientID != "" {
@@ -54,7 +55,7 @@ func ProviderFor(ctx context.Context, a account.Account, secrets *account.Secret
 		case errors.As(err, &ku):
 			secret = ""
 		case err != nil:
-			return nil, fmt.Errorf("read the client secret of account %q: %w", a.ID, err)
+			return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.read_client_secret", "read the client secret of account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}), err)
 		}
 	}
 	s, err := SettingsFor(a, secret)
@@ -77,8 +78,8 @@ type SignInAgainError struct {
 }
 
 func (e *SignInAgainError) Error() string {
-	return fmt.Sprintf("sign in again: %s no longer accepts the saved sign-in of account %q, so nothing was sent (%v)",
-		e.Provider.Name(), e.Account, e.Err)
+	return i18n.T("oauth.err.sign_in_again_account", "sign in again: {{.Provider}} no longer accepts the saved sign-in of account {{.Account}}, so nothing was sent ({{.Error}})",
+		map[string]any{"Provider": e.Provider.Name(), "Account": fmt.Sprintf("%q", e.Account), "Error": fmt.Sprint(e.Err)})
 }
 
 // Unwrap returns Err and ErrSignInAgain, so errors.Is(err, ErrSignInAgain)
@@ -154,7 +155,7 @@ func withToken(ctx context.Context, s *Session, cfg smtpclient.Config, onEvent f
 		s.mu.Unlock()
 		if needs {
 			emit(smtpclient.Event{Kind: smtpclient.EventStepStarted, Step: StepRefresh,
-				Text: "renew the sign-in with " + kind.Name()})
+				Text: i18n.T("oauth.step.renew", "renew the sign-in with {{.Provider}}", map[string]any{"Provider": kind.Name()})})
 		}
 		var tok AccessToken
 		var err error

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -105,12 +106,12 @@ type RenewalNotSavedError struct {
 }
 
 func (e *RenewalNotSavedError) Error() string {
-	why := ""
 	if e.Err != nil {
-		why = " (" + e.Err.Error() + ")"
+		return i18n.T("oauth.err.renewal_not_saved_why", "the renewed sign-in of account {{.Account}} could not be saved in the system keyring ({{.Why}}): it is kept for this session only and is lost when the program ends; unlock the keyring and sign in again",
+			map[string]any{"Account": fmt.Sprintf("%q", e.Account), "Why": e.Err.Error()})
 	}
-	return fmt.Sprintf("the renewed sign-in of account %q could not be saved in the system keyring%s: it is kept for this session only "+
-		"and is lost when the program ends; unlock the keyring and sign in again", e.Account, why)
+	return i18n.T("oauth.err.renewal_not_saved", "the renewed sign-in of account {{.Account}} could not be saved in the system keyring: it is kept for this session only and is lost when the program ends; unlock the keyring and sign in again",
+		map[string]any{"Account": fmt.Sprintf("%q", e.Account)})
 }
 
 // Unwrap returns Err.
@@ -157,11 +158,11 @@ func (s *Session) Complete(ctx context.Context, tok *oauth2.Token) (account.Pass
 	unlock := lockAccount(ctx, s.lockPath)
 	defer unlock()
 	if len(tok.RefreshToken) > MaxRefreshToken {
-		return account.LocationNone, fmt.Errorf("keep the sign-in: %w", errTooLong(len(tok.RefreshToken)))
+		return account.LocationNone, fmt.Errorf("%s: %w", i18n.T("oauth.op.keep", "keep the sign-in"), errTooLong(len(tok.RefreshToken)))
 	}
 	loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
 	if err != nil {
-		return loc, fmt.Errorf("keep the sign-in: %w", err)
+		return loc, fmt.Errorf("%s: %w", i18n.T("oauth.op.keep", "keep the sign-in"), err)
 	}
 	s.access = accessOnly(tok)
 	s.again, s.signedOut, s.undeleted, s.unsaved = false, false, false, nil
@@ -262,7 +263,7 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 	}
 	s.access = nil
 	if s.undeleted {
-		return nil, fmt.Errorf("%w (signed out on this computer)", ErrSignInAgain)
+		return nil, fmt.Errorf("%w (%s)", ErrSignInAgain, i18n.T("oauth.err.signed_out_here", "signed out on this computer"))
 	}
 	old, _, _, err := s.secrets.RefreshToken(ctx, s.id)
 	if errors.Is(err, account.ErrNoSecret) || errors.Is(err, account.ErrTokenDamaged) {
@@ -289,11 +290,11 @@ func (s *Session) refreshOnce(ctx context.Context) (*oauth2.Token, error) {
 		// Rotated: the old one may stop working at any moment. Store the
 		// new one first; an access token nobody can renew is not used.
 		if len(tok.RefreshToken) > MaxRefreshToken {
-			return nil, fmt.Errorf("keep the renewed sign-in: %w", errTooLong(len(tok.RefreshToken)))
+			return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.keep_renewed", "keep the renewed sign-in"), errTooLong(len(tok.RefreshToken)))
 		}
 		loc, err := s.secrets.SaveRefreshToken(ctx, s.id, string(s.p.Kind), tok.RefreshToken)
 		if err != nil {
-			return nil, fmt.Errorf("keep the renewed sign-in: %w", account.AboutSignIn(err))
+			return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.keep_renewed", "keep the renewed sign-in"), account.AboutSignIn(err))
 		}
 		s.unsaved = nil
 		if loc != account.LocationKeyring {
@@ -317,11 +318,11 @@ func (s *Session) exchange(ctx context.Context, old, lastAccess string) (*oauth2
 	case err == nil:
 		return tok, nil
 	case timedOut(ctx, err):
-		return nil, fmt.Errorf("refresh the sign-in: %w", ErrNoAnswer)
+		return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.refresh", "refresh the sign-in"), ErrNoAnswer)
 	case ctx.Err() != nil:
 		return nil, ErrCancelled
 	}
-	return nil, tokenError("refresh the sign-in", err, old, lastAccess, s.p.ClientSecret)
+	return nil, tokenError(i18n.T("oauth.op.refresh", "refresh the sign-in"), err, old, lastAccess, s.p.ClientSecret)
 }
 
 // SignOut deletes the refresh token from the keyring and memory (the

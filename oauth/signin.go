@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"stamp/i18n"
 )
 
 // DefaultTimeout is how long a sign-in waits for the browser to come back.
@@ -72,7 +74,7 @@ func Start(p *Provider, o Options) (*SignIn, error) {
 	}
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen for the browser on 127.0.0.1: %w", err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("oauth.err.listen", "cannot listen for the browser on 127.0.0.1"), err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	redirect := "http://127.0.0.1:" + strconv.Itoa(port) + RedirectPath
@@ -119,7 +121,7 @@ func (s *SignIn) Wait(ctx context.Context) (*oauth2.Token, error) {
 	case r := <-s.result:
 		return r.tok, r.err
 	case <-timer.C:
-		return nil, fmt.Errorf("%w (waited %s)", ErrTimedOut, s.timeout.Round(time.Second))
+		return nil, fmt.Errorf("%w (%s)", ErrTimedOut, i18n.T("oauth.err.waited", "waited {{.Duration}}", map[string]any{"Duration": s.timeout.Round(time.Second).String()}))
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, ErrTimedOut
@@ -183,10 +185,10 @@ func (s *SignIn) serve(w http.ResponseWriter, r *http.Request) {
 	tok, err := s.finish(q)
 	s.result <- result{tok, err}
 	if err != nil {
-		page(w, http.StatusBadRequest, "Sign-in failed", err.Error()+". Return to Stamp.")
+		page(w, http.StatusBadRequest, i18n.T("oauth.page.failed_title", "Sign-in failed"), i18n.T("oauth.page.failed_text", "{{.Error}}. Return to Stamp.", map[string]any{"Error": err.Error()}))
 		return
 	}
-	page(w, http.StatusOK, "Signed in", "You can close this tab and return to Stamp.")
+	page(w, http.StatusOK, i18n.T("oauth.page.signed_in_title", "Signed in"), i18n.T("oauth.page.signed_in_text", "You can close this tab and return to Stamp."))
 }
 
 // finish checks the redirect's parameters and exchanges the code.
@@ -194,17 +196,17 @@ func (s *SignIn) finish(q url.Values) (*oauth2.Token, error) {
 	iss, sentIss := q["iss"]
 	switch {
 	case sentIss && (len(iss) != 1 || s.p.Issuer != "" && iss[0] != s.p.Issuer):
-		return nil, errors.New("the answer came from another authorization server than the one Stamp asked (iss does not match); sign-in refused")
+		return nil, errors.New(i18n.T("oauth.err.iss_mismatch", "the answer came from another authorization server than the one Stamp asked (iss does not match); sign-in refused"))
 	case !sentIss && s.p.RequireIss:
-		return nil, errors.New("the authorization server left out iss, which it promised to send; sign-in refused")
+		return nil, errors.New(i18n.T("oauth.err.iss_missing", "the authorization server left out iss, which it promised to send; sign-in refused"))
 	}
 	if code := q.Get("error"); code != "" {
-		return nil, fmt.Errorf("sign-in: %w", providerError(code, q.Get("error_description"),
+		return nil, fmt.Errorf("%s: %w", i18n.T("oauth.op.sign_in", "sign-in"), providerError(code, q.Get("error_description"),
 			[]string{q.Get("code"), s.verifier, s.p.ClientSecret}))
 	}
 	code := q.Get("code")
 	if code == "" {
-		return nil, errors.New("the provider sent no authorization code")
+		return nil, errors.New(i18n.T("oauth.err.no_code", "the provider sent no authorization code"))
 	}
 	ctx, cancel := context.WithTimeout(s.p.withClient(s.exchangeCtx), time.Minute)
 	defer cancel()
@@ -213,7 +215,7 @@ func (s *SignIn) finish(q url.Values) (*oauth2.Token, error) {
 		if s.exchangeCtx.Err() != nil {
 			return nil, ErrCancelled
 		}
-		return nil, tokenError("exchange the authorization code", err, code, s.verifier, s.p.ClientSecret)
+		return nil, tokenError(i18n.T("oauth.op.exchange", "exchange the authorization code"), err, code, s.verifier, s.p.ClientSecret)
 	}
 	if tok.RefreshToken == "" {
 		return nil, ErrNoRefreshToken
@@ -222,7 +224,7 @@ func (s *SignIn) finish(q url.Values) (*oauth2.Token, error) {
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Stamp: {{.Title}}</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>Stamp: {{.Title}}</title>
 <meta name="viewport" content="width=device-width">
 <style>body{font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em}</style></head>
 <body><h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>
@@ -232,7 +234,7 @@ func page(w http.ResponseWriter, status int, title, text string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	pageTemplate.Execute(w, struct{ Title, Text string }{title, text})
+	pageTemplate.Execute(w, struct{ Lang, Title, Text string }{i18n.Language().String(), title, text})
 }
 
 func randomString(n int) string {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"stamp/i18n"
 )
 
 // ErrProviderUnavailable: the sign-in provider could not answer for the
@@ -12,7 +14,7 @@ import (
 // Errors from discovery and the token endpoint wrap it (a *ProviderError's
 // Err, or "answered HTTP 503: …"), so errors.Is finds it: the outbox
 // retries with back-off instead of asking the person.
-var ErrProviderUnavailable = errors.New("the sign-in provider is not available for the moment: try again later")
+var ErrProviderUnavailable = newTextError(i18n.M("oauth.err.unavailable", "the sign-in provider is not available for the moment: try again later"))
 
 // temporaryStatus reports whether an HTTP status says "try again later".
 func temporaryStatus(code int) bool {
@@ -22,7 +24,7 @@ func temporaryStatus(code int) bool {
 // statusError is the error of an HTTP answer other than 200 from u.
 func statusError(u string, code int) error {
 	if temporaryStatus(code) {
-		return fmt.Errorf("%s answered HTTP %d: %w", u, code, ErrProviderUnavailable)
+		return fmt.Errorf("%s: %w", i18n.T("oauth.err.answered_http", "{{.Provider}} answered HTTP {{.Status}}", map[string]any{"Provider": u, "Status": code}), ErrProviderUnavailable)
 	}
-	return fmt.Errorf("%s answered HTTP %d", u, code)
+	return errors.New(i18n.T("oauth.err.answered_http", "{{.Provider}} answered HTTP {{.Status}}", map[string]any{"Provider": u, "Status": code}))
 }

@@ -35,7 +35,7 @@ var (
 // terminal user is not waiting for a prompt they cannot see.
 const accountKeyringTimeout = 10 * time.Second
 
-const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
+const accountSynopsis = `usage: stamp-send account add NAME --from ADDR [--server HOST[:PORT]] [--security tls|starttls|none]
                             [--user U] [--auth auto|plain|login|cram-md5|xoauth2|oauthbearer|none]
                             [--ca-file PEM] [--pin SHA256]
                             [--label L] [--default] [--replace] [--no-sent-copy] [--probe [--timeout D]]
@@ -50,7 +50,11 @@ const accountUsage = `usage: stamp-send account add NAME --from ADDR [--server H
        stamp-send account reset
        stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL] [--ca-file PEM] [--allow-http]
 
-Without --server, add takes the settings from Stamp's provider presets for
+`
+
+// accountNotes explains the account synopsis in the person's language.
+func accountNotes() string {
+	return i18n.T("send.account.usage_notes", `Without --server, add takes the settings from Stamp's provider presets for
 the address's domain (instant, offline); for another domain it looks them
 up as "account discover" does (the domain's autoconfig file, the ISP
 database, MX and SRV records; --resolver, --ispdb, --allow-http and add's
@@ -69,13 +73,18 @@ and this command when it meets one.
 Passwords go to the system keyring, never to the settings file, and are never
 taken from a flag value. list and show say where each password is kept.
 reset keeps an unreadable settings file aside as accounts.json.broken-<time>
-and starts with no accounts.
-`
+and starts with no accounts.`) + "\n"
+}
+
+// accountHelp is "stamp-send account --help": the synopses, then the notes.
+func accountHelp() string {
+	return accountSynopsis + accountNotes() + oauthSynopsis + "\n" + oauthNotes()
+}
 
 // accountCommand runs "stamp-send account ...".
 func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, accountUsage+oauthUsage)
+		fmt.Fprint(stderr, accountHelp())
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -93,7 +102,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	}
 	h, ok := handlers[sub]
 	if !ok {
-		fmt.Fprintf(stderr, "stamp-send account: unknown command %q\n%s", sub, accountUsage+oauthUsage)
+		fmt.Fprintf(stderr, "stamp-send account: %s\n%s", i18n.T("send.account.unknown_command", "unknown command {{.Command}}", map[string]any{"Command": fmt.Sprintf("%q", sub)}), accountHelp())
 		return exitUsage
 	}
 	err := h(rest)
@@ -101,7 +110,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return c.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, accountUsage+oauthUsage)
+		fmt.Fprint(stderr, accountHelp())
 		return exitOK
 	}
 	// Errors may quote a server (test, add --probe) or a settings file:
@@ -109,7 +118,7 @@ func accountCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	fmt.Fprintln(stderr, "stamp-send account "+sub+": "+printableLines(err.Error()))
 	var broken *account.BrokenFileError
 	if errors.As(err, &broken) {
-		fmt.Fprintln(stderr, "To keep the file aside and start with no accounts, run: stamp-send account reset")
+		fmt.Fprintln(stderr, i18n.T("send.account.reset_hint", "To keep the file aside and start with no accounts, run: stamp-send account reset"))
 	}
 	var ue *usageError
 	var ve *account.ValidationError
@@ -168,7 +177,7 @@ func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, erro
 				return "", err
 			}
 			if strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-") {
-				return "", usagef("a password is never taken from a flag (it would show in the process list); use --password-stdin or --password-env VAR")
+				return "", usagef("%s", i18n.T("send.usage.password_flag", "a password is never taken from a flag (it would show in the process list); use --password-stdin or --password-env VAR"))
 			}
 			return "", usagef("%v", err)
 		}
@@ -180,11 +189,11 @@ func parseWithName(fs *flag.FlagSet, args []string, needName bool) (string, erro
 	}
 	switch {
 	case len(names) > 1:
-		return "", usagef("one account name expected, got %q", names)
+		return "", usagef("%s", i18n.T("send.usage.one_name", "one account name expected, got {{.Names}}", map[string]any{"Names": fmt.Sprintf("%q", names)}))
 	case needName && len(names) == 0:
-		return "", usagef("the account NAME is missing (see stamp-send account --help)")
+		return "", usagef("%s", i18n.T("send.usage.name_missing", "the account NAME is missing (see stamp-send account --help)"))
 	case !needName && len(names) > 0:
-		return "", usagef("unexpected argument %q", names[0])
+		return "", usagef("%s", i18n.T("send.usage.unexpected_arg", "unexpected argument {{.Arg}}", map[string]any{"Arg": fmt.Sprintf("%q", names[0])}))
 	}
 	if len(names) == 1 {
 		return names[0], nil
@@ -207,7 +216,7 @@ func (p *passwordFlags) register(fs *flag.FlagSet) {
 func (p *passwordFlags) read(stdin io.Reader) (string, error) {
 	o := options{PasswordStdin: p.stdin, PasswordEnv: p.env}
 	if p.stdin && p.env != "" {
-		return "", usagef("--password-env and --password-stdin: give one or the other")
+		return "", usagef("%s", i18n.T("send.usage.password_both", "--password-env and --password-stdin: give one or the other"))
 	}
 	if err := o.readPassword(stdin); err != nil {
 		return "", err
@@ -271,7 +280,7 @@ func (c *accountCmd) add(args []string) error {
 		return err
 	}
 	if password != "" && !a.EffectiveAuth().NeedsSecret() {
-		return usagef("--auth none logs in without a password; leave out the password")
+		return usagef("%s", i18n.T("send.usage.auth_none_password", "--auth none logs in without a password; leave out the password"))
 	}
 	if a.OAuth != nil {
 		if err := c.checkSignIn(a, f.oauth.signIn); err != nil {
@@ -288,7 +297,7 @@ func (c *accountCmd) add(args []string) error {
 	if err := c.save(a, f.replace); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Saved account %q: %s via %s (%s).\n", a.ID, a.Address, a.Server(), a.Security.Describe())
+	fmt.Fprintln(c.stdout, i18n.T("send.account.saved", "Saved account {{.Account}}: {{.Address}} via {{.Server}} ({{.Security}}).", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Address": a.Address, "Server": a.Server(), "Security": a.Security.Describe()}))
 	if before.OAuth != nil && a.OAuth == nil {
 		// It logs in with a password now: its sign-in is not used any
 		// more; end it, as the Accounts window does.
@@ -307,10 +316,10 @@ func (c *accountCmd) add(args []string) error {
 	}
 	if a.EffectiveAuth().NeedsSecret() {
 		if cred, loc, _ := c.secrets.Get(context.Background(), a.ID); f.replace && loc == account.LocationKeyring && cred.Kind == account.KindPassword {
-			fmt.Fprintln(c.stdout, "The password saved in the system keyring is kept.")
+			fmt.Fprintln(c.stdout, i18n.T("send.account.password_kept", "The password saved in the system keyring is kept."))
 			return nil
 		}
-		fmt.Fprintf(c.stdout, "No password saved. Save one with: stamp-send account password %s --password-stdin\n", a.ID)
+		fmt.Fprintln(c.stdout, i18n.T("send.account.no_password", "No password saved. Save one with: stamp-send account password {{.ID}} --password-stdin", map[string]any{"ID": a.ID}))
 	}
 	return nil
 }
@@ -320,11 +329,11 @@ func (c *accountCmd) add(args []string) error {
 func (f *addFlags) account(name string) (account.Account, account.Security, error) {
 	var a account.Account
 	if f.from == "" {
-		return a, "", usagef("--from ADDR is required")
+		return a, "", usagef("%s", i18n.T("send.usage.from_required", "--from ADDR is required"))
 	}
 	addr, err := mail.ParseAddress(f.from)
 	if err != nil {
-		return a, "", usagef("--from %q: not an email address", f.from)
+		return a, "", usagef("%s", i18n.T("send.usage.from_not_address", "--from {{.Address}}: not an email address", map[string]any{"Address": fmt.Sprintf("%q", f.from)}))
 	}
 	a = account.Account{ID: name, Label: f.label, Name: addr.Name, Address: addr.Address,
 		Username: f.user, CAFile: f.caFile, SaveSent: !f.noSent, Default: f.makeDefault}
@@ -392,7 +401,7 @@ func (c *accountCmd) chooseServer(a *account.Account, sec account.Security, f *a
 			}
 		}
 		if len(candidates.Endpoints) == 0 {
-			return nil, usagef("--security %s: %s offers %s; give --server to choose yourself", sec, p.Provider, endpointList(p.Endpoints))
+			return nil, usagef("%s", i18n.T("send.usage.security_not_offered", "--security {{.Security}}: {{.Provider}} offers {{.Endpoints}}; give --server to choose yourself", map[string]any{"Security": fmt.Sprint(sec), "Provider": fmt.Sprint(p.Provider), "Endpoints": fmt.Sprint(endpointList(p.Endpoints))}))
 		}
 	}
 	i := 0
@@ -456,10 +465,10 @@ func (c *accountCmd) savePassword(id, password string) error {
 		return err
 	}
 	if loc == account.LocationKeyring {
-		fmt.Fprintln(c.stdout, "Password saved in the system keyring.")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.password_saved", "Password saved in the system keyring."))
 		return nil
 	}
-	fmt.Fprintf(c.stderr, "The password was NOT saved: %v\nWhen sending, pass it with --password-stdin or --password-env VAR.\n", c.secrets.Problem())
+	fmt.Fprintln(c.stderr, i18n.T("send.account.password_not_saved", "The password was NOT saved: {{.Problem}}\nWhen sending, pass it with --password-stdin or --password-env VAR.", map[string]any{"Problem": fmt.Sprint(c.secrets.Problem())}))
 	c.code = exitFailure
 	return nil
 }
@@ -558,7 +567,7 @@ func (c *accountCmd) list(args []string) error {
 		return nil
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(c.stdout, "No saved accounts. Add one with: stamp-send account add NAME --from ADDR")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.none", "No saved accounts. Add one with: stamp-send account add NAME --from ADDR"))
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
@@ -641,17 +650,17 @@ func (c *accountCmd) remove(args []string) error {
 	switch {
 	case errors.As(err, &ku):
 		// The settings are gone; only the keyring part failed.
-		fmt.Fprintf(c.stdout, "Removed account %q.\n", a.ID)
+		fmt.Fprintln(c.stdout, i18n.T("send.account.removed", "Removed account {{.Account}}.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 		if ku.Reason == account.ReasonNoService {
 			return nil // no keyring on this desktop: nothing can be stored in one
 		}
-		fmt.Fprintf(c.stderr, "Its password may still be in the system keyring (service %q, user %q): %v\n", account.KeyringService, a.ID, ku)
+		fmt.Fprintln(c.stderr, i18n.T("send.account.password_may_remain", "Its password may still be in the system keyring (service {{.Service}}, user {{.User}}): {{.Error}}", map[string]any{"Service": fmt.Sprintf("%q", account.KeyringService), "User": fmt.Sprintf("%q", a.ID), "Error": fmt.Sprint(ku)}))
 		c.code = exitFailure
 		return nil
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Removed account %q and its saved password.\n", a.ID)
+	fmt.Fprintln(c.stdout, i18n.T("send.account.removed_with_password", "Removed account {{.Account}} and its saved password.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	return nil
 }
 
@@ -668,14 +677,13 @@ func (c *accountCmd) password(args []string) error {
 		return err
 	}
 	if password == "" {
-		return usagef("give the password with --password-stdin or --password-env VAR")
+		return usagef("%s", i18n.T("send.usage.password_give", "give the password with --password-stdin or --password-env VAR"))
 	}
 	if a.OAuth != nil {
-		return usagef("account %q signs in with %s, not a password: use stamp-send account login %s (or account logout %s to end the sign-in)",
-			a.ID, oauth.Kind(a.OAuth.Provider).Name(), a.ID, a.ID)
+		return usagef("%s", i18n.T("send.usage.account_signs_in", "account {{.Account}} signs in with {{.Provider}}, not a password: use stamp-send account login {{.ID}} (or account logout {{.ID}} to end the sign-in)", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Provider": fmt.Sprint(oauth.Kind(a.OAuth.Provider).Name()), "ID": fmt.Sprint(a.ID)}))
 	}
 	if !a.EffectiveAuth().NeedsSecret() {
-		return usagef("account %q logs in without a password (auth none)", a.ID)
+		return usagef("%s", i18n.T("send.usage.account_auth_none", "account {{.Account}} logs in without a password (auth none)", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	}
 	return c.savePassword(a.ID, password)
 }
@@ -706,11 +714,11 @@ func (c *accountCmd) reset(args []string) error {
 		return err
 	}
 	if kept == "" {
-		fmt.Fprintln(c.stdout, "There was no settings file; starting with no accounts.")
+		fmt.Fprintln(c.stdout, i18n.T("send.account.reset_none", "There was no settings file; starting with no accounts."))
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "The old settings file is kept as %s; starting with no accounts.\n", kept)
-	fmt.Fprintln(c.stdout, "Passwords saved in the keyring were left alone.")
+	fmt.Fprintln(c.stdout, i18n.T("send.account.reset_kept", "The old settings file is kept as {{.Path}}; starting with no accounts.", map[string]any{"Path": kept}))
+	fmt.Fprintln(c.stdout, i18n.T("send.account.reset_passwords", "Passwords saved in the keyring were left alone."))
 	return nil
 }
 
@@ -736,7 +744,7 @@ func (c *accountCmd) test(args []string) error {
 		return err
 	}
 	if *timeout <= 0 {
-		return usagef("--timeout %v: must be more than zero", *timeout)
+		return usagef("%s", i18n.T("send.usage.timeout_positive", "--timeout {{.Timeout}}: must be more than zero", map[string]any{"Timeout": fmt.Sprint(*timeout)}))
 	}
 	password, err := pw.read(c.stdin)
 	if err != nil {
@@ -753,9 +761,9 @@ func (c *accountCmd) test(args []string) error {
 		cred, _, err = c.secrets.Get(context.Background(), a.ID)
 		switch {
 		case errors.Is(err, account.ErrNoSecret):
-			return usagef("no password is saved for %q; pass it with --password-stdin or --password-env VAR, or save it with: stamp-send account password %s --password-stdin", a.ID, a.ID)
+			return usagef("%s", i18n.T("send.usage.no_password_saved", "no password is saved for {{.Account}}; pass it with --password-stdin or --password-env VAR, or save it with: stamp-send account password {{.ID}} --password-stdin", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "ID": fmt.Sprint(a.ID)}))
 		case err != nil:
-			return usagef("%v. Pass the password with --password-stdin or --password-env VAR", err)
+			return usagef("%s", i18n.T("send.usage.pass_password", "{{.Error}}. Pass the password with --password-stdin or --password-env VAR", map[string]any{"Error": fmt.Sprint(err)}))
 		}
 	}
 	cfg := a.SMTPConfig(cred)

@@ -17,6 +17,7 @@ import (
 
 	"stamp/account"
 	"stamp/discover"
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 	"stamp/smtpclient"
 )
@@ -26,20 +27,25 @@ import (
 // the real network.
 var discoverDial func(ctx context.Context, network, address string) (net.Conn, error)
 
-const discoverUsage = `usage: stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL]
+const discoverSynopsis = `usage: stamp-send account discover ADDR [--json] [--resolver HOST:PORT] [--ispdb URL]
                                  [--ca-file PEM] [--allow-http] [--timeout D]
 
-Shows the SMTP settings Stamp finds for ADDR and where each came from: the
+`
+
+// discoverHelp is "stamp-send account discover --help": the synopsis, then
+// the notes in the person's language.
+func discoverHelp() string {
+	return discoverSynopsis + i18n.T("send.discover.usage_notes", `Shows the SMTP settings Stamp finds for ADDR and where each came from: the
 built-in presets, the domain's autoconfig file (HTTPS), the Thunderbird ISP
 database, the MX and SRV records, and, when nothing else answers, a guess
 checked by connecting (EHLO only, no password). Nothing is saved.
   --resolver HOST:PORT  ask this DNS server instead of the system's
-  --ispdb URL           another ISP database base URL (default ` + discover.DefaultISPDB + `)
+  --ispdb URL           another ISP database base URL (default {{.ISPDB}})
   --ca-file PEM         also trust this CA for HTTPS and the guess (verification stays on)
   --allow-http          also fetch the autoconfig file over plain HTTP (marked unverified)
   --json                print the result as JSON
-Exit status: 0 when settings were found, 1 when none, 2 for a usage error.
-`
+Exit status: 0 when settings were found, 1 when none, 2 for a usage error.`, map[string]any{"ISPDB": discover.DefaultISPDB}) + "\n"
+}
 
 // discoverCommand runs "stamp-send account discover ...".
 func discoverCommand(args []string, stdout, stderr io.Writer) int {
@@ -57,7 +63,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, discoverUsage)
+		fmt.Fprint(stderr, discoverHelp())
 		return exitOK
 	}
 	if err == nil && addr == "" && fs.NArg() > 0 {
@@ -65,17 +71,17 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 		err = fs.Parse(fs.Args()[1:])
 	}
 	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		err = errors.New(i18n.T("send.usage.unexpected_arg", "unexpected argument {{.Arg}}", map[string]any{"Arg": fmt.Sprintf("%q", fs.Arg(0))}))
 	}
 	if err == nil && addr == "" {
-		err = errors.New("the address to look up is missing")
+		err = errors.New(i18n.T("send.discover.address_missing", "the address to look up is missing"))
 	}
 	var opts discover.Options
 	if err == nil {
 		opts, err = discoverOptions(*resolver, *ispdb, *caFile, *allowHTTP, *timeout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverUsage)
+		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverHelp())
 		return exitUsage
 	}
 
@@ -284,7 +290,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 	opts.All = false
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(c.stderr, "Looking up the settings for %s…\n", smtpclient.Printable(a.Address))
+	fmt.Fprintln(c.stderr, i18n.T("send.discover.looking_up", "Looking up the settings for {{.Address}}…", map[string]any{"Address": smtpclient.Printable(a.Address)}))
 	r, err := discover.New(opts).Discover(ctx, a.Address)
 	if err != nil {
 		return p, nil, false, err
@@ -302,10 +308,9 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 			}
 		}
 		if len(plain) > 0 {
-			return p, nil, false, usagef("the only server found for %s has no encryption: %s.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none",
-				pr(a.Address), strings.Join(plain, ", "))
+			return p, nil, false, usagef("%s", i18n.T("send.usage.discover_plain_only", "the only server found for {{.Address}} has no encryption: {{.Servers}}.\nYour password and mail would cross the network readable. Nothing was saved. If you mean it, give --server HOST:PORT --security none", map[string]any{"Address": fmt.Sprint(pr(a.Address)), "Servers": fmt.Sprint(strings.Join(plain, ", "))}))
 		}
-		fmt.Fprintf(w, "No settings published for %s (%s).\n", pr(r.Domain), attemptSummary(r))
+		fmt.Fprintln(w, i18n.T("send.discover.none_published", "No settings published for {{.Domain}} ({{.Attempts}}).", map[string]any{"Domain": pr(r.Domain), "Attempts": attemptSummary(r)}))
 		if dead := deadGuesses(r); len(dead) > 0 && !f.probe {
 			// Discovery's own check found no server where the guess
 			// points: saving it unchecked would take weaker evidence
@@ -314,12 +319,12 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 				fmt.Fprintf(w, "  ! %s\n", pr(d))
 			}
 			if !f.disc.acceptWarning {
-				return p, nil, false, usagef("no SMTP server answered where the guess for %s points (see above). Nothing was saved.\nAsk your provider for its SMTP server and give --server HOST:PORT; or save the guess anyway with --accept-warnings (or check it again with --probe)", pr(r.Domain))
+				return p, nil, false, usagef("%s", i18n.T("send.usage.discover_dead_guess", "no SMTP server answered where the guess for {{.Domain}} points (see above). Nothing was saved.\nAsk your provider for its SMTP server and give --server HOST:PORT; or save the guess anyway with --accept-warnings (or check it again with --probe)", map[string]any{"Domain": fmt.Sprint(pr(r.Domain))}))
 			}
 		}
 		return p, nil, false, nil
 	}
-	fmt.Fprintf(w, "Found settings for %s: %s, %s", pr(a.Address), pr(best.String()), pr(chosen.From))
+	fmt.Fprint(w, i18n.T("send.discover.found", "Found settings for {{.Address}}: {{.Server}}, {{.From}}", map[string]any{"Address": pr(a.Address), "Server": pr(best.String()), "From": pr(chosen.From)}))
 	if chosen.Provider != "" {
 		fmt.Fprintf(w, " — %s", pr(chosen.Provider))
 	}
@@ -332,7 +337,7 @@ func (c *accountCmd) discoverForAdd(a account.Account, f *addFlags) (p account.P
 		fmt.Fprintf(w, "  ! %s\n", pr(warn))
 	}
 	if len(warnings) > 0 && !f.disc.acceptWarning {
-		return p, nil, false, usagef("these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself")
+		return p, nil, false, usagef("%s", i18n.T("send.usage.discover_needs_say", "these settings need your say before they are saved (see the warnings above). Nothing was saved.\nTo save them anyway, add --accept-warnings; or give --server HOST:PORT to choose the server yourself"))
 	}
 	return chosen.AsPreset(r.Domain), &discovered{cand: chosen, server: best}, true, nil
 }

@@ -130,7 +130,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if set["body"] && set["body-file"] {
-		return nil, usagef("--body and --body-file: give one or the other")
+		return nil, usagef("%s", i18n.T("send.usage.body_both", "--body and --body-file: give one or the other"))
 	}
 	o.Body = raw.body
 	o.To, o.Cc, o.Bcc = raw.to, raw.cc, raw.bcc
@@ -160,36 +160,36 @@ type rawFlags struct {
 func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("stamp-send", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.From, "from", "", "sender `ADDR` (\"Name <a@b>\")")
-	fs.Var(&raw.to, "to", "recipient `ADDR` (repeatable, or comma-separated)")
-	fs.Var(&raw.cc, "cc", "Cc recipient `ADDR` (repeatable, or comma-separated)")
-	fs.Var(&raw.bcc, "bcc", "Bcc recipient `ADDR`: in the envelope, never in the headers")
-	fs.StringVar(&o.Subject, "subject", "", "the subject `S`")
-	fs.StringVar(&raw.body, "body", "", "the text body `TEXT`")
-	fs.StringVar(&o.BodyFile, "body-file", "", "read the text body from file `F` (- for stdin)")
-	fs.StringVar(&o.HTMLFile, "html-file", "", "read an HTML alternative body from file `F`")
-	fs.BoolVar(&o.Markdown, "markdown", false, "the body is Markdown: sent as typed (text/plain) and rendered (text/html) in multipart/alternative")
-	fs.Var(&raw.attach, "attach", "attach file `F` (repeatable, or comma-separated)")
-	fs.StringVar(&o.Mailto, "mailto", "", "take to, cc, bcc, subject and body from the mailto: `LINK` (RFC 6068)")
-	fs.StringVar(&o.EML, "eml", "", "send the RFC 5322 file `F` as is (envelope from the flags)")
-	fs.BoolVar(&o.DryRun, "dry-run", false, "write the message and the envelope, send nothing")
-	fs.StringVar(&o.Out, "out", "", "with --dry-run: write the message to file `F` instead of stdout")
-	fs.StringVar(&o.Server, "server", "", "SMTP server `HOST[:PORT]`")
-	fs.StringVar(&o.Security, "security", "", "`MODE`: tls, starttls or none (default: tls on port 465, starttls otherwise)")
-	fs.StringVar(&o.User, "user", "", "log in as `U`")
-	fs.StringVar(&o.PasswordEnv, "password-env", "", "read the password from environment variable `VAR`")
-	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
-	fs.StringVar(&o.Auth, "auth", "auto", "`METHOD`: "+smtpclient.AuthNames(false))
-	fs.StringVar(&o.CAFile, "ca-file", "", "trust the CA certificates in `PEM` (verification stays on)")
-	fs.StringVar(&o.Pin, "pin", "", "trust exactly the server certificate with this `SHA256` fingerprint (64 hex digits, colons allowed)")
-	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time limit per network step")
-	fs.BoolVar(&o.ContinueOnRejected, "continue-on-rejected", false, "send when some (not all) recipients were refused")
-	fs.StringVar(&o.Account, "account", "", "use the saved account `NAME`")
-	fs.BoolVar(&o.Quiet, "quiet", false, "print only errors")
-	fs.BoolVar(&o.JSON, "json", false, "write one JSON event per line instead of the transcript")
-	fs.BoolVar(&o.Queue, "queue", false, "put the message in the outbox (sent by Stamp or `stamp-send outbox send`) instead of sending it; needs --account")
-	fs.DurationVar(&o.QueueDelay, "delay", 0, "with --queue: wait `D` before it may leave")
-	fs.StringVar(&o.QueueAt, "at", "", "with --queue: send later, at `TIME` (RFC 3339, or \"2006-01-02 15:04\" local time)")
+	fs.StringVar(&o.From, "from", "", i18n.T("send.flag.from", "sender `ADDR` (\"Name <a@b>\")"))
+	fs.Var(&raw.to, "to", i18n.T("send.flag.to", "recipient `ADDR` (repeatable, or comma-separated)"))
+	fs.Var(&raw.cc, "cc", i18n.T("send.flag.cc", "Cc recipient `ADDR` (repeatable, or comma-separated)"))
+	fs.Var(&raw.bcc, "bcc", i18n.T("send.flag.bcc", "Bcc recipient `ADDR`: in the envelope, never in the headers"))
+	fs.StringVar(&o.Subject, "subject", "", i18n.T("send.flag.subject", "the subject `S`"))
+	fs.StringVar(&raw.body, "body", "", i18n.T("send.flag.body", "the text body `TEXT`"))
+	fs.StringVar(&o.BodyFile, "body-file", "", i18n.T("send.flag.body_file", "read the text body from file `F` (- for stdin)"))
+	fs.StringVar(&o.HTMLFile, "html-file", "", i18n.T("send.flag.html_file", "read an HTML alternative body from file `F`"))
+	fs.BoolVar(&o.Markdown, "markdown", false, i18n.T("send.flag.markdown", "the body is Markdown: sent as typed (text/plain) and rendered (text/html) in multipart/alternative"))
+	fs.Var(&raw.attach, "attach", i18n.T("send.flag.attach", "attach file `F` (repeatable, or comma-separated)"))
+	fs.StringVar(&o.Mailto, "mailto", "", i18n.T("send.flag.mailto", "take to, cc, bcc, subject and body from the mailto: `LINK` (RFC 6068)"))
+	fs.StringVar(&o.EML, "eml", "", i18n.T("send.flag.eml", "send the RFC 5322 file `F` as is (envelope from the flags)"))
+	fs.BoolVar(&o.DryRun, "dry-run", false, i18n.T("send.flag.dry_run", "write the message and the envelope, send nothing"))
+	fs.StringVar(&o.Out, "out", "", i18n.T("send.flag.out", "with --dry-run: write the message to file `F` instead of stdout"))
+	fs.StringVar(&o.Server, "server", "", i18n.T("send.flag.server", "SMTP server `HOST[:PORT]`"))
+	fs.StringVar(&o.Security, "security", "", i18n.T("send.flag.security", "`MODE`: tls, starttls or none (default: tls on port 465, starttls otherwise)"))
+	fs.StringVar(&o.User, "user", "", i18n.T("send.flag.user", "log in as `U`"))
+	fs.StringVar(&o.PasswordEnv, "password-env", "", i18n.T("send.flag.password_env", "read the password from environment variable `VAR`"))
+	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, i18n.T("send.flag.password_stdin", "read the password from the first line of stdin"))
+	fs.StringVar(&o.Auth, "auth", "auto", i18n.T("send.flag.auth", "`METHOD`: {{.Methods}}", map[string]any{"Methods": smtpclient.AuthNames(false)}))
+	fs.StringVar(&o.CAFile, "ca-file", "", i18n.T("send.flag.ca_file", "trust the CA certificates in `PEM` (verification stays on)"))
+	fs.StringVar(&o.Pin, "pin", "", i18n.T("send.flag.pin", "trust exactly the server certificate with this `SHA256` fingerprint (64 hex digits, colons allowed)"))
+	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, i18n.T("send.flag.timeout", "time limit per network step"))
+	fs.BoolVar(&o.ContinueOnRejected, "continue-on-rejected", false, i18n.T("send.flag.continue_on_rejected", "send when some (not all) recipients were refused"))
+	fs.StringVar(&o.Account, "account", "", i18n.T("send.flag.account", "use the saved account `NAME`"))
+	fs.BoolVar(&o.Quiet, "quiet", false, i18n.T("send.flag.quiet", "print only errors"))
+	fs.BoolVar(&o.JSON, "json", false, i18n.T("send.flag.json", "write one JSON event per line instead of the transcript"))
+	fs.BoolVar(&o.Queue, "queue", false, i18n.T("send.flag.queue", "put the message in the outbox (sent by Stamp or `stamp-send outbox send`) instead of sending it; needs --account"))
+	fs.DurationVar(&o.QueueDelay, "delay", 0, i18n.T("send.flag.delay", "with --queue: wait `D` before it may leave"))
+	fs.StringVar(&o.QueueAt, "at", "", i18n.T("send.flag.at", "with --queue: send later, at `TIME` (RFC 3339, or \"2006-01-02 15:04\" local time)"))
 	return fs
 }
 
@@ -207,7 +207,7 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	case err != nil:
 		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": err.Error()}))
 	case fs.NArg() > 0:
-		return usagef("unexpected argument %q (see stamp-send --help)", fs.Arg(0))
+		return usagef("%s", i18n.T("send.usage.unexpected_arg_help", "unexpected argument {{.Arg}} (see stamp-send --help)", map[string]any{"Arg": fmt.Sprintf("%q", fs.Arg(0))}))
 	}
 	return nil
 }
@@ -218,24 +218,24 @@ func (o *options) checkCombinations(set map[string]bool) error {
 	if o.EML != "" {
 		for _, name := range []string{"subject", "body", "body-file", "html-file", "markdown", "attach"} {
 			if set[name] {
-				return usagef("--eml sends a finished message as is; --%s cannot change it", name)
+				return usagef("%s", i18n.T("send.usage.eml_fixed", "--eml sends a finished message as is; --{{.Flag}} cannot change it", map[string]any{"Flag": fmt.Sprint(name)}))
 			}
 		}
 	}
 	if o.Markdown && set["html-file"] {
-		return usagef("--markdown and --html-file: the HTML of a Markdown body is rendered from it; give one or the other")
+		return usagef("%s", i18n.T("send.usage.markdown_html", "--markdown and --html-file: the HTML of a Markdown body is rendered from it; give one or the other"))
 	}
 	if o.Out != "" && !o.DryRun {
-		return usagef("--out is for --dry-run; a sent message is not written to a file")
+		return usagef("%s", i18n.T("send.usage.out_dry_run", "--out is for --dry-run; a sent message is not written to a file"))
 	}
 	if o.PasswordEnv != "" && o.PasswordStdin {
-		return usagef("--password-env and --password-stdin: give one or the other")
+		return usagef("%s", i18n.T("send.usage.password_both", "--password-env and --password-stdin: give one or the other"))
 	}
 	if o.PasswordStdin && o.BodyFile == "-" {
-		return usagef("--password-stdin and --body-file -: stdin cannot hold both")
+		return usagef("%s", i18n.T("send.usage.stdin_both", "--password-stdin and --body-file -: stdin cannot hold both"))
 	}
 	if o.Quiet && o.JSON {
-		return usagef("--quiet and --json: give one or the other")
+		return usagef("%s", i18n.T("send.usage.quiet_json", "--quiet and --json: give one or the other"))
 	}
 	return o.checkQueue(set)
 }
@@ -244,10 +244,10 @@ func (o *options) checkCombinations(set map[string]bool) error {
 // normalises the pin.
 func (o *options) checkValues() error {
 	if m, ok := smtpclient.LookupLoginMethod(o.Auth); !ok || !m.Login || m.Name != o.Auth {
-		return usagef("--auth %q: use %s", o.Auth, smtpclient.AuthNames(false))
+		return usagef("%s", i18n.T("send.usage.auth_choice", "--auth {{.Auth}}: use {{.Choices}}", map[string]any{"Auth": fmt.Sprintf("%q", o.Auth), "Choices": fmt.Sprint(smtpclient.AuthNames(false))}))
 	}
 	if o.Timeout <= 0 {
-		return usagef("--timeout %v: must be more than zero", o.Timeout)
+		return usagef("%s", i18n.T("send.usage.timeout_positive", "--timeout {{.Timeout}}: must be more than zero", map[string]any{"Timeout": fmt.Sprint(o.Timeout)}))
 	}
 	if o.Pin != "" {
 		pin, err := account.NormalizeSHA256(o.Pin)
@@ -283,7 +283,7 @@ func splitFiles(values []string) []string {
 // account filled in Server or Security.
 func (o *options) resolveServer() error {
 	if m, ok := smtpclient.LookupSecurity(o.Security); o.Security != "" && (!ok || m.Name != o.Security) {
-		return usagef("--security %q: use %s", o.Security, smtpclient.SecurityNames())
+		return usagef("%s", i18n.T("send.usage.security_choice", "--security {{.Security}}: use {{.Choices}}", map[string]any{"Security": fmt.Sprintf("%q", o.Security), "Choices": fmt.Sprint(smtpclient.SecurityNames())}))
 	}
 	if err := o.checkPinSecurity(); err != nil {
 		return err
@@ -299,11 +299,11 @@ func (o *options) resolveServer() error {
 		}
 		host, port = h, n
 	} else if strings.Count(o.Server, ":") == 1 {
-		return usagef("--server %q: use HOST or HOST:PORT", o.Server)
+		return usagef("%s", i18n.T("send.usage.server_form", "--server {{.Server}}: use HOST or HOST:PORT", map[string]any{"Server": fmt.Sprintf("%q", o.Server)}))
 	}
 	host = strings.Trim(host, "[]")
 	if host == "" {
-		return usagef("--server %q: the host is missing", o.Server)
+		return usagef("%s", i18n.T("send.usage.server_no_host", "--server {{.Server}}: the host is missing", map[string]any{"Server": fmt.Sprintf("%q", o.Server)}))
 	}
 	if o.Security == "" {
 		o.Security = "starttls"
@@ -322,7 +322,7 @@ func (o *options) resolveServer() error {
 // account): there is no certificate to check on a plain connection.
 func (o *options) checkPinSecurity() error {
 	if o.Pin != "" && o.Security == "none" {
-		return usagef("--pin with --security none: %v", smtpclient.ErrPinWithoutTLS)
+		return usagef("%s", i18n.T("send.usage.pin_without_tls", "--pin with --security none: {{.Error}}", map[string]any{"Error": i18n.T("account.invalid.pin_without_tls", "a pinned certificate needs an encrypted connection (security tls or starttls): with security none there is no certificate to check and everything goes in clear text; choose TLS or STARTTLS, or stop trusting the pinned certificate")}))
 	}
 	return nil
 }
@@ -356,7 +356,7 @@ func (o *options) readInputs(stdin io.Reader) error {
 			return usagef("--eml: %v", err)
 		}
 		if !fi.Mode().IsRegular() {
-			return usagef("--eml: %s is not a regular file", o.EML)
+			return usagef("%s", i18n.T("send.usage.eml_not_file", "--eml: {{.Path}} is not a regular file", map[string]any{"Path": fmt.Sprint(o.EML)}))
 		}
 	}
 	return nil
@@ -369,7 +369,7 @@ func (o *options) readPassword(stdin io.Reader) error {
 	case o.PasswordEnv != "":
 		v, ok := os.LookupEnv(o.PasswordEnv)
 		if !ok || v == "" {
-			return usagef("--password-env: the environment variable %s is not set or empty", o.PasswordEnv)
+			return usagef("%s", i18n.T("send.usage.password_env_unset", "--password-env: the environment variable {{.Var}} is not set or empty", map[string]any{"Var": fmt.Sprint(o.PasswordEnv)}))
 		}
 		o.Password = v
 	case o.PasswordStdin:
@@ -378,7 +378,7 @@ func (o *options) readPassword(stdin io.Reader) error {
 			return usagef("--password-stdin: %v", err)
 		}
 		if line == "" {
-			return usagef("--password-stdin: the first line of stdin is empty")
+			return usagef("%s", i18n.T("send.usage.password_stdin_empty", "--password-stdin: the first line of stdin is empty"))
 		}
 		o.Password = line
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/oauth"
 )
 
@@ -20,12 +21,12 @@ func (c *accountCmd) logout(args []string) error {
 		return err
 	}
 	if a.OAuth == nil {
-		return usagef("account %q logs in with a password, not a sign-in; stamp-send account remove %s forgets it with its password", a.ID, a.ID)
+		return usagef("%s", i18n.T("send.usage.logout_password", "account {{.Account}} logs in with a password, not a sign-in; stamp-send account remove {{.ID}} forgets it with its password", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "ID": fmt.Sprint(a.ID)}))
 	}
 	p, perr, out, err := c.signOut(a)
 	if err != nil {
 		c.code = exitFailure
-		return fmt.Errorf("%w\nThe sign-in may still be in the system keyring (service %q)", err, account.KeyringService)
+		return fmt.Errorf("%w\n%s", err, i18n.T("send.logout.may_remain", "The sign-in may still be in the system keyring (service {{.Service}})", map[string]any{"Service": fmt.Sprintf("%q", account.KeyringService)}))
 	}
 	name := string(a.OAuth.Provider)
 	if p != nil {
@@ -33,23 +34,23 @@ func (c *accountCmd) logout(args []string) error {
 	}
 	switch {
 	case out.Revoked:
-		fmt.Fprintf(c.stdout, "Signed out of %q: %s revoked the sign-in, and it is deleted from the system keyring.\n", a.ID, name)
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.revoked", "Signed out of {{.Account}}: {{.Provider}} revoked the sign-in, and it is deleted from the system keyring.", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Provider": name}))
 	case errors.Is(out.RevokeErr, oauth.ErrNoRevocation):
-		fmt.Fprintf(c.stdout, "Signed out of %q: the sign-in is deleted from the system keyring. %s offers no way for an app to revoke it; %s\n",
-			a.ID, name, removeAccessHint(a.OAuth.Provider))
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.no_revocation", "Signed out of {{.Account}}: the sign-in is deleted from the system keyring. {{.Provider}} offers no way for an app to revoke it; {{.Hint}}",
+			map[string]any{"Account": fmt.Sprintf("%q", a.ID), "Provider": name, "Hint": removeAccessHint(a.OAuth.Provider)}))
 	case errors.Is(out.RevokeErr, oauth.ErrSignInAgain):
-		fmt.Fprintf(c.stdout, "Account %q was not signed in: nothing to revoke. Its keyring entries are deleted.\n", a.ID)
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.not_signed_in", "Account {{.Account}} was not signed in: nothing to revoke. Its keyring entries are deleted.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
 	default:
 		why := out.RevokeErr
 		if perr != nil {
 			why = perr
 		}
-		fmt.Fprintf(c.stdout, "Signed out of %q: the sign-in is deleted from the system keyring.\n", a.ID)
-		fmt.Fprintf(c.stderr, "stamp-send: %s could not revoke it (%s); it stops working when it expires, or %s\n",
-			name, printableLines(why.Error()), removeAccessHint(a.OAuth.Provider))
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.deleted", "Signed out of {{.Account}}: the sign-in is deleted from the system keyring.", map[string]any{"Account": fmt.Sprintf("%q", a.ID)}))
+		fmt.Fprintln(c.stderr, "stamp-send: "+i18n.T("send.logout.revoke_failed", "{{.Provider}} could not revoke it ({{.Why}}); it stops working when it expires, or {{.Hint}}",
+			map[string]any{"Provider": name, "Why": printableLines(why.Error()), "Hint": removeAccessHint(a.OAuth.Provider)}))
 		c.code = exitFailure
 	}
-	fmt.Fprintf(c.stdout, "The account's settings stay; sign in again with: stamp-send account login %s\n", a.ID)
+	fmt.Fprintln(c.stdout, i18n.T("send.logout.settings_stay", "The account's settings stay; sign in again with: stamp-send account login {{.ID}}", map[string]any{"ID": a.ID}))
 	return nil
 }
 
@@ -74,12 +75,12 @@ func (c *accountCmd) signOutReplaced(before account.Account) error {
 	p, _, out, err := c.signOut(before)
 	if err != nil {
 		c.code = exitFailure
-		return fmt.Errorf("the account is saved, but its old sign-in is still in the system keyring: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("send.logout.old_signin_kept", "the account is saved, but its old sign-in is still in the system keyring"), err)
 	}
 	if out.Revoked {
-		fmt.Fprintf(c.stdout, "Its sign-in with %s is revoked and deleted from the system keyring.\n", p.Kind.Name())
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.replaced_revoked", "Its sign-in with {{.Provider}} is revoked and deleted from the system keyring.", map[string]any{"Provider": p.Kind.Name()}))
 	} else {
-		fmt.Fprintln(c.stdout, "Its sign-in is deleted from the system keyring.")
+		fmt.Fprintln(c.stdout, i18n.T("send.logout.replaced_deleted", "Its sign-in is deleted from the system keyring."))
 	}
 	return nil
 }
@@ -88,9 +89,9 @@ func (c *accountCmd) signOutReplaced(before account.Account) error {
 func removeAccessHint(p account.OAuthProvider) string {
 	switch p {
 	case account.OAuthGoogle:
-		return "remove Stamp's access at https://myaccount.google.com/permissions."
+		return i18n.T("send.logout.hint.google", "remove Stamp's access at https://myaccount.google.com/permissions.")
 	case account.OAuthMicrosoft:
-		return "to end it at Microsoft too, remove Stamp's access at https://account.live.com/consent/Manage (personal account) or https://myapps.microsoft.com (work or school)."
+		return i18n.T("send.logout.hint.microsoft", "to end it at Microsoft too, remove Stamp's access at https://account.live.com/consent/Manage (personal account) or https://myapps.microsoft.com (work or school).")
 	}
-	return "ask the provider how to remove an app's access."
+	return i18n.T("send.logout.hint.custom", "ask the provider how to remove an app's access.")
 }

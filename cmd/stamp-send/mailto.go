@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"stamp/i18n"
 	"stamp/mailto"
 )
 
@@ -18,7 +19,7 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 		return nil
 	}
 	if o.EML != "" {
-		return usagef("--eml sends a finished message as is; --mailto cannot change it")
+		return usagef("%s", i18n.T("send.usage.eml_mailto", "--eml sends a finished message as is; --mailto cannot change it"))
 	}
 	l, err := mailto.Parse(o.Mailto)
 	if err != nil {
@@ -29,13 +30,13 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 	o.Bcc = append(append([]string{}, l.Bcc...), o.Bcc...)
 	if l.Subject != "" {
 		if set["subject"] {
-			return usagef("--mailto gives a subject and so does --subject: give one")
+			return usagef("%s", i18n.T("send.usage.mailto_subject", "--mailto gives a subject and so does --subject: give one"))
 		}
 		o.Subject = l.Subject
 	}
 	if l.Body != "" {
 		if set["body"] || set["body-file"] {
-			return usagef("--mailto gives a body and so does --body or --body-file: give one")
+			return usagef("%s", i18n.T("send.usage.mailto_body", "--mailto gives a body and so does --body or --body-file: give one"))
 		}
 		o.Body = l.Body
 	}

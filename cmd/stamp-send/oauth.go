@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"stamp/account"
+	"stamp/i18n"
 	"stamp/oauth"
 	"stamp/smtpclient"
 )
@@ -22,15 +23,18 @@ import (
 // account login NAME, and --account NAME sending with a fresh token
 // (oauth.Send).
 
-const oauthUsage = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
+const oauthSynopsis = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
                             [--client-id ID] [--client-secret-env VAR] [--tenant T]
                             [--issuer URL | --auth-url URL --token-url URL] [--device-auth-url URL]
                             [--revocation-url URL] [--scopes "S1 S2"] [--device] [--sign-in-timeout D]
                             [the server flags above]
        stamp-send account login NAME [--device] [--client-secret-env VAR] [--sign-in-timeout D]
        stamp-send account logout NAME      (alias: signout)
+`
 
---oauth signs in with the provider in your browser (stamp-send prints the
+// oauthNotes explains the sign-in synopsis in the person's language.
+func oauthNotes() string {
+	return i18n.T("send.account.oauth_notes", `--oauth signs in with the provider in your browser (stamp-send prints the
 link and opens a browser when there is one, then waits for it to come back
 to http://127.0.0.1:PORT/callback), or with --device (Microsoft, custom) on
 any other device with a code. The refresh token goes to the system keyring;
@@ -38,8 +42,8 @@ sending with --account NAME gets a fresh access token each time. A client
 secret (of your own client) is read from an environment variable and kept in
 the keyring, never in the settings file. login signs in again. logout
 revokes the sign-in where the provider can (Google; Microsoft cannot) and
-deletes it and the client secret from the keyring; the settings stay.
-`
+deletes it and the client secret from the keyring; the settings stay.`) + "\n"
+}
 
 // openBrowser opens a web address in the person's browser. Tests replace
 // it (oauth_test.go), so no test ever starts a browser.
@@ -111,11 +115,11 @@ func (f *oauthFlags) apply(a *account.Account, password bool) error {
 			"--auth-url": f.authURL, "--token-url": f.tokenURL, "--device-auth-url": f.deviceAuthURL,
 			"--revocation-url": f.revocationURL, "--scopes": f.scopes, "--client-secret-env": f.signIn.clientSecretEnv} {
 			if v != "" {
-				return usagef("%s needs --oauth google|microsoft|custom", name)
+				return usagef("%s", i18n.T("send.usage.needs_oauth", "{{.Flag}} needs --oauth google|microsoft|custom", map[string]any{"Flag": fmt.Sprint(name)}))
 			}
 		}
 		if f.signIn.device {
-			return usagef("--device needs --oauth microsoft|custom")
+			return usagef("%s", i18n.T("send.usage.device_needs_oauth", "--device needs --oauth microsoft|custom"))
 		}
 		return nil
 	}
@@ -124,10 +128,10 @@ func (f *oauthFlags) apply(a *account.Account, password bool) error {
 		return usagef("--oauth: %v", err)
 	}
 	if password {
-		return usagef("--oauth signs in with the provider: leave out the password (a client secret comes with --client-secret-env VAR)")
+		return usagef("%s", i18n.T("send.usage.oauth_no_password", "--oauth signs in with the provider: leave out the password (a client secret comes with --client-secret-env VAR)"))
 	}
 	if f.signIn.device && p == account.OAuthGoogle {
-		return usagef("--device: Google does not offer sign-in on another device for mail; sign in in the browser")
+		return usagef("%s", i18n.T("send.usage.device_google", "--device: Google does not offer sign-in on another device for mail; sign in in the browser"))
 	}
 	a.OAuth = &account.OAuthSettings{Provider: p, ClientID: strings.TrimSpace(f.clientID), Tenant: f.tenant, Issuer: f.issuer,
 		AuthURL: f.authURL, TokenURL: f.tokenURL, DeviceAuthURL: f.deviceAuthURL, RevocationURL: f.revocationURL,
@@ -155,13 +159,13 @@ func (c *accountCmd) checkSignIn(a account.Account, f signInFlags) error {
 	p, err := oauth.Resolve(ctx, settings, oauthHTTPClient())
 	var nc *oauth.NoClientIDError
 	if errors.As(err, &nc) {
-		return usagef("%v\nThen add --client-id ID (and --client-secret-env VAR if the client has a secret). Nothing was saved", err)
+		return usagef("%s", i18n.T("send.usage.no_client_id_add", "{{.Error}}\nThen add --client-id ID (and --client-secret-env VAR if the client has a secret). Nothing was saved", map[string]any{"Error": fmt.Sprint(err)}))
 	}
 	if err != nil {
-		return usagef("--oauth %s: %v. Nothing was saved", a.OAuth.Provider, err)
+		return usagef("%s", i18n.T("send.usage.oauth_unusable", "--oauth {{.Provider}}: {{.Error}}. Nothing was saved", map[string]any{"Provider": fmt.Sprint(a.OAuth.Provider), "Error": fmt.Sprint(err)}))
 	}
 	if f.device && !p.Device() {
-		return usagef("--device: %v. Nothing was saved", oauth.ErrDeviceUnsupported)
+		return usagef("%s", i18n.T("send.usage.device_unsupported", "--device: {{.Error}}. Nothing was saved", map[string]any{"Error": fmt.Sprint(oauth.ErrDeviceUnsupported)}))
 	}
 	return nil
 }
@@ -173,7 +177,7 @@ func (s signInFlags) clientSecret() (string, error) {
 	}
 	secret, ok := os.LookupEnv(s.clientSecretEnv)
 	if !ok || secret == "" {
-		return "", usagef("--client-secret-env %s: the variable is not set", s.clientSecretEnv)
+		return "", usagef("%s", i18n.T("send.usage.client_secret_env_unset", "--client-secret-env {{.Var}}: the variable is not set", map[string]any{"Var": fmt.Sprint(s.clientSecretEnv)}))
 	}
 	return secret, nil
 }
@@ -188,7 +192,7 @@ func (c *accountCmd) login(args []string) error {
 		return err
 	}
 	if a.OAuth == nil {
-		return usagef("account %q logs in with a password, not a sign-in; save one with stamp-send account password %s --password-stdin", a.ID, a.ID)
+		return usagef("%s", i18n.T("send.usage.login_password", "account {{.Account}} logs in with a password, not a sign-in; save one with stamp-send account password {{.ID}} --password-stdin", map[string]any{"Account": fmt.Sprintf("%q", a.ID), "ID": fmt.Sprint(a.ID)}))
 	}
 	return c.signIn(a, f)
 }
@@ -207,13 +211,13 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 	}
 	if secret != "" {
 		if err := c.secrets.SaveClientSecret(ctx, a.ID, secret); err != nil {
-			return fmt.Errorf("keep the client secret in the system keyring: %w", err)
+			return fmt.Errorf("%s: %w", i18n.T("send.signin.keep_secret", "keep the client secret in the system keyring"), err)
 		}
 	}
 	p, err := oauth.ProviderFor(ctx, a, c.secrets, oauthHTTPClient())
 	var nc *oauth.NoClientIDError
 	if errors.As(err, &nc) {
-		return usagef("%v\nThen: stamp-send account add %s --replace --from %s --oauth %s --client-id ID ...", err, a.ID, a.Address, a.OAuth.Provider)
+		return usagef("%s", i18n.T("send.usage.no_client_id_login", "{{.Error}}\nThen: stamp-send account add {{.ID}} --replace --from {{.Address}} --oauth {{.Provider}} --client-id ID ...", map[string]any{"Error": fmt.Sprint(err), "ID": fmt.Sprint(a.ID), "Address": fmt.Sprint(a.Address), "Provider": fmt.Sprint(a.OAuth.Provider)}))
 	}
 	if err != nil {
 		return err
@@ -230,20 +234,23 @@ func (c *accountCmd) signIn(a account.Account, f signInFlags) error {
 			c.code = exitTimeout
 		}
 		if x, ok := oauth.ExplainSignIn(p.Kind, err); ok {
-			return fmt.Errorf("not signed in: %w\n%s %s\nTry again with: stamp-send account login %s", err, x.Cause, x.Fix, a.ID)
+			return fmt.Errorf("%s: %w\n%s %s\n%s", i18n.T("send.signin.not_signed_in", "not signed in"), err, x.Cause, x.Fix,
+				i18n.T("send.signin.try_again", "Try again with: stamp-send account login {{.ID}}", map[string]any{"ID": a.ID}))
 		}
-		return fmt.Errorf("not signed in: %w\nTry again with: stamp-send account login %s", err, a.ID)
+		return fmt.Errorf("%s: %w\n%s", i18n.T("send.signin.not_signed_in", "not signed in"), err,
+			i18n.T("send.signin.try_again", "Try again with: stamp-send account login {{.ID}}", map[string]any{"ID": a.ID}))
 	}
 	loc, err := oauth.NewManager(c.secrets).Session(a.ID, p).CompleteTokens(ctx, tok)
 	if err != nil {
 		return err
 	}
 	if loc != account.LocationKeyring {
-		fmt.Fprintf(c.stderr, "Signed in, but the sign-in was NOT saved: %v\n", c.secrets.Problem())
+		fmt.Fprintln(c.stderr, i18n.T("send.signin.not_saved", "Signed in, but the sign-in was NOT saved: {{.Problem}}", map[string]any{"Problem": fmt.Sprint(c.secrets.Problem())}))
 		c.code = exitFailure
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "Signed in with %s; the sign-in is kept in the system keyring. Send with: stamp-send --account %s ...\n", p.Kind.Name(), a.ID)
+	fmt.Fprintln(c.stdout, i18n.T("send.signin.done", "Signed in with {{.Provider}}; the sign-in is kept in the system keyring. Send with: stamp-send --account {{.ID}} ...",
+		map[string]any{"Provider": p.Kind.Name(), "ID": a.ID}))
 	return nil
 }
 
@@ -253,11 +260,11 @@ func (c *accountCmd) browserSignIn(ctx context.Context, p *oauth.Provider, a acc
 		return nil, err
 	}
 	defer s.Close()
-	fmt.Fprintf(c.stdout, "To sign in with %s, open this link in your browser:\n\n  %s\n\n", p.Kind.Name(), s.AuthURL())
+	fmt.Fprintf(c.stdout, "%s\n\n  %s\n\n", i18n.T("send.signin.open_link", "To sign in with {{.Provider}}, open this link in your browser:", map[string]any{"Provider": p.Kind.Name()}), s.AuthURL())
 	if err := openBrowser(s.AuthURL()); err == nil {
-		fmt.Fprintln(c.stdout, "(A browser window should have opened.)")
+		fmt.Fprintln(c.stdout, i18n.T("send.signin.browser_opened", "(A browser window should have opened.)"))
 	}
-	fmt.Fprintf(c.stdout, "Waiting for the browser to come back (up to %s; Ctrl-C cancels)...\n", timeout)
+	fmt.Fprintln(c.stdout, i18n.T("send.signin.waiting", "Waiting for the browser to come back (up to {{.Timeout}}; Ctrl-C cancels)...", map[string]any{"Timeout": timeout.String()}))
 	return s.WaitTokens(ctx)
 }
 
@@ -266,8 +273,9 @@ func (c *accountCmd) deviceSignIn(ctx context.Context, p *oauth.Provider) (*oaut
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(c.stdout, "To sign in with %s on any device, open\n\n  %s\n\nand enter the code %s (valid until %s). Waiting (Ctrl-C cancels)...\n",
-		p.Kind.Name(), d.VerificationURI(), d.UserCode(), d.Expiry().Local().Format("15:04"))
+	fmt.Fprintf(c.stdout, "%s\n\n  %s\n\n%s\n", i18n.T("send.signin.device_open", "To sign in with {{.Provider}} on any device, open", map[string]any{"Provider": p.Kind.Name()}),
+		d.VerificationURI(), i18n.T("send.signin.device_code", "and enter the code {{.Code}} (valid until {{.Until}}). Waiting (Ctrl-C cancels)...",
+			map[string]any{"Code": d.UserCode(), "Until": d.Expiry().Local().Format("15:04")}))
 	return d.WaitTokens(ctx)
 }
 
@@ -303,12 +311,12 @@ func (o *options) transmit(ctx context.Context, cfg smtpclient.Config, env smtpc
 		// The message is sent (or not) all the same, and the exit code
 		// says which: a script that sees a failure may send it twice. The
 		// lost sign-in is said here, and next time as exit 4.
-		fmt.Fprintf(out.w, "stamp-send: warning: %s\nAfter unlocking it: stamp-send account login %s\n",
-			printableLines(u.Error()), o.saved.ID)
+		fmt.Fprintf(out.w, "stamp-send: %s\n%s\n", i18n.T("send.signin.warning", "warning: {{.Problem}}", map[string]any{"Problem": printableLines(u.Error())}),
+			i18n.T("send.signin.after_unlocking", "After unlocking it: stamp-send account login {{.ID}}", map[string]any{"ID": o.saved.ID}))
 	}
 	var sa *oauth.SignInAgainError
 	if errors.As(err, &sa) {
-		return res, fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, o.saved.ID)
+		return res, fmt.Errorf("%w\n%s", err, i18n.T("send.signin.again_with", "Sign in again with: stamp-send account login {{.ID}}", map[string]any{"ID": o.saved.ID}))
 	}
 	return res, err
 }
@@ -357,7 +365,7 @@ func (c *accountCmd) testSignedIn(a account.Account, timeout time.Duration, quie
 	if err != nil {
 		c.code = oauthExitCode(nil, err)
 		if errors.Is(err, oauth.ErrSignInAgain) {
-			return fmt.Errorf("%w\nSign in again with: stamp-send account login %s", err, a.ID)
+			return fmt.Errorf("%w\n%s", err, i18n.T("send.signin.again_with", "Sign in again with: stamp-send account login {{.ID}}", map[string]any{"ID": a.ID}))
 		}
 		var ae *oauth.AuthError
 		if errors.As(err, &ae) && ae.Explained {

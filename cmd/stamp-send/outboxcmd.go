@@ -11,27 +11,33 @@ import (
 	"sync"
 	"time"
 
+	"stamp/i18n"
 	"stamp/outbox"
 	"stamp/smtpclient"
 )
 
-const outboxUsage = `usage: stamp-send outbox list [--json]
+const outboxSynopsis = `usage: stamp-send outbox list [--json]
        stamp-send outbox send [ID] [--again] [--timeout D] [--quiet | --json]
        stamp-send outbox remove ID
 
-The outbox is the app's (in its data folder): messages queued with
+`
+
+// outboxHelp is "stamp-send outbox --help": the synopsis, then the notes in
+// the person's language.
+func outboxHelp() string {
+	return outboxSynopsis + i18n.T("send.outbox.usage_notes", `The outbox is the app's (in its data folder): messages queued with
 stamp-send --queue or by Stamp's Send. "send" without ID sends every
 message that is due and those waiting after a temporary failure; with ID it
 sends that one now. A message that may already have been delivered is sent
 again only with --again. Exit codes: 0 sent (or nothing to do); 1 not done;
 3 retrying later (connection, time-out, 4xx); 4 sign in or password needed;
-5 refused, or may have been delivered.
-`
+5 refused, or may have been delivered.`) + "\n"
+}
 
 // outboxCommand runs "stamp-send outbox ...".
 func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
-		fmt.Fprint(stderr, outboxUsage)
+		fmt.Fprint(stderr, outboxHelp())
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -55,7 +61,7 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if len(ids) > 1 || (verb == "remove" && len(ids) != 1) || (verb == "list" && len(ids) != 0) {
-		fmt.Fprint(stderr, outboxUsage)
+		fmt.Fprint(stderr, outboxHelp())
 		return exitUsage
 	}
 	out := &transcript{w: stderr, json: *asJSON, quiet: *quiet}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"stamp/compose"
+	"stamp/i18n"
 	"stamp/internal/datadir"
 	"stamp/outbox"
 	"stamp/smtpclient"
@@ -21,23 +23,23 @@ import (
 func (o *options) checkQueue(set map[string]bool) error {
 	if !o.Queue {
 		if set["delay"] || set["at"] {
-			return usagef("--delay and --at are for --queue")
+			return usagef("%s", i18n.T("send.usage.delay_at_queue", "--delay and --at are for --queue"))
 		}
 		return nil
 	}
 	if o.DryRun {
-		return usagef("--queue and --dry-run: give one or the other")
+		return usagef("%s", i18n.T("send.usage.queue_dry_run", "--queue and --dry-run: give one or the other"))
 	}
 	if o.Account == "" {
-		return usagef("--queue needs --account NAME: a queued message is sent later with a saved account")
+		return usagef("%s", i18n.T("send.usage.queue_account", "--queue needs --account NAME: a queued message is sent later with a saved account"))
 	}
 	for _, name := range []string{"server", "security", "user", "password-env", "password-stdin", "auth", "ca-file", "pin", "continue-on-rejected"} {
 		if set[name] {
-			return usagef("--queue sends with the saved account's settings; --%s cannot change them", name)
+			return usagef("%s", i18n.T("send.usage.queue_fixed", "--queue sends with the saved account's settings; --{{.Flag}} cannot change them", map[string]any{"Flag": fmt.Sprint(name)}))
 		}
 	}
 	if o.QueueDelay < 0 || o.QueueDelay > outbox.MaxUndoDelay {
-		return usagef("--delay %v: between 0 and %v", o.QueueDelay, outbox.MaxUndoDelay)
+		return usagef("%s", i18n.T("send.usage.delay_range", "--delay {{.Delay}}: between 0 and {{.Max}}", map[string]any{"Delay": fmt.Sprint(o.QueueDelay), "Max": fmt.Sprint(outbox.MaxUndoDelay)}))
 	}
 	if o.QueueAt != "" {
 		if _, err := parseAt(o.QueueAt); err != nil {
@@ -57,7 +59,7 @@ func parseAt(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\"")
+	return time.Time{}, errors.New(i18n.T("send.queue.not_a_time", "not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\""))
 }
 
 // openOutbox opens the app's outbox with the saved accounts' send paths.

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"stamp/account"
+	"stamp/i18n"
 )
 
 // --account NAME on the send path: the saved settings fill in what the
@@ -27,7 +29,7 @@ func applyAccount(opts *options) error {
 		return usagef("--account: %v", err)
 	}
 	if err := a.Validate(); err != nil {
-		return usagef("--account %s: the saved settings are not usable: %v (fix with stamp-send account add %s --replace ...)", a.ID, err, a.ID)
+		return usagef("%s", i18n.T("send.usage.account_unusable", "--account {{.Account}}: the saved settings are not usable: {{.Error}} (fix with stamp-send account add {{.ID}} --replace ...)", map[string]any{"Account": fmt.Sprint(a.ID), "Error": fmt.Sprint(err), "ID": fmt.Sprint(a.ID)}))
 	}
 	if opts.From == "" {
 		opts.From = a.From()
@@ -73,9 +75,9 @@ func (o *options) keyringPassword(a account.Account) error {
 	var ku *account.KeyringUnavailableError
 	switch {
 	case errors.Is(err, account.ErrNoSecret):
-		return usagef("--account %s: no password is saved; save one with `stamp-send account password %s --password-stdin`, or pass --password-stdin or --password-env VAR", a.ID, a.ID)
+		return usagef("%s", i18n.T("send.usage.account_no_password", "--account {{.Account}}: no password is saved; save one with `stamp-send account password {{.ID}} --password-stdin`, or pass --password-stdin or --password-env VAR", map[string]any{"Account": fmt.Sprint(a.ID), "ID": fmt.Sprint(a.ID)}))
 	case errors.As(err, &ku):
-		return usagef("--account %s: %v. Pass the password with --password-stdin or --password-env VAR", a.ID, ku)
+		return usagef("%s", i18n.T("send.usage.account_keyring", "--account {{.Account}}: {{.Error}}. Pass the password with --password-stdin or --password-env VAR", map[string]any{"Account": fmt.Sprint(a.ID), "Error": fmt.Sprint(ku)}))
 	case err != nil:
 		return usagef("--account %s: %v", a.ID, err)
 	}
