@@ -144,6 +144,9 @@ func (e *Error) Explain() string {
 	x := e.explanation()
 	data := map[string]any{"Summary": x.summary.String(), "Advice": x.advice.String(), "Step": e.Step.Label()}
 	switch {
+	case e.Code == 0 && e.Message != "" && e.Note != "":
+		data["Detail"], data["Note"] = e.Message, e.Note
+		return i18n.T("smtp.explain.with_detail_note", "{{.Summary}} {{.Advice}} {{.Note}} (At {{.Step}}: {{.Detail}})", data)
 	case e.Code != 0 && e.Note != "":
 		data["Reply"], data["Note"] = e.replyText(), e.Note
 		return i18n.T("smtp.explain.with_note", "{{.Summary}} {{.Advice}} {{.Note}} (At {{.Step}} the server said: {{.Reply}})", data)
@@ -334,6 +337,35 @@ func (e *Error) explanation() explanation {
 		i18n.M("smtp.unknown.advice", "Try again; if it keeps failing, look at the transcript.")}
 }
 
+// tlsNote says in the person's language why a TLS handshake failed, for
+// the failures a person can act on; "" for the others.
+func tlsNote(err error) string {
+	var (
+		hostErr    x509.HostnameError
+		unknownCA  x509.UnknownAuthorityError
+		invalidErr x509.CertificateInvalidError
+		recordErr  tls.RecordHeaderError
+		pinErr     *pinError
+	)
+	switch {
+	case errors.As(err, &pinErr):
+		return i18n.T("smtp.note.tls_not_pinned", "The server's certificate is not the one pinned for this account.")
+	case errors.As(err, &hostErr):
+		return i18n.T("smtp.note.tls_wrong_name", "The certificate is not for this server name.")
+	case errors.As(err, &unknownCA):
+		return i18n.T("smtp.note.tls_unknown_ca", "The certificate was not issued by an authority this computer trusts (it may be self-signed or from a private CA).")
+	case errors.As(err, &invalidErr) && invalidErr.Reason == x509.Expired:
+		return i18n.T("smtp.note.tls_expired", "The certificate has expired or is not valid yet (check this computer's clock too).")
+	case errors.As(err, &invalidErr):
+		return i18n.T("smtp.note.tls_invalid", "The certificate is not valid for a mail server.")
+	case errors.As(err, &recordErr):
+		return i18n.T("smtp.note.tls_not_tls", "The server did not answer in TLS: the port may expect plain text or STARTTLS.")
+	case errors.Is(err, errNoCertificate):
+		return i18n.T("smtp.note.tls_no_certificate", "The server sent no certificate.")
+	}
+	return ""
+}
+
 // replyError builds the Error for a failure reply.
 func replyError(step Step, r *Reply) *Error {
 	return &Error{Step: step, Kind: ErrorReply, Code: r.Code, EnhancedCode: r.Enhanced,
@@ -373,7 +405,9 @@ func netError(ctx context.Context, step Step, err error) *Error {
 	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &unknownCA) ||
 		errors.As(err, &invalidErr) || errors.As(err, &recordErr) || errors.As(err, &alertErr) ||
 		!transportError(err) && (step == StepTLS || strings.HasPrefix(err.Error(), "tls: ")) {
-		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Err: err}
+		// Message is crypto/tls's own technical text (with the names the
+		// certificate gives); Stamp's words about it are the Note.
+		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Note: tlsNote(err), Err: err}
 	}
 	msg := err.Error()
 	switch {
