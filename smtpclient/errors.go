@@ -124,7 +124,7 @@ func (e *Error) Error() string {
 		b.WriteString(" (" + e.Note + ")")
 	}
 	if e.MayHaveBeenDelivered {
-		b.WriteString(" (the message may have been delivered)")
+		b.WriteString(" (" + i18n.T("smtp.error.may_have_been_delivered", "the message may have been delivered") + ")")
 	}
 	return b.String()
 }
