@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"net"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"stamp/i18n"
@@ -307,3 +309,42 @@ func (l language) set() {
 }
 
 func (l language) String() string { return [...]string{"English", "Chinese"}[l] }
+
+// A name that does not resolve and a network that cannot reach the server
+// are told in the person's language, not as the resolver's English. Tests
+// never ask a real resolver: the Dialer returns what net.Dialer returns.
+func TestDialFailuresSpeakThePersonsLanguage(t *testing.T) {
+	defer i18n.SetLanguage(i18n.English)
+	for _, tc := range []struct {
+		name   string
+		err    error
+		en, zh string
+	}{
+		{"no such host", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}},
+			"the server name smtp.example.invalid does not exist (check its spelling)", "服务器名称 smtp.example.invalid 不存在（请检查拼写）"},
+		{"resolver unreachable", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "smtp.example.invalid", IsTemporary: true}},
+			"the server name smtp.example.invalid could not be looked up", "无法解析服务器名称 smtp.example.invalid"},
+		{"network unreachable", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)},
+			"the server cannot be reached from this network", "从当前网络无法访问该服务器"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Host: "smtp.example.invalid", Port: 587, Security: SecuritySTARTTLS,
+				Dialer: func(context.Context, string, string) (net.Conn, error) { return nil, tc.err }}
+			for _, l := range []language{english, chinese} {
+				l.set()
+				_, err := Send(context.Background(), cfg, oneRecipient, testMessage("i18n", "body"), nil)
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != ErrorConnection || e.Step != StepConnect {
+					t.Fatalf("%v: %v, want a connection failure at connect", l, err)
+				}
+				want := map[language]string{english: tc.en, chinese: tc.zh}[l]
+				if !strings.Contains(e.Message, want) || !strings.Contains(e.Explain(), want) {
+					t.Errorf("%v: %q (explained %q), want %q", l, e.Message, e.Explain(), want)
+				}
+				if l == chinese && englishWords.MatchString(e.Explain()) {
+					t.Errorf("English left in %q", e.Explain())
+				}
+			}
+		})
+	}
+}

@@ -409,7 +409,8 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		// certificate gives); Stamp's words about it are the Note.
 		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Note: tlsNote(err), Err: err}
 	}
-	msg := err.Error()
+	msg := err.Error() // as the system said it, when it is none of these
+	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		msg = i18n.T("smtp.detail.closed", "the server closed the connection")
@@ -417,6 +418,14 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		msg = i18n.T("smtp.detail.reset", "the connection was reset by the server")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg = i18n.T("smtp.detail.refused", "connection refused (no server listening on that port)")
+	case errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED):
+		msg = i18n.T("smtp.detail.broken", "the connection broke")
+	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
+		msg = i18n.T("smtp.detail.unreachable", "the server cannot be reached from this network")
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		msg = i18n.T("smtp.detail.no_such_host", "the server name {{.Host}} does not exist (check its spelling)", map[string]any{"Host": dnsErr.Name})
+	case errors.As(err, &dnsErr):
+		msg = i18n.T("smtp.detail.dns_failed", "the server name {{.Host}} could not be looked up (check the network connection)", map[string]any{"Host": dnsErr.Name})
 	}
 	return &Error{Step: step, Kind: ErrorConnection, Message: msg, Err: err}
 }

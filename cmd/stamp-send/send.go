@@ -206,7 +206,7 @@ func (t *transcript) event(ev smtpclient.Event) {
 		}
 		if now := time.Now(); now.Sub(t.lastProgress) >= progressEvery || ev.Sent == ev.Total {
 			t.lastProgress = now
-			t.note(fmt.Sprintf("DATA %d/%d bytes", ev.Sent, ev.Total))
+			t.note(i18n.T("send.progress", "DATA {{.Sent}}/{{.Total}} bytes", map[string]any{"Sent": ev.Sent, "Total": ev.Total}))
 		}
 	}
 }
