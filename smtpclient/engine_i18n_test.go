@@ -77,6 +77,10 @@ func engineFailures(t *testing.T) []engineFailure {
 				return c, oneRecipient
 			},
 			en: "a user name is set but no password or token", zh: "已设置用户名，但没有密码或令牌"},
+		{name: "unknown login method", kind: ErrorInput, step: StepConnect, server: `"bogus"`,
+			setup: func(t *testing.T) (Config, Envelope) { c := configFor(plain); c.Auth = "bogus"; return c, oneRecipient },
+			en:    `unknown auth mechanism "bogus" (want auto, plain, login, cram-md5, xoauth2 or oauthbearer)`,
+			zh:    `未知的登录方式 "bogus"（可选：auto, plain, login, cram-md5, xoauth2 或 oauthbearer）`},
 		{name: "pin without TLS", kind: ErrorInput, step: StepConnect,
 			setup: func(t *testing.T) (Config, Envelope) {
 				c := configFor(plain)

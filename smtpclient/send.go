@@ -539,8 +539,7 @@ func checkConfig(cfg *Config) error {
 		}
 	}
 	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
-		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_auth", "unknown auth mechanism {{.Name}} (want {{.Names}})",
-			map[string]any{"Name": strconv.Quote(string(cfg.Auth)), "Names": loginNames()}), Err: err}
+		return &Error{Kind: ErrorInput, Message: err.Error(), Err: err} // in the person's language (names.go)
 	}
 	// From here on the session dials, verifies and names the A-label form.
 	host, err := ASCIIHost(cfg.Host)
@@ -549,18 +548,6 @@ func checkConfig(cfg *Config) error {
 	}
 	cfg.Host = host
 	return nil
-}
-
-// loginNames lists the login methods' names, "auto, plain, …", for a
-// message in any language.
-func loginNames() string {
-	var names []string
-	for _, m := range loginMethods {
-		if m.Login {
-			names = append(names, m.Name)
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // checkEnvelope rejects an envelope that would inject commands or cannot be

@@ -134,3 +134,25 @@ func TestStampSendJSONKeepsItsFieldsInChinese(t *testing.T) {
 		t.Errorf("summary %q is not Chinese", last.Error.Summary)
 	}
 }
+
+// An unknown --security or --auth is a usage error in both languages; the
+// list of choices reads as the language writes a list.
+func TestUnknownSecurityAndAuthInChinese(t *testing.T) {
+	inChinese(t)
+	base := []string{"--server", "127.0.0.1:1", "--from", "a@example.com", "--to", "b@example.com", "--body", "x"}
+	for _, tc := range []struct {
+		flag, zh, en string
+	}{
+		{"--security", `--security "bogus"：可选 tls, starttls 或 none`, `--security "bogus": use tls, starttls or none`},
+		{"--auth", `--auth "bogus"：可选 auto, plain, login, cram-md5, xoauth2 或 oauthbearer`, `--auth "bogus": use auto, plain, login, cram-md5, xoauth2 or oauthbearer`},
+	} {
+		code, _, stderr := runCmd(t, "", append([]string{tc.flag, "bogus"}, base...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.zh) {
+			t.Errorf("%s bogus: exit %d, want %d and %q:\n%s", tc.flag, code, exitUsage, tc.zh, stderr)
+		}
+		code, _, stderr = runCmd(t, "", append([]string{"--lang", "en", tc.flag, "bogus"}, base...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.en) {
+			t.Errorf("--lang en %s bogus: exit %d, want %d and %q:\n%s", tc.flag, code, exitUsage, tc.en, stderr)
+		}
+	}
+}
