@@ -352,3 +352,26 @@ func TestDialFailuresSpeakThePersonsLanguage(t *testing.T) {
 		})
 	}
 }
+
+// A cancel names the step as people call it, in their language.
+func TestACancelIsToldInThePersonsLanguage(t *testing.T) {
+	defer i18n.SetLanguage(i18n.English)
+	cfg := scriptServer(t, func(c *scripted) { c.waitClose() }) // never greets
+	for _, tc := range []struct {
+		lang language
+		want string
+	}{{english, "cancelled at the greeting"}, {chinese, "已在“服务器问候”这一步取消"}} {
+		tc.lang.set()
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Send(ctx, cfg, oneRecipient, testMessage("i18n", "body"), func(ev Event) {
+			if ev.Kind == EventStepStarted && ev.Step == StepGreeting {
+				cancel()
+			}
+		})
+		cancel()
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != ErrorCanceled || e.Message != tc.want {
+			t.Errorf("%v: %v, want a cancel saying %q", tc.lang, err, tc.want)
+		}
+	}
+}

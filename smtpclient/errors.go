@@ -388,7 +388,7 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		return e
 	}
 	if ctx.Err() != nil {
-		return &Error{Step: step, Kind: ErrorCanceled, Message: i18n.T("smtp.detail.cancelled_at", "cancelled at {{.Step}}", map[string]any{"Step": string(step)}), Err: ctx.Err()}
+		return &Error{Step: step, Kind: ErrorCanceled, Message: i18n.T("smtp.detail.cancelled_at", "cancelled at {{.Step}}", map[string]any{"Step": step.Label()}), Err: ctx.Err()}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
