@@ -67,13 +67,18 @@ type Error struct {
 	Code int
 	// EnhancedCode is the RFC 3463 status such as "5.7.8", when given.
 	EnhancedCode string
-	// Message is the server's text, or a description of a local failure;
-	// from Send and Probe always Printable, with secrets masked.
+	// Message is the server's text, or a description of a local failure
+	// (Stamp's own words in the current language, quoting what the server
+	// or the person wrote as they wrote it; for a TLS failure crypto/tls's
+	// technical text); from Send and Probe always Printable, with secrets
+	// masked.
 	Message string
 	// Note is Stamp's own sentence about the failure, in the current
 	// language, shown beside the server's words (Message), never inside
 	// them: "Every recipient was refused: …" with each refused recipient
-	// and its reply. Empty for most failures. From Send, clean like Message.
+	// and its reply; for a TLS failure, why the certificate or handshake
+	// was refused, beside crypto/tls's text. Empty for most failures. From
+	// Send, clean like Message.
 	Note string
 	// Temporary is true for 4xx replies and timeouts: trying later may work.
 	Temporary bool
