@@ -88,7 +88,7 @@ var authPlans = map[AuthMechanism]func(s *session) authPlan{
 	AuthCRAMMD5: func(s *session) authPlan {
 		return authPlan{first: "AUTH CRAM-MD5", show: "AUTH CRAM-MD5", answer: func(round int, ch []byte) (string, error) {
 			if round > 0 {
-				return "", &Error{Kind: ErrorProtocol, Message: "CRAM-MD5: the server sent a second challenge"}
+				return "", &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.cram_second", "CRAM-MD5: the server sent a second challenge")}
 			}
 			m := hmac.New(md5.New, []byte(s.cfg.Password))
 			m.Write(ch)
@@ -128,10 +128,11 @@ func (s *session) oauthPlan(mech AuthMechanism, ir, ack string) authPlan {
 				Scope  string `json:"scope"`
 			}
 			if json.Unmarshal(ch, &e) == nil && e.Status != "" {
-				s.note(StepAuth, "%s error from the server: status %s, scope %s", mech, e.Status, e.Scope)
+				s.note(StepAuth, i18n.T("smtp.transcript.oauth_error", "{{.Mechanism}} error from the server: status {{.Status}}, scope {{.Scope}}",
+					map[string]any{"Mechanism": string(mech), "Status": e.Status, "Scope": e.Scope}))
 			}
 			if round > 0 {
-				return "", &Error{Kind: ErrorProtocol, Message: string(mech) + ": the server kept asking"}
+				return "", &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.kept_asking", "{{.Mechanism}}: the server kept asking", map[string]any{"Mechanism": string(mech)})}
 			}
 			return ack, nil
 		}}
@@ -143,7 +144,7 @@ func (s *session) auth() error {
 	if s.cfg.Username == "" {
 		return nil
 	}
-	s.begin(StepAuth, "authenticate as "+s.cfg.Username)
+	s.begin(StepAuth, i18n.T("smtp.transcript.authenticate", "authenticate as {{.User}}", map[string]any{"User": s.cfg.Username}))
 	if s.tlsInfo == nil && !(s.cfg.Security == SecurityNone && s.remoteIsLoopback()) {
 		return s.fail(StepAuth, &Error{Kind: ErrorPolicy,
 			Message: i18n.T("smtp.detail.password_plain", "refusing to send the password over a connection without TLS")})
@@ -185,15 +186,16 @@ func (s *session) auth() error {
 func (p *authPlan) reply(mech AuthMechanism, round int, r *Reply) (string, error) {
 	switch {
 	case round == maxAuthRounds:
-		return "", &Error{Kind: ErrorProtocol, Message: "the server sent too many AUTH challenges"}
+		return "", &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.too_many_challenges", "the server sent too many AUTH challenges")}
 	case p.answer != nil:
 		ch, err := base64.StdEncoding.DecodeString(strings.TrimSpace(r.Text()))
 		if err != nil {
-			return "", &Error{Kind: ErrorProtocol, Message: "the server's " + string(mech) + " challenge is not valid base64"}
+			return "", &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.bad_challenge", "the server's {{.Mechanism}} challenge is not valid base64", map[string]any{"Mechanism": string(mech)})}
 		}
 		return p.answer(round, ch)
 	case round < len(p.responses):
 		return p.responses[round], nil
 	}
-	return "", &Error{Kind: ErrorProtocol, Message: "the server asked for more AUTH data than " + string(mech) + " has (asked for the password twice?)"}
+	return "", &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.more_auth_data", "the server asked for more AUTH data than {{.Mechanism}} has (asked for the password twice?)",
+		map[string]any{"Mechanism": string(mech)})}
 }

@@ -67,13 +67,18 @@ type Error struct {
 	Code int
 	// EnhancedCode is the RFC 3463 status such as "5.7.8", when given.
 	EnhancedCode string
-	// Message is the server's text, or a description of a local failure;
-	// from Send and Probe always Printable, with secrets masked.
+	// Message is the server's text, or a description of a local failure
+	// (Stamp's own words in the current language, quoting what the server
+	// or the person wrote as they wrote it; for a TLS failure crypto/tls's
+	// technical text); from Send and Probe always Printable, with secrets
+	// masked.
 	Message string
 	// Note is Stamp's own sentence about the failure, in the current
 	// language, shown beside the server's words (Message), never inside
 	// them: "Every recipient was refused: …" with each refused recipient
-	// and its reply. Empty for most failures. From Send, clean like Message.
+	// and its reply; for a TLS failure, why the certificate or handshake
+	// was refused, beside crypto/tls's text. Empty for most failures. From
+	// Send, clean like Message.
 	Note string
 	// Temporary is true for 4xx replies and timeouts: trying later may work.
 	Temporary bool
@@ -124,7 +129,7 @@ func (e *Error) Error() string {
 		b.WriteString(" (" + e.Note + ")")
 	}
 	if e.MayHaveBeenDelivered {
-		b.WriteString(" (the message may have been delivered)")
+		b.WriteString(" (" + i18n.T("smtp.error.may_have_been_delivered", "the message may have been delivered") + ")")
 	}
 	return b.String()
 }
@@ -144,6 +149,9 @@ func (e *Error) Explain() string {
 	x := e.explanation()
 	data := map[string]any{"Summary": x.summary.String(), "Advice": x.advice.String(), "Step": e.Step.Label()}
 	switch {
+	case e.Code == 0 && e.Message != "" && e.Note != "":
+		data["Detail"], data["Note"] = e.Message, e.Note
+		return i18n.T("smtp.explain.with_detail_note", "{{.Summary}} {{.Advice}} {{.Note}} (At {{.Step}}: {{.Detail}})", data)
 	case e.Code != 0 && e.Note != "":
 		data["Reply"], data["Note"] = e.replyText(), e.Note
 		return i18n.T("smtp.explain.with_note", "{{.Summary}} {{.Advice}} {{.Note}} (At {{.Step}} the server said: {{.Reply}})", data)
@@ -334,6 +342,35 @@ func (e *Error) explanation() explanation {
 		i18n.M("smtp.unknown.advice", "Try again; if it keeps failing, look at the transcript.")}
 }
 
+// tlsNote says in the person's language why a TLS handshake failed, for
+// the failures a person can act on; "" for the others.
+func tlsNote(err error) string {
+	var (
+		hostErr    x509.HostnameError
+		unknownCA  x509.UnknownAuthorityError
+		invalidErr x509.CertificateInvalidError
+		recordErr  tls.RecordHeaderError
+		pinErr     *pinError
+	)
+	switch {
+	case errors.As(err, &pinErr):
+		return i18n.T("smtp.note.tls_not_pinned", "The server's certificate is not the one pinned for this account.")
+	case errors.As(err, &hostErr):
+		return i18n.T("smtp.note.tls_wrong_name", "The certificate is not for this server name.")
+	case errors.As(err, &unknownCA):
+		return i18n.T("smtp.note.tls_unknown_ca", "The certificate was not issued by an authority this computer trusts (it may be self-signed or from a private CA).")
+	case errors.As(err, &invalidErr) && invalidErr.Reason == x509.Expired:
+		return i18n.T("smtp.note.tls_expired", "The certificate has expired or is not valid yet (check this computer's clock too).")
+	case errors.As(err, &invalidErr):
+		return i18n.T("smtp.note.tls_invalid", "The certificate is not valid for a mail server.")
+	case errors.As(err, &recordErr):
+		return i18n.T("smtp.note.tls_not_tls", "The server did not answer in TLS: the port may expect plain text or STARTTLS.")
+	case errors.Is(err, errNoCertificate):
+		return i18n.T("smtp.note.tls_no_certificate", "The server sent no certificate.")
+	}
+	return ""
+}
+
 // replyError builds the Error for a failure reply.
 func replyError(step Step, r *Reply) *Error {
 	return &Error{Step: step, Kind: ErrorReply, Code: r.Code, EnhancedCode: r.Enhanced,
@@ -356,7 +393,7 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		return e
 	}
 	if ctx.Err() != nil {
-		return &Error{Step: step, Kind: ErrorCanceled, Message: i18n.T("smtp.detail.cancelled_at", "cancelled at {{.Step}}", map[string]any{"Step": string(step)}), Err: ctx.Err()}
+		return &Error{Step: step, Kind: ErrorCanceled, Message: i18n.T("smtp.detail.cancelled_at", "cancelled at {{.Step}}", map[string]any{"Step": step.Label()}), Err: ctx.Err()}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
@@ -373,9 +410,12 @@ func netError(ctx context.Context, step Step, err error) *Error {
 	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &unknownCA) ||
 		errors.As(err, &invalidErr) || errors.As(err, &recordErr) || errors.As(err, &alertErr) ||
 		!transportError(err) && (step == StepTLS || strings.HasPrefix(err.Error(), "tls: ")) {
-		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Err: err}
+		// Message is crypto/tls's own technical text (with the names the
+		// certificate gives); Stamp's words about it are the Note.
+		return &Error{Step: step, Kind: ErrorTLS, Message: err.Error(), Note: tlsNote(err), Err: err}
 	}
-	msg := err.Error()
+	msg := err.Error() // as the system said it, when it is none of these
+	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		msg = i18n.T("smtp.detail.closed", "the server closed the connection")
@@ -383,6 +423,14 @@ func netError(ctx context.Context, step Step, err error) *Error {
 		msg = i18n.T("smtp.detail.reset", "the connection was reset by the server")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg = i18n.T("smtp.detail.refused", "connection refused (no server listening on that port)")
+	case errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED):
+		msg = i18n.T("smtp.detail.broken", "the connection broke")
+	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
+		msg = i18n.T("smtp.detail.unreachable", "the server cannot be reached from this network")
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		msg = i18n.T("smtp.detail.no_such_host", "the server name {{.Host}} does not exist (check its spelling)", map[string]any{"Host": dnsErr.Name})
+	case errors.As(err, &dnsErr):
+		msg = i18n.T("smtp.detail.dns_failed", "the server name {{.Host}} could not be looked up (check the network connection)", map[string]any{"Host": dnsErr.Name})
 	}
 	return &Error{Step: step, Kind: ErrorConnection, Message: msg, Err: err}
 }

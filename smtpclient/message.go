@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 )
 
@@ -59,11 +60,12 @@ func (m *File) WriteTo(w io.Writer) (int64, error) {
 		return n, err
 	}
 	if n != m.size {
-		return n, fmt.Errorf("%s shrank while sending: %d of %d bytes", m.f.Name(), n, m.size)
+		return n, errors.New(i18n.T("smtp.source.shrank", "{{.Path}} shrank while sending: {{.Read}} of {{.Size}} bytes",
+			map[string]any{"Path": m.f.Name(), "Read": n, "Size": m.size}))
 	}
 	var probe [1]byte
 	if k, _ := m.f.Read(probe[:]); k > 0 {
-		return n, fmt.Errorf("%s grew while sending", m.f.Name())
+		return n, errors.New(i18n.T("smtp.source.grew", "{{.Path}} grew while sending", map[string]any{"Path": m.f.Name()}))
 	}
 	return n, nil
 }

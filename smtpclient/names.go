@@ -1,9 +1,12 @@
 package smtpclient
 
 import (
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // SecurityMode is one security mode as people and settings name it: the
@@ -112,11 +115,13 @@ func AuthNames(withNone bool) string {
 // securityError and authError say that a name is unknown, listing the
 // accepted ones.
 func securityError(s string) error {
-	return fmt.Errorf("unknown security %q (want %s)", s, SecurityNames())
+	return errors.New(i18n.T("smtp.names.unknown_security", "unknown security {{.Name}} (want {{.Names}})",
+		map[string]any{"Name": strconv.Quote(s), "Names": SecurityNames()}))
 }
 
 func authError(s string, withNone bool) error {
-	return fmt.Errorf("unknown auth mechanism %q (want %s)", s, AuthNames(withNone))
+	return errors.New(i18n.T("smtp.names.unknown_auth", "unknown auth mechanism {{.Name}} (want {{.Names}})",
+		map[string]any{"Name": strconv.Quote(s), "Names": AuthNames(withNone)}))
 }
 
 // ParseLoginMethod is LookupLoginMethod with an error that lists the names,
@@ -128,12 +133,13 @@ func ParseLoginMethod(s string) (LoginMethod, error) {
 	return LoginMethod{}, authError(s, true)
 }
 
-// orList writes "a, b or c".
+// orList writes "a, b or c" in the current language.
 func orList(names []string) string {
 	if len(names) < 2 {
 		return strings.Join(names, "")
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return i18n.T("smtp.names.or_list", "{{.List}} or {{.Last}}",
+		map[string]any{"List": strings.Join(names[:len(names)-1], ", "), "Last": names[len(names)-1]})
 }
 
 // Describe says in a few words what the mode means to a person.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"stamp/i18n"
 )
 
 // Limits on what a server may send in one reply. RFC 5321 §4.5.3.1.5 sets
@@ -56,11 +58,11 @@ func readReply(br *bufio.Reader, onLine func(string), clean func(string) string)
 	r := &Reply{}
 	for n := 0; ; n++ {
 		if n == MaxReplyLines {
-			return nil, &Error{Kind: ErrorProtocol, Message: "reply has more than " + strconv.Itoa(MaxReplyLines) + " lines"}
+			return nil, &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.too_many_lines", "reply has more than {{.Max}} lines", map[string]any{"Max": MaxReplyLines})}
 		}
 		raw, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull || len(raw) > MaxReplyLineLength {
-			return nil, &Error{Kind: ErrorProtocol, Message: errLineTooLong.Error(), Err: errLineTooLong}
+			return nil, &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.line_too_long", "reply line longer than {{.Max}} bytes", map[string]any{"Max": MaxReplyLineLength}), Err: errLineTooLong}
 		}
 		if err != nil {
 			return nil, err
@@ -73,12 +75,14 @@ func readReply(br *bufio.Reader, onLine func(string), clean func(string) string)
 		}
 		code, more, text, perr := parseReplyLine(line)
 		if perr != "" {
-			return nil, &Error{Kind: ErrorProtocol, Message: perr + ": " + quoteLine(clean(line))}
+			return nil, &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.bad_line", "{{.Problem}}: {{.Line}}",
+				map[string]any{"Problem": problemText(perr), "Line": quoteLine(clean(line))})}
 		}
 		if n == 0 {
 			r.Code = code
 		} else if code != r.Code {
-			return nil, &Error{Kind: ErrorProtocol, Message: "reply codes differ inside one multi-line reply: " + quoteLine(clean(line))}
+			return nil, &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.protocol.codes_differ", "reply codes differ inside one multi-line reply: {{.Line}}",
+				map[string]any{"Line": quoteLine(clean(line))})}
 		}
 		r.Lines = append(r.Lines, text)
 		if !more {
@@ -89,20 +93,43 @@ func readReply(br *bufio.Reader, onLine func(string), clean func(string) string)
 	return r, nil
 }
 
+// The problems parseReplyLine finds in a line; problemText words them.
+const (
+	problemShort   = "reply line too short"
+	problemNoCode  = "reply does not start with a three-digit code"
+	problemRange   = "reply code outside 2xx-5xx"
+	problemNoSpace = "reply code not followed by space or hyphen"
+)
+
+// problemText is a problem of parseReplyLine in the current language.
+func problemText(p string) string {
+	switch p {
+	case problemShort:
+		return i18n.T("smtp.protocol.line_short", "reply line too short")
+	case problemNoCode:
+		return i18n.T("smtp.protocol.no_code", "reply does not start with a three-digit code")
+	case problemRange:
+		return i18n.T("smtp.protocol.code_range", "reply code outside 2xx-5xx")
+	case problemNoSpace:
+		return i18n.T("smtp.protocol.no_separator", "reply code not followed by space or hyphen")
+	}
+	return p
+}
+
 // parseReplyLine splits "250-text" or "250 text" (or a bare "250").
 func parseReplyLine(line string) (code int, more bool, text, problem string) {
 	if len(line) < 3 {
-		return 0, false, "", "reply line too short"
+		return 0, false, "", problemShort
 	}
 	for i := 0; i < 3; i++ {
 		if line[i] < '0' || line[i] > '9' {
-			return 0, false, "", "reply does not start with a three-digit code"
+			return 0, false, "", problemNoCode
 		}
 	}
 	code = int(line[0]-'0')*100 + int(line[1]-'0')*10 + int(line[2]-'0')
 	if code < 200 || code > 599 {
 		// RFC 5321 §4.2: the first digit is 2 to 5; 1yz is unused in SMTP.
-		return 0, false, "", "reply code outside 2xx-5xx"
+		return 0, false, "", problemRange
 	}
 	if len(line) == 3 {
 		return code, false, "", ""
@@ -113,7 +140,7 @@ func parseReplyLine(line string) (code int, more bool, text, problem string) {
 	case ' ':
 		return code, false, line[4:], ""
 	}
-	return 0, false, "", "reply code not followed by space or hyphen"
+	return 0, false, "", problemNoSpace
 }
 
 // replyTexts returns the text of each raw line of one reply as Reply.Lines

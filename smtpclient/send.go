@@ -2,7 +2,6 @@ package smtpclient
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -84,13 +83,13 @@ func (s *session) open() error {
 		return err
 	}
 	if s.cfg.Security == SecurityTLS {
-		s.begin(StepTLS, "TLS handshake with "+s.cfg.Host)
+		s.begin(StepTLS, i18n.T("smtp.transcript.tls_handshake", "TLS handshake with {{.Host}}", map[string]any{"Host": s.cfg.Host}))
 		if err := s.handshake(StepTLS, false); err != nil {
 			return s.fail(StepTLS, err)
 		}
 		s.finish(StepTLS)
 	}
-	s.begin(StepGreeting, "wait for the greeting")
+	s.begin(StepGreeting, i18n.T("smtp.transcript.wait_greeting", "wait for the greeting"))
 	r, err := s.read(StepGreeting, 0)
 	if err != nil {
 		return s.fail(StepGreeting, err)
@@ -162,7 +161,7 @@ func (s *session) hello(step Step) error {
 // handshake: such bytes would be read as if they came over TLS (STARTTLS
 // command injection, CVE-2011-0411 and kin).
 func (s *session) startTLS() error {
-	s.begin(StepSTARTTLS, "upgrade to TLS")
+	s.begin(StepSTARTTLS, i18n.T("smtp.transcript.upgrade_tls", "upgrade to TLS"))
 	if !s.caps.StartTLS {
 		return s.fail(StepSTARTTLS, &Error{Kind: ErrorPolicy, Message: i18n.T("smtp.detail.no_starttls", "the server does not offer STARTTLS; refusing to continue without TLS")})
 	}
@@ -236,11 +235,13 @@ func (s *session) envelope(env Envelope, res *Result) error {
 	if err != nil {
 		return err
 	}
-	batch, how := 1, "%d recipients"
+	batch := 1
+	how := i18n.T("smtp.transcript.recipients", "{{.Count}} recipients", map[string]any{"Count": len(env.To)})
 	if pipe {
-		batch, how = pipelineBatch, "%d recipients, pipelined"
+		batch = pipelineBatch
+		how = i18n.T("smtp.transcript.recipients_pipelined", "{{.Count}} recipients, pipelined", map[string]any{"Count": len(env.To)})
 	}
-	s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: fmt.Sprintf(how, len(env.To))})
+	s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: how})
 	rcptStart := time.Now()
 	ref := rcptRefusals{allTemp: true}
 	for lo := 0; lo < len(env.To); lo += batch {
@@ -258,7 +259,7 @@ func (s *session) envelope(env Envelope, res *Result) error {
 func (s *session) mailFrom(env Envelope, size int64, pipe bool) (*Reply, error) {
 	params, err := s.mailParams(env, size)
 	if err != nil {
-		s.begin(StepMail, "check the message against the server's limits")
+		s.begin(StepMail, i18n.T("smtp.transcript.check_limits", "check the message against the server's limits"))
 		return nil, s.fail(StepMail, err)
 	}
 	mail := "MAIL FROM:<" + env.From + ">" + params
@@ -351,7 +352,8 @@ func (s *session) applyRefusals(env Envelope, ref rcptRefusals) error {
 		return s.failAndReset(StepRcpt, e)
 	}
 	if n > 0 {
-		s.note(StepRcpt, "%d of %d recipients refused; sending to the %d accepted", n, len(env.To), len(env.To)-n)
+		s.note(StepRcpt, i18n.T("smtp.transcript.some_refused", "{{.Refused}} of {{.All}} recipients refused; sending to the {{.Accepted}} accepted",
+			map[string]any{"Refused": n, "All": len(env.To), "Accepted": len(env.To) - n}))
 	}
 	s.finish(StepRcpt)
 	return nil
@@ -382,10 +384,11 @@ func (s *session) data(msg Message, res *Result) error {
 	s.finish(StepData)
 
 	total := res.MessageBytes
-	s.begin(StepMessage, fmt.Sprintf("send %s bytes", thousands(total)))
-	s.line(StepMessage, Client, fmt.Sprintf("<message, %s bytes>", thousands(total)))
+	s.begin(StepMessage, i18n.T("smtp.transcript.send_bytes", "send {{.Size}} bytes", map[string]any{"Size": thousands(total)}))
+	s.line(StepMessage, Client, i18n.T("smtp.transcript.message_placeholder", "<message, {{.Size}} bytes>", map[string]any{"Size": thousands(total)}))
 	if n := s.br.Buffered(); n > 0 {
-		return s.fail(StepMessage, &Error{Kind: ErrorProtocol, Message: fmt.Sprintf("the server sent %d bytes after 354, before the message", n)})
+		return s.fail(StepMessage, &Error{Kind: ErrorProtocol, Message: i18n.T("smtp.detail.bytes_after_354",
+			"the server sent {{.Bytes}} bytes after 354, before the message", map[string]any{"Bytes": n})})
 	}
 	var last time.Time
 	progress := func(sent int64) {
@@ -413,7 +416,8 @@ func (s *session) data(msg Message, res *Result) error {
 		return s.fail(StepMessage, &Error{Kind: ErrorSource, Message: i18n.T("smtp.detail.source", "reading the message failed: {{.Error}}", map[string]any{"Error": st.srcErr.Error()}), Err: st.srcErr})
 	}
 	if st.consumed != total {
-		s.note(StepMessage, "the message wrote %s bytes, not the %s it announced", thousands(st.consumed), thousands(total))
+		s.note(StepMessage, i18n.T("smtp.transcript.size_mismatch", "the message wrote {{.Wrote}} bytes, not the {{.Announced}} it announced",
+			map[string]any{"Wrote": thousands(st.consumed), "Announced": thousands(total)}))
 	}
 	s.line(StepMessage, Client, ".")
 	// RFC 5321 §4.5.3.2.6: wait up to 10 minutes for the final reply.
@@ -432,15 +436,18 @@ func (s *session) data(msg Message, res *Result) error {
 	// password cannot capture a piece of it.
 	res.QueueID = queueID(res.Final)
 	if res.QueueID != "" {
-		s.note(StepMessage, "accepted, queue id %s", res.QueueID)
+		s.note(StepMessage, i18n.T("smtp.transcript.queue_id", "accepted, queue id {{.ID}}", map[string]any{"ID": res.QueueID}))
 	}
 	s.finish(StepMessage)
 	return nil
 }
 
+// mayHaveBeenDelivered marks e as a failure after the whole message was
+// sent: the flag says it, and each caller (the send panel, stamp-send's
+// warning, Error) puts it in its own words, once; Message stays the
+// failure itself.
 func mayHaveBeenDelivered(e *Error) *Error {
 	e.MayHaveBeenDelivered = true
-	e.Message += "; the whole message was sent but no final reply came, so it may have been delivered"
 	return e
 }
 
@@ -512,19 +519,19 @@ func (w deadlineWriter) Write(p []byte) (int, error) {
 func checkConfig(cfg *Config) error {
 	switch {
 	case cfg.Host == "":
-		return &Error{Kind: ErrorInput, Message: "no server host name"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.no_host", "no server host name")}
 	case strings.ContainsAny(cfg.Host, " \r\n\t/"):
-		return &Error{Kind: ErrorInput, Message: "invalid server host name " + strconv.Quote(cfg.Host)}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_host", "invalid server host name {{.Host}}", map[string]any{"Host": strconv.Quote(cfg.Host)})}
 	case cfg.Port < 0 || cfg.Port > 65535:
-		return &Error{Kind: ErrorInput, Message: "invalid port " + strconv.Itoa(cfg.Port)}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_port", "invalid port {{.Port}}", map[string]any{"Port": strconv.Itoa(cfg.Port)})}
 	case cfg.Security < SecurityTLS || cfg.Security > SecurityNone:
-		return &Error{Kind: ErrorInput, Message: "invalid security mode"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_security", "invalid security mode")}
 	case cfg.HeloName != "" && !validDomain(strings.Trim(cfg.HeloName, "[]")) && !strings.HasPrefix(cfg.HeloName, "[IPv6:"):
-		return &Error{Kind: ErrorInput, Message: "invalid EHLO name " + strconv.Quote(cfg.HeloName)}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_helo", "invalid EHLO name {{.Name}}", map[string]any{"Name": strconv.Quote(cfg.HeloName)})}
 	case cfg.Username != "" && cfg.Password == "" && cfg.OAuth2Token == "":
-		return &Error{Kind: ErrorInput, Message: "a user name is set but no password or token"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.no_secret", "a user name is set but no password or token")}
 	case cfg.PinnedSHA256 != "" && cfg.Security == SecurityNone:
-		return &Error{Kind: ErrorInput, Message: ErrPinWithoutTLS.Error(), Err: ErrPinWithoutTLS}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.pin_without_tls", "a pinned certificate needs an encrypted connection (security tls or starttls): with security none there is no certificate to check and everything goes in clear text; choose TLS or STARTTLS, or stop trusting the pinned certificate"), Err: ErrPinWithoutTLS}
 	}
 	if cfg.PinnedSHA256 != "" {
 		if _, err := parseFingerprint(cfg.PinnedSHA256); err != nil {
@@ -532,12 +539,12 @@ func checkConfig(cfg *Config) error {
 		}
 	}
 	if _, err := ParseAuthMechanism(string(cfg.Auth)); err != nil {
-		return &Error{Kind: ErrorInput, Message: err.Error()}
+		return &Error{Kind: ErrorInput, Message: err.Error(), Err: err} // in the person's language (names.go)
 	}
 	// From here on the session dials, verifies and names the A-label form.
 	host, err := ASCIIHost(cfg.Host)
 	if err != nil {
-		return &Error{Kind: ErrorInput, Message: err.Error(), Err: err}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_idn", "{{.Host}} is not a valid international server name", map[string]any{"Host": strconv.Quote(cfg.Host)}), Err: err}
 	}
 	cfg.Host = host
 	return nil
@@ -550,36 +557,40 @@ func checkEnvelope(cfg *Config, env Envelope, msg Message) error {
 		return err
 	}
 	if msg == nil {
-		return &Error{Kind: ErrorInput, Message: "no message"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.no_message", "no message")}
 	}
 	if len(env.To) == 0 {
-		return &Error{Kind: ErrorInput, Message: "no recipients"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.no_recipients", "no recipients")}
 	}
-	if err := checkAddress("sender", env.From, true); err != nil {
+	if err := checkAddress(i18n.T("smtp.input.role_sender", "sender"), env.From, true); err != nil {
 		return err
 	}
 	for _, to := range env.To {
-		if err := checkAddress("recipient", to, false); err != nil {
+		if err := checkAddress(i18n.T("smtp.input.role_recipient", "recipient"), to, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// checkAddress checks one envelope address; role is "sender" or
+// "recipient" in the current language.
 func checkAddress(role, a string, emptyOK bool) error {
 	if a == "" && emptyOK {
 		return nil
 	}
+	data := map[string]any{"Role": role, "Address": strconv.Quote(a)}
 	if a == "" || len(a) > 320 || !utf8.ValidString(a) {
-		return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a)}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_address", "invalid {{.Role}} address {{.Address}}", data)}
 	}
 	for _, c := range a {
 		if c < 0x21 || c == 0x7f || c == '<' || c == '>' {
-			return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a) + ": it contains a space, control character or angle bracket"}
+			return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_address_chars",
+				"invalid {{.Role}} address {{.Address}}: it contains a space, control character or angle bracket", data)}
 		}
 	}
 	if !strings.Contains(a, "@") {
-		return &Error{Kind: ErrorInput, Message: "invalid " + role + " address " + strconv.Quote(a) + ": no @"}
+		return &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_address_no_at", "invalid {{.Role}} address {{.Address}}: no @", data)}
 	}
 	return nil
 }

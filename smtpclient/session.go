@@ -8,15 +8,32 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
-	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 )
+
+// fileProblem words why a file could not be read: the common reasons in
+// the current language, anything else as the system said it.
+func fileProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return i18n.T("smtp.input.file_missing", "no such file")
+	case errors.Is(err, fs.ErrPermission):
+		return i18n.T("smtp.input.file_permission", "permission denied")
+	case errors.Is(err, boundedfile.ErrNotRegular):
+		return i18n.T("smtp.input.file_not_regular", "not a regular file")
+	case errors.Is(err, boundedfile.ErrTooLarge):
+		return i18n.T("smtp.input.file_too_large", "file too large")
+	}
+	return err.Error()
+}
 
 // session is one SMTP conversation. All its methods run on the caller's
 // goroutine; only the context watcher (context.AfterFunc) runs elsewhere,
@@ -128,8 +145,10 @@ func (s *session) line(step Step, dir Direction, text string) {
 	s.emit(Event{Kind: EventLine, Step: step, Direction: dir, Text: text})
 }
 
-func (s *session) note(step Step, format string, args ...any) {
-	s.line(step, Local, fmt.Sprintf(format, args...))
+// note writes one of Stamp's own lines (already in the person's language)
+// to the transcript.
+func (s *session) note(step Step, text string) {
+	s.line(step, Local, text)
 }
 
 func (s *session) begin(step Step, text string) {
@@ -164,7 +183,7 @@ func (s *session) fail(step Step, err error) *Error {
 // closes the connection at once, which unblocks any read or write.
 func (s *session) dial() error {
 	addr := s.cfg.Address()
-	s.begin(StepConnect, "connect "+addr)
+	s.begin(StepConnect, i18n.T("smtp.transcript.connect", "connect {{.Address}}", map[string]any{"Address": addr}))
 	dial := s.cfg.Dialer
 	if dial == nil {
 		dial = (&net.Dialer{}).DialContext
@@ -185,7 +204,7 @@ func (s *session) dial() error {
 		c.SetDeadline(time.Unix(1, 0))
 		c.Close()
 	})
-	s.note(StepConnect, "connected to %s from %s", c.RemoteAddr(), c.LocalAddr())
+	s.note(StepConnect, i18n.T("smtp.transcript.connected", "connected to {{.Remote}} from {{.Local}}", map[string]any{"Remote": c.RemoteAddr().String(), "Local": c.LocalAddr().String()}))
 	s.finish(StepConnect)
 	return nil
 }
@@ -205,7 +224,7 @@ func (s *session) close() {
 func (s *session) write(step Step, line, show string) error {
 	if strings.ContainsAny(line, "\r\n") {
 		// Never reached with validated input; a guard against injection.
-		return &Error{Step: step, Kind: ErrorInput, Message: "command contains a line break"}
+		return &Error{Step: step, Kind: ErrorInput, Message: i18n.T("smtp.input.line_break", "command contains a line break")}
 	}
 	s.bw.WriteString(line)
 	s.bw.WriteString("\r\n")
@@ -217,7 +236,7 @@ func (s *session) flush(step Step) error {
 	// Between our command and its reply a server has nothing to say; bytes
 	// waiting here were sent unasked (a desynchronised or hostile server).
 	if n := s.br.Buffered(); n > 0 {
-		return &Error{Step: step, Kind: ErrorProtocol, Message: fmt.Sprintf("the server sent %d bytes before our command", n)}
+		return &Error{Step: step, Kind: ErrorProtocol, Message: i18n.T("smtp.detail.bytes_before_command", "the server sent {{.Bytes}} bytes before our command", map[string]any{"Bytes": n})}
 	}
 	s.conn.SetWriteDeadline(time.Now().Add(s.cfg.timeout()))
 	return s.bw.Flush()
@@ -371,16 +390,17 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 		// deadline: only a small regular file is read.
 		pem, err := boundedfile.Read(s.cfg.CAFile, boundedfile.DefaultLimit)
 		if err != nil {
-			return nil, &Error{Kind: ErrorInput, Message: "read CA file " + s.cfg.CAFile + ": " + err.Error(), Err: err}
+			return nil, &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.ca_unreadable", "read CA file {{.Path}}: {{.Error}}",
+				map[string]any{"Path": s.cfg.CAFile, "Error": fileProblem(err)}), Err: err}
 		}
 		if !accountCA.AppendCertsFromPEM(pem) {
-			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in CA file " + s.cfg.CAFile}
+			return nil, &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.ca_no_pem", "no PEM certificate in CA file {{.Path}}", map[string]any{"Path": s.cfg.CAFile})}
 		}
 		extra = append(extra, pem)
 	}
 	if len(s.cfg.CAPEM) > 0 {
 		if !accountCA.AppendCertsFromPEM(s.cfg.CAPEM) {
-			return nil, &Error{Kind: ErrorInput, Message: "no PEM certificate in the given CA"}
+			return nil, &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.ca_pem_no_pem", "no PEM certificate in the given CA")}
 		}
 		extra = append(extra, s.cfg.CAPEM)
 	}
@@ -430,7 +450,7 @@ func pinnedTLSConfig(host string, pin [32]byte) *tls.Config {
 		InsecureSkipVerify:          true,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			if len(cs.PeerCertificates) == 0 {
-				return errors.New("tls: the server sent no certificate")
+				return errNoCertificate
 			}
 			if got := sha256.Sum256(cs.PeerCertificates[0].Raw); got != pin {
 				return &pinError{got: hex.EncodeToString(got[:])}
@@ -446,7 +466,7 @@ func pinnedTLSConfig(host string, pin [32]byte) *tls.Config {
 // from crypto/tls.
 func verifyChain(certs []*x509.Certificate, host string, first *x509.CertPool, all func() *x509.CertPool) error {
 	if len(certs) == 0 {
-		return errors.New("tls: the server sent no certificate")
+		return errNoCertificate
 	}
 	opts := x509.VerifyOptions{DNSName: host, Roots: first, Intermediates: x509.NewCertPool()}
 	for _, c := range certs[1:] {
@@ -462,6 +482,9 @@ func verifyChain(certs []*x509.Certificate, host string, first *x509.CertPool, a
 	return nil
 }
 
+// errNoCertificate: the handshake ended without a certificate to check.
+var errNoCertificate = errors.New("tls: the server sent no certificate")
+
 // pinError: the certificate is not the pinned one.
 type pinError struct{ got string }
 
@@ -474,7 +497,7 @@ func parseFingerprint(s string) ([32]byte, error) {
 	h := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(s))
 	b, err := hex.DecodeString(h)
 	if err != nil || len(b) != len(pin) {
-		return pin, &Error{Kind: ErrorInput, Message: "the pinned certificate fingerprint is not 64 hex digits (SHA-256)"}
+		return pin, &Error{Kind: ErrorInput, Message: i18n.T("smtp.input.bad_pin", "the pinned certificate fingerprint is not 64 hex digits (SHA-256)")}
 	}
 	copy(pin[:], b)
 	return pin, nil
@@ -540,8 +563,9 @@ func (s *session) handshake(step Step, starttls bool) error {
 	s.conn = conn
 	s.br = bufio.NewReaderSize(conn, MaxReplyLineLength)
 	s.bw = bufio.NewWriterSize(conn, 4096)
-	s.note(step, "%s established, %s, certificate \"%s\" issued by \"%s\", valid until %s, SHA-256 %s",
-		info.Version, info.CipherSuite, info.Subject, info.Issuer, info.NotAfter.UTC().Format("2006-01-02"), info.SHA256)
+	s.note(step, i18n.T("smtp.transcript.tls_established", "{{.Version}} established, {{.Cipher}}, certificate \"{{.Subject}}\" issued by \"{{.Issuer}}\", valid until {{.Until}}, SHA-256 {{.SHA256}}",
+		map[string]any{"Version": info.Version, "Cipher": info.CipherSuite, "Subject": info.Subject, "Issuer": info.Issuer,
+			"Until": info.NotAfter.UTC().Format("2006-01-02"), "SHA256": info.SHA256}))
 	return nil
 }
 

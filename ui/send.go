@@ -99,8 +99,11 @@ type panelRun struct {
 }
 
 // canceledBeforeConnecting is the outcome of a send stopped while it was
-// being prepared.
-var canceledBeforeConnecting = &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect, Message: "cancelled before connecting"}
+// being prepared, in the current language.
+func canceledBeforeConnecting() *smtpclient.Error {
+	return &smtpclient.Error{Kind: smtpclient.ErrorCanceled, Step: smtpclient.StepConnect,
+		Message: lang.X("sendpanel.cancelled_before_connecting", "cancelled before connecting")}
+}
 
 // run waits for the panel to show, gets the sender's settings and secret
 // (the keyring may be slow, or the person is asked), runs the engine, then
@@ -119,7 +122,7 @@ func (r *panelRun) run() {
 		r.done()
 		runOnUI(func() {
 			if errors.Is(err, context.Canceled) {
-				r.p.Finish(nil, canceledBeforeConnecting)
+				r.p.Finish(nil, canceledBeforeConnecting())
 			} else {
 				r.p.FailBeforeSending(err)
 			}

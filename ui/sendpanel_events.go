@@ -87,7 +87,7 @@ func (p *sendPanel) apply(ev smtpclient.Event) {
 			row.set(stepFailed)
 		}
 		if ev.Err != nil {
-			p.lines = append(p.lines, transcriptLine{smtpclient.Local, "failed: " + ev.Err.Error()})
+			p.lines = append(p.lines, transcriptLine{smtpclient.Local, failureLine(ev.Err)})
 			p.dirty.transcript = true
 		}
 	case smtpclient.EventLine:
@@ -160,4 +160,20 @@ func (p *sendPanel) recipientVerdict(ev smtpclient.Event) {
 	}
 	p.rcptDone++
 	p.dirty.recipients = true
+}
+
+// failureLine is the transcript's line for a failed step: where, and what
+// the server said (code, enhanced code and its words) or Stamp's own
+// description of a local failure, with Stamp's note about it.
+func failureLine(e *smtpclient.Error) string {
+	data := map[string]any{"Step": e.Step.Label(), "Detail": replyText(e)}
+	line := lang.X("sendpanel.transcript_failed", "failed at {{.Step}}: {{.Detail}}", data)
+	if e.Note != "" {
+		data["Note"] = e.Note
+		line = lang.X("sendpanel.transcript_failed_note", "failed at {{.Step}}: {{.Detail}} ({{.Note}})", data)
+	}
+	if e.MayHaveBeenDelivered {
+		line += lang.X("sendpanel.transcript_maybe_delivered", "; the message may have been delivered")
+	}
+	return line
 }

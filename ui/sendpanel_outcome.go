@@ -89,10 +89,6 @@ const (
 	MaybeSent = smtpclient.MaybeSent
 )
 
-// mayHaveBeenDelivered is how the engine ends the message of an error after
-// the final dot; the outcome says it in its own words, once.
-const mayHaveBeenDeliveredNote = "; the whole message was sent but no final reply came"
-
 // Finish shows the outcome of an attempt in plain words and offers what can
 // be done next. The recipients' verdicts come from res (the engine's record),
 // and the rows are brought in line with it.
@@ -139,8 +135,8 @@ func (p *sendPanel) Finish(res *smtpclient.Result, err error) {
 		case se.Kind == smtpclient.ErrorConnection:
 			text = lang.X("sendpanel.maybe.connection", "The message may have been delivered: it was sent completely, but the connection broke before the server confirmed it. Check with a recipient before sending it again, or it may arrive twice.")
 		}
-		if detail, _, _ := strings.Cut(se.Message, mayHaveBeenDeliveredNote); detail != "" {
-			text += lang.X("sendpanel.maybe.detail", " (At {{.Step}}: {{.Detail}})", map[string]any{"Step": se.Step.Label(), "Detail": detail})
+		if se.Message != "" { // the failure itself; the outcome above says it may have been delivered, once
+			text += lang.X("sendpanel.maybe.detail", " (At {{.Step}}: {{.Detail}})", map[string]any{"Step": se.Step.Label(), "Detail": se.Message})
 		}
 		p.setOutcome(widget.WarningImportance, text)
 		p.RetryButton.Show()

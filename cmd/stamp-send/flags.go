@@ -244,7 +244,8 @@ func (o *options) checkCombinations(set map[string]bool) error {
 // normalises the pin.
 func (o *options) checkValues() error {
 	if m, ok := smtpclient.LookupLoginMethod(o.Auth); !ok || !m.Login || m.Name != o.Auth {
-		return usagef("%s", i18n.T("send.usage.auth_choice", "--auth {{.Auth}}: use {{.Choices}}", map[string]any{"Auth": fmt.Sprintf("%q", o.Auth), "Choices": fmt.Sprint(smtpclient.AuthNames(false))}))
+		return usagef("%s", i18n.T("send.flag_choice", "{{.Flag}} {{.Value}}: use {{.Choices}}",
+			map[string]any{"Flag": "--auth", "Value": fmt.Sprintf("%q", o.Auth), "Choices": smtpclient.AuthNames(false)}))
 	}
 	if o.Timeout <= 0 {
 		return usagef("%s", i18n.T("send.usage.timeout_positive", "--timeout {{.Timeout}}: must be more than zero", map[string]any{"Timeout": fmt.Sprint(o.Timeout)}))
@@ -283,7 +284,8 @@ func splitFiles(values []string) []string {
 // account filled in Server or Security.
 func (o *options) resolveServer() error {
 	if m, ok := smtpclient.LookupSecurity(o.Security); o.Security != "" && (!ok || m.Name != o.Security) {
-		return usagef("%s", i18n.T("send.usage.security_choice", "--security {{.Security}}: use {{.Choices}}", map[string]any{"Security": fmt.Sprintf("%q", o.Security), "Choices": fmt.Sprint(smtpclient.SecurityNames())}))
+		return usagef("%s", i18n.T("send.flag_choice", "{{.Flag}} {{.Value}}: use {{.Choices}}",
+			map[string]any{"Flag": "--security", "Value": fmt.Sprintf("%q", o.Security), "Choices": smtpclient.SecurityNames()}))
 	}
 	if err := o.checkPinSecurity(); err != nil {
 		return err

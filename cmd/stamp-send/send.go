@@ -192,7 +192,10 @@ func (t *transcript) event(ev smtpclient.Event) {
 			t.note(ev.Text)
 		}
 	case smtpclient.EventStepFailed:
-		t.note(i18n.T("send.step_failed", "{{.Step}} failed: {{.Error}}", map[string]any{"Step": string(ev.Step), "Error": ev.Err.Error()}))
+		// The step as people call it, and the error without Error()'s
+		// "smtp <step>: " prefix, which only repeats the step.
+		detail := strings.TrimPrefix(ev.Err.Error(), "smtp "+string(ev.Err.Step)+": ")
+		t.note(i18n.T("send.step_failed", "{{.Step}} failed: {{.Error}}", map[string]any{"Step": ev.Step.Label(), "Error": detail}))
 	case smtpclient.EventRecipient:
 		if !ev.Accepted {
 			t.note(i18n.T("send.recipient_refused", "recipient {{.Recipient}} refused: {{.Reply}}", map[string]any{"Recipient": ev.Recipient, "Reply": fmt.Sprint(ev.Reply)}))
@@ -203,7 +206,7 @@ func (t *transcript) event(ev smtpclient.Event) {
 		}
 		if now := time.Now(); now.Sub(t.lastProgress) >= progressEvery || ev.Sent == ev.Total {
 			t.lastProgress = now
-			t.note(fmt.Sprintf("DATA %d/%d bytes", ev.Sent, ev.Total))
+			t.note(i18n.T("send.progress", "DATA {{.Sent}}/{{.Total}} bytes", map[string]any{"Sent": ev.Sent, "Total": ev.Total}))
 		}
 	}
 }
