@@ -277,7 +277,7 @@ func TestTheTranscriptsOwnLinesSpeakChinese(t *testing.T) {
 		lang language
 		want []string
 	}{
-		{english, []string{"connect 127.0.0.1:", "connected to 127.0.0.1:", "TLS handshake with 127.0.0.1", "established", "1 recipients, pipelined", "<message, ", "MAIL FROM:<alice@sandbox.test>", "EHLO "}},
+		{english, []string{"connect 127.0.0.1:", "connected to 127.0.0.1:", "TLS handshake with 127.0.0.1", "established", "1 recipient, pipelined", "<message, ", "MAIL FROM:<alice@sandbox.test>", "EHLO "}},
 		{chinese, []string{"连接 127.0.0.1:", "已连接到 127.0.0.1:", "与 127.0.0.1 进行 TLS 握手", "已建立 TLS", "1 位收件人，使用流水线", "<邮件内容，", "MAIL FROM:<alice@sandbox.test>", "EHLO "}},
 	} {
 		tc.lang.set()

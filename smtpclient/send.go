@@ -236,10 +236,10 @@ func (s *session) envelope(env Envelope, res *Result) error {
 		return err
 	}
 	batch := 1
-	how := i18n.T("smtp.transcript.recipients", "{{.Count}} recipients", map[string]any{"Count": len(env.To)})
+	how := i18n.N("smtp.transcript.recipients", "{{.Count}} recipient", "{{.Count}} recipients", len(env.To))
 	if pipe {
 		batch = pipelineBatch
-		how = i18n.T("smtp.transcript.recipients_pipelined", "{{.Count}} recipients, pipelined", map[string]any{"Count": len(env.To)})
+		how = i18n.N("smtp.transcript.recipients_pipelined", "{{.Count}} recipient, pipelined", "{{.Count}} recipients, pipelined", len(env.To))
 	}
 	s.emit(Event{Kind: EventStepStarted, Step: StepRcpt, Text: how})
 	rcptStart := time.Now()
