@@ -236,7 +236,6 @@ func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) 
 // (outbox/classify.go:80), so a queue made by stamp-send in English (or
 // before switching the language) stays English too.
 func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), time.Hour, cfg, false)
@@ -267,7 +266,6 @@ func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
 // "7 s" (fmt.Sprintf, ui/outbox_exit.go:53): an English unit in the
 // Chinese dialog, where every other choice says 秒.
 func TestAttackZhUndoDelayOutsideTheChoicesHasAnEnglishUnit(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 7*time.Second, cfg, false)
@@ -321,7 +319,6 @@ func TestAttackZhTheAttachDialogNamesItsPlacesInEnglish(t *testing.T) {
 // after, though the record keeps the step, code and reply it could be
 // explained from again.
 func TestAttackZhAStoredExplanationKeepsTheLanguageOfTheSend(t *testing.T) {
-	attackZh(t)
 	_, cfg := plainServer(t, sandbox.Options{RejectData: &sandbox.Reply{Code: 550, Enhanced: "5.7.1", Text: "Message refused by policy"}})
 	r := newOutboxRig(t, t.TempDir(), 0, cfg, true)
 	seen := notices(r.c)
