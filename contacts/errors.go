@@ -1,6 +1,9 @@
 package contacts
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"strconv"
 	"time"
 
@@ -80,6 +83,20 @@ func errFileTooLarge(max int64) error {
 func errNewerSchema(schema, known int) error {
 	return newError(i18n.M("contacts.err.newer_schema", "written by a newer Stamp (schema {{.Schema}}; this one knows {{.Known}})"),
 		map[string]any{"Schema": schema, "Known": known}, nil)
+}
+
+// errDamaged is a contacts file that is not the JSON Stamp writes: told
+// in words, with where it breaks when the decoder knows (its own text is
+// Go's English), still wrapping the decoder's error.
+func errDamaged(err error) error {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return newError(i18n.M("contacts.err.damaged_at", "damaged: not valid JSON at byte {{.Offset}}"), map[string]any{"Offset": syn.Offset}, err)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return newError(i18n.M("contacts.err.damaged_short", "damaged: it ends too early (empty or cut off)"), nil, err)
+	}
+	return newError(i18n.M("contacts.err.damaged", "damaged: its content is not what a contacts file holds"), nil, err)
 }
 
 // brokenFileText is BrokenFileError's text.

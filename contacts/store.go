@@ -215,7 +215,7 @@ func (s *Store) read() ([]Contact, os.FileInfo, error) {
 	}
 	var d fileData
 	if err := json.NewDecoder(f).Decode(&d); err != nil {
-		return nil, nil, &BrokenFileError{Path: s.path, Err: err}
+		return nil, nil, &BrokenFileError{Path: s.path, Err: errDamaged(err)}
 	}
 	if d.Schema > SchemaVersion {
 		return nil, nil, &BrokenFileError{Path: s.path, Err: errNewerSchema(d.Schema, SchemaVersion)}
