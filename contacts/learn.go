@@ -162,7 +162,7 @@ func (s *Store) Edit(addr string, c Contact) error {
 		}
 		if nk := key(newAddr); nk != k {
 			if _, taken := b.byKey[nk]; taken {
-				return fmt.Errorf("%s is already in the contacts", newAddr)
+				return errTaken(newAddr)
 			}
 			delete(b.byKey, k)
 			b.byKey[nk] = i
@@ -196,7 +196,7 @@ func (s *Store) Add(name, addr string) error {
 func checkAddress(addr string) error {
 	a, err := mail.ParseAddress("<" + addr + ">")
 	if err != nil || a.Address != addr {
-		return fmt.Errorf("%q is not an e-mail address", addr)
+		return errNotAddress(addr)
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func (c Contact) String() string {
 func key(addr string) string { return strings.ToLower(strings.TrimSpace(addr)) }
 
 // ErrNotFound is returned by Remove and Edit for an address not in the book.
-var ErrNotFound = errors.New("no such address in the contacts")
+var ErrNotFound error = notFoundError{}
 
 // BrokenFileError says that the contacts file exists but cannot be used.
 // Nothing is written over it: changes are refused until it is repaired or
@@ -100,7 +100,7 @@ type BrokenFileError struct {
 }
 
 func (e *BrokenFileError) Error() string {
-	return fmt.Sprintf("the contacts file %s cannot be read (%v); Stamp leaves it untouched: move it away to start a new one", e.Path, e.Err)
+	return brokenFileText(e.Path, e.Err)
 }
 
 func (e *BrokenFileError) Unwrap() error { return e.Err }
@@ -207,18 +207,18 @@ func (s *Store) read() ([]Contact, os.FileInfo, error) {
 		return nil, nil, &BrokenFileError{Path: s.path, Err: err}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("read the contacts: %w", err)
+		return nil, nil, errRead(err)
 	}
 	defer f.Close()
 	if fi.Size() > MaxFileSize {
-		return nil, nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("larger than %d bytes", MaxFileSize)}
+		return nil, nil, &BrokenFileError{Path: s.path, Err: errFileTooLarge(MaxFileSize)}
 	}
 	var d fileData
 	if err := json.NewDecoder(f).Decode(&d); err != nil {
-		return nil, nil, &BrokenFileError{Path: s.path, Err: err}
+		return nil, nil, &BrokenFileError{Path: s.path, Err: errDamaged(err)}
 	}
 	if d.Schema > SchemaVersion {
-		return nil, nil, &BrokenFileError{Path: s.path, Err: fmt.Errorf("written by a newer Stamp (schema %d; this one knows %d)", d.Schema, SchemaVersion)}
+		return nil, nil, &BrokenFileError{Path: s.path, Err: errNewerSchema(d.Schema, SchemaVersion)}
 	}
 	list := d.Contacts[:0]
 	seen := make(map[string]bool, len(d.Contacts))
@@ -299,14 +299,14 @@ func (s *Store) update(change func(b *book) error) error {
 		timeout = DefaultLockTimeout
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("save the contacts: %w", err)
+		return errSave(err)
 	}
 	unlock, err := filelock.Acquire(s.path+".lock", timeout)
 	switch {
 	case errors.Is(err, filelock.ErrBusy):
-		return fmt.Errorf("the contacts are being changed by another Stamp (still locked after %s); try again", timeout)
+		return errBusy(timeout)
 	case err != nil:
-		return fmt.Errorf("lock the contacts: %w", err)
+		return errLock(err)
 	}
 	defer unlock()
 	list, _, err := s.read()
@@ -342,7 +342,7 @@ func (s *Store) update(change func(b *book) error) error {
 		_, err := w.Write(data[half:])
 		return err
 	}); err != nil {
-		return fmt.Errorf("save the contacts: %w", err)
+		return errSave(err)
 	}
 	idx := buildIndex(b.list)
 	fi, _ := os.Stat(s.path)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime/quotedprintable"
@@ -14,6 +13,7 @@ import (
 	"github.com/emersion/go-vcard"
 	"golang.org/x/text/encoding/htmlindex"
 
+	"stamp/i18n"
 	"stamp/internal/boundedfile"
 )
 
@@ -32,7 +32,9 @@ type CardError struct {
 	Err  error
 }
 
-func (e *CardError) Error() string { return e.Card + ": " + e.Err.Error() }
+func (e *CardError) Error() string {
+	return i18n.T("contacts.err.card", "{{.Card}}: {{.Err}}", map[string]any{"Card": e.Card, "Err": e.Err.Error()})
+}
 
 func (e *CardError) Unwrap() error { return e.Err }
 
@@ -50,11 +52,11 @@ type ImportResult struct {
 func (s *Store) ImportFile(path string) (ImportResult, error) {
 	f, fi, err := boundedfile.Open(path)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("open %s: %w", path, err)
+		return ImportResult{}, errOpen(path, err)
 	}
 	defer f.Close()
 	if fi.Size() > MaxVCardFile {
-		return ImportResult{}, fmt.Errorf("open %s: larger than %d MiB, not a vCard file Stamp reads", path, MaxVCardFile>>20)
+		return ImportResult{}, errVCardTooLarge(path, MaxVCardFile>>20)
 	}
 	return s.Import(io.LimitReader(f, MaxVCardFile))
 }
@@ -84,7 +86,7 @@ func (s *Store) Import(r io.Reader) (ImportResult, error) {
 			break
 		}
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("read the vCard file: %w", err)
+			return ImportResult{}, errReadVCard(err)
 		}
 		addrs, problem := parseCard(raw)
 		if problem != nil {
@@ -96,7 +98,7 @@ func (s *Store) Import(r io.Reader) (ImportResult, error) {
 		found = append(found, addrs...)
 	}
 	if cr.n == 0 {
-		return ImportResult{}, errors.New("no vCard in this file (no BEGIN:VCARD line)")
+		return ImportResult{}, errNoVCard()
 	}
 	if len(found) == 0 {
 		return res, nil
@@ -142,7 +144,7 @@ func parseCard(raw *rawCard) ([]imported, error) {
 		}
 		name, value, ok := splitProperty(l)
 		if !ok {
-			return nil, fmt.Errorf("%q is not a vCard property (no colon)", clipLabel(l))
+			return nil, errNoColon(clipLabel(l))
 		}
 		text.WriteString(typedParams(name) + ":" + value + "\r\n")
 	}
@@ -184,7 +186,7 @@ func parseCard(raw *rawCard) ([]imported, error) {
 		out[i].card = uid
 	}
 	if len(bad) > 0 {
-		return out, fmt.Errorf("EMAIL %q left out: not an e-mail address", clipLabel(strings.Join(bad, ", ")))
+		return out, errBadEmails(clipLabel(strings.Join(bad, ", ")))
 	}
 	return out, nil
 }
@@ -230,18 +232,18 @@ func fieldText(f *vcard.Field) (string, error) {
 	if strings.EqualFold(f.Params.Get("ENCODING"), "QUOTED-PRINTABLE") {
 		b, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(v)))
 		if err != nil {
-			return "", fmt.Errorf("bad quoted-printable text: %w", err)
+			return "", errQuotedPrintable(err)
 		}
 		v = string(b)
 	}
 	if cs := f.Params.Get("CHARSET"); cs != "" && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "us-ascii") {
 		enc, err := htmlindex.Get(cs)
 		if err != nil {
-			return "", fmt.Errorf("unknown CHARSET %q", clipLabel(cs))
+			return "", errUnknownCharset(clipLabel(cs))
 		}
 		b, err := enc.NewDecoder().Bytes([]byte(v))
 		if err != nil {
-			return "", fmt.Errorf("text not in CHARSET %q: %w", clipLabel(cs), err)
+			return "", errNotInCharset(clipLabel(cs), err)
 		}
 		v = string(b)
 	}
@@ -303,7 +305,7 @@ func (s *Store) Export(w io.Writer) error {
 		}
 		var buf bytes.Buffer
 		if err := vcard.NewEncoder(&buf).Encode(card); err != nil {
-			return fmt.Errorf("write the card of %s: %w", list[0].Address, err)
+			return errWriteCard(list[0].Address, err)
 		}
 		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err

@@ -3,7 +3,6 @@ package contacts
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 )
@@ -48,14 +47,7 @@ func (c *rawCard) label() string {
 			email = value
 		}
 	}
-	what := fmt.Sprintf("card %d (line %d)", c.n, c.line)
-	if s := clipLabel(fn); s != "" {
-		return fmt.Sprintf("card %d %q (line %d)", c.n, s, c.line)
-	}
-	if s := clipLabel(email); s != "" {
-		return fmt.Sprintf("card %d <%s> (line %d)", c.n, s, c.line)
-	}
-	return what
+	return cardLabel(c.n, c.line, clipLabel(fn), clipLabel(email))
 }
 
 func clipLabel(s string) string {
@@ -153,7 +145,7 @@ func (cr *cardReader) body(c *rawCard) (*rawCard, error) {
 	for {
 		l, err := cr.line()
 		if err == io.EOF {
-			c.err = errors.New("the file ends before its END:VCARD")
+			c.err = errNoEnd()
 			return c, nil
 		}
 		if err != nil {
@@ -164,7 +156,7 @@ func (cr *cardReader) body(c *rawCard) (*rawCard, error) {
 			case isMarker(l, "END"):
 				return c, nil
 			case isMarker(l, "BEGIN"):
-				c.err = fmt.Errorf("no END:VCARD before the next card's BEGIN:VCARD (line %d)", cr.lineNo)
+				c.err = errNoEndBefore(cr.lineNo)
 				cr.held = l
 				return c, nil
 			}
@@ -172,7 +164,7 @@ func (cr *cardReader) body(c *rawCard) (*rawCard, error) {
 		c.size += len(l) + 2
 		if c.size > MaxCardSize {
 			if c.err == nil {
-				c.err = fmt.Errorf("larger than %d MiB", MaxCardSize>>20)
+				c.err = errCardTooLarge(MaxCardSize >> 20)
 				c.lines = c.lines[:min(len(c.lines), 8)] // keep what names it, drop the rest
 			}
 			qpSoft = false

@@ -2,7 +2,6 @@ package outbox
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -39,10 +38,10 @@ type AccountSender struct {
 func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 	a, err := s.Store.Get(id)
 	if err != nil {
-		return nil, fmt.Errorf("the account %q: %w", id, err)
+		return nil, &accountError{EventAccountMissing, id, err}
 	}
 	if err := a.Validate(); err != nil {
-		return nil, fmt.Errorf("the account %q cannot be used: %w", id, err)
+		return nil, &accountError{EventAccountInvalid, id, err}
 	}
 	if a.OAuth != nil {
 		p, err := oauth.ProviderFor(ctx, a, s.Secrets, s.HTTPClient)
@@ -61,7 +60,7 @@ func (s *AccountSender) Send(ctx context.Context, id string, env smtpclient.Enve
 	var cred account.Credential
 	if a.EffectiveAuth().NeedsSecret() {
 		if cred, _, err = s.Secrets.Get(ctx, a.ID); err != nil {
-			return nil, fmt.Errorf("the password of account %q: %w", a.ID, err)
+			return nil, &accountError{EventNoPassword, a.ID, err}
 		}
 	}
 	return smtpclient.Send(ctx, s.config(a, cred), env, msg, onEvent)

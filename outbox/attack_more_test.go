@@ -128,7 +128,7 @@ func TestASentCopyThatCannotBeWrittenKeepsTheEntry(t *testing.T) {
 		t.Fatal("SendNow: no error although the Sent copy could not be written")
 	}
 	got, err := o.Get(r.ID)
-	if err != nil || got.State != Sent || got.LastError == nil || !strings.Contains(got.LastError.Explanation, "Sent folder") {
+	if err != nil || got.State != Sent || got.LastError == nil || !strings.Contains(got.LastError.Explain(), "Sent folder") {
 		t.Fatalf("the entry after a failed copy: %+v %v", got, err)
 	}
 	os.Remove(e.sent)

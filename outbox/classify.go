@@ -67,20 +67,25 @@ func classify(err error) (Reason, bool) {
 	return ReasonProblem, false
 }
 
-// failureOf is err as a record keeps it: the engine's own (Printable,
-// masked) texts.
+// failureOf is err as a record keeps it: what happened (the engine's
+// kind, step, codes and the server's own Printable, masked words; or the
+// outbox's Event), explained when shown (Failure.Explain).
 func failureOf(err error, at time.Time) *Failure {
 	if err == nil {
 		return &Failure{Text: "no error", At: at}
 	}
 	f := &Failure{Text: smtpclient.Printable(err.Error()), At: at}
+	if failureEvent(f, err) {
+		return f
+	}
 	var se *smtpclient.Error
 	if errors.As(err, &se) {
 		f.Step, f.Code, f.Enhanced = string(se.Step), se.Code, se.EnhancedCode
-		f.Explanation = smtpclient.Printable(se.Explain())
+		f.Kind, f.Message, f.Note = se.Kind.String(), smtpclient.Printable(se.Message), smtpclient.Printable(se.Note)
+		f.MayHaveBeenDelivered = se.MayHaveBeenDelivered
 		if f.Text != smtpclient.Printable(se.Error()) {
 			// A wrapper (oauth's AuthError) adds what it knows.
-			f.Explanation += " " + f.Text
+			f.Detail = f.Text
 		}
 	}
 	return f

@@ -70,7 +70,7 @@
 //     (and Remove) return ErrAlreadySent (*AlreadySentError with the Sent
 //     copy's path): the bar says "it was already sent", not "undone".
 //   - The Outbox window lists List() (State, Reason, NextAttempt,
-//     LastError.Explanation, Busy) and refreshes on OnChange; Send now and
+//     LastError.Explain(), Busy) and refreshes on OnChange; Send now and
 //     Retry are SendNow(ctx, id, false); when it returns ErrMaybeDelivered
 //     the window asks the person and, if they choose to send it again,
 //     calls SendNow(ctx, id, true) (Reschedule likewise). Delete is Remove

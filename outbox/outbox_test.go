@@ -134,7 +134,7 @@ func TestAPermanentRefusalNeedsAttentionAndIsNotRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != NeedsAttention || got.Reason != ReasonRefused || got.LastError == nil || got.LastError.Code != 550 || got.LastError.Explanation == "" {
+	if got.State != NeedsAttention || got.Reason != ReasonRefused || got.LastError == nil || got.LastError.Code != 550 || got.LastError.Explain() == "" || got.LastError.Kind != "reply" || got.LastError.Explanation != "" {
 		t.Fatalf("record after a 550: %+v (error %+v)", got, got.LastError)
 	}
 	o.Flush(context.Background(), true)

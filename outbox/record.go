@@ -76,18 +76,38 @@ const (
 var reasons = map[Reason]bool{"": true, ReasonMaybeDelivered: true, ReasonRefused: true, ReasonSignIn: true,
 	ReasonCertificate: true, ReasonGaveUp: true, ReasonProblem: true, ReasonTakenBack: true}
 
-// Failure is the last attempt's failure as the engine explained it. Its
-// texts are Printable with secrets masked (the engine's own), safe to show.
+// Failure is the last attempt's failure, kept as what happened, not in
+// words of one language: the engine's kind, step, codes and the server's
+// own text, or the outbox's own Event. Explain puts it into words when it
+// is shown. Its texts are Printable with secrets masked (the engine's
+// own), safe to show.
 type Failure struct {
 	// Step is the SMTP step that failed ("connect", "rcpt", …).
 	Step string `json:"step,omitempty"`
+	// Kind is the engine's error kind (smtpclient.ErrorKind's name:
+	// "reply", "connection", "tls", …) when the engine failed.
+	Kind string `json:"kind,omitempty"`
 	// Code and Enhanced are the server's reply code and RFC 3463 status.
 	Code     int    `json:"code,omitempty"`
 	Enhanced string `json:"enhanced,omitempty"`
+	// Message is the server's own words (or the engine's description of a
+	// local failure): smtpclient.Error.Message. Note is the engine's note
+	// beside them (each refused recipient with its reply), in the language
+	// of the send.
+	Message string `json:"message,omitempty"`
+	Note    string `json:"note,omitempty"`
+	// MayHaveBeenDelivered is the engine's flag of the same name.
+	MayHaveBeenDelivered bool `json:"may_have_been_delivered,omitempty"`
+	// Event is the outbox's own account of what happened (not the
+	// engine's); Detail the cause's own text beside it (an OS error, or
+	// what a wrapper of the engine's error added).
+	Event  Event  `json:"event,omitempty"`
+	Detail string `json:"detail,omitempty"`
 	// Text is the one-line technical description (Error()).
 	Text string `json:"text"`
-	// Explanation is what happened and what to try, for a person
-	// (smtpclient.Error.Explain).
+	// Explanation is the explanation in words that versions before Kind
+	// and Event stored (in the language of that moment); Explain shows it
+	// for such a record. New failures leave it empty.
 	Explanation string `json:"explanation,omitempty"`
 	// Temporary: trying later may work.
 	Temporary bool `json:"temporary,omitempty"`

@@ -121,14 +121,12 @@ func (o *Outbox) recover(r Record) (Record, error) {
 	now := time.Now()
 	if r.Stage == Data {
 		r.State, r.Reason, r.Stage = NeedsAttention, ReasonMaybeDelivered, ""
-		r.LastError = &Failure{Step: string(smtpclient.StepMessage), At: now,
-			Text:        "the sending process stopped after the message data had started",
-			Explanation: "Stamp stopped while this message was being sent, after the server had been asked to take it: it may have been delivered. Check with a recipient (or in your provider's Sent folder) before sending it again."}
+		r.LastError = &Failure{Step: string(smtpclient.StepMessage), At: now, Event: EventStoppedAfterData,
+			Text: "the sending process stopped after the message data had started"}
 	} else {
 		r.State, r.Stage, r.NextAttempt = Retrying, "", now
-		r.LastError = &Failure{Step: string(smtpclient.StepConnect), At: now, Temporary: true,
-			Text:        "the sending process stopped before the message data",
-			Explanation: "Stamp stopped during an attempt, before the server was asked to take the message; it will be sent again."}
+		r.LastError = &Failure{Step: string(smtpclient.StepConnect), At: now, Temporary: true, Event: EventStoppedBeforeData,
+			Text: "the sending process stopped before the message data"}
 	}
 	return r, o.save(&r)
 }
@@ -285,8 +283,7 @@ func (o *Outbox) finishSent(r *Record) error {
 		if !r.SentWritten {
 			name, err := o.writeSentCopy(r)
 			if err != nil {
-				r.LastError = &Failure{Text: err.Error(), At: time.Now(),
-					Explanation: "The message was sent, but its copy for the Sent folder could not be saved: " + err.Error() + ". It stays here until the copy can be written."}
+				r.LastError = &Failure{Text: err.Error(), At: time.Now(), Event: EventSentCopyFailed, Detail: err.Error()}
 				o.save(r)
 				return err
 			}

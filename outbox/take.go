@@ -88,8 +88,7 @@ func (o *Outbox) Take(id string, keep func(r Record, msg *os.File, draft []byte)
 		}
 		taken := r
 		taken.State, taken.Reason, taken.Stage = NeedsAttention, ReasonTakenBack, ""
-		taken.LastError = &Failure{Text: "taken back", At: time.Now(),
-			Explanation: "You took this message back (Undo or Edit), and Stamp stopped before it was removed from the outbox: it was not sent. Send it or delete it."}
+		taken.LastError = &Failure{Text: "taken back", At: time.Now(), Event: EventTakenBack}
 		if err := o.write(&taken); err != nil {
 			f.Close()
 			return err // nothing handed back

@@ -49,7 +49,6 @@ func attackZh(t *testing.T) {
 // there, a vCard file without cards and a file with broken cards are all
 // told in the contacts package's English (ui/contacts.go:174, :221, :234).
 func TestAttackZhContactsWindowTellsItsErrorsInEnglish(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	a := test.NewTempApp(t)
 	book := testBook(t)
@@ -92,7 +91,6 @@ func TestAttackZhContactsWindowTellsItsErrorsInEnglish(t *testing.T) {
 // (ui/contacts.go:131, :152, :227, :254), where the send panel and
 // composer use i18n.N.
 func TestAttackZhContactsCountOneInThePlural(t *testing.T) {
-	attackZh(t)
 	a := test.NewTempApp(t)
 	book, err := contacts.Open(t.TempDir())
 	if err != nil {
@@ -232,7 +230,6 @@ func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) 
 // (outbox/classify.go:80), so a queue made by stamp-send in English (or
 // before switching the language) stays English too.
 func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), time.Hour, cfg, false)
@@ -263,7 +260,6 @@ func TestAttackZhOutboxWindowExplainsACutOffSendInEnglish(t *testing.T) {
 // "7 s" (fmt.Sprintf, ui/outbox_exit.go:53): an English unit in the
 // Chinese dialog, where every other choice says 秒.
 func TestAttackZhUndoDelayOutsideTheChoicesHasAnEnglishUnit(t *testing.T) {
-	attackZh(t)
 	speak(t, "zh-Hans")
 	_, cfg := plainServer(t, sandbox.Options{})
 	r := newOutboxRig(t, t.TempDir(), 7*time.Second, cfg, false)
@@ -317,7 +313,6 @@ func TestAttackZhTheAttachDialogNamesItsPlacesInEnglish(t *testing.T) {
 // after, though the record keeps the step, code and reply it could be
 // explained from again.
 func TestAttackZhAStoredExplanationKeepsTheLanguageOfTheSend(t *testing.T) {
-	attackZh(t)
 	_, cfg := plainServer(t, sandbox.Options{RejectData: &sandbox.Reply{Code: 550, Enhanced: "5.7.1", Text: "Message refused by policy"}})
 	r := newOutboxRig(t, t.TempDir(), 0, cfg, true)
 	seen := notices(r.c)

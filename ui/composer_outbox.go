@@ -437,14 +437,8 @@ func subjectOf(r outbox.Record) string {
 	return r.Subject
 }
 
-// failureText is the last error of r for a person (the engine's
-// explanation, already printable).
+// failureText is the last error of r for a person, explained now in the
+// current language from what the record keeps (outbox.Failure.Explain).
 func failureText(r outbox.Record) string {
-	if r.LastError == nil {
-		return ""
-	}
-	if r.LastError.Explanation != "" {
-		return r.LastError.Explanation
-	}
-	return r.LastError.Text
+	return r.LastError.Explain()
 }

@@ -15,7 +15,6 @@ import (
 
 	"stamp/compose"
 	"stamp/contacts"
-
 	"stamp/i18n"
 )
 
@@ -137,7 +136,7 @@ func (w *ContactsWindow) reload() {
 	w.List.UnselectAll()
 	w.List.Refresh()
 	if w.Search.Text == "" {
-		w.Status.SetText(lang.X("contacts.count", "{{.Count}} addresses", map[string]any{"Count": len(w.shown)}))
+		w.Status.SetText(i18n.N("contacts.count", "{{.Count}} address", "{{.Count}} addresses", len(w.shown)))
 	} else {
 		w.Status.SetText(lang.X("contacts.matches", "{{.Count}} matching", map[string]any{"Count": len(w.shown)}))
 	}
@@ -156,8 +155,8 @@ func (w *ContactsWindow) edit(c contacts.Contact) {
 	w.Forget.Enable()
 	info := lang.X("contacts.never_sent", "Never sent to from Stamp.")
 	if c.Uses > 0 {
-		info = lang.X("contacts.uses", "Sent {{.Uses}} times, last on {{.Date}}.",
-			map[string]any{"Uses": c.Uses, "Date": i18n.Date(c.LastUsed)})
+		info = i18n.N("contacts.uses", "Sent once, last on {{.Date}}.", "Sent {{.Count}} times, last on {{.Date}}.", c.Uses,
+			map[string]any{"Date": i18n.Date(c.LastUsed)})
 	}
 	if with := w.book.SentWith(c.Address); len(with) > 0 {
 		info += "\n" + lang.X("contacts.sent_with", "Recently sent with: {{.List}}", map[string]any{"List": strings.Join(with, ", ")})
@@ -226,11 +225,11 @@ func (w *ContactsWindow) Import(path string) {
 			text := lang.X("contacts.imported", "Imported: {{.Added}} new, {{.Updated}} updated.",
 				map[string]any{"Added": res.Added, "Updated": res.Updated})
 			if res.NoAddress > 0 {
-				text += " " + lang.X("contacts.no_address", "{{.Count}} cards had no e-mail address.", map[string]any{"Count": res.NoAddress})
+				text += " " + i18n.N("contacts.no_address", "{{.Count}} card had no e-mail address.", "{{.Count}} cards had no e-mail address.", res.NoAddress)
 			}
 			for i, p := range res.Problems {
 				if i == 10 {
-					text += "\n" + lang.X("contacts.more_problems", "…and {{.Count}} more cards with problems.", map[string]any{"Count": len(res.Problems) - 10})
+					text += "\n" + i18n.N("contacts.more_problems", "…and {{.Count}} more card with problems.", "…and {{.Count}} more cards with problems.", len(res.Problems)-10)
 					break
 				}
 				text += "\n" + lang.X("contacts.card_problem", "Not all imported: {{.Problem}}", map[string]any{"Problem": p.Error()})
@@ -253,8 +252,8 @@ func (w *ContactsWindow) chooseExport() {
 			w.Status.SetText(err.Error())
 			return
 		}
-		w.Status.SetText(lang.X("contacts.exported", "Exported {{.Count}} addresses to {{.File}}.",
-			map[string]any{"Count": w.book.Len(), "File": wc.URI().Name()}))
+		w.Status.SetText(i18n.N("contacts.exported", "Exported {{.Count}} address to {{.File}}.", "Exported {{.Count}} addresses to {{.File}}.",
+			w.book.Len(), map[string]any{"File": wc.URI().Name()}))
 	}, w.Window)
 	d.SetFileName("contacts.vcf")
 	d.Show()

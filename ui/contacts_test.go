@@ -22,7 +22,7 @@ func TestContactsWindowSearchesEditsForgetsAndImports(t *testing.T) {
 		t.Fatalf("search 'smi' lists %v", got)
 	}
 	w.List.Select(1)
-	if w.Name.Text != "Smith, John" || w.Address.Text != "js@example.com" || !strings.Contains(w.Info.Text, "Sent 1 times") {
+	if w.Name.Text != "Smith, John" || w.Address.Text != "js@example.com" || !strings.Contains(w.Info.Text, "Sent once") {
 		t.Fatalf("form: %q %q %q", w.Name.Text, w.Address.Text, w.Info.Text)
 	}
 	w.Name.SetText("John Smith")

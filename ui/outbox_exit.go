@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/i18n"
 	"stamp/outbox"
 )
 
@@ -30,6 +30,13 @@ func (c *Composer) outboxMenu() []*fyne.MenuItem {
 // undoChoices are the undo delays offered, in seconds.
 var undoChoices = []int{0, 5, 10, 20, 30, 60}
 
+// delayLabel names an undo delay of s seconds (s > 0) in the current
+// language: also one that is not among undoChoices (a preference written
+// by another version, or by hand).
+func delayLabel(s int) string {
+	return i18n.N("outbox.delay_seconds", "{{.Count}} second", "{{.Count}} seconds", s)
+}
+
 // ShowUndoDelay lets the person choose the undo delay (0 sends at once).
 func (c *Composer) ShowUndoDelay() {
 	u := c.opts.Outbox
@@ -40,7 +47,7 @@ func (c *Composer) ShowUndoDelay() {
 		if s == 0 {
 			labels[i] = lang.X("outbox.delay_off", "Off: send at once")
 		} else {
-			labels[i] = lang.X("outbox.delay_seconds", "{{.Seconds}} seconds", map[string]any{"Seconds": s})
+			labels[i] = delayLabel(s)
 		}
 	}
 	sel.Options = labels
@@ -50,7 +57,7 @@ func (c *Composer) ShowUndoDelay() {
 		}
 	}
 	if sel.SelectedIndex() < 0 {
-		sel.Options = append(sel.Options, fmt.Sprintf("%d s", current))
+		sel.Options = append(sel.Options, delayLabel(current))
 		sel.SetSelectedIndex(len(sel.Options) - 1)
 	}
 	text := widget.NewLabel(lang.X("outbox.delay_text", "After Send, a message waits this long before it leaves, so Undo can still bring it back."))

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"stamp/i18n"
 	"stamp/instance"
 	"stamp/mailto"
 	"stamp/smtpclient"
@@ -80,8 +81,8 @@ func receiveCompose(c *Composer, args []instance.Arg) bool {
 	openIn := func(c *Composer) {
 		c.openLink(l, files)
 		if extra > 0 {
-			c.Notify(c.Notice.Text + " " + lang.X("receive.mailto.extra", "Stamp opens one link at a time; {{.Count}} more were not opened.",
-				map[string]any{"Count": extra}))
+			c.Notify(c.Notice.Text + " " + i18n.N("receive.mailto.extra", "Stamp opens one link at a time; {{.Count}} more was not opened.",
+				"Stamp opens one link at a time; {{.Count}} more were not opened.", extra))
 		}
 	}
 	open := func() { openIn(c) }
@@ -263,8 +264,9 @@ func (lw *linkWindows) hold(c *Composer, open func(c *Composer)) {
 	n, label := len(lw.pending), lw.label
 	lw.mu.Unlock()
 	text := func(n int) string {
-		return lang.X("receive.flood.text", "Stamp was handed more messages than it opens on its own in a minute ({{.Max}} windows). {{.Count}} more are waiting: open each in a window of its own?",
-			map[string]any{"Max": maxLinkWindows, "Count": n})
+		return i18n.N("receive.flood.text", "Stamp was handed more messages than it opens on its own in a minute ({{.Max}} windows). {{.Count}} more is waiting: open it in a window of its own?",
+			"Stamp was handed more messages than it opens on its own in a minute ({{.Max}} windows). {{.Count}} more are waiting: open each in a window of its own?",
+			n, map[string]any{"Max": maxLinkWindows})
 	}
 	if label != nil {
 		label.SetText(text(n))
@@ -283,8 +285,8 @@ func (lw *linkWindows) hold(c *Composer, open func(c *Composer)) {
 			lw.pending, lw.label, lw.asking = nil, nil, nil
 			lw.mu.Unlock()
 			if !ok {
-				c.Notify(lang.X("receive.flood.declined", "{{.Count}} messages handed to Stamp were not opened, as you chose.",
-					map[string]any{"Count": len(waiting)}))
+				c.Notify(i18n.N("receive.flood.declined", "{{.Count}} message handed to Stamp was not opened, as you chose.",
+					"{{.Count}} messages handed to Stamp were not opened, as you chose.", len(waiting)))
 				return
 			}
 			for _, open := range waiting {

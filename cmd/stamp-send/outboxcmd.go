@@ -120,13 +120,16 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 	if asJSON {
 		// busy: a process holds the message right now (being sent), as
 		// opposed to an attempt that died; the record on disk never says.
+		// last_error_explanation: the last error in words, in the current
+		// language (the record keeps last_error's machine fields).
 		type listed struct {
 			outbox.Record
-			Busy bool `json:"busy"`
+			Busy        bool   `json:"busy"`
+			Explanation string `json:"last_error_explanation,omitempty"`
 		}
 		out := []listed{}
 		for _, r := range list {
-			out = append(out, listed{r, r.Busy})
+			out = append(out, listed{r, r.Busy, r.LastError.Explain()})
 		}
 		b, _ := json.Marshal(out)
 		stdout.Write(append(printableJSON(b), '\n'))
@@ -154,7 +157,7 @@ func describe(r outbox.Record) string {
 	}
 	line := fmt.Sprintf("%s  %s  %s  to %s  %q", r.ID, state, r.Account, strings.Join(r.To, ", "), r.Subject)
 	if r.LastError != nil {
-		line += "  last error: " + r.LastError.Text
+		line += "  last error: " + r.LastError.Explain()
 	}
 	return line
 }
@@ -205,8 +208,8 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 	r, err := o.SendNow(ctx, id, again)
 	if errors.Is(err, outbox.ErrMaybeDelivered) {
 		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
-		if r.LastError != nil && r.LastError.Explanation != "" {
-			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
+		if x := r.LastError.Explain(); x != "" {
+			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(x))
 		}
 		return exitRefused
 	}
@@ -225,9 +228,6 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 		return exitOK
 	}
 	fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(r)))
-	if r.LastError != nil && r.LastError.Explanation != "" {
-		fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
-	}
 	return recordExitCode(r)
 }
 
