@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -131,64 +133,88 @@ func fcFace(family, style string) (file string, index int, ok bool) {
 
 // loadFace reads a font file as a resource Fyne can load: a TrueType or
 // OpenType file as it is, face index of a collection (.ttc) as a standalone
-// OpenType font (Fyne parses single fonts only).
+// OpenType font (Fyne parses single fonts only), read table by table.
 func loadFace(path string, index int) (fyne.Resource, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	if string(data[:min(4, len(data))]) == "ttcf" {
-		data, err = extractFace(data, index)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+	defer f.Close()
+	var tag [4]byte
+	if _, err := f.ReadAt(tag[:], 0); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	name := strings.TrimSuffix(path[strings.LastIndex(path, "/")+1:], ".ttc") + "-" + strconv.Itoa(index) + ".otf"
+	var data []byte
+	if string(tag[:]) == "ttcf" {
+		data, err = extractFace(f, index)
+	} else {
+		data, err = io.ReadAll(f)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + "-" + strconv.Itoa(index) + ".otf"
 	return fyne.NewStaticResource(name, data), nil
 }
 
 var errBadCollection = errors.New("not a valid font collection")
 
+// maxFontSize bounds what one face may claim (Noto Sans CJK's is 17 MB).
+const maxFontSize = 64 << 20
+
 // extractFace copies face index of a TrueType/OpenType collection into a
 // font of its own: its table directory, then each table it names (4-byte
 // aligned), with the offsets rewritten.
-func extractFace(ttc []byte, index int) ([]byte, error) {
+func extractFace(ttc io.ReaderAt, index int) ([]byte, error) {
 	be := binary.BigEndian
-	if len(ttc) < 12 {
-		return nil, errBadCollection
+	read := func(off int64, n int) ([]byte, error) {
+		b := make([]byte, n)
+		if _, err := ttc.ReadAt(b, off); err != nil {
+			return nil, errBadCollection
+		}
+		return b, nil
 	}
-	n := int(be.Uint32(ttc[8:]))
-	if index < 0 || index >= n || len(ttc) < 12+4*n {
+	head, err := read(0, 12)
+	if err != nil {
+		return nil, err
+	}
+	n := int(be.Uint32(head[8:]))
+	if index < 0 || index >= n {
 		return nil, fmt.Errorf("no face %d in a collection of %d", index, n)
 	}
-	off := int(be.Uint32(ttc[12+4*index:]))
-	if off+12 > len(ttc) {
-		return nil, errBadCollection
+	b, err := read(12+4*int64(index), 4)
+	if err != nil {
+		return nil, err
 	}
-	tables := int(be.Uint16(ttc[off+4:]))
+	off := int64(be.Uint32(b))
+	b, err = read(off, 12)
+	if err != nil {
+		return nil, err
+	}
+	tables := int(be.Uint16(b[4:]))
 	dirLen := 12 + 16*tables
-	if off+dirLen > len(ttc) {
-		return nil, errBadCollection
+	dir, err := read(off, dirLen)
+	if err != nil {
+		return nil, err
 	}
 	size := dirLen
 	for i := 0; i < tables; i++ {
-		rec := ttc[off+12+16*i:]
-		o, l := int(be.Uint32(rec[8:])), int(be.Uint32(rec[12:]))
-		if o+l > len(ttc) || o < 0 || l < 0 {
-			return nil, errBadCollection
-		}
-		size += (l + 3) &^ 3
+		size += (int(be.Uint32(dir[12+16*i+12:])) + 3) &^ 3
 	}
-	out := make([]byte, dirLen, size)
-	copy(out, ttc[off:off+dirLen])
+	if size > maxFontSize {
+		return nil, errBadCollection
+	}
+	out := make([]byte, size)
+	copy(out, dir)
+	at := dirLen
 	for i := 0; i < tables; i++ {
 		rec := out[12+16*i:]
-		o, l := int(be.Uint32(rec[8:])), int(be.Uint32(rec[12:]))
-		be.PutUint32(rec[8:], uint32(len(out)))
-		out = append(out, ttc[o:o+l]...)
-		for len(out)%4 != 0 {
-			out = append(out, 0)
+		o, l := int64(be.Uint32(rec[8:])), int(be.Uint32(rec[12:]))
+		if _, err := ttc.ReadAt(out[at:at+l], o); err != nil {
+			return nil, errBadCollection
 		}
+		be.PutUint32(rec[8:], uint32(at))
+		at += (l + 3) &^ 3
 	}
 	return out, nil
 }

@@ -95,7 +95,7 @@ func TestExtractFaceRefusesDamagedCollections(t *testing.T) {
 		data []byte
 		idx  int
 	}{{"cut short", data[:4096], idx}, {"no such face", data, 99}, {"header only", []byte("ttcf\x00\x01"), 0}} {
-		if _, err := extractFace(c.data, c.idx); err == nil {
+		if _, err := extractFace(bytes.NewReader(c.data), c.idx); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
 	}
