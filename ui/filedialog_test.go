@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"stamp/i18n"
@@ -34,7 +36,7 @@ func TestFileDialogSpeaksChinese(t *testing.T) {
 	t.Run("zh", func(t *testing.T) {
 		speak(t, i18n.Choice(i18n.SimplifiedChinese.String()))
 		all := open(t)
-		for _, want := range []string{"打开文件", "主文件夹", "桌面", "文档", "下载", "计算机", "打开", "取消"} {
+		for _, want := range []string{"打开文件", "主文件夹", "桌面", "文档", "下载", "打开", "取消"} {
 			if !slices.Contains(all, want) {
 				t.Errorf("the Chinese Attach dialog lacks %q:\n%s", want, strings.Join(all, "\n"))
 			}
@@ -42,6 +44,18 @@ func TestFileDialogSpeaksChinese(t *testing.T) {
 		for _, en := range []string{"Home", "Desktop", "Documents", "Downloads", "Computer", "打开 文件"} {
 			if slices.Contains(all, en) {
 				t.Errorf("the Chinese Attach dialog shows %q", en)
+			}
+		}
+		// Save transcript… and Export vCard…: the save dialog.
+		w := test.NewTempApp(t).NewWindow("Stamp")
+		defer w.Close()
+		d := newFileSave(func(fyne.URIWriteCloser, error) {}, w)
+		d.SetLocation(mustLister(t, t.TempDir()))
+		d.Show()
+		saved := everyText(w)
+		for _, want := range []string{"保存文件", "主文件夹", "保存", "取消"} {
+			if !slices.Contains(saved, want) {
+				t.Errorf("the Chinese save dialog lacks %q:\n%s", want, strings.Join(saved, "\n"))
 			}
 		}
 	})
@@ -80,4 +94,13 @@ func TestFyneDialogButtonsInChinese(t *testing.T) {
 	if !slices.Contains(confirm, "否") || !slices.Contains(confirm, "是") || slices.Contains(confirm, "不") {
 		t.Errorf("a Chinese question's buttons are not 是/否: %q", confirm)
 	}
+}
+
+func mustLister(t *testing.T, dir string) fyne.ListableURI {
+	t.Helper()
+	l, err := storage.ListerForURI(storage.NewFileURI(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
