@@ -418,7 +418,7 @@ func (w *AccountsWindow) showStatus(imp widget.Importance, text string) {
 }
 
 func (w *AccountsWindow) chooseCAFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}

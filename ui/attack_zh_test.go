@@ -296,6 +296,9 @@ func TestAttackZhTheAttachDialogNamesItsPlacesInEnglish(t *testing.T) {
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	c, _ := newTestComposer(t, t.TempDir())
+	// Open in an empty folder: the home folder's own Documents, Downloads
+	// and Desktop are file names, shown as they are on disk (fixzhc).
+	c.app.Preferences().SetString(prefAttachDir, t.TempDir())
 	c.ShowAttachDialog()
 	all := everyText(c.Window)
 	for _, s := range all {

@@ -313,7 +313,7 @@ func (c *Composer) mainMenu() *fyne.MainMenu {
 
 // ShowAttachDialog opens the file picker in the folder used last time.
 func (c *Composer) ShowAttachDialog() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			c.showError(err)
 			return

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
@@ -198,7 +197,7 @@ func (w *ContactsWindow) forget() {
 }
 
 func (w *ContactsWindow) chooseImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
@@ -240,7 +239,7 @@ func (w *ContactsWindow) Import(path string) {
 }
 
 func (w *ContactsWindow) chooseExport() {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+	d := newFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil || wc == nil {
 			return
 		}

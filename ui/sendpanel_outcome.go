@@ -270,7 +270,7 @@ func (p *sendPanel) TranscriptText() string {
 }
 
 func (p *sendPanel) saveTranscript() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+	d := newFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			if err != nil {
 				p.dialogs.show(dialog.NewError(err, p.Window))

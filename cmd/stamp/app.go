@@ -59,6 +59,9 @@ func run(s startArgs, primary *instance.Primary) error {
 	defer sb.Close()
 
 	a := app.NewWithID(ui.AppID)
+	// Chinese in one font and weight per line, Latin included, when the
+	// system has a CJK font with a bold face (ui/cjktheme.go).
+	ui.UseCJKFont(a, uiLang)
 	sentDir := filepath.Join(data, "Sent")
 	ob, err := openOutbox(a, data, store, secrets, oauthManager, sb) // outbox.go
 	if err != nil {
