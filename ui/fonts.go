@@ -61,9 +61,9 @@ func needsCJK(s string) bool {
 // one.
 func cjkFontWarning() string {
 	local := lang.X("fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
-	// The English of the same key, from en.json (which the key check holds
-	// equal to the text above).
-	english := i18n.TIn(i18n.English, "fonts.cjk_missing", local)
+	// The English of the same key (the key check holds both texts equal to
+	// en.json's).
+	english := i18n.TIn(i18n.English, "fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
 	if english == local || !needsCJK(local) {
 		return local
 	}
