@@ -118,7 +118,7 @@ func (w *AccountsWindow) showServerTitle() {
 			where += ":" + port
 		}
 		title = lang.X("accounts.server_settings_named", "Server settings: {{.Server}} ({{.Security}})",
-			map[string]any{"Server": smtpclient.Printable(where), "Security": string(picked(w.Security, securityChoices))})
+			map[string]any{"Server": smtpclient.Printable(where), "Security": accountSecurityText(picked(w.Security, securityChoices))})
 	}
 	if item := w.ServerSettings.Items[0]; item.Title != title {
 		item.Title = title

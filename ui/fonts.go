@@ -72,8 +72,9 @@ func cjkFontWarning() string {
 
 // WatchCJKFont checks once, off the UI goroutine, whether a CJK font is
 // installed, and tells the person what to install when one is needed but
-// missing: at once when Stamp speaks Chinese (tag), else as soon as the
-// subject or body holds a CJK character. Call it once the composer is built.
+// missing: at once when Stamp speaks Chinese (tag), else as soon as a
+// field the person types into (To, Cc, Bcc, subject, body) holds a CJK
+// character. Call it once the composer is built.
 func WatchCJKFont(c *Composer, tag language.Tag) {
 	warned := false
 	warn := func() {
@@ -82,7 +83,8 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 			c.Notify(cjkFontWarning())
 		}
 	}
-	for _, e := range []*widget.Entry{c.Subject, c.Body} {
+	fields := []*widget.Entry{&c.To.Entry, &c.Cc.Entry, &c.Bcc.Entry, c.Subject, c.Body}
+	for _, e := range fields {
 		prev := e.OnChanged
 		e.OnChanged = func(s string) {
 			if prev != nil {
@@ -100,8 +102,15 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 		}
 		fontState.Store(state)
 		runOnUI(func() {
-			if tag == i18n.SimplifiedChinese || needsCJK(c.Subject.Text) || needsCJK(c.Body.Text) {
+			if tag == i18n.SimplifiedChinese {
 				warn()
+				return
+			}
+			for _, e := range fields {
+				if needsCJK(e.Text) {
+					warn()
+					return
+				}
 			}
 		})
 	}()
