@@ -84,17 +84,7 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 		}
 	}
 	fields := []*widget.Entry{&c.To.Entry, &c.Cc.Entry, &c.Bcc.Entry, c.Subject, c.Body}
-	for _, e := range fields {
-		prev := e.OnChanged
-		e.OnChanged = func(s string) {
-			if prev != nil {
-				prev(s)
-			}
-			if needsCJK(s) {
-				warn()
-			}
-		}
-	}
+	watchCJK(fields, warn)
 	go func() {
 		state := int32(1)
 		if cjkFontCheck() {
@@ -114,4 +104,33 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 			}
 		})
 	}()
+}
+
+// watchCJK calls warn whenever one of entries is changed to text that
+// needs a CJK font, after the entry's own OnChanged.
+func watchCJK(entries []*widget.Entry, warn func()) {
+	for _, e := range entries {
+		prev := e.OnChanged
+		e.OnChanged = func(s string) {
+			if prev != nil {
+				prev(s)
+			}
+			if needsCJK(s) {
+				warn()
+			}
+		}
+	}
+}
+
+// watchCJKFont makes the Accounts window say what to install, once, when
+// a CJK character is typed into a field whose text recipients read (the
+// name, the label, the signature) and the font check found none.
+func (w *AccountsWindow) watchCJKFont() {
+	warned := false
+	watchCJK([]*widget.Entry{w.Name, w.Label, w.Signature}, func() {
+		if !warned && !w.loading && fontState.Load() == 2 {
+			warned = true
+			w.showStatus(widget.WarningImportance, cjkFontWarning())
+		}
+	})
 }
