@@ -123,8 +123,8 @@ func watchCJK(entries []*widget.Entry, warn func()) {
 }
 
 // watchCJKFont makes the Accounts window say what to install, once, when
-// a CJK character is typed into a field whose text recipients read (the
-// name, the label, the signature) and the font check found none.
+// a CJK character is typed into a field shown in Stamp or to recipients
+// (the name, the label, the signature) and the font check found none.
 func (w *AccountsWindow) watchCJKFont() {
 	warned := false
 	watchCJK([]*widget.Entry{w.Name, w.Label, w.Signature}, func() {
