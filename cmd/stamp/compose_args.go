@@ -40,7 +40,7 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 	var to, cc, bcc listFlag
 	var subject, body string
 	fs := flag.NewFlagSet("stamp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(flagOutput{stderr}) // the flag package's own refusals translated
 	fs.Usage = func() {
 		fmt.Fprint(stderr, i18n.T("cli.usage", `usage: stamp [--accounts] [FILE ...]
        stamp 'mailto:ADDR?subject=…&body=…' [FILE ...]
@@ -68,7 +68,7 @@ account settings). A file whose name starts with "mailto:" is given as
 	fs.StringVar(&subject, "subject", "", i18n.T("cli.flag.subject", "the new message's subject `S`"))
 	fs.StringVar(&body, "body", "", i18n.T("cli.flag.body", "the new message's text `TEXT`"))
 	if err := fs.Parse(args); err != nil {
-		return s, err
+		return s, flagError(err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
