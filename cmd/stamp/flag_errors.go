@@ -29,7 +29,7 @@ func flagMessage(msg string) string {
 		return i18n.T("cli.flag_no_value", "the option {{.Flag}} needs a value after it", map[string]any{"Flag": m[1]})
 	}
 	if m := flagSyntax.FindStringSubmatch(msg); m != nil {
-		return i18n.T("cli.flag_syntax", "{{.Arg}} is not written as an option is (-name or --name)", map[string]any{"Arg": m[1]})
+		return i18n.T("cli.flag_syntax", "{{.Arg}} is not how an option is written (for example -to or --to)", map[string]any{"Arg": m[1]})
 	}
 	return msg
 }
