@@ -114,7 +114,7 @@ account settings). A file whose name starts with "mailto:" is given as
 	}
 	if set["body"] {
 		if l.Body != "" {
-			return s, errors.New(i18n.T("cli.body_twice", "the mailto: link gives a text and so does --body: give one"))
+			return s, errors.New(i18n.T("cli.mailto_body_twice", "the mailto: link gives a text and so does --body: give one"))
 		}
 		l.Body = body
 	}
