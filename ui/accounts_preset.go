@@ -147,7 +147,7 @@ func (w *AccountsWindow) showPreset(address string) *account.Preset {
 func presetNotes(p account.Preset) string {
 	var b strings.Builder
 	if p.Guess {
-		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": p.Endpoints[0].String()}))
+		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": endpointText(p.Endpoints[0])}))
 	} else {
 		b.WriteString(lang.X("accounts.preset", "{{.Provider}}: {{.Server}}. Password: {{.Login}}.", map[string]any{"Provider": p.Provider, "Server": p.Endpoints[0].String(), "Login": p.Login}))
 		if p.SenderMustBeLogin {
