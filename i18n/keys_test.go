@@ -217,6 +217,9 @@ func fileKeys(fset *token.FileSet, f *ast.File) (uses []use, problems []string) 
 		case pkg == i18nPath && (fn == "T" || fn == "M"):
 			u.key, ok1 = lit(0)
 			u.other, ok2 = lit(1)
+		case pkg == i18nPath && fn == "TIn": // TIn(tag, key, English, data)
+			u.key, ok1 = lit(1)
+			u.other, ok2 = lit(2)
 		case pkg == i18nPath && fn == "N":
 			u.key, ok1 = lit(0)
 			u.one, ok2 = lit(1)

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"stamp/i18n"
 )
 
 // MaxLength bounds a link's length in bytes. Browsers hand over links of a
@@ -60,12 +62,14 @@ type Ignored struct {
 	// Field is the field's name as the link spelt it (decoded, at most 64
 	// bytes); Value is left out: it may be long or hostile.
 	Field string
-	// Reason says why, in plain English.
+	// Reason says why, in the language that was current when the link was
+	// read (i18n).
 	Reason string
 }
 
 // Error is a link Stamp cannot read. Field names the part of the link
-// ("link", "to", "subject", …).
+// ("link", "to", "subject", …); Reason says what is wrong with it, in the
+// language that was current when the link was read.
 type Error struct {
 	Field  string
 	Reason string
@@ -73,13 +77,23 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Field == "" || e.Field == "link" {
-		return "mailto link: " + e.Reason
+		return i18n.T("mailto.error.link", "mailto link: {{.Reason}}", map[string]any{"Reason": e.Reason})
 	}
-	return fmt.Sprintf("mailto link: the %q field %s", e.Field, e.Reason)
+	return i18n.T("mailto.error.field", "mailto link: the {{.Field}} field {{.Reason}}", map[string]any{"Field": fmt.Sprintf("%q", e.Field), "Reason": e.Reason})
 }
 
 // ErrTooLong is wrapped by the error for a link over MaxLength.
 var ErrTooLong = errors.New("the link is too long")
+
+// tooLongError is a link over the limit; it wraps ErrTooLong.
+type tooLongError struct{ size, limit int }
+
+func (e *tooLongError) Error() string {
+	return i18n.T("mailto.error.too_long", "mailto link: the link is too long ({{.Bytes}} bytes; at most {{.KiB}} KiB)",
+		map[string]any{"Bytes": e.size, "KiB": e.limit >> 10})
+}
+
+func (e *tooLongError) Unwrap() error { return ErrTooLong }
 
 // IsLink reports whether s starts with the mailto: scheme (any case), the
 // way a command line tells a link from a file name.
@@ -112,10 +126,10 @@ func ParseBuilt(raw string) (*Link, error) {
 
 func parse(raw string, limit int) (*Link, error) {
 	if len(raw) > limit {
-		return nil, fmt.Errorf("mailto link: %w (%d bytes; at most %d KiB)", ErrTooLong, len(raw), limit>>10)
+		return nil, &tooLongError{size: len(raw), limit: limit}
 	}
 	if !IsLink(raw) {
-		return nil, &Error{Field: "link", Reason: "does not start with mailto:"}
+		return nil, &Error{Field: "link", Reason: i18n.T("mailto.error.scheme", "does not start with mailto:")}
 	}
 	rest := raw[7:]
 	l := &Link{}
@@ -123,7 +137,7 @@ func parse(raw string, limit int) (*Link, error) {
 	// percent-encoded); a fragment is dropped and said so.
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest = rest[:i]
-		l.Ignored = append(l.Ignored, Ignored{Field: "#", Reason: "a fragment is not part of a mailto: link"})
+		l.Ignored = append(l.Ignored, Ignored{Field: "#", Reason: i18n.T("mailto.ignored.fragment", "a fragment is not part of a mailto: link")})
 	}
 	path, query, _ := strings.Cut(rest, "?")
 	if err := l.addAddresses(&l.To, "to", path); err != nil {
@@ -140,7 +154,7 @@ func parse(raw string, limit int) (*Link, error) {
 			return nil, err
 		}
 		if !hasValue {
-			l.ignore(name, "has no value")
+			l.ignore(name, i18n.T("mailto.ignored.no_value", "has no value"))
 			continue
 		}
 		key := strings.ToLower(name) // RFC 6068 §2: field names are case-insensitive
@@ -153,7 +167,7 @@ func parse(raw string, limit int) (*Link, error) {
 			err = l.addAddresses(&l.Bcc, key, rawValue)
 		case "subject", "body":
 			if seen[key] {
-				l.ignore(name, "appears more than once; the first one is used")
+				l.ignore(name, i18n.T("mailto.ignored.repeated", "appears more than once; the first one is used"))
 				continue
 			}
 			seen[key] = true
@@ -215,7 +229,7 @@ func (l *Link) oneLine(field, v string) string {
 	}
 	if strings.IndexFunc(v, isBreak) >= 0 {
 		l.LineBreaks = true
-		l.note(fmt.Sprintf("a line break in the %s field was replaced by a space", field))
+		l.note(i18n.T("mailto.note.line_break", "a line break in the {{.Field}} field was replaced by a space", map[string]any{"Field": field}))
 		v = strings.Join(strings.FieldsFunc(v, isBreak), " ")
 	}
 	return strings.Map(func(r rune) rune {
@@ -224,11 +238,11 @@ func (l *Link) oneLine(field, v string) string {
 			return ' '
 		case unicode.IsControl(r):
 			l.Controls = true
-			l.note(fmt.Sprintf("a control character in the %s field was replaced by a space", field))
+			l.note(i18n.T("mailto.note.control", "a control character in the {{.Field}} field was replaced by a space", map[string]any{"Field": field}))
 			return ' '
 		case unicode.Is(unicode.Bidi_Control, r):
 			l.Controls = true
-			l.note(fmt.Sprintf("a text-direction control character in the %s field was removed", field))
+			l.note(i18n.T("mailto.note.direction", "a text-direction control character in the {{.Field}} field was removed", map[string]any{"Field": field}))
 			return -1
 		}
 		return r
@@ -248,7 +262,7 @@ func (l *Link) bodyText(v string) string {
 		return v
 	}
 	l.Controls = true
-	l.note("a control character in the body was removed")
+	l.note(i18n.T("mailto.note.body_control", "a control character in the body was removed"))
 	return strings.Map(func(r rune) rune {
 		if bad(r) {
 			return -1
@@ -317,15 +331,15 @@ func (l *Link) ignore(name, reason string) {
 func reasonFor(key string) string {
 	switch {
 	case key == "attach" || key == "attachment" || key == "attachments":
-		return "a link may not attach files (links like this have been used to send people's private files)"
+		return i18n.T("mailto.ignored.attach", "a link may not attach files (links like this have been used to send people's private files)")
 	case key == "from" || key == "sender" || key == "reply-to":
-		return "a link may not choose who the message is from or where replies go"
+		return i18n.T("mailto.ignored.sender", "a link may not choose who the message is from or where replies go")
 	case strings.HasPrefix(key, "x-"):
-		return "a link may not add its own header fields"
+		return i18n.T("mailto.ignored.header", "a link may not add its own header fields")
 	case key == "in-reply-to" || key == "references":
-		return "Stamp does not thread messages from a link"
+		return i18n.T("mailto.ignored.thread", "Stamp does not thread messages from a link")
 	default:
-		return "Stamp takes only to, cc, bcc, subject and body from a link"
+		return i18n.T("mailto.ignored.other", "Stamp takes only to, cc, bcc, subject and body from a link")
 	}
 }
 
@@ -343,7 +357,7 @@ func decode(field, s string) (string, error) {
 			continue
 		}
 		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return "", &Error{Field: field, Reason: "has a broken %-escape (a % must be followed by two hex digits)"}
+			return "", &Error{Field: field, Reason: i18n.T("mailto.error.escape", "has a broken %-escape (a % must be followed by two hex digits)")}
 		}
 		b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
 		i += 2
@@ -353,10 +367,10 @@ func decode(field, s string) (string, error) {
 
 func checkText(field, s string) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", &Error{Field: field, Reason: "is not UTF-8 text once decoded"}
+		return "", &Error{Field: field, Reason: i18n.T("mailto.error.utf8", "is not UTF-8 text once decoded")}
 	}
 	if strings.IndexByte(s, 0) >= 0 {
-		return "", &Error{Field: field, Reason: "holds a NUL byte"}
+		return "", &Error{Field: field, Reason: i18n.T("mailto.error.nul", "holds a NUL byte")}
 	}
 	return s, nil
 }

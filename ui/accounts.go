@@ -184,6 +184,7 @@ func NewAccountsWindowWith(a fyne.App, store *account.Store, secrets *account.Se
 	}
 
 	w.layout(add, chooseCA)
+	w.watchCJKFont()
 	w.reload()
 	if len(w.accounts) > 0 {
 		w.list.Select(0)

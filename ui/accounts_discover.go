@@ -203,10 +203,7 @@ func (w *AccountsWindow) showDiscovery(address string, r *discover.Result, err e
 			if s.NotUsable != "" {
 				continue
 			}
-			label := fmt.Sprintf("%s — %s", s, c.From)
-			if s.Plain {
-				label += lang.X("accounts.discover.no_encryption_suffix", " (no encryption)")
-			}
+			label := endpointText(s.Endpoint()) + " — " + c.From // a plain server says "no encryption" in its security
 			w.disc.alts = append(w.disc.alts, discoveredServer{cand: c, server: s, label: p(label)})
 		}
 	}
@@ -239,7 +236,7 @@ func (w *AccountsWindow) useDiscovered(c discover.Candidate, s discover.Server, 
 	if fill {
 		b.WriteString(lang.X("accounts.discover.found", "Settings found: {{.From}}", map[string]any{"From": p(c.From)}))
 	} else {
-		b.WriteString(lang.X("accounts.discover.found_kept", "Found {{.Server}}, {{.From}}; the server you typed is kept", map[string]any{"Server": p(s.String()), "From": p(c.From)}))
+		b.WriteString(lang.X("accounts.discover.found_kept", "Found {{.Server}}, {{.From}}; the server you typed is kept", map[string]any{"Server": endpointText(s.Endpoint()), "From": p(c.From)}))
 	}
 	if c.Provider != "" && !strings.Contains(c.From, c.Provider) {
 		fmt.Fprintf(&b, " — %s", p(c.Provider))

@@ -58,7 +58,7 @@ func TestTypingAnAddressLooksUpItsSettingsAndSaysWhereTheyCameFrom(t *testing.T)
 	}
 	// The other server is offered, and choosing it fills the form.
 	alts := w.disc.alternatives
-	if !alts.Visible() || len(alts.Options) != 2 || !strings.Contains(alts.Options[1], "smtp.example.test:587 (starttls)") {
+	if !alts.Visible() || len(alts.Options) != 2 || !strings.Contains(alts.Options[1], "smtp.example.test:587 (STARTTLS)") {
 		t.Fatalf("alternatives visible=%v %q", alts.Visible(), alts.Options)
 	}
 	alts.SetSelected(alts.Options[1])

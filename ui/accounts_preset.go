@@ -118,7 +118,7 @@ func (w *AccountsWindow) showServerTitle() {
 			where += ":" + port
 		}
 		title = lang.X("accounts.server_settings_named", "Server settings: {{.Server}} ({{.Security}})",
-			map[string]any{"Server": smtpclient.Printable(where), "Security": string(picked(w.Security, securityChoices))})
+			map[string]any{"Server": smtpclient.Printable(where), "Security": accountSecurityText(picked(w.Security, securityChoices))})
 	}
 	if item := w.ServerSettings.Items[0]; item.Title != title {
 		item.Title = title
@@ -147,7 +147,7 @@ func (w *AccountsWindow) showPreset(address string) *account.Preset {
 func presetNotes(p account.Preset) string {
 	var b strings.Builder
 	if p.Guess {
-		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": p.Endpoints[0].String()}))
+		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": endpointText(p.Endpoints[0])}))
 	} else {
 		b.WriteString(lang.X("accounts.preset", "{{.Provider}}: {{.Server}}. Password: {{.Login}}.", map[string]any{"Provider": p.DisplayName(), "Server": p.Endpoints[0].String(), "Login": p.Login}))
 		if p.SenderMustBeLogin {

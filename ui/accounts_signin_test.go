@@ -308,7 +308,7 @@ func TestSignInOnAnotherDeviceShowsTheCode(t *testing.T) {
 func TestSaveAndTestStayVisibleAt900PixelsWithAChecklist(t *testing.T) {
 	w, _, _ := signInWindow(t, nil, time.Minute)
 	w.Address.SetText("someone@qq.com") // a long checklist in two languages
-	if title := w.ServerSettings.Items[0].Title; !strings.Contains(title, "smtp.qq.com:465 (tls)") {
+	if title := w.ServerSettings.Items[0].Title; !strings.Contains(title, "smtp.qq.com:465 (TLS)") {
 		t.Errorf("the folded server settings do not name the server: %q", title)
 	}
 	w.ServerSettings.Open(0)

@@ -176,8 +176,7 @@ func TestAttackZhFyneDialogButtonsReadAsChineseSoftware(t *testing.T) {
 // "starttls" are the flag values (smtpclient.Security.String), where the
 // Accounts window's picker shows the translated labels
 // (ui/sendpanel_run.go:95, :263).
-func TestAttackZhSendPanelHeaderNamesSecurityByItsFlagValue(t *testing.T) {
-	attackZh(t)
+func TestAttackZhSendPanelHeaderNamesSecurityByItsFlagValue(t *testing.T) { // fixed (fixzhb): a regression test
 	speak(t, "zh-Hans")
 	c, _ := slowServerComposer(t, t.TempDir(), 0, 0)
 	test.Type(c.To, "ann@example.com")
@@ -208,8 +207,7 @@ func TestAttackZhSendPanelHeaderNamesSecurityByItsFlagValue(t *testing.T) {
 // The Accounts window's folded server settings in Chinese:
 // 服务器设置：smtp.qq.com:465（tls） — the flag value again, not the
 // picker's Chinese label (ui/accounts_preset.go:121).
-func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) {
-	attackZh(t)
+func TestAttackZhServerSettingsSummaryNamesSecurityByItsFlagValue(t *testing.T) { // fixed (fixzhb): a regression test
 	speak(t, "zh-Hans")
 	w, _, _, _ := newTestAccountsWindow(t)
 	test.Type(w.Address, "someone@qq.com")
@@ -338,8 +336,7 @@ func TestAttackZhAStoredExplanationKeepsTheLanguageOfTheSend(t *testing.T) {
 // what to install": only Subject and Body are watched (ui/fonts.go:85). A
 // Chinese name typed into To (张三 <zhangsan@example.com>, as the README's
 // own example writes it), Cc or Bcc shows as boxes and nothing is said.
-func TestAttackZhChineseInToWithoutACJKFontIsNotTold(t *testing.T) {
-	attackZh(t)
+func TestAttackZhChineseInToWithoutACJKFontIsNotTold(t *testing.T) { // fixed (fixzhb): a regression test
 	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
 	cjkFontCheck = func() bool { return true } // a Linux desktop without fonts-noto-cjk
 	c, _ := newTestComposer(t, t.TempDir())

@@ -61,9 +61,9 @@ func needsCJK(s string) bool {
 // one.
 func cjkFontWarning() string {
 	local := lang.X("fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
-	// The English of the same key, from en.json (which the key check holds
-	// equal to the text above).
-	english := i18n.TIn(i18n.English, "fonts.cjk_missing", local)
+	// The English of the same key (the key check holds both texts equal to
+	// en.json's).
+	english := i18n.TIn(i18n.English, "fonts.cjk_missing", "No Chinese font is installed, so Chinese text shows as boxes here (the recipients see it right). Install one and restart Stamp: sudo apt install fonts-noto-cjk")
 	if english == local || !needsCJK(local) {
 		return local
 	}
@@ -72,8 +72,9 @@ func cjkFontWarning() string {
 
 // WatchCJKFont checks once, off the UI goroutine, whether a CJK font is
 // installed, and tells the person what to install when one is needed but
-// missing: at once when Stamp speaks Chinese (tag), else as soon as the
-// subject or body holds a CJK character. Call it once the composer is built.
+// missing: at once when Stamp speaks Chinese (tag), else as soon as a
+// field the person types into (To, Cc, Bcc, subject, body) holds a CJK
+// character. Call it once the composer is built.
 func WatchCJKFont(c *Composer, tag language.Tag) {
 	warned := false
 	warn := func() {
@@ -82,7 +83,33 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 			c.Notify(cjkFontWarning())
 		}
 	}
-	for _, e := range []*widget.Entry{c.Subject, c.Body} {
+	fields := []*widget.Entry{&c.To.Entry, &c.Cc.Entry, &c.Bcc.Entry, c.Subject, c.Body}
+	watchCJK(fields, warn)
+	go func() {
+		state := int32(1)
+		if cjkFontCheck() {
+			state = 2
+		}
+		fontState.Store(state)
+		runOnUI(func() {
+			if tag == i18n.SimplifiedChinese {
+				warn()
+				return
+			}
+			for _, e := range fields {
+				if needsCJK(e.Text) {
+					warn()
+					return
+				}
+			}
+		})
+	}()
+}
+
+// watchCJK calls warn whenever one of entries is changed to text that
+// needs a CJK font, after the entry's own OnChanged.
+func watchCJK(entries []*widget.Entry, warn func()) {
+	for _, e := range entries {
 		prev := e.OnChanged
 		e.OnChanged = func(s string) {
 			if prev != nil {
@@ -93,16 +120,17 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 			}
 		}
 	}
-	go func() {
-		state := int32(1)
-		if cjkFontCheck() {
-			state = 2
+}
+
+// watchCJKFont makes the Accounts window say what to install, once, when
+// a CJK character is typed into a field shown in Stamp or to recipients
+// (the name, the label, the signature) and the font check found none.
+func (w *AccountsWindow) watchCJKFont() {
+	warned := false
+	watchCJK([]*widget.Entry{w.Name, w.Label, w.Signature}, func() {
+		if !warned && !w.loading && fontState.Load() == 2 {
+			warned = true
+			w.showStatus(widget.WarningImportance, cjkFontWarning())
 		}
-		fontState.Store(state)
-		runOnUI(func() {
-			if tag == i18n.SimplifiedChinese || needsCJK(c.Subject.Text) || needsCJK(c.Body.Text) {
-				warn()
-			}
-		})
-	}()
+	})
 }

@@ -92,7 +92,7 @@ func (p *sendPanel) reset(job sendJob, m panelMode) {
 	p.job = job
 	p.done = false
 	p.clearAttempt()
-	p.Header.SetText(lang.X("sendpanel.header", "Sending “{{.Title}}” through {{.Server}} ({{.Security}})", map[string]any{"Title": job.Title, "Server": job.Config.Address(), "Security": job.Config.Security}))
+	p.Header.SetText(lang.X("sendpanel.header", "Sending “{{.Title}}” through {{.Server}} ({{.Security}})", map[string]any{"Title": job.Title, "Server": job.Config.Address(), "Security": securityText(job.Config.Security)}))
 	p.Window.SetTitle(lang.X("sendpanel.window_title", "Sending {{.Title}} — Stamp", map[string]any{"Title": job.Title}))
 	// Steps that cannot happen with these settings are skipped from the start.
 	switch job.Config.Security {
@@ -260,7 +260,7 @@ func (p *sendPanel) StartProbe(cfg smtpclient.Config, name string) {
 // that covered getting the password, so one Cancel stops either).
 func (p *sendPanel) StartProbeWith(ctx context.Context, cancel context.CancelFunc, cfg smtpclient.Config, name string) {
 	p.reset(sendJob{Config: cfg, Title: name}, modeProbe)
-	p.Header.SetText(lang.X("sendpanel.testing_header", "Testing {{.Name}}: {{.Server}} ({{.Security}})", map[string]any{"Name": name, "Server": cfg.Address(), "Security": cfg.Security}))
+	p.Header.SetText(lang.X("sendpanel.testing_header", "Testing {{.Name}}: {{.Server}} ({{.Security}})", map[string]any{"Name": name, "Server": cfg.Address(), "Security": securityText(cfg.Security)}))
 	p.Window.SetTitle(lang.X("sendpanel.testing_title", "Testing {{.Name}} — Stamp", map[string]any{"Name": name}))
 	for _, s := range []smtpclient.Step{smtpclient.StepMail, smtpclient.StepRcpt, smtpclient.StepData, smtpclient.StepMessage} {
 		p.byStep[s].set(stepSkipped)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,7 +40,7 @@ func parseStartArgs(args []string, stderr io.Writer) (startArgs, error) {
 	var to, cc, bcc listFlag
 	var subject, body string
 	fs := flag.NewFlagSet("stamp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(flagOutput{stderr}) // the flag package's own refusals translated
 	fs.Usage = func() {
 		fmt.Fprint(stderr, i18n.T("cli.usage", `usage: stamp [--accounts] [FILE ...]
        stamp 'mailto:ADDR?subject=…&body=…' [FILE ...]
@@ -58,21 +59,21 @@ account settings). A file whose name starts with "mailto:" is given as
 		fs.PrintDefaults()
 	}
 	fs.BoolVar(&s.accounts, "accounts", false, i18n.T("cli.flag.accounts", "open the account settings at start"))
-	fs.Bool("url", false, "`stamp --url LINK`, alone: the one mailto: link (or file) the desktop hands over; nothing else may follow")
+	fs.Bool("url", false, i18n.T("cli.flag.url", "`stamp --url LINK`, alone: the one mailto: link (or file) the desktop hands over; nothing else may follow"))
 	fs.BoolVar(&s.version, "version", false, i18n.T("cli.flag.version", "print the version and the git commit, then exit"))
-	compose := fs.Bool("compose", false, "open a new message (with --to, --cc, --bcc, --subject, --body)")
-	fs.Var(&to, "to", "a recipient `ADDR` of the new message (repeatable)")
-	fs.Var(&cc, "cc", "a Cc recipient `ADDR` (repeatable)")
-	fs.Var(&bcc, "bcc", "a Bcc recipient `ADDR` (repeatable)")
-	fs.StringVar(&subject, "subject", "", "the new message's subject `S`")
-	fs.StringVar(&body, "body", "", "the new message's text `TEXT`")
+	compose := fs.Bool("compose", false, i18n.T("cli.flag.compose", "open a new message (with --to, --cc, --bcc, --subject, --body)"))
+	fs.Var(&to, "to", i18n.T("cli.flag.to", "a recipient `ADDR` of the new message (repeatable)"))
+	fs.Var(&cc, "cc", i18n.T("cli.flag.cc", "a Cc recipient `ADDR` (repeatable)"))
+	fs.Var(&bcc, "bcc", i18n.T("cli.flag.bcc", "a Bcc recipient `ADDR` (repeatable)"))
+	fs.StringVar(&subject, "subject", "", i18n.T("cli.flag.subject", "the new message's subject `S`"))
+	fs.StringVar(&body, "body", "", i18n.T("cli.flag.body", "the new message's text `TEXT`"))
 	if err := fs.Parse(args); err != nil {
-		return s, err
+		return s, flagError(err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if set["url"] {
-		return s, fmt.Errorf("--url comes first and alone: stamp --url LINK")
+		return s, errors.New(i18n.T("cli.url_alone", "--url comes first and alone: stamp --url LINK"))
 	}
 
 	var l mailto.Link
@@ -87,7 +88,7 @@ account settings). A file whose name starts with "mailto:" is given as
 			continue
 		}
 		if links++; links > 1 {
-			return s, fmt.Errorf("give one mailto: link at a time")
+			return s, errors.New(i18n.T("cli.one_link", "give one mailto: link at a time"))
 		}
 		parsed, err := mailto.Parse(a)
 		if err != nil {
@@ -107,27 +108,28 @@ account settings). A file whose name starts with "mailto:" is given as
 	l.To, l.Cc, l.Bcc = append(l.To, to...), append(l.Cc, cc...), append(l.Bcc, bcc...)
 	if set["subject"] {
 		if l.Subject != "" {
-			return s, fmt.Errorf("the mailto: link gives a subject and so does --subject: give one")
+			return s, errors.New(i18n.T("cli.subject_twice", "the mailto: link gives a subject and so does --subject: give one"))
 		}
 		l.Subject = subject
 	}
 	if set["body"] {
 		if l.Body != "" {
-			return s, fmt.Errorf("the mailto: link gives a text and so does --body: give one")
+			return s, errors.New(i18n.T("cli.mailto_body_twice", "the mailto: link gives a text and so does --body: give one"))
 		}
 		l.Body = body
 	}
 	shown, more := l.IgnoredShown(mailto.MaxIgnoredShown) // said here: the link handed on is built without them
 	for _, ig := range shown {
-		fmt.Fprintf(stderr, "stamp: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+		fmt.Fprintln(stderr, "stamp: "+i18n.T("cli.link_ignored", "ignored the link's {{.Field}} field: {{.Reason}}",
+			map[string]any{"Field": fmt.Sprintf("%q", ig.Field), "Reason": ig.Reason}))
 	}
 	if more > 0 {
-		fmt.Fprintf(stderr, "stamp: and %d more fields of the link ignored\n", more)
+		fmt.Fprintln(stderr, "stamp: "+i18n.N("cli.link_ignored_more", "and {{.Count}} more field of the link ignored", "and {{.Count}} more fields of the link ignored", more))
 	}
 	s.link = mailto.Build(l)
 	if len(s.link) > mailto.MaxBuiltLength { // the hand-over's bound, not a page's link's
-		return s, fmt.Errorf("the new message is too long to hand to Stamp: %d KiB once written as a link (non-ASCII text counts three times), at most %d KiB; shorten --body",
-			len(s.link)>>10, mailto.MaxBuiltLength>>10)
+		return s, errors.New(i18n.T("cli.too_long", "the new message is too long to hand to Stamp: {{.KiB}} KiB once written as a link (non-ASCII text counts three times), at most {{.Max}} KiB; shorten --body",
+			map[string]any{"KiB": len(s.link) >> 10, "Max": mailto.MaxBuiltLength >> 10}))
 	}
 	if _, err := mailto.ParseBuilt(s.link); err != nil {
 		return s, err
@@ -149,7 +151,7 @@ func parseURLArg(args []string) (startArgs, error) {
 		return s, nil
 	}
 	if len(args) != 1 || args[0] == "" {
-		return s, fmt.Errorf("--url takes exactly one mailto: link or file (got %d arguments); nothing was opened", len(args))
+		return s, errors.New(i18n.N("cli.url_one_arg", "--url takes exactly one mailto: link or file (got {{.Count}} argument); nothing was opened", "--url takes exactly one mailto: link or file (got {{.Count}} arguments); nothing was opened", len(args)))
 	}
 	a := args[0]
 	if !mailto.IsLink(a) {
@@ -176,7 +178,7 @@ func localFile(a string) (string, error) {
 	}
 	u, err := url.Parse(a)
 	if err != nil || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
-		return "", fmt.Errorf("%q is not a file on this computer", a)
+		return "", errors.New(i18n.T("cli.not_local_file", "{{.File}} is not a file on this computer", map[string]any{"File": fmt.Sprintf("%q", a)}))
 	}
 	return filepath.FromSlash(u.Path), nil
 }

@@ -59,12 +59,12 @@ VIAddVersionKey "LegalCopyright" "Stamp contributors"
 !define MUI_UNICON "stamp.ico"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\Stamp.exe"
-!define MUI_FINISHPAGE_RUN_TEXT "Start Stamp"
+!define MUI_FINISHPAGE_RUN_TEXT "$(StartStamp)"
 ; The second finish-page box opens Default apps, where the person picks Stamp
 ; for email links (Windows does not let a program choose itself).
 !define MUI_FINISHPAGE_SHOWREADME ""
 !define MUI_FINISHPAGE_SHOWREADME_NOTCHECKED
-!define MUI_FINISHPAGE_SHOWREADME_TEXT "Choose Stamp for email (mailto:) links in Settings"
+!define MUI_FINISHPAGE_SHOWREADME_TEXT "$(ChooseDefault)"
 !define MUI_FINISHPAGE_SHOWREADME_FUNCTION OpenDefaultApps
 
 !insertmacro MUI_PAGE_DIRECTORY
@@ -72,7 +72,26 @@ VIAddVersionKey "LegalCopyright" "Stamp contributors"
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
+; The installer speaks the language of Windows' display when it is one of
+; these (NSIS picks it at start; English otherwise). Stamp's own strings are
+; LangStrings below, one per language.
 !insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "SimpChinese"
+
+LangString StartStamp ${LANG_ENGLISH} "Start Stamp"
+LangString StartStamp ${LANG_SIMPCHINESE} "启动 Stamp"
+LangString ChooseDefault ${LANG_ENGLISH} "Choose Stamp for email (mailto:) links in Settings"
+LangString ChooseDefault ${LANG_SIMPCHINESE} "在“设置”中选择用 Stamp 打开电子邮件（mailto:）链接"
+LangString ShortcutDesc ${LANG_ENGLISH} "Write and send a mail message"
+LangString ShortcutDesc ${LANG_SIMPCHINESE} "撰写并发送邮件"
+LangString SendToDesc ${LANG_ENGLISH} "Attach the files to a new message in Stamp"
+LangString SendToDesc ${LANG_SIMPCHINESE} "在 Stamp 中把这些文件添加为新邮件的附件"
+LangString LinkType ${LANG_ENGLISH} "Stamp mailto: link"
+LangString LinkType ${LANG_SIMPCHINESE} "Stamp mailto: 链接"
+LangString AppDesc ${LANG_ENGLISH} "Write a message, attach files, and watch it being sent over SMTP"
+LangString AppDesc ${LANG_SIMPCHINESE} "撰写邮件、添加附件，并实时查看邮件通过 SMTP 发送的过程"
+LangString AlsoDelete ${LANG_ENGLISH} "Also delete your drafts, Sent messages, sandbox inbox and account settings?$\r$\n$\r$\n$LOCALAPPDATA\Stamp$\r$\n$APPDATA\Stamp$\r$\n$\r$\nChoose No to keep them."
+LangString AlsoDelete ${LANG_SIMPCHINESE} "同时删除你的草稿、已发送邮件、沙盒收件箱和账户设置吗？$\r$\n$\r$\n$LOCALAPPDATA\Stamp$\r$\n$APPDATA\Stamp$\r$\n$\r$\n选择“否”可保留它们。"
 
 Function .onInit
   SetShellVarContext current
@@ -94,21 +113,21 @@ Section "Stamp" SecMain
   WriteUninstaller "$INSTDIR\Uninstall.exe"
   WriteRegStr HKCU "Software\Stamp" "InstallDir" "$INSTDIR"
 
-  CreateShortcut "$SMPROGRAMS\Stamp.lnk" "$INSTDIR\Stamp.exe" "" "$INSTDIR\Stamp.exe" 0 SW_SHOWNORMAL "" "Write and send a mail message"
+  CreateShortcut "$SMPROGRAMS\Stamp.lnk" "$INSTDIR\Stamp.exe" "" "$INSTDIR\Stamp.exe" 0 SW_SHOWNORMAL "" "$(ShortcutDesc)"
   ; "Send to > Stamp": Explorer passes the chosen files as arguments.
-  CreateShortcut "$SENDTO\Stamp.lnk" "$INSTDIR\Stamp.exe" "" "$INSTDIR\Stamp.exe" 0
+  CreateShortcut "$SENDTO\Stamp.lnk" "$INSTDIR\Stamp.exe" "" "$INSTDIR\Stamp.exe" 0 SW_SHOWNORMAL "" "$(SendToDesc)"
 
   ; The mailto: handler: a URL protocol class Default apps can point at.
-  WriteRegStr HKCU "Software\Classes\${PROGID}" "" "Stamp mailto: link"
+  WriteRegStr HKCU "Software\Classes\${PROGID}" "" "$(LinkType)"
   WriteRegStr HKCU "Software\Classes\${PROGID}" "URL Protocol" ""
-  WriteRegStr HKCU "Software\Classes\${PROGID}" "FriendlyTypeName" "Stamp mailto: link"
+  WriteRegStr HKCU "Software\Classes\${PROGID}" "FriendlyTypeName" "$(LinkType)"
   WriteRegStr HKCU "Software\Classes\${PROGID}\DefaultIcon" "" "$INSTDIR\Stamp.exe,0"
   ; --url takes exactly one argument: a link whose raw quote breaks out of
   ; "%1" into more arguments (a file to attach, a flag) is refused.
   WriteRegStr HKCU "Software\Classes\${PROGID}\shell\open\command" "" '"$INSTDIR\Stamp.exe" --url "%1"'
   ; Stamp in Default apps (Settings > Apps > Default apps > Stamp).
   WriteRegStr HKCU "${CAPS_KEY}" "ApplicationName" "Stamp"
-  WriteRegStr HKCU "${CAPS_KEY}" "ApplicationDescription" "Write a message, attach files, and watch it being sent over SMTP"
+  WriteRegStr HKCU "${CAPS_KEY}" "ApplicationDescription" "$(AppDesc)"
   WriteRegStr HKCU "${CAPS_KEY}" "ApplicationIcon" "$INSTDIR\Stamp.exe,0"
   WriteRegStr HKCU "${CAPS_KEY}\URLAssociations" "mailto" "${PROGID}"
   WriteRegStr HKCU "Software\RegisteredApplications" "Stamp" "${CAPS_KEY}"
@@ -152,9 +171,7 @@ Section "Uninstall"
   ; The person's messages and settings stay unless they ask (a silent
   ; uninstall, /S, keeps them). Saved passwords live in Windows Credential
   ; Manager under "stamp" and are not touched.
-  MessageBox MB_YESNO|MB_ICONQUESTION|MB_DEFBUTTON2 \
-    "Also delete your drafts, Sent messages, sandbox inbox and account settings?$\r$\n$\r$\n$LOCALAPPDATA\Stamp$\r$\n$APPDATA\Stamp$\r$\n$\r$\nChoose No to keep them." \
-    /SD IDNO IDNO keep
+  MessageBox MB_YESNO|MB_ICONQUESTION|MB_DEFBUTTON2 "$(AlsoDelete)" /SD IDNO IDNO keep
   RMDir /r "$LOCALAPPDATA\Stamp"
   RMDir /r "$APPDATA\Stamp"
   RMDir /r "$APPDATA\fyne\app.stampmail.stamp"
