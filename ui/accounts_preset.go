@@ -149,7 +149,7 @@ func presetNotes(p account.Preset) string {
 	if p.Guess {
 		b.WriteString(lang.X("accounts.preset_guess", "Stamp does not know this provider; it guessed {{.Server}}. Use Test connection to check, or type your provider's settings.", map[string]any{"Server": endpointText(p.Endpoints[0])}))
 	} else {
-		b.WriteString(lang.X("accounts.preset", "{{.Provider}}: {{.Server}}. Password: {{.Login}}.", map[string]any{"Provider": p.DisplayName(), "Server": p.Endpoints[0].String(), "Login": p.Login}))
+		b.WriteString(lang.X("accounts.preset", "{{.Provider}}: {{.Server}}. Password: {{.Login}}.", map[string]any{"Provider": p.DisplayName(), "Server": endpointText(p.Endpoints[0]), "Login": p.Login}))
 		if p.SenderMustBeLogin {
 			b.WriteString(lang.X("accounts.preset_sender_is_login", " The sender address must be the login address."))
 		}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"golang.org/x/text/language"
 )
 
 // Composers is the set of open composer windows. Message › New message
@@ -24,7 +25,8 @@ type Composers struct {
 	all   []*Composer // every composer of this run, closed ones too: Wait waits for their sends
 	front *Composer   // the one last opened, chosen in the menu or typed in
 
-	menuTimer *time.Timer // a subject changed: the menus are refreshed shortly
+	menuTimer *time.Timer   // a subject changed: the menus are refreshed shortly
+	cjk       *language.Tag // set by WatchCJKFont: every composer is watched
 	// lastClosed runs when the last composer has closed: the app's loop
 	// ends (Stopped, then Quit). Tests replace it: Stopped is for good.
 	lastClosed func()
@@ -138,7 +140,19 @@ func (s *Composers) add(id string, attach []string) *Composer {
 	s.all = append(s.all, c)
 	s.front = c
 	s.refreshMenus()
+	if s.cjk != nil {
+		WatchCJKFont(c, *s.cjk)
+	}
 	return c
+}
+
+// WatchCJKFont is ui.WatchCJKFont for every composer: the open ones and
+// each one opened later (New message, a hand-over, Undo).
+func (s *Composers) WatchCJKFont(tag language.Tag) {
+	s.cjk = &tag
+	for _, c := range s.open {
+		WatchCJKFont(c, tag)
+	}
 }
 
 func (s *Composers) show(c *Composer) {

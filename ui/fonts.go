@@ -86,11 +86,13 @@ func WatchCJKFont(c *Composer, tag language.Tag) {
 	fields := []*widget.Entry{&c.To.Entry, &c.Cc.Entry, &c.Bcc.Entry, c.Subject, c.Body}
 	watchCJK(fields, warn)
 	go func() {
-		state := int32(1)
-		if cjkFontCheck() {
-			state = 2
+		if fontState.Load() == 0 { // checked once per run
+			state := int32(1)
+			if cjkFontCheck() {
+				state = 2
+			}
+			fontState.Store(state)
 		}
-		fontState.Store(state)
 		runOnUI(func() {
 			if tag == i18n.SimplifiedChinese {
 				warn()

@@ -149,8 +149,7 @@ func checkNoRawKeys(t *testing.T, w fyne.Window) []string {
 }
 
 func TestChineseTypedWithoutACJKFontNamesTheFontToInstall(t *testing.T) {
-	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
-	cjkFontCheck = func() bool { return true } // a Linux desktop without fonts-noto-cjk
+	fontCheckFinds(t, false) // a Linux desktop without fonts-noto-cjk
 	c, _ := newTestComposer(t, t.TempDir())
 	WatchCJKFont(c, i18n.English)
 	waitFor(t, "the font check", func() bool { return fontState.Load() == 2 })
@@ -162,8 +161,7 @@ func TestChineseTypedWithoutACJKFontNamesTheFontToInstall(t *testing.T) {
 }
 
 func TestNoFontWarningWhenACJKFontIsThere(t *testing.T) {
-	defer func(f func() bool) { cjkFontCheck = f; fontState.Store(0) }(cjkFontCheck)
-	cjkFontCheck = func() bool { return false }
+	fontCheckFinds(t, true)
 	speak(t, "zh-Hans")
 	c, _ := newTestComposer(t, t.TempDir())
 	WatchCJKFont(c, i18n.SimplifiedChinese)
@@ -172,5 +170,33 @@ func TestNoFontWarningWhenACJKFontIsThere(t *testing.T) {
 	drainUI()
 	if strings.Contains(c.Notice.Text, "fonts-noto-cjk") {
 		t.Errorf("warned although a CJK font is installed: %q", c.Notice.Text)
+	}
+}
+
+// fontCheckFinds makes the CJK font check (run once per run) answer
+// whether a CJK font is installed, for this test only.
+func fontCheckFinds(t *testing.T, found bool) {
+	t.Helper()
+	saved := cjkFontCheck
+	cjkFontCheck = func() bool { return !found } // the check answers "missing"
+	fontState.Store(0)
+	t.Cleanup(func() { cjkFontCheck = saved; fontState.Store(0) })
+}
+
+// Every composer is watched, those opened after the start too: a Chinese
+// name typed into a second message's To without a CJK font is told.
+func TestEveryComposerIsWatchedForAMissingCJKFont(t *testing.T) {
+	fontCheckFinds(t, false)
+	dir := t.TempDir()
+	s := NewComposers(test.NewTempApp(t), Options{DataDir: dir, Senders: func() []Sender { return []Sender{testSender} }})
+	s.lastClosed = func() {}
+	first := s.Start(nil)
+	s.WatchCJKFont(i18n.English)
+	waitFor(t, "the font check", func() bool { return fontState.Load() == 2 })
+	second := s.NewComposer()
+	test.Type(second.To, "张三 <zhangsan@example.com>")
+	waitFor(t, "the second composer's font warning", func() bool { return strings.Contains(second.Notice.Text, "fonts-noto-cjk") })
+	if strings.Contains(first.Notice.Text, "fonts-noto-cjk") {
+		t.Errorf("the first composer warned although nothing Chinese was typed there: %q", first.Notice.Text)
 	}
 }
