@@ -150,7 +150,7 @@ func run(s startArgs, primary *instance.Primary) error {
 		c.Notify(lang.X("app.settings_unreadable", "Stamp's settings file could not be read ({{.Error}}); it follows the system's language until you choose one again.", map[string]any{"Error": choiceErr.Error()}))
 	}
 	composers.WatchCJKFont(uiLang) // every composer, the later ones too
-	if s.link != "" { // a link or --compose opens as a hand-over would: into the form, or asking
+	if s.link != "" {              // a link or --compose opens as a hand-over would: into the form, or asking
 		ui.Receive(c, s.linkArgs())
 	}
 	if s.accounts {
