@@ -149,8 +149,9 @@ func run(s startArgs, primary *instance.Primary) error {
 	if choiceErr != nil {
 		c.Notify(lang.X("app.settings_unreadable", "Stamp's settings file could not be read ({{.Error}}); it follows the system's language until you choose one again.", map[string]any{"Error": choiceErr.Error()}))
 	}
-	composers.WatchCJKFont(uiLang) // every composer, the later ones too
-	if s.link != "" {              // a link or --compose opens as a hand-over would: into the form, or asking
+	// Every composer is watched for a missing CJK font, the later ones too.
+	composers.WatchCJKFont(uiLang)
+	if s.link != "" { // a link or --compose opens as a hand-over would: into the form, or asking
 		ui.Receive(c, s.linkArgs())
 	}
 	if s.accounts {
