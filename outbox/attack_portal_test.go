@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"stamp/internal/loopback"
 	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
@@ -21,11 +22,11 @@ import (
 // retried. Now it is temporary (and retried on a network change, as a
 // server that could not be reached).
 func TestACaptivePortalIsRetried(t *testing.T) {
-	ln := rawServer(t, func(c net.Conn) {
+	addr := loopback.Serve(t, func(c net.Conn) {
 		c.Write([]byte("HTTP/1.1 302 Found\r\nLocation: http://portal.train.example/login\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
 	})
 	e := newEnv(t, sandbox.Options{})
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := addr.Port
 	o := e.open(Options{Backoff: []time.Duration{time.Hour},
 		Sender: SenderFunc(func(ctx context.Context, account string, env smtpclient.Envelope, msg smtpclient.Message, onEvent func(smtpclient.Event)) (*smtpclient.Result, error) {
 			cfg := smtpclient.Config{Host: "127.0.0.1", Port: port, Security: smtpclient.SecurityNone, Timeout: 5 * time.Second}

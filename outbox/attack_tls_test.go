@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"stamp/internal/loopback"
 	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
@@ -22,7 +23,7 @@ import (
 func TestAConnectionDroppedDuringTLSIsRetried(t *testing.T) {
 	// A server that goes away in the middle of the handshake: it reads the
 	// ClientHello and hangs up.
-	ln := rawServer(t, func(c net.Conn) { c.Read(make([]byte, 512)) })
+	addr := loopback.Serve(t, func(c net.Conn) { c.Read(make([]byte, 512)) })
 	e := newEnv(t, sandbox.Options{})
 	var port int
 	var ca []byte
@@ -30,7 +31,7 @@ func TestAConnectionDroppedDuringTLSIsRetried(t *testing.T) {
 		cfg := smtpclient.Config{Host: "127.0.0.1", Port: port, Security: smtpclient.SecurityTLS, CAPEM: ca, Timeout: 5 * time.Second}
 		return smtpclient.Send(ctx, cfg, env, msg, onEvent)
 	})})
-	port = ln.Addr().(*net.TCPAddr).Port
+	port = addr.Port
 	r, err := o.Enqueue(testNew("dropped in TLS"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,9 +41,9 @@ func TestAConnectionDroppedDuringTLSIsRetried(t *testing.T) {
 		t.Fatalf("after the drop: %s %s %+v, want retrying", got.State, got.Reason, got.LastError)
 	}
 
-	// The server is back (a real TLS server on loopback), and the outbox
-	// runs: the message should leave on its own.
-	ln.Close()
+	// The server is back (a real TLS server on loopback, on another port
+	// the sender is told), and the outbox runs: the message should leave
+	// on its own.
 	srv, err := sandbox.Start(context.Background(), sandbox.Options{Security: sandbox.TLS})
 	if err != nil {
 		t.Fatal(err)

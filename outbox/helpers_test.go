@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -229,27 +228,4 @@ func (e *env) delivered() map[string]int {
 		out[subj]++
 	}
 	return out
-}
-
-// rawServer is a TCP server on 127.0.0.1 that hands every connection to
-// handle and closes it after (a portal answering HTTP, a server hanging up
-// in the TLS handshake). It stops with the test.
-func rawServer(t *testing.T, handle func(net.Conn)) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			handle(c)
-			c.Close()
-		}
-	}()
-	return ln
 }

@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"bufio"
 	"net"
+	"stamp/internal/loopback"
 	"strings"
 	"testing"
 	"time"
@@ -44,26 +45,7 @@ func (c *scripted) expect(prefix string) string {
 // returns a Config (plain text) pointing at it.
 func scriptServer(t *testing.T, script func(c *scripted)) Config {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { ln.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			func() {
-				defer c.Close()
-				script(&scripted{t: t, Conn: c, r: bufio.NewReader(c)})
-			}()
-		}
-	}()
-	a := ln.Addr().(*net.TCPAddr)
+	a := loopback.Serve(t, func(c net.Conn) { script(&scripted{t: t, Conn: c, r: bufio.NewReader(c)}) })
 	return Config{Host: "127.0.0.1", Port: a.Port, Security: SecurityNone, Timeout: 3 * time.Second}
 }
 

@@ -1,40 +1,19 @@
 package ui
 
 import (
-	"bufio"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"stamp/i18n"
+	"stamp/internal/loopback"
 	"stamp/smtpclient"
 )
 
 // garblingServer is a real TCP server on 127.0.0.1 that greets with a
 // line that is no SMTP reply, then waits for the client to hang up.
 func garblingServer(t *testing.T, greeting string) smtpclient.Config {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { ln.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte(greeting + "\r\n"))
-			c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			bufio.NewReader(c).ReadString(0)
-			c.Close()
-		}
-	}()
-	a := ln.Addr().(*net.TCPAddr)
+	a := loopback.Serve(t, loopback.Say(greeting+"\r\n", 5*time.Second))
 	return smtpclient.Config{Host: "127.0.0.1", Port: a.Port, Security: smtpclient.SecurityNone, Timeout: 5 * time.Second}
 }
 

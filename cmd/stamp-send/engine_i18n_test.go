@@ -1,45 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"stamp/internal/loopback"
 	"stamp/smtpclient/sandbox"
 )
 
 // garbleServer is a real TCP server on 127.0.0.1 that writes payload to
 // every connection, then reads until the client hangs up (at most 5 s).
 func garbleServer(t *testing.T, payload string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { ln.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte(payload))
-			c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			bufio.NewReader(c).WriteTo(discard{})
-			c.Close()
-		}
-	}()
-	return ln.Addr().String()
+	return loopback.Serve(t, loopback.Say(payload, 5*time.Second)).String()
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // The engine's own explanations of failures it words itself reach a
 // Chinese terminal in Chinese, with the exit codes of English and the
