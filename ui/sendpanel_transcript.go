@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/width"
 
 	"stamp/smtpclient"
 )
@@ -106,14 +107,31 @@ func (v *transcriptView) lastVisibleRow() int {
 func (v *transcriptView) ensureRenderer() { v.grid.MinSize() }
 
 // gridRow is one transcript line as a row: FormatLine's text, coloured by
-// direction.
+// direction. A wide character (Chinese, Japanese, Korean, full-width
+// forms) takes two cells, as in a terminal: TextGrid gives every rune one
+// narrow cell, so each wide glyph overlapped the next ("以 stamp 的身份登录"
+// drawn over itself); the blank cell after it leaves it room. Copy takes
+// the lines, not the cells, so the blanks are never copied.
 func gridRow(l transcriptLine) widget.TextGridRow {
 	text := l.String()
 	cells := make([]widget.TextGridCell, 0, len(text))
 	for _, r := range text {
 		cells = append(cells, widget.TextGridCell{Rune: r})
+		if isWide(r) {
+			cells = append(cells, widget.TextGridCell{Rune: ' '})
+		}
 	}
 	return widget.TextGridRow{Cells: cells, Style: directionStyle(l.dir, false)}
+}
+
+// isWide reports whether r is drawn two columns wide in a monospaced line
+// (East Asian Wide or Fullwidth, UAX #11).
+func isWide(r rune) bool {
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return true
+	}
+	return false
 }
 
 // directionStyle colours a line: what Stamp sent in the primary colour,

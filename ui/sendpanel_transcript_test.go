@@ -97,3 +97,28 @@ func TestBeforeDataTheProgressSaysNotStartedInsteadOfAnEmptyBar(t *testing.T) {
 		t.Fatalf("during DATA: bar visible=%v at %v, note visible=%v", p.Progress.Visible(), p.Progress.Value, p.progressIdle.Visible())
 	}
 }
+
+// A Chinese line in the transcript gives each wide character two cells,
+// so no glyph is drawn over the next one; Latin text keeps one cell a
+// character, and Copy gives the line as it was, without the blank cells.
+func TestWideCharactersTakeTwoCellsAndCopyAsTyped(t *testing.T) {
+	p, a := transcriptPanel(t)
+	p.apply(smtpclient.Event{Kind: smtpclient.EventLine, Direction: smtpclient.Local, Text: "以 stamp 的身份登录"})
+	p.apply(smtpclient.Event{Kind: smtpclient.EventLine, Direction: smtpclient.Server, Text: "250 OK"})
+	p.render()
+	v := p.Transcript
+	if n := len(v.grid.Rows); n != 2 {
+		t.Fatalf("%d rows, want 2", n)
+	}
+	// "=== " + 以 + " stamp " + 的身份登录: 4 + 1 + 7 + 5 characters, 6 of them wide.
+	if got, want := len(v.grid.Rows[0].Cells), 4+2+7+10; got != want {
+		t.Errorf("the Chinese line has %d cells, want %d (two for each wide character): %q", got, want, v.grid.RowText(0))
+	}
+	if got := v.grid.RowText(1); got != "<- 250 OK" {
+		t.Errorf("a Latin line shows %q", got)
+	}
+	test.Tap(p.CopyButton)
+	if got := a.Clipboard().Content(); !strings.Contains(got, "以 stamp 的身份登录\n") || strings.Contains(got, "以  stamp") {
+		t.Errorf("copied %q, want the line as it was", got)
+	}
+}
