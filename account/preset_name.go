@@ -3,7 +3,7 @@ package account
 import "stamp/i18n"
 
 // presetNames are the display names of the presets whose providers have a
-// name of their own in a language Stamp speaks (QQ 邮箱, 网易 163 邮箱). The
+// name of their own in a language Stamp speaks (QQ邮箱, 网易163邮箱). The
 // others are brand names, the same in every language.
 var presetNames = map[string]i18n.Message{
 	"QQ Mail":                i18n.M("preset.name.qq", "QQ Mail"),
@@ -17,7 +17,7 @@ var presetNames = map[string]i18n.Message{
 }
 
 // DisplayName is the provider's name as a person reads it in the current
-// language ("QQ Mail"; "QQ 邮箱"). Provider stays the preset's identity.
+// language ("QQ Mail"; "QQ邮箱"). Provider stays the preset's identity.
 func (p Preset) DisplayName() string {
 	if m, ok := presetNames[p.Provider]; ok {
 		return m.String()

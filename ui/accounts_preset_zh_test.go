@@ -8,12 +8,12 @@ import (
 )
 
 // In Chinese, the Accounts window names a preset's provider as Chinese
-// users know it (QQ 邮箱, 网易 163 邮箱), not by its English name.
+// users know it (QQ邮箱, 网易163邮箱), not by its English name.
 func TestZhAccountsWindowShowsThePresetsChineseName(t *testing.T) {
 	speak(t, "zh-Hans")
 	for _, c := range []struct{ address, name, english string }{
-		{"someone@qq.com", "QQ 邮箱", "QQ Mail"},
-		{"someone@163.com", "网易 163 邮箱", "NetEase 163 Mail"},
+		{"someone@qq.com", "QQ邮箱", "QQ Mail"},
+		{"someone@163.com", "网易163邮箱", "NetEase 163 Mail"},
 	} {
 		w, _, _, _ := newTestAccountsWindow(t)
 		test.Type(w.Address, c.address)

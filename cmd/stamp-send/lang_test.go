@@ -103,7 +103,7 @@ func TestAccountAddExplainsTheAuthCodeInChinese(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"设置来自 QQ 邮箱 预设。登录方式：授权码", "首次发送前请先完成：", "设置 → 账号 → POP3/IMAP/SMTP", "生成授权码", "检查设置：stamp-send account test"} {
+	for _, want := range []string{"设置来自预设“QQ邮箱”。登录方式：授权码", "首次发送前请先完成：", "设置 → 账号 → POP3/IMAP/SMTP", "生成授权码", "检查设置：stamp-send account test"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the Chinese output lacks %q:\n%s", want, out)
 		}
