@@ -100,3 +100,19 @@ func TestExtractFaceRefusesDamagedCollections(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCJKThemeLoad is what a Chinese start pays for Stamp's CJK
+// theme on this machine: asking fontconfig for the two faces and cutting
+// them out of the installed collection (docs/performance.md).
+func BenchmarkCJKThemeLoad(b *testing.B) {
+	if _, _, ok := fcFace(cjkFamilies[0], "Regular"); !ok {
+		b.Skip("no Noto Sans CJK installed (scripts/deps.sh installs fonts-noto-cjk)")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		th, err := newCJKTheme(theme.DefaultTheme())
+		if err != nil || th == nil {
+			b.Fatalf("no theme: %v", err)
+		}
+	}
+}
