@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -53,7 +52,7 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	var ids []string
 	for len(rest) > 0 { // flags and the ID in any order
 		if err := fs.Parse(rest); err != nil {
-			complain(stderr, "stamp-send outbox:", fmt.Errorf("%v (see stamp-send outbox --help)", err))
+			complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.bad_flag", "{{.Error}} (see stamp-send outbox --help)", map[string]any{"Error": err.Error()})))
 			return exitUsage
 		}
 		if rest = fs.Args(); len(rest) > 0 {
@@ -94,9 +93,9 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	case "remove":
 		var sent *outbox.AlreadySentError
 		if err := o.Remove(ids[0]); errors.As(err, &sent) {
-			msg := "stamp-send outbox remove: " + ids[0] + " was already sent (the server accepted it), so it cannot be removed"
+			msg := "stamp-send outbox remove: " + i18n.T("send.outbox.already_sent", "{{.ID}} was already sent (the server accepted it), so it cannot be removed", map[string]any{"ID": ids[0]})
 			if sent.SentPath != "" {
-				msg += "; its copy is in " + sent.SentPath
+				msg += i18n.T("send.outbox.sent_copy", "; its copy is in {{.Path}}", map[string]any{"Path": sent.SentPath})
 			}
 			fmt.Fprintln(stderr, smtpclient.Printable(msg))
 			return exitFailure
@@ -104,10 +103,10 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 			complain(stderr, "stamp-send outbox remove:", err)
 			return exitFailure
 		}
-		fmt.Fprintln(stdout, "removed", ids[0])
+		fmt.Fprintln(stdout, i18n.T("send.outbox.removed", "removed {{.ID}}", map[string]any{"ID": ids[0]}))
 		return exitOK
 	}
-	complain(stderr, "stamp-send outbox:", fmt.Errorf("unknown command %q (see stamp-send outbox --help)", verb))
+	complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.unknown_command", "unknown command {{.Command}} (see stamp-send outbox --help)", map[string]any{"Command": fmt.Sprintf("%q", verb)})))
 	return exitUsage
 }
 
@@ -141,24 +140,6 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// describe is one line about r for people.
-func describe(r outbox.Record) string {
-	state := string(r.State)
-	switch {
-	case r.Busy:
-		state = "sending now"
-	case r.State == outbox.NeedsAttention:
-		state += " (" + string(r.Reason) + ")"
-	case r.State == outbox.Waiting, r.State == outbox.Scheduled, r.State == outbox.Retrying:
-		state += ", next " + r.NextAttempt.Local().Format("2006-01-02 15:04:05")
-	}
-	line := fmt.Sprintf("%s  %s  %s  to %s  %q", r.ID, state, r.Account, strings.Join(r.To, ", "), r.Subject)
-	if r.LastError != nil {
-		line += "  last error: " + r.LastError.Text
-	}
-	return line
-}
-
 // flushOutbox sends what is due (and what waits after a temporary failure).
 // changed is this process's last change of a message: it sent it, or
 // judged an attempt that had died (List does, before the flush), as
@@ -178,7 +159,7 @@ func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer
 		switch {
 		case !still && touched && c.Removed && c.Record.State == outbox.Sent:
 			if !quiet {
-				fmt.Fprintln(stdout, "sent", r.ID, smtpclient.Printable(fmt.Sprintf("%q", r.Subject)))
+				fmt.Fprintln(stdout, smtpclient.Printable(i18n.T("send.outbox.sent", "sent {{.ID}} {{.Subject}}", map[string]any{"ID": r.ID, "Subject": fmt.Sprintf("%q", r.Subject)})))
 			}
 		case !still:
 			// Another process sent, took back or deleted it meanwhile.
@@ -204,7 +185,7 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 	// after DATA is judged there): no look beforehand that could be stale.
 	r, err := o.SendNow(ctx, id, again)
 	if errors.Is(err, outbox.ErrMaybeDelivered) {
-		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
+		fmt.Fprintln(stderr, "stamp-send outbox send: "+i18n.T("send.outbox.maybe_delivered", "{{.ID}} may already have been delivered; check with a recipient, then send it again with --again", map[string]any{"ID": smtpclient.Printable(id)}))
 		if r.LastError != nil && r.LastError.Explanation != "" {
 			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(r.LastError.Explanation))
 		}
@@ -217,9 +198,9 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 		}
 	}
 	if r.State == outbox.Sent {
-		msg := "sent " + id
+		msg := i18n.T("send.outbox.sent_id", "sent {{.ID}}", map[string]any{"ID": id})
 		if late, ok := r.LeftLate(); ok {
-			msg += fmt.Sprintf(" (%s late, at %s)", late.Round(time.Minute), r.SentAt.Local().Format("2006-01-02 15:04"))
+			msg += i18n.T("send.outbox.late", " ({{.Late}} late, at {{.At}})", map[string]any{"Late": lateText(late), "At": r.SentAt.Local().Format("2006-01-02 15:04")})
 		}
 		fmt.Fprintln(stdout, msg)
 		return exitOK

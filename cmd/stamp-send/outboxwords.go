@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"stamp/i18n"
+	"stamp/outbox"
+)
+
+// The outbox's states and reasons as stamp-send's human output names them:
+// the stored word itself in English (what --json says too), a word of the
+// person's language otherwise.
+
+// stateWord names state s.
+func stateWord(s outbox.State) string {
+	switch s {
+	case outbox.Waiting:
+		return i18n.T("send.outbox.state.waiting", "waiting")
+	case outbox.Scheduled:
+		return i18n.T("send.outbox.state.scheduled", "scheduled")
+	case outbox.Sending:
+		return i18n.T("send.outbox.state.sending", "sending")
+	case outbox.Retrying:
+		return i18n.T("send.outbox.state.retrying", "retrying")
+	case outbox.NeedsAttention:
+		return i18n.T("send.outbox.state.needs_attention", "needs-attention")
+	case outbox.Sent:
+		return i18n.T("send.outbox.state.sent", "sent")
+	}
+	return string(s)
+}
+
+// reasonWord names why a message needs attention.
+func reasonWord(r outbox.Reason) string {
+	switch r {
+	case outbox.ReasonMaybeDelivered:
+		return i18n.T("send.outbox.reason.maybe_delivered", "may-have-been-delivered")
+	case outbox.ReasonRefused:
+		return i18n.T("send.outbox.reason.refused", "refused")
+	case outbox.ReasonSignIn:
+		return i18n.T("send.outbox.reason.sign_in", "sign-in")
+	case outbox.ReasonCertificate:
+		return i18n.T("send.outbox.reason.certificate", "certificate")
+	case outbox.ReasonGaveUp:
+		return i18n.T("send.outbox.reason.gave_up", "gave-up")
+	case outbox.ReasonTakenBack:
+		return i18n.T("send.outbox.reason.taken_back", "taken-back")
+	case outbox.ReasonProblem:
+		return i18n.T("send.outbox.reason.problem", "problem")
+	}
+	return string(r)
+}
+
+// describe is one line about r for people.
+func describe(r outbox.Record) string {
+	state := stateWord(r.State)
+	switch {
+	case r.Busy:
+		state = i18n.T("send.outbox.sending_now", "sending now")
+	case r.State == outbox.NeedsAttention:
+		state = i18n.T("send.outbox.state_reason", "{{.State}} ({{.Reason}})", map[string]any{"State": state, "Reason": reasonWord(r.Reason)})
+	case r.State == outbox.Waiting, r.State == outbox.Scheduled, r.State == outbox.Retrying:
+		state = i18n.T("send.outbox.state_next", "{{.State}}, next {{.When}}", map[string]any{"State": state, "When": r.NextAttempt.Local().Format("2006-01-02 15:04:05")})
+	}
+	line := r.ID + "  " + state + "  " + r.Account + "  " + i18n.T("send.outbox.to", "to {{.To}}", map[string]any{"To": strings.Join(r.To, ", ")}) +
+		"  " + fmt.Sprintf("%q", r.Subject)
+	if r.LastError != nil {
+		line += "  " + i18n.T("send.outbox.last_error", "last error: {{.Error}}", map[string]any{"Error": r.LastError.Text})
+	}
+	return line
+}
+
+// lateText says how late a message left: Go's duration in English (as
+// stamp-send always wrote it), the language's words otherwise.
+func lateText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if i18n.Language() == i18n.English {
+		return d.String()
+	}
+	return i18n.Duration(d)
+}
