@@ -78,7 +78,7 @@ and starts with no accounts.`) + "\n"
 
 // accountHelp is "stamp-send account --help": the synopses, then the notes.
 func accountHelp() string {
-	return accountSynopsis + accountNotes() + oauthSynopsis + "\n" + oauthNotes()
+	return accountSynopsis + accountNotes() + oauthSynopsis() + "\n" + oauthNotes()
 }
 
 // accountCommand runs "stamp-send account ...".
