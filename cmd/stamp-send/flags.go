@@ -206,7 +206,7 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	case err != nil && strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-"):
 		return usagef("%s", i18n.T("send.no_password_flag", "a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin"))
 	case err != nil:
-		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": err.Error()}))
+		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": flagErrorText(err)}))
 	case fs.NArg() > 0:
 		return usagef("%s", i18n.T("send.usage.unexpected_arg_help", "unexpected argument {{.Arg}} (see stamp-send --help)", map[string]any{"Arg": fmt.Sprintf("%q", fs.Arg(0))}))
 	}

@@ -64,3 +64,18 @@ func loginMethodNames() string {
 	}
 	return orList(names)
 }
+
+// flagErrorText is the flag package's complaint in the person's language:
+// Go writes "flag provided but not defined: -x" and "flag needs an
+// argument: -x" in English; other complaints (a bad value, which quotes
+// the value's own parser) are kept as Go wrote them.
+func flagErrorText(err error) string {
+	s := err.Error()
+	if flagName, ok := strings.CutPrefix(s, "flag provided but not defined: "); ok {
+		return i18n.T("send.flag.not_defined", "flag provided but not defined: {{.Flag}}", map[string]any{"Flag": flagName})
+	}
+	if flagName, ok := strings.CutPrefix(s, "flag needs an argument: "); ok {
+		return i18n.T("send.flag.needs_argument", "flag needs an argument: {{.Flag}}", map[string]any{"Flag": flagName})
+	}
+	return s
+}

@@ -52,7 +52,7 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	var ids []string
 	for len(rest) > 0 { // flags and the ID in any order
 		if err := fs.Parse(rest); err != nil {
-			complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.bad_flag", "{{.Error}} (see stamp-send outbox --help)", map[string]any{"Error": err.Error()})))
+			complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.bad_flag", "{{.Error}} (see stamp-send outbox --help)", map[string]any{"Error": flagErrorText(err)})))
 			return exitUsage
 		}
 		if rest = fs.Args(); len(rest) > 0 {
