@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"stamp/i18n"
@@ -51,25 +49,6 @@ func reasonWord(r outbox.Reason) string {
 		return i18n.T("send.outbox.reason.problem", "problem")
 	}
 	return string(r)
-}
-
-// describe is one line about r for people.
-func describe(r outbox.Record) string {
-	state := stateWord(r.State)
-	switch {
-	case r.Busy:
-		state = i18n.T("send.outbox.sending_now", "sending now")
-	case r.State == outbox.NeedsAttention:
-		state = i18n.T("send.outbox.state_reason", "{{.State}} ({{.Reason}})", map[string]any{"State": state, "Reason": reasonWord(r.Reason)})
-	case r.State == outbox.Waiting, r.State == outbox.Scheduled, r.State == outbox.Retrying:
-		state = i18n.T("send.outbox.state_next", "{{.State}}, next {{.When}}", map[string]any{"State": state, "When": r.NextAttempt.Local().Format("2006-01-02 15:04:05")})
-	}
-	line := r.ID + "  " + state + "  " + r.Account + "  " + i18n.T("send.outbox.to", "to {{.To}}", map[string]any{"To": strings.Join(r.To, ", ")}) +
-		"  " + fmt.Sprintf("%q", r.Subject)
-	if r.LastError != nil {
-		line += "  " + i18n.T("send.outbox.last_error", "last error: {{.Error}}", map[string]any{"Error": r.LastError.Text})
-	}
-	return line
 }
 
 // lateText says how late a message left: Go's duration in English (as
