@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"stamp/account"
 	"stamp/i18n"
 	"stamp/smtpclient"
 )
@@ -78,4 +79,20 @@ func flagErrorText(err error) string {
 		return i18n.T("send.flag.needs_argument", "flag needs an argument: {{.Flag}}", map[string]any{"Flag": flagName})
 	}
 	return s
+}
+
+// passwordPlace says where a password is kept, for people (account list
+// and show; --json keeps account.PasswordLocation's words).
+func passwordPlace(l account.PasswordLocation) string {
+	switch l {
+	case account.LocationNone:
+		return i18n.T("send.account.password.none", "not saved (asked each time)")
+	case account.LocationKeyring:
+		return i18n.T("send.account.password.keyring", "system keyring")
+	case account.LocationSession:
+		return i18n.T("send.account.password.session", "this session only (asked again next time)")
+	case account.LocationUnknown:
+		return i18n.T("send.account.password.unknown", "unknown (keyring unavailable)")
+	}
+	return l.String()
 }

@@ -386,21 +386,21 @@ func signInSummary(a account.Account) string {
 	o := a.OAuth
 	parts := []string{string(o.Provider)}
 	if o.ClientID != "" {
-		parts = append(parts, "client "+o.ClientID)
+		parts = append(parts, i18n.T("send.signin.summary.client", "client {{.ID}}", map[string]any{"ID": o.ClientID}))
 	} else {
-		parts = append(parts, "Stamp's client")
+		parts = append(parts, i18n.T("send.signin.summary.stamp_client", "Stamp's client"))
 	}
 	if o.Tenant != "" {
-		parts = append(parts, "tenant "+o.Tenant)
+		parts = append(parts, i18n.T("send.signin.summary.tenant", "tenant {{.Tenant}}", map[string]any{"Tenant": o.Tenant}))
 	}
 	if o.Issuer != "" {
-		parts = append(parts, "issuer "+o.Issuer)
+		parts = append(parts, i18n.T("send.signin.summary.issuer", "issuer {{.URL}}", map[string]any{"URL": o.Issuer}))
 	}
 	if o.TokenURL != "" {
-		parts = append(parts, "token endpoint "+o.TokenURL)
+		parts = append(parts, i18n.T("send.signin.summary.token_url", "token endpoint {{.URL}}", map[string]any{"URL": o.TokenURL}))
 	}
 	if len(o.Scopes) > 0 {
-		parts = append(parts, "scopes "+strings.Join(o.Scopes, " "))
+		parts = append(parts, i18n.T("send.signin.summary.scopes", "scopes {{.Scopes}}", map[string]any{"Scopes": strings.Join(o.Scopes, " ")}))
 	}
-	return strings.Join(parts, ", ") + " (stamp-send account login " + a.ID + " signs in again)"
+	return strings.Join(parts, i18n.T("send.contacts.sep", ", ")) + i18n.T("send.signin.summary.again", " ({{.Command}} signs in again)", map[string]any{"Command": "stamp-send account login " + a.ID})
 }
