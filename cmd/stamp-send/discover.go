@@ -81,7 +81,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 		opts, err = discoverOptions(*resolver, *ispdb, *caFile, *allowHTTP, *timeout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverHelp())
+		fmt.Fprintf(stderr, "stamp-send account discover: %s\n%s", flagErrorText(err), discoverHelp())
 		return exitUsage
 	}
 
@@ -114,11 +114,11 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout time.Duration) (discover.Options, error) {
 	opts := discover.Options{AllowHTTP: allowHTTP, All: true, Timeout: timeout, Dial: discoverDial, Resolver: discoverResolver}
 	if timeout <= 0 {
-		return opts, errors.New("--timeout must be positive")
+		return opts, errors.New(i18n.T("send.discover.timeout_positive", "--timeout must be positive"))
 	}
 	if resolver != "" {
 		if _, _, err := net.SplitHostPort(resolver); err != nil {
-			return opts, fmt.Errorf("--resolver %q: want HOST:PORT", resolver)
+			return opts, errors.New(i18n.T("send.discover.resolver_form", "--resolver {{.Value}}: want HOST:PORT", map[string]any{"Value": fmt.Sprintf("%q", resolver)}))
 		}
 		opts.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -128,11 +128,11 @@ func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout tim
 	if ispdb != "" {
 		u, err := url.Parse(ispdb)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return opts, fmt.Errorf("--ispdb %q: want an http(s) URL", ispdb)
+			return opts, errors.New(i18n.T("send.discover.ispdb_url", "--ispdb {{.Value}}: want an http(s) URL", map[string]any{"Value": fmt.Sprintf("%q", ispdb)}))
 		}
 		if u.Scheme == "http" && !allowHTTP {
 			// Anyone on the network path could write its answers.
-			return opts, fmt.Errorf("--ispdb %q is plain HTTP: add --allow-http to use it (its answers are marked unverified)", ispdb)
+			return opts, errors.New(i18n.T("send.discover.ispdb_http", "--ispdb {{.Value}} is plain HTTP: add --allow-http to use it (its answers are marked unverified)", map[string]any{"Value": fmt.Sprintf("%q", ispdb)}))
 		}
 		opts.ISPDB = ispdb
 	}
