@@ -414,7 +414,7 @@ func (o *options) addresses() (*compose.Message, error) {
 	m := &compose.Message{}
 	var problems []*compose.FieldError
 	if o.From == "" {
-		problems = append(problems, &compose.FieldError{Field: "--from", Reason: "is required"})
+		problems = append(problems, &compose.FieldError{Field: "--from", Reason: i18n.T("send.usage.from_is_required", "is required")})
 	} else {
 		from, err := compose.ParseAddress("--from", o.From)
 		problems = append(problems, compose.Problems("--from", err)...)
@@ -430,7 +430,7 @@ func (o *options) addresses() (*compose.Message, error) {
 		*f.dst = list
 	}
 	if len(problems) == 0 && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		problems = append(problems, &compose.FieldError{Field: "--to", Reason: "needs at least one recipient (--to, --cc or --bcc)"})
+		problems = append(problems, &compose.FieldError{Field: "--to", Reason: i18n.T("send.usage.no_recipient", "needs at least one recipient (--to, --cc or --bcc)")})
 	}
 	if len(problems) > 0 {
 		return nil, &compose.ValidationError{Problems: problems}
