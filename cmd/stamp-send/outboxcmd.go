@@ -100,6 +100,9 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintln(stderr, smtpclient.Printable(msg))
 			return exitFailure
+		} else if errors.Is(err, outbox.ErrNotFound) {
+			fmt.Fprintln(stderr, "stamp-send outbox remove: "+notInOutbox(ids[0]))
+			return exitFailure
 		} else if err != nil {
 			complain(stderr, "stamp-send outbox remove:", err)
 			return exitFailure
@@ -224,6 +227,10 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 		}
 		fmt.Fprintln(stdout, msg)
 		return exitOK
+	}
+	if errors.Is(err, outbox.ErrNotFound) {
+		fmt.Fprintln(stderr, "stamp-send outbox send: "+notInOutbox(id))
+		return exitFailure
 	}
 	fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(r)))
 	if r.LastError != nil && r.LastError.Explanation != "" {

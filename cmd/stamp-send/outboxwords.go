@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"stamp/i18n"
 	"stamp/outbox"
+	"stamp/smtpclient"
 )
 
 // The outbox's states and reasons as stamp-send's human output names them:
@@ -59,4 +61,10 @@ func lateText(d time.Duration) string {
 		return d.String()
 	}
 	return i18n.Duration(d)
+}
+
+// notInOutbox says that the outbox has no message id (outbox.ErrNotFound),
+// in the person's language.
+func notInOutbox(id string) string {
+	return i18n.T("send.outbox.not_found", "{{.ID}}: no such message in the outbox", map[string]any{"ID": smtpclient.Printable(fmt.Sprintf("%q", id))})
 }

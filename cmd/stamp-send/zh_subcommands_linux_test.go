@@ -162,9 +162,15 @@ func TestSubcommandsInChineseAsAProcess(t *testing.T) {
 	if n := len(e.srv.Messages()); n != 2 {
 		t.Errorf("the server got %d messages, want the 2 sent with outbox send", n)
 	}
-	code, zh, zhErr := e.zhRun("zh_CN.UTF-8", "outbox", "remove", "nosuchid")
-	codeEn, _, _ := e.zhRun("C", "outbox", "remove", "nosuchid")
-	if code != codeEn || code == exitOK {
-		t.Errorf("outbox remove of no message: exit %d in Chinese, %d in English:\n%s%s", code, codeEn, zh, zhErr)
+	for _, verb := range []string{"send", "remove"} {
+		code, _, zh := e.zhRun("zh_CN.UTF-8", "outbox", verb, "nosuchid")
+		codeEn, _, en := e.zhRun("C", "outbox", verb, "nosuchid")
+		if code != exitFailure || codeEn != exitFailure {
+			t.Errorf("outbox %s of no message: exit %d in Chinese, %d in English, want %d", verb, code, codeEn, exitFailure)
+		}
+		if !strings.Contains(zh, `"nosuchid"：发件箱中没有这封邮件`) || !strings.Contains(en, `"nosuchid": no such message in the outbox`) {
+			t.Errorf("outbox %s of no message says:\n%s%s", verb, zh, en)
+		}
+		speaksChinese(t, "outbox "+verb+" of no message", zh)
 	}
 }
