@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"stamp/i18n"
 
 	"github.com/godbus/dbus/v5"
+
+	"stamp/i18n"
 )
 
 const secretServiceName = "org.freedesktop.secrets"

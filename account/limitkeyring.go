@@ -3,6 +3,7 @@ package account
 import (
 	"encoding/base64"
 	"fmt"
+
 	"stamp/i18n"
 )
 
