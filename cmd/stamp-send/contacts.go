@@ -53,19 +53,22 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("stamp-send contacts "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // Go's own complaints are English: ours below
 	asJSON := false
 	if cmd == "list" {
-		fs.BoolVar(&asJSON, "json", false, i18n.T("send.contacts.flag.json", "one JSON array of contacts"))
+		fs.BoolVar(&asJSON, "json", false, "")
 	}
-	if err := fs.Parse(rest); err != nil {
-		return exitUsage
-	}
-	rest = fs.Args()
 	usage := func(what string) int {
 		fmt.Fprintf(stderr, "stamp-send contacts %s: %s\n%s\n", cmd, what, contactsUsage())
 		return exitUsage
 	}
+	if err := fs.Parse(rest); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, contactsUsage())
+		return exitUsage
+	} else if err != nil {
+		return usage(flagErrorText(err))
+	}
+	rest = fs.Args()
 	store, err := openContacts()
 	if err != nil && store == nil {
 		complain(stderr, "stamp-send: contacts:", err)

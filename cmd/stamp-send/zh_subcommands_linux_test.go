@@ -92,6 +92,7 @@ func TestSubcommandsInChineseAsAProcess(t *testing.T) {
 		{"outbox list", []string{"outbox", "list"}, exitOK, []string{"已定时，下次尝试 2099-01-02", "收件人 bob@example.com", `"later"`}, []string{"scheduled, next 2099-01-02", "to bob@example.com"}},
 		{"contacts help", []string{"contacts", "--help"}, exitOK, []string{"添加名片中的地址", "删除一个地址"}, []string{"add the cards' addresses", "forget an address"}},
 		{"contacts usage", []string{"contacts", "import"}, exitUsage, []string{"需要一个 FILE"}, []string{"needs one FILE"}},
+		{"contacts bad flag", []string{"contacts", "list", "--frob"}, exitUsage, []string{"没有这个参数：-frob", "删除一个地址"}, []string{"flag provided but not defined: -frob", "forget an address"}},
 		{"contacts import", []string{"contacts", "import", vcf}, exitOK, []string{"新增 1 位，更新 0 位，1 张名片没有电子邮件地址"}, []string{"0 new, 0 updated, 1 card without an e-mail address"}},
 		{"contacts list", []string{"contacts", "list"}, exitOK, []string{"ann@example.org"}, []string{"ann@example.org"}},
 		{"contacts remove", []string{"contacts", "remove", "ann@example.org"}, exitOK, []string{"已删除 ann@example.org"}, []string{"ann@example.org forgotten"}},
