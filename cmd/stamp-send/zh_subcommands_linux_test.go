@@ -163,6 +163,15 @@ func TestSubcommandsInChineseAsAProcess(t *testing.T) {
 	if n := len(e.srv.Messages()); n != 2 {
 		t.Errorf("the server got %d messages, want the 2 sent with outbox send", n)
 	}
+	// account test against the sandbox: the summary line (stdout; stderr
+	// is the transcript, in the server's words).
+	code, zh, zhErr := e.zhRun("zh_CN.UTF-8", "account", "test", "box")
+	codeEn, en, enErr := e.zhRun("C", "account", "test", "box")
+	if code != exitOK || codeEn != exitOK || !strings.HasPrefix(zh, "box 可以使用：") || !strings.Contains(zh, "未加密") ||
+		!strings.HasPrefix(en, "box works: ") || !strings.Contains(en, ", no encryption") {
+		t.Errorf("account test: exit %d/%d:\n%s%s\n%s%s", code, codeEn, zh, zhErr, en, enErr)
+	}
+	speaksChinese(t, "account test", zh)
 	for _, verb := range []string{"send", "remove"} {
 		code, _, zh := e.zhRun("zh_CN.UTF-8", "outbox", verb, "nosuchid")
 		codeEn, _, en := e.zhRun("C", "outbox", verb, "nosuchid")
