@@ -610,7 +610,9 @@ func (c *accountCmd) show(args []string) error {
 		return writeJSONLine(c.stdout, v)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, smtpclient.Printable(v)) }
+	row := func(k, v string) {
+		fmt.Fprintf(tw, "%s\t%s\n", i18n.T("send.account.show.row", "{{.Label}}:", map[string]any{"Label": k}), smtpclient.Printable(v))
+	}
 	row(i18n.T("send.account.show.name", "Name"), a.ID)
 	row(i18n.T("send.account.show.label", "Label"), a.DisplayName())
 	row(i18n.T("send.account.show.from", "From"), a.From())

@@ -19,6 +19,9 @@ func printDefaults(fs *flag.FlagSet, w io.Writer) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "  -%s", f.Name)
 		name, usage := flag.UnquoteUsage(f)
+		if name == "duration" { // Go's name for a time.Duration's value
+			name = i18n.T("send.flag.duration_value", "duration")
+		}
 		if name != "" {
 			b.WriteString(" " + name)
 		}

@@ -79,11 +79,11 @@ func TestSubcommandsInChineseAsAProcess(t *testing.T) {
 		code   int
 		zh, en []string // what each language's output holds
 	}{
-		{"help", []string{"--help"}, exitOK, []string{`（默认 "auto"）`, "（默认 30s）", "auto、plain、login、cram-md5、xoauth2 或 oauthbearer", "（发信时会自动添加收件人）"},
-			[]string{`(default "auto")`, "(default 30s)", "auto, plain, login, cram-md5, xoauth2 or oauthbearer", "...   (a send adds its recipients)"}},
+		{"help", []string{"--help"}, exitOK, []string{`（默认 "auto"）`, "-timeout 时长\n    \t每个网络步骤的时间限制（默认 30s）", "auto、plain、login、cram-md5、xoauth2 或 oauthbearer", "（发信时会自动添加收件人）"},
+			[]string{`(default "auto")`, "-timeout duration\n    \ttime limit per network step (default 30s)", "auto, plain, login, cram-md5, xoauth2 or oauthbearer", "...   (a send adds its recipients)"}},
 		{"account help", []string{"account", "--help"}, exitOK, []string{"[上面的服务器参数]", "（别名：signout）"}, []string{"[the server flags above]", "(alias: signout)"}},
 		{"account list", []string{"account", "list"}, exitOK, []string{"名称", "不需要"}, []string{"NAME", "not needed"}},
-		{"account show", []string{"account", "show", "box"}, exitOK, []string{"已发送副本:", "保留", "默认账户:"}, []string{"Sent copy:", "kept", "Default:"}},
+		{"account show", []string{"account", "show", "box"}, exitOK, []string{"已发送副本：", "保留", "默认账户："}, []string{"Sent copy:", "kept", "Default:"}},
 		{"account default", []string{"account", "default", "box"}, exitOK, []string{`"box" 现在是默认账户。`}, []string{`"box" is now the default account.`}},
 		{"outbox help", []string{"outbox", "--help"}, exitOK, []string{"4 需要登录或密码"}, []string{"4 sign in or password needed"}},
 		{"outbox unknown command", []string{"outbox", "frob"}, exitUsage, []string{`未知的命令 "frob"（参见 stamp-send outbox --help）`}, []string{`unknown command "frob" (see stamp-send outbox --help)`}},
