@@ -816,7 +816,7 @@ func (e *testError) Unwrap() error { return e.err }
 func testSummary(a account.Account, cfg smtpclient.Config, caps *smtpclient.Capabilities) string {
 	var b strings.Builder
 	b.WriteString(i18n.T("send.account.works", "{{.ID}} works: {{.Server}}", map[string]any{"ID": a.ID, "Server": a.Server()}))
-	sep := i18n.T("send.contacts.sep", ", ")
+	sep := i18n.T("send.list.clause_sep", ", ")
 	if caps != nil && caps.TLS != nil {
 		fmt.Fprintf(&b, "%s%s (%s)", sep, caps.TLS.Version, caps.TLS.CipherSuite)
 	} else {

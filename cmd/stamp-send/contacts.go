@@ -145,7 +145,7 @@ func contactsImport(store *contacts.Store, path string, stdout, stderr io.Writer
 	if len(res.Problems) > 0 {
 		parts = append(parts, i18n.N("send.contacts.with_problems", "{{.Count}} card with problems (above)", "{{.Count}} cards with problems (above)", len(res.Problems)))
 	}
-	fmt.Fprintln(stdout, strings.Join(parts, i18n.T("send.contacts.sep", ", ")))
+	fmt.Fprintln(stdout, strings.Join(parts, i18n.T("send.list.clause_sep", ", ")))
 	if len(res.Problems) > 0 && res.Added+res.Updated == 0 {
 		return exitUsage
 	}

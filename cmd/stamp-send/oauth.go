@@ -402,5 +402,5 @@ func signInSummary(a account.Account) string {
 	if len(o.Scopes) > 0 {
 		parts = append(parts, i18n.T("send.signin.summary.scopes", "scopes {{.Scopes}}", map[string]any{"Scopes": strings.Join(o.Scopes, " ")}))
 	}
-	return strings.Join(parts, i18n.T("send.contacts.sep", ", ")) + i18n.T("send.signin.summary.again", " ({{.Command}} signs in again)", map[string]any{"Command": "stamp-send account login " + a.ID})
+	return strings.Join(parts, i18n.T("send.list.clause_sep", ", ")) + i18n.T("send.signin.summary.again", " ({{.Command}} signs in again)", map[string]any{"Command": "stamp-send account login " + a.ID})
 }
