@@ -54,10 +54,15 @@ func (s Security) DefaultPort() int { return s.engine().DefaultPort() }
 
 // Describe says in a few words what the mode means to a person.
 func (s Security) Describe() string {
-	if !s.valid() {
-		return "unknown security " + strconv.Quote(string(s))
+	switch s {
+	case SecurityTLS:
+		return i18n.T("account.security.tls", "TLS from the first byte (implicit TLS)")
+	case SecuritySTARTTLS:
+		return i18n.T("account.security.starttls", "STARTTLS: upgrades to TLS, never continues without it")
+	case SecurityNone:
+		return i18n.T("account.security.none", "no encryption (local relays and test servers only)")
 	}
-	return s.engine().Describe()
+	return i18n.T("account.security.unknown", "unknown security {{.Security}}", map[string]any{"Security": strconv.Quote(string(s))})
 }
 
 // engine is the engine's value for the mode (implicit TLS for an unknown

@@ -1,10 +1,12 @@
 package account
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"stamp/i18n"
 	"stamp/internal/atomicfile"
 )
 
@@ -35,14 +37,14 @@ func tightenDir(dir string) error {
 	}
 	info, err := os.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("settings folder: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("account.err.settings_folder", "settings folder"), err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("settings folder %s is not a folder", dir)
+		return errors.New(i18n.T("account.err.settings_not_folder", "settings folder {{.Path}} is not a folder", map[string]any{"Path": dir}))
 	}
 	if info.Mode().Perm() != 0o700 {
 		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("make the settings folder private: %w", err)
+			return fmt.Errorf("%s: %w", i18n.T("account.err.settings_private", "make the settings folder private"), err)
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/godbus/dbus/v5"
+
+	"stamp/i18n"
 )
 
 const secretServiceName = "org.freedesktop.secrets"
@@ -21,22 +23,22 @@ func secretServicePresent() error {
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err != nil {
 			return &KeyringUnavailableError{Reason: ReasonNoService,
-				Err: errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")}
+				Err: errors.New(i18n.T("account.keyring.dbus.no_bus", "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))}
 		}
 	}
 	conn, err := dbus.SessionBusPrivateNoAutoStartup()
 	if err != nil {
 		return &KeyringUnavailableError{Reason: ReasonNoService,
-			Err: fmt.Errorf("cannot reach the D-Bus session bus: %w", err)}
+			Err: fmt.Errorf("%s: %w", i18n.T("account.keyring.dbus.unreachable", "cannot reach the D-Bus session bus"), err)}
 	}
 	defer conn.Close()
 	if err := conn.Auth(nil); err != nil {
 		return &KeyringUnavailableError{Reason: ReasonNoService,
-			Err: fmt.Errorf("cannot log in to the D-Bus session bus: %w", err)}
+			Err: fmt.Errorf("%s: %w", i18n.T("account.keyring.dbus.auth", "cannot log in to the D-Bus session bus"), err)}
 	}
 	if err := conn.Hello(); err != nil {
 		return &KeyringUnavailableError{Reason: ReasonNoService,
-			Err: fmt.Errorf("the D-Bus session bus did not answer: %w", err)}
+			Err: fmt.Errorf("%s: %w", i18n.T("account.keyring.dbus.no_answer", "the D-Bus session bus did not answer"), err)}
 	}
 	var owned bool
 	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, secretServiceName).Store(&owned); err != nil {
@@ -51,7 +53,7 @@ func secretServicePresent() error {
 		return nil // the bus will start it on the first call
 	}
 	return &KeyringUnavailableError{Reason: ReasonNoService,
-		Err: errors.New("no Secret Service (org.freedesktop.secrets) on the D-Bus session bus")}
+		Err: errors.New(i18n.T("account.keyring.dbus.no_secret_service", "no Secret Service (org.freedesktop.secrets) on the D-Bus session bus"))}
 }
 
 func dbusErrorName(err error) string {

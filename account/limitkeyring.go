@@ -2,13 +2,14 @@ package account
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
+
+	"stamp/i18n"
 )
 
 // ErrKeyringValueTooBig is what a LimitedKeyring returns for a value the
 // real keyring would refuse.
-var ErrKeyringValueTooBig = errors.New("the keyring refuses a value this large")
+var ErrKeyringValueTooBig = newTextError(i18n.M("account.keyring.value_too_big", "the keyring refuses a value this large"))
 
 // Limits of the OS keyrings, as go-keyring meets them.
 const (
@@ -43,13 +44,13 @@ func (l *LimitedKeyring) Set(service, user, secret string) error {
 		return fail
 	}
 	if len(secret) > WindowsCredentialLimit {
-		return fmt.Errorf("windows: %w (%d bytes > %d)", ErrKeyringValueTooBig, len(secret), WindowsCredentialLimit)
+		return fmt.Errorf("windows: %w %s", ErrKeyringValueTooBig, i18n.T("account.keyring.too_big_windows", "({{.Size}} bytes > {{.Limit}})", map[string]any{"Size": len(secret), "Limit": WindowsCredentialLimit}))
 	}
 	// go-keyring on macOS: add-generic-password -U -s SERVICE -a USER -w "go-keyring-base64:BASE64"
 	line := len("add-generic-password -U -s '' -a '' -w ''\n") + len(service) + len(user) +
 		len("go-keyring-base64:") + base64.StdEncoding.EncodedLen(len(secret))
 	if line > MacSecurityCommandLimit {
-		return fmt.Errorf("macOS: %w (a %d-byte command line)", ErrKeyringValueTooBig, line)
+		return fmt.Errorf("macOS: %w %s", ErrKeyringValueTooBig, i18n.T("account.keyring.too_big_macos", "(a {{.Size}}-byte command line)", map[string]any{"Size": line}))
 	}
 	if err := l.MemoryKeyring.Set(service, user, secret); err != nil {
 		return err

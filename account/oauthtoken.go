@@ -53,7 +53,7 @@ func (s *Secrets) SaveRefreshToken(ctx context.Context, id, provider, token stri
 		return LocationNone, err
 	}
 	if token == "" {
-		return LocationNone, errors.New("the refresh token is empty")
+		return LocationNone, errors.New(i18n.T("account.err.refresh_token_empty", "the refresh token is empty"))
 	}
 	cred := Credential{Kind: KindOAuth2, OAuth2: &OAuth2Token{RefreshToken: token, Provider: provider}}
 	value, err := encodeEntry(cred)
@@ -128,7 +128,8 @@ func (s *Secrets) RefreshToken(ctx context.Context, id string) (token, provider 
 		name := PartName(id, head.Gen, i)
 		part, err := s.read(ctx, name)
 		if errors.Is(err, ErrNoSecret) {
-			return "", "", LocationKeyring, fmt.Errorf("account %q: part %d of %d is missing: %w", id, i, head.Parts, ErrTokenDamaged)
+			return "", "", LocationKeyring, fmt.Errorf("%s: %s: %w", i18n.T("account.err.account", "account {{.Account}}", map[string]any{"Account": fmt.Sprintf("%q", id)}),
+				i18n.T("account.err.part_missing", "part {{.Part}} of {{.Parts}} is missing", map[string]any{"Part": i, "Parts": head.Parts}), ErrTokenDamaged)
 		}
 		if err != nil {
 			return "", "", LocationUnknown, err

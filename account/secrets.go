@@ -179,7 +179,7 @@ type entry struct {
 func encodeEntry(c Credential) (string, error) {
 	b, err := json.Marshal(entry{V: 1, Kind: c.Kind, Password: c.Password, OAuth2: c.OAuth2})
 	if err != nil {
-		return "", fmt.Errorf("encode the keyring entry: %w", err)
+		return "", fmt.Errorf("%s: %w", i18n.T("account.err.encode_entry", "encode the keyring entry"), err)
 	}
 	return string(b), nil
 }
@@ -241,7 +241,7 @@ func (s *Secrets) Save(ctx context.Context, id string, c Credential) (PasswordLo
 		return LocationNone, err
 	}
 	if c.Empty() {
-		return LocationNone, errors.New("the password is empty")
+		return LocationNone, errors.New(i18n.T("account.err.password_empty", "the password is empty"))
 	}
 	value, err := encodeEntry(c)
 	if err != nil {
@@ -406,7 +406,7 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 	}
 	if s.stuck.Load() > 0 {
 		return s.note(&KeyringUnavailableError{Reason: ReasonTimedOut, Op: op,
-			Err: errors.New("an earlier keyring request is still waiting for an answer")})
+			Err: errors.New(i18n.T("account.keyring.still_waiting", "an earlier keyring request is still waiting for an answer"))})
 	}
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -453,7 +453,7 @@ func (s *Secrets) call(ctx context.Context, op string, fn func() error) error {
 			return ctx.Err() // the caller cancelled; not the keyring's fault
 		}
 		return s.note(&KeyringUnavailableError{Reason: ReasonTimedOut, Op: op,
-			Err: fmt.Errorf("no answer within %s", timeout)})
+			Err: errors.New(i18n.T("account.keyring.no_answer_within", "no answer within {{.Timeout}}", map[string]any{"Timeout": timeout.String()}))})
 	}
 }
 

@@ -47,7 +47,7 @@ func (e *KeyringUnavailableError) Error() string {
 	s := i18n.T("account.keyring.error", "cannot {{.Op}} the {{.What}} in the system keyring: {{.Reason}}",
 		map[string]any{"Op": op, "What": what, "Reason": e.Reason.String()})
 	if e.Err != nil {
-		s += fmt.Sprintf(" (%v)", e.Err)
+		s += i18n.T("account.keyring.error_detail", " ({{.Detail}})", map[string]any{"Detail": e.Err.Error()})
 	}
 	if hint := e.Hint(); hint != "" {
 		s = i18n.T("account.keyring.error_hint", "{{.Error}}. {{.Hint}}", map[string]any{"Error": s, "Hint": hint})

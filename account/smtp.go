@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"stamp/i18n"
 	"stamp/smtpclient"
 )
 
@@ -68,5 +69,5 @@ func (p Preset) FindEndpoint(ctx context.Context, base smtpclient.Config, onEven
 		}
 		failures = append(failures, e.String()+": "+msg)
 	}
-	return -1, fmt.Errorf("no server answered for %s:\n  %s", p.Provider, strings.Join(failures, "\n  "))
+	return -1, errors.New(i18n.T("account.err.no_server_answered", "no server answered for {{.Provider}}:", map[string]any{"Provider": p.Provider}) + "\n  " + strings.Join(failures, "\n  "))
 }

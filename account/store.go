@@ -118,7 +118,7 @@ func Open(dir string) (*Store, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("settings folder %q: %w", dir, err)
+		return nil, fmt.Errorf("%s: %w", i18n.T("account.err.settings_folder_named", "settings folder {{.Path}}", map[string]any{"Path": fmt.Sprintf("%q", dir)}), err)
 	}
 	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, 0o700); err != nil {
@@ -376,15 +376,15 @@ func parseFile(path string, data []byte) (*fileData, error) {
 	case d.Schema > SchemaVersion:
 		return nil, &NewerFileError{Path: path, Found: d.Schema, Supported: SchemaVersion}
 	case d.Schema < 1:
-		return nil, &BrokenFileError{Path: path, Err: errors.New(`no "schema" version`)}
+		return nil, &BrokenFileError{Path: path, Err: errors.New(i18n.T("account.err.no_schema", `no "schema" version`))}
 	}
 	seen := make(map[string]bool, len(d.Accounts))
 	for i, a := range d.Accounts {
 		if a.ID == "" {
-			return nil, &BrokenFileError{Path: path, Err: fmt.Errorf("account %d has no id", i+1)}
+			return nil, &BrokenFileError{Path: path, Err: errors.New(i18n.T("account.err.no_id", "account {{.Number}} has no id", map[string]any{"Number": i + 1}))}
 		}
 		if seen[a.ID] {
-			return nil, &BrokenFileError{Path: path, Err: fmt.Errorf("two accounts have the id %q", a.ID)}
+			return nil, &BrokenFileError{Path: path, Err: errors.New(i18n.T("account.err.duplicate_id", "two accounts have the id {{.ID}}", map[string]any{"ID": fmt.Sprintf("%q", a.ID)}))}
 		}
 		seen[a.ID] = true
 	}
@@ -432,7 +432,7 @@ func (s *Store) update(change func(*fileData) error) error {
 	}
 	data, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode the account settings: %w", err)
+		return fmt.Errorf("%s: %w", i18n.T("account.err.encode_settings", "encode the account settings"), err)
 	}
 	// Temporary files of a writer that crashed: no live writer owns them
 	// under the lock.

@@ -78,7 +78,7 @@ and starts with no accounts.`) + "\n"
 
 // accountHelp is "stamp-send account --help": the synopses, then the notes.
 func accountHelp() string {
-	return accountSynopsis + accountNotes() + oauthSynopsis + "\n" + oauthNotes()
+	return accountSynopsis + accountNotes() + oauthSynopsis() + "\n" + oauthNotes()
 }
 
 // accountCommand runs "stamp-send account ...".
@@ -433,7 +433,7 @@ func (c *accountCmd) probeEndpoints(candidates account.Preset, a account.Account
 	i, err := candidates.FindEndpoint(context.Background(), base, out.event)
 	if err != nil {
 		c.code = exitConnect
-		return 0, fmt.Errorf("%w\nNothing was saved. Give --server HOST:PORT to choose the server yourself", err)
+		return 0, fmt.Errorf("%w\n%s", err, i18n.T("send.account.probe_failed", "Nothing was saved. Give --server HOST:PORT to choose the server yourself"))
 	}
 	return i, nil
 }
@@ -451,7 +451,7 @@ func (c *accountCmd) save(a account.Account, replace bool) error {
 		err = c.store.Add(a)
 	}
 	if errors.Is(err, account.ErrAccountExists) {
-		return fmt.Errorf("%w; choose another name, or add --replace", err)
+		return fmt.Errorf("%w%s", err, i18n.T("send.account.exists_hint", "; choose another name, or add --replace"))
 	}
 	return err
 }
@@ -515,7 +515,7 @@ func endpointList(es []account.Endpoint) string {
 	for i, e := range es {
 		parts[i] = e.String()
 	}
-	return strings.Join(parts, ", then ")
+	return strings.Join(parts, i18n.T("send.account.then", ", then "))
 }
 
 // accountView is what list --json and show --json print: the settings and
@@ -527,17 +527,20 @@ type accountView struct {
 	Login    string `json:"login"`
 	Password string `json:"password_location"`
 	Problem  string `json:"keyring_problem,omitempty"`
+	// place is Password for people, in their language.
+	place string
 }
 
 func (c *accountCmd) view(a account.Account) accountView {
 	v := accountView{Account: a, Default: a.Default, Server: a.Server(), Login: a.Login()}
 	if !a.EffectiveAuth().NeedsSecret() {
 		v.Password = "not needed"
+		v.place = i18n.T("send.account.password.not_needed", "not needed")
 		v.Login = ""
 		return v
 	}
 	loc, err := c.secrets.Location(context.Background(), a.ID)
-	v.Password = loc.String()
+	v.Password, v.place = loc.String(), passwordPlace(loc)
 	var ku *account.KeyringUnavailableError
 	if errors.As(err, &ku) {
 		v.Problem = ku.Error()
@@ -571,7 +574,7 @@ func (c *accountCmd) list(args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tNAME\tADDRESS\tSERVER\tSECURITY\tPASSWORD")
+	fmt.Fprintln(tw, i18n.T("send.account.list_heading", "\tNAME\tADDRESS\tSERVER\tSECURITY\tPASSWORD"))
 	var problem string
 	for _, a := range list {
 		v := c.view(a)
@@ -579,7 +582,7 @@ func (c *accountCmd) list(args []string) error {
 		if a.Default {
 			mark = "*"
 		}
-		cells := []string{mark, a.ID, a.Address, v.Server, string(a.Security), v.Password}
+		cells := []string{mark, a.ID, a.Address, v.Server, string(a.Security), v.place}
 		for i, c := range cells {
 			cells[i] = smtpclient.Printable(c) // a settings file may have been edited by hand
 		}
@@ -607,34 +610,36 @@ func (c *accountCmd) show(args []string) error {
 		return writeJSONLine(c.stdout, v)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, smtpclient.Printable(v)) }
-	row("Name", a.ID)
-	row("Label", a.DisplayName())
-	row("From", a.From())
-	row("Server", v.Server)
-	row("Security", string(a.Security)+" — "+a.Security.Describe())
-	row("Auth", string(a.EffectiveAuth()))
-	if v.Login != "" {
-		row("Login", v.Login)
+	row := func(k, v string) {
+		fmt.Fprintf(tw, "%s\t%s\n", i18n.T("send.account.show.row", "{{.Label}}:", map[string]any{"Label": k}), smtpclient.Printable(v))
 	}
-	row("Password", v.Password)
+	row(i18n.T("send.account.show.name", "Name"), a.ID)
+	row(i18n.T("send.account.show.label", "Label"), a.DisplayName())
+	row(i18n.T("send.account.show.from", "From"), a.From())
+	row(i18n.T("send.account.show.server", "Server"), v.Server)
+	row(i18n.T("send.account.show.security", "Security"), string(a.Security)+" — "+a.Security.Describe())
+	row(i18n.T("send.account.show.auth", "Auth"), string(a.EffectiveAuth()))
+	if v.Login != "" {
+		row(i18n.T("send.account.show.login", "Login"), v.Login)
+	}
+	row(i18n.T("send.account.show.password", "Password"), v.place)
 	if a.OAuth != nil {
-		row("Sign-in", signInSummary(a))
+		row(i18n.T("send.account.show.sign_in", "Sign-in"), signInSummary(a))
 	}
 	if a.CAFile != "" {
-		row("CA file", a.CAFile)
+		row(i18n.T("send.account.show.ca_file", "CA file"), a.CAFile)
 	}
 	if a.PinnedSHA256 != "" {
-		row("Pinned certificate", "SHA-256 "+a.PinnedSHA256)
+		row(i18n.T("send.account.show.pin", "Pinned certificate"), "SHA-256 "+a.PinnedSHA256)
 	}
-	row("Sent copy", map[bool]string{true: "kept", false: "not kept"}[a.SaveSent])
-	row("Default", map[bool]string{true: "yes", false: "no"}[a.Default])
+	row(i18n.T("send.account.show.sent_copy", "Sent copy"), map[bool]string{true: i18n.T("send.account.show.kept", "kept"), false: i18n.T("send.account.show.not_kept", "not kept")}[a.SaveSent])
+	row(i18n.T("send.account.show.default", "Default"), map[bool]string{true: i18n.T("send.account.show.yes", "yes"), false: i18n.T("send.account.show.no", "no")}[a.Default])
 	tw.Flush()
 	if v.Problem != "" {
 		fmt.Fprintln(c.stderr, smtpclient.Printable(v.Problem))
 	}
 	if err := a.Validate(); err != nil {
-		complain(c.stderr, "Warning:", err)
+		complain(c.stderr, i18n.T("send.account.warning", "Warning:"), err)
 	}
 	return nil
 }
@@ -697,7 +702,7 @@ func (c *accountCmd) setDefault(args []string) error {
 	if err := c.store.SetDefault(a.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "%q is now the default account.\n", a.ID)
+	fmt.Fprintln(c.stdout, i18n.T("send.account.now_default", "{{.ID}} is now the default account.", map[string]any{"ID": fmt.Sprintf("%q", a.ID)}))
 	return nil
 }
 
@@ -792,8 +797,8 @@ func (c *accountCmd) testFailed(a account.Account, err error) error {
 	lines := []string{smtpclient.Printable(msg)}
 	lines = append(lines, untrustedCertificate(err, addCommand(a), false)...)
 	if p, lerr := account.Lookup(a.Address); lerr == nil && p.Guess && a.Host == p.Endpoints[0].Host {
-		lines = append(lines, fmt.Sprintf("The settings for %s were a guess; other guesses: %s (stamp-send account add %s --from %s --server HOST:PORT --replace)",
-			p.Provider, endpointList(p.Endpoints), a.ID, a.Address))
+		lines = append(lines, i18n.T("send.account.other_guesses", "The settings for {{.Provider}} were a guess; other guesses: {{.Guesses}} ({{.Command}})",
+			map[string]any{"Provider": p.Provider, "Guesses": endpointList(p.Endpoints), "Command": "stamp-send account add " + a.ID + " --from " + a.Address + " --server HOST:PORT --replace"}))
 	}
 	return &testError{text: strings.Join(lines, "\n"), err: err}
 }
@@ -810,22 +815,23 @@ func (e *testError) Unwrap() error { return e.err }
 // testSummary is the line that says a test worked and what it found.
 func testSummary(a account.Account, cfg smtpclient.Config, caps *smtpclient.Capabilities) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s works: %s", a.ID, a.Server())
+	b.WriteString(i18n.T("send.account.works", "{{.ID}} works: {{.Server}}", map[string]any{"ID": a.ID, "Server": a.Server()}))
+	sep := i18n.T("send.list.clause_sep", ", ")
 	if caps != nil && caps.TLS != nil {
-		fmt.Fprintf(&b, ", %s (%s)", caps.TLS.Version, caps.TLS.CipherSuite)
+		fmt.Fprintf(&b, "%s%s (%s)", sep, caps.TLS.Version, caps.TLS.CipherSuite)
 	} else {
-		fmt.Fprint(&b, ", no encryption")
+		b.WriteString(sep + i18n.T("send.account.works.no_encryption", "no encryption"))
 	}
 	switch {
 	case caps != nil && caps.AuthUsed != "":
-		fmt.Fprintf(&b, ", logged in as %s with %s", cfg.Username, caps.AuthUsed)
+		b.WriteString(sep + i18n.T("send.account.works.logged_in", "logged in as {{.User}} with {{.Method}}", map[string]any{"User": cfg.Username, "Method": fmt.Sprint(caps.AuthUsed)}))
 	case !a.EffectiveAuth().NeedsSecret():
-		fmt.Fprint(&b, ", no login")
+		b.WriteString(sep + i18n.T("send.account.works.no_login", "no login"))
 	}
 	if caps != nil && caps.MaxSize > 0 {
-		fmt.Fprintf(&b, ", messages up to %.1f MB", float64(caps.MaxSize)/1e6)
+		b.WriteString(sep + i18n.T("send.account.works.max_size", "messages up to {{.Size}} MB", map[string]any{"Size": fmt.Sprintf("%.1f", float64(caps.MaxSize)/1e6)}))
 	}
-	b.WriteString(".")
+	b.WriteString(i18n.T("send.account.works.end", "."))
 	return b.String()
 }
 

@@ -18,14 +18,19 @@ import (
 	"stamp/account"
 	"stamp/compose"
 	"stamp/contacts"
+	"stamp/i18n"
 	"stamp/internal/atomicfile"
 	"stamp/smtpclient"
 )
 
-const contactsUsage = `usage: stamp-send contacts import FILE.vcf     add the cards' addresses (vCard 2.1, 3.0, 4.0)
-       stamp-send contacts export [FILE]       write every contact as vCard 3.0 (default stdout)
-       stamp-send contacts list [--json] [QUERY]   ranked as the app's completion ranks them
-       stamp-send contacts remove ADDR         forget an address`
+// contactsUsage is the subcommands' shapes, each with what it does in the
+// person's language.
+func contactsUsage() string {
+	return "usage: stamp-send contacts import FILE.vcf     " + i18n.T("send.contacts.usage.import", "add the cards' addresses (vCard 2.1, 3.0, 4.0)") +
+		"\n       stamp-send contacts export [FILE]       " + i18n.T("send.contacts.usage.export", "write every contact as vCard 3.0 (default stdout)") +
+		"\n       stamp-send contacts list [--json] [QUERY]   " + i18n.T("send.contacts.usage.list", "ranked as the app's completion ranks them") +
+		"\n       stamp-send contacts remove ADDR         " + i18n.T("send.contacts.usage.remove", "forget an address")
+}
 
 // openContacts opens the contacts next to the account settings (a seam for
 // tests).
@@ -40,7 +45,7 @@ var openContacts = func() (*contacts.Store, error) {
 // runContacts runs "stamp-send contacts …" and returns the exit code.
 func runContacts(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(stderr, contactsUsage)
+		fmt.Fprintln(stderr, contactsUsage())
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -48,19 +53,22 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("stamp-send contacts "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // Go's own complaints are English: ours below
 	asJSON := false
 	if cmd == "list" {
-		fs.BoolVar(&asJSON, "json", false, "one JSON array of contacts")
+		fs.BoolVar(&asJSON, "json", false, "")
 	}
-	if err := fs.Parse(rest); err != nil {
+	usage := func(what string) int {
+		fmt.Fprintf(stderr, "stamp-send contacts %s: %s\n%s\n", cmd, what, contactsUsage())
 		return exitUsage
+	}
+	if err := fs.Parse(rest); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, contactsUsage())
+		return exitUsage
+	} else if err != nil {
+		return usage(flagErrorText(err))
 	}
 	rest = fs.Args()
-	usage := func(what string) int {
-		fmt.Fprintf(stderr, "stamp-send contacts %s: %s\n%s\n", cmd, what, contactsUsage)
-		return exitUsage
-	}
 	store, err := openContacts()
 	if err != nil && store == nil {
 		complain(stderr, "stamp-send: contacts:", err)
@@ -69,12 +77,12 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "import":
 		if len(rest) != 1 {
-			return usage("needs one FILE")
+			return usage(i18n.T("send.contacts.needs_file", "needs one FILE"))
 		}
 		return contactsImport(store, rest[0], stdout, stderr)
 	case "export":
 		if len(rest) > 1 {
-			return usage("takes at most one FILE")
+			return usage(i18n.T("send.contacts.at_most_one_file", "takes at most one FILE"))
 		}
 		if err != nil {
 			complain(stderr, "stamp-send: contacts:", err)
@@ -95,7 +103,8 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 			complain(stderr, "stamp-send: contacts export:", err)
 			return exitFailure
 		}
-		fmt.Fprintf(stderr, "%d contacts written to %s\n", store.Len(), smtpclient.Printable(rest[0]))
+		fmt.Fprintln(stderr, i18n.N("send.contacts.written", "{{.Count}} contact written to {{.Path}}", "{{.Count}} contacts written to {{.Path}}", store.Len(),
+			map[string]any{"Path": smtpclient.Printable(rest[0])}))
 		return exitOK
 	case "list":
 		if err != nil {
@@ -105,7 +114,7 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 		return contactsList(store, strings.Join(rest, " "), asJSON, stdout)
 	case "remove":
 		if len(rest) != 1 {
-			return usage("needs one ADDR")
+			return usage(i18n.T("send.contacts.needs_addr", "needs one ADDR"))
 		}
 		if err := store.Remove(rest[0]); err != nil {
 			complain(stderr, "stamp-send: contacts remove:", err)
@@ -114,10 +123,10 @@ func runContacts(args []string, stdout, stderr io.Writer) int {
 			}
 			return exitFailure
 		}
-		fmt.Fprintf(stderr, "%s forgotten\n", smtpclient.Printable(rest[0]))
+		fmt.Fprintln(stderr, i18n.T("send.contacts.forgotten", "{{.Address}} forgotten", map[string]any{"Address": smtpclient.Printable(rest[0])}))
 		return exitOK
 	}
-	return usage(fmt.Sprintf("unknown command %q", cmd))
+	return usage(i18n.T("send.account.unknown_command", "unknown command {{.Command}}", map[string]any{"Command": fmt.Sprintf("%q", cmd)}))
 }
 
 func contactsImport(store *contacts.Store, path string, stdout, stderr io.Writer) int {
@@ -129,14 +138,14 @@ func contactsImport(store *contacts.Store, path string, stdout, stderr io.Writer
 	for _, p := range res.Problems {
 		complain(stderr, "stamp-send: contacts import:", p)
 	}
-	fmt.Fprintf(stdout, "%d new, %d updated", res.Added, res.Updated)
+	parts := []string{i18n.T("send.contacts.imported", "{{.Added}} new, {{.Updated}} updated", map[string]any{"Added": res.Added, "Updated": res.Updated})}
 	if res.NoAddress > 0 {
-		fmt.Fprintf(stdout, ", %d cards without an e-mail address", res.NoAddress)
+		parts = append(parts, i18n.N("send.contacts.no_address", "{{.Count}} card without an e-mail address", "{{.Count}} cards without an e-mail address", res.NoAddress))
 	}
 	if len(res.Problems) > 0 {
-		fmt.Fprintf(stdout, ", %d cards with problems (above)", len(res.Problems))
+		parts = append(parts, i18n.N("send.contacts.with_problems", "{{.Count}} card with problems (above)", "{{.Count}} cards with problems (above)", len(res.Problems)))
 	}
-	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, strings.Join(parts, i18n.T("send.list.clause_sep", ", ")))
 	if len(res.Problems) > 0 && res.Added+res.Updated == 0 {
 		return exitUsage
 	}
@@ -179,7 +188,7 @@ func contactsList(store *contacts.Store, query string, asJSON bool, stdout io.Wr
 	for _, c := range list {
 		line := smtpclient.Printable(c.String())
 		if c.Uses > 0 {
-			line += fmt.Sprintf("\t(%d sent, last %s)", c.Uses, c.LastUsed.Local().Format("2006-01-02"))
+			line += "\t" + i18n.T("send.contacts.uses", "({{.Count}} sent, last {{.Date}})", map[string]any{"Count": c.Uses, "Date": c.LastUsed.Local().Format("2006-01-02")})
 		}
 		if _, err := fmt.Fprintln(stdout, line); err != nil {
 			return exitFailure
@@ -196,7 +205,7 @@ var learnContacts = func(m *compose.Message, stderr io.Writer) {
 		err = store.Learn(mailAddresses(m.To), mailAddresses(m.Cc), mailAddresses(m.Bcc))
 	}
 	if err != nil {
-		complain(stderr, "stamp-send: the message was sent, but the contacts were not updated:", err)
+		complain(stderr, "stamp-send: "+i18n.T("send.contacts.not_learnt", "the message was sent, but the contacts were not updated:"), err)
 	}
 }
 

@@ -81,7 +81,7 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 		opts, err = discoverOptions(*resolver, *ispdb, *caFile, *allowHTTP, *timeout)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "stamp-send account discover: %v\n%s", err, discoverHelp())
+		fmt.Fprintf(stderr, "stamp-send account discover: %s\n%s", flagErrorText(err), discoverHelp())
 		return exitUsage
 	}
 
@@ -114,11 +114,11 @@ func discoverCommand(args []string, stdout, stderr io.Writer) int {
 func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout time.Duration) (discover.Options, error) {
 	opts := discover.Options{AllowHTTP: allowHTTP, All: true, Timeout: timeout, Dial: discoverDial, Resolver: discoverResolver}
 	if timeout <= 0 {
-		return opts, errors.New("--timeout must be positive")
+		return opts, errors.New(i18n.T("send.discover.timeout_positive", "--timeout must be positive"))
 	}
 	if resolver != "" {
 		if _, _, err := net.SplitHostPort(resolver); err != nil {
-			return opts, fmt.Errorf("--resolver %q: want HOST:PORT", resolver)
+			return opts, errors.New(i18n.T("send.discover.resolver_form", "--resolver {{.Value}}: want HOST:PORT", map[string]any{"Value": fmt.Sprintf("%q", resolver)}))
 		}
 		opts.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -128,11 +128,11 @@ func discoverOptions(resolver, ispdb, caFile string, allowHTTP bool, timeout tim
 	if ispdb != "" {
 		u, err := url.Parse(ispdb)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return opts, fmt.Errorf("--ispdb %q: want an http(s) URL", ispdb)
+			return opts, errors.New(i18n.T("send.discover.ispdb_url", "--ispdb {{.Value}}: want an http(s) URL", map[string]any{"Value": fmt.Sprintf("%q", ispdb)}))
 		}
 		if u.Scheme == "http" && !allowHTTP {
 			// Anyone on the network path could write its answers.
-			return opts, fmt.Errorf("--ispdb %q is plain HTTP: add --allow-http to use it (its answers are marked unverified)", ispdb)
+			return opts, errors.New(i18n.T("send.discover.ispdb_http", "--ispdb {{.Value}} is plain HTTP: add --allow-http to use it (its answers are marked unverified)", map[string]any{"Value": fmt.Sprintf("%q", ispdb)}))
 		}
 		opts.ISPDB = ispdb
 	}
@@ -195,9 +195,9 @@ func printDiscovery(w io.Writer, r *discover.Result) error {
 	var b strings.Builder
 	chosen, best, ok := r.Chosen()
 	if ok {
-		fmt.Fprintf(&b, "Settings for %s: %s, %s\n", p(r.Address), p(best.String()), p(chosen.From))
+		b.WriteString(i18n.T("send.discover.settings_for", "Settings for {{.Address}}: {{.Server}}, {{.From}}", map[string]any{"Address": p(r.Address), "Server": p(best.String()), "From": p(chosen.From)}) + "\n")
 	} else {
-		fmt.Fprintf(&b, "No usable settings found for %s. Ask your provider for its SMTP server (\"SMTP settings\"), or see the lookups below.\n", p(r.Address))
+		b.WriteString(i18n.T("send.discover.nothing_usable", "No usable settings found for {{.Address}}. Ask your provider for its SMTP server (\"SMTP settings\"), or see the lookups below.", map[string]any{"Address": p(r.Address)}) + "\n")
 	}
 	chosenIndex := -1
 	for i, c := range r.Candidates {
@@ -212,19 +212,19 @@ func printDiscovery(w io.Writer, r *discover.Result) error {
 		}
 		b.WriteString("\n")
 		if c.Where != "" {
-			fmt.Fprintf(&b, "   where: %s\n", p(c.Where))
+			b.WriteString("   " + i18n.T("send.discover.where", "where: {{.Where}}", map[string]any{"Where": p(c.Where)}) + "\n")
 		}
 		for _, s := range c.Servers {
 			mark := "  "
 			if i == chosenIndex && s.Endpoint() == best.Endpoint() && s.NotUsable == "" {
 				mark = "→ "
 			}
-			fmt.Fprintf(&b, "   %s%s, login %s", mark, p(s.String()), p(string(s.Auth)))
+			b.WriteString("   " + mark + i18n.T("send.discover.server_login", "{{.Server}}, login {{.Auth}}", map[string]any{"Server": p(s.String()), "Auth": p(string(s.Auth))}))
 			if s.Username != "" {
-				fmt.Fprintf(&b, " as %s", p(s.Username))
+				b.WriteString(i18n.T("send.discover.login_as", " as {{.User}}", map[string]any{"User": p(s.Username)}))
 			}
 			if s.NotUsable != "" {
-				fmt.Fprintf(&b, " (not usable: %s)", p(s.NotUsable))
+				b.WriteString(i18n.T("send.discover.server_not_usable", " (not usable: {{.Why}})", map[string]any{"Why": p(s.NotUsable)}))
 			}
 			b.WriteString("\n")
 		}
@@ -232,18 +232,18 @@ func printDiscovery(w io.Writer, r *discover.Result) error {
 			fmt.Fprintf(&b, "   ! %s\n", p(warn))
 		}
 	}
-	b.WriteString("\nLookups:\n")
+	b.WriteString("\n" + i18n.T("send.discover.lookups_heading", "Lookups:") + "\n")
 	for _, a := range r.Attempts {
-		fmt.Fprintf(&b, "  %-15s %-10s %s", p(a.Source.String()), p(string(a.Outcome)), p(a.Where))
+		fmt.Fprintf(&b, "  %-15s %-10s %s", p(a.Source.String()), p(outcomeWord(a.Outcome)), p(a.Where))
 		if a.Reason != "" {
 			fmt.Fprintf(&b, ": %s", p(a.Reason))
 		}
 		fmt.Fprintf(&b, " (%s)\n", a.Took.Round(time.Millisecond))
 	}
 	if r.Cached {
-		b.WriteString("(from this session's cache)\n")
+		b.WriteString(i18n.T("send.discover.cached", "(from this session's cache)") + "\n")
 	}
-	b.WriteString("Nothing was saved.\n")
+	b.WriteString(i18n.T("send.discover.nothing_saved", "Nothing was saved.") + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -364,12 +364,30 @@ func deadGuesses(r *discover.Result) []string {
 func attemptSummary(r *discover.Result) string {
 	parts := make([]string, 0, len(r.Attempts))
 	for _, at := range r.Attempts {
-		parts = append(parts, at.Source.String()+" "+string(at.Outcome))
+		parts = append(parts, at.Source.String()+" "+outcomeWord(at.Outcome))
 	}
 	if len(parts) == 0 {
-		return "no lookups"
+		return i18n.T("send.discover.no_lookups", "no lookups")
 	}
-	return "lookups: " + strings.Join(parts, ", ")
+	return i18n.T("send.discover.lookups", "lookups: {{.List}}", map[string]any{"List": strings.Join(parts, i18n.T("send.list.comma", ", "))})
+}
+
+// outcomeWord names how a lookup ended: discover's word in English, a word
+// of the person's language otherwise.
+func outcomeWord(o discover.Outcome) string {
+	switch o {
+	case discover.Found:
+		return i18n.T("send.discover.outcome.found", "found")
+	case discover.NothingThere:
+		return i18n.T("send.discover.outcome.nothing", "nothing")
+	case discover.NotUsable:
+		return i18n.T("send.discover.outcome.not_usable", "not usable")
+	case discover.Cancelled:
+		return i18n.T("send.discover.outcome.cancelled", "cancelled")
+	case discover.Skipped:
+		return i18n.T("send.discover.outcome.skipped", "skipped")
+	}
+	return string(o)
 }
 
 // username is the login name the candidate gives for endpoint e, when it

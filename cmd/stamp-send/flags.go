@@ -79,7 +79,11 @@ func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // usageSynopsis is the command line's shape; usageNotes (translated) follow it.
-const usageSynopsis = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
+func usageSynopsis() string {
+	return usageShape + " " + i18n.T("send.usage.contacts_learn", "(a send adds its recipients)") + "\n\n"
+}
+
+const usageShape = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc ...] [--bcc ...]
                   [--subject S] [--body TEXT | --body-file F] [--markdown | --html-file F] [--attach F ...]
                   [--mailto LINK] [--eml F] [--dry-run [--out F]]
                   --server HOST[:PORT] [--security tls|starttls|none]
@@ -89,9 +93,7 @@ const usageSynopsis = `usage: stamp-send --from ADDR --to ADDR [--to ...] [--cc 
                   [--quiet] [--json] [--queue [--delay D] [--at TIME]] [--lang en|zh-Hans]
        stamp-send account add|list|show|remove|test ...
        stamp-send outbox list [--json] | send [ID] [--again] | remove ID
-       stamp-send contacts import|export|list|remove ...   (a send adds its recipients)
-
-`
+       stamp-send contacts import|export|list|remove ...  `
 
 // usageNotes explains the synopsis in the person's language.
 func usageNotes() string {
@@ -179,7 +181,7 @@ func (o *options) flagSet(raw *rawFlags) *flag.FlagSet {
 	fs.StringVar(&o.User, "user", "", i18n.T("send.flag.user", "log in as `U`"))
 	fs.StringVar(&o.PasswordEnv, "password-env", "", i18n.T("send.flag.password_env", "read the password from environment variable `VAR`"))
 	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, i18n.T("send.flag.password_stdin", "read the password from the first line of stdin"))
-	fs.StringVar(&o.Auth, "auth", "auto", i18n.T("send.flag.auth", "`METHOD`: {{.Methods}}", map[string]any{"Methods": smtpclient.AuthNames(false)}))
+	fs.StringVar(&o.Auth, "auth", "auto", i18n.T("send.flag.auth", "`METHOD`: {{.Methods}}", map[string]any{"Methods": loginMethodNames()}))
 	fs.StringVar(&o.CAFile, "ca-file", "", i18n.T("send.flag.ca_file", "trust the CA certificates in `PEM` (verification stays on)"))
 	fs.StringVar(&o.Pin, "pin", "", i18n.T("send.flag.pin", "trust exactly the server certificate with this `SHA256` fingerprint (64 hex digits, colons allowed)"))
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, i18n.T("send.flag.timeout", "time limit per network step"))
@@ -198,14 +200,13 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stderr, usageSynopsis+usageNotes())
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
+		fmt.Fprint(stderr, usageSynopsis()+usageNotes())
+		printDefaults(fs, stderr)
 		return errHelp
 	case err != nil && strings.Contains(err.Error(), "-password") && !strings.Contains(err.Error(), "-password-"):
 		return usagef("%s", i18n.T("send.no_password_flag", "a password is never taken from a flag (it would show in the process list); use --password-env VAR or --password-stdin"))
 	case err != nil:
-		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": err.Error()}))
+		return usagef("%s", i18n.T("send.bad_flag", "{{.Error}} (see stamp-send --help)", map[string]any{"Error": flagErrorText(err)}))
 	case fs.NArg() > 0:
 		return usagef("%s", i18n.T("send.usage.unexpected_arg_help", "unexpected argument {{.Arg}} (see stamp-send --help)", map[string]any{"Arg": fmt.Sprintf("%q", fs.Arg(0))}))
 	}
@@ -415,7 +416,7 @@ func (o *options) addresses() (*compose.Message, error) {
 	m := &compose.Message{}
 	var problems []*compose.FieldError
 	if o.From == "" {
-		problems = append(problems, &compose.FieldError{Field: "--from", Reason: "is required"})
+		problems = append(problems, &compose.FieldError{Field: "--from", Reason: i18n.T("send.usage.from_is_required", "is required")})
 	} else {
 		from, err := compose.ParseAddress("--from", o.From)
 		problems = append(problems, compose.Problems("--from", err)...)
@@ -431,7 +432,7 @@ func (o *options) addresses() (*compose.Message, error) {
 		*f.dst = list
 	}
 	if len(problems) == 0 && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		problems = append(problems, &compose.FieldError{Field: "--to", Reason: "needs at least one recipient (--to, --cc or --bcc)"})
+		problems = append(problems, &compose.FieldError{Field: "--to", Reason: i18n.T("send.usage.no_recipient", "needs at least one recipient (--to, --cc or --bcc)")})
 	}
 	if len(problems) > 0 {
 		return nil, &compose.ValidationError{Problems: problems}

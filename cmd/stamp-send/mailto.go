@@ -59,10 +59,10 @@ func (o *options) applyMailto(set map[string]bool, stderr io.Writer) error {
 	if !o.Quiet && !o.JSON { // --json keeps stderr to JSON events
 		shown, more := l.IgnoredShown(mailto.MaxIgnoredShown)
 		for _, ig := range shown {
-			fmt.Fprintf(stderr, "stamp-send: --mailto: ignored the link's %q field: %s\n", ig.Field, ig.Reason)
+			fmt.Fprintln(stderr, "stamp-send: --mailto: "+i18n.T("send.mailto.ignored", "ignored the link's {{.Field}} field: {{.Reason}}", map[string]any{"Field": fmt.Sprintf("%q", ig.Field), "Reason": ig.Reason}))
 		}
 		if more > 0 {
-			fmt.Fprintf(stderr, "stamp-send: --mailto: and %d more fields ignored\n", more)
+			fmt.Fprintln(stderr, "stamp-send: --mailto: "+i18n.N("send.mailto.more_ignored", "and {{.Count}} more field ignored", "and {{.Count}} more fields ignored", more))
 		}
 		for _, n := range l.Notes {
 			fmt.Fprintf(stderr, "stamp-send: --mailto: %s\n", n)

@@ -23,14 +23,17 @@ import (
 // account login NAME, and --account NAME sending with a fresh token
 // (oauth.Send).
 
-const oauthSynopsis = `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
+// oauthSynopsis is the sign-in commands' shapes, with their two remarks in
+// the person's language.
+func oauthSynopsis() string {
+	return `       stamp-send account add NAME --from ADDR --oauth google|microsoft|custom
                             [--client-id ID] [--client-secret-env VAR] [--tenant T]
                             [--issuer URL | --auth-url URL --token-url URL] [--device-auth-url URL]
                             [--revocation-url URL] [--scopes "S1 S2"] [--device] [--sign-in-timeout D]
-                            [the server flags above]
+                            ` + i18n.T("send.account.synopsis.server_flags", "[the server flags above]") + `
        stamp-send account login NAME [--device] [--client-secret-env VAR] [--sign-in-timeout D]
-       stamp-send account logout NAME      (alias: signout)
-`
+       stamp-send account logout NAME      ` + i18n.T("send.account.synopsis.alias_signout", "(alias: signout)") + "\n"
+}
 
 // oauthNotes explains the sign-in synopsis in the person's language.
 func oauthNotes() string {
@@ -60,7 +63,7 @@ func systemOpenBrowser(u string) error {
 		cmd = exec.Command("open", u)
 	default:
 		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-			return errors.New("no graphical session")
+			return errors.New(i18n.T("send.signin.no_graphical_session", "no graphical session"))
 		}
 		cmd = exec.Command("xdg-open", u)
 	}
@@ -383,21 +386,21 @@ func signInSummary(a account.Account) string {
 	o := a.OAuth
 	parts := []string{string(o.Provider)}
 	if o.ClientID != "" {
-		parts = append(parts, "client "+o.ClientID)
+		parts = append(parts, i18n.T("send.signin.summary.client", "client {{.ID}}", map[string]any{"ID": o.ClientID}))
 	} else {
-		parts = append(parts, "Stamp's client")
+		parts = append(parts, i18n.T("send.signin.summary.stamp_client", "Stamp's client"))
 	}
 	if o.Tenant != "" {
-		parts = append(parts, "tenant "+o.Tenant)
+		parts = append(parts, i18n.T("send.signin.summary.tenant", "tenant {{.Tenant}}", map[string]any{"Tenant": o.Tenant}))
 	}
 	if o.Issuer != "" {
-		parts = append(parts, "issuer "+o.Issuer)
+		parts = append(parts, i18n.T("send.signin.summary.issuer", "issuer {{.URL}}", map[string]any{"URL": o.Issuer}))
 	}
 	if o.TokenURL != "" {
-		parts = append(parts, "token endpoint "+o.TokenURL)
+		parts = append(parts, i18n.T("send.signin.summary.token_url", "token endpoint {{.URL}}", map[string]any{"URL": o.TokenURL}))
 	}
 	if len(o.Scopes) > 0 {
-		parts = append(parts, "scopes "+strings.Join(o.Scopes, " "))
+		parts = append(parts, i18n.T("send.signin.summary.scopes", "scopes {{.Scopes}}", map[string]any{"Scopes": strings.Join(o.Scopes, " ")}))
 	}
-	return strings.Join(parts, ", ") + " (stamp-send account login " + a.ID + " signs in again)"
+	return strings.Join(parts, i18n.T("send.list.clause_sep", ", ")) + i18n.T("send.signin.summary.again", " ({{.Command}} signs in again)", map[string]any{"Command": "stamp-send account login " + a.ID})
 }

@@ -53,7 +53,7 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	var ids []string
 	for len(rest) > 0 { // flags and the ID in any order
 		if err := fs.Parse(rest); err != nil {
-			complain(stderr, "stamp-send outbox:", fmt.Errorf("%v (see stamp-send outbox --help)", err))
+			complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.bad_flag", "{{.Error}} (see stamp-send outbox --help)", map[string]any{"Error": flagErrorText(err)})))
 			return exitUsage
 		}
 		if rest = fs.Args(); len(rest) > 0 {
@@ -94,20 +94,23 @@ func outboxCommand(args []string, stdout, stderr io.Writer) int {
 	case "remove":
 		var sent *outbox.AlreadySentError
 		if err := o.Remove(ids[0]); errors.As(err, &sent) {
-			msg := "stamp-send outbox remove: " + ids[0] + " was already sent (the server accepted it), so it cannot be removed"
+			msg := "stamp-send outbox remove: " + i18n.T("send.outbox.already_sent", "{{.ID}} was already sent (the server accepted it), so it cannot be removed", map[string]any{"ID": ids[0]})
 			if sent.SentPath != "" {
-				msg += "; its copy is in " + sent.SentPath
+				msg += i18n.T("send.outbox.sent_copy", "; its copy is in {{.Path}}", map[string]any{"Path": sent.SentPath})
 			}
 			fmt.Fprintln(stderr, smtpclient.Printable(msg))
+			return exitFailure
+		} else if errors.Is(err, outbox.ErrNotFound) {
+			fmt.Fprintln(stderr, "stamp-send outbox remove: "+notInOutbox(ids[0]))
 			return exitFailure
 		} else if err != nil {
 			complain(stderr, "stamp-send outbox remove:", err)
 			return exitFailure
 		}
-		fmt.Fprintln(stdout, "removed", ids[0])
+		fmt.Fprintln(stdout, i18n.T("send.outbox.removed", "removed {{.ID}}", map[string]any{"ID": ids[0]}))
 		return exitOK
 	}
-	complain(stderr, "stamp-send outbox:", fmt.Errorf("unknown command %q (see stamp-send outbox --help)", verb))
+	complain(stderr, "stamp-send outbox:", errors.New(i18n.T("send.outbox.unknown_command", "unknown command {{.Command}} (see stamp-send outbox --help)", map[string]any{"Command": fmt.Sprintf("%q", verb)})))
 	return exitUsage
 }
 
@@ -146,18 +149,19 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 
 // describe is one line about r for people.
 func describe(r outbox.Record) string {
-	state := string(r.State)
+	state := stateWord(r.State)
 	switch {
 	case r.Busy:
-		state = "sending now"
+		state = i18n.T("send.outbox.sending_now", "sending now")
 	case r.State == outbox.NeedsAttention:
-		state += " (" + string(r.Reason) + ")"
+		state = i18n.T("send.outbox.state_reason", "{{.State}} ({{.Reason}})", map[string]any{"State": state, "Reason": reasonWord(r.Reason)})
 	case r.State == outbox.Waiting, r.State == outbox.Scheduled, r.State == outbox.Retrying:
-		state += ", next " + r.NextAttempt.Local().Format("2006-01-02 15:04:05")
+		state = i18n.T("send.outbox.state_next", "{{.State}}, next {{.When}}", map[string]any{"State": state, "When": r.NextAttempt.Local().Format("2006-01-02 15:04:05")})
 	}
-	line := fmt.Sprintf("%s  %s  %s  to %s  %q", r.ID, state, r.Account, strings.Join(r.To, ", "), r.Subject)
+	line := r.ID + "  " + state + "  " + r.Account + "  " + i18n.T("send.outbox.to", "to {{.To}}", map[string]any{"To": strings.Join(r.To, ", ")}) +
+		"  " + fmt.Sprintf("%q", r.Subject)
 	if r.LastError != nil {
-		line += "  last error: " + r.LastError.Explain()
+		line += "  " + i18n.T("send.outbox.last_error", "last error: {{.Error}}", map[string]any{"Error": r.LastError.Explain()})
 	}
 	return line
 }
@@ -181,7 +185,7 @@ func flushOutbox(ctx context.Context, o *outbox.Outbox, stdout, stderr io.Writer
 		switch {
 		case !still && touched && c.Removed && c.Record.State == outbox.Sent:
 			if !quiet {
-				fmt.Fprintln(stdout, "sent", r.ID, smtpclient.Printable(fmt.Sprintf("%q", r.Subject)))
+				fmt.Fprintln(stdout, smtpclient.Printable(i18n.T("send.outbox.sent", "sent {{.ID}} {{.Subject}}", map[string]any{"ID": r.ID, "Subject": fmt.Sprintf("%q", r.Subject)})))
 			}
 		case !still:
 			// Another process sent, took back or deleted it meanwhile.
@@ -207,7 +211,7 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 	// after DATA is judged there): no look beforehand that could be stale.
 	r, err := o.SendNow(ctx, id, again)
 	if errors.Is(err, outbox.ErrMaybeDelivered) {
-		fmt.Fprintln(stderr, "stamp-send outbox send: "+smtpclient.Printable(id)+" may already have been delivered; check with a recipient, then send it again with --again")
+		fmt.Fprintln(stderr, "stamp-send outbox send: "+i18n.T("send.outbox.maybe_delivered", "{{.ID}} may already have been delivered; check with a recipient, then send it again with --again", map[string]any{"ID": smtpclient.Printable(id)}))
 		if x := r.LastError.Explain(); x != "" {
 			fmt.Fprintln(stderr, "stamp-send outbox: "+smtpclient.Printable(x))
 		}
@@ -220,12 +224,16 @@ func sendOne(ctx context.Context, o *outbox.Outbox, id string, again bool, stdou
 		}
 	}
 	if r.State == outbox.Sent {
-		msg := "sent " + id
+		msg := i18n.T("send.outbox.sent_id", "sent {{.ID}}", map[string]any{"ID": id})
 		if late, ok := r.LeftLate(); ok {
-			msg += fmt.Sprintf(" (%s late, at %s)", late.Round(time.Minute), r.SentAt.Local().Format("2006-01-02 15:04"))
+			msg += i18n.T("send.outbox.late", " ({{.Late}} late, at {{.At}})", map[string]any{"Late": lateText(late), "At": r.SentAt.Local().Format("2006-01-02 15:04")})
 		}
 		fmt.Fprintln(stdout, msg)
 		return exitOK
+	}
+	if errors.Is(err, outbox.ErrNotFound) {
+		fmt.Fprintln(stderr, "stamp-send outbox send: "+notInOutbox(id))
+		return exitFailure
 	}
 	fmt.Fprintln(stderr, smtpclient.Printable("stamp-send outbox: "+describe(r)))
 	return recordExitCode(r)

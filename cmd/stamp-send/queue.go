@@ -66,7 +66,7 @@ func parseAt(s string) (time.Time, error) {
 func openOutbox(timeout time.Duration, onEvent func(string, smtpclient.Event), onChange func(outbox.Change)) (*outbox.Outbox, error) {
 	data, err := datadir.Dir()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find the data folder: %w", err)
+		return nil, fmt.Errorf("%s %w", i18n.T("send.outbox.no_data_folder", "cannot find the data folder:"), err)
 	}
 	st, err := openStore()
 	if err != nil {
@@ -100,14 +100,14 @@ func queue(opts *options, msg *compose.Message, stdout, stderr io.Writer) int {
 	}
 	r, err := o.Enqueue(n)
 	if err != nil {
-		complain(stderr, "stamp-send: --queue: the message was not queued:", err)
+		complain(stderr, "stamp-send: --queue: "+i18n.T("send.queue.not_queued", "the message was not queued:"), err)
 		return exitFailure
 	}
 	if opts.JSON {
 		b, _ := json.Marshal(r)
 		stdout.Write(append(printableJSON(b), '\n'))
 	} else if !opts.Quiet {
-		fmt.Fprintln(stdout, smtpclient.Printable(fmt.Sprintf("queued %s (%s, leaves %s)", r.ID, r.State, r.NextAttempt.Local().Format("2006-01-02 15:04:05"))))
+		fmt.Fprintln(stdout, smtpclient.Printable(i18n.T("send.queue.queued", "queued {{.ID}} ({{.State}}, leaves {{.When}})", map[string]any{"ID": r.ID, "State": stateWord(r.State), "When": r.NextAttempt.Local().Format("2006-01-02 15:04:05")})))
 	}
 	return exitOK
 }
