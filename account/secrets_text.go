@@ -37,6 +37,8 @@ func (e *KeyringUnavailableError) Error() string {
 		op = i18n.T("account.keyring.op.read", "read")
 	case "delete":
 		op = i18n.T("account.keyring.op.delete", "delete")
+	case "": // a keyring found missing before any operation
+		op = i18n.T("account.keyring.op.use", "use")
 	default:
 		op = e.Op
 	}
