@@ -3,8 +3,10 @@ package outbox
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +85,54 @@ func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
 		t.Errorf("a message that may have been delivered is explained as a plain cancel that invites a resend: %q", x)
 	}
 	_ = smtpclient.MaybeSent
+}
+
+// A record on disk — one of the previous version (Explanation), or one
+// whose Detail beside an Event or an engine failure holds a server's or
+// the system's words — is explained as stored: Failure.Explain runs only
+// the engine's sentence through smtpclient.Printable, not the Detail it
+// appends nor the Event's Detail nor the stored Explanation/Text. The
+// composer's notice (ui/composer_outbox.go failureText → Composer.Notify)
+// shows Explain as it is, so terminal escapes, a right-to-left override
+// or line breaks from the stored words reach the window unrendered.
+func TestAttackZh2StoredWordsReachTheNoticeUnrendered(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack test")
+	}
+	e := newEnv(t, sandbox.Options{})
+	o := e.open(Options{})
+	hostile := "evil\x1b]0;owned\x07 \u202etxt.exe\nsecond line"
+	for name, lastError := range map[string]map[string]any{
+		"previous version": {"text": "smtp rcpt: 550 " + hostile, "explanation": "Refused. " + hostile, "at": time.Now()},
+		"event detail":     {"event": "account-invalid", "detail": hostile, "text": "x", "at": time.Now()},
+		"engine + detail":  {"kind": "reply", "step": "rcpt-to", "code": 550, "message": "no", "detail": hostile, "text": "x", "at": time.Now()},
+		"unknown event":    {"event": "from-the-future", "detail": hostile, "text": "x", "at": time.Now()},
+	} {
+		r, err := o.Enqueue(testNew("stored " + name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(e.dir, r.ID+".json")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["state"], m["reason"], m["last_error"] = "needs-attention", "problem", lastError
+		b, _ = json.Marshal(m)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := o.Get(r.ID)
+		if err != nil || got.LastError == nil {
+			t.Fatalf("%s: the record does not load: %v", name, err)
+		}
+		x := got.LastError.Explain()
+		if x != smtpclient.Printable(x) {
+			t.Errorf("%s: shown unrendered: %q", name, x)
+		}
+	}
 }
