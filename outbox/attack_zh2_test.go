@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"stamp/oauth"
 	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
 )
@@ -134,5 +135,41 @@ func TestAttackZh2StoredWordsReachTheNoticeUnrendered(t *testing.T) {
 		if x != smtpclient.Printable(x) {
 			t.Errorf("%s: shown unrendered: %q", name, x)
 		}
+	}
+}
+
+// An OAuth account's refused login (oauth.AuthError: the engine's error
+// plus Stamp's cause and fix, e.g. Microsoft 365's 5.7.139 "SMTP AUTH is
+// disabled for the tenant") is kept with Detail = the whole of
+// AuthError.Error(): the technical "smtp auth: 535 5.7.139 …" line, the
+// server's words a second time, and the cause and fix in the language of
+// the send. Failure.Explain appends that Detail to the engine's
+// explanation, so the Outbox window (and the composer's notice) shows the
+// server's reply twice and, after the language changed, English
+// sentences in the Chinese explanation — against "a record outlives the
+// language it was written in".
+func TestAttackZh2OAuthRefusalIsShownTwiceAndInTheOldLanguage(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack test")
+	}
+	server := "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
+	se := &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, EnhancedCode: "5.7.139", Message: server}
+	why, ok := oauth.ExplainSMTP(oauth.Microsoft, se.Code, "5.7.139 "+server)
+	if !ok {
+		t.Fatal("setup: ExplainSMTP knows nothing of 5.7.139")
+	}
+	f := failureOf(&oauth.AuthError{Err: se, Explanation: why, Explained: true}, time.Now()) // Stamp spoke English
+	en := f.Explain()
+	if n := strings.Count(en, server); n != 1 {
+		t.Errorf("the server's words appear %d times, want once: %q", n, en)
+	}
+	if strings.Contains(en, "smtp auth:") {
+		t.Errorf("the technical Error() line is shown to the person: %q", en)
+	}
+	speakChinese(t)
+	zh := f.Explain()
+	t.Logf("shown in Chinese: %q", zh)
+	if strings.Contains(zh, "administrator") || strings.Contains(zh, "Ask the") {
+		t.Errorf("explained in Chinese, but the oauth cause and fix stay in the English of the send: %q", zh)
 	}
 }
