@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"golang.org/x/text/language"
 )
 
 // settings.json that is a folder, or a link to one (a dotfiles manager
@@ -46,4 +49,35 @@ func TestAttackZh2SaveChoiceMovesAFolderAside(t *testing.T) {
 			t.Errorf("link %v: SaveChoice into a folder named %s said nothing", viaLink, SettingsFile)
 		}
 	}
+}
+
+// Where a day starts with the clocks going forward at midnight (Chile's
+// first Sunday of September: 00:00 → 01:00; Paraguay, Cuba, Lebanon, and
+// São Paulo until 2019 likewise), "local midnight" of that day does not
+// exist, and time.ParseInLocation gives the hour before it: 23:00 the day
+// BEFORE. ParseDate("2026-09-06") is then the 5th; Send later takes the
+// parsed value's Date() (ui laterAt), so a message the person schedules
+// for 6 Sep 09:30 leaves on 5 Sep 09:30 — and so does one picked from the
+// calendar, whose day is written into the entry and parsed back.
+func TestAttackZh2ParseDateOnAMidnightDSTDayIsTheDayBefore(t *testing.T) {
+	if os.Getenv("STAMP_ATTACK") == "" {
+		t.Skip("attack test")
+	}
+	loc, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	saved := time.Local
+	time.Local = loc
+	t.Cleanup(func() { time.Local = saved })
+	for _, lang := range []language.Tag{English, SimplifiedChinese} {
+		SetLanguage(lang)
+		for _, typed := range []string{"2026-09-06", "2026年9月6日", "6 Sep 2026", Date(time.Date(2026, 9, 6, 12, 0, 0, 0, loc))} {
+			got, ok := ParseDate(typed)
+			if !ok || got.Day() != 6 || got.Month() != time.September {
+				t.Errorf("%v: ParseDate(%q) = %v (%v), the person wrote the 6th", lang, typed, got, ok)
+			}
+		}
+	}
+	SetLanguage(English)
 }
