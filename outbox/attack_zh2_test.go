@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"stamp/internal/loopback"
 	"stamp/oauth"
 	"stamp/smtpclient"
 	"stamp/smtpclient/sandbox"
@@ -29,7 +30,7 @@ func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
 		t.Skip("attack test")
 	}
 	gotDot := make(chan struct{})
-	ln := rawServer(t, func(c net.Conn) {
+	addr := loopback.Serve(t, func(c net.Conn) {
 		w := func(s string) { c.Write([]byte(s + "\r\n")) }
 		w("220 raw ESMTP")
 		r := bufio.NewReader(c)
@@ -59,7 +60,7 @@ func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
 		}
 	})
 	e := newEnv(t, sandbox.Options{})
-	o := e.open(Options{Sender: sandboxSender(ln.Addr().(*net.TCPAddr).Port)})
+	o := e.open(Options{Sender: sandboxSender(addr.Port)})
 	r, err := o.Enqueue(testNew("stopped before the 250"))
 	if err != nil {
 		t.Fatal(err)
