@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/text/language"
 
 	"stamp/i18n"
+	"stamp/internal/boundedfile"
 )
 
 // Fyne 2.7 draws a character its theme font lacks with a system font found
@@ -111,19 +111,24 @@ func fcFace(family, style string) (file string, index int, ok bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "fc-list", ":family="+family+":style="+style, "file", "index").Output()
+	// One line per match, "FILE<TAB>INDEX": a tab cannot end a font's
+	// path the way ": " could (fc-list's own format).
+	out, err := exec.CommandContext(ctx, "fc-list", "-f", "%{file}\t%{index}\n", ":family="+family+":style="+style).Output()
 	if err != nil {
 		return "", 0, false
 	}
-	// One line per match: "/path/font.ttc: :index=2"; take the first.
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		path, rest, found := strings.Cut(line, ": ")
-		if !found {
+	return firstFace(string(out))
+}
+
+// firstFace reads the first "FILE<TAB>INDEX" line of fc-list's output.
+func firstFace(out string) (file string, index int, ok bool) {
+	for _, line := range strings.Split(out, "\n") {
+		path, idx, found := strings.Cut(line, "\t")
+		if !found || path == "" {
 			continue
 		}
-		_, idx, _ := strings.Cut(rest, "index=")
 		n, err := strconv.Atoi(strings.TrimSpace(idx))
-		if err != nil {
+		if err != nil || n < 0 {
 			n = 0
 		}
 		return path, n, true
@@ -135,7 +140,7 @@ func fcFace(family, style string) (file string, index int, ok bool) {
 // OpenType file as it is, face index of a collection (.ttc) as a standalone
 // OpenType font (Fyne parses single fonts only), read table by table.
 func loadFace(path string, index int) (fyne.Resource, error) {
-	f, err := os.Open(path)
+	f, _, err := boundedfile.Open(path) // a regular file: never a FIFO
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +153,10 @@ func loadFace(path string, index int) (fyne.Resource, error) {
 	if string(tag[:]) == "ttcf" {
 		data, err = extractFace(f, index)
 	} else {
-		data, err = io.ReadAll(f)
+		data, err = io.ReadAll(io.LimitReader(f, maxFontSize+1))
+		if err == nil && len(data) > maxFontSize {
+			err = fmt.Errorf("larger than %d MB", maxFontSize>>20)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -116,3 +116,24 @@ func BenchmarkCJKThemeLoad(b *testing.B) {
 		}
 	}
 }
+
+// fc-list's lines are read by their tab: a font path holding ": " (which
+// fc-list's default format uses as its separator) is kept whole.
+func TestFirstFaceKeepsAPathWithAColon(t *testing.T) {
+	for _, tc := range []struct {
+		out   string
+		file  string
+		index int
+		ok    bool
+	}{
+		{"/usr/share/fonts/noto/NotoSansCJK-Bold.ttc\t2\n", "/usr/share/fonts/noto/NotoSansCJK-Bold.ttc", 2, true},
+		{"/home/ann/fonts/CJK: bold/Noto.ttc\t1\n/other.ttc\t0\n", "/home/ann/fonts/CJK: bold/Noto.ttc", 1, true},
+		{"/font.otf\t\n", "/font.otf", 0, true},
+		{"", "", 0, false},
+	} {
+		file, index, ok := firstFace(tc.out)
+		if file != tc.file || index != tc.index || ok != tc.ok {
+			t.Errorf("%q: %q %d %v, want %q %d %v", tc.out, file, index, ok, tc.file, tc.index, tc.ok)
+		}
+	}
+}
