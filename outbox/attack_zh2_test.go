@@ -26,9 +26,6 @@ import (
 // cancel; send again when ready." That tells the person to send again a
 // message that may already be in the recipient's mailbox.
 func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
 	gotDot := make(chan struct{})
 	addr := loopback.Serve(t, func(c net.Conn) {
 		w := func(s string) { c.Write([]byte(s + "\r\n")) }
@@ -98,9 +95,6 @@ func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
 // shows Explain as it is, so terminal escapes, a right-to-left override
 // or line breaks from the stored words reach the window unrendered.
 func TestAttackZh2StoredWordsReachTheNoticeUnrendered(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{})
 	hostile := "evil\x1b]0;owned\x07 \u202etxt.exe\nsecond line"
@@ -150,9 +144,6 @@ func TestAttackZh2StoredWordsReachTheNoticeUnrendered(t *testing.T) {
 // sentences in the Chinese explanation — against "a record outlives the
 // language it was written in".
 func TestAttackZh2OAuthRefusalIsShownTwiceAndInTheOldLanguage(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
 	server := "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
 	se := &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, EnhancedCode: "5.7.139", Message: server}
 	why, ok := oauth.ExplainSMTP(oauth.Microsoft, se.Code, "5.7.139 "+server)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"stamp/account"
@@ -83,10 +84,33 @@ func failureOf(err error, at time.Time) *Failure {
 		f.Step, f.Code, f.Enhanced = string(se.Step), se.Code, se.EnhancedCode
 		f.Kind, f.Message, f.Note = se.Kind.String(), smtpclient.Printable(se.Message), smtpclient.Printable(se.Note)
 		f.MayHaveBeenDelivered = se.MayHaveBeenDelivered
+		var ae *oauth.AuthError
+		if errors.As(err, &ae) {
+			// What happened is the reply kept above; the cause and fix
+			// are worded again when shown (Failure.Explain), not stored.
+			f.SignIn = signInKind(ae)
+			return f
+		}
 		if f.Text != smtpclient.Printable(se.Error()) {
 			// A wrapper (oauth's AuthError) adds what it knows.
 			f.Detail = f.Text
 		}
 	}
 	return f
+}
+
+// signInKind is the provider whose ExplainSMTP gave ae its explanation
+// (AuthError does not name it): the kind whose words for the same reply are
+// the ones ae holds, "" when ae is not explained.
+func signInKind(ae *oauth.AuthError) string {
+	if !ae.Explained || ae.Err == nil {
+		return ""
+	}
+	text := strings.TrimSpace(ae.Err.EnhancedCode + " " + ae.Err.Message)
+	for _, k := range []oauth.Kind{oauth.Microsoft, oauth.Google, oauth.Custom} {
+		if why, ok := oauth.ExplainSMTP(k, ae.Err.Code, text); ok && why.Cause == ae.Explanation.Cause {
+			return string(k)
+		}
+	}
+	return string(oauth.Custom)
 }

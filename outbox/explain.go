@@ -3,8 +3,10 @@ package outbox
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"stamp/i18n"
+	"stamp/oauth"
 	"stamp/smtpclient"
 )
 
@@ -56,16 +58,31 @@ func (e *accountError) Unwrap() error { return e.err }
 // and the server's own words; or the outbox's Event), so a message that
 // failed while Stamp spoke English is explained in Chinese after the
 // language changed. A record written before these fields existed keeps
-// its stored Explanation, shown as it is; failing that, Text.
+// its stored Explanation; failing that, Text. Whatever a record stored
+// (server words, an OS error's text, an old Explanation) is rendered
+// through smtpclient.Printable here, the one place: the result is safe to
+// show as it is (no escapes, bidi controls or line breaks).
 func (f *Failure) Explain() string {
 	if f == nil {
 		return ""
 	}
+	return smtpclient.Printable(f.explain())
+}
+
+func (f *Failure) explain() string {
 	if f.Event != "" {
 		return eventText(f.Event, "", f.Detail)
 	}
 	if se, ok := f.engineError(); ok {
-		s := smtpclient.Printable(se.Explain())
+		if se.Kind == smtpclient.ErrorCanceled && se.MayHaveBeenDelivered {
+			// Cancelled while the server's final reply was awaited: not
+			// the plain cancel's "send again when ready".
+			return eventText(EventStoppedAfterData, "", "")
+		}
+		if s, ok := f.signInRefused(se); ok {
+			return s
+		}
+		s := se.Explain()
 		if f.Detail != "" {
 			s += " " + f.Detail
 		}
@@ -75,6 +92,25 @@ func (f *Failure) Explain() string {
 		return f.Explanation
 	}
 	return f.Text
+}
+
+// signInRefused words an OAuth login refusal whose cause Stamp knows
+// (f.SignIn): the server's reply once, then the cause and fix in the
+// current language.
+func (f *Failure) signInRefused(se *smtpclient.Error) (string, bool) {
+	if f.SignIn == "" {
+		return "", false
+	}
+	why, ok := oauth.ExplainSMTP(oauth.Kind(f.SignIn), se.Code, strings.TrimSpace(se.EnhancedCode+" "+se.Message))
+	if !ok {
+		return "", false
+	}
+	reply := strings.TrimSpace(se.EnhancedCode + " " + se.Message)
+	if se.Code != 0 {
+		reply = strconv.Itoa(se.Code) + " " + reply
+	}
+	return i18n.T("sendpanel.oauth.refused_explained", "Not sent: the server refused the sign-in ({{.Reply}}). {{.Cause}} {{.Fix}}",
+		map[string]any{"Reply": reply, "Cause": why.Cause, "Fix": why.Fix}), true
 }
 
 // engineError is the engine's error as the record keeps it, when it does.

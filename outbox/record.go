@@ -103,6 +103,12 @@ type Failure struct {
 	// what a wrapper of the engine's error added).
 	Event  Event  `json:"event,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// SignIn is the provider (oauth.Kind: "microsoft", "google",
+	// "custom") of an OAuth login the server refused and whose cause Stamp
+	// knew (oauth.AuthError, Explained): Explain words the cause and fix
+	// again (oauth.ExplainSMTP) from the reply kept above, in the language
+	// of the moment it is shown.
+	SignIn string `json:"sign_in,omitempty"`
 	// Text is the one-line technical description (Error()).
 	Text string `json:"text"`
 	// Explanation is the explanation in words that versions before Kind

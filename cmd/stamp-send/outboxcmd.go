@@ -124,7 +124,9 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 		// busy: a process holds the message right now (being sent), as
 		// opposed to an attempt that died; the record on disk never says.
 		// last_error_explanation: the last error in words, in the current
-		// language (the record keeps last_error's machine fields).
+		// language (the record keeps last_error's machine fields);
+		// last_error.explanation, where scripts read it before, says the
+		// same (the record on disk leaves it empty).
 		type listed struct {
 			outbox.Record
 			Busy        bool   `json:"busy"`
@@ -132,7 +134,13 @@ func listOutbox(o *outbox.Outbox, asJSON bool, stdout, stderr io.Writer) int {
 		}
 		out := []listed{}
 		for _, r := range list {
-			out = append(out, listed{r, r.Busy, r.LastError.Explain()})
+			x := r.LastError.Explain()
+			if r.LastError != nil {
+				f := *r.LastError // a copy: the list's record stays as stored
+				f.Explanation = x
+				r.LastError = &f
+			}
+			out = append(out, listed{r, r.Busy, x})
 		}
 		b, _ := json.Marshal(out)
 		stdout.Write(append(printableJSON(b), '\n'))

@@ -194,7 +194,11 @@ func (t *transcript) event(ev smtpclient.Event) {
 	case smtpclient.EventStepFailed:
 		// The step as people call it, and the error without Error()'s
 		// "smtp <step>: " prefix, which only repeats the step.
-		detail := strings.TrimPrefix(ev.Err.Error(), "smtp "+string(ev.Err.Step)+": ")
+		// Without Error()'s "(the message may have been delivered)"
+		// either: finish says it, once.
+		failed := *ev.Err
+		failed.MayHaveBeenDelivered = false
+		detail := strings.TrimPrefix(failed.Error(), "smtp "+string(ev.Err.Step)+": ")
 		t.note(i18n.T("send.step_failed", "{{.Step}} failed: {{.Error}}", map[string]any{"Step": ev.Step.Label(), "Error": detail}))
 	case smtpclient.EventRecipient:
 		if !ev.Accepted {
@@ -237,7 +241,16 @@ func (t *transcript) finish(res *smtpclient.Result, err error, code int) {
 	}
 	if err != nil {
 		msg := err.Error()
-		if e != nil {
+		switch {
+		case e != nil && e.MayHaveBeenDelivered:
+			// What happened, then the warning below says it may have been
+			// delivered, once: the engine's advice (which says it too, or
+			// for a cancel "send again when ready") is left out.
+			msg = e.Summary()
+			if t.quiet && e.Message != "" {
+				msg += " (" + e.Message + ")" // no transcript said it
+			}
+		case e != nil:
 			msg = e.Explain()
 		}
 		fmt.Fprintln(t.w, "stamp-send: "+smtpclient.Printable(msg))

@@ -12,14 +12,17 @@ import (
 // in the terminal locale's character set (i18n.TerminalWriter: GB18030 on a
 // zh_CN.GB18030 or GBK terminal, Latin-1 on en_US.ISO-8859-1, ...). With
 // --json both streams stay UTF-8, as JSON must be (RFC 8259 §8.1: the
-// events go to stderr, the lists to stdout); with --dry-run stdout carries
-// the message file's bytes and stays as it is. The flags are looked for
-// anywhere in args: a false match only keeps UTF-8, as before.
+// events go to stderr, the lists to stdout). Where stdout carries a
+// file's bytes — --dry-run's message, `contacts export`'s vCard — it stays
+// byte for byte as it is (a vCard is UTF-8; converting it would lose every
+// name the terminal's codeset cannot hold); only stderr, the words for a
+// person, is converted. The flags are looked for anywhere in args: a false
+// match only keeps UTF-8, as before.
 func terminalStreams(args []string, stdout, stderr io.Writer) (io.Writer, io.Writer) {
 	if hasFlag(args, "json") {
 		return stdout, stderr
 	}
-	if hasFlag(args, "dry-run") {
+	if hasFlag(args, "dry-run") || writesFile(args) {
 		return stdout, i18n.TerminalWriter(stderr)
 	}
 	return i18n.TerminalWriter(stdout), i18n.TerminalWriter(stderr)
@@ -45,4 +48,11 @@ func hasFlag(args []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// writesFile reports whether args are a subcommand whose stdout is a
+// file's bytes rather than words: `contacts export` (without a FILE it
+// writes the vCard to stdout; with one, stdout stays unused).
+func writesFile(args []string) bool {
+	return len(args) >= 2 && args[0] == "contacts" && args[1] == "export"
 }
