@@ -16,10 +16,7 @@ import (
 // to settings.json.broken-TIME (or the target's name + .broken-TIME) and
 // writes a settings file in its place. Choosing a language in Stamp moves
 // the person's folder away.
-func TestAttackZh2SaveChoiceMovesAFolderAside(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
+func TestAttackZh2SaveChoiceMovesAFolderAside(t *testing.T) { // fixed (fixzh2a): a regression test
 	for _, viaLink := range []bool{false, true} {
 		root := t.TempDir()
 		dir := filepath.Join(root, "config")
@@ -59,10 +56,7 @@ func TestAttackZh2SaveChoiceMovesAFolderAside(t *testing.T) {
 // parsed value's Date() (ui laterAt), so a message the person schedules
 // for 6 Sep 09:30 leaves on 5 Sep 09:30 — and so does one picked from the
 // calendar, whose day is written into the entry and parsed back.
-func TestAttackZh2ParseDateOnAMidnightDSTDayIsTheDayBefore(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
+func TestAttackZh2ParseDateOnAMidnightDSTDayIsTheDayBefore(t *testing.T) { // fixed (fixzh2a): a regression test
 	loc, err := time.LoadLocation("America/Santiago")
 	if err != nil {
 		t.Skip("no tzdata:", err)

@@ -72,14 +72,22 @@ func LoadChoice(dir string) (Choice, error) {
 // SaveChoice writes the language choice into SettingsFile in dir atomically,
 // keeping the file's other settings. A SettingsFile that is a symbolic link
 // is written through (the link stays); one that leads nowhere is an error.
-// A damaged file is kept aside (settings.json.broken-TIME) and a new one
-// written.
+// A damaged file (a regular file that is not JSON settings) is kept aside
+// (settings.json.broken-TIME) and a new one written; any other reason the
+// file cannot be read (a folder or something else that is no file, a file
+// Stamp may not read, one far too large) is an error and nothing is moved
+// or written.
 func SaveChoice(dir string, c Choice) error {
 	path, err := settingsPath(dir)
 	if err != nil {
 		return err
 	}
 	raw, err := readSettings(path)
+	var damaged *damagedSettingsError
+	if err != nil && !errors.As(err, &damaged) {
+		return fmt.Errorf("%s: %s: %w", path, T("settings.unreadable",
+			"it cannot be read as a settings file, so the language was not saved (Stamp changed nothing)"), err)
+	}
 	if err != nil {
 		aside := path + ".broken-" + time.Now().Format("20060102-150405")
 		if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
@@ -115,7 +123,14 @@ func readSettings(path string) (map[string]json.RawMessage, error) {
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", SettingsFile, err)
+		return nil, &damagedSettingsError{err}
 	}
 	return raw, nil
 }
+
+// damagedSettingsError is a settings file that was read but is not JSON
+// settings: the only case SaveChoice may keep aside and replace.
+type damagedSettingsError struct{ err error }
+
+func (e *damagedSettingsError) Error() string { return SettingsFile + ": " + e.err.Error() }
+func (e *damagedSettingsError) Unwrap() error { return e.err }

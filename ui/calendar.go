@@ -19,8 +19,8 @@ import (
 // its heading with Go's English "January 2006" whatever the language.
 type calendar struct {
 	widget.BaseWidget
-	month    time.Time // the first day of the month shown, local midnight
-	selected time.Time // the day picked or given, local midnight
+	month    time.Time // the first day of the month shown (its year and month count)
+	selected time.Time // the day picked or given, its first moment (midnight)
 	earliest time.Time // days before it cannot be picked (zero: any day)
 	onPick   func(time.Time)
 
@@ -29,7 +29,8 @@ type calendar struct {
 }
 
 // newCalendar shows the month of start with start selected; onPick gets
-// the day tapped (local midnight). Days before earliest's day are shown
+// the day tapped (its first moment in local time: midnight, or the moment
+// the clocks jump to where they skip midnight; its Date() is the day). Days before earliest's day are shown
 // but cannot be picked (a zero earliest allows any day).
 func newCalendar(start, earliest time.Time, onPick func(time.Time)) *calendar {
 	start = midnight(start)
@@ -39,7 +40,7 @@ func newCalendar(start, earliest time.Time, onPick func(time.Time)) *calendar {
 	c := &calendar{selected: start, earliest: earliest, onPick: onPick,
 		heading: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		days:    container.NewGridWithColumns(7)}
-	c.show(time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, time.Local))
+	c.show(start.Year(), start.Month())
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -47,14 +48,19 @@ func newCalendar(start, earliest time.Time, onPick func(time.Time)) *calendar {
 // CreateRenderer is the heading between the previous and next month's
 // buttons, above the grid of days.
 func (c *calendar) CreateRenderer() fyne.WidgetRenderer {
-	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.show(c.month.AddDate(0, -1, 0)) })
-	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.show(c.month.AddDate(0, 1, 0)) })
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.show(c.month.Year(), c.month.Month()-1) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.show(c.month.Year(), c.month.Month()+1) })
 	prev.Importance, next.Importance = widget.LowImportance, widget.LowImportance
 	return widget.NewSimpleRenderer(container.NewBorder(container.NewBorder(nil, nil, prev, next, c.heading), nil, nil, nil, c.days))
 }
 
-// show fills the heading and the grid with month (its first day).
-func (c *calendar) show(month time.Time) {
+// show fills the heading and the grid with a month (time.Date's
+// normalisation: month 0 is the December before). Days are counted as
+// dates, never by adding 24 hours or a day to a local midnight: where the
+// clocks skip midnight, that midnight is the evening before.
+func (c *calendar) show(year int, mon time.Month) {
+	month := i18n.DayStart(year, mon, 1, time.Local)
+	year, mon = month.Year(), month.Month()
 	c.month = month
 	c.heading.SetText(month.Format(i18n.T("time.month_layout", "January 2006")))
 	first := firstWeekday()
@@ -65,11 +71,11 @@ func (c *calendar) show(month time.Time) {
 	for i := 0; i < (int(month.Weekday())-int(first)+7)%7; i++ {
 		cells = append(cells, widget.NewLabel(""))
 	}
-	for d := month; d.Month() == month.Month(); d = d.AddDate(0, 0, 1) {
-		day := d
-		b := widget.NewButton(strconv.Itoa(d.Day()), func() {
+	for n := 1; n <= daysIn(year, mon); n++ {
+		day := i18n.DayStart(year, mon, n, time.Local)
+		b := widget.NewButton(strconv.Itoa(n), func() {
 			c.selected = day
-			c.show(c.month)
+			c.show(year, mon)
 			if c.onPick != nil {
 				c.onPick(day)
 			}
@@ -117,8 +123,14 @@ func weekdayShort(d time.Weekday) string {
 	return lang.X("calendar.sun", "Su")
 }
 
-// midnight is the start of t's day, local time.
+// midnight is the start of t's day, local time (i18n.DayStart: where the
+// clocks skip midnight, the moment they jump to).
 func midnight(t time.Time) time.Time {
 	t = t.Local()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.Local)
+	return i18n.DayStart(t.Year(), t.Month(), t.Day(), time.Local)
+}
+
+// daysIn is the number of days of a month.
+func daysIn(year int, mon time.Month) int {
+	return time.Date(year, mon+1, 0, 12, 0, 0, 0, time.UTC).Day()
 }

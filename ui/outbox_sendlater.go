@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"stamp/i18n"
 )
 
 // morningHour is when "tomorrow morning" and "Monday morning" leave.
@@ -46,8 +48,9 @@ func parseClock(s string) (hour, minute int, err error) {
 	return t.Hour(), t.Minute(), nil
 }
 
-// laterAt is the time the picker's date and clock name (local time); it
-// must be in the future.
+// laterAt is the time the picker's date and clock name (local time, on
+// date's day even where the clocks skip that time: i18n.OnDay); it must
+// be in the future.
 func laterAt(date *time.Time, clock string, now time.Time) (time.Time, error) {
 	if date == nil {
 		return time.Time{}, errors.New(lang.X("outbox.no_date", "Choose a day."))
@@ -57,7 +60,7 @@ func laterAt(date *time.Time, clock string, now time.Time) (time.Time, error) {
 		return time.Time{}, err
 	}
 	y, mo, d := date.Date()
-	at := time.Date(y, mo, d, h, m, 0, 0, now.Location())
+	at := i18n.OnDay(y, mo, d, h, m, now.Location())
 	if !at.After(now) {
 		return time.Time{}, errors.New(lang.X("outbox.in_past", "That time has passed: choose a later one."))
 	}

@@ -28,8 +28,9 @@ const (
 )
 
 func main() {
-	stdout, stderr := terminalStreams(os.Args[1:], os.Stdout, os.Stderr) // terminal.go
-	os.Exit(run(os.Args[1:], os.Stdin, stdout, stderr))
+	args := terminalArgs(os.Args[1:])                             // args_codeset.go
+	stdout, stderr := terminalStreams(args, os.Stdout, os.Stderr) // terminal.go
+	os.Exit(run(args, os.Stdin, stdout, stderr))
 }
 
 // The three parts of run, as package variables only so that tests can

@@ -91,7 +91,8 @@ func TestStampSendWritesTheTerminalsCodeset(t *testing.T) {
 		}
 	})
 	t.Run("--dry-run's message is bytes, its envelope text", func(t *testing.T) {
-		code, stdout, stderr := runIn(t, bin, []string{"LANG=zh_CN.GB18030"}, "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--subject", "测试", "--body", "正文")
+		// What a GB18030 terminal sends for 测试 and 正文 (args_codeset.go).
+		code, stdout, stderr := runIn(t, bin, []string{"LANG=zh_CN.GB18030"}, "--dry-run", "--from", "a@example.com", "--to", "b@example.com", "--subject", "\xb2\xe2\xca\xd4", "--body", "\xd5\xfd\xce\xc4")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, fromGB18030(t, stderr))
 		}
