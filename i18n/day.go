@@ -31,6 +31,9 @@ func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
 // force before the jump, as the clocks would have shown it then, like C's
 // mktime: 00:30 becomes 01:30. time.Date instead gives some of these as
 // the hour before, in zones west of Greenwich 23:30 the day before.
+// Where the skipped hour ends the day (Greenland: Saturday 23:00-23:59 in
+// March), the instant meant falls on the next day by the new clocks
+// (23:30 is shown as 00:30): the moment is kept, not the day.
 // h and min are a time of day (0-23, 0-59).
 func OnDay(y int, m time.Month, d, h, min int, loc *time.Location) time.Time {
 	at := time.Date(y, m, d, h, min, 0, 0, loc)

@@ -8,13 +8,14 @@ import (
 // FromTerminal returns text typed at the terminal (a command-line argument)
 // in UTF-8: when the terminal's locale names another codeset (as for
 // TerminalWriter: GB18030 for "zh_CN.GB18030", "zh_CN.GBK" or glibc's
-// "zh_CN"; Latin-1 for "en_US.ISO-8859-1"), s is read in that codeset.
-// Text that is valid UTF-8 is kept as it is: a script, a cron job or a
-// terminal emulator set to UTF-8 under a GB locale passes UTF-8, while
-// Chinese typed in GB18030 (测试 is B2 E2 CA D4) is almost never valid
-// UTF-8. s is returned unchanged when the codeset is UTF-8 or not known,
-// when s is valid UTF-8 (plain ASCII included), and when its bytes are not
-// text in that codeset (the caller then judges them as it would any bytes). Only for
+// "zh_CN"; Latin-1 for "en_US.ISO-8859-1"), s is read in that codeset, as a
+// C program reads its arguments, even when its bytes happen to be valid
+// UTF-8 too: common Chinese words typed in GB18030 are (通知 is CD A8 D6 AA,
+// which UTF-8 reads as U+0368 U+05AA), so "valid UTF-8 wins" would garble
+// them; a script passing UTF-8 under a GB locale must set a UTF-8 locale.
+// s is returned unchanged when the codeset is UTF-8 or not known, when s
+// is plain ASCII, and when its bytes are not text in that codeset (the
+// caller then judges them as it would any bytes). Only for
 // words a person typed: never for file names, whose bytes name the file,
 // nor for the contents of files.
 func FromTerminal(s string) string {
@@ -23,7 +24,7 @@ func FromTerminal(s string) string {
 
 func fromCodeset(s, codeset string) string {
 	enc, ascii := codesetEncoding(codeset)
-	if enc == nil || ascii || utf8.ValidString(s) {
+	if enc == nil || ascii || isASCII(s) {
 		return s
 	}
 	out, err := enc.NewDecoder().Bytes([]byte(s))
@@ -37,4 +38,13 @@ func fromCodeset(s, codeset string) string {
 		return s
 	}
 	return string(out)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -16,11 +16,12 @@ func TestArgumentsAreReadInTheTerminalsCodeset(t *testing.T) {
 		{"GB18030", "\xb2\xe2\xca\xd4", "测试", "Chinese typed on a GB18030 terminal"},
 		{"GBK", "\xb2\xe2\xca\xd4", "测试", "Chinese typed on a GBK terminal"},
 		{"gb2312", "Re: \xb2\xe2\xca\xd4", "Re: 测试", "ASCII and Chinese on glibc's zh_CN"},
-		// Bytes that are text in both: UTF-8 wins (a script or cron job
-		// under a GB locale). UTF-8 测试 (E6 B5 8B E8 AF 95) would be
+		// Bytes that are text in both: the locale's codeset wins, as in a
+		// C program: 通知 typed in GB18030 (CD A8 D6 AA) is also valid
+		// UTF-8 (U+0368 U+05AA), and UTF-8 测试 (E6 B5 8B E8 AF 95) is
 		// GB18030 娴嬭瘯.
-		{"GB18030", "\xe6\xb5\x8b\xe8\xaf\x95", "测试", "valid UTF-8 is kept"},
-		{"ISO-8859-1", "café", "café", "valid UTF-8 is kept on Latin-1 too"},
+		{"GB18030", "\xcd\xa8\xd6\xaa", "通知", "GB18030 that is also valid UTF-8 is read as GB18030"},
+		{"GB18030", "\xe6\xb5\x8b\xe8\xaf\x95", "娴嬭瘯", "bytes valid in both read as the locale's"},
 		// UTF-8 € (E2 82 AC) ends in half a GB18030 character: no GB18030
 		// text, kept as it came (and then valid UTF-8).
 		{"GB18030", "\xe2\x82\xac", "€", "UTF-8 that is no GB18030 is kept as it came"},

@@ -4,7 +4,6 @@ package outbox
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 )
@@ -19,9 +18,6 @@ import (
 // English inside the Chinese. The record is what that version wrote (the
 // JSON of outbox/classify.go at 5504918^ for this refusal).
 func TestAttackZh3OAuthRefusalStoredByThePreviousVersion(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
 	const server = "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
 	old := `{"step":"auth","kind":"reply","code":535,"enhanced":"5.7.139","message":"` + server + `",` +
 		`"detail":"smtp auth: 535 5.7.139 ` + server + `. The organization's Microsoft 365 administrator has turned off authenticated SMTP (SMTP AUTH) for the tenant or this mailbox. Ask the administrator to enable \"Authenticated SMTP\" for your mailbox (Microsoft 365 admin center, Users, Mail, Manage email apps), or for the tenant. Signing in again does not help.",` +

@@ -82,6 +82,20 @@ func (f *Failure) explain() string {
 		if s, ok := f.signInRefused(se); ok {
 			return s
 		}
+		if f.oldSignInRefusal(se) {
+			// The previous version stored the whole oauth.AuthError
+			// ("smtp auth: 535 …. Cause Fix", in the language of that
+			// send) as Detail: word it again from the provider whose
+			// refusal this is, or show the engine's words alone.
+			for _, k := range []oauth.Kind{oauth.Microsoft, oauth.Google} {
+				g := *f
+				g.SignIn = string(k)
+				if s, ok := g.signInRefused(se); ok {
+					return s
+				}
+			}
+			return se.Explain()
+		}
 		s := se.Explain()
 		if f.Detail != "" {
 			s += " " + f.Detail
@@ -111,6 +125,12 @@ func (f *Failure) signInRefused(se *smtpclient.Error) (string, bool) {
 	}
 	return i18n.T("sendpanel.oauth.refused_explained", "Not sent: the server refused the sign-in ({{.Reply}}). {{.Cause}} {{.Fix}}",
 		map[string]any{"Reply": reply, "Cause": why.Cause, "Fix": why.Fix}), true
+}
+
+// oldSignInRefusal reports a login refusal stored by a version before
+// Failure.SignIn, whose Detail is the sign-in error's whole technical text.
+func (f *Failure) oldSignInRefusal(se *smtpclient.Error) bool {
+	return f.SignIn == "" && se.Step == smtpclient.StepAuth && strings.HasPrefix(f.Detail, "smtp auth:")
 }
 
 // engineError is the engine's error as the record keeps it, when it does.

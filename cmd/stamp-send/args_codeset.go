@@ -23,8 +23,8 @@ var pathFlags = map[string]bool{
 func terminalArgs(args []string) []string {
 	out := make([]string, len(args))
 	copy(out, args)
-	if len(out) >= 2 && out[0] == "contacts" && (out[1] == "import" || out[1] == "export") {
-		return out // only a FILE (and flags in ASCII) follows
+	if core := withoutLang(out); len(core) >= 2 && core[0] == "contacts" && (core[1] == "import" || core[1] == "export") {
+		return out // only a FILE (and flags in ASCII, --lang too) follows
 	}
 	pathNext := false
 	for i, a := range out {

@@ -41,10 +41,12 @@ func TestAGB18030TerminalTypesChineseArguments(t *testing.T) {
 			"测试", "测试", "正文", "attached"},
 		{"zh_CN.GBK", []string{"--subject=" + ce + shi, "--body-file", bodyFile, "--from", "a@example.com", "--attach=" + attach},
 			"测试", "", "文件里的正文（UTF-8）", "attached"},
-		// UTF-8 测试 passed under a GB18030 locale (a script, a cron job):
-		// valid UTF-8 is kept, not read as GB18030 娴嬭瘯.
+		// UTF-8 测试 typed into a GB18030 locale: those bytes are GB18030
+		// 娴嬭瘯, and that is what the terminal showed as it was typed
+		// (the locale's codeset wins, as in a C program: common GB18030
+		// words are valid UTF-8 too).
 		{"zh_CN.GB18030", []string{"--subject", "测试", "--body", "x", "--from", "a@example.com"},
-			"测试", "", "x", ""},
+			"娴嬭瘯", "", "x", ""},
 		{"zh_CN.UTF-8", []string{"--subject", "测试", "--body", "正文", "--from", "a@example.com"},
 			"测试", "", "正文", ""},
 	} {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 	"time"
 )
@@ -13,9 +12,6 @@ import (
 // Beirut, Asunción) it is scheduled for 23:30 on the 4th, the evening
 // before, an hour and a day earlier than asked.
 func TestAttackZh3QueueAtOnAMidnightDSTDayIsTheDayBefore(t *testing.T) {
-	if os.Getenv("STAMP_ATTACK") == "" {
-		t.Skip("attack test")
-	}
 	loc, err := time.LoadLocation("America/Santiago")
 	if err != nil {
 		t.Skip(err)

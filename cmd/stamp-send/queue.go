@@ -54,9 +54,13 @@ func parseAt(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
+	// A local wall-clock time: parsed as plain numbers (UTC), then put on
+	// that day in the local zone by i18n.OnDay, so a time the clocks skip
+	// (00:30 where midnight is skipped) is read as mktime reads it and
+	// stays on the day written, as Send later's in the app.
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return i18n.OnDay(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), time.Local).Add(time.Duration(t.Second()) * time.Second), nil
 		}
 	}
 	return time.Time{}, errors.New(i18n.T("send.queue.not_a_time", "not a time: use 2006-01-02T15:04:05Z07:00 or \"2006-01-02 15:04\""))

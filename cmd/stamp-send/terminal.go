@@ -53,6 +53,8 @@ func hasFlag(args []string, name string) bool {
 // writesFile reports whether args are a subcommand whose stdout is a
 // file's bytes rather than words: `contacts export` (without a FILE it
 // writes the vCard to stdout; with one, stdout stays unused).
+// A --lang before the subcommand does not hide it.
 func writesFile(args []string) bool {
+	args = withoutLang(args)
 	return len(args) >= 2 && args[0] == "contacts" && args[1] == "export"
 }
