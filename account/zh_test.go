@@ -5,42 +5,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-	"unicode"
 
 	"stamp/i18n"
+	"stamp/internal/i18ntest"
 )
 
-// englishWords finds three English words in a row: a sentence Stamp left
-// untranslated.
-var englishWords = regexp.MustCompile(`\b[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}[,;:]? [A-Za-z]{2,}\b`)
-
-// checkChinese fails unless text is Chinese (Han characters, no raw key, no
-// English sentence) and holds keep (what the person typed) as it is.
-func checkChinese(t *testing.T, what, text string, keep ...string) {
+// checkChinese fails unless text is Stamp's Chinese, keeping kept as it is
+// (internal/i18ntest).
+func checkChinese(t *testing.T, what, text string, kept ...string) {
 	t.Helper()
-	rest := text
-	for _, k := range keep {
-		if !strings.Contains(text, k) {
-			t.Errorf("%s: %q lacks %q", what, text, k)
-		}
-		rest = strings.ReplaceAll(rest, k, "")
-	}
-	han := false
-	for _, r := range rest {
-		han = han || unicode.Is(unicode.Han, r)
-	}
-	if !han {
-		t.Errorf("%s: no Chinese in %q", what, text)
-	}
-	if strings.Contains(rest, "account.") || strings.Contains(rest, "oauth.") {
-		t.Errorf("%s: a raw key in %q", what, text)
-	}
-	if m := englishWords.FindString(rest); m != "" {
-		t.Errorf("%s: English %q left in %q", what, m, text)
-	}
+	i18ntest.CheckChinese(t, what, text, kept...)
 }
 
 // badFields is an account whose every checked field is wrong, with what

@@ -9,10 +9,8 @@ import (
 	"testing"
 
 	"stamp/i18n"
+	"stamp/internal/i18ntest"
 )
-
-// englishRun is three English words in a row: a sentence, not a name.
-var englishRun = regexp.MustCompile(`[A-Za-z]{2,}[,:;]? [A-Za-z-]{2,}[,:;]? [A-Za-z]{2,}`)
 
 // In Chinese the contacts' errors are Chinese (issue 19), and stay what
 // callers act on: ErrNotFound for errors.Is, *BrokenFileError for
@@ -27,7 +25,7 @@ func TestTheContactsErrorsFollowTheLanguage(t *testing.T) {
 		}
 		text := strings.ReplaceAll(err.Error(), t.TempDir(), "")
 		text = regexp.MustCompile(`/[^\s（）]*|"[^"]*"`).ReplaceAllString(text, "") // paths, and what was typed
-		if en := englishRun.FindAllString(text, -1); len(en) > 0 || !strings.ContainsAny(text, "联系人文件地址已损坏") {
+		if en := i18ntest.EnglishRuns(text); len(en) > 0 || !strings.ContainsAny(text, "联系人文件地址已损坏") {
 			t.Errorf("%s: in Chinese the error says %q", what, err)
 		}
 	}

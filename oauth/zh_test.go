@@ -5,14 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"stamp/account"
 	"stamp/i18n"
+	"stamp/internal/i18ntest"
 	"stamp/oauth"
 	"stamp/oauth/oauthtest"
 )
@@ -28,35 +27,11 @@ func inLanguage(t *testing.T, tag string) {
 	t.Cleanup(func() { i18n.SetLanguage(i18n.English) })
 }
 
-// englishWords finds three English words in a row: a sentence Stamp left
-// untranslated. Provider codes (access_denied, AADSTS65001) are one word.
-var englishWords = regexp.MustCompile(`\b[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}[,;:]? [A-Za-z]{2,}\b`)
-
-// checkChinese fails unless text is Stamp's Chinese: Han characters, no
-// raw key, no English sentence once the provider's own words (kept) are
-// taken out.
-func checkChinese(t *testing.T, what, text string, providerWords ...string) {
+// checkChinese fails unless text is Stamp's Chinese, keeping kept as it is
+// (internal/i18ntest).
+func checkChinese(t *testing.T, what, text string, kept ...string) {
 	t.Helper()
-	rest := text
-	for _, w := range providerWords {
-		if !strings.Contains(text, w) {
-			t.Errorf("%s: the provider's words %q are not shown as they are: %q", what, w, text)
-		}
-		rest = strings.ReplaceAll(rest, w, "")
-	}
-	han := false
-	for _, r := range rest {
-		han = han || unicode.Is(unicode.Han, r)
-	}
-	if !han {
-		t.Errorf("%s: no Chinese in %q", what, text)
-	}
-	if strings.Contains(rest, "oauth.") || strings.Contains(rest, "account.") {
-		t.Errorf("%s: a raw key in %q", what, text)
-	}
-	if m := englishWords.FindString(rest); m != "" {
-		t.Errorf("%s: English %q left in %q", what, m, text)
-	}
+	i18ntest.CheckChinese(t, what, text, kept...)
 }
 
 // checkExplained fails unless ExplainSignIn words err in Chinese.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -15,15 +14,12 @@ import (
 
 	"stamp/account"
 	"stamp/i18n"
+	"stamp/internal/i18ntest"
 	"stamp/smtpclient"
 )
 
 // Attack on issue 19 (languages): the composer, the send panel and the
 // credentials dialog in Simplified Chinese.
-
-// englishSentence matches three English words in a row: Stamp's own words
-// left untranslated (server replies are checked separately).
-var englishSentence = regexp.MustCompile(`[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}`)
 
 // Finding 1: composer.restoreDraft decides "damaged and kept aside" versus
 // "unreadable, never delete it" by looking for the English words "kept as"
@@ -101,7 +97,7 @@ func TestAttackTheChinesePasswordDialogExplainsTheKeyringInEnglish(t *testing.T)
 	})
 	cancel()
 	for _, s := range texts {
-		if englishSentence.MatchString(s) {
+		if i18ntest.EnglishRun(s) != "" {
 			t.Errorf("the Chinese password dialog shows English: %q", s)
 		}
 	}
@@ -122,7 +118,7 @@ func TestAttackTheChineseQQLoginFailureEndsInEnglish(t *testing.T) {
 	p.Finish(&smtpclient.Result{}, &smtpclient.Error{Step: smtpclient.StepAuth, Kind: smtpclient.ErrorReply, Code: 535, EnhancedCode: "5.7.8", Message: "Login fail"})
 	// The server's own words ("Login fail") may stay; Stamp's may not.
 	outcome := strings.ReplaceAll(p.Outcome.Text, "Login fail", "")
-	if m := englishSentence.FindString(outcome); m != "" {
+	if m := i18ntest.EnglishRun(outcome); m != "" {
 		t.Errorf("the Chinese outcome of a refused QQ Mail login has English (%q): %q", m, p.Outcome.Text)
 	}
 }
@@ -145,7 +141,7 @@ func TestAttackTheMissingCJKFontWarningIsWrittenInTheMissingGlyphs(t *testing.T)
 			legible.WriteRune(r)
 		}
 	}
-	if !englishSentence.MatchString(strings.ReplaceAll(legible.String(), "sudo apt install fonts-noto-cjk", "")) {
+	if !(i18ntest.EnglishRun(strings.ReplaceAll(legible.String(), "sudo apt install fonts-noto-cjk", "")) != "") {
 		t.Errorf("without a CJK font the warning reads only %q (full text %q)", legible.String(), c.Notice.Text)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"stamp/contacts"
 	"stamp/i18n"
+	"stamp/internal/i18ntest"
 	"stamp/outbox"
 	"stamp/smtpclient/sandbox"
 )
@@ -26,16 +27,12 @@ import (
 // exists; plurals per language" (the attackzh round); all
 // fixed, each test stays as a regression test.
 
-// zhEnglishRun finds three or more English words in a row: Stamp's or a
-// package's English sentence, not a name, an address or a host.
-var zhEnglishRun = regexp.MustCompile(`[A-Za-z]{2,}[,:;]? [A-Za-z-]{2,}[,:;]? [A-Za-z]{2,}`)
-
 // stripNames removes what may stay in its own words: addresses, hosts,
 // file names, quoted card names.
 var zhNames = regexp.MustCompile(`[\w.+-]+@[\w.-]+|"[^"]*"|“[^”]*”|[\w-]+(\.[\w-]+)+`)
 
 func englishIn(s string) []string {
-	return zhEnglishRun.FindAllString(zhNames.ReplaceAllString(s, ""), -1)
+	return i18ntest.EnglishRuns(zhNames.ReplaceAllString(s, ""))
 }
 
 // The Contacts window in Chinese: a bad address, an address already
