@@ -56,6 +56,7 @@ pid= im_pid=
 stop() {
   # Stamp first: GLFW 3.3 crashes when its XIM server goes away under it.
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "${x11_pid:-}" ]; then kill "$x11_pid" 2>/dev/null || true; wait "$x11_pid" 2>/dev/null || true; fi
   if [ -n "$im_pid" ]; then kill "$im_pid" 2>/dev/null || true; wait "$im_pid" 2>/dev/null || true; fi
   rm -rf "$home"
 }
@@ -66,26 +67,59 @@ export HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share
 mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/fyne/app.stampmail.stamp"
 chmod 700 "$XDG_RUNTIME_DIR"
 echo '{"outbox.undoDelay":0}' >"$XDG_CONFIG_HOME/fyne/app.stampmail.stamp/preferences.json"
-case $im in
-  fcitx5)
-    # English keyboard first, pinyin second: Ctrl+Space switches.
-    mkdir -p "$XDG_CONFIG_HOME/fcitx5"
-    printf '%s\n' '[Groups/0]' 'Name=Default' 'Default Layout=us' 'DefaultIM=pinyin' '' \
-      '[Groups/0/Items/0]' 'Name=keyboard-us' 'Layout=' '' '[Groups/0/Items/1]' 'Name=pinyin' 'Layout=' '' \
-      '[GroupOrder]' '0=Default' >"$XDG_CONFIG_HOME/fcitx5/profile"
-    fcitx5 --disable=wayland,waylandim >"$out/fcitx5.log" 2>&1 &
-    im_pid=$! server=fcitx ;;
-  ibus)
-    NO_AT_BRIDGE=1 ibus-daemon --xim --replace >"$out/ibus.log" 2>&1 &
-    im_pid=$! server=ibus ;;
-esac
+# start_im starts the IM daemon (and, for ibus, its XIM front end once the
+# bus answers: `ibus-daemon --xim` starts ibus-x11 at once, and on a
+# loaded machine ibus-x11 gave up before the bus was up).
+start_im() {
+  case $im in
+    fcitx5)
+      # English keyboard first, pinyin second: Ctrl+Space switches.
+      mkdir -p "$XDG_CONFIG_HOME/fcitx5"
+      printf '%s\n' '[Groups/0]' 'Name=Default' 'Default Layout=us' 'DefaultIM=pinyin' '' \
+        '[Groups/0/Items/0]' 'Name=keyboard-us' 'Layout=' '' '[Groups/0/Items/1]' 'Name=pinyin' 'Layout=' '' \
+        '[GroupOrder]' '0=Default' >"$XDG_CONFIG_HOME/fcitx5/profile"
+      fcitx5 --disable=wayland,waylandim >>"$out/fcitx5.log" 2>&1 &
+      im_pid=$! server=fcitx ;;
+    ibus)
+      NO_AT_BRIDGE=1 ibus-daemon --replace >>"$out/ibus.log" 2>&1 &
+      im_pid=$! server=ibus
+      for _ in $(seq 300); do
+        ibus list-engine >/dev/null 2>&1 && break
+        kill -0 "$im_pid" 2>/dev/null || return 1
+        sleep 0.1
+      done
+      /usr/libexec/ibus-x11 >>"$out/ibus.log" 2>&1 &
+      x11_pid=$! ;;
+  esac
+}
+
+# announced: the IM's XIM server is on the root window within 30 s.
+announced() {
+  for _ in $(seq 300); do
+    xprop -root XIM_SERVERS 2>/dev/null | grep -q "@server=$server" && return 0
+    kill -0 "$im_pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_im ends the IM daemon (before another try).
+stop_im() {
+  for p in ${x11_pid:-} $im_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  x11_pid= im_pid=
+}
+
 # GLFW 3.3 opens the XIM connection once, when it starts: the IM's XIM
-# server must be announced on the root window before Stamp starts.
-for _ in $(seq 150); do
-  xprop -root XIM_SERVERS 2>/dev/null | grep -q "@server=$server" && break
-  sleep 0.1
+# server must be announced on the root window before Stamp starts. On a
+# loaded machine a daemon sometimes loaded its XIM module and never
+# announced the server (seen with fcitx5 and ibus alike): up to three
+# starts, each given 30 s.
+for try in 1 2 3; do
+  start_im && announced && break
+  echo "window-test-ime ($im): no XIM server after start $try; starting the IM again" >&2
+  stop_im
 done
-xprop -root XIM_SERVERS | grep -q "@server=$server" || fail "no XIM server @server=$server within 15 s (log: $out/$im.log)"
+xprop -root XIM_SERVERS 2>/dev/null | grep -q "@server=${server:-none}" || fail "no XIM server @server=${server:-} after three starts (log: $out/$im.log)"
 
 env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 XMODIFIERS="@im=$server" \
   "$bin" >"$out/stamp-$im.log" 2>&1 &
