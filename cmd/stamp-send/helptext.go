@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"stamp/account"
@@ -81,8 +82,16 @@ func flagErrorText(err error) string {
 	if flagName, ok := strings.CutPrefix(s, "flag needs an argument: "); ok {
 		return i18n.T("send.flag.needs_argument", "flag needs an argument: {{.Flag}}", map[string]any{"Flag": flagName})
 	}
+	if m := flagInvalidValue.FindStringSubmatch(s); m != nil {
+		return i18n.T("send.flag.invalid_value", "{{.Flag}} {{.Value}}: not a valid value", map[string]any{"Flag": m[2], "Value": m[1]})
+	}
 	return s
 }
+
+// flagInvalidValue is the flag package's refusal of a value it could not
+// parse ("invalid value "x" for flag -timeout: parse error", "invalid
+// boolean value …"): its last part is strconv's English.
+var flagInvalidValue = regexp.MustCompile(`^invalid (?:boolean )?value ("[^"]*") for (?:flag )?(-\S+): `)
 
 // passwordPlace says where a password is kept, for people (account list
 // and show; --json keeps account.PasswordLocation's words).

@@ -17,6 +17,7 @@ var (
 	flagUndefined = regexp.MustCompile(`^flag provided but not defined: (-\S*)$`)
 	flagNoValue   = regexp.MustCompile(`^flag needs an argument: (-\S*)$`)
 	flagSyntax    = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+	flagInvalid   = regexp.MustCompile(`^invalid (?:boolean )?value ("[^"]*") for (?:flag )?(-\S+): `)
 )
 
 // flagMessage is msg, one of the flag package's refusals, in the current
@@ -27,6 +28,9 @@ func flagMessage(msg string) string {
 	}
 	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
 		return i18n.T("cli.flag_no_value", "the option {{.Flag}} needs a value after it", map[string]any{"Flag": m[1]})
+	}
+	if m := flagInvalid.FindStringSubmatch(msg); m != nil {
+		return i18n.T("cli.flag_invalid", "the option {{.Flag}} does not take {{.Value}}", map[string]any{"Flag": m[2], "Value": m[1]})
 	}
 	if m := flagSyntax.FindStringSubmatch(msg); m != nil {
 		return i18n.T("cli.flag_syntax", "{{.Arg}} is not how an option is written (for example -to or --to)", map[string]any{"Arg": m[1]})

@@ -22,6 +22,7 @@ func TestFlagRefusalsAreTranslated(t *testing.T) {
 		{[]string{"--nope"}, "没有 -nope 这个选项"},
 		{[]string{"--compose", "--to"}, "选项 -to 后面需要跟一个值"},
 		{[]string{"---x"}, "---x 不是正确的选项写法"},
+		{[]string{"--accounts=maybe"}, `选项 -accounts 不接受 "maybe"`},
 	} {
 		var stderr bytes.Buffer
 		_, err := parseStartArgs(c.args, &stderr)
@@ -32,7 +33,7 @@ func TestFlagRefusalsAreTranslated(t *testing.T) {
 		if !strings.HasPrefix(out, c.want) || !strings.Contains(out, "用法：") {
 			t.Errorf("stamp %s wrote %q: want %q first, then the usage", strings.Join(c.args, " "), out, c.want)
 		}
-		if strings.Contains(out, "flag provided") || strings.Contains(out, "needs an argument") || strings.Contains(out, "bad flag syntax") {
+		if strings.Contains(out, "flag provided") || strings.Contains(out, "needs an argument") || strings.Contains(out, "bad flag syntax") || strings.Contains(out, "parse error") {
 			t.Errorf("stamp %s: the flag package's English is still there: %q", strings.Join(c.args, " "), out)
 		}
 	}
