@@ -42,26 +42,7 @@ func everyText(w fyne.Window) []string {
 // or lacks any of the Chinese ones; it returns what w shows.
 func checkChinese(t *testing.T, what string, w fyne.Window, want, english []string) string {
 	t.Helper()
-	texts := everyText(w)
-	shown := map[string]bool{}
-	for _, s := range texts {
-		shown[s] = true
-		if rawKey.MatchString(s) {
-			t.Errorf("%s shows a raw key: %q", what, s)
-		}
-	}
-	all := strings.Join(texts, "\n")
-	for _, s := range want {
-		if !strings.Contains(all, s) {
-			t.Errorf("%s lacks %q; it shows:\n%s", what, s, all)
-		}
-	}
-	for _, s := range english {
-		if shown[s] {
-			t.Errorf("%s still shows the English %q", what, s)
-		}
-	}
-	return all
+	return checkChineseForm(t, what, w, nil, want, english)
 }
 
 func TestTheComposerInChinese(t *testing.T) {
