@@ -25,13 +25,7 @@ import (
 // UTF-8 a vCard is.
 func TestAttackZh2ContactsExportIsConvertedToTheTerminalsCodeset(t *testing.T) {
 	bin := buildStampSend(t)
-	dir := t.TempDir()
-	card := filepath.Join(dir, "in.vcf")
-	os.WriteFile(card, []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nEMAIL:wang@example.com\r\nEND:VCARD\r\n"), 0o600)
-	cfg := account.ConfigDirEnv + "=" + filepath.Join(dir, "config")
-	if code, out, errOut := runIn(t, bin, []string{cfg, "LANG=C.UTF-8"}, "contacts", "import", card); code != 0 {
-		t.Fatalf("import: exit %d %s %s", code, out, errOut)
-	}
+	cfg := withChineseContact(t, bin)
 	for _, loc := range []string{"en_US.ISO-8859-1", "zh_CN.GB18030"} {
 		code, out, errOut := runIn(t, bin, []string{cfg, "LANG=" + loc}, "contacts", "export")
 		if code != 0 {
@@ -70,4 +64,19 @@ func TestAttackZh2GB18030TerminalCannotTypeChinese(t *testing.T) { // fixed (fix
 	if s, _ := m.Header.Subject(); s != "测试" {
 		t.Errorf("Subject %q, want 测试", s)
 	}
+}
+
+// withChineseContact is a settings folder whose contacts hold 王小明
+// (imported by bin in a UTF-8 locale), as the environment line that
+// points stamp-send at it.
+func withChineseContact(t *testing.T, bin string) string {
+	t.Helper()
+	dir := t.TempDir()
+	card := filepath.Join(dir, "in.vcf")
+	os.WriteFile(card, []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nEMAIL:wang@example.com\r\nEND:VCARD\r\n"), 0o600)
+	cfg := account.ConfigDirEnv + "=" + filepath.Join(dir, "config")
+	if code, out, errOut := runIn(t, bin, []string{cfg, "LANG=C.UTF-8"}, "contacts", "import", card); code != 0 {
+		t.Fatalf("import: exit %d %s %s", code, out, errOut)
+	}
+	return cfg
 }

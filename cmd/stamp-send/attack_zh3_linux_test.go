@@ -26,13 +26,7 @@ import (
 // terminal names is not the one read or written.
 func TestAttackZh3LangBeforeContactsExportConvertsTheVCard(t *testing.T) {
 	bin := buildStampSend(t)
-	dir := t.TempDir()
-	card := filepath.Join(dir, "in.vcf")
-	os.WriteFile(card, []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nEMAIL:wang@example.com\r\nEND:VCARD\r\n"), 0o600)
-	cfg := account.ConfigDirEnv + "=" + filepath.Join(dir, "config")
-	if code, out, errOut := runIn(t, bin, []string{cfg, "LANG=C.UTF-8"}, "contacts", "import", card); code != 0 {
-		t.Fatalf("import: exit %d %s %s", code, out, errOut)
-	}
+	cfg := withChineseContact(t, bin)
 	for _, args := range [][]string{{"--lang", "en", "contacts", "export"}, {"--lang=zh-Hans", "contacts", "export"}, {"contacts", "--lang", "en", "export"}} {
 		code, out, errOut := runIn(t, bin, []string{cfg, "LANG=en_US.ISO-8859-1"}, args...)
 		if code != 0 {
