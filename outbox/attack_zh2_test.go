@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,35 +28,11 @@ import (
 // message that may already be in the recipient's mailbox.
 func TestAttackZh2CancelAfterDataIsExplainedAsSendAgain(t *testing.T) {
 	gotDot := make(chan struct{})
-	addr := loopback.Serve(t, func(c net.Conn) {
-		w := func(s string) { c.Write([]byte(s + "\r\n")) }
-		w("220 raw ESMTP")
-		r := bufio.NewReader(c)
-		inData := false
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			line = strings.TrimRight(line, "\r\n")
-			switch {
-			case inData && line == ".":
-				close(gotDot)
-				// Never answer: wait for the client to go away.
-				r.ReadString('\n')
-				return
-			case inData:
-			case strings.HasPrefix(strings.ToUpper(line), "EHLO"):
-				w("250-raw")
-				w("250 8BITMIME")
-			case strings.HasPrefix(strings.ToUpper(line), "DATA"):
-				inData = true
-				w("354 go on")
-			default:
-				w("250 ok")
-			}
-		}
-	})
+	addr := loopback.Serve(t, loopback.SMTPUntilDot(func(r *bufio.Reader) {
+		close(gotDot)
+		// Never answer: wait for the client to go away.
+		r.ReadString('\n')
+	}))
 	e := newEnv(t, sandbox.Options{})
 	o := e.open(Options{Sender: sandboxSender(addr.Port)})
 	r, err := o.Enqueue(testNew("stopped before the 250"))

@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"net"
+	"stamp/internal/loopback"
 	"strings"
 	"testing"
 )
@@ -12,51 +12,11 @@ import (
 // close the connection, or say nothing.
 func silentAfterData(t *testing.T, hangUp bool) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				w := func(s string) { c.Write([]byte(s + "\r\n")) }
-				w("220 raw ESMTP")
-				r := bufio.NewReader(c)
-				inData := false
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					line = strings.TrimRight(line, "\r\n")
-					switch {
-					case inData && line == ".":
-						if hangUp {
-							return
-						}
-						r.ReadString('\n') // until the client gives up
-						return
-					case inData:
-					case strings.HasPrefix(strings.ToUpper(line), "EHLO"):
-						w("250-raw")
-						w("250 8BITMIME")
-					case strings.HasPrefix(strings.ToUpper(line), "DATA"):
-						inData = true
-						w("354 go on")
-					default:
-						w("250 ok")
-					}
-				}
-			}(c)
+	return loopback.Serve(t, loopback.SMTPUntilDot(func(r *bufio.Reader) {
+		if !hangUp {
+			r.ReadString('\n') // until the client gives up
 		}
-	}()
-	return ln.Addr().String()
+	})).String()
 }
 
 // The engine's "may have been delivered" is a flag now, and each caller

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,5 +47,40 @@ func Say(payload string, wait time.Duration) func(net.Conn) {
 		c.Write([]byte(payload))
 		c.SetReadDeadline(time.Now().Add(wait))
 		io.Copy(io.Discard, bufio.NewReader(c))
+	}
+}
+
+// SMTPUntilDot is a handle for Serve: an SMTP server that greets, says
+// yes to every command (EHLO with 8BITMIME, 354 to DATA) and takes the
+// whole message, then, in place of its final reply, calls atDot with the
+// connection's reader (return to hang up; read on to wait for the client
+// to give up).
+func SMTPUntilDot(atDot func(r *bufio.Reader)) func(net.Conn) {
+	return func(c net.Conn) {
+		w := func(s string) { c.Write([]byte(s + "\r\n")) }
+		w("220 raw ESMTP")
+		r := bufio.NewReader(c)
+		inData := false
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			switch {
+			case inData && line == ".":
+				atDot(r)
+				return
+			case inData:
+			case strings.HasPrefix(strings.ToUpper(line), "EHLO"):
+				w("250-raw")
+				w("250 8BITMIME")
+			case strings.HasPrefix(strings.ToUpper(line), "DATA"):
+				inData = true
+				w("354 go on")
+			default:
+				w("250 ok")
+			}
+		}
 	}
 }
