@@ -30,8 +30,9 @@ type calendar struct {
 
 // newCalendar shows the month of start with start selected; onPick gets
 // the day tapped (its first moment in local time: midnight, or the moment
-// the clocks jump to where they skip midnight; its Date() is the day). Days before earliest's day are shown
-// but cannot be picked (a zero earliest allows any day).
+// the clocks jump to where they skip midnight; its Date() is the day).
+// Days before earliest's day are shown but cannot be picked (a zero
+// earliest allows any day).
 func newCalendar(start, earliest time.Time, onPick func(time.Time)) *calendar {
 	start = midnight(start)
 	if !earliest.IsZero() {
